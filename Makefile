@@ -1,0 +1,86 @@
+# gcisim - build, test and check.  See README.md.
+#   make            build ./gcisim
+#   make run        install missing Debian packages (as root), build, run scripts/gci2020.lua
+#   make test       unit tests, script tests and CLI tests; ends with "N passed, N failed"
+#   make bench      benchmarks, printing their figures
+#   make asan       the whole test suite under AddressSanitizer + UBSan
+#   make leakcheck  the whole test suite under valgrind
+#   make fuzz       libFuzzer harnesses, FUZZ_SECONDS each (default 60)
+
+CC       ?= cc
+LUA_PC   ?= lua5.4
+LUA_CFLAGS := $(shell pkg-config --cflags $(LUA_PC) 2>/dev/null || echo -I/usr/include/lua5.4)
+LUA_LIBS   := $(shell pkg-config --libs $(LUA_PC) 2>/dev/null || echo -llua5.4)
+OPT      ?= -O2
+CFLAGS   ?= $(OPT) -g
+CFLAGS   += -std=c17 -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE=700 -Wall -Wextra -Werror -pthread $(LUA_CFLAGS)
+LDLIBS   += $(LUA_LIBS) -lcsv -lm -pthread
+BUILD    ?= build
+BIN      ?= gcisim
+DEBIAN_PKGS = build-essential pkg-config liblua5.4-dev libcsv-dev lua5.4 python3 valgrind clang libclang-rt-14-dev jq
+
+ENGINE_SRC := $(filter-out engine/main.c,$(wildcard engine/*.c))
+ENGINE_OBJ := $(ENGINE_SRC:engine/%.c=$(BUILD)/%.o)
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/%)
+BENCH_SRC  := $(wildcard tests/bench/bench_*.c)
+BENCH_BIN  := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/%)
+
+.PHONY: all run test bench asan ubsan leakcheck fuzz deps clean
+all: $(BIN)
+
+$(BIN): $(BUILD)/main.o $(BUILD)/libgcisim.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/libgcisim.a: $(ENGINE_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/%.o: engine/%.c engine/*.h | $(BUILD)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/test_%: tests/unit/test_%.c tests/unit/harness.h $(BUILD)/libgcisim.a
+	$(CC) $(CFLAGS) -Iengine -o $@ $< $(BUILD)/libgcisim.a $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/bench_%: tests/bench/bench_%.c $(BUILD)/libgcisim.a
+	$(CC) $(CFLAGS) -Iengine -o $@ $< $(BUILD)/libgcisim.a $(LDFLAGS) $(LDLIBS)
+
+$(BUILD):
+	mkdir -p $@
+
+# Installs the Debian packages the build and tests need, when they are
+# missing: as root it runs apt-get, otherwise it prints the command.
+deps:
+	@missing=""; for p in $(DEBIAN_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else echo "missing Debian packages; run: sudo apt-get install -y$$missing"; exit 1; fi
+
+run: deps
+	$(MAKE) $(BIN)
+	./$(BIN) run scripts/gci2020.lua
+
+test: $(BIN) $(UNIT_BIN)
+	@GCISIM=./$(BIN) BUILD=$(BUILD) sh tests/run.sh $(UNIT_BIN)
+
+bench: $(BIN) $(BENCH_BIN)
+	@for b in $(BENCH_BIN); do $$b || exit 1; done
+	@sh tests/bench/bench_cli.sh
+
+asan:
+	$(MAKE) BUILD=build-asan BIN=build-asan/gcisim OPT=-O1 CC=clang \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	  LDFLAGS="-fsanitize=address,undefined" test
+ubsan: asan
+
+leakcheck: $(BIN) $(UNIT_BIN)
+	@GCISIM="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect ./gcisim" \
+	 VALGRIND=1 BUILD=$(BUILD) sh tests/run.sh $(UNIT_BIN)
+
+FUZZ_SECONDS ?= 60
+fuzz:
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+clean:
+	rm -rf build build-asan build-fuzz gcisim

@@ -1,0 +1,105 @@
+/* dataset.c - the columnar dataset (see dataset.h). */
+#include "dataset.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void free_strv(char **v, size_t n) {
+  if (!v) return;
+  for (size_t i = 0; i < n; i++) free(v[i]);
+  free(v);
+}
+
+void gs_dataset_free(gs_dataset *d) {
+  if (!d) return;
+  free(d->source);
+  free_strv(d->key, d->n);
+  free_strv(d->name, d->n);
+  free(d->key_col);
+  free(d->name_col);
+  for (size_t c = 0; c < d->ncol && d->col; c++) {
+    free(d->col[c].name);
+    free(d->col[c].num);
+    free_strv(d->col[c].text, d->n);
+  }
+  free(d->col);
+  free(d->pillar);
+  free(d->pmin);
+  free(d->pmax);
+  free(d);
+}
+
+static char *dupstr(const char *s) {
+  if (!s) return NULL;
+  size_t n = strlen(s) + 1;
+  char *p = malloc(n);
+  if (p) memcpy(p, s, n);
+  return p;
+}
+
+static char **dup_strv(char *const *v, size_t n) {
+  char **o = calloc(n ? n : 1, sizeof *o);
+  if (!o) return NULL;
+  for (size_t i = 0; i < n; i++)
+    if (!(o[i] = dupstr(v[i]))) { free_strv(o, n); return NULL; }
+  return o;
+}
+
+static void *dupmem(const void *p, size_t bytes) {
+  void *o = malloc(bytes ? bytes : 1);
+  if (o && bytes) memcpy(o, p, bytes);
+  return o;
+}
+
+gs_dataset *gs_dataset_copy(const gs_dataset *s) {
+  gs_dataset *d = calloc(1, sizeof *d);
+  if (!d) return NULL;
+  d->n = s->n;
+  d->ncol = 0;
+  int ok = (d->source = dupstr(s->source)) && (d->key = dup_strv(s->key, s->n)) &&
+           (d->name = dup_strv(s->name, s->n)) && (d->key_col = dupstr(s->key_col)) &&
+           (d->name_col = dupstr(s->name_col)) &&
+           (d->col = calloc(s->ncol ? s->ncol : 1, sizeof *d->col)) &&
+           (d->pillar = dupmem(s->pillar, s->npillar * sizeof *s->pillar)) &&
+           (d->pmin = dupmem(s->pmin, s->npillar * sizeof *s->pmin)) &&
+           (d->pmax = dupmem(s->pmax, s->npillar * sizeof *s->pmax));
+  d->npillar = s->npillar;
+  for (size_t c = 0; ok && c < s->ncol; c++) {
+    gs_column *dc = &d->col[c];
+    const gs_column *sc = &s->col[c];
+    d->ncol = c + 1;
+    dc->type = sc->type;
+    ok = (dc->name = dupstr(sc->name)) != NULL;
+    if (ok && sc->type == GS_COL_NUMBER) ok = (dc->num = dupmem(sc->num, s->n * sizeof *sc->num)) != NULL;
+    if (ok && sc->type == GS_COL_TEXT) ok = (dc->text = dup_strv(sc->text, s->n)) != NULL;
+  }
+  if (!ok) { gs_dataset_free(d); return NULL; }
+  return d;
+}
+
+long gs_dataset_row(const gs_dataset *d, const char *key) {
+  for (size_t i = 0; i < d->n; i++)
+    if (strcmp(d->key[i], key) == 0) return (long)i;
+  return -1;
+}
+
+long gs_dataset_col(const gs_dataset *d, const char *name) {
+  for (size_t c = 0; c < d->ncol; c++)
+    if (strcmp(d->col[c].name, name) == 0) return (long)c;
+  return -1;
+}
+
+long gs_dataset_pillar_of(const gs_dataset *d, size_t col) {
+  for (size_t p = 0; p < d->npillar; p++)
+    if (d->pillar[p] == col) return (long)p;
+  return -1;
+}
+
+void gs_dataset_drop_pillar(gs_dataset *d, size_t p) {
+  if (p >= d->npillar) return;
+  size_t rest = d->npillar - p - 1;
+  memmove(d->pillar + p, d->pillar + p + 1, rest * sizeof *d->pillar);
+  memmove(d->pmin + p, d->pmin + p + 1, rest * sizeof *d->pmin);
+  memmove(d->pmax + p, d->pmax + p + 1, rest * sizeof *d->pmax);
+  d->npillar--;
+}

@@ -1,0 +1,58 @@
+/* dataset.h - the in-memory columnar dataset: one row per unit (country),
+ * keyed by a unique code (iso3), with a display name, numeric columns and
+ * text columns, some numeric columns marked as pillars with a range.
+ *
+ * A gs_dataset owns everything it points to; gs_dataset_free releases it
+ * all.  Fields are public for reading; change them only through the
+ * functions here, which keep the invariants (unique keys, pillar values
+ * finite and within range). */
+#ifndef GS_DATASET_H
+#define GS_DATASET_H
+#include <stddef.h>
+
+typedef enum { GS_COL_NUMBER, GS_COL_TEXT } gs_coltype;
+
+typedef struct {
+  char *name;
+  gs_coltype type;
+  double *num;  /* GS_COL_NUMBER: n values, NaN where the cell was empty */
+  char **text;  /* GS_COL_TEXT: n strings, "" where the cell was empty */
+} gs_column;
+
+typedef struct {
+  char *source;      /* where it came from (a path), for messages */
+  size_t n;          /* rows */
+  char **key;        /* n unique unit codes (iso3) */
+  char **name;       /* n display names */
+  char *key_col;     /* header of the key column ("iso3") */
+  char *name_col;    /* header of the name column ("country") */
+  size_t ncol;       /* other columns, in file order */
+  gs_column *col;
+  size_t npillar;    /* pillar columns, in the order scores use them */
+  size_t *pillar;    /* npillar indices into col */
+  double *pmin, *pmax; /* npillar ranges, inclusive */
+} gs_dataset;
+
+void gs_dataset_free(gs_dataset *d);
+
+/* A deep copy, or NULL when out of memory. */
+gs_dataset *gs_dataset_copy(const gs_dataset *d);
+
+/* Row of `key`, or -1. Linear in n; n is a few hundred. */
+long gs_dataset_row(const gs_dataset *d, const char *key);
+
+/* Column index of `name` among d->col, or -1. */
+long gs_dataset_col(const gs_dataset *d, const char *name);
+
+/* Position of column index `col` among the pillars, or -1. */
+long gs_dataset_pillar_of(const gs_dataset *d, size_t col);
+
+/* The value of pillar p (0..npillar-1) for row r. */
+static inline double gs_dataset_pv(const gs_dataset *d, size_t r, size_t p) {
+  return d->col[d->pillar[p]].num[r];
+}
+
+/* Removes pillar p from the pillar list (its column stays as data). */
+void gs_dataset_drop_pillar(gs_dataset *d, size_t p);
+
+#endif

@@ -1,0 +1,1009 @@
+/* lgci.c - the `gci` Lua module (see lgci.h and README.md).
+ *
+ * Three kinds of object reach scripts:
+ *   gci.dataset  userdata boxing a gs_dataset it owns (freed by __gc);
+ *   gci.result   userdata holding n scores inline, with a user value
+ *                pointing at its dataset's userdata: the dataset supplies
+ *                keys and names and stays alive as long as the result;
+ *   records      plain Lua tables (lists of records) whose metatable names
+ *                their columns in __columns, which is how gcisim prints them.
+ * Every buffer that must survive a Lua error lives in a userdata, so a
+ * failing formula or a hit limit never leaks C memory. */
+#include "lgci.h"
+
+#include <lauxlib.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvload.h"
+#include "dataset.h"
+#include "score.h"
+#include "ties.h"
+#include "version.h"
+
+#define DS_MT "gci.dataset"
+#define RES_MT "gci.result"
+#define CTX_KEY "gcisim.ctx"
+#define GROUPS_KEY "gcisim.groups"
+
+/* ---------- context ---------- */
+
+void gs_lua_setctx(lua_State *L, gs_ctx *ctx) {
+  lua_pushlightuserdata(L, ctx);
+  lua_setfield(L, LUA_REGISTRYINDEX, CTX_KEY);
+}
+
+gs_ctx *gs_lua_getctx(lua_State *L) {
+  lua_getfield(L, LUA_REGISTRYINDEX, CTX_KEY);
+  gs_ctx *c = lua_touserdata(L, -1);
+  lua_pop(L, 1);
+  return c;
+}
+
+int gs_lua_data_error(lua_State *L, const char *msg) {
+  gs_ctx *c = gs_lua_getctx(L);
+  if (c) snprintf(c->data_error, sizeof c->data_error, "%s", msg);
+  lua_pushstring(L, msg);
+  return lua_error(L);
+}
+
+/* ---------- datasets ---------- */
+
+typedef struct {
+  gs_dataset *d;
+  size_t charged;
+} ds_box;
+
+static size_t ds_bytes(const gs_dataset *d) { return d->n * (d->ncol + 2) * 24 + 256; }
+
+static int ds_gc(lua_State *L) {
+  ds_box *b = luaL_checkudata(L, 1, DS_MT);
+  if (b->charged) gs_sandbox_release(L, b->charged);
+  gs_dataset_free(b->d);
+  b->d = NULL;
+  b->charged = 0;
+  return 0;
+}
+
+/* Pushes a new, empty dataset box (so that the dataset it will hold is
+ * freed even if an error follows). */
+static ds_box *ds_push_box(lua_State *L) {
+  ds_box *b = lua_newuserdatauv(L, sizeof *b, 0);
+  b->d = NULL;
+  b->charged = 0;
+  luaL_setmetatable(L, DS_MT);
+  return b;
+}
+
+/* Hands d to the box on the stack top, charging its memory to the script. */
+static void ds_adopt(lua_State *L, ds_box *b, gs_dataset *d) {
+  b->d = d;
+  gs_ctx *c = gs_lua_getctx(L);
+  if (c && c->sandbox) {
+    size_t bytes = ds_bytes(d);
+    if (gs_sandbox_charge(L, bytes) != 0) luaL_error(L, "%s", gs_sandbox_limit_message(c->sandbox));
+    b->charged = bytes;
+  }
+}
+
+static const gs_dataset *ds_check(lua_State *L, int i) {
+  ds_box *b = luaL_checkudata(L, i, DS_MT);
+  if (!b->d) luaL_error(L, "dataset has been freed");
+  return b->d;
+}
+
+static long row_check(lua_State *L, const gs_dataset *d, const char *key) {
+  long r = gs_dataset_row(d, key);
+  if (r < 0) luaL_error(L, "unknown country '%s' (not in %s)", key, d->source);
+  return r;
+}
+
+static long pillar_check(lua_State *L, const gs_dataset *d, const char *name) {
+  long c = gs_dataset_col(d, name);
+  long p = c < 0 ? -1 : gs_dataset_pillar_of(d, (size_t)c);
+  if (p < 0) luaL_error(L, "unknown pillar '%s'", name);
+  return p;
+}
+
+/* Pushes one country's values: iso3 (or the key column), name, country,
+ * then every column by its name; missing values are left nil. */
+static void push_row(lua_State *L, const gs_dataset *d, size_t r) {
+  lua_createtable(L, 0, (int)d->ncol + 3);
+  lua_pushstring(L, d->key[r]);
+  lua_setfield(L, -2, "iso3");
+  if (strcmp(d->key_col, "iso3") != 0) {
+    lua_pushstring(L, d->key[r]);
+    lua_setfield(L, -2, d->key_col);
+  }
+  lua_pushstring(L, d->name[r]);
+  lua_setfield(L, -2, "name");
+  lua_pushstring(L, d->name[r]);
+  lua_setfield(L, -2, "country");
+  for (size_t c = 0; c < d->ncol; c++) {
+    const gs_column *col = &d->col[c];
+    if (col->type == GS_COL_NUMBER) {
+      if (isnan(col->num[r])) continue;
+      lua_pushnumber(L, col->num[r]);
+    } else {
+      lua_pushstring(L, col->text[r]);
+    }
+    lua_setfield(L, -2, col->name);
+  }
+}
+
+static void check_opts_table(lua_State *L, int i, const char *fn) {
+  if (!lua_isnoneornil(L, i) && !lua_istable(L, i))
+    luaL_error(L, "%s: options must be a table", fn);
+}
+
+static const char *opt_string(lua_State *L, int t, const char *field, const char *def) {
+  const char *s = def;
+  if (lua_getfield(L, t, field) != LUA_TNIL) {
+    if (!lua_isstring(L, -1)) luaL_error(L, "option '%s' must be a string", field);
+    s = lua_tostring(L, -1);
+  }
+  lua_pop(L, 1); /* s stays valid: the option table holds the string */
+  return s;
+}
+
+static double opt_number(lua_State *L, int t, const char *field, double def) {
+  double v = def;
+  if (lua_getfield(L, t, field) != LUA_TNIL) {
+    if (!lua_isnumber(L, -1)) luaL_error(L, "option '%s' must be a number", field);
+    v = lua_tonumber(L, -1);
+    if (!isfinite(v)) luaL_error(L, "option '%s' must be finite", field);
+  }
+  lua_pop(L, 1);
+  return v;
+}
+
+/* gci.load(path [, {key=, name=, pillars={...}, min=, max=}]) */
+static int gci_load(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  check_opts_table(L, 2, "gci.load");
+  gs_ctx *ctx = gs_lua_getctx(L);
+  char err[1024];
+  if (ctx && ctx->policy && gs_policy_check(ctx->policy, path, 0, err, sizeof err) != 0)
+    return luaL_error(L, "gci.load: %s", err);
+  gs_load_opts o = {0};
+  const char **pil = NULL;
+  if (lua_istable(L, 2)) {
+    o.key_col = opt_string(L, 2, "key", NULL);
+    o.name_col = opt_string(L, 2, "name", NULL);
+    if (lua_getfield(L, 2, "pillars") != LUA_TNIL) {
+      if (!lua_istable(L, -1)) return luaL_error(L, "gci.load: option 'pillars' must be a list of column names");
+      size_t n = lua_rawlen(L, -1);
+      if (n == 0) return luaL_error(L, "gci.load: option 'pillars' is empty");
+      pil = lua_newuserdatauv(L, n * sizeof *pil, 0); /* freed by the GC */
+      for (size_t i = 0; i < n; i++) {
+        lua_rawgeti(L, -2, (lua_Integer)i + 1);
+        if (!lua_isstring(L, -1)) return luaL_error(L, "gci.load: pillar %d is not a name", (int)i + 1);
+        pil[i] = lua_tostring(L, -1);
+        lua_rawseti(L, -3, (lua_Integer)i + 1); /* keep the string anchored */
+      }
+      o.pillars = pil;
+      o.npillars = n;
+      lua_setfield(L, LUA_REGISTRYINDEX, "gcisim.loadtmp"); /* anchor the array */
+    }
+    lua_pop(L, 1);
+    o.has_range = 1;
+    o.pmin = opt_number(L, 2, "min", 0);
+    o.pmax = opt_number(L, 2, "max", 20);
+    if (!(o.pmin < o.pmax)) return luaL_error(L, "gci.load: min must be below max");
+  }
+  ds_box *b = ds_push_box(L);
+  gs_dataset *d = gs_load_csv(path, &o, err, sizeof err);
+  if (!d) return gs_lua_data_error(L, err);
+  ds_adopt(L, b, d);
+  return 1;
+}
+
+static int ds_len(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)ds_check(L, 1)->n);
+  return 1;
+}
+
+static int ds_tostring(lua_State *L) {
+  const gs_dataset *d = ds_check(L, 1);
+  lua_pushfstring(L, "gci.dataset(%s: %d countries, %d pillars)", d->source, (int)d->n, (int)d->npillar);
+  return 1;
+}
+
+static int ds_pillars(lua_State *L) {
+  const gs_dataset *d = ds_check(L, 1);
+  lua_createtable(L, (int)d->npillar, 0);
+  for (size_t p = 0; p < d->npillar; p++) {
+    lua_pushstring(L, d->col[d->pillar[p]].name);
+    lua_rawseti(L, -2, (lua_Integer)p + 1);
+  }
+  return 1;
+}
+
+static int ds_columns(lua_State *L) {
+  const gs_dataset *d = ds_check(L, 1);
+  lua_createtable(L, (int)d->ncol, 0);
+  for (size_t c = 0; c < d->ncol; c++) {
+    lua_pushstring(L, d->col[c].name);
+    lua_rawseti(L, -2, (lua_Integer)c + 1);
+  }
+  return 1;
+}
+
+static int ds_source(lua_State *L) {
+  lua_pushstring(L, ds_check(L, 1)->source);
+  return 1;
+}
+
+static int ds_get(lua_State *L) {
+  const gs_dataset *d = ds_check(L, 1);
+  long r = gs_dataset_row(d, luaL_checkstring(L, 2));
+  if (r < 0) { lua_pushnil(L); return 1; }
+  push_row(L, d, (size_t)r);
+  return 1;
+}
+
+static int ds_countries_next(lua_State *L) {
+  const gs_dataset *d = ds_check(L, lua_upvalueindex(1));
+  lua_Integer i = lua_tointeger(L, lua_upvalueindex(2));
+  if (i >= (lua_Integer)d->n) return 0;
+  lua_pushinteger(L, i + 1);
+  lua_replace(L, lua_upvalueindex(2));
+  push_row(L, d, (size_t)i);
+  return 1;
+}
+
+static int ds_countries(lua_State *L) {
+  ds_check(L, 1);
+  lua_settop(L, 1);
+  lua_pushinteger(L, 0);
+  lua_pushcclosure(L, ds_countries_next, 2);
+  return 1;
+}
+
+/* ---------- groups ---------- */
+
+static void push_groups(lua_State *L) { luaL_getsubtable(L, LUA_REGISTRYINDEX, GROUPS_KEY); }
+
+/* gci.group(name, {iso3, ...}) registers a named group; returns name. */
+static int gci_group(lua_State *L) {
+  const char *name = luaL_checkstring(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  if (strcmp(name, "*") == 0) return luaL_error(L, "gci.group: '*' means every country; pick another name");
+  size_t n = lua_rawlen(L, 2);
+  if (n == 0) return luaL_error(L, "gci.group: group '%s' has no members", name);
+  lua_createtable(L, (int)n, 0);
+  for (size_t i = 1; i <= n; i++) {
+    if (lua_rawgeti(L, 2, (lua_Integer)i) != LUA_TSTRING)
+      return luaL_error(L, "gci.group: member %d of '%s' is not a country code", (int)i, name);
+    lua_rawseti(L, -2, (lua_Integer)i);
+  }
+  push_groups(L);
+  lua_pushvalue(L, -2);
+  lua_setfield(L, -2, name);
+  lua_pop(L, 2);
+  lua_pushvalue(L, 1);
+  return 1;
+}
+
+/* Pushes the member list of group `name`, or nil. */
+static int push_group(lua_State *L, const char *name) {
+  push_groups(L);
+  int t = lua_getfield(L, -1, name);
+  lua_remove(L, -2);
+  return t != LUA_TNIL;
+}
+
+static int group_has(lua_State *L, int list, const char *key) {
+  size_t n = lua_rawlen(L, list);
+  for (size_t i = 1; i <= n; i++) {
+    lua_rawgeti(L, list, (lua_Integer)i);
+    int eq = strcmp(lua_tostring(L, -1), key) == 0;
+    lua_pop(L, 1);
+    if (eq) return 1;
+  }
+  return 0;
+}
+
+/* ---------- results ---------- */
+
+typedef struct {
+  size_t n;
+  int digits;
+  gs_ties ties;
+  int ranked;      /* rank[] holds the default ranks */
+  char label[48];
+  double *score;   /* n, inline after the struct */
+  double *rank;    /* n, inline */
+} res;
+
+/* Pushes a result over the dataset at stack index ds. */
+static res *res_push(lua_State *L, int ds, size_t n, const char *label) {
+  ds = lua_absindex(L, ds);
+  res *r = lua_newuserdatauv(L, sizeof *r + 2 * (n ? n : 1) * sizeof(double), 1);
+  r->n = n;
+  r->digits = 2;
+  r->ties = GS_TIES_DENSE;
+  r->ranked = 0;
+  snprintf(r->label, sizeof r->label, "%s", label);
+  r->score = (double *)(r + 1);
+  r->rank = r->score + n;
+  lua_pushvalue(L, ds);
+  lua_setiuservalue(L, -2, 1);
+  luaL_setmetatable(L, RES_MT);
+  return r;
+}
+
+static res *res_check(lua_State *L, int i) { return luaL_checkudata(L, i, RES_MT); }
+
+static const gs_dataset *res_dataset(lua_State *L, int i) {
+  lua_getiuservalue(L, i, 1);
+  const gs_dataset *d = ((ds_box *)lua_touserdata(L, -1))->d;
+  lua_pop(L, 1);
+  return d;
+}
+
+static void rank_or_die(lua_State *L, const double *s, size_t n, int digits, gs_ties t, double *out) {
+  if (gs_rank(s, n, digits, t, out) != 0) luaL_error(L, "out of memory while ranking");
+}
+
+static const double *res_ranks(lua_State *L, res *r) {
+  if (!r->ranked) {
+    rank_or_die(L, r->score, r->n, r->digits, r->ties, r->rank);
+    r->ranked = 1;
+  }
+  return r->rank;
+}
+
+static void push_num_or_nil(lua_State *L, double v) {
+  if (isnan(v)) lua_pushnil(L);
+  else if (v == floor(v) && fabs(v) < 9007199254740992.0) lua_pushinteger(L, (lua_Integer)v);
+  else lua_pushnumber(L, v);
+}
+
+/* Reads {ties=, digits=} into *digits / *ties (defaults kept). */
+static void rank_opts(lua_State *L, int t, int *digits, gs_ties *ties) {
+  if (!lua_istable(L, t)) return;
+  const char *tn = opt_string(L, t, "ties", NULL);
+  if (tn) {
+    int x = gs_ties_parse(tn);
+    if (x < 0) luaL_error(L, "unknown tie rule '%s' (dense, competition, ordinal or fractional)", tn);
+    *ties = (gs_ties)x;
+  }
+  double dg = opt_number(L, t, "digits", *digits);
+  if (dg != floor(dg) || dg < -1 || dg > 15) luaL_error(L, "digits must be an integer from 0 to 15 (or -1 for exact)");
+  *digits = (int)dg;
+}
+
+/* Units in rank order (ties by input order); NaN scores last. */
+typedef struct { double rank; size_t i; } ord_item;
+static int ord_cmp(const void *a, const void *b) {
+  const ord_item *x = a, *y = b;
+  int xn = isnan(x->rank), yn = isnan(y->rank);
+  if (xn != yn) return xn - yn;
+  if (!xn && x->rank != y->rank) return x->rank < y->rank ? -1 : 1;
+  return (x->i > y->i) - (x->i < y->i);
+}
+
+/* Pushes a userdata array of n indices in rank order; returns it. */
+static size_t *rank_order(lua_State *L, const double *rank, size_t n) {
+  ord_item *it = lua_newuserdatauv(L, (n ? n : 1) * sizeof *it, 0);
+  for (size_t i = 0; i < n; i++) it[i] = (ord_item){rank[i], i};
+  qsort(it, n, sizeof *it, ord_cmp);
+  size_t *o = (size_t *)it; /* compact in place: each index moves left */
+  for (size_t i = 0; i < n; i++) o[i] = it[i].i;
+  return o;
+}
+
+static const char *const result_cols[] = {"iso3", "country", "score", "rank", NULL};
+
+/* Sets the metatable of the records table on top, naming its columns. */
+static void set_records_mt(lua_State *L, const char *mtname, const char *const *cols,
+                           const luaL_Reg *methods) {
+  if (luaL_newmetatable(L, mtname)) {
+    lua_newtable(L);
+    for (int i = 0; cols[i]; i++) {
+      lua_pushstring(L, cols[i]);
+      lua_rawseti(L, -2, i + 1);
+    }
+    lua_setfield(L, -2, "__columns");
+    if (methods) {
+      lua_newtable(L);
+      luaL_setfuncs(L, methods, 0);
+      lua_setfield(L, -2, "__index");
+    }
+  }
+  lua_setmetatable(L, -2);
+}
+
+static void push_result_record(lua_State *L, const gs_dataset *d, const res *r, size_t i, double rank) {
+  lua_createtable(L, 0, 4);
+  lua_pushstring(L, d->key[i]);
+  lua_setfield(L, -2, "iso3");
+  lua_pushstring(L, d->name[i]);
+  lua_setfield(L, -2, "country");
+  push_num_or_nil(L, r->score[i]);
+  lua_setfield(L, -2, "score");
+  push_num_or_nil(L, rank);
+  lua_setfield(L, -2, "rank");
+}
+
+/* Pushes the first `limit` records in rank order. */
+static int push_records(lua_State *L, int ri, size_t limit) {
+  res *r = res_check(L, ri);
+  const gs_dataset *d = res_dataset(L, ri);
+  const double *rank = res_ranks(L, r);
+  size_t *o = rank_order(L, rank, r->n);
+  if (limit > r->n) limit = r->n;
+  lua_createtable(L, (int)limit, 0);
+  for (size_t k = 0; k < limit; k++) {
+    push_result_record(L, d, r, o[k], rank[o[k]]);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  set_records_mt(L, "gci.records", result_cols, NULL);
+  lua_remove(L, -2);
+  return 1;
+}
+
+static int res_rows_mm(lua_State *L) { return push_records(L, 1, (size_t)-1); }
+
+static int res_top(lua_State *L) {
+  lua_Integer n = luaL_checkinteger(L, 2);
+  luaL_argcheck(L, n >= 0, 2, "must be >= 0");
+  return push_records(L, 1, (size_t)n);
+}
+
+static int res_len(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)res_check(L, 1)->n);
+  return 1;
+}
+
+static long res_row(lua_State *L, int ri, const char *key) {
+  return row_check(L, res_dataset(L, ri), key);
+}
+
+static int res_score(lua_State *L) {
+  res *r = res_check(L, 1);
+  long i = res_row(L, 1, luaL_checkstring(L, 2));
+  push_num_or_nil(L, r->score[i]);
+  return 1;
+}
+
+/* r:rank(iso [, {ties=, digits=, group=}]) */
+static int res_rank(lua_State *L) {
+  res *r = res_check(L, 1);
+  const char *key = luaL_checkstring(L, 2);
+  long i = res_row(L, 1, key);
+  check_opts_table(L, 3, "rank");
+  int digits = r->digits;
+  gs_ties ties = r->ties;
+  rank_opts(L, 3, &digits, &ties);
+  const char *group = lua_istable(L, 3) ? opt_string(L, 3, "group", NULL) : NULL;
+  if (!group) {
+    if (digits == r->digits && ties == r->ties) {
+      push_num_or_nil(L, res_ranks(L, r)[i]);
+      return 1;
+    }
+    double *tmp = lua_newuserdatauv(L, (r->n ? r->n : 1) * sizeof *tmp, 0);
+    rank_or_die(L, r->score, r->n, digits, ties, tmp);
+    push_num_or_nil(L, tmp[i]);
+    return 1;
+  }
+  if (!push_group(L, group)) return luaL_error(L, "unknown group '%s' (define it with gci.group)", group);
+  int gl = lua_gettop(L);
+  if (!group_has(L, gl, key)) return luaL_error(L, "country '%s' is not in group '%s'", key, group);
+  const gs_dataset *d = res_dataset(L, 1);
+  size_t gn = lua_rawlen(L, gl), m = 0;
+  double *s = lua_newuserdatauv(L, 2 * (gn ? gn : 1) * sizeof *s, 0);
+  double *rk = s + gn;
+  long self = -1;
+  for (size_t g = 1; g <= gn; g++) {
+    lua_rawgeti(L, gl, (lua_Integer)g);
+    long row = gs_dataset_row(d, lua_tostring(L, -1));
+    lua_pop(L, 1);
+    if (row < 0) continue; /* a member this dataset lacks */
+    if (row == i) self = (long)m;
+    s[m++] = r->score[row];
+  }
+  rank_or_die(L, s, m, digits, ties, rk);
+  push_num_or_nil(L, rk[self]);
+  return 1;
+}
+
+/* r:ranks([{ties=, digits=}]) -> {iso3 = rank, ...} */
+static int res_ranks_fn(lua_State *L) {
+  res *r = res_check(L, 1);
+  check_opts_table(L, 2, "ranks");
+  int digits = r->digits;
+  gs_ties ties = r->ties;
+  rank_opts(L, 2, &digits, &ties);
+  const gs_dataset *d = res_dataset(L, 1);
+  double *tmp = lua_newuserdatauv(L, (r->n ? r->n : 1) * sizeof *tmp, 0);
+  rank_or_die(L, r->score, r->n, digits, ties, tmp);
+  lua_createtable(L, 0, (int)r->n);
+  for (size_t i = 0; i < r->n; i++) {
+    push_num_or_nil(L, tmp[i]);
+    lua_setfield(L, -2, d->key[i]);
+  }
+  return 1;
+}
+
+/* r:ranked{ties=, digits=} -> the same scores with other rank settings. */
+static int res_ranked(lua_State *L) {
+  res *r = res_check(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_getiuservalue(L, 1, 1);
+  res *o = res_push(L, -1, r->n, r->label);
+  memcpy(o->score, r->score, r->n * sizeof *o->score);
+  o->digits = r->digits;
+  o->ties = r->ties;
+  rank_opts(L, 2, &o->digits, &o->ties);
+  return 1;
+}
+
+static int res_rows_next(lua_State *L) {
+  lua_Integer i = lua_tointeger(L, lua_upvalueindex(2)) + 1;
+  if (lua_rawgeti(L, lua_upvalueindex(1), i) == LUA_TNIL) return 0;
+  lua_pushinteger(L, i);
+  lua_replace(L, lua_upvalueindex(2));
+  return 1;
+}
+
+/* for row in r:rows() do ... end, in rank order */
+static int res_rows(lua_State *L) {
+  push_records(L, 1, (size_t)-1);
+  lua_pushinteger(L, 0);
+  lua_pushcclosure(L, res_rows_next, 2);
+  return 1;
+}
+
+static int res_index(lua_State *L) {
+  if (lua_type(L, 2) == LUA_TNUMBER) {
+    res *r = res_check(L, 1);
+    lua_Integer k = lua_tointeger(L, 2);
+    if (k < 1 || (size_t)k > r->n) return 0;
+    push_records(L, 1, (size_t)k);
+    lua_rawgeti(L, -1, k);
+    return 1;
+  }
+  luaL_getmetatable(L, RES_MT);
+  lua_getfield(L, -1, "methods");
+  lua_pushvalue(L, 2);
+  lua_rawget(L, -2);
+  return 1;
+}
+
+static int res_tostring(lua_State *L) {
+  res *r = res_check(L, 1);
+  lua_pushfstring(L, "gci.result(%s: %d countries, %s ranks at %d digits)", r->label, (int)r->n,
+                  gs_ties_name(r->ties), r->digits);
+  return 1;
+}
+
+/* Classifies a score by descending thresholds: tier 1 at or above the
+ * first, ..., the last tier below them all. */
+static int tier_of(double s, const double *th, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (s >= th[i]) return (int)i + 1;
+  return (int)n + 1;
+}
+
+static const double gci2024_tiers[] = {95, 85, 55, 20};
+
+/* Reads a threshold list at index t (or the GCI 2024 default) into th. */
+static size_t read_thresholds(lua_State *L, int t, double *th, size_t cap) {
+  if (lua_isnoneornil(L, t)) {
+    memcpy(th, gci2024_tiers, sizeof gci2024_tiers);
+    return 4;
+  }
+  luaL_checktype(L, t, LUA_TTABLE);
+  size_t n = lua_rawlen(L, t);
+  if (n == 0 || n > cap) luaL_error(L, "tier thresholds: give 1 to %d numbers, highest first", (int)cap);
+  for (size_t i = 0; i < n; i++) {
+    lua_rawgeti(L, t, (lua_Integer)i + 1);
+    if (!lua_isnumber(L, -1)) luaL_error(L, "tier threshold %d is not a number", (int)i + 1);
+    th[i] = lua_tonumber(L, -1);
+    lua_pop(L, 1);
+    if (i && !(th[i] < th[i - 1])) luaL_error(L, "tier thresholds must decrease");
+  }
+  return n;
+}
+
+/* gci.tier(score [, thresholds]) */
+static int gci_tier(lua_State *L) {
+  double s = luaL_checknumber(L, 1);
+  double th[32];
+  size_t n = read_thresholds(L, 2, th, 32);
+  lua_pushinteger(L, tier_of(s, th, n));
+  return 1;
+}
+
+/* r:tiers([thresholds]) -> {iso3 = tier} */
+static int res_tiers(lua_State *L) {
+  res *r = res_check(L, 1);
+  double th[32];
+  size_t n = read_thresholds(L, 2, th, 32);
+  const gs_dataset *d = res_dataset(L, 1);
+  lua_createtable(L, 0, (int)r->n);
+  for (size_t i = 0; i < r->n; i++) {
+    if (isnan(r->score[i])) continue;
+    lua_pushinteger(L, tier_of(r->score[i], th, n));
+    lua_setfield(L, -2, d->key[i]);
+  }
+  return 1;
+}
+
+/* ---------- scoring ---------- */
+
+/* Reads weights for d's pillars from the table at t (nil: all 1). */
+static void read_weights(lua_State *L, int t, const gs_dataset *d, double *w) {
+  for (size_t p = 0; p < d->npillar; p++) w[p] = 1;
+  if (lua_isnoneornil(L, t)) return;
+  if (!lua_istable(L, t)) luaL_error(L, "weights must be a table {pillar = weight, ...}");
+  t = lua_absindex(L, t);
+  int *seen = lua_newuserdatauv(L, (d->npillar ? d->npillar : 1) * sizeof *seen, 0);
+  memset(seen, 0, (d->npillar ? d->npillar : 1) * sizeof *seen);
+  lua_pushnil(L);
+  while (lua_next(L, t)) {
+    if (lua_type(L, -2) != LUA_TSTRING) luaL_error(L, "weights: keys must be pillar names");
+    long p = pillar_check(L, d, lua_tostring(L, -2));
+    if (!lua_isnumber(L, -1)) luaL_error(L, "weights: weight of '%s' is not a number", lua_tostring(L, -2));
+    double v = lua_tonumber(L, -1);
+    if (!(v >= 0) || !isfinite(v)) luaL_error(L, "weights: weight of '%s' must be a finite number >= 0", lua_tostring(L, -2));
+    w[p] = v;
+    seen[p] = 1;
+    lua_pop(L, 1);
+  }
+  for (size_t p = 0; p < d->npillar; p++)
+    if (!seen[p]) luaL_error(L, "weights: no weight for pillar '%s' (give 0 to leave it out)", d->col[d->pillar[p]].name);
+  lua_pop(L, 1);
+}
+
+static int score_formula(lua_State *L) {
+  const gs_dataset *d = ds_check(L, 1);
+  int f = 2;
+  res *r = res_push(L, 1, d->n, "formula");
+  for (size_t i = 0; i < d->n; i++) {
+    lua_pushvalue(L, f);
+    push_row(L, d, i);
+    lua_call(L, 1, 1);
+    int isnum = 0;
+    double v = lua_tonumberx(L, -1, &isnum);
+    if (!isnum || lua_type(L, -1) != LUA_TNUMBER)
+      return luaL_error(L, "score formula returned %s for %s (%s); it must return a number",
+                        luaL_typename(L, -1), d->key[i], d->name[i]);
+    if (!isfinite(v))
+      return luaL_error(L, "score formula returned %s for %s (%s); it must be finite",
+                        isnan(v) ? "NaN" : "an infinite number", d->key[i], d->name[i]);
+    r->score[i] = v;
+    lua_pop(L, 1);
+  }
+  return 1;
+}
+
+/* d:score{weights=, method=, scale=, offset=, digits=, ties=} or d:score(function) */
+static int ds_score(lua_State *L) {
+  const gs_dataset *d = ds_check(L, 1);
+  if (lua_isfunction(L, 2)) {
+    lua_settop(L, 2);
+    return score_formula(L);
+  }
+  check_opts_table(L, 2, "score");
+  if (lua_isnone(L, 2)) lua_newtable(L);
+  lua_settop(L, 2);
+  if (d->npillar == 0) return luaL_error(L, "score: %s has no pillars to score", d->source);
+  static const char *const known[] = {"weights", "method", "scale", "offset", "digits", "ties", NULL};
+  lua_pushnil(L);
+  while (lua_next(L, 2)) {
+    int ok = 0;
+    if (lua_type(L, -2) == LUA_TSTRING)
+      for (int i = 0; known[i]; i++) ok |= strcmp(lua_tostring(L, -2), known[i]) == 0;
+    if (!ok) return luaL_error(L, "score: unknown option '%s'", lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
+    lua_pop(L, 1);
+  }
+  double *w = lua_newuserdatauv(L, d->npillar * sizeof *w, 0);
+  lua_getfield(L, 2, "weights");
+  read_weights(L, -1, d, w);
+  lua_pop(L, 1);
+  const char *mn = opt_string(L, 2, "method", "arithmetic");
+  int m = gs_agg_parse(mn);
+  if (m < 0) return luaL_error(L, "score: unknown method '%s' (arithmetic or geometric)", mn);
+  double scale = opt_number(L, 2, "scale", 0);
+  if (scale < 0) return luaL_error(L, "score: scale must be positive");
+  double offset = opt_number(L, 2, "offset", GS_GEO_OFFSET_DEFAULT);
+  res *r = res_push(L, 1, d->n, m == GS_AGG_GEOMETRIC ? "geometric" : "arithmetic");
+  rank_opts(L, 2, &r->digits, &r->ties);
+  char err[256];
+  if (gs_score_dataset(d, w, (gs_agg)m, scale, offset, r->score, err, sizeof err) != 0)
+    return luaL_error(L, "score: %s", err);
+  return 1;
+}
+
+/* d:column(name [, {digits=, ties=}]) ranks a published numeric column. */
+static int ds_column(lua_State *L) {
+  const gs_dataset *d = ds_check(L, 1);
+  const char *name = luaL_checkstring(L, 2);
+  check_opts_table(L, 3, "column");
+  long c = gs_dataset_col(d, name);
+  if (c < 0) return luaL_error(L, "column: no column '%s' in %s", name, d->source);
+  if (d->col[c].type != GS_COL_NUMBER) return luaL_error(L, "column: '%s' is not numeric", name);
+  res *r = res_push(L, 1, d->n, name);
+  memcpy(r->score, d->col[c].num, d->n * sizeof *r->score);
+  rank_opts(L, 3, &r->digits, &r->ties);
+  return 1;
+}
+
+/* ---------- scenarios ---------- */
+
+/* Applies one edit (number, or {set=|add=|mul=}) at stack top to row r,
+ * numeric column c of the copy e. */
+static void apply_edit(lua_State *L, gs_dataset *e, size_t r, long c, const char *who) {
+  double *cell = &e->col[c].num[r];
+  double v;
+  if (lua_type(L, -1) == LUA_TNUMBER) {
+    v = lua_tonumber(L, -1);
+  } else if (lua_istable(L, -1)) {
+    int kinds = 0;
+    v = *cell;
+    if (lua_getfield(L, -1, "set") != LUA_TNIL) { kinds++; v = luaL_checknumber(L, -1); }
+    lua_pop(L, 1);
+    if (lua_getfield(L, -1, "add") != LUA_TNIL) { kinds++; v = *cell + luaL_checknumber(L, -1); }
+    lua_pop(L, 1);
+    if (lua_getfield(L, -1, "mul") != LUA_TNIL) { kinds++; v = *cell * luaL_checknumber(L, -1); }
+    lua_pop(L, 1);
+    if (kinds != 1) luaL_error(L, "with: edit of %s %s must be a number or one of {set=x}, {add=x}, {mul=x}", who, e->col[c].name);
+  } else {
+    luaL_error(L, "with: edit of %s %s must be a number or one of {set=x}, {add=x}, {mul=x}", who, e->col[c].name);
+    return;
+  }
+  if (!isfinite(v)) luaL_error(L, "with: %s %s would not be a finite number", e->key[r], e->col[c].name);
+  long p = gs_dataset_pillar_of(e, (size_t)c);
+  if (p >= 0 && (v < e->pmin[p] || v > e->pmax[p]))
+    luaL_error(L, "with: %s %s = %f is outside the pillar's range %g..%g", e->key[r], e->col[c].name, v,
+               e->pmin[p], e->pmax[p]);
+  *cell = v;
+}
+
+/* Applies the table of edits at index t (column -> edit) to the rows
+ * listed in the `rows` array. */
+static void apply_edits(lua_State *L, gs_dataset *e, int t, const long *rows, size_t nrows, const char *who) {
+  lua_pushnil(L);
+  while (lua_next(L, t)) {
+    if (lua_type(L, -2) != LUA_TSTRING) luaL_error(L, "with: %s: keys must be pillar names", who);
+    const char *col = lua_tostring(L, -2);
+    long c = gs_dataset_col(e, col);
+    if (c < 0 || e->col[c].type != GS_COL_NUMBER || gs_dataset_pillar_of(e, (size_t)c) < 0)
+      luaL_error(L, "with: unknown pillar '%s' (editing %s)", col, who);
+    for (size_t k = 0; k < nrows; k++) apply_edit(L, e, (size_t)rows[k], c, who);
+    lua_pop(L, 1);
+  }
+}
+
+/* d:with{VNM = {technical = 20}, ASEAN = {legal = {add = 1}}, ["*"] = {...}}
+ * Edits for every country ("*") apply first, then groups, then single
+ * countries, so the most specific edit has the last word. */
+static int ds_with(lua_State *L) {
+  const gs_dataset *d = ds_check(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 2);
+  ds_box *b = ds_push_box(L); /* 3 */
+  gs_dataset *e = gs_dataset_copy(d);
+  if (!e) return luaL_error(L, "with: out of memory");
+  ds_adopt(L, b, e);
+  long *rows = lua_newuserdatauv(L, (d->n ? d->n : 1) * sizeof *rows, 0); /* 4 */
+  for (int pass = 0; pass < 3; pass++) {
+    lua_pushnil(L);
+    while (lua_next(L, 2)) {
+      if (lua_type(L, -2) != LUA_TSTRING || !lua_istable(L, -1))
+        return luaL_error(L, "with: expected {COUNTRY = {pillar = value, ...}, ...}");
+      const char *who = lua_tostring(L, -2);
+      int vt = lua_gettop(L);
+      size_t nr = 0;
+      if (strcmp(who, "*") == 0) {
+        if (pass == 0) { for (size_t i = 0; i < e->n; i++) rows[nr++] = (long)i; }
+      } else if (gs_dataset_row(e, who) >= 0) {
+        if (pass == 2) rows[nr++] = gs_dataset_row(e, who);
+      } else if (push_group(L, who)) {
+        if (pass == 1) {
+          size_t gn = lua_rawlen(L, -1);
+          for (size_t g = 1; g <= gn; g++) {
+            lua_rawgeti(L, -1, (lua_Integer)g);
+            long r = gs_dataset_row(e, lua_tostring(L, -1));
+            lua_pop(L, 1);
+            if (r >= 0) rows[nr++] = r;
+          }
+          if (nr == 0) return luaL_error(L, "with: no member of group '%s' is in %s", who, e->source);
+        }
+        lua_pop(L, 1);
+      } else {
+        lua_pop(L, 1);
+        return luaL_error(L, "with: unknown country or group '%s'", who);
+      }
+      if (nr) apply_edits(L, e, vt, rows, nr, who);
+      lua_settop(L, vt - 1);
+    }
+  }
+  lua_settop(L, 3);
+  return 1;
+}
+
+/* d:without{"cooperation", ...} drops pillars from scoring. */
+static int ds_without(lua_State *L) {
+  const gs_dataset *d = ds_check(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  ds_box *b = ds_push_box(L);
+  gs_dataset *e = gs_dataset_copy(d);
+  if (!e) return luaL_error(L, "without: out of memory");
+  ds_adopt(L, b, e);
+  size_t n = lua_rawlen(L, 2);
+  for (size_t i = 1; i <= n; i++) {
+    lua_rawgeti(L, 2, (lua_Integer)i);
+    const char *name = lua_tostring(L, -1);
+    if (!name) return luaL_error(L, "without: item %d is not a pillar name", (int)i);
+    long p = pillar_check(L, e, name);
+    gs_dataset_drop_pillar(e, (size_t)p);
+    lua_pop(L, 1);
+  }
+  if (e->npillar == 0) return luaL_error(L, "without: no pillar would be left");
+  return 1;
+}
+
+/* ---------- comparisons ---------- */
+
+static const char *const cmp_cols[] = {"iso3", "country", "score_before", "rank_before",
+                                       "score_after", "rank_after", "rank_change", NULL};
+
+static int cmp_filter(lua_State *L, int movers) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_newtable(L);
+  size_t n = lua_rawlen(L, 1), k = 0;
+  for (size_t i = 1; i <= n; i++) {
+    lua_rawgeti(L, 1, (lua_Integer)i);
+    lua_getfield(L, -1, "rank_change");
+    int has = !lua_isnil(L, -1);
+    int keep = movers ? has && lua_tonumber(L, -1) != 0 : !has;
+    lua_pop(L, 1);
+    if (keep) lua_rawseti(L, -2, (lua_Integer)++k);
+    else lua_pop(L, 1);
+  }
+  lua_getmetatable(L, 1);
+  lua_setmetatable(L, -2);
+  return 1;
+}
+
+static int cmp_movers(lua_State *L) { return cmp_filter(L, 1); }
+static int cmp_unmatched(lua_State *L) { return cmp_filter(L, 0); }
+
+static const luaL_Reg cmp_methods[] = {{"movers", cmp_movers}, {"unmatched", cmp_unmatched}, {NULL, NULL}};
+
+/* gci.compare(before, after): matched by iso3; after's rank order, then
+ * the countries only `before` has. rank_change = rank_before - rank_after. */
+static int gci_compare(lua_State *L) {
+  res *a = res_check(L, 1), *b = res_check(L, 2);
+  const gs_dataset *da = res_dataset(L, 1), *db = res_dataset(L, 2);
+  const double *ra = res_ranks(L, a), *rb = res_ranks(L, b);
+  size_t *ob = rank_order(L, rb, b->n);
+  lua_newtable(L);
+  lua_Integer k = 0;
+  for (size_t q = 0; q < b->n; q++) {
+    size_t j = ob[q];
+    long i = gs_dataset_row(da, db->key[j]);
+    lua_createtable(L, 0, 7);
+    lua_pushstring(L, db->key[j]);
+    lua_setfield(L, -2, "iso3");
+    lua_pushstring(L, db->name[j]);
+    lua_setfield(L, -2, "country");
+    if (i >= 0) {
+      push_num_or_nil(L, a->score[i]);
+      lua_setfield(L, -2, "score_before");
+      push_num_or_nil(L, ra[i]);
+      lua_setfield(L, -2, "rank_before");
+    }
+    push_num_or_nil(L, b->score[j]);
+    lua_setfield(L, -2, "score_after");
+    push_num_or_nil(L, rb[j]);
+    lua_setfield(L, -2, "rank_after");
+    if (i >= 0 && !isnan(ra[i]) && !isnan(rb[j])) {
+      push_num_or_nil(L, ra[i] - rb[j]);
+      lua_setfield(L, -2, "rank_change");
+    }
+    lua_rawseti(L, -2, ++k);
+  }
+  size_t *oa = rank_order(L, ra, a->n);
+  lua_insert(L, -2);
+  for (size_t q = 0; q < a->n; q++) {
+    size_t i = oa[q];
+    if (gs_dataset_row(db, da->key[i]) >= 0) continue;
+    lua_createtable(L, 0, 4);
+    lua_pushstring(L, da->key[i]);
+    lua_setfield(L, -2, "iso3");
+    lua_pushstring(L, da->name[i]);
+    lua_setfield(L, -2, "country");
+    push_num_or_nil(L, a->score[i]);
+    lua_setfield(L, -2, "score_before");
+    push_num_or_nil(L, ra[i]);
+    lua_setfield(L, -2, "rank_before");
+    lua_rawseti(L, -2, ++k);
+  }
+  set_records_mt(L, "gci.comparison", cmp_cols, cmp_methods);
+  return 1;
+}
+
+/* gci.records(list, {columns...}): gives a list of records a column order
+ * for printing. */
+static int gci_records(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 2);
+  lua_newtable(L);
+  lua_pushvalue(L, 2);
+  lua_setfield(L, -2, "__columns");
+  lua_setmetatable(L, 1);
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* gci.dataset([opts]) loads the dataset the job was given (batch runs,
+ * or --dataset FILE). */
+static int gci_dataset(lua_State *L) {
+  gs_ctx *ctx = gs_lua_getctx(L);
+  if (!ctx || !ctx->dataset) return luaL_error(L, "gci.dataset: no dataset given (use --dataset FILE or gcisim batch)");
+  lua_settop(L, 1);
+  lua_pushcfunction(L, gci_load);
+  lua_pushstring(L, ctx->dataset);
+  lua_pushvalue(L, 1);
+  lua_call(L, 2, 1);
+  return 1;
+}
+
+/* gci.dataset_path() -> the job's dataset path or nil. */
+static int gci_dataset_path(lua_State *L) {
+  gs_ctx *ctx = gs_lua_getctx(L);
+  if (ctx && ctx->dataset) lua_pushstring(L, ctx->dataset);
+  else lua_pushnil(L);
+  return 1;
+}
+
+
+static const luaL_Reg ds_methods[] = {
+    {"pillars", ds_pillars}, {"columns", ds_columns}, {"source", ds_source},   {"get", ds_get},
+    {"countries", ds_countries}, {"score", ds_score}, {"column", ds_column}, {"with", ds_with},
+    {"without", ds_without}, {NULL, NULL}};
+
+static const luaL_Reg ds_meta[] = {{"__gc", ds_gc}, {"__len", ds_len}, {"__tostring", ds_tostring}, {NULL, NULL}};
+
+static const luaL_Reg res_methods[] = {
+    {"score", res_score}, {"rank", res_rank}, {"ranks", res_ranks_fn}, {"ranked", res_ranked},
+    {"top", res_top},     {"rows", res_rows}, {"tiers", res_tiers},    {NULL, NULL}};
+
+static const luaL_Reg res_meta[] = {{"__len", res_len}, {"__index", res_index}, {"__tostring", res_tostring},
+                                    {"__rows", res_rows_mm}, {NULL, NULL}};
+
+static const luaL_Reg gci_funcs[] = {{"load", gci_load},       {"group", gci_group},
+                                     {"compare", gci_compare}, {"tier", gci_tier},
+                                     {"records", gci_records}, {"dataset", gci_dataset},
+                                     {"dataset_path", gci_dataset_path}, {NULL, NULL}};
+
+int luaopen_gci(lua_State *L) {
+  luaL_newmetatable(L, DS_MT);
+  luaL_setfuncs(L, ds_meta, 0);
+  lua_newtable(L);
+  luaL_setfuncs(L, ds_methods, 0);
+  lua_setfield(L, -2, "__index");
+  lua_pushliteral(L, "gci.dataset");
+  lua_setfield(L, -2, "__metatable");
+  lua_pop(L, 1);
+  luaL_newmetatable(L, RES_MT);
+  luaL_setfuncs(L, res_meta, 0);
+  lua_newtable(L);
+  luaL_setfuncs(L, res_methods, 0);
+  lua_setfield(L, -2, "methods");
+  lua_pushliteral(L, "gci.result");
+  lua_setfield(L, -2, "__metatable");
+  lua_pop(L, 1);
+  luaL_newlib(L, gci_funcs);
+  lua_pushliteral(L, GCISIM_VERSION);
+  lua_setfield(L, -2, "version");
+  return 1;
+}

@@ -1,0 +1,34 @@
+/* lgci.h - the `gci` Lua module: datasets, scores, ranks, scenarios and
+ * comparisons for scripts (the Lua API documented in README.md).
+ *
+ * The host (main.c, the batch runner, the fuzzers) creates a gs_ctx, hands
+ * it to gs_lua_setctx before opening the module, and keeps it alive as
+ * long as the state; the module borrows it. */
+#ifndef GS_LGCI_H
+#define GS_LGCI_H
+#include <lua.h>
+
+#include "policy.h"
+#include "sandbox.h"
+
+typedef struct {
+  gs_policy *policy;      /* borrowed: what gci.load may read, gci.write may write */
+  gs_sandbox *sandbox;    /* borrowed, may be NULL: memory charges and deadlines */
+  const char *dataset;    /* borrowed, may be NULL: the job's dataset (gci.dataset()) */
+  int threads;            /* 0 = all cores */
+  int quiet;              /* no progress bars */
+  unsigned shard_index, shard_count; /* --shard I/N (count 0 = no sharding) */
+  char data_error[1024];  /* the last data error raised, to tell it from a script error */
+} gs_ctx;
+
+/* Stores ctx in the state's registry for the module to find. */
+void gs_lua_setctx(lua_State *L, gs_ctx *ctx);
+gs_ctx *gs_lua_getctx(lua_State *L);
+
+/* Opens the module (as with luaL_requiref: leaves the module table). */
+int luaopen_gci(lua_State *L);
+
+/* Raises a data error: the message is "file:line:column: what" without a
+ * script position, and is remembered in ctx->data_error. */
+int gs_lua_data_error(lua_State *L, const char *msg);
+#endif

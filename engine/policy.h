@@ -1,0 +1,28 @@
+/* policy.h - which files a script may read or write.
+ *
+ * A policy is a list of directories, each stored as its canonical path
+ * (realpath).  A file is inside when its own canonical path lies under one
+ * of them, so "..", symbolic links and doubled slashes cannot lead out.
+ * The policy owns its strings; gs_policy_free accepts NULL. */
+#ifndef GS_POLICY_H
+#define GS_POLICY_H
+#include <stddef.h>
+
+typedef struct gs_policy gs_policy;
+
+gs_policy *gs_policy_new(void);
+void gs_policy_free(gs_policy *p);
+
+/* Allows reading (write = 0) or writing (write = 1) under dir.  Returns 0,
+ * or -1 when dir does not exist (message in err). */
+int gs_policy_allow(gs_policy *p, const char *dir, int write, char *err, size_t errlen);
+
+/* Lifts every restriction (trusted mode). */
+void gs_policy_trust(gs_policy *p);
+
+/* Checks that `path` may be read (an existing file) or written (its
+ * directory exists).  Returns 0, or -1 with a message naming the path and
+ * the allowed directories. */
+int gs_policy_check(const gs_policy *p, const char *path, int write, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,279 @@
+/* sandbox.c - the sandboxed Lua state and its limits (see sandbox.h).
+ *
+ * The design follows Redis's scripting sandbox, and the record of escapes
+ * from embedded Lua shaped each choice:
+ *  - never luaL_openlibs: io, os, package and debug are never opened, so
+ *    package.loadlib (Redis CVE-2022-0543) and debug.sethook/getregistry
+ *    do not exist rather than being removed after the fact;
+ *  - load accepts text only: hand-made bytecode can corrupt the VM;
+ *    string.dump is gone for the same reason;
+ *  - the string metatable, shared by every string, has __metatable set so
+ *    a script can neither read nor replace it;
+ *  - setmetatable refuses tables carrying __gc: finalizers run with hooks
+ *    off, so one could loop forever out of the hook's reach;
+ *  - the instruction count lives here in C and every thread adds to it, so
+ *    a fresh coroutine (with a fresh hook counter) gains no budget; once a
+ *    limit is hit the hook fires on every instruction and raises again,
+ *    so a pcall loop cannot swallow it;
+ *  - a watchdog (SIGALRM) ends the process when the script is stuck
+ *    inside C where no hook runs, such as a pathological pattern match. */
+#include "sandbox.h"
+
+#include <lauxlib.h>
+#include <lualib.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#define HOOK_EVERY 1000
+
+struct gs_sandbox {
+  lua_State *L;
+  gs_limits lim;
+  size_t used;
+  uint64_t count;
+  double start;
+  gs_limit hit;
+  char msg[256];
+};
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static gs_sandbox *sb_of(lua_State *L) { return *(gs_sandbox **)lua_getextraspace(L); }
+
+static void set_hit(gs_sandbox *sb, gs_limit what) {
+  if (sb->hit != GS_LIMIT_NONE) return;
+  sb->hit = what;
+  switch (what) {
+  case GS_LIMIT_TIME:
+    snprintf(sb->msg, sizeof sb->msg, "timeout: the script ran longer than %g s (--timeout)", sb->lim.timeout);
+    break;
+  case GS_LIMIT_MEMORY:
+    snprintf(sb->msg, sizeof sb->msg, "memory limit: the script needed more than %zu MiB (--max-memory)",
+             sb->lim.max_memory >> 20);
+    break;
+  case GS_LIMIT_INSTRUCTIONS:
+    snprintf(sb->msg, sizeof sb->msg,
+             "instruction limit: the script ran more than %llu instructions (--max-instructions)",
+             (unsigned long long)sb->lim.max_instructions);
+    break;
+  default: break;
+  }
+}
+
+static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+  gs_sandbox *sb = ud;
+  size_t old = ptr ? osize : 0;
+  if (nsize == 0) {
+    sb->used -= old;
+    free(ptr);
+    return NULL;
+  }
+  if (sb->lim.max_memory && nsize > old && sb->used - old + nsize > sb->lim.max_memory) {
+    set_hit(sb, GS_LIMIT_MEMORY);
+    return NULL;
+  }
+  void *p = realloc(ptr, nsize);
+  if (p) sb->used = sb->used - old + nsize;
+  return p;
+}
+
+static void sb_hook(lua_State *L, lua_Debug *ar) {
+  (void)ar;
+  gs_sandbox *sb = sb_of(L);
+  if (sb->hit == GS_LIMIT_NONE) {
+    sb->count += HOOK_EVERY;
+    if (sb->lim.max_instructions && sb->count > sb->lim.max_instructions)
+      set_hit(sb, GS_LIMIT_INSTRUCTIONS);
+    else if (sb->lim.timeout > 0 && now() - sb->start > sb->lim.timeout)
+      set_hit(sb, GS_LIMIT_TIME);
+  }
+  if (sb->hit != GS_LIMIT_NONE) {
+    lua_sethook(L, sb_hook, LUA_MASKCOUNT, 1); /* from now on, every instruction */
+    luaL_error(L, "%s", sb->msg);
+  }
+}
+
+/* --- the sandbox's replacements for base functions --- */
+
+static int sb_setmetatable(lua_State *L) {
+  /* rawget: Lua itself looks for __gc without metamethods. */
+  if (lua_type(L, 2) == LUA_TTABLE && (lua_pushliteral(L, "__gc"), lua_rawget(L, 2)) != LUA_TNIL)
+    return luaL_error(L, "setmetatable: __gc metamethods are not allowed in the sandbox");
+  lua_settop(L, 2);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, 2, 1);
+  return 1;
+}
+
+static int sb_load(lua_State *L) {
+  const char *mode = luaL_optstring(L, 3, "t");
+  if (strcmp(mode, "t") != 0)
+    return luaL_error(L, "load: only text chunks can be loaded in the sandbox (mode \"t\")");
+  int n = lua_gettop(L) < 4 ? 3 : 4;
+  lua_settop(L, n);
+  lua_pushliteral(L, "t");
+  lua_replace(L, 3);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, n, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
+static int sb_collectgarbage(lua_State *L) {
+  static const char *const ok[] = {"collect", "count", "step", "isrunning", NULL};
+  const char *opt = luaL_optstring(L, 1, "collect");
+  for (int i = 0; ok[i]; i++)
+    if (strcmp(opt, ok[i]) == 0) {
+      lua_pushvalue(L, lua_upvalueindex(1));
+      lua_insert(L, 1);
+      lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+      return lua_gettop(L);
+    }
+  return luaL_error(L, "collectgarbage: option '%s' is not allowed in the sandbox", opt);
+}
+
+/* require finds only modules on the allow-list, already opened by gcisim. */
+static int sb_require(lua_State *L) {
+  static const char *const allowed[] = {"gci", NULL};
+  const char *name = luaL_checkstring(L, 1);
+  for (int i = 0; allowed[i]; i++)
+    if (strcmp(name, allowed[i]) == 0) {
+      luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+      lua_getfield(L, -1, name);
+      if (!lua_isnil(L, -1)) return 1;
+    }
+  return luaL_error(L, "module '%s' not found: only 'gci' can be required in the sandbox", name);
+}
+
+static void wrap(lua_State *L, const char *name, lua_CFunction f) {
+  lua_getglobal(L, name);
+  lua_pushcclosure(L, f, 1);
+  lua_setglobal(L, name);
+}
+
+static void open_sandboxed(lua_State *L) {
+  static const luaL_Reg libs[] = {{LUA_GNAME, luaopen_base},       {LUA_STRLIBNAME, luaopen_string},
+                                  {LUA_TABLIBNAME, luaopen_table}, {LUA_MATHLIBNAME, luaopen_math},
+                                  {LUA_UTF8LIBNAME, luaopen_utf8}, {LUA_COLIBNAME, luaopen_coroutine},
+                                  {NULL, NULL}};
+  for (const luaL_Reg *l = libs; l->func; l++) {
+    luaL_requiref(L, l->name, l->func, 1);
+    lua_pop(L, 1);
+  }
+  static const char *const removed[] = {"dofile", "loadfile", NULL};
+  for (int i = 0; removed[i]; i++) {
+    lua_pushnil(L);
+    lua_setglobal(L, removed[i]);
+  }
+  wrap(L, "setmetatable", sb_setmetatable);
+  wrap(L, "load", sb_load);
+  wrap(L, "collectgarbage", sb_collectgarbage);
+  lua_pushcfunction(L, sb_require);
+  lua_setglobal(L, "require");
+  /* os: the clock and the time only. */
+  lua_newtable(L);
+  luaL_requiref(L, LUA_OSLIBNAME, luaopen_os, 0);
+  lua_getfield(L, -1, "clock");
+  lua_setfield(L, -3, "clock");
+  lua_getfield(L, -1, "time");
+  lua_setfield(L, -3, "time");
+  lua_pop(L, 1);
+  lua_setglobal(L, "os");
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+  lua_pushnil(L);
+  lua_setfield(L, -2, LUA_OSLIBNAME);
+  lua_pop(L, 1);
+  /* string.dump is gone; the shared string metatable is sealed. */
+  lua_getglobal(L, "string");
+  lua_pushnil(L);
+  lua_setfield(L, -2, "dump");
+  lua_pop(L, 1);
+  lua_pushliteral(L, "");
+  lua_getmetatable(L, -1);
+  lua_pushliteral(L, "the string metatable is protected");
+  lua_setfield(L, -2, "__metatable");
+  lua_pop(L, 2);
+}
+
+gs_sandbox *gs_sandbox_new(const gs_limits *lim) {
+  gs_sandbox *sb = calloc(1, sizeof *sb);
+  if (!sb) return NULL;
+  sb->lim = *lim;
+  sb->start = now();
+  sb->L = lua_newstate(sb_alloc, sb);
+  if (!sb->L) { free(sb); return NULL; }
+  *(gs_sandbox **)lua_getextraspace(sb->L) = sb;
+  lua_atpanic(sb->L, NULL);
+  if (lim->trusted) luaL_openlibs(sb->L);
+  else open_sandboxed(sb->L);
+  if (lim->max_instructions || lim->timeout > 0 || lim->max_memory)
+    lua_sethook(sb->L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
+  return sb;
+}
+
+void gs_sandbox_free(gs_sandbox *sb) {
+  if (!sb) return;
+  lua_close(sb->L);
+  free(sb);
+}
+
+lua_State *gs_sandbox_state(gs_sandbox *sb) { return sb->L; }
+gs_limit gs_sandbox_limit_hit(const gs_sandbox *sb) { return sb->hit; }
+const char *gs_sandbox_limit_message(const gs_sandbox *sb) { return sb->msg; }
+double gs_sandbox_elapsed(const gs_sandbox *sb) { return now() - sb->start; }
+
+int gs_sandbox_expired(gs_sandbox *sb) {
+  if (sb->hit == GS_LIMIT_NONE && sb->lim.timeout > 0 && now() - sb->start > sb->lim.timeout)
+    set_hit(sb, GS_LIMIT_TIME);
+  return sb->hit != GS_LIMIT_NONE;
+}
+
+int gs_sandbox_charge(lua_State *L, size_t bytes) {
+  gs_sandbox *sb = sb_of(L);
+  if (sb->lim.max_memory && sb->used + bytes > sb->lim.max_memory) {
+    set_hit(sb, GS_LIMIT_MEMORY);
+    return -1;
+  }
+  sb->used += bytes;
+  return 0;
+}
+
+void gs_sandbox_release(lua_State *L, size_t bytes) { sb_of(L)->used -= bytes; }
+
+/* The watchdog's state must be reachable from a signal handler. */
+static volatile sig_atomic_t wd_code;
+static const char *wd_path;
+static char wd_msg[300];
+
+static void wd_fire(int sig) {
+  (void)sig;
+  if (wd_path) unlink(wd_path);
+  ssize_t r = write(2, wd_msg, strlen(wd_msg));
+  (void)r;
+  _exit(wd_code);
+}
+
+void gs_sandbox_watchdog(gs_sandbox *sb, int code, const char *cleanup_path) {
+  if (!(sb->lim.timeout > 0)) return;
+  wd_code = code;
+  wd_path = cleanup_path;
+  snprintf(wd_msg, sizeof wd_msg,
+           "gcisim: timeout: the script ran longer than %g s (--timeout) and was stopped\n", sb->lim.timeout);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = wd_fire;
+  sigaction(SIGALRM, &sa, NULL);
+  double t = sb->lim.timeout + 2.0; /* grace for the hook to end it cleanly */
+  struct itimerval it = {{0, 0}, {(time_t)t, (suseconds_t)((t - (double)(time_t)t) * 1e6)}};
+  setitimer(ITIMER_REAL, &it, NULL);
+}

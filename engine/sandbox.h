@@ -1,0 +1,56 @@
+/* sandbox.h - a Lua state for untrusted scripts, with resource limits.
+ *
+ * A sandboxed state opens only base, string, table, math, utf8 and
+ * coroutine, and then takes away what can reach outside or defeat the
+ * limits (see sandbox.c for the allow-list and the reasons).  Limits:
+ *   memory        a lua_Alloc that refuses to grow the heap past max_memory;
+ *   instructions  a count hook adding to one budget shared by all threads;
+ *   wall clock    checked by the same hook, with a hard watchdog behind it
+ *                 for time spent inside C (a pathological pattern match).
+ * Once a limit is hit it stays hit: every later hook call raises again, so
+ * pcall, coroutines and error handlers cannot swallow it.
+ * The sandbox owns its lua_State; gs_sandbox_free closes it (NULL is fine). */
+#ifndef GS_SANDBOX_H
+#define GS_SANDBOX_H
+#include <lua.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum { GS_LIMIT_NONE, GS_LIMIT_TIME, GS_LIMIT_MEMORY, GS_LIMIT_INSTRUCTIONS } gs_limit;
+
+typedef struct {
+  size_t max_memory;          /* bytes; 0 = unlimited */
+  double timeout;             /* seconds; 0 = unlimited */
+  uint64_t max_instructions;  /* 0 = unlimited */
+  int trusted;                /* full standard library (no sandbox) */
+} gs_limits;
+
+typedef struct gs_sandbox gs_sandbox;
+
+/* A new state with limits applied, or NULL when out of memory. */
+gs_sandbox *gs_sandbox_new(const gs_limits *lim);
+void gs_sandbox_free(gs_sandbox *sb);
+lua_State *gs_sandbox_state(gs_sandbox *sb);
+
+/* Which limit ended the script, if any. */
+gs_limit gs_sandbox_limit_hit(const gs_sandbox *sb);
+
+/* A message naming the limit that was hit, e.g. "timeout: ... (--timeout)". */
+const char *gs_sandbox_limit_message(const gs_sandbox *sb);
+
+/* Seconds since the sandbox was made; and whether its deadline has passed
+ * (long C computations poll this to stop early). */
+double gs_sandbox_elapsed(const gs_sandbox *sb);
+int gs_sandbox_expired(gs_sandbox *sb);
+
+/* Memory accounting for C-side buffers that belong to the script (datasets,
+ * results): charge before allocating, release when freeing.  Returns 0, or
+ * -1 when the charge would pass the memory limit (the limit is then hit). */
+int gs_sandbox_charge(lua_State *L, size_t bytes);
+void gs_sandbox_release(lua_State *L, size_t bytes);
+
+/* Arms a watchdog that ends the process with exit code `code` after
+ * `seconds` more than the timeout, first removing `cleanup_path` (may be
+ * NULL): the last resort when a script is stuck where no hook runs. */
+void gs_sandbox_watchdog(gs_sandbox *sb, int code, const char *cleanup_path);
+#endif

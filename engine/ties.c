@@ -1,0 +1,69 @@
+/* ties.c - ranking with explicit tie rules (see ties.h). */
+#include "ties.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const tie_names[] = {"dense", "competition", "ordinal", "fractional"};
+
+int gs_ties_parse(const char *name) {
+  for (int i = 0; i < 4; i++)
+    if (strcmp(name, tie_names[i]) == 0) return i;
+  return -1;
+}
+
+const char *gs_ties_name(gs_ties t) { return tie_names[t]; }
+
+/* The nudge absorbs the binary representation error of decimal inputs, so
+ * that 92.525 (stored as 92.52499999999999) rounds up as a person would.
+ * It is far below the 1e-4 that separates any two 2-decimal scores. */
+double gs_round(double x, int digits) {
+  if (digits < 0 || !isfinite(x)) return x;
+  double p = pow(10.0, digits);
+  double y = x * p;
+  y = y >= 0 ? floor(y + 0.5 + 1e-9) : -floor(-y + 0.5 + 1e-9);
+  return y / p;
+}
+
+typedef struct { double key; size_t idx; } rank_item;
+
+/* Descending by key, then by input position: the order ordinal ties use. */
+static int rank_cmp(const void *a, const void *b) {
+  const rank_item *x = a, *y = b;
+  if (x->key > y->key) return -1;
+  if (x->key < y->key) return 1;
+  return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+int gs_rank(const double *score, size_t n, int digits, gs_ties ties, double *rank) {
+  rank_item *it = malloc((n ? n : 1) * sizeof *it);
+  if (!it) return -1;
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (isnan(score[i])) { rank[i] = NAN; continue; } /* missing: unranked */
+    it[m].key = gs_round(score[i], digits);
+    it[m].idx = i;
+    m++;
+  }
+  qsort(it, m, sizeof *it, rank_cmp);
+  size_t dense = 0;
+  for (size_t s = 0; s < m;) {
+    size_t e = s + 1;
+    while (e < m && it[e].key == it[s].key) e++;
+    dense++;
+    for (size_t j = s; j < e; j++) {
+      double r;
+      switch (ties) {
+      case GS_TIES_DENSE: r = (double)dense; break;
+      case GS_TIES_COMPETITION: r = (double)(s + 1); break;
+      case GS_TIES_ORDINAL: r = (double)(j + 1); break;
+      default: r = (double)(s + 1) + (double)(e - s - 1) / 2.0; break;
+      }
+      rank[it[j].idx] = r;
+    }
+    s = e;
+  }
+  free(it);
+  return 0;
+}
