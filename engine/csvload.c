@@ -33,6 +33,7 @@ typedef struct {
   rec *recs;
   size_t nrec, caprec;
   rec cur;       /* record being collected */
+  long next_start; /* first line of the next record, for parse errors */
   int oom;
 } loader;
 
@@ -124,6 +125,7 @@ static void on_row(int term, void *data) {
     ld->caprec = nc;
   }
   ld->recs[ld->nrec++] = ld->cur;
+  ld->next_start = ld->line + 1;
   memset(&ld->cur, 0, sizeof ld->cur);
 }
 
@@ -194,12 +196,6 @@ static char *dupstr(const char *s) {
   return p;
 }
 
-static int is_gci_pillar(const char *name) {
-  for (size_t i = 0; i < 5; i++)
-    if (strcmp(name, gs_gci_pillars[i]) == 0) return 1;
-  return 0;
-}
-
 /* Turns the collected records into a dataset, checking everything that
  * depends on the whole table. */
 static gs_dataset *build(loader *ld, const gs_load_opts *o) {
@@ -249,7 +245,6 @@ static gs_dataset *build(loader *ld, const gs_load_opts *o) {
         if (strcmp(h->cell[c], gs_gci_pillars[g]) == 0) pcol[np++] = (long)c;
   }
   double lo = o && o->has_range ? o->pmin : 0.0, hi = o && o->has_range ? o->pmax : 20.0;
-  (void)is_gci_pillar;
 
   size_t n = ld->nrec - 1;
   gs_dataset *d = calloc(1, sizeof *d);
@@ -334,7 +329,7 @@ bad:
 
 gs_dataset *gs_load_csv_mem(const char *name, const char *buf, size_t len, const gs_load_opts *opts,
                             char *err, size_t errlen) {
-  loader ld = {.file = name, .err = err, .errlen = errlen, .line = 1};
+  loader ld = {.file = name, .err = err, .errlen = errlen, .line = 1, .next_start = 1};
   if (errlen) err[0] = '\0';
   if (len > GS_MAX_FILE_BYTES) {
     fail(&ld, 1, 1, "file of %zu bytes; the limit for a dataset is %zu", len, GS_MAX_FILE_BYTES);
@@ -351,14 +346,14 @@ gs_dataset *gs_load_csv_mem(const char *name, const char *buf, size_t len, const
     const char *nl = memchr(buf + pos, '\n', len - pos);
     size_t chunk = nl ? (size_t)(nl - (buf + pos)) + 1 : len - pos;
     if (csv_parse(&p, buf + pos, chunk, on_field, on_row, &ld) != chunk) {
-      fail(&ld, ld.line, (long)ld.cur.ncell + 1, "malformed CSV: %s", csv_strerror(csv_error(&p)));
+      fail(&ld, ld.next_start, (long)ld.cur.ncell + 1, "malformed CSV: %s", csv_strerror(csv_error(&p)));
       break;
     }
     pos += chunk;
     if (nl) ld.line++;
   }
   if (!ld.failed && csv_fini(&p, on_field, on_row, &ld) != 0)
-    fail(&ld, ld.line, (long)ld.cur.ncell + 1, "malformed CSV: %s (unterminated quoted field?)",
+    fail(&ld, ld.next_start, (long)ld.cur.ncell + 1, "malformed CSV: %s (unterminated quoted field?)",
          csv_strerror(csv_error(&p)));
   csv_free(&p);
   gs_dataset *d = ld.failed ? NULL : build(&ld, opts);

@@ -19,6 +19,7 @@
 
 #include "csvload.h"
 #include "dataset.h"
+#include "output.h"
 #include "score.h"
 #include "ties.h"
 #include "version.h"
@@ -759,9 +760,13 @@ static void apply_edit(lua_State *L, gs_dataset *e, size_t r, long c, const char
   }
   if (!isfinite(v)) luaL_error(L, "with: %s %s would not be a finite number", e->key[r], e->col[c].name);
   long p = gs_dataset_pillar_of(e, (size_t)c);
-  if (p >= 0 && (v < e->pmin[p] || v > e->pmax[p]))
-    luaL_error(L, "with: %s %s = %f is outside the pillar's range %g..%g", e->key[r], e->col[c].name, v,
-               e->pmin[p], e->pmax[p]);
+  if (p >= 0 && (v < e->pmin[p] || v > e->pmax[p])) {
+    char a[32], lo[32], hi[32];
+    gs_format_number(v, a, sizeof a);
+    gs_format_number(e->pmin[p], lo, sizeof lo);
+    gs_format_number(e->pmax[p], hi, sizeof hi);
+    luaL_error(L, "with: %s %s = %s is outside the pillar's range %s..%s", e->key[r], e->col[c].name, a, lo, hi);
+  }
   *cell = v;
 }
 

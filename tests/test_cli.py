@@ -1,0 +1,329 @@
+#!/usr/bin/env python3
+"""Script, Lua API and CLI tests for gcisim.
+
+Each case runs ./gcisim on a script and checks its output against values
+computed here, independently, from the published CSV files (Python's csv
+module and plain arithmetic), never from an earlier gcisim run.
+Prints "N passed, N failed" last.
+"""
+import csv, io, json, math, os, shutil, subprocess, sys, tempfile
+
+GCISIM = os.environ.get("GCISIM", "./gcisim").split()
+TMP = tempfile.mkdtemp(prefix="gcisim-test-")
+passed = failed = 0
+
+
+def check(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what)
+
+
+def run(args, script=None, name="t.lua"):
+    """Runs gcisim; `script` text is written to TMP/name and used as the script."""
+    if script is not None:
+        path = os.path.join(TMP, name)
+        with open(path, "w") as f:
+            f.write(script)
+        args = ["run", path] + args
+    p = subprocess.run(GCISIM + args, capture_output=True, text=True)
+    return p.returncode, p.stdout, p.stderr
+
+
+def lua(expr_script, *args):
+    """Runs a script that returns a value; returns its stdout (csv)."""
+    rc, out, err = run(["--format", "csv"] + list(args), expr_script)
+    check(rc == 0, "script failed: %s\n%s" % (err, expr_script))
+    return out
+
+
+def table(out):
+    return list(csv.DictReader(io.StringIO(out)))
+
+
+def load(name):
+    with open(os.path.join("data", name), newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def r2(x):
+    """Round half away from zero to 2 decimals, as the GCI publishes."""
+    return math.floor(abs(x) * 100 + 0.5 + 1e-9) / 100 * (1 if x >= 0 else -1)
+
+
+def dense(scores, digits=2):
+    """Dense ranks (descending) of a {key: score} dict, on rounded scores."""
+    p = 10 ** digits
+    rd = {k: math.floor(abs(v) * p + 0.5 + 1e-9) / p * (1 if v >= 0 else -1) for k, v in scores.items()}
+    levels = sorted(set(rd.values()), reverse=True)
+    pos = {v: i + 1 for i, v in enumerate(levels)}
+    return {k: pos[v] for k, v in rd.items()}
+
+
+G20 = load("gci2020.csv")
+PILLARS = ["legal", "technical", "organizational", "capacity", "cooperation"]
+SUM = {r["iso3"]: sum(float(r[p]) for p in PILLARS) for r in G20}
+NAME = {r["iso3"]: r["country"] for r in G20}
+ASEAN = ["BRN", "KHM", "IDN", "LAO", "MYS", "MMR", "PHL", "SGP", "THA", "VNM"]
+
+# ---- scripts/gci2020.lua: all 194 published ranks ----
+rc, out, err = run(["run", "scripts/gci2020.lua", "--format", "csv"])
+check(rc == 0, "gci2020.lua exit %d: %s" % (rc, err))
+lines = out.split("\n", 1)
+check(lines[0] == "194 of 194 published ranks reproduced", "gci2020 summary: %r" % lines[0])
+rows = table(lines[1])
+check(len(rows) == 194, "gci2020 rows: %d" % len(rows))
+published = {r["iso3"]: int(r["rank"]) for r in G20}
+indep = dense({r["iso3"]: float(r["score"]) for r in G20})
+check(indep == published, "independent dense ranking reproduces the published ranks")
+check(all(int(r["rank"]) == published[r["iso3"]] for r in rows), "every gcisim rank equals the published rank")
+check([r["iso3"] for r in rows[:3]] == ["USA", "SAU", "GBR"], "rank order starts USA, SAU, GBR")
+cn = {r["iso3"]: r for r in rows}
+check(cn["CHN"]["rank"] == "33" and cn["HRV"]["rank"] == "33", "China and Croatia share 33")
+
+# ---- scripts/recompute.lua ----
+rc, out, err = run(["run", "scripts/recompute.lua", "--format", "csv"])
+check(rc == 0, "recompute.lua: %s" % err)
+rows = table(out)
+want = {r["iso3"] for r in G20 if abs(float(r["score"]) - SUM[r["iso3"]]) > 0.01 + 1e-9}
+check({r["iso3"] for r in rows} == want, "recompute lists %s, want %s" % (sorted(r["iso3"] for r in rows), sorted(want)))
+check("FIN" in want and "VNM" in want and "SWE" in want, "Finland, Viet Nam and Sweden differ (SOURCES.md)")
+fin = [r for r in rows if r["iso3"] == "FIN"][0]
+check(abs(float(fin["pillar_sum"]) - 92.07) < 1e-9 and abs(float(fin["published"]) - 95.78) < 1e-9, "Finland 95.78 vs 92.07")
+
+# ---- scripts/whatif_vietnam.lua ----
+rc, out, err = run(["run", "scripts/whatif_vietnam.lua", "--format", "csv"])
+check(rc == 0, "whatif: %s" % err)
+after = dict(SUM)
+after["VNM"] = SUM["VNM"] - 16.31 + 20
+rb, ra = dense(SUM), dense(after)
+ab = dense({k: SUM[k] for k in ASEAN}), dense({k: after[k] for k in ASEAN})
+head, body = out.split("\n", 2)[:2], out.split("\n", 2)[2]
+check(head[0] == "Viet Nam: score %.2f -> %.2f, global rank %d -> %d, ASEAN rank %d -> %d" % (
+    SUM["VNM"], after["VNM"], rb["VNM"], ra["VNM"], ab[0]["VNM"], ab[1]["VNM"]), "whatif summary: %r" % head[0])
+check(ra["VNM"] == 5 and abs(after["VNM"] - 98.24) < 1e-9, "Viet Nam reaches 98.24, rank 5")
+overt = {k for k in SUM if k != "VNM" and r2(SUM[k]) > r2(SUM["VNM"]) and r2(after[k]) < r2(after["VNM"])}
+rows = table(body)
+check({r["iso3"] for r in rows} == overt, "overtaken countries (%d)" % len(overt))
+check(head[1] == "it overtakes %d countries:" % len(overt), "overtake count line")
+
+# ---- scripts/weights.lua ----
+rc, out, err = run(["run", "scripts/weights.lua", "--format", "csv"])
+check(rc == 0, "weights: %s" % err)
+eq = {k: 100 * v / 100 for k, v in SUM.items()}
+t2 = {r["iso3"]: 100 * (SUM[r["iso3"]] + float(r["technical"])) / 120 for r in G20}
+re_, rt = dense(eq), dense(t2)
+moves = sorted(((re_[k] - rt[k], k) for k in SUM if re_[k] != rt[k]), key=lambda m: (-abs(m[0]), m[1]))[:20]
+rows = table(out)
+check([(int(r["rank_change"]), r["iso3"]) for r in rows] == moves, "20 largest movers")
+check(all(int(r["rank_before"]) == re_[r["iso3"]] and int(r["rank_after"]) == rt[r["iso3"]] for r in rows), "mover ranks")
+
+# ---- scripts/editions.lua ----
+rc, out, err = run(["run", "scripts/editions.lua", "--format", "csv"])
+check(rc == 0, "editions: %s" % err)
+rows = {r["iso3"]: r for r in table(out)}
+G18 = load("gci2018.csv")
+check(rows["VNM"]["rank_before"] == "50" and rows["VNM"]["rank_after"] == "25" and rows["VNM"]["rank_change"] == "25",
+      "Viet Nam 50 -> 25, up 25")
+p18 = {r["iso3"]: int(r["rank"]) for r in G18}
+ok = all(rows[k]["rank_before"] == str(p18[k]) and rows[k]["rank_after"] == str(published[k]) for k in p18 if k in published)
+check(ok, "every matched country carries its published 2018 and 2020 ranks")
+only = set(p18) ^ set(published)
+check({k for k, r in rows.items() if r["rank_change"] == ""} == only, "countries in one edition only: %s" % sorted(only))
+
+# ---- scripts/gci2024_tiers.lua ----
+if os.path.exists("scripts/gci2024_tiers.lua"):
+    rc, out, err = run(["run", "scripts/gci2024_tiers.lua", "--format", "csv"])
+    check(rc == 0, "gci2024_tiers: %s" % err)
+    G24 = load("gci2024.csv")
+    official = {r["iso3"]: int(r["tier_official"]) for r in G24 if r["tier_official"]}
+    mine = {r["iso3"]: r for r in table(out.split("\n", 1)[1])}
+    def tier(s):
+        return 1 if s >= 95 else 2 if s >= 85 else 3 if s >= 55 else 4 if s >= 20 else 5
+    check(len(official) == 192, "192 official tiers")
+    check(all(tier(float(r["score"])) == official[r["iso3"]] for r in G24 if r["iso3"] in official), "thresholds reproduce the official tiers")
+    check(all(int(mine[k]["tier"]) == v for k, v in official.items()), "gcisim tiers equal all 192 official tiers")
+    check(out.split("\n")[0] == "192 of 192 official tiers reproduced", "tiers summary: %r" % out.split("\n")[0])
+
+# ---- the Lua API, call by call ----
+out = lua('local d = gci.load("data/gci2020.csv")\n'
+          'local v = d:get("VNM")\n'
+          'return {{n = #d, pillars = table.concat(d:pillars(), " "), name = v.name, tech = v.technical,'
+          ' iso3 = v.iso3, missing = d:get("XXX") == nil}}')
+r = table(out)[0]
+check(r["n"] == "194" and r["pillars"] == " ".join(PILLARS), "#d and d:pillars()")
+check(r["name"] == "Viet Nam" and r["tech"] == "16.31" and r["iso3"] == "VNM" and r["missing"] == "true", "d:get")
+
+out = lua('local d = gci.load("data/gci2020.csv") local n, s = 0, 0\n'
+          'for c in d:countries() do n = n + 1 s = s + c.legal end\n'
+          'return {{n = n, s = s}}')
+r = table(out)[0]
+check(r["n"] == "194" and abs(float(r["s"]) - sum(float(x["legal"]) for x in G20)) < 1e-9, "d:countries() visits every row")
+
+# weighted arithmetic with scale, computed in C
+out = lua('local d = gci.load("data/gci2020.csv")\n'
+          'return d:score{weights = {legal=1, technical=2, organizational=1, capacity=1, cooperation=1}, scale = 100}')
+rows = {r["iso3"]: r for r in table(out)}
+check(all(abs(float(rows[k]["score"]) - t2[k]) < 1e-9 for k in t2), "weighted score, scale 100")
+check(all(int(rows[k]["rank"]) == rt[k] for k in rt), "weighted score ranks (dense, 2 decimals)")
+check(len(rows) == 194 and list(table(out)[0].keys()) == ["iso3", "country", "score", "rank"], "result columns")
+
+# default weights reproduce the GCI sum
+out = lua('return gci.load("data/gci2020.csv"):score()')
+check(all(abs(float(r["score"]) - SUM[r["iso3"]]) < 1e-9 for r in table(out)), "default score = pillar sum")
+
+# geometric: W * (prod (x+1)^(w/W) - 1), then scaled so all-20 scores 100
+def geo(r, w, off=1.0):
+    W = sum(w)
+    g = math.exp(sum(wi / W * math.log(float(r[p]) + off) for p, wi in zip(PILLARS, w)))
+    return W * (g - off)
+out = lua('return gci.load("data/gci2020.csv"):score{method = "geometric", scale = 100}')
+gmax = geo({p: 20 for p in PILLARS}, [1] * 5)
+check(all(abs(float(r["score"]) - 100 * geo(x, [1] * 5) / gmax) < 1e-9 for r, x in zip(
+    sorted(table(out), key=lambda r: r["iso3"]), sorted(G20, key=lambda r: r["iso3"]))), "geometric score")
+
+# a per-country Lua formula
+out = lua('return gci.load("data/gci2020.csv"):score(function(c) return c.legal + 2 * c.technical end)')
+check(all(abs(float(r["score"]) - (float(x["legal"]) + 2 * float(x["technical"]))) < 1e-9 for r, x in zip(
+    sorted(table(out), key=lambda r: r["iso3"]), sorted(G20, key=lambda r: r["iso3"]))), "formula score")
+rc, out, err = run([], 'local d = gci.load("data/gci2020.csv")\nreturn d:score(function(c) if c.iso3 == "FRA" then return nil end return 1 end)')
+check(rc == 1 and err.strip().endswith("t.lua:2: score formula returned nil for FRA (France); it must return a number"), "formula nil: %r" % err)
+rc, out, err = run([], 'local d = gci.load("data/gci2020.csv")\nreturn d:score(function(c) return 0/0 end)')
+check(rc == 1 and "score formula returned NaN for USA (United States of America); it must be finite" in err, "formula NaN: %r" % err)
+rc, out, err = run([], 'local d = gci.load("data/gci2020.csv")\nreturn d:score(function(c) return 1/0 end)')
+check(rc == 1 and "returned an infinite number for USA" in err, "formula inf: %r" % err)
+
+# d:column, r:score, r:rank, r:ranks with each tie rule, r:top, iteration
+out = lua('local r = gci.load("data/gci2020.csv"):column("score")\n'
+          'local t = {}\n'
+          'for _, ties in ipairs{"dense", "competition", "ordinal", "fractional"} do\n'
+          '  local rk = r:ranks{ties = ties}\n'
+          '  for iso, k in pairs(rk) do t[#t + 1] = {iso3 = iso, ties = ties, rank = k} end\n'
+          'end\n'
+          'return gci.records(t, {"iso3", "ties", "rank"})')
+got = {(r["iso3"], r["ties"]): float(r["rank"]) for r in table(out)}
+sc = {r["iso3"]: r2(float(r["score"])) for r in G20}
+order = [r["iso3"] for r in G20]  # file order, for ordinal ties
+ref = {}
+for k in sc:
+    higher = sum(1 for j in sc if sc[j] > sc[k])
+    tied = [j for j in order if sc[j] == sc[k]]
+    ref[(k, "competition")] = higher + 1
+    ref[(k, "ordinal")] = higher + 1 + tied.index(k)
+    ref[(k, "fractional")] = higher + (len(tied) + 1) / 2
+    ref[(k, "dense")] = published[k]
+check(got == ref, "r:ranks for each tie rule (brute-force reference)")
+out = lua('local r = gci.load("data/gci2020.csv"):column("score")\n'
+          'return {{s = r:score("CHN"), k = r:rank("CHN"), k3 = r:rank("CHN", {digits = 3}),'
+          ' kh = r:rank("HRV", {digits = 3}), top = #r:top(5), first = r:top(1)[1].iso3, n = #r, i2 = r[2].iso3}}')
+r = table(out)[0]
+# China 92.53 and Croatia 92.53 in Table 3: equal at 3 digits too
+check(r["s"] == "92.53" and r["k"] == "33" and r["k3"] == "33" and r["kh"] == "33", "r:score / r:rank digits")
+check(r["top"] == "5" and r["first"] == "USA" and r["n"] == "194" and r["i2"] == "SAU", "r:top, #r, r[i]")
+out = lua('local r = gci.load("data/gci2020.csv"):column("score") local n = 0\n'
+          'for row in r:rows() do n = n + 1 end return {{n = n}}')
+check(table(out)[0]["n"] == "194", "for row in r:rows()")
+
+# d:with and its errors; the original is untouched
+out = lua('local d = gci.load("data/gci2020.csv")\n'
+          'local e = d:with{VNM = {technical = 20}, SWE = {legal = 19.5}}\n'
+          'return {{a = e:get("VNM").technical, b = e:get("SWE").legal, c = d:get("VNM").technical, s = e:score():score("VNM")}}')
+r = table(out)[0]
+check(r["a"] == "20" and r["b"] == "19.5" and r["c"] == "16.31" and abs(float(r["s"]) - 98.24) < 1e-9, "d:with")
+for edit, msg in [('{XXX = {legal = 1}}', "with: unknown country or group 'XXX'"),
+                  ('{VNM = {speed = 1}}', "with: unknown pillar 'speed' (editing VNM)"),
+                  ('{VNM = {legal = 21}}', "with: VNM legal = 21 is outside the pillar's range 0..20"),
+                  ('{VNM = {legal = -1}}', "with: VNM legal = -1 is outside the pillar's range 0..20")]:
+    rc, out, err = run([], 'local d = gci.load("data/gci2020.csv")\nreturn d:with%s' % edit)
+    check(rc == 1 and err.strip() == "%s:2: %s" % (os.path.join(TMP, "t.lua"), msg), "with error %s: %r" % (edit, err))
+
+# relative and group edits, and without
+out = lua('local d = gci.load("data/gci2020.csv")\n'
+          'gci.group("G", {"VNM", "THA"})\n'
+          'local e = d:with{["*"] = {legal = {mul = 0.5}}, G = {technical = {add = 1}}, THA = {legal = 3}}\n'
+          'local w = d:without{"cooperation"}\n'
+          'return {{vl = e:get("VNM").legal, vt = e:get("VNM").technical, tl = e:get("THA").legal,'
+          ' ul = e:get("USA").legal, np = #w:pillars(), ws = w:score():score("VNM")}}')
+r = table(out)[0]
+vn = [x for x in G20 if x["iso3"] == "VNM"][0]
+check(r["vl"] == "10" and abs(float(r["vt"]) - 17.31) < 1e-9 and r["tl"] == "3" and r["ul"] == "10", "relative and group edits")
+check(r["np"] == "4" and abs(float(r["ws"]) - (SUM["VNM"] - 20)) < 1e-9, "d:without")
+
+# groups
+out = lua('local d = gci.load("data/gci2020.csv")\n'
+          'gci.group("ASEAN", {"BRN","KHM","IDN","LAO","MYS","MMR","PHL","SGP","THA","VNM"})\n'
+          'local r = d:column("score") local t = {}\n'
+          'for _, k in ipairs{"BRN","KHM","IDN","LAO","MYS","MMR","PHL","SGP","THA","VNM"} do t[#t+1] = {iso3 = k, rank = r:rank(k, {group = "ASEAN"})} end\n'
+          'return t')
+ga = dense({k: float([x for x in G20 if x["iso3"] == k][0]["score"]) for k in ASEAN})
+check({r["iso3"]: int(r["rank"]) for r in table(out)} == ga, "ranks within ASEAN")
+
+# compare: movers and countries in only one edition
+out = lua('local a = gci.load("data/gci2018.csv"):column("score", {digits = 3})\n'
+          'local b = gci.load("data/gci2020.csv"):column("score")\n'
+          'local c = gci.compare(a, b) return {{m = #c:movers(), u = #c:unmatched(), n = #c}}')
+r = table(out)[0]
+moved = sum(1 for k in p18 if k in published and p18[k] != published[k])
+check(int(r["m"]) == moved and int(r["u"]) == len(only) and int(r["n"]) == len(set(p18) | set(published)), "compare movers/unmatched")
+
+# require "gci", arg, print
+rc, out, err = run(["--format", "csv", "x", "y z"], 'local g = require "gci"\nprint(g == gci, arg[0] ~= nil, arg[1], arg[2], select("#", ...))\nreturn nil')
+check(rc == 0 and out == "true\ttrue\tx\ty z\t2\n", "require, arg, ...: %r %r" % (out, err))
+
+# ---- formats ----
+for fmt in ["table", "csv", "json", "md"]:
+    rc, out, err = run(["--format", fmt], 'return gci.load("data/gci2020.csv"):column("score"):top(3)')
+    check(rc == 0, "format %s: %s" % (fmt, err))
+    if fmt == "csv":
+        rows = table(out)
+        check([r["iso3"] for r in rows] == ["USA", "SAU", "GBR"] and rows[1]["score"] == "99.54", "csv")
+    elif fmt == "json":
+        js = json.loads(out)
+        check(js[0] == {"iso3": "USA", "country": "United States of America", "score": 100, "rank": 1}, "json: %r" % js[0])
+        if shutil.which("jq"):
+            p = subprocess.run(["jq", "-r", ".[1].rank"], input=out, capture_output=True, text=True)
+            check(p.stdout.strip() == "2", "jq reads the JSON")
+    elif fmt == "md":
+        check(out.startswith("| iso3 | country | score | rank |\n| --- | --- | ---: | ---: |\n| USA |"), "md: %r" % out[:80])
+    else:
+        check(out.split("\n")[0].split() == ["iso3", "country", "score", "rank"] and "99.54" in out, "table")
+rc, out, err = run(["--format", "csv"], 'return {{iso3 = "A,B", country = "say \\"hi\\"\\nnow", score = 1.5}}')
+check(list(csv.reader(io.StringIO(out))) == [["iso3", "country", "score"], ["A,B", 'say "hi"\nnow', "1.5"]], "csv quoting: %r" % out)
+rc, out, err = run(["--format", "json"], 'return {{iso3 = "A", country = "tab\\there \\"q\\" \\1", score = 0.1}}')
+check(json.loads(out) == [{"iso3": "A", "country": 'tab\there "q" \x01', "score": 0.1}], "json escapes: %r" % out)
+
+# ---- errors, exit codes, nothing half-written ----
+bad = os.path.join(TMP, "bad.csv")
+with open(bad, "w") as f:
+    f.write("iso3,country,legal\nAAA,A,1\nBBB,B,x\n")
+rc, out, err = run(["--allow-read", TMP], 'return gci.load("%s")' % bad)
+check(rc == 3 and err.strip() == "%s:3:3: 'x' is not a number (column 'legal')" % bad, "data error: %d %r" % (rc, err))
+rc, out, err = run([], 'local x = 1\nlocal y = x + nil\n')
+check(rc == 1 and err.startswith(os.path.join(TMP, "t.lua") + ":2: attempt to perform arithmetic on a nil value"), "script error: %r" % err)
+rc, out, err = run([], 'local x = \n')
+check(rc == 1 and err.startswith(os.path.join(TMP, "t.lua") + ":2:"), "syntax error: %r" % err)
+rc, out, err = run(["run", "no/such.lua"])
+check(rc == 1 and "cannot open no/such.lua" in err, "missing script: %r" % err)
+rc, out, err = run(["--format", "xml"], "return 1")
+check(rc == 2 and "unknown format 'xml'" in err, "bad format: %r" % err)
+rc, out, err = run(["frobnicate"])
+check(rc == 2, "unknown command")
+outf = os.path.join(TMP, "out.csv")
+with open(outf, "w") as f:
+    f.write("precious\n")
+rc, out, err = run(["--out", outf], 'local r = gci.load("data/gci2020.csv"):column("score")\nerror("late failure")')
+check(rc == 1 and open(outf).read() == "precious\n", "failed run leaves --out untouched")
+check(not [n for n in os.listdir(TMP) if ".tmp." in n], "no temporary file left behind")
+rc, out, err = run(["--out", outf], 'return gci.load("data/gci2020.csv"):column("score"):top(2)')
+check(rc == 0 and out == "" and [r["iso3"] for r in table(open(outf).read())] == ["USA", "SAU"], "--out writes csv by extension")
+rc, out, err = run(["--help"])
+check(rc == 0 and "--trusted" in out and "NO SANDBOX" in out, "--help")
+rc, out, err = run(["--version"])
+check(rc == 0 and out.startswith("gcisim "), "--version")
+
+shutil.rmtree(TMP, ignore_errors=True)
+print("%d passed, %d failed" % (passed, failed))
+sys.exit(1 if failed else 0)
