@@ -1,0 +1,336 @@
+/* run.c - `gcisim run`: one script, its options, its output and exit code.
+ *
+ * Like lua.c, everything that touches Lua runs inside one protected call
+ * (pmain), so no error can escape as a panic; unlike lua.c the state is a
+ * sandbox (sandbox.h) unless --trusted is given.  Exit codes say what went
+ * wrong, so batch runs can tell failures apart:
+ *   0 ok, 1 script error, 2 usage, 3 data error, 4 timeout,
+ *   5 memory limit, 6 instruction limit, 7 output could not be written. */
+#include <errno.h>
+#include <lauxlib.h>
+#include <limits.h>
+#include <lualib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "run.h"
+#include "lgci.h"
+#include "output.h"
+#include "policy.h"
+#include "sandbox.h"
+
+
+const char gs_usage[] =
+    "usage: gcisim run SCRIPT.lua [ARGS...] [options]\n"
+    "       gcisim --help | --version\n"
+    "\n"
+    "Runs a Lua 5.4 script with the `gci` module (composite index scores, ranks,\n"
+    "scenarios and uncertainty analysis) and prints what the script returns.\n"
+    "\n"
+    "options (anywhere after the script; `--` passes the rest to the script):\n"
+    "  --format F          table (default), csv, json or md\n"
+    "  --out FILE          write the result to FILE (atomically: all or nothing);\n"
+    "                      the format follows the extension unless --format is given\n"
+    "  --dataset FILE      the dataset gci.dataset() loads\n"
+    "  --threads N         threads for uncertainty analysis (default: all cores)\n"
+    "  --shard I/N         run shard I of N of an uncertainty analysis\n"
+    "  --quiet             no progress bar\n"
+    "  --traceback         print a stack traceback with script errors\n"
+    "\n"
+    "sandbox and limits (scripts are untrusted by default):\n"
+    "  --allow-read DIR    gci.load may also read files under DIR (default: data/\n"
+    "                      and the script's own directory)\n"
+    "  --allow-write DIR   gci.write may write files under DIR (default: nowhere)\n"
+    "  --max-memory SIZE   Lua memory cap, e.g. 64M or 1G (default 256M; 0 = none)\n"
+    "  --timeout SECONDS   wall-clock limit (default 10; 0 = none)\n"
+    "  --max-instructions N  Lua instruction budget (default: none)\n"
+    "  --trusted           !! NO SANDBOX: the full Lua standard library, including\n"
+    "                      io, os and package, and no file restrictions. Only for\n"
+    "                      your own scripts. Limits still apply. !!\n"
+    "\n"
+    "exit codes: 0 ok, 1 script error, 2 usage, 3 data error, 4 timeout,\n"
+    "            5 memory limit, 6 instruction limit, 7 output not written\n";
+
+typedef struct {
+  const char *script;
+  int nargs;
+  char **args;
+  gs_format fmt;
+  int fmt_given;
+  const char *out;
+  int traceback;
+  gs_limits lim;
+  const char *reads[32];
+  int nreads;
+  const char *writes[32];
+  int nwrites;
+  gs_ctx ctx;
+  int status;
+  gs_sandbox *sb;
+} run_opts;
+
+static int parse_size(const char *s, size_t *out) {
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (errno || end == s || v < 0) return -1;
+  double mul = 1;
+  switch (*end) {
+  case 'k': case 'K': mul = 1024.0; end++; break;
+  case 'm': case 'M': mul = 1024.0 * 1024; end++; break;
+  case 'g': case 'G': mul = 1024.0 * 1024 * 1024; end++; break;
+  default: break;
+  }
+  if (*end == 'i' || *end == 'B') end++;
+  if (*end == 'B') end++;
+  if (*end) return -1;
+  *out = (size_t)(v * mul);
+  return 0;
+}
+
+static int parse_num(const char *s, double *out) {
+  char *end;
+  errno = 0;
+  *out = strtod(s, &end);
+  return errno || end == s || *end || *out < 0 ? -1 : 0;
+}
+
+int gs_usage_error(const char *fmt, const char *arg) {
+  fprintf(stderr, "gcisim: ");
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, "\n(gcisim --help for usage)\n");
+  return GS_EX_USAGE;
+}
+
+/* Splits argv after "run" into gcisim's options and the script's args. */
+static int parse_run(int argc, char **argv, run_opts *o) {
+  o->fmt = GS_FMT_TABLE;
+  o->lim.max_memory = (size_t)256 << 20;
+  o->lim.timeout = 10;
+  o->args = calloc((size_t)argc + 1, sizeof *o->args);
+  if (!o->args) return gs_usage_error("out of memory%s", "");
+  int rest = 0;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (rest || a[0] != '-' || a[1] != '-') {
+      if (!o->script) o->script = a;
+      else o->args[o->nargs++] = argv[i];
+      continue;
+    }
+    if (strcmp(a, "--") == 0) { rest = 1; continue; }
+#define NEEDV() do { if (!v) return gs_usage_error("%s needs a value", a); i++; } while (0)
+    if (strcmp(a, "--format") == 0) {
+      NEEDV();
+      int f = gs_format_parse(v);
+      if (f < 0) return gs_usage_error("unknown format '%s' (table, csv, json or md)", v);
+      o->fmt = (gs_format)f;
+      o->fmt_given = 1;
+    } else if (strcmp(a, "--out") == 0) { NEEDV(); o->out = v; }
+    else if (strcmp(a, "--dataset") == 0) { NEEDV(); o->ctx.dataset = v; }
+    else if (strcmp(a, "--threads") == 0) {
+      NEEDV();
+      double t;
+      if (parse_num(v, &t) || t != (int)t || t > 1024) return gs_usage_error("--threads needs a whole number, got '%s'", v);
+      o->ctx.threads = (int)t;
+    } else if (strcmp(a, "--shard") == 0) {
+      NEEDV();
+      unsigned si, sn;
+      char c;
+      if (sscanf(v, "%u/%u%c", &si, &sn, &c) != 2 || sn == 0 || si >= sn)
+        return gs_usage_error("--shard needs I/N with 0 <= I < N, got '%s'", v);
+      o->ctx.shard_index = si;
+      o->ctx.shard_count = sn;
+    } else if (strcmp(a, "--quiet") == 0) o->ctx.quiet = 1;
+    else if (strcmp(a, "--traceback") == 0) o->traceback = 1;
+    else if (strcmp(a, "--trusted") == 0) o->lim.trusted = 1;
+    else if (strcmp(a, "--allow-read") == 0) {
+      NEEDV();
+      if (o->nreads == 32) return gs_usage_error("too many --allow-read%s", "");
+      o->reads[o->nreads++] = v;
+    } else if (strcmp(a, "--allow-write") == 0) {
+      NEEDV();
+      if (o->nwrites == 32) return gs_usage_error("too many --allow-write%s", "");
+      o->writes[o->nwrites++] = v;
+    } else if (strcmp(a, "--max-memory") == 0) {
+      NEEDV();
+      if (parse_size(v, &o->lim.max_memory)) return gs_usage_error("--max-memory needs a size such as 64M, got '%s'", v);
+    } else if (strcmp(a, "--timeout") == 0) {
+      NEEDV();
+      if (parse_num(v, &o->lim.timeout)) return gs_usage_error("--timeout needs seconds, got '%s'", v);
+    } else if (strcmp(a, "--max-instructions") == 0) {
+      NEEDV();
+      double t;
+      if (parse_num(v, &t)) return gs_usage_error("--max-instructions needs a number, got '%s'", v);
+      o->lim.max_instructions = (uint64_t)t;
+    } else {
+      return gs_usage_error("unknown option '%s'", a);
+    }
+#undef NEEDV
+  }
+  if (!o->script) return gs_usage_error("run needs a script%s", "");
+  if (o->out && !o->fmt_given) {
+    const char *dot = strrchr(o->out, '.');
+    int f = dot ? gs_format_parse(dot + 1) : -1;
+    if (f >= 0) o->fmt = (gs_format)f;
+  }
+  return GS_EX_OK;
+}
+
+static int msghandler(lua_State *L) {
+  const char *msg = lua_tostring(L, 1);
+  if (msg == NULL) {
+    if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) return 1;
+    msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+  }
+  int *tb = lua_touserdata(L, lua_upvalueindex(1));
+  if (*tb) luaL_traceback(L, L, msg, 1);
+  return 1;
+}
+
+static int write_result(lua_State *L) {
+  run_opts *o = lua_touserdata(L, 1);
+  FILE *f = lua_touserdata(L, 2);
+  return gs_output_value(L, 3, o->fmt, f);
+}
+
+/* Everything Lua happens here, inside lua_pcall. */
+static int pmain(lua_State *L) {
+  run_opts *o = lua_touserdata(L, 1);
+  gs_lua_setctx(L, &o->ctx);
+  luaL_requiref(L, "gci", luaopen_gci, 1);
+  lua_pop(L, 1);
+  /* arg, as the lua command sets it: arg[0] the script, arg[1..] its args */
+  lua_createtable(L, o->nargs, 1);
+  lua_pushstring(L, o->script);
+  lua_rawseti(L, -2, 0);
+  for (int i = 0; i < o->nargs; i++) {
+    lua_pushstring(L, o->args[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+  lua_setglobal(L, "arg");
+  lua_pushlightuserdata(L, &o->traceback);
+  lua_pushcclosure(L, msghandler, 1);
+  int mh = lua_gettop(L);
+  /* Text only: precompiled chunks are refused even from the command line. */
+  int st = luaL_loadfilex(L, o->script, "t");
+  if (st == LUA_OK) {
+    for (int i = 0; i < o->nargs; i++) lua_pushstring(L, o->args[i]);
+    st = lua_pcall(L, o->nargs, 1, mh);
+  }
+  if (st != LUA_OK) {
+    o->status = st;
+    return 1; /* the error message */
+  }
+  o->status = LUA_OK;
+  return 1; /* the script's value */
+}
+
+static int classify(run_opts *o, const char *msg) {
+  gs_limit hit = gs_sandbox_limit_hit(o->sb);
+  if (hit == GS_LIMIT_TIME) return GS_EX_TIMEOUT;
+  if (hit == GS_LIMIT_MEMORY) return GS_EX_MEMORY;
+  if (hit == GS_LIMIT_INSTRUCTIONS) return GS_EX_INSTR;
+  if (o->ctx.data_error[0] && msg && strstr(msg, o->ctx.data_error)) return GS_EX_DATA;
+  return GS_EX_SCRIPT;
+}
+
+static void report_error(run_opts *o, const char *msg) {
+  gs_limit hit = gs_sandbox_limit_hit(o->sb);
+  if (hit != GS_LIMIT_NONE && (!msg || !strstr(msg, gs_sandbox_limit_message(o->sb))))
+    fprintf(stderr, "%s: %s\n", o->script, gs_sandbox_limit_message(o->sb));
+  else
+    fprintf(stderr, "%s\n", msg ? msg : "(no message)");
+}
+
+static void default_policy(run_opts *o, gs_policy *p) {
+  char err[512];
+  if (o->lim.trusted) { gs_policy_trust(p); return; }
+  if (access("data", F_OK) == 0) gs_policy_allow(p, "data", 0, err, sizeof err);
+  char dir[PATH_MAX];
+  snprintf(dir, sizeof dir, "%s", o->script);
+  char *slash = strrchr(dir, '/');
+  if (slash) *slash = '\0';
+  else snprintf(dir, sizeof dir, ".");
+  gs_policy_allow(p, dir, 0, err, sizeof err);
+  if (o->ctx.dataset) {
+    /* The job's own dataset is readable whatever its directory. */
+    snprintf(dir, sizeof dir, "%s", o->ctx.dataset);
+    slash = strrchr(dir, '/');
+    if (slash) *slash = '\0';
+    else snprintf(dir, sizeof dir, ".");
+    gs_policy_allow(p, dir, 0, err, sizeof err);
+  }
+}
+
+static char tmp_out[PATH_MAX + 32];
+
+int gs_run_main(int argc, char **argv) {
+  run_opts o;
+  memset(&o, 0, sizeof o);
+  int rc = parse_run(argc, argv, &o);
+  if (rc != GS_EX_OK) { free(o.args); return rc; }
+  gs_policy *pol = gs_policy_new();
+  if (!pol) { free(o.args); fprintf(stderr, "gcisim: out of memory\n"); return GS_EX_MEMORY; }
+  char err[1024];
+  for (int i = 0; i < o.nreads; i++)
+    if (gs_policy_allow(pol, o.reads[i], 0, err, sizeof err)) { rc = gs_usage_error("%s", err); goto done; }
+  for (int i = 0; i < o.nwrites; i++)
+    if (gs_policy_allow(pol, o.writes[i], 1, err, sizeof err)) { rc = gs_usage_error("%s", err); goto done; }
+  default_policy(&o, pol);
+  o.ctx.policy = pol;
+  o.sb = gs_sandbox_new(&o.lim);
+  if (!o.sb) { fprintf(stderr, "gcisim: cannot create a Lua state (out of memory)\n"); rc = GS_EX_MEMORY; goto done; }
+  o.ctx.sandbox = o.sb;
+  gs_sandbox_watchdog(o.sb, GS_EX_TIMEOUT, tmp_out);
+  lua_State *L = gs_sandbox_state(o.sb);
+  lua_pushcfunction(L, pmain);
+  lua_pushlightuserdata(L, &o);
+  int st = lua_pcall(L, 1, 1, 0);
+  if (st != LUA_OK || o.status != LUA_OK) {
+    const char *msg = lua_tostring(L, -1);
+    rc = classify(&o, msg);
+    report_error(&o, msg);
+    goto done;
+  }
+  /* Success: print the value, to stdout or atomically to --out. */
+  FILE *f = stdout;
+  if (o.out) {
+    f = gs_atomic_open(o.out, tmp_out, sizeof tmp_out);
+    if (!f) {
+      fprintf(stderr, "gcisim: cannot write %s: %s\n", o.out, strerror(errno));
+      rc = GS_EX_OUTPUT;
+      goto done;
+    }
+  }
+  lua_pushcfunction(L, write_result);
+  lua_pushlightuserdata(L, &o);
+  lua_pushlightuserdata(L, f);
+  lua_pushvalue(L, -4);
+  st = lua_pcall(L, 3, 0, 0);
+  if (st != LUA_OK) {
+    const char *msg = lua_tostring(L, -1);
+    rc = classify(&o, msg);
+    report_error(&o, msg);
+    if (o.out) gs_atomic_abort(f, tmp_out);
+    tmp_out[0] = '\0';
+    goto done;
+  }
+  if (o.out) {
+    if (gs_atomic_commit(f, tmp_out, o.out) != 0) {
+      fprintf(stderr, "gcisim: cannot write %s: %s\n", o.out, strerror(errno));
+      rc = GS_EX_OUTPUT;
+    }
+    tmp_out[0] = '\0';
+  } else if (fflush(stdout) != 0) {
+    rc = GS_EX_OUTPUT;
+  }
+done:
+  gs_sandbox_free(o.sb);
+  gs_policy_free(pol);
+  free(o.args);
+  return rc;
+}
+
