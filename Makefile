@@ -66,7 +66,7 @@ test: $(BIN) $(UNIT_BIN)
 
 bench: $(BIN) $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do $$b || exit 1; done
-	@sh tests/bench/bench_cli.sh
+	@for s in tests/bench/*.sh; do [ -f "$$s" ] && GCISIM=./$(BIN) sh "$$s"; done; true
 
 asan:
 	$(MAKE) BUILD=build-asan BIN=build-asan/gcisim OPT=-O1 CC=clang \

@@ -971,6 +971,27 @@ static int gci_dataset_path(lua_State *L) {
 }
 
 
+/* gci.write(path, text): writes a file under an --allow-write directory,
+ * atomically (a temporary file renamed on success). */
+static int gci_write(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  size_t len;
+  const char *text = luaL_checklstring(L, 2, &len);
+  gs_ctx *ctx = gs_lua_getctx(L);
+  char err[1024];
+  if (!ctx || !ctx->policy || gs_policy_check(ctx->policy, path, 1, err, sizeof err) != 0)
+    return luaL_error(L, "gci.write: %s", ctx && ctx->policy ? err : "writing is not allowed");
+  char *tmp = lua_newuserdatauv(L, strlen(path) + 32, 0);
+  FILE *f = gs_atomic_open(path, tmp, strlen(path) + 32);
+  if (!f) return luaL_error(L, "gci.write: cannot write %s", path);
+  if (fwrite(text, 1, len, f) != len) {
+    gs_atomic_abort(f, tmp);
+    return luaL_error(L, "gci.write: cannot write %s", path);
+  }
+  if (gs_atomic_commit(f, tmp, path) != 0) return luaL_error(L, "gci.write: cannot write %s", path);
+  return 0;
+}
+
 static const luaL_Reg ds_methods[] = {
     {"pillars", ds_pillars}, {"columns", ds_columns}, {"source", ds_source},   {"get", ds_get},
     {"countries", ds_countries}, {"score", ds_score}, {"column", ds_column}, {"with", ds_with},
@@ -988,7 +1009,8 @@ static const luaL_Reg res_meta[] = {{"__len", res_len}, {"__index", res_index}, 
 static const luaL_Reg gci_funcs[] = {{"load", gci_load},       {"group", gci_group},
                                      {"compare", gci_compare}, {"tier", gci_tier},
                                      {"records", gci_records}, {"dataset", gci_dataset},
-                                     {"dataset_path", gci_dataset_path}, {NULL, NULL}};
+                                     {"dataset_path", gci_dataset_path}, {"write", gci_write},
+                                     {NULL, NULL}};
 
 int luaopen_gci(lua_State *L) {
   luaL_newmetatable(L, DS_MT);
@@ -1008,6 +1030,7 @@ int luaopen_gci(lua_State *L) {
   lua_setfield(L, -2, "__metatable");
   lua_pop(L, 1);
   luaL_newlib(L, gci_funcs);
+  gs_lua_open_hier(L, lua_gettop(L));
   lua_pushliteral(L, GCISIM_VERSION);
   lua_setfield(L, -2, "version");
   return 1;

@@ -28,6 +28,10 @@ gs_ctx *gs_lua_getctx(lua_State *L);
 /* Opens the module (as with luaL_requiref: leaves the module table). */
 int luaopen_gci(lua_State *L);
 
+/* Adds the hierarchy functions (lhier.c) and the analysis functions
+ * (lanalysis.c) to the module table at stack index `module`. */
+void gs_lua_open_hier(lua_State *L, int module);
+
 /* Raises a data error: the message is "file:line:column: what" without a
  * script position, and is remembered in ctx->data_error. */
 int gs_lua_data_error(lua_State *L, const char *msg);

@@ -324,6 +324,15 @@ check(rc == 0 and "--trusted" in out and "NO SANDBOX" in out, "--help")
 rc, out, err = run(["--version"])
 check(rc == 0 and out.startswith("gcisim "), "--version")
 
+# gci.write: only under --allow-write, atomically
+wdir = os.path.join(TMP, "w")
+os.mkdir(wdir)
+rc, out, err = run([], 'gci.write("%s/x.txt", "hi")' % wdir)
+check(rc == 1 and "writing refused: outside the directories allowed (none; see --allow-write)" in err, "gci.write refused: %r" % err)
+rc, out, err = run(["--allow-write", wdir], 'gci.write("%s/x.txt", "hi\\n")' % wdir)
+check(rc == 0 and open(os.path.join(wdir, "x.txt")).read() == "hi\n", "gci.write allowed: %r" % err)
+check(sorted(os.listdir(wdir)) == ["x.txt"], "gci.write leaves no temporary")
+
 shutil.rmtree(TMP, ignore_errors=True)
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
