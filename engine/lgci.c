@@ -19,6 +19,7 @@
 
 #include "csvload.h"
 #include "dataset.h"
+#include "lanalysis.h"
 #include "output.h"
 #include "score.h"
 #include "ties.h"
@@ -1029,6 +1030,7 @@ int luaopen_gci(lua_State *L) {
   lua_pushliteral(L, "gci.result");
   lua_setfield(L, -2, "__metatable");
   lua_pop(L, 1);
+  gs_lua_open_analysis(L);
   luaL_newlib(L, gci_funcs);
   gs_lua_open_hier(L, lua_gettop(L));
   lua_pushliteral(L, GCISIM_VERSION);

@@ -1,11 +1,13 @@
 /* main.c - the gcisim command line: dispatches to the commands.
  *
  *   gcisim run SCRIPT.lua [ARGS...] [options]   (run.c)
+ *   gcisim merge SHARD... [--format F] [--out FILE]   (merge.c)
  */
 #include <lua.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "merge.h"
 #include "run.h"
 #include "version.h"
 
@@ -19,5 +21,6 @@ int main(int argc, char **argv) {
     return GS_EX_OK;
   }
   if (strcmp(argv[1], "run") == 0) return gs_run_main(argc - 2, argv + 2);
+  if (strcmp(argv[1], "merge") == 0) return gs_merge_main(argc - 2, argv + 2);
   return gs_usage_error("unknown command '%s'", argv[1]);
 }

@@ -289,8 +289,27 @@ static void map_to_records(lua_State *L, int t) {
   lua_rawseti(L, -2, 2);
 }
 
+/* A footer (a note on how a table was computed) prints under the table
+ * for people; CSV and JSON stay pure data. */
+static void print_footer(lua_State *L, int idx, gs_format fmt, FILE *f) {
+  if (fmt != GS_FMT_TABLE && fmt != GS_FMT_MD) return;
+  if (luaL_getmetafield(L, idx, "__footer") == LUA_TNIL) return;
+  if (lua_type(L, -1) == LUA_TSTRING) fprintf(f, fmt == GS_FMT_MD ? "\n%s\n" : "# %s\n", lua_tostring(L, -1));
+  lua_pop(L, 1);
+}
+
 int gs_output_value(lua_State *L, int idx, gs_format fmt, FILE *f) {
   idx = lua_absindex(L, idx);
+  /* __raw: text to write as it is, whatever the format (shard files). */
+  if (luaL_getmetafield(L, idx, "__raw") != LUA_TNIL) {
+    lua_pushvalue(L, idx);
+    lua_call(L, 1, 1);
+    size_t len;
+    const char *s = lua_tolstring(L, -1, &len);
+    if (s) fwrite(s, 1, len, f);
+    lua_pop(L, 1);
+    return 0;
+  }
   if (luaL_getmetafield(L, idx, "__rows") != LUA_TNIL) {
     lua_pushvalue(L, idx);
     lua_call(L, 1, 1);
@@ -332,6 +351,7 @@ int gs_output_value(lua_State *L, int idx, gs_format fmt, FILE *f) {
   }
   push_columns(L, idx);
   print_records(L, idx, lua_gettop(L), fmt, f);
+  print_footer(L, idx, fmt, f);
   return 0;
 }
 

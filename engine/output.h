@@ -4,7 +4,9 @@
  * __rows metamethod), a list of records whose metatable names its columns
  * in __columns, or any list of records (columns: iso3 and country first,
  * then the other keys in alphabetical order).  Strings and numbers print
- * as they are.  Formats:
+ * as they are.  A metatable's __footer (a string) prints under a table or
+ * Markdown table; its __raw (a function returning a string) replaces the
+ * whole output, whatever the format.  Formats:
  *   table  aligned columns for people (at most 4 decimals)
  *   csv    RFC 4180, full precision (shortest text that reads back exactly)
  *   json   an array of objects, full precision, missing values null

@@ -1,0 +1,556 @@
+/* lanalysis.c - the analysis methods of gci datasets: d:uncertainty,
+ * d:sensitivity and d:target, and the shard files that `gcisim merge`
+ * combines.  The numeric work is in ua.c and target.c; this file reads
+ * options, reports progress and turns results into printable records.
+ *
+ * Shard files wrap ua.c's mergeable partial with what printing needs:
+ *   gcisim-shard 1
+ *   units N
+ *   KEY<TAB>NAME          (N lines)
+ *   note TEXT
+ *   <ua.c partial>
+ * so that `gcisim merge` prints exactly what one unsharded run prints. */
+#include "lanalysis.h"
+
+#include <lauxlib.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dataset.h"
+#include "lgci.h"
+#include "output.h"
+#include "score.h"
+#include "target.h"
+#include "ua.h"
+
+#define UA_COLS "iso3", "country", "nominal", "median", "mean", "p05", "p95", "within3"
+
+typedef struct {
+  gs_dataset *d;
+  size_t charged;
+} ds_box; /* as in lgci.c: the userdata "gci.dataset" */
+
+static const gs_dataset *ds_check(lua_State *L, int i) {
+  ds_box *b = luaL_checkudata(L, i, "gci.dataset");
+  if (!b->d) luaL_error(L, "dataset has been freed");
+  return b->d;
+}
+
+/* ---------- options ---------- */
+
+static void check_known(lua_State *L, int t, const char *fn, const char *const *known) {
+  lua_pushnil(L);
+  while (lua_next(L, t)) {
+    int ok = 0;
+    if (lua_type(L, -2) == LUA_TSTRING)
+      for (int i = 0; known[i]; i++) ok |= strcmp(lua_tostring(L, -2), known[i]) == 0;
+    if (!ok)
+      luaL_error(L, "%s: unknown option '%s'", fn, lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
+    lua_pop(L, 1);
+  }
+}
+
+static double num_opt(lua_State *L, int t, const char *field, double def, const char *fn) {
+  double v = def;
+  if (lua_getfield(L, t, field) != LUA_TNIL) {
+    if (lua_type(L, -1) != LUA_TNUMBER) luaL_error(L, "%s: option '%s' must be a number", fn, field);
+    v = lua_tonumber(L, -1);
+    if (!isfinite(v)) luaL_error(L, "%s: option '%s' must be finite", fn, field);
+  }
+  lua_pop(L, 1);
+  return v;
+}
+
+static double int_opt(lua_State *L, int t, const char *field, double def, double lo, double hi, const char *fn) {
+  double v = num_opt(L, t, field, def, fn);
+  if (v != floor(v) || v < lo || v > hi) {
+    char msg[200]; /* lua_pushfstring has no %.0f */
+    snprintf(msg, sizeof msg, "%s: option '%s' must be a whole number from %.0f to %.0f", fn, field, lo, hi);
+    luaL_error(L, "%s", msg);
+  }
+  return v;
+}
+
+/* Weights for d's pillars (all 1 when absent); every pillar needs one. */
+static void weights_opt(lua_State *L, int t, const gs_dataset *d, double *w, const char *fn) {
+  for (size_t p = 0; p < d->npillar; p++) w[p] = 1;
+  if (lua_getfield(L, t, "weights") == LUA_TNIL) { lua_pop(L, 1); return; }
+  if (!lua_istable(L, -1)) luaL_error(L, "%s: weights must be a table {pillar = weight, ...}", fn);
+  int wt = lua_gettop(L);
+  size_t seen = 0;
+  lua_pushnil(L);
+  while (lua_next(L, wt)) {
+    const char *name = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
+    long c = lua_type(L, -2) == LUA_TSTRING ? gs_dataset_col(d, name) : -1;
+    long p = c < 0 ? -1 : gs_dataset_pillar_of(d, (size_t)c);
+    if (p < 0) luaL_error(L, "%s: unknown pillar '%s' in weights", fn, name);
+    if (lua_type(L, -1) != LUA_TNUMBER || !(lua_tonumber(L, -1) > 0) || !isfinite(lua_tonumber(L, -1)))
+      luaL_error(L, "%s: weight of '%s' must be a finite number > 0", fn, name);
+    w[p] = lua_tonumber(L, -1);
+    seen++;
+    lua_pop(L, 1);
+  }
+  if (seen != d->npillar) luaL_error(L, "%s: weights must name every pillar", fn);
+  lua_pop(L, 1);
+}
+
+static unsigned methods_opt(lua_State *L, int t, const char *fn, unsigned *first) {
+  unsigned m = 0;
+  *first = 0;
+  if (lua_getfield(L, t, "methods") == LUA_TNIL) {
+    lua_pop(L, 1);
+    *first = GS_UA_ARITHMETIC;
+    return GS_UA_ARITHMETIC | GS_UA_GEOMETRIC;
+  }
+  if (!lua_istable(L, -1) || lua_rawlen(L, -1) == 0)
+    luaL_error(L, "%s: methods must be a list such as {\"arithmetic\", \"geometric\"}", fn);
+  size_t n = lua_rawlen(L, -1);
+  for (size_t i = 1; i <= n; i++) {
+    lua_rawgeti(L, -1, (lua_Integer)i);
+    const char *s = lua_tostring(L, -1);
+    int a = s ? gs_agg_parse(s) : -1;
+    if (a < 0) luaL_error(L, "%s: unknown method '%s' (arithmetic or geometric)", fn, s ? s : "?");
+    unsigned bit = a == GS_AGG_GEOMETRIC ? GS_UA_GEOMETRIC : GS_UA_ARITHMETIC;
+    if (m & bit) luaL_error(L, "%s: method '%s' listed twice", fn, s);
+    if (!*first) *first = bit;
+    m |= bit;
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  return m;
+}
+
+/* Reads the options shared by uncertainty and sensitivity into cfg; the
+ * data arrays live in userdata pushed on the stack. */
+static void ua_opts(lua_State *L, const gs_dataset *d, int t, gs_ua_config *cfg, const char *fn, unsigned *first) {
+  gs_ua_config_init(cfg);
+  size_t n = d->n, k = d->npillar;
+  if (k == 0) luaL_error(L, "%s: %s has no pillars", fn, d->source);
+  double *x = lua_newuserdatauv(L, (n * k + 2 * k) * sizeof *x, 0);
+  double *mx = x + n * k, *w = mx + k;
+  for (size_t i = 0; i < n; i++)
+    for (size_t p = 0; p < k; p++) x[i * k + p] = gs_dataset_pv(d, i, p);
+  for (size_t p = 0; p < k; p++) mx[p] = d->pmax[p];
+  weights_opt(L, t, d, w, fn);
+  cfg->n = n;
+  cfg->k = k;
+  cfg->x = x;
+  cfg->max = mx;
+  cfg->w = w;
+  cfg->perturb = num_opt(L, t, "perturb", 0.25, fn);
+  if (!(cfg->perturb >= 0 && cfg->perturb < 1)) luaL_error(L, "%s: perturb must be at least 0 and below 1", fn);
+  cfg->seed = (uint64_t)int_opt(L, t, "seed", 1, 0, 9007199254740991.0, fn);
+  cfg->methods = methods_opt(L, t, fn, first);
+  cfg->digits = (int)int_opt(L, t, "digits", 2, -1, GS_UA_MAX_DIGITS, fn);
+  if (lua_getfield(L, t, "ties") != LUA_TNIL) {
+    const char *s = lua_tostring(L, -1);
+    int tr = s ? gs_ties_parse(s) : -1;
+    if (tr < 0) luaL_error(L, "%s: unknown tie rule '%s' (dense, competition, ordinal or fractional)", fn, s ? s : "?");
+    cfg->ties = (gs_ties)tr;
+  }
+  lua_pop(L, 1);
+  cfg->geo_offset = num_opt(L, t, "offset", GS_GEO_OFFSET_DEFAULT, fn);
+  if (cfg->geo_offset < 0) luaL_error(L, "%s: offset must be >= 0", fn);
+  gs_ctx *ctx = gs_lua_getctx(L);
+  cfg->threads = (int)int_opt(L, t, "threads", ctx ? ctx->threads : 0, 0, 1024, fn);
+}
+
+/* ---------- progress ---------- */
+
+typedef struct {
+  double start;
+  int shown;
+  int enabled;
+} progress;
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* A bar on stderr, only when it is a terminal and the run has already
+ * taken a second: short runs stay silent. */
+static void progress_cb(void *ud, uint64_t done, uint64_t total) {
+  progress *p = ud;
+  double t = now() - p->start;
+  if (!p->enabled || (!p->shown && t < 1.0)) return;
+  int width = 30, fill = total ? (int)((double)done / (double)total * width) : width;
+  fprintf(stderr, "\r[%.*s%*s] %3d%%  %llu/%llu draws  %.1f s", fill, "##############################",
+          width - fill, "", total ? (int)(100.0 * (double)done / (double)total) : 100,
+          (unsigned long long)done, (unsigned long long)total, t);
+  p->shown = 1;
+  if (done == total) fputc('\n', stderr);
+  fflush(stderr);
+}
+
+/* ---------- uncertainty ---------- */
+
+static void set_num(lua_State *L, const char *k, double v) {
+  if (isnan(v)) lua_pushnil(L);
+  else if (v == floor(v) && fabs(v) < 1e15) lua_pushinteger(L, (lua_Integer)v);
+  else lua_pushnumber(L, v);
+  lua_setfield(L, -2, k);
+}
+
+static void push_cols(lua_State *L, const char *const *cols) {
+  lua_newtable(L);
+  for (int i = 0; cols[i]; i++) {
+    lua_pushstring(L, cols[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+}
+
+void gs_lua_push_ua_records(lua_State *L, const gs_ua_result *r, char *const *keys, char *const *names,
+                            const char *note) {
+  size_t n = gs_ua_result_n(r);
+  /* nominal rank order, ties by input order */
+  size_t *ord = lua_newuserdatauv(L, (n ? n : 1) * sizeof *ord, 0);
+  for (size_t i = 0; i < n; i++) ord[i] = i;
+  for (size_t i = 1; i < n; i++) { /* insertion sort: stable, n is small */
+    size_t v = ord[i], j = i;
+    while (j > 0 && gs_ua_result_unit(r, ord[j - 1])->nominal > gs_ua_result_unit(r, v)->nominal) {
+      ord[j] = ord[j - 1];
+      j--;
+    }
+    ord[j] = v;
+  }
+  lua_createtable(L, (int)n, 2);
+  for (size_t q = 0; q < n; q++) {
+    const gs_ua_unit_stats *s = gs_ua_result_unit(r, ord[q]);
+    lua_createtable(L, 0, 8);
+    lua_pushstring(L, keys[ord[q]]);
+    lua_setfield(L, -2, "iso3");
+    lua_pushstring(L, names[ord[q]]);
+    lua_setfield(L, -2, "country");
+    set_num(L, "nominal", s->nominal);
+    set_num(L, "median", s->median);
+    set_num(L, "mean", s->mean);
+    set_num(L, "p05", s->p05);
+    set_num(L, "p95", s->p95);
+    set_num(L, "within3", s->within3);
+    lua_rawseti(L, -2, (lua_Integer)q + 1);
+  }
+  lua_pushnumber(L, gs_ua_result_mean_abs_shift(r));
+  lua_setfield(L, -2, "mean_abs_shift");
+  lua_pushinteger(L, (lua_Integer)gs_ua_result_draws(r));
+  lua_setfield(L, -2, "draws");
+  lua_newtable(L);
+  static const char *const cols[] = {UA_COLS, NULL};
+  push_cols(L, cols);
+  lua_setfield(L, -2, "__columns");
+  char footer[1200];
+  snprintf(footer, sizeof footer, "%s; mean absolute rank shift %.4f over %llu draws", note,
+           gs_ua_result_mean_abs_shift(r), (unsigned long long)gs_ua_result_draws(r));
+  lua_pushstring(L, footer);
+  lua_setfield(L, -2, "__footer");
+  lua_setmetatable(L, -2);
+  lua_remove(L, -2);
+}
+
+static void ua_note(const gs_ua_config *c, char *buf, size_t len) {
+  int both = c->methods == (GS_UA_ARITHMETIC | GS_UA_GEOMETRIC);
+  char geo[200] = "";
+  if (c->methods & GS_UA_GEOMETRIC)
+    snprintf(geo, sizeof geo, "; geometric mean of pillar + %g, minus %g (so zeros do not zero a score)",
+             c->geo_offset, c->geo_offset);
+  snprintf(buf, len, "weights +-%g%% (uniform, renormalised), %s%s, %s ranks at %d digits, seed %llu%s",
+           c->perturb * 100, both ? "arithmetic or geometric mean (1/2 each)" :
+           (c->methods & GS_UA_GEOMETRIC ? "geometric mean" : "arithmetic mean"), "",
+           gs_ties_name(c->ties), c->digits, (unsigned long long)c->seed, geo);
+}
+
+typedef struct { gs_ua_result *r; } ua_box;
+static int ua_box_gc(lua_State *L) {
+  ua_box *b = lua_touserdata(L, 1);
+  gs_ua_result_free(b->r);
+  b->r = NULL;
+  return 0;
+}
+
+static ua_box *push_ua_box(lua_State *L) {
+  ua_box *b = lua_newuserdatauv(L, sizeof *b, 0);
+  b->r = NULL;
+  if (luaL_newmetatable(L, "gci.ua_box")) {
+    lua_pushcfunction(L, ua_box_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  return b;
+}
+
+/* The text of a shard file (see the top of this file). */
+static int shard_raw(lua_State *L) {
+  lua_getfield(L, 1, "text");
+  return 1;
+}
+
+static void push_shard(lua_State *L, const gs_dataset *d, const gs_ua_result *r, const char *note) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  if (!f) luaL_error(L, "uncertainty: out of memory");
+  fprintf(f, "gcisim-shard 1\nunits %zu\n", d->n);
+  for (size_t i = 0; i < d->n; i++) fprintf(f, "%s\t%s\n", d->key[i], d->name[i]);
+  fprintf(f, "note %s\n", note);
+  int bad = gs_ua_partial_write(f, r) != 0;
+  bad |= fclose(f) != 0;
+  if (bad) { free(buf); luaL_error(L, "uncertainty: cannot write the shard"); }
+  lua_createtable(L, 0, 1);
+  lua_pushlstring(L, buf, len);
+  free(buf);
+  lua_setfield(L, -2, "text");
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, shard_raw);
+  lua_setfield(L, -2, "__raw");
+  lua_setmetatable(L, -2);
+}
+
+/* d:uncertainty{weights=, perturb=, n=, seed=, methods=, digits=, ties=, offset=, threads=} */
+static int ds_uncertainty(lua_State *L) {
+  const gs_dataset *d = ds_check(L, 1);
+  if (lua_isnoneornil(L, 2)) { lua_settop(L, 1); lua_newtable(L); }
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 2);
+  static const char *const known[] = {"weights", "perturb", "n", "seed", "methods", "digits", "ties",
+                                      "offset", "threads", NULL};
+  check_known(L, 2, "uncertainty", known);
+  gs_ua_config cfg;
+  unsigned first;
+  ua_opts(L, d, 2, &cfg, "uncertainty", &first); /* pushes the data userdata (3) */
+  cfg.n_draws = (uint64_t)int_opt(L, 2, "n", 10000, 1, 1e12, "uncertainty");
+  gs_ctx *ctx = gs_lua_getctx(L);
+  progress pr = {now(), 0, ctx && !ctx->quiet && isatty(2)};
+  cfg.progress = progress_cb;
+  cfg.progress_ud = &pr;
+  if (ctx && ctx->shard_count > 0) {
+    cfg.shard_index = ctx->shard_index;
+    cfg.shard_count = ctx->shard_count;
+  }
+  (void)first;
+  ua_box *b = push_ua_box(L);
+  char err[512];
+  if (gs_ua_run(&cfg, &b->r, err, sizeof err) != 0) return luaL_error(L, "uncertainty: %s", err);
+  char note[600];
+  ua_note(&cfg, note, sizeof note);
+  if (ctx && ctx->shard_count > 0) {
+    push_shard(L, d, b->r, note);
+    return 1;
+  }
+  gs_lua_push_ua_records(L, b->r, d->key, d->name, note);
+  return 1;
+}
+
+/* ---------- sensitivity ---------- */
+
+/* d:sensitivity{..., n = base sample size, boot = resamples} */
+static int ds_sensitivity(lua_State *L) {
+  const gs_dataset *d = ds_check(L, 1);
+  if (lua_isnoneornil(L, 2)) { lua_settop(L, 1); lua_newtable(L); }
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 2);
+  static const char *const known[] = {"weights", "perturb", "n", "seed", "methods", "digits", "ties",
+                                      "offset", "threads", "boot", NULL};
+  check_known(L, 2, "sensitivity", known);
+  gs_ua_config cfg;
+  unsigned first;
+  ua_opts(L, d, 2, &cfg, "sensitivity", &first);
+  gs_sa_options so = {0};
+  so.n_base = (uint64_t)int_opt(L, 2, "n", 2000, 2, 1e9, "sensitivity");
+  so.seed = cfg.seed;
+  so.n_boot = (unsigned)int_opt(L, 2, "boot", 500, 0, 100000, "sensitivity");
+  so.boot_seed = cfg.seed + 1;
+  so.threads = cfg.threads;
+  gs_sa_result *sr = NULL;
+  char err[512];
+  if (gs_sa_run(&cfg, &so, &sr, err, sizeof err) != 0) return luaL_error(L, "sensitivity: %s", err);
+  lua_createtable(L, (int)sr->d, 1);
+  for (size_t i = 0; i < sr->d; i++) {
+    lua_createtable(L, 0, 8);
+    if (i < d->npillar) {
+      lua_pushfstring(L, "weight of %s", d->col[d->pillar[i]].name);
+    } else {
+      lua_pushliteral(L, "aggregation method");
+    }
+    lua_setfield(L, -2, "input");
+    set_num(L, "S", sr->S[i]);
+    set_num(L, "S_p05", sr->S_lo[i]);
+    set_num(L, "S_p95", sr->S_hi[i]);
+    set_num(L, "ST", sr->ST[i]);
+    set_num(L, "ST_p05", sr->ST_lo[i]);
+    set_num(L, "ST_p95", sr->ST_hi[i]);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  char note[800], base[600];
+  ua_note(&cfg, base, sizeof base);
+  snprintf(note, sizeof note,
+           "Sobol indices of the mean absolute rank shift: first order S (Saltelli 2010), total effect ST "
+           "(Jansen), 5-95%% bootstrap intervals over %u resamples; %llu model runs (N = %llu); %s",
+           so.n_boot, (unsigned long long)sr->n_eval, (unsigned long long)so.n_base, base);
+  gs_sa_result_free(sr);
+  lua_newtable(L);
+  static const char *const cols[] = {"input", "S", "S_p05", "S_p95", "ST", "ST_p05", "ST_p95", NULL};
+  push_cols(L, cols);
+  lua_setfield(L, -2, "__columns");
+  lua_pushstring(L, note);
+  lua_setfield(L, -2, "__footer");
+  lua_setmetatable(L, -2);
+  return 1;
+}
+
+/* ---------- targets ---------- */
+
+typedef struct { gs_target_result *r; } tg_box;
+static int tg_box_gc(lua_State *L) {
+  tg_box *b = lua_touserdata(L, 1);
+  gs_target_result_free(b->r);
+  b->r = NULL;
+  return 0;
+}
+
+/* d:target(iso3, {rank = R} | {tier = T, thresholds = {...}} | {score = S},
+ *          weights=, method=, scale=, offset=, digits=, ties=) */
+static int ds_target(lua_State *L) {
+  const gs_dataset *d = ds_check(L, 1);
+  const char *key = luaL_checkstring(L, 2);
+  luaL_checktype(L, 3, LUA_TTABLE);
+  lua_settop(L, 3);
+  static const char *const known[] = {"rank", "tier", "thresholds", "score", "weights", "method", "scale",
+                                      "offset", "digits", "ties", "step_digits", NULL};
+  check_known(L, 3, "target", known);
+  long u = gs_dataset_row(d, key);
+  if (u < 0) return luaL_error(L, "target: unknown country '%s'", key);
+  if (d->npillar == 0) return luaL_error(L, "target: %s has no pillars", d->source);
+  double *w = lua_newuserdatauv(L, d->npillar * sizeof *w, 0);
+  weights_opt(L, 3, d, w, "target");
+  gs_target_spec s = {.w = w, .digits = 2, .ties = GS_TIES_DENSE, .step_digits = 2};
+  lua_getfield(L, 3, "method");
+  const char *mn = lua_isnil(L, -1) ? "arithmetic" : lua_tostring(L, -1);
+  int m = mn ? gs_agg_parse(mn) : -1;
+  if (m < 0) return luaL_error(L, "target: unknown method '%s'", mn ? mn : "?");
+  lua_pop(L, 1);
+  s.method = (gs_agg)m;
+  s.scale = num_opt(L, 3, "scale", 0, "target");
+  s.offset = num_opt(L, 3, "offset", GS_GEO_OFFSET_DEFAULT, "target");
+  s.digits = (int)int_opt(L, 3, "digits", 2, -1, 12, "target");
+  s.step_digits = (int)int_opt(L, 3, "step_digits", 2, 0, 6, "target");
+  if (lua_getfield(L, 3, "ties") != LUA_TNIL) {
+    const char *tn = lua_tostring(L, -1);
+    int t = tn ? gs_ties_parse(tn) : -1;
+    if (t < 0) return luaL_error(L, "target: unknown tie rule '%s'", tn ? tn : "?");
+    s.ties = (gs_ties)t;
+  }
+  lua_pop(L, 1);
+  int goals = 0;
+  char goal[160];
+  lua_getfield(L, 3, "rank");
+  if (!lua_isnil(L, -1)) {
+    goals++;
+    s.rank = int_opt(L, 3, "rank", 1, 1, (double)d->n, "target");
+    snprintf(goal, sizeof goal, "rank %g (%s ties)", s.rank, gs_ties_name(s.ties));
+  }
+  lua_pop(L, 1);
+  lua_getfield(L, 3, "score");
+  if (!lua_isnil(L, -1)) {
+    goals++;
+    s.min_score = num_opt(L, 3, "score", 0, "target");
+    snprintf(goal, sizeof goal, "score %g", s.min_score);
+  }
+  lua_pop(L, 1);
+  lua_getfield(L, 3, "tier");
+  if (!lua_isnil(L, -1)) {
+    goals++;
+    double th[32];
+    size_t nt = 4;
+    const double def[] = {95, 85, 55, 20};
+    memcpy(th, def, sizeof def);
+    if (lua_getfield(L, 3, "thresholds") != LUA_TNIL) {
+      if (!lua_istable(L, -1)) return luaL_error(L, "target: thresholds must be a list, highest first");
+      nt = lua_rawlen(L, -1);
+      if (nt == 0 || nt > 32) return luaL_error(L, "target: give 1 to 32 thresholds");
+      for (size_t i = 0; i < nt; i++) {
+        lua_rawgeti(L, -1, (lua_Integer)i + 1);
+        th[i] = lua_tonumber(L, -1);
+        lua_pop(L, 1);
+        if (i && !(th[i] < th[i - 1])) return luaL_error(L, "target: thresholds must decrease");
+      }
+    }
+    lua_pop(L, 1);
+    double tier = int_opt(L, 3, "tier", 1, 1, (double)nt + 1, "target");
+    s.min_score = tier > (double)nt ? -INFINITY : th[(size_t)tier - 1];
+    snprintf(goal, sizeof goal, "tier %g (score >= %g)", tier, s.min_score);
+  }
+  lua_pop(L, 1);
+  if (goals != 1) return luaL_error(L, "target: give exactly one of rank, tier or score");
+  tg_box *b = lua_newuserdatauv(L, sizeof *b, 0);
+  b->r = NULL;
+  if (luaL_newmetatable(L, "gci.target_box")) {
+    lua_pushcfunction(L, tg_box_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  char err[256];
+  b->r = gs_target(d, (size_t)u, &s, err, sizeof err);
+  if (!b->r) return luaL_error(L, "target: %s", err);
+  gs_target_result *r = b->r;
+  lua_createtable(L, (int)d->npillar + 1, 4);
+  for (size_t p = 0; p < d->npillar; p++) {
+    lua_createtable(L, 0, 5);
+    lua_pushstring(L, d->col[d->pillar[p]].name);
+    lua_setfield(L, -2, "pillar");
+    set_num(L, "current", gs_dataset_pv(d, (size_t)u, p));
+    if (isnan(r->alone[p])) lua_pushliteral(L, "cannot");
+    else lua_pushnumber(L, r->alone[p]);
+    lua_setfield(L, -2, "alone");
+    if (r->spread_ok) {
+      set_num(L, "spread", r->spread[p]);
+      set_num(L, "increase", r->spread[p] - gs_dataset_pv(d, (size_t)u, p));
+    }
+    lua_rawseti(L, -2, (lua_Integer)p + 1);
+  }
+  lua_createtable(L, 0, 5);
+  lua_pushliteral(L, "(score)");
+  lua_setfield(L, -2, "pillar");
+  set_num(L, "current", r->score);
+  if (r->spread_ok) {
+    set_num(L, "spread", r->spread_score);
+    set_num(L, "increase", r->spread_total);
+  } else {
+    lua_pushliteral(L, "cannot");
+    lua_setfield(L, -2, "spread");
+  }
+  lua_rawseti(L, -2, (lua_Integer)d->npillar + 1);
+  set_num(L, "rank", r->rank);
+  lua_pushboolean(L, r->reached);
+  lua_setfield(L, -2, "reached");
+  lua_newtable(L);
+  static const char *const cols[] = {"pillar", "current", "alone", "spread", "increase", NULL};
+  push_cols(L, cols);
+  lua_setfield(L, -2, "__columns");
+  char footer[512];
+  if (r->reached)
+    snprintf(footer, sizeof footer, "%s (%s) already reaches %s: rank %g, score %.4f", key, d->name[u], goal,
+             r->rank, r->score);
+  else
+    snprintf(footer, sizeof footer,
+             "%s (%s), rank %g with score %.4f, target %s; alone: the smallest value of that pillar alone that "
+             "reaches it; spread: the smallest total increase over pillars (%s)",
+             key, d->name[u], r->rank, r->score, goal, r->spread_ok ? "found" : "cannot: not even every pillar at its maximum");
+  lua_pushstring(L, footer);
+  lua_setfield(L, -2, "__footer");
+  lua_setmetatable(L, -2);
+  return 1;
+}
+
+void gs_lua_open_analysis(lua_State *L) {
+  luaL_getmetatable(L, "gci.dataset");
+  lua_getfield(L, -1, "__index");
+  static const luaL_Reg m[] = {{"uncertainty", ds_uncertainty}, {"sensitivity", ds_sensitivity},
+                               {"target", ds_target}, {NULL, NULL}};
+  luaL_setfuncs(L, m, 0);
+  lua_pop(L, 2);
+}

@@ -1,0 +1,176 @@
+/* merge.c - `gcisim merge` (see merge.h and the shard format in lanalysis.c). */
+#include "merge.h"
+
+#include <errno.h>
+#include <lauxlib.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lanalysis.h"
+#include "output.h"
+#include "run.h"
+#include "sandbox.h"
+#include "ua.h"
+
+typedef struct {
+  size_t n;
+  char **key, **name;
+  char note[4096];
+  gs_ua_result *r;
+} shard;
+
+static void shard_clear(shard *s) {
+  for (size_t i = 0; s->key && i < s->n; i++) {
+    free(s->key[i]);
+    free(s->name[i]);
+  }
+  free(s->key);
+  free(s->name);
+  gs_ua_result_free(s->r);
+  memset(s, 0, sizeof *s);
+}
+
+/* Reads one shard file; 0, or -1 with "file:line:1: message" in err. */
+static int shard_read(const char *path, shard *s, char *err, size_t errlen) {
+  FILE *f = fopen(path, "r");
+  if (!f) { snprintf(err, errlen, "%s:1:1: cannot open: %s", path, strerror(errno)); return -1; }
+  char line[4096];
+  long ln = 1;
+  int ok = fgets(line, sizeof line, f) && strcmp(line, "gcisim-shard 1\n") == 0;
+  if (!ok) { snprintf(err, errlen, "%s:1:1: not a gcisim shard file", path); goto bad; }
+  ln++;
+  if (!fgets(line, sizeof line, f) || sscanf(line, "units %zu", &s->n) != 1 || s->n == 0 || s->n > 1000000) {
+    snprintf(err, errlen, "%s:%ld:1: expected 'units N'", path, ln);
+    goto bad;
+  }
+  s->key = calloc(s->n, sizeof *s->key);
+  s->name = calloc(s->n, sizeof *s->name);
+  if (!s->key || !s->name) { snprintf(err, errlen, "%s: out of memory", path); goto bad; }
+  for (size_t i = 0; i < s->n; i++) {
+    ln++;
+    char *tab;
+    if (!fgets(line, sizeof line, f) || !(tab = strchr(line, '\t'))) {
+      snprintf(err, errlen, "%s:%ld:1: expected KEY<TAB>NAME", path, ln);
+      goto bad;
+    }
+    *tab = '\0';
+    line[strcspn(tab + 1, "\n") + (size_t)(tab + 1 - line)] = '\0';
+    s->key[i] = strdup(line);
+    s->name[i] = strdup(tab + 1);
+    if (!s->key[i] || !s->name[i]) { snprintf(err, errlen, "%s: out of memory", path); goto bad; }
+  }
+  ln++;
+  if (!fgets(line, sizeof line, f) || strncmp(line, "note ", 5) != 0) {
+    snprintf(err, errlen, "%s:%ld:1: expected 'note TEXT'", path, ln);
+    goto bad;
+  }
+  line[strcspn(line, "\n")] = '\0';
+  snprintf(s->note, sizeof s->note, "%s", line + 5);
+  char perr[512];
+  if (gs_ua_partial_read(f, &s->r, perr, sizeof perr) != 0) {
+    snprintf(err, errlen, "%s: %s", path, perr);
+    goto bad;
+  }
+  fclose(f);
+  return 0;
+bad:
+  fclose(f);
+  shard_clear(s);
+  return -1;
+}
+
+typedef struct {
+  gs_ua_result *r;
+  shard *first;
+  gs_format fmt;
+  FILE *f;
+} print_job;
+
+static int print_merged(lua_State *L) {
+  print_job *j = lua_touserdata(L, 1);
+  gs_lua_push_ua_records(L, j->r, j->first->key, j->first->name, j->first->note);
+  return gs_output_value(L, -1, j->fmt, j->f);
+}
+
+int gs_merge_main(int argc, char **argv) {
+  gs_format fmt = GS_FMT_TABLE;
+  int fmt_given = 0;
+  const char *out = NULL;
+  char **files = calloc((size_t)argc + 1, sizeof *files);
+  size_t nf = 0;
+  if (!files) return GS_EX_MEMORY;
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+      int f = gs_format_parse(argv[++i]);
+      if (f < 0) { free(files); return gs_usage_error("unknown format '%s' (table, csv, json or md)", argv[i]); }
+      fmt = (gs_format)f;
+      fmt_given = 1;
+    } else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+      out = argv[++i];
+    } else if (strncmp(argv[i], "--", 2) == 0) {
+      free(files);
+      return gs_usage_error("merge: unknown option '%s'", argv[i]);
+    } else {
+      files[nf++] = argv[i];
+    }
+  }
+  if (nf == 0) { free(files); return gs_usage_error("merge needs shard files%s", ""); }
+  if (out && !fmt_given) {
+    const char *dot = strrchr(out, '.');
+    int f = dot ? gs_format_parse(dot + 1) : -1;
+    if (f >= 0) fmt = (gs_format)f;
+  }
+  shard *sh = calloc(nf, sizeof *sh);
+  const gs_ua_result **parts = calloc(nf, sizeof *parts);
+  int rc = GS_EX_OK;
+  char err[1200];
+  gs_ua_result *merged = NULL;
+  gs_sandbox *sb = NULL;
+  if (!sh || !parts) { rc = GS_EX_MEMORY; goto done; }
+  for (size_t i = 0; i < nf; i++) {
+    if (shard_read(files[i], &sh[i], err, sizeof err) != 0) { fprintf(stderr, "%s\n", err); rc = GS_EX_DATA; goto done; }
+    parts[i] = sh[i].r;
+    int same = sh[i].n == sh[0].n && strcmp(sh[i].note, sh[0].note) == 0;
+    for (size_t u = 0; same && u < sh[0].n; u++) same = strcmp(sh[i].key[u], sh[0].key[u]) == 0;
+    if (!same) {
+      fprintf(stderr, "%s:1:1: shard of another analysis than %s (units or settings differ)\n", files[i], files[0]);
+      rc = GS_EX_DATA;
+      goto done;
+    }
+  }
+  if (gs_ua_merge(parts, nf, &merged, err, sizeof err) != 0) {
+    fprintf(stderr, "gcisim merge: %s\n", err);
+    rc = GS_EX_DATA;
+    goto done;
+  }
+  gs_limits lim = {0};
+  sb = gs_sandbox_new(&lim);
+  if (!sb) { rc = GS_EX_MEMORY; goto done; }
+  char tmp[PATH_MAX + 32];
+  FILE *f = out ? gs_atomic_open(out, tmp, sizeof tmp) : stdout;
+  if (!f) { fprintf(stderr, "gcisim: cannot write %s: %s\n", out, strerror(errno)); rc = GS_EX_OUTPUT; goto done; }
+  print_job job = {merged, &sh[0], fmt, f};
+  lua_State *L = gs_sandbox_state(sb);
+  lua_pushcfunction(L, print_merged);
+  lua_pushlightuserdata(L, &job);
+  if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+    fprintf(stderr, "gcisim merge: %s\n", lua_tostring(L, -1));
+    if (out) gs_atomic_abort(f, tmp);
+    rc = GS_EX_OUTPUT;
+    goto done;
+  }
+  if (out && gs_atomic_commit(f, tmp, out) != 0) {
+    fprintf(stderr, "gcisim: cannot write %s: %s\n", out, strerror(errno));
+    rc = GS_EX_OUTPUT;
+  }
+done:
+  gs_sandbox_free(sb);
+  gs_ua_result_free(merged);
+  for (size_t i = 0; sh && i < nf; i++) shard_clear(&sh[i]);
+  free(sh);
+  free(parts);
+  free(files);
+  return rc;
+}

@@ -1,0 +1,151 @@
+/* target.c - minimal changes to reach a rank or a score (see target.h). */
+#include "target.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  const gs_dataset *d;
+  size_t u, k;
+  const gs_target_spec *s;
+  double *others;  /* n-1 rounded scores of the other units */
+  size_t nothers;
+  double smax;     /* score of all-max, for scale */
+} ctx;
+
+static double unit_score(const ctx *c, const double *x) {
+  double s = gs_score_unit(x, c->s->w, c->k, c->s->method, c->s->offset);
+  return c->s->scale > 0 ? c->s->scale * s / c->smax : s;
+}
+
+/* The rank the unit would have with score s, under the spec's tie rule
+ * (ordinal: ties counted against the unit, the conservative reading). */
+static double rank_with(const ctx *c, double s) {
+  double r = gs_round(s, c->s->digits);
+  size_t above = 0, equal = 0;
+  for (size_t i = 0; i < c->nothers; i++) {
+    if (c->others[i] > r) above++;
+    else if (c->others[i] == r) equal++;
+  }
+  switch (c->s->ties) {
+  case GS_TIES_DENSE: {
+    /* distinct levels above */
+    size_t lv = 0;
+    for (size_t i = 0; i < c->nothers; i++) {
+      if (!(c->others[i] > r)) continue;
+      int seen = 0;
+      for (size_t j = 0; j < i && !seen; j++) seen = c->others[j] == c->others[i];
+      lv += !seen;
+    }
+    return (double)lv + 1;
+  }
+  case GS_TIES_COMPETITION: return (double)above + 1;
+  case GS_TIES_ORDINAL: return (double)(above + equal) + 1;
+  default: return (double)above + 1 + (double)equal / 2;
+  }
+}
+
+static int ok(const ctx *c, const double *x) {
+  double s = unit_score(c, x);
+  if (c->s->rank > 0) return rank_with(c, s) <= c->s->rank;
+  return gs_round(s, c->s->digits) >= c->s->min_score;
+}
+
+void gs_target_result_free(gs_target_result *r) {
+  if (!r) return;
+  free(r->alone);
+  free(r->spread);
+  free(r);
+}
+
+gs_target_result *gs_target(const gs_dataset *d, size_t u, const gs_target_spec *spec, char *err,
+                            size_t errlen) {
+  size_t k = d->npillar;
+  if (k == 0) { snprintf(err, errlen, "dataset has no pillars"); return NULL; }
+  ctx c = {.d = d, .u = u, .k = k, .s = spec, .smax = 1};
+  gs_target_result *r = calloc(1, sizeof *r);
+  double *x = malloc(k * sizeof *x), *y = malloc(k * sizeof *y);
+  c.others = malloc((d->n ? d->n : 1) * sizeof *c.others);
+  if (r) {
+    r->alone = malloc(k * sizeof *r->alone);
+    r->spread = malloc(k * sizeof *r->spread);
+  }
+  if (!r || !x || !y || !c.others || !r->alone || !r->spread) {
+    snprintf(err, errlen, "out of memory");
+    goto fail;
+  }
+  if (spec->scale > 0) {
+    for (size_t p = 0; p < k; p++) x[p] = d->pmax[p];
+    c.smax = gs_score_unit(x, spec->w, k, spec->method, spec->offset);
+  }
+  for (size_t i = 0; i < d->n; i++) {
+    if (i == u) continue;
+    for (size_t p = 0; p < k; p++) x[p] = gs_dataset_pv(d, i, p);
+    c.others[c.nothers++] = gs_round(unit_score(&c, x), spec->digits);
+  }
+  for (size_t p = 0; p < k; p++) x[p] = gs_dataset_pv(d, u, p);
+  r->score = unit_score(&c, x);
+  r->rank = rank_with(&c, r->score);
+  r->reached = ok(&c, x);
+  double step = pow(10.0, -(spec->step_digits >= 0 ? spec->step_digits : 2));
+  /* Each pillar alone: bisection over whole steps in [x_p, max_p]. */
+  for (size_t p = 0; p < k; p++) {
+    memcpy(y, x, k * sizeof *y);
+    if (r->reached) { r->alone[p] = x[p]; continue; }
+    y[p] = d->pmax[p];
+    if (!ok(&c, y)) { r->alone[p] = NAN; continue; }
+    long lo = (long)ceil(x[p] / step - 1e-9), hi = (long)floor(d->pmax[p] / step + 1e-9);
+    /* invariant: value hi*step (or max) reaches the target; lo-1 does not */
+    while (lo < hi) {
+      long mid = lo + (hi - lo) / 2;
+      y[p] = mid * step;
+      if (ok(&c, y)) hi = mid;
+      else lo = mid + 1;
+    }
+    double v = hi * step;
+    if (v > d->pmax[p]) v = d->pmax[p];
+    y[p] = v;
+    r->alone[p] = ok(&c, y) ? v : d->pmax[p];
+  }
+  /* Spread: greedy steps on the pillar with the largest score gain. */
+  memcpy(y, x, k * sizeof *y);
+  for (size_t p = 0; p < k; p++) y[p] = d->pmax[p];
+  r->spread_ok = ok(&c, y);
+  memcpy(y, x, k * sizeof *y);
+  if (r->spread_ok) {
+    while (!ok(&c, y)) {
+      double base = unit_score(&c, y), best = -1;
+      size_t bp = k;
+      for (size_t p = 0; p < k; p++) {
+        if (y[p] >= d->pmax[p]) continue;
+        double keep = y[p];
+        y[p] = fmin(keep + step, d->pmax[p]);
+        double gain = (unit_score(&c, y) - base) / (y[p] - keep);
+        y[p] = keep;
+        /* equal gains (up to rounding noise): the earlier pillar wins */
+        if (gain > best + 1e-9 * fabs(best)) { best = gain; bp = p; }
+      }
+      if (bp == k) break; /* cannot happen: all at max reaches it */
+      y[bp] = fmin(y[bp] + step, d->pmax[bp]);
+    }
+  }
+  r->spread_total = 0;
+  for (size_t p = 0; p < k; p++) {
+    r->spread[p] = y[p];
+    r->spread_total += y[p] - x[p];
+  }
+  r->spread_score = unit_score(&c, y);
+  r->spread_rank = rank_with(&c, r->spread_score);
+  free(x);
+  free(y);
+  free(c.others);
+  return r;
+fail:
+  free(x);
+  free(y);
+  free(c.others);
+  gs_target_result_free(r);
+  return NULL;
+}

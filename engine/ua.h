@@ -1,0 +1,205 @@
+/* ua.h - uncertainty analysis (JRC audit recipe) and Sobol sensitivity
+ * analysis of composite-index ranks, in pure C (no Lua).
+ *
+ * Data: n units (countries) x k pillars, row-major x[u*k + i], pillar
+ * maxima max[k] and nominal weights w[k] > 0.  All input arrays are
+ * borrowed: the caller owns them and they must stay valid during a call;
+ * nothing keeps a pointer to them after the call returns.
+ *
+ * Scores (the Lua layer uses the same definitions):
+ *   arithmetic  S = sum_i w_i x_i                        (i ascending)
+ *   geometric   S = W * (prod_i (x_i + c)^(w_i/W) - c),  W = sum_i w_i,
+ *               c = geo_offset (default 1.0, so that a zero pillar does not
+ *               zero the score); evaluated as W*(exp(sum_i (w_i/W) *
+ *               log(x_i + c)) - c) with an exp accurate to ~1e-15 relative.
+ * Ranking: descending.  With digits >= 0 the key of y = S * 10^digits
+ * (double arithmetic) is floor(y + 0.5 + 1e-9) for y >= 0 and
+ * -floor(-y + 0.5 + 1e-9) for y < 0: half away from zero with the 1e-9
+ * tolerance of gs_round in ties.c (so 1.005, stored as 1.00499999..., gives
+ * y = 100.49999999999999 and still rounds up to 101 at 2 digits).  Units
+ * with equal keys are tied; digits < 0 compares the exact doubles.  Tie
+ * rules as in ties.h (dense, competition, ordinal = input order,
+ * fractional = average position).  Ranks are kept internally as 2*rank
+ * (integers), since fractional ranks are multiples of 0.5.
+ *
+ * Random numbers are counter based, a function of (seed, draw index) only,
+ * so results are identical for any thread count and any sharding:
+ *   mix(z)   = z ^= z >> 30; z *= 0xBF58476D1CE4E5B9;
+ *              z ^= z >> 27; z *= 0x94D049BB133111EB; return z ^ (z >> 31);
+ *   stream(seed, d): state s = mix(seed ^ mix(d + 0x9E3779B97F4A7C15))
+ *   next():  s += 0x9E3779B97F4A7C15; return mix(s);   (splitmix64)
+ *   uniform(): (next() >> 11) * 2^-53, in [0, 1)
+ * Draw d uses stream(seed, d): k uniforms u_0..u_{k-1}, then one uniform
+ * u_k.  Factor f_i = 1 + p*(2*u_i - 1) (p = perturb); s = sum_i (w_i*f_i)
+ * (i ascending, from 0.0); w'_i = (w_i*f_i) * (W/s), so sum w' = W.  The
+ * method is the listed method number (unsigned)(u_k * m), m = number of
+ * listed methods, in the order arithmetic, geometric. */
+#ifndef GS_UA_H
+#define GS_UA_H
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "ties.h"
+
+enum { GS_UA_ARITHMETIC = 1u, GS_UA_GEOMETRIC = 2u };
+
+/* Largest n accepted (ranks are packed into 16 bits on the fast path). */
+#define GS_UA_MAX_UNITS 65535
+/* Largest digits accepted. */
+#define GS_UA_MAX_DIGITS 12
+
+typedef struct {
+  size_t n, k;             /* units and pillars, both >= 1 */
+  const double *x;         /* n*k row-major, finite, >= 0; borrowed */
+  const double *max;       /* k pillar maxima (x must be <= max), or NULL
+                              for no check; borrowed */
+  const double *w;         /* k nominal weights, finite, > 0; borrowed */
+  double perturb;          /* p in [0, 1): weights vary by U(-p, p) */
+  uint64_t n_draws;        /* total draws over all shards, >= 1 */
+  uint64_t seed;
+  unsigned methods;        /* bitmask of GS_UA_ARITHMETIC|GS_UA_GEOMETRIC */
+  int digits;              /* rounding before ranking; < 0 = exact */
+  gs_ties ties;
+  double geo_offset;       /* c >= 0; x + c must be > 0 if geometric */
+  int threads;             /* worker threads; 0 = all online cores */
+  uint32_t shard_index;    /* this run does shard_index of shard_count */
+  uint32_t shard_count;    /* 0 is taken as 1 (no sharding) */
+  /* Optional progress report: called from the calling thread only, at
+   * most ~10 times a second, and once at the end with done == total
+   * (total = draws of this shard).  NULL for none. */
+  void (*progress)(void *ud, uint64_t done, uint64_t total);
+  void *progress_ud;
+} gs_ua_config;
+
+/* Fills *cfg with the defaults: perturb 0.25, n_draws 10000, seed 1,
+ * both methods, digits 2, dense ties, geo_offset 1, threads 0, shard 0/1,
+ * no progress; data pointers NULL and n = k = 0 (the caller sets them). */
+void gs_ua_config_init(gs_ua_config *cfg);
+
+/* Draw d of the documented RNG (see the top of this file): writes the
+ * perturbed, renormalised weights to wout[k] (caller-owned) and returns the
+ * method chosen (GS_UA_ARITHMETIC or GS_UA_GEOMETRIC).  methods must be a
+ * non-empty subset of the two. */
+unsigned gs_ua_draw(uint64_t seed, uint64_t d, size_t k, const double *w,
+                    double perturb, unsigned methods, double *wout);
+
+/* Scores one unit: x_u[k] under weights w[k] and one method, as defined
+ * above (geometric uses the documented exp/log evaluation). */
+double gs_ua_score(const double *x_u, size_t k, const double *w,
+                   unsigned method, double geo_offset);
+
+/* Per-unit statistics, all in rank units (fractional ranks may be x.5).
+ * Over the N draws of a result, with h[r] the number of draws giving rank
+ * r, percentiles are the inverted CDF (Hyndman-Fan type 1): the smallest
+ * rank r with cum(r) >= q*N, evaluated exactly in integers; the median is
+ * q = 1/2 (the lower median), p05 q = 1/20, p95 q = 19/20.  within3 is the
+ * share of draws whose rank is within +-3 of the median (inclusive). */
+typedef struct {
+  double nominal;  /* rank under the nominal weights, first listed method */
+  double median, mean, p05, p95;
+  double within3;
+} gs_ua_unit_stats;
+
+/* A result of gs_ua_run or gs_ua_merge, or a partial read back from a file:
+ * the config fingerprint, per-unit rank histograms (uint64 counts, exact to
+ * merge) and the statistics derived from them.  Opaque; owned by the
+ * caller, freed with gs_ua_result_free. */
+typedef struct gs_ua_result gs_ua_result;
+
+/* Runs the draws of shard cfg->shard_index of cfg->shard_count: contiguous
+ * blocks, shard I covers global draws [floor(I*D/N), floor((I+1)*D/N)) for
+ * D = n_draws, N = shard_count.  Draws are split into contiguous blocks per
+ * thread with per-thread histograms summed at the end; memory is
+ * O(threads * n^2), independent of n_draws.  On success stores a new
+ * result in *out (caller frees) and returns 0; on error returns -1, writes
+ * a message to err[errlen] (if err is not NULL) and leaves *out NULL. */
+int gs_ua_run(const gs_ua_config *cfg, gs_ua_result **out, char *err, size_t errlen);
+
+/* Frees r; NULL is a no-op. */
+void gs_ua_result_free(gs_ua_result *r);
+
+/* Accessors (r must not be NULL; i < n).  Pointers returned stay owned by r
+ * and live until gs_ua_result_free. */
+size_t gs_ua_result_n(const gs_ua_result *r);
+uint64_t gs_ua_result_draws(const gs_ua_result *r);   /* draws accumulated */
+const gs_ua_unit_stats *gs_ua_result_unit(const gs_ua_result *r, size_t i);
+/* Mean over units and draws of |rank - nominal rank|. */
+double gs_ua_result_mean_abs_shift(const gs_ua_result *r);
+/* Histogram of unit i: counts indexed by 2*rank, length 2n+1 (stored in
+ * *len); entries 0 and 1 are always zero. */
+const uint64_t *gs_ua_result_hist(const gs_ua_result *r, size_t i, size_t *len);
+/* The shard this result covers (0 of 1 for a full run or a merge). */
+void gs_ua_result_shard(const gs_ua_result *r, uint32_t *index, uint32_t *count);
+
+/* Writes r as a mergeable text partial ("gcisim-ua-partial 1" header,
+ * fingerprint with doubles in C99 hex-float notation so they round-trip
+ * exactly, FNV-1a hash of the bit patterns of x, nominal ranks and the
+ * nonzero histogram counts).  Returns 0, or -1 on a write error. */
+int gs_ua_partial_write(FILE *f, const gs_ua_result *r);
+
+/* Reads a partial written by gs_ua_partial_write.  Returns 0 with a new
+ * result in *out (caller frees), or -1 with a message in err. */
+int gs_ua_partial_read(FILE *f, gs_ua_result **out, char *err, size_t errlen);
+
+/* Merges nparts results (borrowed) of one sharded run: all must have the
+ * same fingerprint (n, k, seed, n_draws, perturb, methods, digits, ties,
+ * offset, weights, maxima, hash of x) and the same shard_count N, and
+ * together cover the shard indices 0..N-1 exactly once.  The merged result
+ * is bitwise the same as a single unsharded run's.  Returns 0 with a new
+ * result in *out (caller frees), or -1 with a message in err. */
+int gs_ua_merge(const gs_ua_result *const *parts, size_t nparts, gs_ua_result **out,
+                char *err, size_t errlen);
+
+/* ------------------------------------------------------------------------
+ * Sobol sensitivity analysis (Saltelli sampling).
+ *
+ * Inputs u in [0,1)^d.  Row j (0-based) of the base matrices uses
+ * stream(seed, j): A_j = its first d uniforms, B_j = the next d.  AB_i is A
+ * with column i from B.  With f evaluated on A, B and every AB_i, and V the
+ * (population) variance of f over A and B together (2N values):
+ *   first order  S_i  = mean_j f(B_j) (f(AB_i,j) - f(A_j)) / V  (Saltelli 2010)
+ *   total        ST_i = mean_j (f(A_j) - f(AB_i,j))^2 / (2V)     (Jansen)
+ * Bootstrap b (0-based) draws N row indices with replacement from
+ * stream(boot_seed, b) as (size_t)(uniform() * N) and recomputes both
+ * estimators (V over the resampled rows); the 5% and 95% limits are the
+ * inverted-CDF (type 1) percentiles of the n_boot values.  S and ST are
+ * NaN when V = 0 (a constant output).  Every quantity is computed in a
+ * fixed order, so results do not depend on threads.  Memory: N*(d+2)
+ * doubles of model outputs plus N indices per bootstrap thread. */
+typedef struct {
+  uint64_t n_base;      /* N >= 2 */
+  uint64_t seed;
+  unsigned n_boot;      /* bootstrap resamples; 0 = none (limits NaN) */
+  uint64_t boot_seed;
+  int threads;          /* 0 = all online cores */
+} gs_sa_options;
+
+typedef struct {
+  size_t d;             /* number of inputs */
+  double *S, *S_lo, *S_hi;     /* d values each: first order, 5%, 95% */
+  double *ST, *ST_lo, *ST_hi;  /* total effect, 5%, 95% */
+  double mean, var;            /* of f over A and B */
+  uint64_t n_eval;             /* model evaluations, N*(d+2) */
+} gs_sa_result;
+
+/* Sensitivity of any model: f(u, ud) with u[d] in [0,1)^d.  f is called
+ * concurrently from several threads with the same ud, so it must be
+ * thread-safe.  On success stores a new result in *out (caller frees with
+ * gs_sa_result_free) and returns 0; -1 with a message in err otherwise. */
+int gs_sa_run_model(size_t d, double (*f)(const double *u, void *ud), void *ud,
+                    const gs_sa_options *opt, gs_sa_result **out, char *err, size_t errlen);
+
+/* Sensitivity of the draw's mean absolute rank shift (mean over units of
+ * |rank - nominal rank|) for the data and settings in cfg (n_draws, seed,
+ * threads, shards and progress are ignored; opt gives them).  Inputs:
+ * u_i, i < k, is pillar i's weight factor 1 + p*(2u_i - 1) (renormalised as
+ * in a draw); when both methods are listed, input k is the method,
+ * (unsigned)(u_k * 2) in the order arithmetic, geometric, so d = k + 1;
+ * otherwise d = k.  Same ownership and return convention as above. */
+int gs_sa_run(const gs_ua_config *cfg, const gs_sa_options *opt, gs_sa_result **out,
+              char *err, size_t errlen);
+
+/* Frees r; NULL is a no-op. */
+void gs_sa_result_free(gs_sa_result *r);
+
+#endif

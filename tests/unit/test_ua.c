@@ -1,0 +1,669 @@
+/* test_ua.c - uncertainty and sensitivity engine (engine/ua.c).
+ *
+ * Expected values are computed here independently of the code under test:
+ * by hand (3 countries x 2 pillars), by a brute-force O(n^2) reference that
+ * re-generates the draws from the RNG formula documented in ua.h, and from
+ * analytic Sobol indices (additive model, Ishigami). */
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "harness.h"
+#include "ua.h"
+
+static char err[256];
+
+/* ------------------------------------------------ reference RNG (ua.h) */
+
+static uint64_t ref_mix(uint64_t z) {
+  z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+  z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+  return z ^ (z >> 31);
+}
+typedef struct { uint64_t s; } ref_stream;
+static ref_stream ref_stream_new(uint64_t seed, uint64_t d) {
+  ref_stream r = {ref_mix(seed ^ ref_mix(d + UINT64_C(0x9E3779B97F4A7C15)))};
+  return r;
+}
+static double ref_uniform(ref_stream *r) {
+  r->s += UINT64_C(0x9E3779B97F4A7C15);
+  return (double)(ref_mix(r->s) >> 11) * 0x1.0p-53;
+}
+
+/* Draw d: weights into wd[k]; returns the method (1 arithmetic, 2 geometric). */
+static unsigned ref_draw(uint64_t seed, uint64_t d, size_t k, const double *w, double p,
+                         unsigned methods, double *wd) {
+  ref_stream st = ref_stream_new(seed, d);
+  double W = 0, s = 0;
+  for (size_t i = 0; i < k; i++) W += w[i];
+  for (size_t i = 0; i < k; i++) {
+    double u = ref_uniform(&st);
+    wd[i] = w[i] * (1.0 + p * (2.0 * u - 1.0));
+    s += wd[i];
+  }
+  for (size_t i = 0; i < k; i++) wd[i] = wd[i] * (W / s);
+  unsigned list[2], nm = 0;
+  if (methods & 1) list[nm++] = 1;
+  if (methods & 2) list[nm++] = 2;
+  return list[(unsigned)(ref_uniform(&st) * nm)];
+}
+
+static double ref_score(const double *xu, size_t k, const double *w, unsigned method, double c) {
+  double S = 0, W = 0;
+  if (method == 1) {
+    for (size_t i = 0; i < k; i++) S += w[i] * xu[i];
+    return S;
+  }
+  for (size_t i = 0; i < k; i++) W += w[i];
+  double g = 1;
+  for (size_t i = 0; i < k; i++) g *= pow(xu[i] + c, w[i] / W);
+  return W * (g - c);
+}
+
+/* O(n^2) ranking of keys (descending) into 2*rank. */
+static void ref_rank2(const double *key, size_t n, gs_ties ties, unsigned *r2) {
+  for (size_t u = 0; u < n; u++) {
+    size_t greater = 0, equal = 0, equal_before = 0, distinct_greater = 0;
+    for (size_t v = 0; v < n; v++) {
+      if (key[v] > key[u]) {
+        greater++;
+        int first = 1; /* count each distinct greater key once */
+        for (size_t t = 0; t < v; t++)
+          if (key[t] == key[v]) first = 0;
+        distinct_greater += first;
+      } else if (key[v] == key[u]) {
+        equal++;
+        if (v < u) equal_before++;
+      }
+    }
+    switch (ties) {
+    case GS_TIES_DENSE: r2[u] = (unsigned)(2 * (distinct_greater + 1)); break;
+    case GS_TIES_COMPETITION: r2[u] = (unsigned)(2 * (greater + 1)); break;
+    case GS_TIES_ORDINAL: r2[u] = (unsigned)(2 * (greater + equal_before + 1)); break;
+    default: r2[u] = (unsigned)(2 * (greater + 1) + (equal - 1)); break;
+    }
+  }
+}
+
+static void ref_keys(const double *x, size_t n, size_t k, const double *w, unsigned method,
+                     double c, int digits, double *key) {
+  for (size_t u = 0; u < n; u++) {
+    double S = ref_score(x + u * k, k, w, method, c);
+    double y = S * pow(10, digits);
+    key[u] = digits < 0 ? S : y >= 0 ? floor(y + 0.5 + 1e-9) : -floor(-y + 0.5 + 1e-9);
+    if (key[u] == 0) key[u] = 0; /* -0 == +0 anyway */
+  }
+}
+
+/* Reference statistics from a histogram h[2n+1] over N draws. */
+typedef struct { double median, mean, p05, p95, within3; } ref_stats;
+static ref_stats ref_hist_stats(const uint64_t *h, size_t R, uint64_t N) {
+  ref_stats s;
+  uint64_t cum = 0, sum = 0;
+  size_t med = 0, lo = 0, hi = 0;
+  for (size_t v = 0; v < R; v++) {
+    cum += h[v];
+    sum += h[v] * v;
+    if (!lo && cum * 20 >= N) lo = v;
+    if (!med && cum * 2 >= N) med = v;
+    if (!hi && cum * 20 >= 19 * N) hi = v;
+  }
+  uint64_t near = 0;
+  for (size_t v = 0; v < R; v++)
+    if ((v > med ? v - med : med - v) <= 6) near += h[v];
+  s.median = med / 2.0;
+  s.p05 = lo / 2.0;
+  s.p95 = hi / 2.0;
+  s.mean = (double)sum / (2.0 * (double)N);
+  s.within3 = (double)near / (double)N;
+  return s;
+}
+
+/* ------------------------------------------------------------ helpers */
+
+static gs_ua_config base_cfg(size_t n, size_t k, const double *x, const double *w) {
+  gs_ua_config c;
+  gs_ua_config_init(&c);
+  c.n = n;
+  c.k = k;
+  c.x = x;
+  c.w = w;
+  return c;
+}
+
+static gs_ua_result *run_ok(const gs_ua_config *c) {
+  gs_ua_result *r = NULL;
+  int rc = gs_ua_run(c, &r, err, sizeof err);
+  T_OK(rc == 0 && r, "gs_ua_run failed: %s", err);
+  return r;
+}
+
+static double share(const gs_ua_result *r, size_t u, double rank) {
+  size_t len;
+  const uint64_t *h = gs_ua_result_hist(r, u, &len);
+  size_t v = (size_t)(2 * rank);
+  return v < len ? (double)h[v] / (double)gs_ua_result_draws(r) : 0;
+}
+
+/* Bitwise equality of two results: histograms, stats, mean shift. */
+static int same_result(const gs_ua_result *a, const gs_ua_result *b) {
+  if (!a || !b || gs_ua_result_n(a) != gs_ua_result_n(b) || gs_ua_result_draws(a) != gs_ua_result_draws(b))
+    return 0;
+  for (size_t u = 0; u < gs_ua_result_n(a); u++) {
+    size_t la, lb;
+    const uint64_t *ha = gs_ua_result_hist(a, u, &la), *hb = gs_ua_result_hist(b, u, &lb);
+    if (la != lb || memcmp(ha, hb, la * sizeof *ha)) return 0;
+    if (memcmp(gs_ua_result_unit(a, u), gs_ua_result_unit(b, u), sizeof(gs_ua_unit_stats))) return 0;
+  }
+  double ma = gs_ua_result_mean_abs_shift(a), mb = gs_ua_result_mean_abs_shift(b);
+  return memcmp(&ma, &mb, sizeof ma) == 0;
+}
+
+/* ------------------------------------------------ 1. by hand: 3 x 2 */
+
+/* Countries A = (10, 0), B = (0, 10), C = (4, 4); nominal weights (1, 1),
+ * perturbation p = 0.5, so f1, f2 ~ U(0.5, 1.5) independent and the
+ * renormalised weights are w'1 = 2q, w'2 = 2(1 - q), q = f1/(f1 + f2),
+ * q in (0.25, 0.75).
+ *
+ * For m >= 1 (and m <= 3), P(f1 > m f2) is the area of {f1 > m f2} in the
+ * unit square [0.5, 1.5]^2: f2 runs from 0.5 to 1.5/m and f1 from m f2 to
+ * 1.5, so P = int_{0.5}^{1.5/m} (1.5 - m f2) df2 = 1.125/m - 0.75 + m/8.
+ * Then P(q > t) = P(f1 > m f2) with m = t/(1 - t), and by symmetry
+ * P(q < 1 - t) is the same.
+ *
+ * Arithmetic: S_A = 20q, S_B = 20(1 - q), S_C = 8.  A beats B iff q > 1/2
+ * (prob 1/2).  C beats A iff 20q < 8 iff q < 0.4; C beats B iff q > 0.6;
+ * never both.  P(q > 0.6) = P(m = 1.5) = 0.75 - 0.75 + 0.1875 = 0.1875.
+ *   q > 0.6:        A 1, C 2, B 3   (0.1875)
+ *   0.5 < q < 0.6:  A 1, B 2, C 3   (0.3125)
+ *   0.4 < q < 0.5:  B 1, A 2, C 3   (0.3125)
+ *   q < 0.4:        B 1, C 2, A 3   (0.1875)
+ * so A (and B) has ranks 1/2/3 with 0.5/0.3125/0.1875, C has 2/3 with
+ * 0.375/0.625; mean rank A = 1.6875, C = 2.625; C's median is 3, its p05
+ * is 2 and p95 3.  Nominal (q = 1/2): A and B tie at 10, C = 8, so dense
+ * 1 1 2, competition 1 1 3, ordinal 1 2 3, fractional 1.5 1.5 3.  Mean
+ * |shift| (dense): A, B 0.3125 + 2*0.1875 = 0.6875, C 0.625; mean 2/3.
+ *
+ * Geometric (c = 1): S_A = 2(11^q - 1), S_B = 2(11^(1-q) - 1), S_C =
+ * 2(5 - 1) = 8.  C beats A iff 11^q < 5 iff q < t_s = ln 5/ln 11 = 0.67118,
+ * so C is beaten only when q > t_s (by A) or q < 1 - t_s (by B), each with
+ * P_s = 1.125/m_s - 0.75 + m_s/8, m_s = t_s/(1 - t_s) (about 0.0563).
+ *   q > t_s:         A 1, C 2, B 3   (P_s)
+ *   0.5 < q < t_s:   C 1, A 2, B 3   (0.5 - P_s)
+ * and symmetrically; so A: 1/2/3 with P_s, 0.5 - P_s, 0.5; C: 1/2 with
+ * 1 - 2P_s, 2P_s.  Nominal: A = B = 2(sqrt(11) - 1) = 4.63 < 8, dense C 1,
+ * A B 2. */
+static double p_above(double t) {
+  double m = t / (1 - t);
+  return 1.125 / m - 0.75 + m / 8;
+}
+
+static void test_hand(void) {
+  static const double x[] = {10, 0, 0, 10, 4, 4}, w[] = {1, 1};
+  const double tol = 0.006; /* > 3.5 sigma for 200000 draws */
+  gs_ua_config c = base_cfg(3, 2, x, w);
+  c.perturb = 0.5;
+  c.n_draws = 200000;
+  c.methods = GS_UA_ARITHMETIC;
+  c.digits = -1;
+  c.seed = 42;
+  gs_ua_result *r = run_ok(&c);
+  if (r) {
+    T_NEAR(share(r, 0, 1), 0.5, tol);
+    T_NEAR(share(r, 0, 2), 0.3125, tol);
+    T_NEAR(share(r, 0, 3), 0.1875, tol);
+    T_NEAR(share(r, 1, 1), 0.5, tol);
+    T_NEAR(share(r, 1, 3), 0.1875, tol);
+    T_NEAR(share(r, 2, 1), 0.0, 0);
+    T_NEAR(share(r, 2, 2), 0.375, tol);
+    T_NEAR(share(r, 2, 3), 0.625, tol);
+    const gs_ua_unit_stats *a = gs_ua_result_unit(r, 0), *cc = gs_ua_result_unit(r, 2);
+    T_NEAR(a->nominal, 1, 0);
+    T_NEAR(gs_ua_result_unit(r, 1)->nominal, 1, 0);
+    T_NEAR(cc->nominal, 2, 0);
+    T_NEAR(a->mean, 1.6875, 2 * tol);
+    T_OK(a->median == 1 || a->median == 2, "A median %g", a->median);
+    T_NEAR(a->p05, 1, 0);
+    T_NEAR(a->p95, 3, 0);
+    T_NEAR(cc->mean, 2.625, tol);
+    T_NEAR(cc->median, 3, 0);
+    T_NEAR(cc->p05, 2, 0);
+    T_NEAR(cc->p95, 3, 0);
+    T_NEAR(cc->within3, 1, 0);
+    T_NEAR(gs_ua_result_mean_abs_shift(r), 2.0 / 3, 2 * tol);
+  }
+  gs_ua_result_free(r);
+
+  /* Nominal ranks under each tie rule (the tie A = B = 10). */
+  static const double want[4][3] = {{1, 1, 2}, {1, 1, 3}, {1, 2, 3}, {1.5, 1.5, 3}};
+  for (int t = 0; t < 4; t++) {
+    c.ties = (gs_ties)t;
+    c.n_draws = 10;
+    c.digits = 2;
+    r = run_ok(&c);
+    for (size_t u = 0; r && u < 3; u++) T_NEAR(gs_ua_result_unit(r, u)->nominal, want[t][u], 0);
+    gs_ua_result_free(r);
+  }
+
+  /* Geometric only, 2 digits. */
+  c = base_cfg(3, 2, x, w);
+  c.perturb = 0.5;
+  c.n_draws = 200000;
+  c.methods = GS_UA_GEOMETRIC;
+  c.seed = 7;
+  double ts = log(5) / log(11), P = p_above(ts);
+  T_NEAR(P, 0.0563, 0.0001);
+  r = run_ok(&c);
+  if (r) {
+    T_NEAR(share(r, 0, 1), P, tol);
+    T_NEAR(share(r, 0, 2), 0.5 - P, tol);
+    T_NEAR(share(r, 0, 3), 0.5, tol);
+    T_NEAR(share(r, 2, 1), 1 - 2 * P, tol);
+    T_NEAR(share(r, 2, 2), 2 * P, tol);
+    T_NEAR(gs_ua_result_unit(r, 2)->nominal, 1, 0);
+    T_NEAR(gs_ua_result_unit(r, 0)->nominal, 2, 0);
+    T_NEAR(gs_ua_result_unit(r, 1)->nominal, 2, 0);
+    T_NEAR(gs_ua_result_unit(r, 2)->median, 1, 0);
+    T_NEAR(gs_ua_result_unit(r, 2)->p95, 2, 0);
+  }
+  gs_ua_result_free(r);
+}
+
+/* ------------------------------------------- 2. brute-force reference */
+
+#define BN 12
+#define BK 3
+
+static void make_data(double *x) {
+  ref_stream st = ref_stream_new(99, 0);
+  for (size_t j = 0; j < BN * BK; j++) x[j] = round(ref_uniform(&st) * 2000) / 100; /* 0..20, 2 dp */
+  memcpy(x + 3 * BK, x + 1 * BK, BK * sizeof *x);  /* unit 3 duplicates unit 1 */
+  memcpy(x + 7 * BK, x + 1 * BK, BK * sizeof *x);  /* and so does unit 7 */
+  memcpy(x + 10 * BK, x + 5 * BK, BK * sizeof *x); /* unit 10 duplicates 5 */
+  for (size_t i = 0; i < BK; i++) x[8 * BK + i] = 0; /* an all-zero unit */
+  x[9 * BK + 0] = 20;
+  x[9 * BK + 1] = 0;
+  x[9 * BK + 2] = 20;
+}
+
+static void check_reference(const double *x, const double *w, unsigned methods, int digits,
+                            gs_ties ties, double p, uint64_t draws, uint64_t seed) {
+  gs_ua_config c = base_cfg(BN, BK, x, w);
+  c.methods = methods;
+  c.digits = digits;
+  c.ties = ties;
+  c.perturb = p;
+  c.n_draws = draws;
+  c.seed = seed;
+  c.threads = 2;
+  gs_ua_result *r = run_ok(&c);
+  if (!r) return;
+  enum { R = 2 * BN + 1 };
+  static uint64_t h[BN][R];
+  memset(h, 0, sizeof h);
+  double key[BN], wd[BK], wd2[BK];
+  unsigned r2[BN], nom2[BN];
+  unsigned first = (methods & 1) ? 1 : 2;
+  ref_keys(x, BN, BK, w, first, 1.0, digits, key);
+  ref_rank2(key, BN, ties, nom2);
+  int draws_match = 1;
+  for (uint64_t d = 0; d < draws; d++) {
+    unsigned m = ref_draw(seed, d, BK, w, p, methods, wd);
+    unsigned m2 = gs_ua_draw(seed, d, BK, w, p, methods, wd2);
+    if (m != m2 || memcmp(wd, wd2, sizeof wd)) draws_match = 0;
+    ref_keys(x, BN, BK, wd, m, 1.0, digits, key);
+    ref_rank2(key, BN, ties, r2);
+    for (size_t u = 0; u < BN; u++) h[u][r2[u]]++;
+  }
+  T_OK(draws_match, "gs_ua_draw differs from the documented formula");
+  int hist_ok = 1, stats_ok = 1;
+  uint64_t shift = 0;
+  for (size_t u = 0; u < BN; u++) {
+    size_t len;
+    const uint64_t *hh = gs_ua_result_hist(r, u, &len);
+    if (len != R || memcmp(hh, h[u], sizeof h[u])) hist_ok = 0;
+    ref_stats s = ref_hist_stats(h[u], R, draws);
+    const gs_ua_unit_stats *g = gs_ua_result_unit(r, u);
+    if (g->nominal != nom2[u] / 2.0 || g->median != s.median || g->mean != s.mean ||
+        g->p05 != s.p05 || g->p95 != s.p95 || g->within3 != s.within3) {
+      stats_ok = 0;
+      fprintf(stderr, "unit %zu: nominal %g/%g median %g/%g mean %.17g/%.17g p05 %g/%g p95 %g/%g w3 %g/%g\n", u,
+              g->nominal, nom2[u] / 2.0, g->median, s.median, g->mean, s.mean, g->p05, s.p05,
+              g->p95, s.p95, g->within3, s.within3);
+    }
+    for (size_t v = 0; v < R; v++) shift += h[u][v] * (v > nom2[u] ? v - nom2[u] : nom2[u] - v);
+  }
+  T_OK(hist_ok, "histograms differ from the reference (methods %u digits %d ties %d)", methods, digits, (int)ties);
+  T_OK(stats_ok, "statistics differ from the reference (methods %u digits %d ties %d)", methods, digits, (int)ties);
+  T_OK(gs_ua_result_mean_abs_shift(r) == (double)shift / (2.0 * BN * (double)draws),
+       "mean abs shift %.17g vs %.17g", gs_ua_result_mean_abs_shift(r), (double)shift / (2.0 * BN * (double)draws));
+  gs_ua_result_free(r);
+}
+
+static void test_reference(void) {
+  double x[BN * BK];
+  make_data(x);
+  static const double w[BK] = {1, 2, 0.5};
+  for (int t = 0; t < 4; t++) {
+    check_reference(x, w, GS_UA_ARITHMETIC | GS_UA_GEOMETRIC, 2, (gs_ties)t, 0.3, 3000, 11 + t);
+    check_reference(x, w, GS_UA_ARITHMETIC | GS_UA_GEOMETRIC, 0, (gs_ties)t, 0.6, 2000, 21 + t);
+    check_reference(x, w, GS_UA_ARITHMETIC, -1, (gs_ties)t, 0.25, 2000, 31 + t);
+  }
+  check_reference(x, w, GS_UA_GEOMETRIC, 1, GS_TIES_FRACTIONAL, 0.4, 2000, 41);
+  check_reference(x, w, GS_UA_GEOMETRIC, -1, GS_TIES_COMPETITION, 0.4, 2000, 42);
+  check_reference(x, w, GS_UA_ARITHMETIC, 2, GS_TIES_DENSE, 0.0, 50, 43);
+  /* N a multiple of 20: cum == q*N happens, testing the >= of type 1. */
+  for (int t = 0; t < 4; t++) check_reference(x, w, GS_UA_ARITHMETIC | GS_UA_GEOMETRIC, 2, (gs_ties)t, 0.5, 40, 50 + t);
+  check_reference(x, w, GS_UA_ARITHMETIC, 2, GS_TIES_DENSE, 0.5, 20, 60);
+
+  /* Decimal halves: 1.005 is stored as 1.00499999999999989..., and the
+   * 1e-9 tolerance of the rounding rule (ua.h) still rounds it to 1.01,
+   * tying with 1.01 (plain round(100.49999999999999) would give 1.00);
+   * 1.0049 stays below. */
+  {
+    static const double xs[3] = {1.005, 1.01, 1.0049}, w1[1] = {1};
+    gs_ua_config c = base_cfg(3, 1, xs, w1);
+    c.perturb = 0;
+    c.n_draws = 3;
+    c.methods = GS_UA_ARITHMETIC;
+    gs_ua_result *r = run_ok(&c);
+    if (r) {
+      T_NEAR(gs_ua_result_unit(r, 0)->nominal, 1, 0);
+      T_NEAR(gs_ua_result_unit(r, 1)->nominal, 1, 0);
+      T_NEAR(gs_ua_result_unit(r, 2)->nominal, 2, 0);
+      T_NEAR(gs_ua_result_unit(r, 0)->mean, 1, 0);
+    }
+    gs_ua_result_free(r);
+  }
+
+  /* gs_ua_score agrees with the product formula. */
+  double maxrel = 0;
+  for (size_t u = 0; u < BN; u++) {
+    double a = gs_ua_score(x + u * BK, BK, w, GS_UA_GEOMETRIC, 1.0), b = ref_score(x + u * BK, BK, w, 2, 1.0);
+    double rel = fabs(a - b) / (fabs(b) + 1e-300);
+    if (b != 0 && rel > maxrel) maxrel = rel;
+    T_NEAR(gs_ua_score(x + u * BK, BK, w, GS_UA_ARITHMETIC, 1.0), ref_score(x + u * BK, BK, w, 1, 1.0), 0);
+  }
+  T_OK(maxrel < 1e-13, "geometric score relative error %g", maxrel);
+  /* A zero pillar with offset 0 gives a zero geometric score. */
+  static const double z[3] = {0, 10, 10};
+  T_NEAR(gs_ua_score(z, 3, w, GS_UA_GEOMETRIC, 0.0), 0, 0);
+}
+
+/* ----------------------------------- 3. threads, shards, partial files */
+
+static void test_threads_shards(void) {
+  enum { N = 60, K = 5 };
+  static double x[N * K];
+  ref_stream st = ref_stream_new(5, 5);
+  for (size_t j = 0; j < N * K; j++) x[j] = round(ref_uniform(&st) * 2000) / 100;
+  memcpy(x + 10 * K, x + 20 * K, K * sizeof *x);
+  static const double w[K] = {1, 1, 1, 1, 1}, mx[K] = {20, 20, 20, 20, 20};
+  gs_ua_config c = base_cfg(N, K, x, w);
+  c.max = mx;
+  c.n_draws = 20011;
+  c.seed = 1234;
+  gs_ua_result *r1, *r2, *r3;
+  c.threads = 1;
+  r1 = run_ok(&c);
+  c.threads = 2;
+  r2 = run_ok(&c);
+  c.threads = 3;
+  r3 = run_ok(&c);
+  T_OK(same_result(r1, r2), "threads 1 and 2 differ");
+  T_OK(same_result(r1, r3), "threads 1 and 3 differ");
+
+  /* 3 shards, each written to a partial file and read back. */
+  gs_ua_result *part[3] = {NULL, NULL, NULL};
+  uint64_t total = 0;
+  for (uint32_t i = 0; i < 3; i++) {
+    c.shard_index = i;
+    c.shard_count = 3;
+    c.threads = (int)i + 1;
+    gs_ua_result *p = run_ok(&c);
+    FILE *f = tmpfile();
+    T_OK(f != NULL, "tmpfile");
+    if (!p || !f) continue;
+    T_INT(gs_ua_partial_write(f, p), 0);
+    rewind(f);
+    T_INT(gs_ua_partial_read(f, &part[i], err, sizeof err), 0);
+    T_OK(same_result(p, part[i]), "partial %u does not round-trip", i);
+    uint32_t si, sc;
+    if (part[i]) {
+      gs_ua_result_shard(part[i], &si, &sc);
+      T_INT(si, i);
+      T_INT(sc, 3);
+      total += gs_ua_result_draws(part[i]);
+    }
+    fclose(f);
+    gs_ua_result_free(p);
+  }
+  T_INT(total, 20011);
+  gs_ua_result *m = NULL;
+  const gs_ua_result *order[3] = {part[2], part[0], part[1]};
+  T_INT(gs_ua_merge(order, 3, &m, err, sizeof err), 0);
+  T_OK(same_result(m, r1), "merged shards differ from a single run");
+  gs_ua_result_free(m);
+
+  /* Refusals: missing, duplicated, mismatched fingerprint. */
+  m = NULL;
+  const gs_ua_result *two[2] = {part[0], part[1]};
+  T_INT(gs_ua_merge(two, 2, &m, err, sizeof err), -1);
+  T_CONTAINS(err, "missing");
+  T_OK(m == NULL, "no result on failure");
+  const gs_ua_result *dup[3] = {part[0], part[1], part[1]};
+  T_INT(gs_ua_merge(dup, 3, &m, err, sizeof err), -1);
+  T_CONTAINS(err, "twice");
+  c.shard_index = 2;
+  c.seed = 1235;
+  gs_ua_result *other = run_ok(&c);
+  const gs_ua_result *mix[3] = {part[0], part[1], other};
+  T_INT(gs_ua_merge(mix, 3, &m, err, sizeof err), -1);
+  T_CONTAINS(err, "seed");
+  gs_ua_result_free(other);
+  c.seed = 1234;
+  x[0] += 0.01;
+  other = run_ok(&c);
+  mix[2] = other;
+  T_INT(gs_ua_merge(mix, 3, &m, err, sizeof err), -1);
+  T_CONTAINS(err, "hash of x");
+  gs_ua_result_free(other);
+  x[0] -= 0.01;
+  c.ties = GS_TIES_COMPETITION;
+  other = run_ok(&c);
+  mix[2] = other;
+  T_INT(gs_ua_merge(mix, 3, &m, err, sizeof err), -1);
+  T_CONTAINS(err, "ties");
+  gs_ua_result_free(other);
+
+  /* A malformed partial is refused. */
+  FILE *f = tmpfile();
+  if (f) {
+    fputs("gcisim-ua-partial 1\nn 3\nk 2\nseed x\n", f);
+    rewind(f);
+    gs_ua_result *bad = (gs_ua_result *)&c; /* must be reset to NULL */
+    T_INT(gs_ua_partial_read(f, &bad, err, sizeof err), -1);
+    T_OK(bad == NULL, "partial_read leaves NULL on failure");
+    fclose(f);
+  }
+  for (int i = 0; i < 3; i++) gs_ua_result_free(part[i]);
+  gs_ua_result_free(r1);
+  gs_ua_result_free(r2);
+  gs_ua_result_free(r3);
+}
+
+/* ---------------------------------------- progress and config errors */
+
+typedef struct { uint64_t calls, last, total; int monotone; } prog;
+static void on_progress(void *ud, uint64_t done, uint64_t total) {
+  prog *p = ud;
+  if (done < p->last) p->monotone = 0;
+  p->calls++;
+  p->last = done;
+  p->total = total;
+}
+
+static void test_misc(void) {
+  static const double x[] = {1, 2, 3, 4, 5, 6}, w[] = {1, 1};
+  gs_ua_config c = base_cfg(3, 2, x, w);
+  prog p = {0, 0, 0, 1};
+  c.progress = on_progress;
+  c.progress_ud = &p;
+  c.n_draws = 5000;
+  c.threads = 2;
+  gs_ua_result *r = run_ok(&c);
+  T_OK(p.calls >= 1 && p.monotone, "progress calls %" PRIu64, p.calls);
+  T_INT(p.last, 5000);
+  T_INT(p.total, 5000);
+  gs_ua_result_free(r);
+
+  gs_ua_config b;
+  r = (gs_ua_result *)&b;
+  b = base_cfg(3, 2, x, w);
+  b.n = 0;
+  T_INT(gs_ua_run(&b, &r, err, sizeof err), -1);
+  T_OK(r == NULL, "out NULL on error");
+  b = base_cfg(3, 2, x, w);
+  b.perturb = 1.0;
+  T_INT(gs_ua_run(&b, &r, err, sizeof err), -1);
+  T_CONTAINS(err, "perturb");
+  b = base_cfg(3, 2, x, w);
+  b.methods = 0;
+  T_INT(gs_ua_run(&b, &r, err, sizeof err), -1);
+  b = base_cfg(3, 2, x, w);
+  b.shard_index = 3;
+  b.shard_count = 3;
+  T_INT(gs_ua_run(&b, &r, err, sizeof err), -1);
+  static const double wneg[] = {1, -1}, mx[] = {5, 5};
+  b = base_cfg(3, 2, x, wneg);
+  T_INT(gs_ua_run(&b, &r, err, sizeof err), -1);
+  T_CONTAINS(err, "weight");
+  b = base_cfg(3, 2, x, w);
+  b.max = mx; /* x = 6 exceeds 5 */
+  T_INT(gs_ua_run(&b, &r, err, sizeof err), -1);
+  T_CONTAINS(err, "exceeds");
+  b = base_cfg(3, 2, x, w);
+  b.n_draws = 0;
+  T_INT(gs_ua_run(&b, &r, err, sizeof err), -1);
+  /* More shards than draws: empty shards still merge exactly. */
+  b = base_cfg(3, 2, x, w);
+  b.n_draws = 2;
+  gs_ua_result *parts[4] = {NULL, NULL, NULL, NULL};
+  for (uint32_t i = 0; i < 4; i++) {
+    b.shard_index = i;
+    b.shard_count = 4;
+    parts[i] = run_ok(&b);
+  }
+  gs_ua_result *m = NULL;
+  T_INT(gs_ua_merge((const gs_ua_result *const *)parts, 4, &m, err, sizeof err), 0);
+  b.shard_index = 0;
+  b.shard_count = 1;
+  gs_ua_result *one = run_ok(&b);
+  T_OK(same_result(m, one), "4 shards of 2 draws");
+  gs_ua_result_free(m);
+  gs_ua_result_free(one);
+  for (int i = 0; i < 4; i++) gs_ua_result_free(parts[i]);
+  gs_ua_result_free(NULL);
+  gs_sa_result_free(NULL);
+  T_OK(1, "free(NULL)");
+}
+
+/* --------------------------------------------------------- 4. Sobol */
+
+static double additive(const double *u, void *ud) {
+  const double *a = ud;
+  return a[0] * u[0] + a[1] * u[1] + a[2] * u[2];
+}
+
+static double ishigami(const double *u, void *ud) {
+  (void)ud;
+  const double pi = 3.14159265358979323846;
+  double x1 = -pi + 2 * pi * u[0], x2 = -pi + 2 * pi * u[1], x3 = -pi + 2 * pi * u[2];
+  double s2 = sin(x2);
+  return sin(x1) + 7 * s2 * s2 + 0.1 * x3 * x3 * x3 * x3 * sin(x1);
+}
+
+static int same_sa(const gs_sa_result *a, const gs_sa_result *b) {
+  if (!a || !b || a->d != b->d) return 0;
+  size_t sz = a->d * sizeof(double);
+  return !memcmp(a->S, b->S, sz) && !memcmp(a->ST, b->ST, sz) && !memcmp(a->S_lo, b->S_lo, sz) &&
+         !memcmp(a->S_hi, b->S_hi, sz) && !memcmp(a->ST_lo, b->ST_lo, sz) && !memcmp(a->ST_hi, b->ST_hi, sz) &&
+         !memcmp(&a->var, &b->var, sizeof a->var);
+}
+
+static void test_sobol(void) {
+  static double a[3] = {1, 2, 3};
+  gs_sa_options o = {.n_base = 20000, .seed = 3, .n_boot = 200, .boot_seed = 4, .threads = 2};
+  gs_sa_result *r = NULL, *r1 = NULL;
+  T_INT(gs_sa_run_model(3, additive, a, &o, &r, err, sizeof err), 0);
+  if (r) {
+    T_INT(r->n_eval, 20000 * 5);
+    for (int i = 0; i < 3; i++) {
+      double want = a[i] * a[i] / 14.0;
+      T_NEAR(r->S[i], want, 0.03);
+      T_NEAR(r->ST[i], want, 0.02);
+      T_OK(r->S_lo[i] <= r->S[i] + 0.01 && r->S[i] <= r->S_hi[i] + 0.01, "S interval %d", i);
+      T_OK(r->S_lo[i] - 0.02 <= want && want <= r->S_hi[i] + 0.02, "S %d truth outside CI", i);
+      T_OK(r->ST_lo[i] - 0.02 <= want && want <= r->ST_hi[i] + 0.02, "ST %d truth outside CI", i);
+    }
+    T_NEAR(r->var, 14.0 / 12.0, 0.05);
+  }
+  o.threads = 1;
+  T_INT(gs_sa_run_model(3, additive, a, &o, &r1, err, sizeof err), 0);
+  T_OK(same_sa(r, r1), "Sobol results depend on the thread count");
+  gs_sa_result_free(r);
+  gs_sa_result_free(r1);
+
+  gs_sa_options oi = {.n_base = 1 << 15, .seed = 9, .n_boot = 100, .boot_seed = 10, .threads = 0};
+  r = NULL;
+  T_INT(gs_sa_run_model(3, ishigami, NULL, &oi, &r, err, sizeof err), 0);
+  if (r) {
+    static const double S[3] = {0.314, 0.442, 0.0}, ST[3] = {0.558, 0.442, 0.244};
+    for (int i = 0; i < 3; i++) {
+      T_NEAR(r->S[i], S[i], 0.04);
+      T_NEAR(r->ST[i], ST[i], 0.03);
+    }
+  }
+  gs_sa_result_free(r);
+
+  /* The rank model on a small data set: d = k + 1, thread invariant. */
+  double x[BN * BK];
+  make_data(x);
+  static const double w[BK] = {1, 1, 1};
+  gs_ua_config c = base_cfg(BN, BK, x, w);
+  c.perturb = 0.4;
+  gs_sa_options ou = {.n_base = 2000, .seed = 1, .n_boot = 50, .boot_seed = 2, .threads = 1};
+  r = r1 = NULL;
+  T_INT(gs_sa_run(&c, &ou, &r, err, sizeof err), 0);
+  ou.threads = 3;
+  T_INT(gs_sa_run(&c, &ou, &r1, err, sizeof err), 0);
+  if (r) {
+    T_INT(r->d, BK + 1);
+    for (size_t i = 0; i < r->d; i++)
+      T_OK(r->ST[i] >= 0 && r->ST[i] < 1.5 && r->S[i] > -0.5 && r->S[i] < 1.5, "input %zu: S %g ST %g", i,
+           r->S[i], r->ST[i]);
+    T_OK(r->var > 0, "rank model variance %g", r->var);
+  }
+  T_OK(same_sa(r, r1), "rank-model Sobol results depend on the thread count");
+  gs_sa_result_free(r);
+  gs_sa_result_free(r1);
+  c.methods = GS_UA_ARITHMETIC;
+  r = NULL;
+  T_INT(gs_sa_run(&c, &ou, &r, err, sizeof err), 0);
+  if (r) T_INT(r->d, BK);
+  gs_sa_result_free(r);
+  o.n_base = 1;
+  r = (gs_sa_result *)&o;
+  T_INT(gs_sa_run_model(3, additive, a, &o, &r, err, sizeof err), -1);
+  T_OK(r == NULL, "sa out NULL on error");
+}
+
+int main(void) {
+  test_hand();
+  test_reference();
+  test_threads_shards();
+  test_misc();
+  test_sobol();
+  return t_done();
+}
