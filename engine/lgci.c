@@ -72,7 +72,7 @@ static int ds_gc(lua_State *L) {
 /* Pushes a new, empty dataset box (so that the dataset it will hold is
  * freed even if an error follows). */
 static ds_box *ds_push_box(lua_State *L) {
-  ds_box *b = lua_newuserdatauv(L, sizeof *b, 0);
+  ds_box *b = lua_newuserdatauv(L, sizeof *b, 1); /* user value: the row cache */
   b->d = NULL;
   b->charged = 0;
   luaL_setmetatable(L, DS_MT);
@@ -662,13 +662,55 @@ static void read_weights(lua_State *L, int t, const gs_dataset *d, double *w) {
   lua_pop(L, 1);
 }
 
+static int ro_newindex(lua_State *L) {
+  lua_getfield(L, 1, "iso3");
+  return luaL_error(L, "the record of %s is read-only (copy it with d:get)", lua_tostring(L, -1));
+}
+
+static int ro_pairs(lua_State *L) {
+  lua_getglobal(L, "next");
+  luaL_getmetafield(L, 1, "__index");
+  lua_pushnil(L);
+  return 3;
+}
+
+/* Pushes the dataset's read-only row records, built once and kept in the
+ * dataset's user value: a formula then costs one Lua call per country and
+ * no allocation.  Each record is an empty proxy whose metatable indexes
+ * the row's values and refuses writes, so a formula cannot change what
+ * the next call sees. */
+static void push_row_cache(lua_State *L, int ds) {
+  if (lua_getiuservalue(L, ds, 1) == LUA_TTABLE) return;
+  lua_pop(L, 1);
+  const gs_dataset *d = ds_check(L, ds);
+  lua_createtable(L, (int)d->n, 0);
+  for (size_t i = 0; i < d->n; i++) {
+    lua_newtable(L);           /* the proxy */
+    lua_createtable(L, 0, 4);  /* its metatable */
+    push_row(L, d, i);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, ro_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushcfunction(L, ro_pairs);
+    lua_setfield(L, -2, "__pairs");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_pushvalue(L, -1);
+  lua_setiuservalue(L, ds, 1);
+}
+
 static int score_formula(lua_State *L) {
   const gs_dataset *d = ds_check(L, 1);
   int f = 2;
+  push_row_cache(L, 1);
+  int cache = lua_gettop(L);
   res *r = res_push(L, 1, d->n, "formula");
   for (size_t i = 0; i < d->n; i++) {
     lua_pushvalue(L, f);
-    push_row(L, d, i);
+    lua_rawgeti(L, cache, (lua_Integer)i + 1);
     lua_call(L, 1, 1);
     int isnum = 0;
     double v = lua_tonumberx(L, -1, &isnum);

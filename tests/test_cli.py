@@ -196,6 +196,14 @@ check(rc == 1 and "score formula returned NaN for USA (United States of America)
 rc, out, err = run([], 'local d = gci.load("data/gci2020.csv")\nreturn d:score(function(c) return 1/0 end)')
 check(rc == 1 and "returned an infinite number for USA" in err, "formula inf: %r" % err)
 
+# formula records are read-only, and pairs() visits their values
+rc, out, err = run([], 'local d = gci.load("data/gci2020.csv")\nreturn d:score(function(c) c.legal = 0 return 1 end)')
+check(rc == 1 and "t.lua:2: the record of USA is read-only (copy it with d:get)" in err, "formula cannot write: %r" % err)
+out = lua('local d = gci.load("data/gci2020.csv") local n = 0\n'
+          'd:score(function(c) if c.iso3 == "VNM" then for k, v in pairs(c) do n = n + 1 end end return 0 end)\n'
+          'return {{n = n}}')
+check(table(out)[0]["n"] == str(len(G20[0]) + 1), "pairs over a formula record: iso3, name and every column")
+
 # d:column, r:score, r:rank, r:ranks with each tie rule, r:top, iteration
 out = lua('local r = gci.load("data/gci2020.csv"):column("score")\n'
           'local t = {}\n'
