@@ -17,7 +17,9 @@ CFLAGS   += -std=c17 -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE=700 -Wall -Wextra
 LDLIBS   += $(LUA_LIBS) -lcsv -lm -pthread
 BUILD    ?= build
 BIN      ?= gcisim
-DEBIAN_PKGS = build-essential pkg-config liblua5.4-dev libcsv-dev lua5.4 python3 valgrind clang libclang-rt-14-dev jq
+# What building and running needs; .ci/run adds the test tools.
+DEBIAN_PKGS = build-essential pkg-config liblua5.4-dev libcsv-dev
+TEST_PKGS   = python3
 
 ENGINE_SRC := $(filter-out engine/main.c,$(wildcard engine/*.c))
 ENGINE_OBJ := $(ENGINE_SRC:engine/%.c=$(BUILD)/%.o)
@@ -26,7 +28,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/%)
 BENCH_SRC  := $(wildcard tests/bench/bench_*.c)
 BENCH_BIN  := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/%)
 
-.PHONY: all run test bench asan ubsan leakcheck fuzz deps clean
+.PHONY: all run test bench asan ubsan leakcheck fuzz deps test-deps install-pkgs clean
 all: $(BIN)
 
 $(BIN): $(BUILD)/main.o $(BUILD)/libgcisim.a
@@ -50,7 +52,11 @@ $(BUILD):
 # Installs the Debian packages the build and tests need, when they are
 # missing: as root it runs apt-get, otherwise it prints the command.
 deps:
-	@missing=""; for p in $(DEBIAN_PKGS); do \
+	@$(MAKE) -s install-pkgs PKGS="$(DEBIAN_PKGS)"
+test-deps:
+	@$(MAKE) -s install-pkgs PKGS="$(DEBIAN_PKGS) $(TEST_PKGS)"
+install-pkgs:
+	@missing=""; for p in $(PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then \
@@ -61,7 +67,8 @@ run: deps
 	$(MAKE) $(BIN)
 	./$(BIN) run scripts/gci2020.lua
 
-test: $(BIN) $(UNIT_BIN)
+test: test-deps
+	@$(MAKE) -s $(BIN) $(UNIT_BIN)
 	@GCISIM=./$(BIN) BUILD=$(BUILD) sh tests/run.sh $(UNIT_BIN)
 
 bench: $(BIN) $(BENCH_BIN)
