@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/stat.h>
 
 const char *const gs_gci_pillars[5] = {"legal", "technical", "organizational", "capacity",
                                        "cooperation"};
@@ -189,6 +191,14 @@ static int parse_num(loader *ld, const char *cell, const char *colname, long lin
   return 0;
 }
 
+/* Whether a cell is one of the caller's missing-value markers (such as
+ * R's "NA" in COINr data), which numeric columns read as empty. */
+static int is_na(const gs_load_opts *o, const char *cell) {
+  for (size_t i = 0; o && i < o->nna; i++)
+    if (strcmp(cell, o->na[i]) == 0) return 1;
+  return 0;
+}
+
 static char *dupstr(const char *s) {
   size_t n = strlen(s) + 1;
   char *p = malloc(n);
@@ -289,14 +299,15 @@ static gs_dataset *build(loader *ld, const gs_load_opts *o) {
     if (!numeric)
       for (size_t r = 0; r < n; r++) {
         const char *v = ld->recs[r + 1].cell[c];
-        if (*v) { numeric = number_syntax(v); break; }
+        if (*v && !is_na(o, v)) { numeric = number_syntax(v); break; }
       }
     if (numeric) {
       col->type = GS_COL_NUMBER;
       if (!(col->num = malloc(n * sizeof *col->num))) { fail(ld, 1, 1, "out of memory"); goto bad; }
       for (size_t r = 0; r < n; r++) {
         rec *x = &ld->recs[r + 1];
-        if (parse_num(ld, x->cell[c], h->cell[c], x->line, (long)c + 1, pi >= 0, &col->num[r])) goto bad;
+        const char *cell = is_na(o, x->cell[c]) ? "" : x->cell[c];
+        if (parse_num(ld, cell, h->cell[c], x->line, (long)c + 1, pi >= 0, &col->num[r])) goto bad;
         if (pi >= 0 && (col->num[r] < lo || col->num[r] > hi)) {
           fail(ld, x->line, (long)c + 1, "pillar '%s' value %s outside its range %g..%g", h->cell[c],
                x->cell[c], lo, hi);
@@ -367,6 +378,16 @@ gs_dataset *gs_load_csv(const char *path, const gs_load_opts *opts, char *err, s
   FILE *f = fopen(path, "rb");
   if (!f) {
     snprintf(err, errlen, "%s:1:1: cannot open: %s", path, strerror(errno));
+    return NULL;
+  }
+  /* Fail fast on an oversized regular file: without this, the read loop
+   * below read the whole file (up to 128 MiB) before the size check in
+   * gs_load_csv_mem refused it (issue 4: "must fail fast, not be loaded"). */
+  struct stat st;
+  if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > GS_MAX_FILE_BYTES) {
+    fclose(f);
+    snprintf(err, errlen, "%s:1:1: file of %ju bytes; the limit for a dataset is %zu", path,
+             (uintmax_t)st.st_size, GS_MAX_FILE_BYTES);
     return NULL;
   }
   size_t cap = 1 << 16, len = 0;

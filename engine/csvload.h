@@ -8,7 +8,8 @@
  * keys, duplicate keys, and non-numeric or non-finite values in numeric
  * columns.  A column is numeric when it is a pillar, is named "score" or
  * "rank", or its first non-empty cell is a number; numeric cells elsewhere
- * may be empty (missing, NaN), pillar cells may not. */
+ * may be empty (missing, NaN), pillar cells may not; opts->na names other
+ * markers of a missing value (such as "NA"). */
 #ifndef GS_CSVLOAD_H
 #define GS_CSVLOAD_H
 #include <stddef.h>
@@ -25,6 +26,8 @@ typedef struct {
   size_t npillars;
   double pmin, pmax;            /* pillar range; used when has_range, else 0..20 */
   int has_range;
+  const char *const *na;        /* cells that mean "missing" in numeric columns, */
+  size_t nna;                   /* e.g. {"NA"} for R's data; none by default */
 } gs_load_opts;
 
 /* The five GCI pillar names, in the GCI's order. */

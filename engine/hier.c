@@ -553,6 +553,9 @@ struct gs_h_result {
   double *scores;   /* n_nodes x n_units, node-major */
   double *pre;      /* n_nodes x n_units (indicators only) */
   gs_m_treat_report *treat; /* n_nodes */
+  double *share;    /* n_units data availability */
+  int *kept;        /* n_units screening flags */
+  size_t n_kept;
   size_t n_warn;
   char warn[256];
 };
@@ -568,6 +571,9 @@ void gs_h_opts_default(gs_h_opts *o) {
   o->skew_thresh = 2;
   o->kurt_thresh = 3.5;
   o->max_points = 5;
+  o->screen = 0;
+  o->norm_fn = NULL;
+  o->norm_ud = NULL;
 }
 
 void gs_h_result_free(gs_h_result *r) {
@@ -579,6 +585,8 @@ void gs_h_result_free(gs_h_result *r) {
   free(r->scores);
   free(r->pre);
   free(r->treat);
+  free(r->share);
+  free(r->kept);
   free(r);
 }
 
@@ -606,13 +614,22 @@ gs_h_result *gs_h_eval(const gs_hier *h, const gs_h_data *d, const gs_h_opts *op
     seterr(err, errlen, "eval", "no data");
     return NULL;
   }
-  size_t n = d->n_units, nn = h->n, maxk = 1;
-  for (size_t i = 0; i < nn; i++)
+  if (!(opts->screen >= 0 && opts->screen <= 1)) {
+    seterr(err, errlen, "eval", "screening threshold %g is not in [0,1]", opts->screen);
+    return NULL;
+  }
+  size_t n = d->n_units, nn = h->n, maxk = 1, n_ind = 0;
+  for (size_t i = 0; i < nn; i++) {
     if (h->nodes[i].n_kids > maxk) maxk = h->nodes[i].n_kids;
+    n_ind += h->nodes[i].level == 1;
+  }
+  size_t n1 = n ? n : 1;
   gs_h_result *r = calloc(1, sizeof *r);
-  double *t1 = malloc((n ? n : 1) * sizeof *t1), *t2 = malloc((n ? n : 1) * sizeof *t2);
+  double *t1 = malloc(n1 * sizeof *t1), *t2 = malloc(n1 * sizeof *t2);
   double *v = malloc(maxk * sizeof *v), *w = malloc(maxk * sizeof *w);
-  double *X = malloc((n ? n : 1) * maxk * sizeof *X);
+  double *X = malloc(n1 * maxk * sizeof *X);
+  size_t *idx = malloc(n1 * sizeof *idx);
+  int *grp = malloc(n1 * sizeof *grp);
   if (r) {
     r->n_units = n;
     r->n_nodes = nn;
@@ -622,9 +639,11 @@ gs_h_result *gs_h_eval(const gs_hier *h, const gs_h_data *d, const gs_h_opts *op
     r->scores = malloc(cells * sizeof *r->scores);
     r->pre = malloc(cells * sizeof *r->pre);
     r->treat = calloc(nn, sizeof *r->treat);
+    r->share = malloc(n1 * sizeof *r->share);
+    r->kept = malloc(n1 * sizeof *r->kept);
   }
-  if (!r || !t1 || !t2 || !v || !w || !X || !r->codes || !r->is_ind || !r->scores || !r->pre ||
-      !r->treat) {
+  if (!r || !t1 || !t2 || !v || !w || !X || !idx || !grp || !r->codes || !r->is_ind || !r->scores ||
+      !r->pre || !r->treat || !r->share || !r->kept) {
     seterr(err, errlen, "eval", "out of memory");
     goto fail;
   }
@@ -636,14 +655,15 @@ gs_h_result *gs_h_eval(const gs_hier *h, const gs_h_data *d, const gs_h_opts *op
   }
   for (size_t k = 0; k < nn * n; k++) r->scores[k] = r->pre[k] = NAN;
 
-  /* indicators */
+  /* indicator columns, denominated, into pre */
   for (size_t i = 0; i < nn; i++) {
     const struct node *nd = &h->nodes[i];
     const char *o = nd->origin ? nd->origin : "eval";
     if (nd->level != 1) continue;
     long j = find_col(d, nd->code);
     if (j < 0) { seterr(err, errlen, o, "indicator '%s': no data column of that name", nd->code); goto fail; }
-    for (size_t u = 0; u < n; u++) t1[u] = d->data[u * d->n_cols + (size_t)j];
+    double *col = r->pre + i * n;
+    for (size_t u = 0; u < n; u++) col[u] = d->data[u * d->n_cols + (size_t)j];
     if (opts->denominate && nd->denom) {
       long k = find_col(d, nd->denom);
       if (k < 0) {
@@ -652,11 +672,43 @@ gs_h_result *gs_h_eval(const gs_hier *h, const gs_h_data *d, const gs_h_opts *op
       }
       for (size_t u = 0; u < n; u++) {
         double den = d->data[u * d->n_cols + (size_t)k];
-        t1[u] = (isnan(den) || den == 0) ? NAN : t1[u] / den;
+        col[u] = (isnan(den) || den == 0) ? NAN : col[u] / den;
       }
     }
+  }
+
+  /* screening by data availability */
+  for (size_t u = 0; u < n; u++) {
+    size_t have = 0;
+    for (size_t i = 0; i < nn; i++)
+      if (h->nodes[i].level == 1) have += !isnan(r->pre[i * n + u]);
+    r->share[u] = n_ind ? (double)have / (double)n_ind : 0;
+  }
+  if (opts->screen > 0) r->n_kept = gs_m_screen(r->share, n, opts->screen, r->kept);
+  else {
+    for (size_t u = 0; u < n; u++) r->kept[u] = 1;
+    r->n_kept = n;
+  }
+  if (n > 0 && r->n_kept == 0) {
+    seterr(err, errlen, "eval", "screening: no unit has data availability >= %g", opts->screen);
+    goto fail;
+  }
+  size_t nk = 0;
+  for (size_t u = 0; u < n; u++)
+    if (r->kept[u]) {
+      grp[nk] = opts->groups ? opts->groups[u] : 0;
+      idx[nk++] = u;
+    }
+
+  /* indicators, over the kept units (compacted: t1[k] is unit idx[k]) */
+  for (size_t i = 0; i < nn; i++) {
+    const struct node *nd = &h->nodes[i];
+    const char *o = nd->origin ? nd->origin : "eval";
+    if (nd->level != 1) continue;
+    double *col = r->pre + i * n;
+    for (size_t k = 0; k < nk; k++) t1[k] = col[idx[k]];
     if (opts->impute) {
-      int st = gs_m_impute(t1, n, opts->impute_kind, opts->groups, t2, NULL);
+      int st = gs_m_impute(t1, nk, opts->impute_kind, opts->groups ? grp : NULL, t2, NULL);
       if (st == GS_M_EINVAL) {
         seterr(err, errlen, "eval", "imputation: invalid kind or missing group ids");
         goto fail;
@@ -664,28 +716,36 @@ gs_h_result *gs_h_eval(const gs_hier *h, const gs_h_data *d, const gs_h_opts *op
       double *t = t1; t1 = t2; t2 = t;
     }
     if (opts->treat) {
-      if (gs_m_treat(t1, n, opts->skew_thresh, opts->kurt_thresh, opts->max_points, t2,
+      if (gs_m_treat(t1, nk, opts->skew_thresh, opts->kurt_thresh, opts->max_points, t2,
                      &r->treat[i]) != GS_M_OK) {
         seterr(err, errlen, "eval", "treatment: invalid parameters");
         goto fail;
       }
       double *t = t1; t1 = t2; t2 = t;
     }
-    memcpy(r->pre + i * n, t1, n * sizeof *t1);
-    gs_m_norm_spec spec = nd->has_norm ? nd->norm : opts->norm;
-    if (spec.kind == GS_NORM_DIST2TARG && isnan(spec.p1)) {
-      spec.p1 = nd->target;
-      if (isnan(spec.p1)) {
-        seterr(err, errlen, o, "indicator '%s': dist2targ needs a target", nd->code);
+    for (size_t u = 0; u < n; u++) col[u] = NAN;
+    for (size_t k = 0; k < nk; k++) col[idx[k]] = t1[k];
+    if (!nd->has_norm && opts->norm_fn) {
+      for (size_t k = 0; k < nk; k++) t2[k] = NAN;
+      if (opts->norm_fn(opts->norm_ud, nd->code, t1, nk, nd->dir, t2, err, errlen) != 0) goto fail;
+    } else {
+      gs_m_norm_spec spec = nd->has_norm ? nd->norm : opts->norm;
+      if (spec.kind == GS_NORM_DIST2TARG && isnan(spec.p1)) {
+        spec.p1 = nd->target;
+        if (isnan(spec.p1)) {
+          seterr(err, errlen, o, "indicator '%s': dist2targ needs a target", nd->code);
+          goto fail;
+        }
+      }
+      int st = gs_m_normalise(&spec, t1, nk, nd->dir, t2);
+      if (st == GS_M_EINVAL) {
+        seterr(err, errlen, o, "indicator '%s': invalid %s parameters", nd->code, gs_m_norm_name(spec.kind));
         goto fail;
       }
+      if (st != GS_M_OK) warn(r, "indicator '%s': %s: %s", nd->code, gs_m_norm_name(spec.kind), gs_m_strerror(st));
     }
-    int st = gs_m_normalise(&spec, t1, n, nd->dir, r->scores + i * n);
-    if (st == GS_M_EINVAL) {
-      seterr(err, errlen, o, "indicator '%s': invalid %s parameters", nd->code, gs_m_norm_name(spec.kind));
-      goto fail;
-    }
-    if (st != GS_M_OK) warn(r, "indicator '%s': %s: %s", nd->code, gs_m_norm_name(spec.kind), gs_m_strerror(st));
+    double *out = r->scores + i * n;
+    for (size_t k = 0; k < nk; k++) out[idx[k]] = t2[k];
   }
 
   /* aggregates, level by level */
@@ -715,10 +775,10 @@ gs_h_result *gs_h_eval(const gs_hier *h, const gs_h_data *d, const gs_h_opts *op
                gs_m_strerror(st));
       }
     }
-  free(t1); free(t2); free(v); free(w); free(X);
+  free(t1); free(t2); free(v); free(w); free(X); free(idx); free(grp);
   return r;
 fail:
-  free(t1); free(t2); free(v); free(w); free(X);
+  free(t1); free(t2); free(v); free(w); free(X); free(idx); free(grp);
   gs_h_result_free(r);
   return NULL;
 }
@@ -751,3 +811,7 @@ size_t gs_h_result_warnings(const gs_h_result *r, const char **first) {
   if (first) *first = r ? r->warn : "";
   return r ? r->n_warn : 0;
 }
+
+const double *gs_h_result_share(const gs_h_result *r) { return r ? r->share : NULL; }
+const int *gs_h_result_kept(const gs_h_result *r) { return r ? r->kept : NULL; }
+size_t gs_h_result_n_kept(const gs_h_result *r) { return r ? r->n_kept : 0; }

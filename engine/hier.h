@@ -111,6 +111,13 @@ typedef struct {
   const double *data;
 } gs_h_data;
 
+/* A custom normalisation: writes n values to out from the n values x (the
+ * indicator `code` of direction dir, after denomination, imputation and
+ * treatment; screened-out units are not included; NaN = missing).  Returns
+ * 0, or -1 with a message in err (gs_h_eval then fails with that message). */
+typedef int (*gs_h_norm_fn)(void *ud, const char *code, const double *x, size_t n, int dir,
+                            double *out, char *err, size_t errlen);
+
 typedef struct {
   gs_m_norm_spec norm;         /* for every indicator without its own */
   int denominate;              /* divide indicators by their denominator column */
@@ -120,10 +127,14 @@ typedef struct {
   int treat;                   /* COINr default outlier treatment (gs_m_treat) */
   double skew_thresh, kurt_thresh;
   int max_points;
+  double screen;               /* keep only units with data availability >= screen (see gs_h_eval); 0 = keep all */
+  gs_h_norm_fn norm_fn;        /* custom normalisation for every indicator without its own spec; NULL = none */
+  void *norm_ud;               /* passed to norm_fn */
 } gs_h_opts;
 
 /* Defaults: min-max 0..100 (COINr's default), denominate on, impute off
- * (GS_IMP_MEAN when on), treat off (2, 3.5, 5 when on). */
+ * (GS_IMP_MEAN when on), treat off (2, 3.5, 5 when on), no screening, no
+ * custom normalisation. */
 void gs_h_opts_default(gs_h_opts *o);
 
 typedef struct gs_h_result gs_h_result;
@@ -131,9 +142,16 @@ typedef struct gs_h_result gs_h_result;
 /* Evaluates a validated tree on d.  For each indicator: take its column
  * (error if absent); divide by the denominator column if opts->denominate
  * and the indicator has one (error if that column is absent; a zero or NaN
- * denominator gives NaN); impute (gs_m_impute); treat (gs_m_treat);
- * normalise with its own spec or opts->norm and its direction (dist2targ
- * with a NaN target uses the indicator's target; error if it has none).
+ * denominator gives NaN).  Screening: a unit's data availability is the
+ * share of indicators with a value at this point (after denomination,
+ * before imputation; gs_m_availability); when opts->screen > 0, units with
+ * availability < opts->screen are dropped (gs_m_screen): they take no part
+ * in imputation, treatment, normalisation or Copeland contests, and every
+ * score of theirs is NaN (error if no unit is left).  Then, over the kept
+ * units: impute (gs_m_impute); treat (gs_m_treat); normalise with its own
+ * spec, else opts->norm_fn if set, else opts->norm, and its direction
+ * (dist2targ with a NaN target uses the indicator's target; error if it has
+ * none).
  * Then each level from 2 up: each node aggregates its children's scores
  * with its method, its children's weights and its min_share
  * (gs_m_aggregate, or gs_m_copeland across units, where a unit below
@@ -157,6 +175,13 @@ const double *gs_h_result_pre(const gs_h_result *r, const char *code);
 /* An indicator's treatment report (all zero if treatment was off); NULL for
  * an unknown code or aggregate. */
 const gs_m_treat_report *gs_h_result_treat(const gs_h_result *r, const char *code);
+/* Data availability of each unit (n_units shares in [0,1], see gs_h_eval)
+ * and whether it was kept by screening (n_units 0/1 flags); both owned by
+ * r, NULL for NULL.  gs_h_result_n_kept: the number of units kept. */
+const double *gs_h_result_share(const gs_h_result *r);
+const int *gs_h_result_kept(const gs_h_result *r);
+size_t gs_h_result_n_kept(const gs_h_result *r);
+
 /* Number of warnings - an indicator that could not be normalised (no spread:
  * all NaN) and unit-level aggregation failures - and the first one's message
  * ("" if none; owned by r) through *first when first != NULL. */

@@ -161,7 +161,7 @@ static double opt_number(lua_State *L, int t, const char *field, double def) {
   return v;
 }
 
-/* gci.load(path [, {key=, name=, pillars={...}, min=, max=}]) */
+/* gci.load(path [, {key=, name=, pillars={...}, min=, max=, na={...}}]) */
 static int gci_load(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   check_opts_table(L, 2, "gci.load");
@@ -188,6 +188,21 @@ static int gci_load(lua_State *L) {
       o.pillars = pil;
       o.npillars = n;
       lua_setfield(L, LUA_REGISTRYINDEX, "gcisim.loadtmp"); /* anchor the array */
+    }
+    lua_pop(L, 1);
+    if (lua_getfield(L, 2, "na") != LUA_TNIL) {
+      if (!lua_istable(L, -1)) return luaL_error(L, "gci.load: option 'na' must be a list of strings, e.g. {\"NA\"}");
+      size_t n = lua_rawlen(L, -1);
+      const char **na = lua_newuserdatauv(L, (n ? n : 1) * sizeof *na, 0);
+      for (size_t i = 0; i < n; i++) {
+        if (lua_rawgeti(L, -2, (lua_Integer)i + 1) != LUA_TSTRING)
+          return luaL_error(L, "gci.load: option 'na': item %d is not a string", (int)i + 1);
+        na[i] = lua_tostring(L, -1); /* anchored by the option table */
+        lua_pop(L, 1);
+      }
+      o.na = na;
+      o.nna = n;
+      lua_setfield(L, LUA_REGISTRYINDEX, "gcisim.loadna"); /* anchor the array */
     }
     lua_pop(L, 1);
     o.has_range = 1;

@@ -1,11 +1,1211 @@
 /* lhier.c - the Lua side of index hierarchies and methodology (hier.h,
- * method.h): registered into the `gci` module by luaopen_gci. */
+ * method.h): registered into the `gci` module by luaopen_gci.
+ *
+ *   gci.index{ {code=, parent=, ...}, ... }   an index tree      -> gci.index
+ *   gci.index_meta(path)                      from an iMeta CSV  -> gci.index
+ *   ix:compute(dataset [, options])           evaluate           -> gci.index_result
+ *
+ * A gci.index boxes a gs_hier, a gci.index_result a gs_h_result; both are
+ * freed by __gc, so a Lua error at any point leaks nothing.  Every scratch
+ * buffer is a userdata.  The custom normalisation (a Lua function) runs
+ * inside gs_h_eval through a callback that calls it with lua_pcall: an
+ * error there makes gs_h_eval fail and free its memory, and only then is
+ * the error raised again (so limits hit inside the function still end the
+ * script).  Results print as records: Lua lists whose metatable names the
+ * columns in __columns. */
 #include <lauxlib.h>
 #include <lua.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "csvload.h"
+#include "dataset.h"
+#include "hier.h"
 #include "lgci.h"
+#include "method.h"
+#include "policy.h"
+#include "sandbox.h"
+#include "ties.h"
+
+#define IX_MT "gci.index"
+#define HR_MT "gci.index_result"
+#define DS_MT "gci.dataset"
+
+/* The layout of lgci.c's dataset box ("gci.dataset" userdata). */
+typedef struct {
+  gs_dataset *d;
+  size_t charged;
+} ds_box;
+
+typedef struct {
+  gs_hier *h;
+} ix_box;
+
+/* user values: 1 = the dataset userdata, 2 = the gci.index it was computed with */
+typedef struct {
+  gs_h_result *r;
+  size_t charged;
+  int digits;
+  gs_ties ties;
+} hr_box;
+
+/* ------------------------------------------------------------ helpers */
+
+static gs_hier *ix_check(lua_State *L, int i) {
+  ix_box *b = luaL_checkudata(L, i, IX_MT);
+  if (!b->h) luaL_error(L, "index has been freed");
+  return b->h;
+}
+
+static hr_box *hr_check(lua_State *L, int i) {
+  hr_box *b = luaL_checkudata(L, i, HR_MT);
+  if (!b->r) luaL_error(L, "index result has been freed");
+  return b;
+}
+
+static const gs_dataset *ds_check(lua_State *L, int i) {
+  ds_box *b = luaL_checkudata(L, i, DS_MT);
+  if (!b->d) luaL_error(L, "dataset has been freed");
+  return b->d;
+}
+
+static int ix_gc(lua_State *L) {
+  ix_box *b = luaL_checkudata(L, 1, IX_MT);
+  gs_h_free(b->h);
+  b->h = NULL;
+  return 0;
+}
+
+static int hr_gc(lua_State *L) {
+  hr_box *b = luaL_checkudata(L, 1, HR_MT);
+  if (b->charged) gs_sandbox_release(L, b->charged);
+  gs_h_result_free(b->r);
+  b->r = NULL;
+  b->charged = 0;
+  return 0;
+}
+
+/* Pushes an empty index box, then fills it with a new tree. */
+static ix_box *ix_push(lua_State *L) {
+  ix_box *b = lua_newuserdatauv(L, sizeof *b, 0);
+  b->h = NULL;
+  luaL_setmetatable(L, IX_MT);
+  b->h = gs_h_new();
+  if (!b->h) luaL_error(L, "out of memory");
+  return b;
+}
+
+static void push_num_or_nil(lua_State *L, double v) {
+  if (isnan(v)) lua_pushnil(L);
+  else if (v == floor(v) && fabs(v) < 9007199254740992.0) lua_pushinteger(L, (lua_Integer)v);
+  else lua_pushnumber(L, v);
+}
+
+/* Gives the records list on the stack top a fresh metatable naming its
+ * columns (a NULL-terminated list; NULL entries after the first are not
+ * allowed, so the key column name is passed in the list by the caller). */
+static void set_columns(lua_State *L, const char *const *cols) {
+  lua_createtable(L, 0, 1);
+  lua_newtable(L);
+  for (int i = 0; cols[i]; i++) {
+    lua_pushstring(L, cols[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+  lua_setfield(L, -2, "__columns");
+  lua_setmetatable(L, -2);
+}
+
+/* Rejects any key of the table at t that is not in known (what: for messages). */
+static void check_keys(lua_State *L, int t, const char *const *known, const char *what) {
+  t = lua_absindex(L, t);
+  lua_pushnil(L);
+  while (lua_next(L, t)) {
+    int ok = 0;
+    if (lua_type(L, -2) == LUA_TSTRING)
+      for (int i = 0; known[i]; i++) ok |= strcmp(lua_tostring(L, -2), known[i]) == 0;
+    if (!ok) {
+      luaL_Buffer b;
+      luaL_buffinit(L, &b);
+      for (int i = 0; known[i]; i++) {
+        if (i) luaL_addstring(&b, ", ");
+        luaL_addstring(&b, known[i]);
+      }
+      luaL_pushresult(&b);
+      const char *key = lua_type(L, -3) == LUA_TSTRING ? lua_tostring(L, -3) : luaL_typename(L, -3);
+      luaL_error(L, "%s: unknown option '%s' (known: %s)", what, key, lua_tostring(L, -1));
+    }
+    lua_pop(L, 1);
+  }
+}
+
+/* ------------------------------------------------- method specifications */
+
+static const char agg_list[] = "arithmetic, geometric, harmonic, power, median, min or copeland";
+static const char norm_list[] =
+    "minmax, zscore, rank, prank, goalposts, dist2max, dist2targ or none";
+
+static int agg_kind(const char *name) {
+  if (!name) return -1;
+  if (strcmp(name, "arithmetic") == 0) return GS_AGG_ARITH;
+  if (strcmp(name, "geometric") == 0) return GS_AGG_GEOM;
+  if (strcmp(name, "harmonic") == 0) return GS_AGG_HARM;
+  return gs_m_agg_parse(name);
+}
+
+static const char *agg_display(gs_m_agg_kind k) {
+  switch (k) {
+  case GS_AGG_ARITH: return "arithmetic";
+  case GS_AGG_GEOM: return "geometric";
+  case GS_AGG_HARM: return "harmonic";
+  default: return gs_m_agg_name(k);
+  }
+}
+
+/* Reads an aggregation spec at idx: "name" or {"power", p}. */
+static void read_agg(lua_State *L, int idx, const char *what, gs_m_agg_kind *kind, double *p) {
+  idx = lua_absindex(L, idx);
+  const char *name = NULL;
+  int has_p = 0;
+  *p = 1;
+  if (lua_type(L, idx) == LUA_TSTRING) {
+    name = lua_tostring(L, idx);
+  } else if (lua_istable(L, idx)) {
+    size_t n = lua_rawlen(L, idx);
+    lua_rawgeti(L, idx, 1);
+    name = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    lua_pop(L, 1); /* still anchored by the table */
+    if (n > 2 || !name) luaL_error(L, "%s: an aggregation is a name or {\"power\", p}", what);
+    if (n == 2) {
+      lua_rawgeti(L, idx, 2);
+      if (lua_type(L, -1) != LUA_TNUMBER || !isfinite(lua_tonumber(L, -1)))
+        luaL_error(L, "%s: the exponent of the power mean must be a finite number", what);
+      *p = lua_tonumber(L, -1);
+      lua_pop(L, 1);
+      has_p = 1;
+    }
+  } else {
+    luaL_error(L, "%s: an aggregation is a name (%s) or {\"power\", p}", what, agg_list);
+  }
+  int k = agg_kind(name);
+  if (k < 0) luaL_error(L, "%s: unknown aggregation '%s' (%s)", what, name, agg_list);
+  if (k == GS_AGG_POWER && !has_p) luaL_error(L, "%s: the power mean needs its exponent: {\"power\", p}", what);
+  if (k != GS_AGG_POWER && has_p) luaL_error(L, "%s: aggregation '%s' takes no parameter", what, name);
+  *kind = (gs_m_agg_kind)k;
+}
+
+/* Reads a normalisation spec at idx: "name" or {"name", p1, p2, p3}. */
+static void read_norm(lua_State *L, int idx, const char *what, gs_m_norm_spec *s) {
+  idx = lua_absindex(L, idx);
+  const char *name = NULL;
+  double par[3] = {NAN, NAN, NAN};
+  int npar = 0;
+  if (lua_type(L, idx) == LUA_TSTRING) {
+    name = lua_tostring(L, idx);
+  } else if (lua_istable(L, idx)) {
+    size_t n = lua_rawlen(L, idx);
+    lua_rawgeti(L, idx, 1);
+    name = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    lua_pop(L, 1);
+    if (!name || n > 4) luaL_error(L, "%s: a normalisation is a name or {\"name\", parameters...}", what);
+    for (size_t i = 2; i <= n; i++) {
+      int t = lua_rawgeti(L, idx, (lua_Integer)i);
+      if (t == LUA_TBOOLEAN) par[npar++] = lua_toboolean(L, -1);
+      else if (t == LUA_TNUMBER && isfinite(lua_tonumber(L, -1))) par[npar++] = lua_tonumber(L, -1);
+      else luaL_error(L, "%s: parameter %d of '%s' must be a finite number", what, (int)i - 1, name);
+      lua_pop(L, 1);
+    }
+  } else {
+    luaL_error(L, "%s: a normalisation is a name (%s), {\"name\", parameters...} or a function", what, norm_list);
+  }
+  int k = gs_m_norm_parse(name);
+  if (k < 0) luaL_error(L, "%s: unknown normalisation '%s' (%s)", what, name, norm_list);
+  gs_m_norm_default((gs_m_norm_kind)k, s);
+  int maxp = 0;
+  switch (k) {
+  case GS_NORM_MINMAX: case GS_NORM_ZSCORE: maxp = 2; break;
+  case GS_NORM_GOALPOSTS: maxp = 3; break;
+  case GS_NORM_DIST2TARG: maxp = 2; break;
+  default: maxp = 0;
+  }
+  if (npar > maxp) {
+    if (maxp == 0) luaL_error(L, "%s: normalisation '%s' takes no parameter", what, name);
+    luaL_error(L, "%s: normalisation '%s' takes at most %d parameters", what, name, maxp);
+  }
+  if (npar >= 1) s->p1 = par[0];
+  if (npar >= 2) {
+    if (k == GS_NORM_DIST2TARG) s->cap = par[1] != 0;
+    else s->p2 = par[1];
+  }
+  if (npar >= 3) s->p3 = par[2];
+  char a[32], b[32];
+  snprintf(a, sizeof a, "%g", s->p1);
+  snprintf(b, sizeof b, "%g", s->p2);
+  if ((k == GS_NORM_MINMAX || k == GS_NORM_GOALPOSTS) && !(s->p2 > s->p1))
+    luaL_error(L, "%s: normalisation '%s' needs lo < hi (got %s, %s)", what, name, a, b);
+  if (k == GS_NORM_ZSCORE && !(s->p2 > 0))
+    luaL_error(L, "%s: normalisation 'zscore' needs sd > 0 (got %s)", what, b);
+}
+
+/* ------------------------------------------------------------- records */
+
+static int nodes_records(lua_State *L, const gs_hier *h) {
+  size_t n = gs_h_count(h);
+  lua_createtable(L, (int)n, 0);
+  lua_Integer k = 0;
+  for (int lev = gs_h_max_level(h); lev >= 1; lev--)
+    for (size_t i = 0; i < n; i++) {
+      gs_h_node_spec s;
+      gs_h_node(h, i, &s);
+      if (s.level != lev) continue;
+      size_t kids = 0;
+      for (size_t j = 0; j < n; j++) {
+        gs_h_node_spec c;
+        gs_h_node(h, j, &c);
+        kids += c.parent && strcmp(c.parent, s.code) == 0;
+      }
+      lua_createtable(L, 0, 9);
+      lua_pushstring(L, s.code);
+      lua_setfield(L, -2, "code");
+      if (s.name) { lua_pushstring(L, s.name); lua_setfield(L, -2, "name"); }
+      lua_pushinteger(L, s.level);
+      lua_setfield(L, -2, "level");
+      if (s.parent) { lua_pushstring(L, s.parent); lua_setfield(L, -2, "parent"); }
+      push_num_or_nil(L, s.weight);
+      lua_setfield(L, -2, "weight");
+      push_num_or_nil(L, gs_h_eff_weight(h, i));
+      lua_setfield(L, -2, "effective_weight");
+      if (s.level == 1) {
+        lua_pushinteger(L, s.direction);
+        lua_setfield(L, -2, "direction");
+        if (s.denominator) { lua_pushstring(L, s.denominator); lua_setfield(L, -2, "denominator"); }
+      } else {
+        lua_pushinteger(L, (lua_Integer)kids);
+        lua_setfield(L, -2, "children");
+        if (s.agg == GS_AGG_POWER) lua_pushfstring(L, "power %f", s.agg_p);
+        else lua_pushstring(L, agg_display(s.agg));
+        lua_setfield(L, -2, "agg");
+      }
+      lua_rawseti(L, -2, ++k);
+    }
+  return 1;
+}
+
+static const char *const levels_cols[] = {"code", "name", "level", "parent", "children", "agg",
+                                          "direction", "denominator", "weight", "effective_weight",
+                                          NULL};
+static const char *const effw_cols[] = {"code", "level", "parent", "weight", "effective_weight", NULL};
+
+/* ------------------------------------------------------------ gci.index */
+
+static const char *const node_fields[] = {"code", "parent", "name", "level", "weight", "direction",
+                                          "agg", "denominator", "min_share", "target", "normalise",
+                                          NULL};
+
+/* A string field of the node table at t (raw access), or NULL. */
+static const char *node_str(lua_State *L, int t, const char *f, lua_Integer item) {
+  lua_pushstring(L, f);
+  int ty = lua_rawget(L, t);
+  const char *s = NULL;
+  if (ty == LUA_TSTRING) s = lua_tostring(L, -1); /* anchored by the node table */
+  else if (ty != LUA_TNIL) luaL_error(L, "gci.index: item %d: field '%s' must be a string", (int)item, f);
+  lua_pop(L, 1);
+  return s;
+}
+
+static int node_num(lua_State *L, int t, const char *f, lua_Integer item, const char *code, double *v) {
+  lua_pushstring(L, f);
+  int ty = lua_rawget(L, t);
+  int has = ty != LUA_TNIL;
+  if (has) {
+    if (ty != LUA_TNUMBER || !isfinite(lua_tonumber(L, -1)))
+      luaL_error(L, "gci.index: item %d ('%s'): field '%s' must be a finite number", (int)item, code, f);
+    *v = lua_tonumber(L, -1);
+  }
+  lua_pop(L, 1);
+  return has;
+}
+
+/* gci.index{ {code=, parent=, name=, level=, weight=, direction=, agg=,
+ * denominator=, min_share=, target=, normalise=}, ... } */
+static int gci_index(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 1);
+  size_t n = lua_rawlen(L, 1);
+  if (n == 0) return luaL_error(L, "gci.index: give a list of nodes {code = ..., parent = ...}");
+  gs_h_node_spec *sp = lua_newuserdatauv(L, n * sizeof *sp, 0);           /* 2 */
+  gs_m_norm_spec *nsp = lua_newuserdatauv(L, n * sizeof *nsp, 0);         /* 3 */
+  long *par = lua_newuserdatauv(L, n * sizeof *par, 0);                   /* 4 */
+  int *lev = lua_newuserdatauv(L, n * sizeof *lev, 0);                    /* 5 */
+  char *origins = lua_newuserdatauv(L, n * 32, 0);                        /* 6 */
+  for (size_t i = 0; i < n; i++) {
+    lua_Integer item = (lua_Integer)i + 1;
+    if (lua_rawgeti(L, 1, item) != LUA_TTABLE)
+      return luaL_error(L, "gci.index: item %d is not a table {code = ..., parent = ...}", (int)item);
+    int t = lua_gettop(L);
+    gs_h_node_spec *s = &sp[i];
+    gs_h_spec_default(s);
+    s->code = node_str(L, t, "code", item);
+    if (!s->code || !*s->code) return luaL_error(L, "gci.index: item %d has no code", (int)item);
+    {
+      char what[96];
+      snprintf(what, sizeof what, "gci.index: item %d ('%s')", (int)item, s->code);
+      lua_pushnil(L);
+      while (lua_next(L, t)) {
+        int ok = 0;
+        if (lua_type(L, -2) == LUA_TSTRING)
+          for (int k = 0; node_fields[k]; k++) ok |= strcmp(lua_tostring(L, -2), node_fields[k]) == 0;
+        if (!ok)
+          return luaL_error(L, "%s: unknown field '%s' (known: code, parent, name, level, weight, direction,"
+                               " agg, denominator, min_share, target, normalise)",
+                            what, lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : luaL_typename(L, -2));
+        lua_pop(L, 1);
+      }
+      s->parent = node_str(L, t, "parent", item);
+      s->name = node_str(L, t, "name", item);
+      s->denominator = node_str(L, t, "denominator", item);
+      double v;
+      lev[i] = 0;
+      if (node_num(L, t, "level", item, s->code, &v)) {
+        if (v != floor(v) || v < 1 || v > 1000)
+          return luaL_error(L, "%s: level must be an integer >= 1", what);
+        lev[i] = (int)v;
+      }
+      if (node_num(L, t, "weight", item, s->code, &v)) {
+        if (v < 0) return luaL_error(L, "%s: weight must be >= 0", what);
+        s->weight = v;
+      }
+      if (node_num(L, t, "direction", item, s->code, &v)) {
+        if (v != 1 && v != -1) return luaL_error(L, "%s: direction must be 1 or -1", what);
+        s->direction = (int)v;
+      }
+      if (node_num(L, t, "min_share", item, s->code, &v)) {
+        if (v < 0 || v > 1) return luaL_error(L, "%s: min_share must be from 0 to 1", what);
+        s->min_share = v;
+      }
+      if (node_num(L, t, "target", item, s->code, &v)) s->target = v;
+      if (lua_getfield(L, t, "agg") != LUA_TNIL) read_agg(L, -1, what, &s->agg, &s->agg_p);
+      lua_pop(L, 1);
+      if (lua_getfield(L, t, "normalise") != LUA_TNIL) {
+        read_norm(L, -1, what, &nsp[i]);
+        s->norm = &nsp[i];
+      }
+      lua_pop(L, 1);
+    }
+    snprintf(origins + 32 * i, 32, "gci.index item %d", (int)item);
+    s->origin = origins + 32 * i;
+    lua_pop(L, 1); /* the node table stays anchored in the list */
+  }
+  /* parents: every one must be a node of the list */
+  for (size_t i = 0; i < n; i++) {
+    par[i] = -1;
+    for (size_t j = 0; j < i; j++)
+      if (strcmp(sp[i].code, sp[j].code) == 0)
+        return luaL_error(L, "gci.index: item %d: duplicate code '%s' (also item %d)", (int)i + 1, sp[i].code, (int)j + 1);
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (!sp[i].parent || !*sp[i].parent) continue;
+    for (size_t j = 0; j < n && par[i] < 0; j++)
+      if (strcmp(sp[i].parent, sp[j].code) == 0) par[i] = (long)j;
+    if (par[i] < 0)
+      return luaL_error(L, "gci.index: item %d ('%s'): unknown parent '%s'", (int)i + 1, sp[i].code, sp[i].parent);
+  }
+  /* cycles: walking up from any node must reach a root within n steps */
+  for (size_t i = 0; i < n; i++) {
+    long p = (long)i;
+    for (size_t s = 0; s < n && p >= 0; s++) p = par[p];
+    if (p < 0) continue;
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    long q = p;
+    do {
+      luaL_addstring(&b, sp[q].code);
+      luaL_addstring(&b, " -> ");
+      q = par[q];
+    } while (q != p);
+    luaL_addstring(&b, sp[p].code);
+    luaL_pushresult(&b);
+    return luaL_error(L, "gci.index: the parents form a cycle: %s", lua_tostring(L, -1));
+  }
+  /* levels: given, or 1 for leaves and 1 + the highest child's above */
+  for (size_t i = 0; i < n; i++) sp[i].level = lev[i] ? lev[i] : 1;
+  for (size_t pass = 0; pass < n; pass++) {
+    int changed = 0;
+    for (size_t i = 0; i < n; i++) {
+      long p = par[i];
+      if (p >= 0 && !lev[p] && sp[p].level < sp[i].level + 1) { sp[p].level = sp[i].level + 1; changed = 1; }
+    }
+    if (!changed) break;
+  }
+  ix_box *b = ix_push(L);
+  char err[512];
+  for (size_t i = 0; i < n; i++)
+    if (gs_h_add(b->h, &sp[i], err, sizeof err) != 0) return luaL_error(L, "%s", err);
+  if (gs_h_validate(b->h, "gci.index", err, sizeof err) != 0) return luaL_error(L, "%s", err);
+  return 1;
+}
+
+/* ------------------------------------------------------ gci.index_meta */
+
+/* gci.index_meta(path): an index read from a COINr iMeta CSV, under the
+ * same read policy as gci.load; a malformed file is a data error
+ * ("file:line:column: message"). */
+static int gci_index_meta(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  gs_ctx *ctx = gs_lua_getctx(L);
+  char err[1024];
+  if (ctx && ctx->policy && gs_policy_check(ctx->policy, path, 0, err, sizeof err) != 0)
+    return luaL_error(L, "gci.index_meta: %s", err);
+  ix_box *b = ix_push(L);
+  if (gs_h_load_meta_file(b->h, path, err, sizeof err) != 0 || gs_h_validate(b->h, path, err, sizeof err) != 0)
+    return gs_lua_data_error(L, err);
+  return 1;
+}
+
+/* ix:levels() and ix:effective_weights(): the tree as records. */
+static int ix_levels(lua_State *L) {
+  nodes_records(L, ix_check(L, 1));
+  set_columns(L, levels_cols);
+  return 1;
+}
+
+static int ix_effw(lua_State *L) {
+  nodes_records(L, ix_check(L, 1));
+  set_columns(L, effw_cols);
+  return 1;
+}
+
+static int ix_len(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)gs_h_count(ix_check(L, 1)));
+  return 1;
+}
+
+static int ix_tostring(lua_State *L) {
+  const gs_hier *h = ix_check(L, 1);
+  lua_pushfstring(L, "gci.index(%d nodes, %d levels)", (int)gs_h_count(h), gs_h_max_level(h));
+  return 1;
+}
+
+/* ------------------------------------------------------------- compute */
+
+typedef struct {
+  lua_State *L;
+  int fn;        /* stack index of the Lua function */
+  int failed;    /* the error value is on the stack top */
+  int own;       /* ... and it is a message of ours, without a position */
+} norm_ctx;
+
+typedef struct {
+  const char *code;
+  const double *x;
+  size_t n;
+  int dir;
+  double *out;
+  int *own;
+} norm_args;
+
+/* Protected: calls fn(values, direction, code) and reads its result. */
+static int norm_call(lua_State *L) {
+  norm_args *a = lua_touserdata(L, 2);
+  lua_createtable(L, (int)a->n, 1);
+  for (size_t k = 0; k < a->n; k++) {
+    if (isnan(a->x[k])) continue;
+    lua_pushnumber(L, a->x[k]);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  lua_pushinteger(L, (lua_Integer)a->n);
+  lua_setfield(L, -2, "n");
+  lua_pushvalue(L, 1);
+  lua_insert(L, -2);
+  lua_pushinteger(L, a->dir);
+  lua_pushstring(L, a->code);
+  lua_call(L, 3, 1);
+  *a->own = 1;
+  if (!lua_istable(L, -1))
+    return luaL_error(L, "normalise function returned %s for indicator '%s'; it must return a list of %d numbers",
+                      luaL_typename(L, -1), a->code, (int)a->n);
+  for (size_t k = 0; k < a->n; k++) {
+    int t = lua_rawgeti(L, -1, (lua_Integer)k + 1);
+    if (t == LUA_TNIL) a->out[k] = NAN;
+    else if (t == LUA_TNUMBER && isfinite(lua_tonumber(L, -1))) a->out[k] = lua_tonumber(L, -1);
+    else
+      return luaL_error(L, "normalise function: value %d for indicator '%s' is %s, not a finite number",
+                        (int)k + 1, a->code, t == LUA_TNUMBER ? "not finite" : luaL_typename(L, -1));
+    lua_pop(L, 1);
+  }
+  *a->own = 0;
+  return 0;
+}
+
+static int norm_cb(void *ud, const char *code, const double *x, size_t n, int dir, double *out, char *err,
+                   size_t errlen) {
+  norm_ctx *c = ud;
+  lua_State *L = c->L;
+  norm_args a = {code, x, n, dir, out, &c->own};
+  c->own = 0;
+  lua_pushcfunction(L, norm_call); /* stack space reserved by compute */
+  lua_pushvalue(L, c->fn);
+  lua_pushlightuserdata(L, &a);
+  if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
+    c->failed = 1;
+    snprintf(err, errlen, "normalise function failed on '%s'", code);
+    return -1;
+  }
+  return 0;
+}
+
+static const char *const compute_opts[] = {"denominate", "impute", "group", "screen", "treat",
+                                           "normalise", "agg", "digits", "ties", NULL};
+static const char *const treat_opts[] = {"skew", "kurt", "points", NULL};
+
+/* Makes a copy of the index at stack index ixi with the aggregation
+ * overrides of the table at ai; pushes it. */
+static const gs_hier *agg_override(lua_State *L, int ixi, int ai) {
+  const gs_hier *h = ix_check(L, ixi);
+  ai = lua_absindex(L, ai);
+  size_t n = gs_h_count(h);
+  gs_m_agg_kind *kind = lua_newuserdatauv(L, (n ? n : 1) * sizeof *kind, 0);
+  double *p = lua_newuserdatauv(L, (n ? n : 1) * sizeof *p, 0);
+  int *by = lua_newuserdatauv(L, (n ? n : 1) * sizeof *by, 0); /* 0 none, 1 level, 2 code */
+  for (size_t i = 0; i < n; i++) by[i] = 0;
+  int single = lua_type(L, ai) == LUA_TSTRING;
+  if (!single && lua_istable(L, ai)) {
+    single = lua_rawgeti(L, ai, 1) == LUA_TSTRING;
+    lua_pop(L, 1);
+  }
+  if (single) {
+    gs_m_agg_kind k;
+    double pp;
+    read_agg(L, ai, "compute: option 'agg'", &k, &pp);
+    for (size_t i = 0; i < n; i++) { kind[i] = k; p[i] = pp; by[i] = 1; }
+  } else if (lua_istable(L, ai)) {
+    lua_pushnil(L);
+    while (lua_next(L, ai)) {
+      gs_m_agg_kind k;
+      double pp;
+      if (lua_type(L, -2) == LUA_TNUMBER) {
+        lua_Integer lv = lua_tointeger(L, -2);
+        if (lv < 2 || lv > gs_h_max_level(h))
+          return luaL_error(L, "compute: option 'agg': level %d has no aggregate (levels 2 to %d)", (int)lv,
+                            gs_h_max_level(h)), NULL;
+        char what[64];
+        snprintf(what, sizeof what, "compute: option 'agg', level %d", (int)lv);
+        read_agg(L, -1, what, &k, &pp);
+        for (size_t i = 0; i < n; i++) {
+          gs_h_node_spec s;
+          gs_h_node(h, i, &s);
+          if (s.level == lv && by[i] < 2) { kind[i] = k; p[i] = pp; by[i] = 1; }
+        }
+      } else if (lua_type(L, -2) == LUA_TSTRING) {
+        const char *code = lua_tostring(L, -2);
+        long i = gs_h_find(h, code);
+        if (i < 0) return luaL_error(L, "compute: option 'agg': no node '%s' in the index", code), NULL;
+        gs_h_node_spec s;
+        gs_h_node(h, (size_t)i, &s);
+        if (s.level == 1) return luaL_error(L, "compute: option 'agg': '%s' is an indicator, not an aggregate", code), NULL;
+        char what[160];
+        snprintf(what, sizeof what, "compute: option 'agg', node '%s'", code);
+        read_agg(L, -1, what, &k, &pp);
+        kind[i] = k; p[i] = pp; by[i] = 2;
+      } else {
+        return luaL_error(L, "compute: option 'agg': keys must be levels or node codes"), NULL;
+      }
+      lua_pop(L, 1);
+    }
+  } else {
+    return luaL_error(L, "compute: option 'agg' must be an aggregation or a table {[level] = ..., code = ...}"), NULL;
+  }
+  ix_box *b = ix_push(L);
+  char err[512];
+  for (size_t i = 0; i < n; i++) {
+    gs_h_node_spec s;
+    gs_h_node(h, i, &s);
+    if (by[i] && s.level > 1) { s.agg = kind[i]; s.agg_p = p[i]; }
+    if (gs_h_add(b->h, &s, err, sizeof err) != 0) return luaL_error(L, "compute: %s", err), NULL;
+  }
+  if (gs_h_validate(b->h, "compute", err, sizeof err) != 0) return luaL_error(L, "compute: %s", err), NULL;
+  return b->h;
+}
+
+/* ix:compute(dataset [, {denominate=, impute=, group=, screen=, treat=,
+ * normalise=, agg=, digits=, ties=}]) */
+static int ix_compute(lua_State *L) {
+  ix_check(L, 1);
+  const gs_dataset *d = ds_check(L, 2);
+  if (!lua_isnoneornil(L, 3) && !lua_istable(L, 3)) return luaL_error(L, "compute: options must be a table");
+  if (lua_isnoneornil(L, 3)) { lua_settop(L, 2); lua_newtable(L); }
+  lua_settop(L, 3);
+  check_keys(L, 3, compute_opts, "compute");
+  gs_h_opts o;
+  gs_h_opts_default(&o);
+  o.denominate = 0;
+  int digits = 6; /* ranks ignore differences below 1e-6: floating-point noise */
+  gs_ties ties = GS_TIES_DENSE;
+
+  int t = lua_getfield(L, 3, "denominate");
+  if (t != LUA_TNIL && t != LUA_TBOOLEAN) return luaL_error(L, "compute: option 'denominate' must be true or false");
+  o.denominate = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+
+  t = lua_getfield(L, 3, "impute");
+  if (t == LUA_TSTRING) {
+    int k = gs_m_impute_parse(lua_tostring(L, -1));
+    if (k < 0)
+      return luaL_error(L, "compute: unknown imputation '%s' (mean, median, group_mean or group_median)",
+                        lua_tostring(L, -1));
+    o.impute = 1;
+    o.impute_kind = (gs_m_impute_kind)k;
+  } else if (t != LUA_TNIL && !(t == LUA_TBOOLEAN && !lua_toboolean(L, -1))) {
+    return luaL_error(L, "compute: option 'impute' must be mean, median, group_mean, group_median or false");
+  }
+  lua_pop(L, 1);
+  int grouped = o.impute && (o.impute_kind == GS_IMP_GROUP_MEAN || o.impute_kind == GS_IMP_GROUP_MEDIAN);
+  t = lua_getfield(L, 3, "group"); /* 4 */
+  if (t != LUA_TNIL && t != LUA_TSTRING) return luaL_error(L, "compute: option 'group' must be a column name");
+  if (grouped && t == LUA_TNIL)
+    return luaL_error(L, "compute: impute = '%s' needs option 'group' (a column of the dataset)",
+                      o.impute_kind == GS_IMP_GROUP_MEAN ? "group_mean" : "group_median");
+  if (!grouped && t != LUA_TNIL)
+    return luaL_error(L, "compute: option 'group' is only used with impute = 'group_mean' or 'group_median'");
+  int *groups = lua_newuserdatauv(L, (d->n ? d->n : 1) * sizeof *groups, 0); /* 5 */
+  if (grouped) {
+    const char *gname = lua_tostring(L, 4);
+    long c = gs_dataset_col(d, gname);
+    if (c < 0) return luaL_error(L, "compute: option 'group': no column '%s' in %s", gname, d->source);
+    const gs_column *col = &d->col[c];
+    for (size_t i = 0; i < d->n; i++) {
+      groups[i] = (int)i;
+      for (size_t j = 0; j < i; j++) {
+        int same = col->type == GS_COL_TEXT ? strcmp(col->text[i], col->text[j]) == 0
+                                            : (col->num[i] == col->num[j] || (isnan(col->num[i]) && isnan(col->num[j])));
+        if (same) { groups[i] = groups[j]; break; }
+      }
+    }
+    o.groups = groups;
+  }
+
+  t = lua_getfield(L, 3, "screen");
+  if (t != LUA_TNIL) {
+    double v = lua_tonumber(L, -1);
+    if (t != LUA_TNUMBER || !(v >= 0 && v <= 1))
+      return luaL_error(L, "compute: option 'screen' must be a number from 0 to 1 (the minimum share of indicators with data)");
+    o.screen = v;
+  }
+  lua_pop(L, 1);
+
+  t = lua_getfield(L, 3, "treat");
+  if (t == LUA_TBOOLEAN) {
+    o.treat = lua_toboolean(L, -1);
+  } else if (t == LUA_TTABLE) {
+    check_keys(L, -1, treat_opts, "compute: option 'treat'");
+    o.treat = 1;
+    int tt = lua_gettop(L);
+    if (lua_getfield(L, tt, "skew") != LUA_TNIL) {
+      if (!lua_isnumber(L, -1) || !(lua_tonumber(L, -1) > 0)) return luaL_error(L, "compute: treat.skew must be a number > 0");
+      o.skew_thresh = lua_tonumber(L, -1);
+    }
+    if (lua_getfield(L, tt, "kurt") != LUA_TNIL) {
+      if (!lua_isnumber(L, -1) || !isfinite(lua_tonumber(L, -1))) return luaL_error(L, "compute: treat.kurt must be a number");
+      o.kurt_thresh = lua_tonumber(L, -1);
+    }
+    if (lua_getfield(L, tt, "points") != LUA_TNIL) {
+      lua_Number v = lua_tonumber(L, -1);
+      if (!lua_isnumber(L, -1) || v != floor(v) || v < 0 || v > 1e6)
+        return luaL_error(L, "compute: treat.points must be an integer >= 0");
+      o.max_points = (int)v;
+    }
+    lua_settop(L, tt);
+  } else if (t != LUA_TNIL) {
+    return luaL_error(L, "compute: option 'treat' must be true, false or {skew=, kurt=, points=}");
+  }
+  lua_pop(L, 1);
+
+  norm_ctx nc = {L, 0, 0, 0};
+  t = lua_getfield(L, 3, "normalise"); /* 6: kept on the stack */
+  if (t == LUA_TFUNCTION) {
+    nc.fn = lua_gettop(L);
+    o.norm_fn = norm_cb;
+    o.norm_ud = &nc;
+  } else if (t != LUA_TNIL) {
+    read_norm(L, -1, "compute: option 'normalise'", &o.norm);
+  }
+
+  if (lua_getfield(L, 3, "ties") != LUA_TNIL) {
+    int k = lua_type(L, -1) == LUA_TSTRING ? gs_ties_parse(lua_tostring(L, -1)) : -1;
+    if (k < 0) return luaL_error(L, "compute: option 'ties' must be dense, competition, ordinal or fractional");
+    ties = (gs_ties)k;
+  }
+  lua_pop(L, 1);
+  if (lua_getfield(L, 3, "digits") != LUA_TNIL) {
+    lua_Number v = lua_tonumber(L, -1);
+    if (lua_type(L, -1) != LUA_TNUMBER || v != floor(v) || v < -1 || v > 15)
+      return luaL_error(L, "compute: option 'digits' must be an integer from 0 to 15 (or -1 for exact)");
+    digits = (int)v;
+  }
+  lua_pop(L, 1);
+
+  /* the index to use: ix itself, or a copy with other aggregations */
+  const gs_hier *h;
+  int ixi;
+  if (lua_getfield(L, 3, "agg") != LUA_TNIL) {
+    int ai = lua_gettop(L);
+    h = agg_override(L, 1, ai);
+    ixi = lua_gettop(L);
+  } else {
+    lua_pop(L, 1);
+    h = ix_check(L, 1);
+    ixi = 1;
+  }
+
+  /* the data matrix: the dataset's numeric columns */
+  size_t nu = d->n, nc_ = d->ncol;
+  const char **names = lua_newuserdatauv(L, (nc_ ? nc_ : 1) * sizeof *names, 0);
+  double *X = lua_newuserdatauv(L, (nu * nc_ > 0 ? nu * nc_ : 1) * sizeof *X, 0);
+  for (size_t c = 0; c < nc_; c++) {
+    const gs_column *col = &d->col[c];
+    names[c] = col->type == GS_COL_NUMBER ? col->name : NULL;
+    for (size_t u = 0; u < nu; u++) X[u * nc_ + c] = col->type == GS_COL_NUMBER ? col->num[u] : NAN;
+  }
+  for (size_t i = 0; i < gs_h_count(h); i++) {
+    gs_h_node_spec s;
+    gs_h_node(h, i, &s);
+    if (s.level != 1) continue;
+    long c = gs_dataset_col(d, s.code);
+    if (c < 0) return luaL_error(L, "compute: indicator '%s' has no column in %s", s.code, d->source);
+    if (d->col[c].type != GS_COL_NUMBER)
+      return luaL_error(L, "compute: column '%s' of %s is not numeric", s.code, d->source);
+    if (o.denominate && s.denominator) {
+      c = gs_dataset_col(d, s.denominator);
+      if (c < 0 || d->col[c].type != GS_COL_NUMBER)
+        return luaL_error(L, "compute: denominator '%s' of indicator '%s' is not a numeric column of %s",
+                          s.denominator, s.code, d->source);
+    }
+  }
+  gs_h_data data = {nu, nc_, names, X};
+
+  hr_box *b = lua_newuserdatauv(L, sizeof *b, 2);
+  b->r = NULL;
+  b->charged = 0;
+  b->digits = digits;
+  b->ties = ties;
+  luaL_setmetatable(L, HR_MT);
+  int hri = lua_gettop(L);
+  lua_pushvalue(L, 2);
+  lua_setiuservalue(L, hri, 1);
+  lua_pushvalue(L, ixi);
+  lua_setiuservalue(L, hri, 2);
+  gs_ctx *ctx = gs_lua_getctx(L);
+  if (ctx && ctx->sandbox) {
+    size_t bytes = gs_h_count(h) * (nu ? nu : 1) * 2 * sizeof(double) + gs_h_count(h) * 96 + nu * 16 + 256;
+    if (gs_sandbox_charge(L, bytes) != 0) return luaL_error(L, "%s", gs_sandbox_limit_message(ctx->sandbox));
+    b->charged = bytes;
+  }
+  luaL_checkstack(L, 8, "compute");
+  char err[512];
+  gs_h_result *r = gs_h_eval(h, &data, &o, err, sizeof err);
+  if (!r) {
+    if (nc.failed && !nc.own) return lua_error(L); /* the function's own error, as it was */
+    if (nc.failed) {
+      luaL_where(L, 1);
+      lua_insert(L, -2);
+      lua_concat(L, 2);
+      return lua_error(L);
+    }
+    return luaL_error(L, "compute: %s", err);
+  }
+  b->r = r;
+  lua_settop(L, hri);
+  return 1;
+}
+
+/* ------------------------------------------------------------ results */
+
+static const gs_dataset *hr_dataset(lua_State *L, int i) {
+  lua_getiuservalue(L, i, 1);
+  const gs_dataset *d = ((ds_box *)lua_touserdata(L, -1))->d;
+  lua_pop(L, 1);
+  if (!d) luaL_error(L, "dataset has been freed");
+  return d;
+}
+
+static const gs_hier *hr_index(lua_State *L, int i) {
+  lua_getiuservalue(L, i, 2);
+  const gs_hier *h = ((ix_box *)lua_touserdata(L, -1))->h;
+  lua_pop(L, 1);
+  if (!h) luaL_error(L, "index has been freed");
+  return h;
+}
+
+static const double *node_scores(lua_State *L, hr_box *b, const char *code) {
+  const double *s = gs_h_result_get(b->r, code);
+  if (!s) luaL_error(L, "unknown node '%s' (res:levels() lists them)", code);
+  return s;
+}
+
+/* Pushes a userdata with the ranks of s over the kept units. */
+static double *push_ranks(lua_State *L, hr_box *b, const double *s) {
+  size_t n = gs_h_result_units(b->r);
+  double *rk = lua_newuserdatauv(L, (n ? n : 1) * sizeof *rk, 0);
+  if (gs_rank(s, n, b->digits, b->ties, rk) != 0) luaL_error(L, "out of memory while ranking");
+  return rk;
+}
+
+typedef struct { double rank; size_t i; } ord_item;
+static int ord_cmp(const void *a, const void *b) {
+  const ord_item *x = a, *y = b;
+  int xn = isnan(x->rank), yn = isnan(y->rank);
+  if (xn != yn) return xn - yn;
+  if (!xn && x->rank != y->rank) return x->rank < y->rank ? -1 : 1;
+  return (x->i > y->i) - (x->i < y->i);
+}
+
+/* Pushes a userdata of the kept units' indices in rank order; *m = count. */
+static size_t *push_order(lua_State *L, hr_box *b, const double *rk, size_t *m) {
+  size_t n = gs_h_result_units(b->r);
+  const int *kept = gs_h_result_kept(b->r);
+  ord_item *it = lua_newuserdatauv(L, (n ? n : 1) * sizeof *it, 0);
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++)
+    if (kept[i]) it[k++] = (ord_item){rk[i], i};
+  qsort(it, k, sizeof *it, ord_cmp);
+  size_t *o = (size_t *)it;
+  for (size_t i = 0; i < k; i++) o[i] = it[i].i;
+  *m = k;
+  return o;
+}
+
+static void push_unit(lua_State *L, const gs_dataset *d, size_t u) {
+  lua_pushstring(L, d->key[u]);
+  lua_setfield(L, -2, d->key_col);
+  lua_pushstring(L, d->name[u]);
+  lua_setfield(L, -2, "country");
+}
+
+/* Records {key, country, score, rank [, tier]} of a node in rank order. */
+static int node_records(lua_State *L, int hi, const char *code, const double *th, size_t nth) {
+  hr_box *b = hr_check(L, hi);
+  const gs_dataset *d = hr_dataset(L, hi);
+  const double *s = node_scores(L, b, code);
+  double *rk = push_ranks(L, b, s);
+  size_t m;
+  size_t *o = push_order(L, b, rk, &m);
+  lua_createtable(L, (int)m, 0);
+  for (size_t k = 0; k < m; k++) {
+    size_t u = o[k];
+    lua_createtable(L, 0, 5);
+    push_unit(L, d, u);
+    push_num_or_nil(L, s[u]);
+    lua_setfield(L, -2, "score");
+    push_num_or_nil(L, rk[u]);
+    lua_setfield(L, -2, "rank");
+    if (th && !isnan(s[u])) {
+      size_t t = 0;
+      while (t < nth && !(s[u] >= th[t])) t++;
+      lua_pushinteger(L, (lua_Integer)t + 1);
+      lua_setfield(L, -2, "tier");
+    }
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  const char *cols[] = {d->key_col, "country", "score", "rank", th ? "tier" : NULL, NULL};
+  set_columns(L, cols);
+  return 1;
+}
+
+static int hr_node(lua_State *L) {
+  hr_check(L, 1);
+  return node_records(L, 1, luaL_checkstring(L, 2), NULL, 0);
+}
+
+/* res:level(code) = res:node(code); res:level(L): every node of level L as
+ * columns, one record per kept unit, in data order. */
+static int hr_level(lua_State *L) {
+  hr_box *b = hr_check(L, 1);
+  if (lua_type(L, 2) != LUA_TNUMBER) return hr_node(L);
+  const gs_hier *h = hr_index(L, 1);
+  const gs_dataset *d = hr_dataset(L, 1);
+  lua_Integer lev = luaL_checkinteger(L, 2);
+  if (lev < 1 || lev > gs_h_max_level(h))
+    return luaL_error(L, "level: the index has levels 1 to %d, not %d", gs_h_max_level(h), (int)lev);
+  size_t nn = gs_h_count(h), n = gs_h_result_units(b->r);
+  const int *kept = gs_h_result_kept(b->r);
+  lua_newtable(L);
+  int cols = lua_gettop(L);
+  lua_pushstring(L, d->key_col);
+  lua_rawseti(L, cols, 1);
+  lua_pushliteral(L, "country");
+  lua_rawseti(L, cols, 2);
+  lua_Integer nc = 2;
+  lua_createtable(L, (int)n, 0);
+  int list = lua_gettop(L);
+  lua_Integer k = 0;
+  for (size_t u = 0; u < n; u++) {
+    if (!kept[u]) continue;
+    lua_createtable(L, 0, 8);
+    push_unit(L, d, u);
+    lua_rawseti(L, list, ++k);
+  }
+  for (size_t i = 0; i < nn; i++) {
+    gs_h_node_spec s;
+    gs_h_node(h, i, &s);
+    if (s.level != lev) continue;
+    const double *sc = node_scores(L, b, s.code);
+    lua_pushstring(L, s.code);
+    lua_rawseti(L, cols, ++nc);
+    k = 0;
+    for (size_t u = 0; u < n; u++) {
+      if (!kept[u]) continue;
+      lua_rawgeti(L, list, ++k);
+      push_num_or_nil(L, sc[u]);
+      lua_setfield(L, -2, s.code);
+      lua_pop(L, 1);
+    }
+  }
+  lua_createtable(L, 0, 1);
+  lua_pushvalue(L, cols);
+  lua_setfield(L, -2, "__columns");
+  lua_setmetatable(L, list);
+  return 1;
+}
+
+static int hr_levels(lua_State *L) {
+  hr_check(L, 1);
+  nodes_records(L, hr_index(L, 1));
+  set_columns(L, levels_cols);
+  return 1;
+}
+
+static int hr_effw(lua_State *L) {
+  hr_check(L, 1);
+  nodes_records(L, hr_index(L, 1));
+  set_columns(L, effw_cols);
+  return 1;
+}
+
+static long unit_check(lua_State *L, const gs_dataset *d, const char *key) {
+  long r = gs_dataset_row(d, key);
+  if (r < 0) luaL_error(L, "unknown unit '%s' (not in %s)", key, d->source);
+  return r;
+}
+
+/* res:score(node, unit) */
+static int hr_score(lua_State *L) {
+  hr_box *b = hr_check(L, 1);
+  const double *s = node_scores(L, b, luaL_checkstring(L, 2));
+  long u = unit_check(L, hr_dataset(L, 1), luaL_checkstring(L, 3));
+  push_num_or_nil(L, s[u]);
+  return 1;
+}
+
+/* res:rank(node, unit) */
+static int hr_rank(lua_State *L) {
+  hr_box *b = hr_check(L, 1);
+  const double *s = node_scores(L, b, luaL_checkstring(L, 2));
+  long u = unit_check(L, hr_dataset(L, 1), luaL_checkstring(L, 3));
+  push_num_or_nil(L, push_ranks(L, b, s)[u]);
+  return 1;
+}
+
+/* res:tiers(node [, {t1, t2, ...}]): records with a tier column; thresholds
+ * descending (default the GCI 2024 ones, 95/85/55/20). */
+static int hr_tiers(lua_State *L) {
+  hr_check(L, 1);
+  const char *code = luaL_checkstring(L, 2);
+  double th[32];
+  size_t nth = 0;
+  if (lua_isnoneornil(L, 3)) {
+    memcpy(th, gs_m_gci2024_tiers, 4 * sizeof *th);
+    nth = 4;
+  } else {
+    luaL_checktype(L, 3, LUA_TTABLE);
+    nth = lua_rawlen(L, 3);
+    if (nth == 0 || nth > 32) return luaL_error(L, "tiers: give 1 to 32 thresholds, highest first");
+    for (size_t i = 0; i < nth; i++) {
+      lua_rawgeti(L, 3, (lua_Integer)i + 1);
+      if (lua_type(L, -1) != LUA_TNUMBER) return luaL_error(L, "tiers: threshold %d is not a number", (int)i + 1);
+      th[i] = lua_tonumber(L, -1);
+      lua_pop(L, 1);
+      if (i && !(th[i] < th[i - 1])) return luaL_error(L, "tiers: thresholds must decrease");
+    }
+  }
+  return node_records(L, 1, code, th, nth);
+}
+
+/* res:treated(): the indicators the outlier treatment changed. */
+static int hr_treated(lua_State *L) {
+  hr_box *b = hr_check(L, 1);
+  const gs_hier *h = hr_index(L, 1);
+  lua_newtable(L);
+  lua_Integer k = 0;
+  for (size_t i = 0; i < gs_h_count(h); i++) {
+    gs_h_node_spec s;
+    gs_h_node(h, i, &s);
+    const gs_m_treat_report *tr = gs_h_result_treat(b->r, s.code);
+    if (!tr || !tr->treated) continue;
+    lua_createtable(L, 0, 8);
+    lua_pushstring(L, s.code);
+    lua_setfield(L, -2, "code");
+    lua_pushstring(L, tr->log_transformed ? "log" : "winsorised");
+    lua_setfield(L, -2, "treatment");
+    lua_pushinteger(L, tr->n_winsorised);
+    lua_setfield(L, -2, "points");
+    push_num_or_nil(L, tr->skew0);
+    lua_setfield(L, -2, "skew_before");
+    push_num_or_nil(L, tr->kurt0);
+    lua_setfield(L, -2, "kurt_before");
+    push_num_or_nil(L, tr->skew1);
+    lua_setfield(L, -2, "skew_after");
+    push_num_or_nil(L, tr->kurt1);
+    lua_setfield(L, -2, "kurt_after");
+    lua_pushboolean(L, tr->passes);
+    lua_setfield(L, -2, "passes");
+    lua_rawseti(L, -2, ++k);
+  }
+  static const char *const cols[] = {"code", "treatment", "points", "skew_before", "kurt_before",
+                                     "skew_after", "kurt_after", "passes", NULL};
+  set_columns(L, cols);
+  return 1;
+}
+
+/* res:correlations([{method = "pearson" | "spearman"}]): each node but the
+ * root against its parent and against the root, over the kept units. */
+static int hr_correlations(lua_State *L) {
+  hr_box *b = hr_check(L, 1);
+  const gs_hier *h = hr_index(L, 1);
+  int spearman = 0;
+  if (!lua_isnoneornil(L, 2)) {
+    luaL_checktype(L, 2, LUA_TTABLE);
+    static const char *const known[] = {"method", NULL};
+    check_keys(L, 2, known, "correlations");
+    lua_getfield(L, 2, "method");
+    const char *m = lua_tostring(L, -1);
+    if (m && strcmp(m, "spearman") == 0) spearman = 1;
+    else if (!lua_isnil(L, -1) && !(m && strcmp(m, "pearson") == 0))
+      return luaL_error(L, "correlations: method must be pearson or spearman");
+    lua_pop(L, 1);
+  }
+  size_t n = gs_h_result_units(b->r);
+  gs_h_node_spec root;
+  gs_h_node(h, (size_t)gs_h_root(h), &root);
+  const double *rs = node_scores(L, b, root.code);
+  lua_newtable(L);
+  lua_Integer k = 0;
+  for (int lev = gs_h_max_level(h) - 1; lev >= 1; lev--)
+    for (size_t i = 0; i < gs_h_count(h); i++) {
+      gs_h_node_spec s;
+      gs_h_node(h, i, &s);
+      if (s.level != lev || !s.parent) continue;
+      const double *x = node_scores(L, b, s.code), *p = node_scores(L, b, s.parent);
+      lua_createtable(L, 0, 5);
+      lua_pushstring(L, s.code);
+      lua_setfield(L, -2, "code");
+      lua_pushinteger(L, s.level);
+      lua_setfield(L, -2, "level");
+      lua_pushstring(L, s.parent);
+      lua_setfield(L, -2, "parent");
+      push_num_or_nil(L, spearman ? gs_m_spearman(x, p, n) : gs_m_pearson(x, p, n));
+      lua_setfield(L, -2, "r_parent");
+      push_num_or_nil(L, spearman ? gs_m_spearman(x, rs, n) : gs_m_pearson(x, rs, n));
+      lua_setfield(L, -2, "r_index");
+      lua_rawseti(L, -2, ++k);
+    }
+  static const char *const cols[] = {"code", "level", "parent", "r_parent", "r_index", NULL};
+  set_columns(L, cols);
+  return 1;
+}
+
+/* res:availability(): every unit's data availability and whether it was
+ * kept; res:screened(): only the units screening left out. */
+static int availability(lua_State *L, int only_dropped) {
+  hr_box *b = hr_check(L, 1);
+  const gs_dataset *d = hr_dataset(L, 1);
+  size_t n = gs_h_result_units(b->r);
+  const double *sh = gs_h_result_share(b->r);
+  const int *kept = gs_h_result_kept(b->r);
+  lua_newtable(L);
+  lua_Integer k = 0;
+  for (size_t u = 0; u < n; u++) {
+    if (only_dropped && kept[u]) continue;
+    lua_createtable(L, 0, 4);
+    push_unit(L, d, u);
+    push_num_or_nil(L, sh[u]);
+    lua_setfield(L, -2, "availability");
+    lua_pushboolean(L, kept[u]);
+    lua_setfield(L, -2, "kept");
+    lua_rawseti(L, -2, ++k);
+  }
+  const char *cols[] = {d->key_col, "country", "availability", only_dropped ? NULL : "kept", NULL};
+  set_columns(L, cols);
+  return 1;
+}
+
+static int hr_availability(lua_State *L) { return availability(L, 0); }
+static int hr_screened(lua_State *L) { return availability(L, 1); }
+
+/* res:warnings() -> count, first message (or nil) */
+static int hr_warnings(lua_State *L) {
+  hr_box *b = hr_check(L, 1);
+  const char *first;
+  size_t k = gs_h_result_warnings(b->r, &first);
+  lua_pushinteger(L, (lua_Integer)k);
+  if (k) lua_pushstring(L, first);
+  else lua_pushnil(L);
+  return 2;
+}
+
+static int hr_len(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)gs_h_result_n_kept(hr_check(L, 1)->r));
+  return 1;
+}
+
+static int hr_tostring(lua_State *L) {
+  hr_box *b = hr_check(L, 1);
+  lua_pushfstring(L, "gci.index_result(%d units, %d kept)", (int)gs_h_result_units(b->r),
+                  (int)gs_h_result_n_kept(b->r));
+  return 1;
+}
+
+/* Printing a result prints the root's records. */
+static int hr_rows(lua_State *L) {
+  hr_check(L, 1);
+  const gs_hier *h = hr_index(L, 1);
+  gs_h_node_spec root;
+  gs_h_node(h, (size_t)gs_h_root(h), &root);
+  return node_records(L, 1, root.code, NULL, 0);
+}
+
+/* ----------------------------------------------------------- register */
+
+static const luaL_Reg ix_methods[] = {{"compute", ix_compute}, {"levels", ix_levels},
+                                      {"effective_weights", ix_effw}, {NULL, NULL}};
+static const luaL_Reg ix_meta[] = {{"__gc", ix_gc}, {"__len", ix_len}, {"__tostring", ix_tostring}, {NULL, NULL}};
+
+static const luaL_Reg hr_methods[] = {
+    {"node", hr_node},           {"level", hr_level},       {"levels", hr_levels},
+    {"effective_weights", hr_effw}, {"score", hr_score},    {"rank", hr_rank},
+    {"tiers", hr_tiers},         {"treated", hr_treated},   {"correlations", hr_correlations},
+    {"availability", hr_availability}, {"screened", hr_screened}, {"warnings", hr_warnings},
+    {NULL, NULL}};
+static const luaL_Reg hr_meta[] = {{"__gc", hr_gc}, {"__len", hr_len}, {"__tostring", hr_tostring},
+                                   {"__rows", hr_rows}, {NULL, NULL}};
+
+static void new_class(lua_State *L, const char *name, const luaL_Reg *meta, const luaL_Reg *methods) {
+  luaL_newmetatable(L, name);
+  luaL_setfuncs(L, meta, 0);
+  lua_newtable(L);
+  luaL_setfuncs(L, methods, 0);
+  lua_setfield(L, -2, "__index");
+  lua_pushstring(L, name);
+  lua_setfield(L, -2, "__metatable");
+  lua_pop(L, 1);
+}
 
 void gs_lua_open_hier(lua_State *L, int module) {
-  (void)L;
-  (void)module;
+  module = lua_absindex(L, module);
+  new_class(L, IX_MT, ix_meta, ix_methods);
+  new_class(L, HR_MT, hr_meta, hr_methods);
+  lua_pushcfunction(L, gci_index);
+  lua_setfield(L, module, "index");
+  lua_pushcfunction(L, gci_index_meta);
+  lua_setfield(L, module, "index_meta");
 }

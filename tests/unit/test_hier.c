@@ -491,11 +491,75 @@ static void test_asem(void) {
   gs_h_free(h);
 }
 
+/* Screening (U3 has 3 of 4 indicators: availability 0.75) and a custom
+ * normalisation callback.  With U3 screened out, over U1, U2:
+ *  i1: 0 100;  i2 (reversed): 100 0;  i3: 0 100;  i4: 0 100
+ *  P1 = 50, 50;  P2 = 0, 100;  Index = (2 P1 + P2)/3 = 100/3, 200/3. */
+static int cb_calls;
+static int neg_cb(void *ud, const char *code, const double *x, size_t n, int dir, double *out, char *err,
+                  size_t errlen) {
+  (void)ud;
+  cb_calls++;
+  if (strcmp(code, "i4") == 0 && n == 3) { snprintf(err, errlen, "callback refuses %s", code); return -1; }
+  for (size_t i = 0; i < n; i++) out[i] = dir * x[i];
+  return 0;
+}
+
+static void test_screen_and_callback(void) {
+  gs_hier *h = small_tree();
+  char err[256] = "";
+  T_INT(gs_h_validate(h, "small", err, sizeof err), 0);
+  gs_h_data d = {3, 5, cols, data};
+  gs_h_opts o;
+  gs_h_opts_default(&o);
+  o.screen = 0.8;
+  gs_h_result *r = gs_h_eval(h, &d, &o, err, sizeof err);
+  T_OK(r != NULL, "eval: %s", err);
+  if (r) {
+    T_INT(gs_h_result_n_kept(r), 2);
+    T_INT(gs_h_result_kept(r)[2], 0);
+    T_NEAR(gs_h_result_share(r)[0], 1, 0);
+    T_NEAR(gs_h_result_share(r)[2], 0.75, 1e-15);
+    const double *ix = gs_h_result_get(r, "Index");
+    T_NEAR(ix[0], 100.0 / 3, TOL);
+    T_NEAR(ix[1], 200.0 / 3, TOL);
+    T_OK(isnan(ix[2]), "screened unit has no score");
+    T_OK(isnan(gs_h_result_get(r, "i1")[2]), "screened unit has no indicator score");
+    T_NEAR(gs_h_result_get(r, "i2")[0], 100, TOL);
+  }
+  gs_h_result_free(r);
+  o.screen = 1.5;
+  r = gs_h_eval(h, &d, &o, err, sizeof err);
+  T_OK(r == NULL, "screen 1.5 rejected");
+  T_CONTAINS(err, "screening threshold 1.5 is not in [0,1]");
+  /* callback: i1..i3 get dir * x, then i4 fails (n = 3, no screening) */
+  gs_h_opts_default(&o);
+  o.denominate = 0;
+  o.norm_fn = neg_cb;
+  cb_calls = 0;
+  r = gs_h_eval(h, &d, &o, err, sizeof err);
+  T_OK(r == NULL, "callback failure fails the evaluation");
+  T_STR(err, "callback refuses i4");
+  T_INT(cb_calls, 4);
+  o.screen = 0.8; /* now i4 sees 2 units and the callback accepts */
+  r = gs_h_eval(h, &d, &o, err, sizeof err);
+  T_OK(r != NULL, "eval: %s", err);
+  if (r) {
+    T_NEAR(gs_h_result_get(r, "i2")[1], -20, 0);
+    /* P1 = (i1 - i2)/2: U1 (0 - 10)/2 = -5;  P2 = (i3 + 3 i4)/4: U1 (100 + 3)/4 */
+    T_NEAR(gs_h_result_get(r, "P1")[0], -5, TOL);
+    T_NEAR(gs_h_result_get(r, "P2")[0], 103.0 / 4, TOL);
+  }
+  gs_h_result_free(r);
+  gs_h_free(h);
+}
+
 int main(void) {
   test_small();
   test_copeland_node();
   test_validate_errors();
   test_csv();
   test_asem();
+  test_screen_and_callback();
   return t_done();
 }

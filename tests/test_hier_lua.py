@@ -1,0 +1,426 @@
+#!/usr/bin/env python3
+"""Tests of the index-hierarchy Lua API (engine/lhier.c) and of the scripts
+scripts/asem.lua and scripts/normalisation_choices.lua.
+
+Expected values are computed here, independently: the ASEM pipeline of
+data/asem/SOURCES.md is re-implemented below in plain Python (csv module and
+arithmetic, no gcisim output), and the small hierarchy's values are worked
+out by hand in the comments.  Prints "N passed, N failed" last.
+"""
+import csv, io, math, os, subprocess, tempfile
+
+GCISIM = os.environ.get("GCISIM", "./gcisim").split()
+TMP = tempfile.mkdtemp(prefix="gcisim-hier-")
+passed = failed = 0
+
+
+def check(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what)
+
+
+def run(args, script=None, name="t.lua"):
+    if script is not None:
+        path = os.path.join(TMP, name)
+        with open(path, "w") as f:
+            f.write(script)
+        args = ["run", path] + args
+    p = subprocess.run(GCISIM + args, capture_output=True, text=True)
+    return p.returncode, p.stdout, p.stderr
+
+
+def records(out):
+    return list(csv.DictReader(io.StringIO(out)))
+
+
+def near(a, b, tol=1e-6):
+    return a is not None and b is not None and abs(a - b) <= tol
+
+
+def dense(scores, digits=6):
+    """Dense ranks, descending, on scores rounded to `digits` decimals."""
+    p = 10 ** digits
+    rd = {k: math.floor(abs(v) * p + 0.5 + 1e-9) / p * (1 if v >= 0 else -1) for k, v in scores.items()}
+    levels = sorted(set(rd.values()), reverse=True)
+    pos = {v: i + 1 for i, v in enumerate(levels)}
+    return {k: pos[v] for k, v in rd.items()}
+
+
+# ------------------------------------------------------------------ ASEM,
+# re-implemented from data/asem/SOURCES.md and the formulas of method.h
+
+def num(s):
+    return None if s in ("", "NA") else float(s)
+
+
+with open("data/asem/ASEM_iMeta.csv", newline="") as f:
+    META = list(csv.DictReader(f))
+with open("data/asem/ASEM_iData.csv", newline="") as f:
+    DATA = list(csv.DictReader(f))
+
+IND = [m for m in META if m["Type"] == "Indicator"]
+AGG = [m for m in META if m["Type"] == "Aggregate"]
+UNITS = [r["uCode"] for r in DATA]
+NAME = {r["uCode"]: r["uName"] for r in DATA}
+ROW = {r["uCode"]: r for r in DATA}
+
+
+def mean(xs):
+    xs = [x for x in xs if x is not None]
+    return sum(xs) / len(xs) if xs else None
+
+
+def skew(x):
+    k = len(x)
+    m = sum(x) / k
+    d2 = sum((v - m) ** 2 for v in x)
+    if k < 3 or d2 == 0:
+        return None
+    g = math.sqrt(k) * sum((v - m) ** 3 for v in x) / d2 ** 1.5
+    return g * math.sqrt(k * (k - 1)) / (k - 2)
+
+
+def kurt(x):
+    k = len(x)
+    m = sum(x) / k
+    d2 = sum((v - m) ** 2 for v in x)
+    if k < 4 or d2 == 0:
+        return None
+    r = k * sum((v - m) ** 4 for v in x) / d2 ** 2
+    return ((k + 1) * (r - 3) + 6) * (k - 1) / ((k - 2) * (k - 3))
+
+
+def passes(x):
+    s, k = skew(x), kurt(x)
+    return s is None or k is None or abs(s) < 2 or k < 3.5
+
+
+def treat(x):
+    """COINr's default: winsorise up to 5 points, else log_CT on the original."""
+    y = list(x)
+    n_w = 0
+    while not passes(y) and n_w < 5:
+        if skew(y) >= 0:
+            top = max(y)
+            below = max(v for v in y if v < top)
+            n_w += sum(1 for v in y if v == top)
+            y = [below if v == top else v for v in y]
+        else:
+            bot = min(y)
+            above = min(v for v in y if v > bot)
+            n_w += sum(1 for v in y if v == bot)
+            y = [above if v == bot else v for v in y]
+    if passes(y):
+        return y, ("winsorised" if n_w else None), n_w
+    lo, hi = min(x), max(x)
+    return [math.log(v - lo + 0.01 * (hi - lo)) for v in x], "log", 0
+
+
+def asem_pipeline(normalise="minmax", do_treat=True):
+    # 1. denominate
+    den = {}
+    for m in IND:
+        col = {}
+        for u in UNITS:
+            v = num(ROW[u][m["iCode"]])
+            if m["Denominator"] not in ("", "NA") and v is not None:
+                dv = num(ROW[u][m["Denominator"]])
+                v = None if dv in (None, 0.0) else v / dv
+            col[u] = v
+        den[m["iCode"]] = col
+    # 2. screen: share of the 49 indicators with a value >= 0.9
+    share = {u: sum(den[m["iCode"]][u] is not None for m in IND) / len(IND) for u in UNITS}
+    kept = [u for u in UNITS if share[u] >= 0.9]
+    # 3. impute by the EurAsia_group mean of the kept units' observed values
+    imp = {}
+    for m in IND:
+        c = den[m["iCode"]]
+        overall = mean(c[u] for u in kept)
+        col = {}
+        for u in kept:
+            if c[u] is not None:
+                col[u] = c[u]
+            else:
+                g = mean(c[w] for w in kept if ROW[w]["EurAsia_group"] == ROW[u]["EurAsia_group"])
+                col[u] = g if g is not None else overall
+        imp[m["iCode"]] = col
+    # 4. treat, 5. normalise (min-max 0-100 or percentile ranks), by direction
+    norm, treated = {}, {}
+    for m in IND:
+        code = m["iCode"]
+        x = [imp[code][u] for u in kept]
+        if do_treat:
+            x, how, pts = treat(x)
+            if how:
+                treated[code] = (how, pts)
+        d = int(float(m["Direction"]))
+        x = [d * v for v in x]
+        if normalise == "minmax":
+            lo, hi = min(x), max(x)
+            y = [100 * (v - lo) / (hi - lo) for v in x]
+        else:  # prank: (average rank - 1) / (k - 1)
+            k = len(x)
+            y = [(sum(1 for w in x if w < v) + (sum(1 for w in x if w == v) - 1) / 2) / (k - 1) for v in x]
+        norm[code] = dict(zip(kept, y))
+    # 6. arithmetic means, level by level (all weights 1, but use them)
+    score = dict(norm)
+    for level in ("2.0", "3.0", "4.0"):
+        for a in AGG:
+            if a["Level"] != level:
+                continue
+            kids = [m for m in META if m["Parent"] == a["iCode"] and m["Type"] in ("Indicator", "Aggregate")]
+            score[a["iCode"]] = {
+                u: sum(float(k["Weight"]) * score[k["iCode"]][u] for k in kids) / sum(float(k["Weight"]) for k in kids)
+                for u in kept}
+    return kept, share, score, treated
+
+
+KEPT, SHARE, SCORE, TREATED = asem_pipeline()
+PILLARS = [a["iCode"] for a in AGG if a["Level"] == "2.0"]
+
+# ---- scripts/asem.lua ----
+rc, out, err = run(["run", "scripts/asem.lua", "--format", "csv"])
+check(rc == 0, "asem.lua exit %d: %s" % (rc, err))
+rows = records(out)
+check(set(rows[0].keys()) == set(["uCode", "country", "Index", "Index_rank", "Conn", "Sust"] + PILLARS) if rows else False,
+      "asem.lua columns: %s" % (list(rows[0].keys()) if rows else None))
+check(list(rows[0].keys())[:4] == ["uCode", "country", "Index", "Index_rank"] if rows else False, "asem.lua column order")
+check(len(rows) == len(KEPT) == 46, "asem.lua: %d rows, %d units kept (want 46)" % (len(rows), len(KEPT)))
+check(sorted(set(UNITS) - set(KEPT)) == ["BGD", "BRN", "KHM", "LAO", "MMR"], "screened out: %s" % sorted(set(UNITS) - set(KEPT)))
+want_rank = dense(SCORE["Index"])
+bad = []
+for r in rows:
+    u = r["uCode"]
+    if u not in SCORE["Index"]:
+        bad.append(u + " not kept")
+        continue
+    if not near(float(r["Index"]), SCORE["Index"][u]):
+        bad.append("%s Index %s != %.9f" % (u, r["Index"], SCORE["Index"][u]))
+    if int(r["Index_rank"]) != want_rank[u]:
+        bad.append("%s rank %s != %d" % (u, r["Index_rank"], want_rank[u]))
+    if r["country"] != NAME[u]:
+        bad.append(u + " name")
+    for c in ["Conn", "Sust"] + PILLARS:
+        if not near(float(r[c]), SCORE[c][u]):
+            bad.append("%s %s %s != %.9f" % (u, c, r[c], SCORE[c][u]))
+check(not bad, "asem.lua vs the Python pipeline: %s" % bad[:5])
+check([int(r["Index_rank"]) for r in rows] == sorted(want_rank.values()), "asem.lua rows in rank order")
+check(rows and rows[0]["uCode"] == max(SCORE["Index"], key=SCORE["Index"].get), "asem.lua: first row is the best")
+
+# ---- res:treated, res:screened, availability, correlations, weights on ASEM ----
+ASEM_HEAD = """local d = gci.load("data/asem/ASEM_iData.csv", {key = "uCode", name = "uName", na = {"NA"}})
+local ix = gci.index_meta("data/asem/ASEM_iMeta.csv")
+local res = ix:compute(d, {denominate = true, impute = "group_mean", group = "EurAsia_group",
+                           screen = 0.9, treat = true, normalise = {"minmax", 0, 100}})
+"""
+rc, out, err = run(["--format", "csv", "--allow-read", os.getcwd()], ASEM_HEAD + "return res:treated()\n")
+check(rc == 0, "treated: %s" % err)
+tr = {r["code"]: (r["treatment"], int(r["points"])) for r in records(out)}
+check(tr == TREATED, "res:treated() %s != %s" % (tr, TREATED))
+
+rc, out, err = run(["--format", "csv"], ASEM_HEAD + "return res:screened()\n")
+sc = {r["uCode"]: float(r["availability"]) for r in records(out)}
+check(rc == 0 and set(sc) == set(UNITS) - set(KEPT), "screened: %s %s" % (sc, err))
+check(all(near(sc[u], SHARE[u], 1e-12) for u in sc), "screened availability %s" % sc)
+
+def pearson(x, y):
+    mx, my = sum(x) / len(x), sum(y) / len(y)
+    sxy = sum((a - mx) * (b - my) for a, b in zip(x, y))
+    return sxy / math.sqrt(sum((a - mx) ** 2 for a in x) * sum((b - my) ** 2 for b in y))
+
+rc, out, err = run(["--format", "csv"], ASEM_HEAD + "return res:correlations()\n")
+cor = {r["code"]: r for r in records(out)}
+check(rc == 0, "correlations ran: %s" % err)
+parent = {m["iCode"]: m["Parent"] for m in META}
+bad = []
+for c in ["Conn", "Sust"] + PILLARS + ["LPI", "CO2"]:
+    x = [SCORE[c][u] for u in KEPT]
+    rp = pearson(x, [SCORE[parent[c]][u] for u in KEPT])
+    ri = pearson(x, [SCORE["Index"][u] for u in KEPT])
+    if c not in cor or not near(float(cor[c]["r_parent"]), rp, 1e-9) or not near(float(cor[c]["r_index"]), ri, 1e-9):
+        bad.append((c, cor.get(c), rp, ri))
+check(not bad, "correlations: %s" % bad[:3])
+check(len(cor) == 59, "correlations: one per non-root node (59), got %d" % len(cor))
+
+rc, out, err = run(["--format", "csv"], ASEM_HEAD + "return ix:effective_weights()\n")
+ew = {r["code"]: float(r["effective_weight"]) for r in records(out)}
+# the Index has 2 sub-indices; Conn 5 pillars, Sust 3; LPI is one of 8 in Physical
+check(near(ew.get("Index"), 1) and near(ew.get("Conn"), 0.5) and near(ew.get("Physical"), 0.1)
+      and near(ew.get("Environ"), 1 / 6) and near(ew.get("LPI"), 0.0125), "effective weights %s" % ew)
+check(near(sum(v for k, v in ew.items() if any(m["iCode"] == k for m in IND)), 1, 1e-12), "indicator weights sum to 1")
+
+# tiers at any node
+rc, out, err = run(["--format", "csv"], ASEM_HEAD + 'return res:tiers("Conn", {60, 50, 40})\n')
+ti = records(out)
+want = {u: 1 if s >= 60 else 2 if s >= 50 else 3 if s >= 40 else 4 for u, s in SCORE["Conn"].items()}
+check(rc == 0 and len(ti) == 46 and all(int(r["tier"]) == want[r["uCode"]] for r in ti), "tiers on Conn: %s" % err)
+
+# ---- scripts/normalisation_choices.lua ----
+_, _, PSCORE, _ = asem_pipeline("prank", do_treat=False)
+rmm, rpr = dense(SCORE["Index"]), dense(PSCORE["Index"])
+rc, out, err = run(["run", "scripts/normalisation_choices.lua", "--format", "csv"])
+check(rc == 0, "normalisation_choices.lua: %s" % err)
+nc = records(out)
+check(nc and list(nc[0].keys()) == ["code", "country", "rank_minmax", "rank_prank", "change"], "nc columns")
+check(len(nc) == 46, "nc rows %d" % len(nc))
+bad = [r for r in nc if int(r["rank_minmax"]) != rmm[r["code"]] or int(r["rank_prank"]) != rpr[r["code"]]
+       or int(r["change"]) != rmm[r["code"]] - rpr[r["code"]]]
+check(not bad, "normalisation_choices vs Python: %s" % bad[:3])
+check([abs(int(r["change"])) for r in nc] == sorted((abs(int(r["change"])) for r in nc), reverse=True),
+      "nc sorted by |change|")
+
+# ------------------------------------------------- a hierarchy worked by hand
+#   a (+1), b (-1) -> P1 (weight 3);  c -> P2 (weight 1);  P1, P2 -> Ix
+#   data  a: 1 3 5   b: 10 20 40   c: 5 - 1
+#   min-max 0..100:  a 0 50 100;  b 100 66.667 0;  c 100 - 0
+#   P1 = 50, 58.333, 50;  P2 = 100, -, 0
+#   Ix = (3 P1 + P2)/4 = 62.5, 58.333 (P2 missing: P1 alone), 37.5
+SMALL = "iso3,country,a,b,c,pop\nAAA,Aland,1,10,5,1\nBBB,Bland,3,20,,2\nCCC,Cland,5,40,1,4\n"
+with open(os.path.join(TMP, "small.csv"), "w") as f:
+    f.write(SMALL)
+TREE = """local d = gci.load(%r)
+local ix = gci.index{
+  {code = "a", parent = "P1"}, {code = "b", parent = "P1", direction = -1}, {code = "c", parent = "P2"},
+  {code = "P1", parent = "Ix", weight = 3}, {code = "P2", parent = "Ix"}, {code = "Ix", name = "Index"},
+}
+""" % os.path.join(TMP, "small.csv")
+
+
+def lua_csv(body, *args):
+    rc, out, err = run(["--format", "csv"] + list(args), TREE + body)
+    check(rc == 0, "script failed: %s\n%s" % (err, body))
+    return records(out)
+
+
+r = lua_csv("return ix:compute(d)\n")
+check([(x["iso3"], round(float(x["score"]), 9), int(x["rank"])) for x in r] ==
+      [("AAA", 62.5, 1), ("BBB", round(175 / 3, 9), 2), ("CCC", 37.5, 3)], "small tree Ix: %s" % r)
+r = lua_csv('return ix:compute(d):node("P1")\n')
+check([(x["iso3"], round(float(x["score"]), 9), int(x["rank"])) for x in r] ==
+      [("BBB", round(175 / 3, 9), 1), ("AAA", 50, 2), ("CCC", 50, 2)], "small tree P1 dense ranks: %s" % r)
+r = lua_csv('return ix:compute(d):level(2)\n')
+check(list(r[0].keys()) == ["iso3", "country", "P1", "P2"] and r[1]["P2"] == "" and float(r[2]["P2"]) == 0,
+      "level(2) wide records: %s" % r)
+r = lua_csv('return ix:compute(d, {impute = "mean"})\n')
+# c imputed for BBB: mean(5, 1) = 3 -> 50; Ix BBB = (3 * 58.333 + 50) / 4 = 56.25
+check(near(float([x for x in r if x["iso3"] == "BBB"][0]["score"]), 56.25, 1e-9), "impute mean: %s" % r)
+r = lua_csv('return ix:compute(d, {screen = 0.9})\n')
+# BBB has 2 of 3 indicators (0.667 < 0.9): out.  a: 0, 100; b: 100, 0; c: 100, 0
+check([(x["iso3"], float(x["score"])) for x in r] == [("AAA", 62.5), ("CCC", 37.5)], "screened tree: %s" % r)
+r = lua_csv('return ix:compute(d, {screen = 0.9}):screened()\n')
+check(len(r) == 1 and r[0]["iso3"] == "BBB" and near(float(r[0]["availability"]), 2 / 3, 1e-12), "screened(): %s" % r)
+r = lua_csv('return ix:compute(d, {agg = "geometric"})\n')
+# geometric mean of a 0 is out of its domain: AAA's P1 = geometric(0, 100) -> missing
+r2 = lua_csv('local res = ix:compute(d, {agg = "geometric"}) local n, w = res:warnings() return {{n = n, w = w}}\n')
+check(int(r2[0]["n"]) >= 1 and "geom" in r2[0]["w"], "geometric warnings: %s" % r2)
+r = lua_csv('return ix:compute(d, {agg = {P1 = "min", [3] = {"power", 1}}})\n')
+# P1 = min: AAA 0, BBB 50, CCC 0; Ix = (3 P1 + P2) / 4: 25, 50 (P1 alone), 0
+check([(x["iso3"], float(x["score"])) for x in r] == [("BBB", 50.0), ("AAA", 25.0), ("CCC", 0.0)], "agg overrides: %s" % r)
+r = lua_csv('return ix:effective_weights()\n')
+ew = {x["code"]: float(x["effective_weight"]) for x in r}
+check(ew == {"Ix": 1, "P1": 0.75, "P2": 0.25, "a": 0.375, "b": 0.375, "c": 0.25}, "small effective weights %s" % ew)
+r = lua_csv('return ix:compute(d):tiers("Ix", {60, 40})\n')
+check([(x["iso3"], int(x["tier"])) for x in r] == [("AAA", 1), ("BBB", 2), ("CCC", 3)], "tiers %s" % r)
+r = lua_csv('local res = ix:compute(d)\n'
+            'return gci.records({{s = res:score("P2", "BBB"), k = res:rank("Ix", "CCC"), n = #res}}, {"s", "k", "n"})\n')
+check(r[0]["s"] == "" and r[0]["k"] == "3" and r[0]["n"] == "3", "score/rank/len: %s" % r)
+r = lua_csv('return ix:levels()\n')
+check([x["code"] for x in r] == ["Ix", "P1", "P2", "a", "b", "c"] and r[0]["level"] == "3" and r[3]["direction"] == "1"
+      and r[4]["direction"] == "-1" and r[1]["agg"] == "arithmetic", "levels: %s" % r)
+r = lua_csv('return ix:compute(d, {normalise = {"goalposts", 0, 10, 100}}):node("a")\n')
+# goalposts 0..10, scale 100: a = 10, 30, 50
+check([float(x["score"]) for x in r] == [50, 30, 10], "goalposts: %s" % r)
+
+# custom normalisation: a Lua min-max to 0..1 that respects direction
+# equals the built-in min-max / 100
+CUSTOM = """local seen = {}
+local function mm(v, dir, code)
+  seen[#seen + 1] = code .. ":" .. dir .. ":" .. v.n
+  local lo, hi = math.huge, -math.huge
+  for i = 1, v.n do if v[i] then local x = dir * v[i]; lo = math.min(lo, x); hi = math.max(hi, x) end end
+  local out = {}
+  for i = 1, v.n do if v[i] then out[i] = (dir * v[i] - lo) / (hi - lo) end end
+  return out
+end
+local res = ix:compute(d, {normalise = mm})
+local out = {}
+for _, x in ipairs(res:node("Ix")) do out[#out + 1] = {iso3 = x.iso3, score = x.score, seen = table.concat(seen, " ")} end
+return gci.records(out, {"iso3", "score", "seen"})
+"""
+r = lua_csv(CUSTOM)
+check([(x["iso3"], round(float(x["score"]), 12)) for x in r] == [("AAA", 0.625), ("BBB", round(175 / 300, 12)), ("CCC", 0.375)],
+      "custom normalisation: %s" % r)
+check(r and r[0]["seen"] == "a:1:3 b:-1:3 c:1:3", "custom normalisation arguments: %s" % (r[0]["seen"] if r else r))
+r = lua_csv('return ix:compute(d, {screen = 0.9, normalise = function(v, dir) return {v.n, v.n} end}):node("a")\n')
+check([float(x["score"]) for x in r] == [2, 2], "custom normalisation sees only the kept units: %s" % r)
+
+# ------------------------------------------------------------ error cases
+def err_case(body, code, msg, what, tree=True, args=()):
+    rc, out, err = run(list(args), (TREE if tree else "") + body)
+    check(rc == code and err.strip() == msg, "%s: exit %d (want %d), stderr %r (want %r)" % (what, rc, code, err.strip(), msg))
+
+
+T = os.path.join(TMP, "t.lua")
+err_case('local ix = gci.index{ {code = "a", parent = "Px"} }\n', 1,
+         T + ":1: gci.index: item 1 ('a'): unknown parent 'Px'", "unknown parent", tree=False)
+err_case('local ix = gci.index{ {code = "a", parent = "P"}, {code = "P", parent = "Q"}, {code = "Q", parent = "P"} }\n', 1,
+         T + ":1: gci.index: the parents form a cycle: P -> Q -> P", "cycle", tree=False)
+err_case('local ix = gci.index{ {code = "a", parent = "P", wieght = 2}, {code = "P"} }\n', 1,
+         T + ":1: gci.index: item 1 ('a'): unknown field 'wieght' (known: code, parent, name, level, weight,"
+         " direction, agg, denominator, min_share, target, normalise)", "unknown node field", tree=False)
+err_case('local ix = gci.index{ {code = "a", parent = "P"}, {code = "a", parent = "P"}, {code = "P"} }\n', 1,
+         T + ":1: gci.index: item 2: duplicate code 'a' (also item 1)", "duplicate", tree=False)
+err_case('ix:compute(d, {normalize = "minmax"})\n', 1,
+         T + ":6: compute: unknown option 'normalize' (known: denominate, impute, group, screen, treat, normalise,"
+         " agg, digits, ties)", "unknown option")
+err_case('ix:compute(d, {normalise = "maxmin"})\n', 1,
+         T + ":6: compute: option 'normalise': unknown normalisation 'maxmin' (minmax, zscore, rank, prank,"
+         " goalposts, dist2max, dist2targ or none)", "bad normalisation name")
+err_case('ix:compute(d, {normalise = {"minmax", 100, 0}})\n', 1,
+         T + ":6: compute: option 'normalise': normalisation 'minmax' needs lo < hi (got 100, 0)", "bad minmax")
+err_case('ix:compute(d, {agg = "mode"})\n', 1,
+         T + ":6: compute: option 'agg': unknown aggregation 'mode' (arithmetic, geometric, harmonic, power,"
+         " median, min or copeland)", "bad aggregation")
+err_case('ix:compute(d, {agg = {a = "min"}})\n', 1,
+         T + ":6: compute: option 'agg': 'a' is an indicator, not an aggregate", "agg on an indicator")
+err_case('ix:compute(d, {impute = "group_mean"})\n', 1,
+         T + ":6: compute: impute = 'group_mean' needs option 'group' (a column of the dataset)", "group missing")
+err_case('ix:compute(d, {impute = "group_mean", group = "region"})\n', 1,
+         T + ":6: compute: option 'group': no column 'region' in " + os.path.join(TMP, "small.csv") + "", "group column missing")
+err_case('ix:compute(d, {screen = 1.5})\n', 1,
+         T + ":6: compute: option 'screen' must be a number from 0 to 1 (the minimum share of indicators with data)",
+         "bad screen")
+err_case('ix:compute(d, {treat = {skew = 2, points = 5, kurtosis = 3}})\n', 1,
+         T + ":6: compute: option 'treat': unknown option 'kurtosis' (known: skew, kurt, points)", "bad treat option")
+err_case('ix:compute(d, {normalise = function(v) return "x" end})\n', 1,
+         T + ":6: normalise function returned string for indicator 'a'; it must return a list of 3 numbers",
+         "custom normalisation returning a string")
+err_case('ix:compute(d, {normalise = function(v) return {1, "x", 3} end})\n', 1,
+         T + ":6: normalise function: value 2 for indicator 'a' is string, not a finite number",
+         "custom normalisation returning a non-number")
+err_case('ix:compute(d, {normalise = function(v)\n  error("boom")\nend})\n', 1,
+         T + ":7: boom", "custom normalisation raising an error")
+err_case('local e = gci.index{ {code = "x", parent = "P"}, {code = "P"} }\ne:compute(d)\n', 1,
+         T + ":7: compute: indicator 'x' has no column in " + os.path.join(TMP, "small.csv"), "indicator without data")
+# a runaway normalisation function still hits the instruction limit (exit 6)
+rc, out, err = run(["--max-instructions", "1000000"], TREE + 'ix:compute(d, {normalise = function(v) while true do end end})\n')
+check(rc == 6, "instruction limit inside a normalise function: exit %d %s" % (rc, err))
+
+# iMeta errors are data errors (exit 3) with file:line:column
+with open(os.path.join(TMP, "meta.csv"), "w") as f:
+    f.write("Level,iCode,Parent,Weight\n1,a,P,1\n1,b,P,x\n2,P,NA,1\n")
+rc, out, err = run([], 'gci.index_meta(%r)\n' % os.path.join(TMP, "meta.csv"))
+check(rc == 3 and err.strip() == os.path.join(TMP, "meta.csv") + ":3:7: Weight 'x' is not a number >= 0", "meta error: %d %r" % (rc, err))
+with open(os.path.join(TMP, "meta2.csv"), "w") as f:
+    f.write("Level,iCode,Parent\n1,a,P\n1,b,Q\n2,P,NA\n")
+rc, out, err = run([], 'gci.index_meta(%r)\n' % os.path.join(TMP, "meta2.csv"))
+check(rc == 3 and err.strip() == os.path.join(TMP, "meta2.csv") + ":3:3: 'b': parent 'Q' is not defined", "meta parent error: %d %r" % (rc, err))
+rc, out, err = run([], 'gci.index_meta("/etc/passwd")\n')
+check(rc == 1 and "gci.index_meta:" in err and "/etc/passwd" in err, "meta read policy: %d %r" % (rc, err))
+
+print("%d passed, %d failed" % (passed, failed))
+raise SystemExit(1 if failed else 0)
