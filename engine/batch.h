@@ -1,0 +1,25 @@
+/* batch.h - `gcisim batch`: many scripts over many datasets, unattended
+ * and reproducible.
+ *
+ * Jobs come from globs (--scripts GLOB x --datasets GLOB, every
+ * combination, sorted) or from a manifest (one job a line: SCRIPT DATASET
+ * [ARG...]).  Each job runs in its own forked child that calls gs_run_main
+ * (run.h) with `--dataset DATASET --out DIR/ID.EXT`, so it runs under the
+ * sandbox and limits, and its crash, timeout or memory blow-up fails that
+ * job only.  The parent writes DIR/summary.csv and DIR/summary.json (job
+ * order, never completion order), keeps a hash of each job's inputs in
+ * DIR/ID.EXT.hash for --resume, and on SIGINT/SIGTERM/SIGHUP stops, kills
+ * its children, removes their temporaries and writes the summary of what
+ * finished.  The format and the conventions are documented in
+ * scripts/batch/README.md and in the usage text (gs_batch_usage). */
+#ifndef GS_BATCH_H
+#define GS_BATCH_H
+
+extern const char gs_batch_usage[];
+
+/* Runs `gcisim batch` with the arguments after "batch".  Returns 0 when
+ * every job succeeded, 1 when some failed (or the summary could not be
+ * written), 2 on a usage or setup error (nothing run).  When interrupted
+ * by a signal it writes the summary and then ends by that same signal. */
+int gs_batch_main(int argc, char **argv);
+#endif
