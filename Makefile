@@ -75,9 +75,13 @@ bench: $(BIN) $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do $$b || exit 1; done
 	@for s in tests/bench/*.sh; do [ -f "$$s" ] && GCISIM=./$(BIN) sh "$$s"; done; true
 
+# The sanitizer flags travel in OPT: setting CFLAGS on the command line
+# would override the Makefile's own additions (-std, the Lua include path).
+# tests/run.sh then runs the Python tests with GCISIM=./build-asan/gcisim.
 asan:
-	$(MAKE) BUILD=build-asan BIN=build-asan/gcisim OPT=-O1 CC=clang \
-	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	$(MAKE) BUILD=build-asan BIN=build-asan/gcisim CC=clang \
+	  OPT="-O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	  LDFLAGS="-fsanitize=address,undefined" test
 ubsan: asan
 

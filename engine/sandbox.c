@@ -39,6 +39,9 @@ struct gs_sandbox {
   double start;
   gs_limit hit;
   char msg[256];
+  unsigned long fail_at;  /* GCISIM_FAIL_ALLOC (test only): fail this allocation, 0 = never */
+  int fail_after;         /* "N+": and every later one */
+  unsigned long nalloc;   /* growing allocations so far, counted when fail_at is set */
 };
 
 static double now(void) {
@@ -77,6 +80,17 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     free(ptr);
     return NULL;
   }
+  /* A new coroutine starts with a fresh hook counter, so up to HOOK_EVERY
+   * instructions run in it unseen by the shared budget; a script making a
+   * new coroutine per few hundred instructions ran far past
+   * --max-instructions (tests/escapes/coroutine_instructions.lua).  Charge
+   * every new thread a full hook period up front. */
+  if (!ptr && osize == LUA_TTHREAD) sb->count += HOOK_EVERY;
+  /* Test only (sandbox.h): make the Nth allocation fail.  Only requests
+   * that grow a block count: Lua assumes shrinking never fails. */
+  if (sb->fail_at && nsize > old && ++sb->nalloc >= sb->fail_at &&
+      (sb->fail_after || sb->nalloc == sb->fail_at))
+    return NULL;
   if (sb->lim.max_memory && nsize > old && sb->used - old + nsize > sb->lim.max_memory) {
     set_hit(sb, GS_LIMIT_MEMORY);
     return NULL;
@@ -98,13 +112,23 @@ static void sb_hook(lua_State *L, lua_Debug *ar) {
   }
   if (sb->hit != GS_LIMIT_NONE) {
     lua_sethook(L, sb_hook, LUA_MASKCOUNT, 1); /* from now on, every instruction */
-    luaL_error(L, "%s", sb->msg);
+    /* Level 0, not luaL_error's level 1: inside a count hook level 0 is
+     * the running Lua function, level 1 its caller (often C, giving no
+     * position at all), so messages lacked the script's line. */
+    luaL_where(L, 0);
+    lua_pushstring(L, sb->msg);
+    lua_concat(L, 2);
+    lua_error(L);
   }
 }
 
 /* --- the sandbox's replacements for base functions --- */
 
 static int sb_setmetatable(lua_State *L) {
+  /* Checked here so errors name setmetatable, not '?' (the wrapped
+   * original is called without a name). */
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_argexpected(L, lua_isnoneornil(L, 2) || lua_istable(L, 2), 2, "nil or table");
   /* rawget: Lua itself looks for __gc without metamethods. */
   if (lua_type(L, 2) == LUA_TTABLE && (lua_pushliteral(L, "__gc"), lua_rawget(L, 2)) != LUA_TNIL)
     return luaL_error(L, "setmetatable: __gc metamethods are not allowed in the sandbox");
@@ -113,6 +137,31 @@ static int sb_setmetatable(lua_State *L) {
   lua_insert(L, 1);
   lua_call(L, 2, 1);
   return 1;
+}
+
+/* xpcall's message handler, wrapped.  An error raised by the hook (a hit
+ * limit) calls the handler from inside the hook, where Lua has hooks
+ * switched off: a handler looping there was out of every hook's reach and
+ * only the watchdog ended it, 2 s late and without cleanup
+ * (tests/escapes/xpcall_handler_loop.lua).  Once a limit is hit the
+ * script's handler is not called; the error passes through unchanged. */
+static int sb_msgh(lua_State *L) {
+  if (sb_of(L)->hit != GS_LIMIT_NONE) return 1;
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
+static int sb_xpcall(lua_State *L) {
+  luaL_checktype(L, 2, LUA_TFUNCTION);
+  lua_pushvalue(L, 2);
+  lua_pushcclosure(L, sb_msgh, 1);
+  lua_replace(L, 2);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  return lua_gettop(L);
 }
 
 static int sb_load(lua_State *L) {
@@ -178,6 +227,7 @@ static void open_sandboxed(lua_State *L) {
   wrap(L, "setmetatable", sb_setmetatable);
   wrap(L, "load", sb_load);
   wrap(L, "collectgarbage", sb_collectgarbage);
+  wrap(L, "xpcall", sb_xpcall);
   lua_pushcfunction(L, sb_require);
   lua_setglobal(L, "require");
   /* os: the clock and the time only. */
@@ -205,17 +255,37 @@ static void open_sandboxed(lua_State *L) {
   lua_pop(L, 2);
 }
 
+static int open_libs(lua_State *L) {
+  if (lua_toboolean(L, 1)) luaL_openlibs(L);
+  else open_sandboxed(L);
+  return 0;
+}
+
 gs_sandbox *gs_sandbox_new(const gs_limits *lim) {
   gs_sandbox *sb = calloc(1, sizeof *sb);
   if (!sb) return NULL;
   sb->lim = *lim;
   sb->start = now();
+  const char *fa = getenv("GCISIM_FAIL_ALLOC");
+  if (fa && *fa) {
+    char *end;
+    sb->fail_at = strtoul(fa, &end, 10);
+    sb->fail_after = *end == '+';
+  }
   sb->L = lua_newstate(sb_alloc, sb);
   if (!sb->L) { free(sb); return NULL; }
   *(gs_sandbox **)lua_getextraspace(sb->L) = sb;
   lua_atpanic(sb->L, NULL);
-  if (lim->trusted) luaL_openlibs(sb->L);
-  else open_sandboxed(sb->L);
+  /* Opening the libraries allocates, so it runs under lua_pcall: called
+   * directly, an allocation failure there was a panic and abort()
+   * (found by the GCISIM_FAIL_ALLOC sweep in tests/test_sandbox.py). */
+  lua_pushcfunction(sb->L, open_libs);
+  lua_pushboolean(sb->L, lim->trusted);
+  if (lua_pcall(sb->L, 1, 0, 0) != LUA_OK) {
+    lua_close(sb->L);
+    free(sb);
+    return NULL;
+  }
   if (lim->max_instructions || lim->timeout > 0 || lim->max_memory)
     lua_sethook(sb->L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
   return sb;

@@ -27,7 +27,16 @@ typedef struct {
 
 typedef struct gs_sandbox gs_sandbox;
 
-/* A new state with limits applied, or NULL when out of memory. */
+/* A new state with limits applied, or NULL when out of memory.
+ * TEST ONLY: when the environment variable GCISIM_FAIL_ALLOC=N is set
+ * (N >= 1), the Nth allocation request the state makes (counting from
+ * lua_newstate; only requests that grow a block count) returns NULL, as
+ * if memory ran out; with GCISIM_FAIL_ALLOC=N+ that one and every later
+ * one fail (Lua retries a failed allocation after a full collection, so
+ * a single failure is often absorbed);
+ * tests sweep N to check that every allocation failure ends in a clean
+ * error (tests/test_sandbox.py; GCISIM_ALLOC_SWEEP=full for every N).
+ * Never set it in use. */
 gs_sandbox *gs_sandbox_new(const gs_limits *lim);
 void gs_sandbox_free(gs_sandbox *sb);
 lua_State *gs_sandbox_state(gs_sandbox *sb);

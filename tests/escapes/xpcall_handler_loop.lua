@@ -1,0 +1,7 @@
+-- An error handler that loops forever after the timeout fires.
+-- args: --timeout 1 --max-memory 64M
+-- exit: 4
+-- error: {script}:{line}: timeout: the script ran longer than 1 s (--timeout)
+while true do
+  xpcall(function() while true do end end, function() while true do end end)
+end

@@ -1,0 +1,7 @@
+pcall(gci.load, "data/nothere.csv")
+pcall(gci.load, "/etc/passwd")
+pcall(gci.load, "data/gci2020.csv", {key = "iso3", pillars = {"legal", "technical"}, min = 0, max = 20})
+local d = gci.load("data/gci2020.csv")
+pcall(d.with, d, {XXX = {legal = 1}})
+pcall(d.score, d, function() return 0/0 end)
+error({})

@@ -1,0 +1,282 @@
+#!/usr/bin/env python3
+"""Sandbox, limits and bad-data batteries for gcisim (GitHub issue 4).
+
+1. Bad data (tests/bad/): each NAME.csv is loaded by a script run with
+   --out; a bad file must give exactly the line in NAME.expect on stderr,
+   exit 3 and no output file (an existing one untouched); a good_* file
+   must load and agree with Python's csv module.  Generated here: a very
+   long line, an oversized cell and a 100 MB file (must fail fast).
+2. Hostile scripts (tests/escapes/): each .lua names its attack and ends
+   its leading comment block with its expectations:
+       -- args: OPTIONS          (gcisim run options)
+       -- exit: N
+       -- error: FIRST STDERR LINE   ({script} = the script's path,
+                                      {root} = the repository's real path,
+                                      {line} = any line number)
+       -- max-seconds: S         (optional wall-clock bound)
+   Plus, generated here: symbolic links and near-miss directory names.
+3. Allocation failures: GCISIM_FAIL_ALLOC=N (sandbox.h, test only) over a
+   representative run; every N must end cleanly (exit 0, or exit 1/5 with
+   a message; never a signal or a sanitizer report).  By default every
+   STRIDE-th N; GCISIM_ALLOC_SWEEP=full sweeps every N.
+Prints "N passed, N failed" last.
+"""
+import concurrent.futures, csv, glob, io, os, re, shutil, subprocess, sys, tempfile, time
+
+GCISIM = os.environ.get("GCISIM", "./gcisim").split()
+SLOW = any(w in " ".join(GCISIM) for w in ("valgrind", "asan")) or bool(os.environ.get("VALGRIND"))
+ROOT = os.path.realpath(".")
+TMP = os.path.realpath(tempfile.mkdtemp(prefix="gcisim-sandbox-"))
+passed = failed = 0
+TIMES = {}
+
+
+def check(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what)
+
+
+def gcisim(args, env=None, timeout=60):
+    t = time.time()
+    e = dict(os.environ)
+    if env:
+        e.update(env)
+    for attempt in range(20):  # others may be relinking ./gcisim right now
+        try:
+            p = subprocess.run(GCISIM + args, capture_output=True, text=True, errors="replace", env=e, timeout=timeout)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        raise RuntimeError("cannot run %s" % GCISIM)
+    return p.returncode, p.stdout, p.stderr, time.time() - t
+
+
+def first_line(s):
+    return s.split("\n", 1)[0]
+
+
+def sanitizer_report(err):
+    return "Sanitizer" in err or "runtime error:" in err or "LeakSanitizer" in err
+
+
+# ------------------------------------------------------------ bad data ----
+def load_script(path, name="load.lua"):
+    s = os.path.join(TMP, name)
+    with open(s, "w") as f:
+        f.write('local d = gci.load("%s")\n'
+                'local t = {}\n'
+                'for c in d:countries() do\n'
+                '  t[#t + 1] = {iso3 = c.iso3, country = c.name, legal = c.legal, cooperation = c.cooperation}\n'
+                'end\n'
+                'return gci.records(t, {"iso3", "country", "legal", "cooperation"})\n' % path)
+    return s
+
+
+def expect_data_error(path, want, what, allow=None):
+    """Runs a load of path twice: without an --out file (none may appear)
+    and over an existing one (it must stay as it was)."""
+    script = load_script(path)
+    allow = allow or os.path.dirname(path) or "."
+    out = os.path.join(TMP, "out.csv")
+    if os.path.exists(out):
+        os.unlink(out)
+    rc, o, err, dt = gcisim(["run", script, "--allow-read", allow, "--out", out])
+    check(rc == 3, "%s: exit %d, want 3 (%r)" % (what, rc, err[:300]))
+    check(first_line(err) == want, "%s: stderr\n   got  %r\n   want %r" % (what, first_line(err)[:300], want))
+    check(not os.path.exists(out), "%s: --out file created" % what)
+    with open(out, "w") as f:
+        f.write("precious\n")
+    rc, o, err, dt2 = gcisim(["run", script, "--allow-read", allow, "--out", out])
+    check(rc == 3 and open(out).read() == "precious\n", "%s: existing --out file changed" % what)
+    check(not [n for n in os.listdir(TMP) if ".tmp." in n], "%s: temporary file left behind" % what)
+    os.unlink(out)
+    return dt
+
+
+bad = sorted(glob.glob("tests/bad/*.csv"))
+check(len(bad) >= 25, "tests/bad holds the battery (%d files)" % len(bad))
+for path in bad:
+    name = os.path.basename(path)[:-4]
+    exp = path[:-4] + ".expect"
+    check(os.path.exists(exp), "%s has a .expect file" % name)
+    if not os.path.exists(exp):
+        continue
+    want = open(exp, encoding="utf-8").read().rstrip("\n")
+    if want == "ok":
+        out = os.path.join(TMP, "good.csv")
+        rc, o, err, dt = gcisim(["run", load_script(path), "--allow-read", "tests/bad", "--out", out])
+        check(rc == 0 and err == "", "%s loads: exit %d %r" % (name, rc, err))
+        if rc == 0:
+            got = list(csv.DictReader(open(out, newline="", encoding="utf-8")))
+            with open(path, newline="", encoding="utf-8-sig") as f:
+                ref = list(csv.DictReader(f))
+            check([(r["iso3"], r["country"], float(r["legal"]), float(r["cooperation"])) for r in got] ==
+                  [(r["iso3"].strip(), r["country"].strip(), float(r["legal"]), float(r["cooperation"])) for r in ref],
+                  "%s: gcisim and Python's csv module read the same rows" % name)
+    else:
+        expect_data_error(path, want, name, allow="tests/bad")
+
+HDR = "iso3,country,legal,technical,organizational,capacity,cooperation\n"
+gen = os.path.join(TMP, "gen")
+os.mkdir(gen)
+# a very long line: 200 000 fields of one digit (ragged, and slow if quadratic)
+p = os.path.join(gen, "long_line.csv")
+with open(p, "w") as f:
+    f.write(HDR + "AAA,Aland," + ",".join(["1"] * 200000) + "\n")
+dt = expect_data_error(p, "%s:2:8: row has 200002 fields; the header has 7" % p, "very long line", allow=gen)
+check(dt < 10, "very long line handled in %.2f s" % dt)
+TIMES["long line (200 002 fields, 400 KB)"] = dt
+# one oversized cell (the limit is 64 KiB)
+p = os.path.join(gen, "big_cell.csv")
+with open(p, "w") as f:
+    f.write(HDR + "AAA,Aland,1,2,3,4,5\nBBB," + "B" * 100000 + ",1,2,3,4,5\n")
+expect_data_error(p, "%s:3:2: cell of 100000 bytes; the limit is 65536" % p, "oversized cell", allow=gen)
+# a 100 MB file: refused on its size, without being read
+p = os.path.join(gen, "huge.csv")
+row = "AAA,Aland,1,2,3,4,5\n"
+with open(p, "w") as f:
+    f.write(HDR)
+    block = row * 50000
+    for _ in range(105):
+        f.write(block)
+size = os.path.getsize(p)
+dt = expect_data_error(p, "%s:1:1: file of %d bytes; the limit for a dataset is 67108864" % (p, size),
+                       "100 MB file", allow=gen)
+TIMES["100 MB file (%d bytes)" % size] = dt
+check(dt < (5 if SLOW else 1.0), "100 MB file refused fast: %.3f s" % dt)
+os.unlink(p)
+
+# ------------------------------------------------------ hostile scripts ----
+def parse_expect(path):
+    meta = {}
+    for line in open(path, encoding="utf-8"):
+        if not line.startswith("--"):
+            break
+        m = re.match(r"-- (args|exit|error|max-seconds): ?(.*)$", line.rstrip("\n"))
+        if m:
+            meta[m.group(1)] = m.group(2)
+    return meta
+
+
+def run_escape(path):
+    meta = parse_expect(path)
+    out = os.path.join(TMP, "esc_" + os.path.basename(path) + ".csv")
+    rc, o, err, dt = gcisim(["run", path] + meta.get("args", "").split() + ["--out", out], timeout=60)
+    return path, meta, rc, o, err, dt, os.path.exists(out)
+
+
+escapes = sorted(p for p in glob.glob("tests/escapes/*.lua") if not p.endswith("escape_helper.lua"))
+check(len(escapes) >= 35, "tests/escapes holds the battery (%d scripts)" % len(escapes))
+# Two at a time: most cases wait on a 1 s timeout.
+with concurrent.futures.ThreadPoolExecutor(max_workers=2) as ex:
+    results = list(ex.map(run_escape, escapes))
+for path, meta, rc, o, err, dt, made in results:
+    name = os.path.basename(path)[:-4]
+    if not ("exit" in meta and "error" in meta):
+        check(False, "%s: no '-- exit:' / '-- error:' expectation" % name)
+        continue
+    want = meta["error"].replace("{script}", path).replace("{root}", ROOT)
+    # {line}: any line number (where a limit strikes in a loop varies)
+    pat = "^" + re.escape(want).replace(re.escape("{line}"), r"\d+") + "$"
+    check(rc == int(meta["exit"]), "%s: exit %d, want %s (%r)" % (name, rc, meta["exit"], err[:300]))
+    check(re.match(pat, first_line(err)), "%s: stderr\n   got  %r\n   want %r" % (name, first_line(err)[:300], want))
+    check(not made, "%s: --out file written by a failed run" % name)
+    check(not sanitizer_report(err), "%s: sanitizer report\n%s" % (name, err[:2000]))
+    if "max-seconds" in meta:
+        limit = float(meta["max-seconds"]) * (3 if SLOW else 1)
+        check(dt < limit, "%s: took %.2f s, limit %.1f" % (name, dt, limit))
+    if name in ("pattern_blowup", "huge_table", "xpcall_handler_loop", "coroutine_instructions"):
+        TIMES["escape %s (exit %d)" % (name, rc)] = dt
+check(not os.path.exists("/tmp/gcisim-escaped"), "os.execute did not run")
+
+# Symbolic links out of an allowed directory (made here, in a temp dir).
+sl = os.path.join(TMP, "links")
+os.mkdir(sl)
+os.symlink("/etc/passwd", os.path.join(sl, "passwd.csv"))
+os.symlink("/etc", os.path.join(sl, "etc"))
+os.symlink(os.path.join(ROOT, "data"), os.path.join(sl, "data"))  # in: allowed through the link
+near = os.path.join(TMP, "links2")  # "links2" starts with "links" but is not under it
+os.mkdir(near)
+shutil.copy("data/gci2020.csv", os.path.join(near, "g.csv"))
+scripts_dir = os.path.join(TMP, "scripts")
+os.mkdir(scripts_dir)
+
+
+def attempt(target, allow):
+    s = os.path.join(scripts_dir, "attack.lua")
+    with open(s, "w") as f:
+        f.write('return gci.load("%s")\n' % target)
+    rc, o, err, dt = gcisim(["run", s, "--allow-read", allow])
+    return s, rc, first_line(err)
+
+
+allowed = "%s, %s/data, %s" % (sl, ROOT, scripts_dir)  # --allow-read first, then the defaults
+for target in [os.path.join(sl, "passwd.csv"), os.path.join(sl, "etc", "passwd"),
+               os.path.join(sl, "data", "..", "..", "..", "etc", "passwd"), os.path.join(near, "g.csv")]:
+    s, rc, line = attempt(target, sl)
+    want = ("%s:1: gci.load: %s: reading refused: outside the directories allowed (%s; see --allow-read)"
+            % (s, target, allowed))
+    check(rc == 1 and line == want, "symlink/near-miss %s: exit %d\n   got  %r\n   want %r" % (target, rc, line, want))
+s, rc, line = attempt(os.path.join(sl, "data", "gci2020.csv"), sl)
+check(rc == 0, "a link to an allowed file stays readable: %r" % line)
+
+# ------------------------------------------------- allocation failures ----
+rep = os.path.join(TMP, "rep.lua")
+with open(rep, "w") as f:
+    f.write('local d = gci.load("data/gci2020.csv")\n'
+            'local r = d:score()\n'
+            'local top = r:top(3)\n'
+            'assert(r:rank("VNM") == 26, "rank")\n'
+            'return r\n')
+rc, base, err, dt = gcisim(["run", rep, "--format", "csv"])
+check(rc == 0 and base.count("\n") == 195, "representative run: %d %r" % (rc, err))
+
+
+def fail_at(spec):
+    rc, o, err, dt = gcisim(["run", rep, "--format", "csv"], env={"GCISIM_FAIL_ALLOC": spec}, timeout=120)
+    return spec, rc, o, err
+
+
+# Total allocations: the smallest N for which failing "N and after" (N+)
+# still succeeds is one past the last allocation.
+lo, hi = 1, 1
+while fail_at("%d+" % hi)[1] != 0:
+    lo, hi = hi, hi * 2
+while lo < hi:
+    mid = (lo + hi) // 2
+    if fail_at("%d+" % mid)[1] == 0:
+        hi = mid
+    else:
+        lo = mid + 1
+total = hi - 1
+check(total > 100, "the representative run makes %d Lua allocations" % total)
+full = os.environ.get("GCISIM_ALLOC_SWEEP") == "full"
+stride = 1 if full else max(1, total // (40 if SLOW else 250))
+specs = []
+for n in range(1, total + 1, stride):
+    specs += ["%d" % n, "%d+" % n]  # the Nth alone (Lua retries after a GC), and N onwards
+bad_runs = []
+workers = os.cpu_count() or 2
+t0 = time.time()
+with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as ex:
+    for spec, rc, o, err in ex.map(fail_at, specs):
+        clean = (rc == 0 and o == base and err == "") or (rc in (1, 3, 5) and err.strip() != "" and o == "")
+        if not clean or rc < 0 or sanitizer_report(err):
+            bad_runs.append((spec, rc, err[:300]))
+sweep_time = time.time() - t0
+for spec, rc, err in bad_runs[:10]:
+    print("FAIL: GCISIM_FAIL_ALLOC=%s: exit %d %r" % (spec, rc, err))
+check(not bad_runs, "allocation-failure sweep: %d of %d runs unclean" % (len(bad_runs), len(specs)))
+print("# allocation sweep: %d allocations, %d runs (every %d%s), %.1f s"
+      % (total, len(specs), stride, " = full" if full else "; GCISIM_ALLOC_SWEEP=full for all", sweep_time))
+for k, v in TIMES.items():
+    print("# time: %s: %.3f s" % (k, v))
+
+shutil.rmtree(TMP, ignore_errors=True)
+print("%d passed, %d failed" % (passed, failed))
+sys.exit(1 if failed else 0)
