@@ -380,6 +380,10 @@ gs_dataset *gs_load_csv(const char *path, const gs_load_opts *opts, char *err, s
     snprintf(err, errlen, "%s:1:1: cannot open: %s", path, strerror(errno));
     return NULL;
   }
+  return gs_load_csv_file(f, path, opts, err, errlen);
+}
+
+gs_dataset *gs_load_csv_file(FILE *f, const char *path, const gs_load_opts *opts, char *err, size_t errlen) {
   /* Fail fast on an oversized regular file: without this, the read loop
    * below read the whole file (up to 128 MiB) before the size check in
    * gs_load_csv_mem refused it (issue 4: "must fail fast, not be loaded"). */

@@ -13,6 +13,7 @@
 #ifndef GS_CSVLOAD_H
 #define GS_CSVLOAD_H
 #include <stddef.h>
+#include <stdio.h>
 
 #include "dataset.h"
 
@@ -36,6 +37,10 @@ extern const char *const gs_gci_pillars[5];
 /* Loads `path`.  opts may be NULL (defaults).  Returns a dataset the caller
  * owns (gs_dataset_free), or NULL with the message in err. */
 gs_dataset *gs_load_csv(const char *path, const gs_load_opts *opts, char *err, size_t errlen);
+
+/* The same from a file already open for reading, which it closes; `path`
+ * names it in messages. */
+gs_dataset *gs_load_csv_file(FILE *f, const char *path, const gs_load_opts *opts, char *err, size_t errlen);
 
 /* The same over a buffer in memory; `name` stands for the file in messages. */
 gs_dataset *gs_load_csv_mem(const char *name, const char *buf, size_t len,

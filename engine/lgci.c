@@ -167,8 +167,6 @@ static int gci_load(lua_State *L) {
   check_opts_table(L, 2, "gci.load");
   gs_ctx *ctx = gs_lua_getctx(L);
   char err[1024];
-  if (ctx && ctx->policy && gs_policy_check(ctx->policy, path, 0, err, sizeof err) != 0)
-    return luaL_error(L, "gci.load: %s", err);
   gs_load_opts o = {0};
   const char **pil = NULL;
   if (lua_istable(L, 2)) {
@@ -211,7 +209,15 @@ static int gci_load(lua_State *L) {
     if (!(o.pmin < o.pmax)) return luaL_error(L, "gci.load: min must be below max");
   }
   ds_box *b = ds_push_box(L);
-  gs_dataset *d = gs_load_csv(path, &o, err, sizeof err);
+  /* Check the policy on the file actually opened, then load from it: no
+   * Lua call may raise between the open and the load (the stream would leak). */
+  FILE *f;
+  if (ctx && ctx->policy) {
+    if (!(f = gs_policy_open_read(ctx->policy, path, err, sizeof err))) return luaL_error(L, "gci.load: %s", err);
+  } else if (!(f = fopen(path, "rb"))) {
+    return luaL_error(L, "gci.load: %s: cannot read", path);
+  }
+  gs_dataset *d = gs_load_csv_file(f, path, &o, err, sizeof err);
   if (!d) return gs_lua_data_error(L, err);
   ds_adopt(L, b, d);
   return 1;
@@ -749,8 +755,11 @@ static int ds_score(lua_State *L) {
     return score_formula(L);
   }
   check_opts_table(L, 2, "score");
-  if (lua_isnone(L, 2)) lua_newtable(L);
   lua_settop(L, 2);
+  if (lua_isnil(L, 2)) { /* d:score() and d:score(nil): all defaults */
+    lua_newtable(L);
+    lua_replace(L, 2);
+  }
   if (d->npillar == 0) return luaL_error(L, "score: %s has no pillars to score", d->source);
   static const char *const known[] = {"weights", "method", "scale", "offset", "digits", "ties", NULL};
   lua_pushnil(L);

@@ -2,6 +2,9 @@
 #include "policy.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,4 +102,42 @@ int gs_policy_check(const gs_policy *p, const char *path, int write, char *err, 
            write ? "writing" : "reading", dirs, write ? "write" : "read");
   free(real);
   return -1;
+}
+
+FILE *gs_policy_open_read(const gs_policy *p, const char *path, char *err, size_t errlen) {
+  if (gs_policy_check(p, path, 0, err, errlen) != 0) return NULL;
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) {
+    snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+    return NULL;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    snprintf(err, errlen, "%s: cannot read: not a regular file", path);
+    return NULL;
+  }
+  if (!p->trusted) {
+    char link[64], real[PATH_MAX];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    ssize_t k = readlink(link, real, sizeof real - 1);
+    int ok = 0;
+    if (k > 0) {
+      real[k] = '\0';
+      for (size_t i = 0; i < p->n[0] && !ok; i++) ok = under(real, p->dir[0][i]);
+    }
+    if (!ok) {
+      close(fd);
+      snprintf(err, errlen, "%s: reading refused: the file opened is outside the directories allowed", path);
+      return NULL;
+    }
+  }
+  int fl = fcntl(fd, F_GETFL);
+  if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+  FILE *f = fdopen(fd, "rb");
+  if (!f) {
+    close(fd);
+    snprintf(err, errlen, "%s: cannot read: out of memory", path);
+  }
+  return f;
 }

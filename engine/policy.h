@@ -7,6 +7,7 @@
 #ifndef GS_POLICY_H
 #define GS_POLICY_H
 #include <stddef.h>
+#include <stdio.h>
 
 typedef struct gs_policy gs_policy;
 
@@ -24,5 +25,12 @@ void gs_policy_trust(gs_policy *p);
  * directory exists).  Returns 0, or -1 with a message naming the path and
  * the allowed directories. */
 int gs_policy_check(const gs_policy *p, const char *path, int write, char *err, size_t errlen);
+
+/* Opens `path` for reading if the policy allows it, and checks the file
+ * actually opened (through /proc/self/fd), so that a link swapped between
+ * the check and the open cannot lead out; FIFOs and devices are refused
+ * without blocking.  Returns the stream (the caller closes it), or NULL
+ * with a message in err. */
+FILE *gs_policy_open_read(const gs_policy *p, const char *path, char *err, size_t errlen);
 
 #endif

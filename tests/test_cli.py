@@ -204,6 +204,15 @@ out = lua('local d = gci.load("data/gci2020.csv") local n = 0\n'
           'return {{n = n}}')
 check(table(out)[0]["n"] == str(len(G20[0]) + 1), "pairs over a formula record: iso3, name and every column")
 
+# d:score(nil) is d:score() (the fuzzer found a crash here)
+out = lua('return gci.load("data/gci2020.csv"):score(nil)')
+check(all(abs(float(r["score"]) - SUM[r["iso3"]]) < 1e-9 for r in table(out)), "d:score(nil) = pillar sum")
+# gci.load refuses what is not a regular file, without blocking on a FIFO
+fifo = os.path.join(TMP, "pipe.csv")
+os.mkfifo(fifo)
+rc, out, err = run(["--allow-read", TMP, "--timeout", "5"], 'return gci.load("%s")' % fifo)
+check(rc == 1 and "gci.load: %s: cannot read: not a regular file" % fifo in err, "FIFO refused: %r" % err)
+
 # d:column, r:score, r:rank, r:ranks with each tie rule, r:top, iteration
 out = lua('local r = gci.load("data/gci2020.csv"):column("score")\n'
           'local t = {}\n'
