@@ -15,6 +15,9 @@ OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
 CFLAGS   += -std=c17 -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE=700 -Wall -Wextra -Werror -pthread $(LUA_CFLAGS)
 LDLIBS   += $(LUA_LIBS) -lcsv -lm -pthread
+# Bind every symbol at start: batch jobs are forked children, which then
+# inherit a resolved symbol table instead of each resolving it again.
+LDFLAGS  += -Wl,-z,now
 BUILD    ?= build
 BIN      ?= gcisim
 # What building and running needs; .ci/run adds the test tools.

@@ -8,7 +8,8 @@
  * sandbox and limits, and its crash, timeout or memory blow-up fails that
  * job only.  The parent writes DIR/summary.csv and DIR/summary.json (job
  * order, never completion order), keeps a hash of each job's inputs in
- * DIR/ID.EXT.hash for --resume, and on SIGINT/SIGTERM/SIGHUP stops, kills
+ * the result's user.gcisim.hash extended attribute (DIR/ID.EXT.hash where
+ * the file system has none) for --resume, and on SIGINT/SIGTERM/SIGHUP stops, kills
  * its children, removes their temporaries and writes the summary of what
  * finished.  The format and the conventions are documented in
  * scripts/batch/README.md and in the usage text (gs_batch_usage). */

@@ -1055,7 +1055,7 @@ static int gci_write(lua_State *L) {
     gs_atomic_abort(f, tmp);
     return luaL_error(L, "gci.write: cannot write %s", path);
   }
-  if (gs_atomic_commit(f, tmp, path) != 0) return luaL_error(L, "gci.write: cannot write %s", path);
+  if (gs_atomic_commit(f, tmp, path, 1) != 0) return luaL_error(L, "gci.write: cannot write %s", path);
   return 0;
 }
 

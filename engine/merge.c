@@ -161,7 +161,7 @@ int gs_merge_main(int argc, char **argv) {
     rc = GS_EX_OUTPUT;
     goto done;
   }
-  if (out && gs_atomic_commit(f, tmp, out) != 0) {
+  if (out && gs_atomic_commit(f, tmp, out, 1) != 0) {
     fprintf(stderr, "gcisim: cannot write %s: %s\n", out, strerror(errno));
     rc = GS_EX_OUTPUT;
   }

@@ -365,8 +365,8 @@ FILE *gs_atomic_open(const char *path, char *tmp_path, size_t len) {
   return f;
 }
 
-int gs_atomic_commit(FILE *f, const char *tmp_path, const char *path) {
-  int bad = fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0;
+int gs_atomic_commit(FILE *f, const char *tmp_path, const char *path, int sync) {
+  int bad = fflush(f) != 0 || ferror(f) || (sync && fsync(fileno(f)) != 0);
   bad |= fclose(f) != 0;
   if (bad || rename(tmp_path, path) != 0) {
     int e = errno;

@@ -32,9 +32,11 @@ void gs_format_number(double v, char *buf, size_t len);
 
 /* Atomic output: gs_atomic_open creates a temporary file beside `path`
  * (path.tmp.XXXXXX) and returns it open for writing; gs_atomic_commit
- * flushes, closes and renames it over path; gs_atomic_abort closes and
+ * flushes, closes and renames it over path (with sync, after fsync, so the
+ * new content survives a power cut too; the rename alone already keeps a
+ * killed process from leaving half a file); gs_atomic_abort closes and
  * removes it.  tmp_path receives the temporary's name (len >= PATH_MAX). */
 FILE *gs_atomic_open(const char *path, char *tmp_path, size_t len);
-int gs_atomic_commit(FILE *f, const char *tmp_path, const char *path);
+int gs_atomic_commit(FILE *f, const char *tmp_path, const char *path, int sync);
 void gs_atomic_abort(FILE *f, const char *tmp_path);
 #endif

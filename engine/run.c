@@ -36,6 +36,7 @@ const char gs_usage[] =
     "  --out FILE          write the result to FILE (atomically: all or nothing);\n"
     "                      the format follows the extension unless --format is given\n"
     "  --dataset FILE      the dataset gci.dataset() loads\n"
+    "  --no-sync           skip fsync of --out (faster; a power cut may lose it)\n"
     "  --threads N         threads for uncertainty analysis (default: all cores)\n"
     "  --shard I/N         run shard I of N of an uncertainty analysis\n"
     "  --quiet             no progress bar\n"
@@ -63,6 +64,7 @@ typedef struct {
   int fmt_given;
   const char *out;
   int traceback;
+  int no_sync;
   gs_limits lim;
   const char *reads[32];
   int nreads;
@@ -147,6 +149,7 @@ static int parse_run(int argc, char **argv, run_opts *o) {
       o->ctx.shard_count = sn;
     } else if (strcmp(a, "--quiet") == 0) o->ctx.quiet = 1;
     else if (strcmp(a, "--traceback") == 0) o->traceback = 1;
+    else if (strcmp(a, "--no-sync") == 0) o->no_sync = 1;
     else if (strcmp(a, "--trusted") == 0) o->lim.trusted = 1;
     else if (strcmp(a, "--allow-read") == 0) {
       NEEDV();
@@ -321,7 +324,7 @@ int gs_run_main(int argc, char **argv) {
     goto done;
   }
   if (o.out) {
-    if (gs_atomic_commit(f, tmp_out, o.out) != 0) {
+    if (gs_atomic_commit(f, tmp_out, o.out, !o.no_sync) != 0) {
       fprintf(stderr, "gcisim: cannot write %s: %s\n", o.out, strerror(errno));
       rc = GS_EX_OUTPUT;
     }
