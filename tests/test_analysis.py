@@ -11,32 +11,14 @@ over every hundredth of a pillar.  Prints "N passed, N failed" last.
 """
 import csv, io, math, os, shutil, subprocess, sys, tempfile
 
-GCISIM = os.environ.get("GCISIM", "./gcisim").split()
-TMP = tempfile.mkdtemp(prefix="gcisim-an-")
-passed = failed = 0
+from gstest import GCISIM, TMP, check, done, run, table
 
 
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
 
 
-def run(args, script=None):
-    if script is not None:
-        path = os.path.join(TMP, "t.lua")
-        with open(path, "w") as f:
-            f.write(script)
-        args = ["run", path] + args
-    p = subprocess.run(GCISIM + args, capture_output=True, text=True)
-    return p.returncode, p.stdout, p.stderr
 
 
-def table(out):
-    return list(csv.DictReader(io.StringIO(out)))
+
 
 
 M = (1 << 64) - 1
@@ -256,6 +238,4 @@ check(all(float(r["p05"]) <= float(r["median"]) <= float(r["p95"]) for r in rows
 sums = dense_ranks([SUM[r["iso3"]] for r in ROWS])
 check({r["iso3"]: int(r["nominal"]) for r in rows} == {r["iso3"]: k for r, k in zip(ROWS, sums)}, "nominal = dense rank of pillar sums")
 
-shutil.rmtree(TMP, ignore_errors=True)
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+done()

@@ -9,10 +9,9 @@ Prints "N passed, N failed" last.
 """
 import csv, io, json, math, os, pty, shutil, signal, subprocess, sys, tempfile, time
 
-GCISIM = os.environ.get("GCISIM", "./gcisim").split()
+from gstest import GCISIM, TMP, check, done
+
 SLOW = bool(os.environ.get("VALGRIND")) or "valgrind" in GCISIM[0]
-TMP = tempfile.mkdtemp(prefix="gcisim-batch-test-")
-passed = failed = 0
 
 
 
@@ -39,13 +38,6 @@ def results(d):
     return [n for n in os.listdir(d) if not n.endswith(".hash")]
 
 
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
 
 
 def batch(args, **kw):
@@ -439,6 +431,4 @@ check(rc == 0 and text == "", "--quiet silences the terminal: %r" % text)
 rc, so, se = batch(["-s", "scripts/batch/equal.lua", "-d", "data/gci2020.csv", "-o", os.path.join(TMP, "tty")])
 check(rc == 0 and "remaining" not in se and "1 jobs, 1 ok" in se, "no progress line when stderr is not a terminal: %r" % se)
 
-shutil.rmtree(TMP, ignore_errors=True)
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+done()

@@ -8,29 +8,12 @@ Prints "N passed, N failed" last.
 """
 import csv, io, json, math, os, shutil, subprocess, sys, tempfile
 
-GCISIM = os.environ.get("GCISIM", "./gcisim").split()
-TMP = tempfile.mkdtemp(prefix="gcisim-test-")
-passed = failed = 0
+from gstest import GCISIM, TMP, check, done, run, table
 
 
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
 
 
-def run(args, script=None, name="t.lua"):
-    """Runs gcisim; `script` text is written to TMP/name and used as the script."""
-    if script is not None:
-        path = os.path.join(TMP, name)
-        with open(path, "w") as f:
-            f.write(script)
-        args = ["run", path] + args
-    p = subprocess.run(GCISIM + args, capture_output=True, text=True)
-    return p.returncode, p.stdout, p.stderr
+
 
 
 def lua(expr_script, *args):
@@ -40,8 +23,6 @@ def lua(expr_script, *args):
     return out
 
 
-def table(out):
-    return list(csv.DictReader(io.StringIO(out)))
 
 
 def load(name):
@@ -350,6 +331,4 @@ rc, out, err = run(["--allow-write", wdir], 'gci.write("%s/x.txt", "hi\\n")' % w
 check(rc == 0 and open(os.path.join(wdir, "x.txt")).read() == "hi\n", "gci.write allowed: %r" % err)
 check(sorted(os.listdir(wdir)) == ["x.txt"], "gci.write leaves no temporary")
 
-shutil.rmtree(TMP, ignore_errors=True)
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+done()

@@ -9,32 +9,15 @@ out by hand in the comments.  Prints "N passed, N failed" last.
 """
 import csv, io, math, os, subprocess, tempfile
 
-GCISIM = os.environ.get("GCISIM", "./gcisim").split()
-TMP = tempfile.mkdtemp(prefix="gcisim-hier-")
-passed = failed = 0
+from gstest import GCISIM, TMP, check, done, run, table
 
 
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
 
 
-def run(args, script=None, name="t.lua"):
-    if script is not None:
-        path = os.path.join(TMP, name)
-        with open(path, "w") as f:
-            f.write(script)
-        args = ["run", path] + args
-    p = subprocess.run(GCISIM + args, capture_output=True, text=True)
-    return p.returncode, p.stdout, p.stderr
 
 
-def records(out):
-    return list(csv.DictReader(io.StringIO(out)))
+
+records = table
 
 
 def near(a, b, tol=1e-6):
@@ -422,5 +405,4 @@ check(rc == 3 and err.strip() == os.path.join(TMP, "meta2.csv") + ":3:3: 'b': pa
 rc, out, err = run([], 'gci.index_meta("/etc/passwd")\n')
 check(rc == 1 and "gci.index_meta:" in err and "/etc/passwd" in err, "meta read policy: %d %r" % (rc, err))
 
-print("%d passed, %d failed" % (passed, failed))
-raise SystemExit(1 if failed else 0)
+done()

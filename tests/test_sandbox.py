@@ -23,21 +23,13 @@ Prints "N passed, N failed" last.
 """
 import concurrent.futures, csv, glob, io, os, re, shutil, subprocess, sys, tempfile, time
 
-GCISIM = os.environ.get("GCISIM", "./gcisim").split()
+from gstest import GCISIM, TMP, check, done
+
 SLOW = any(w in " ".join(GCISIM) for w in ("valgrind", "asan")) or bool(os.environ.get("VALGRIND"))
 ROOT = os.path.realpath(".")
-TMP = os.path.realpath(tempfile.mkdtemp(prefix="gcisim-sandbox-"))
-passed = failed = 0
 TIMES = {}
 
 
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
 
 
 def gcisim(args, env=None, timeout=60):
@@ -277,6 +269,4 @@ print("# allocation sweep: %d allocations, %d runs (every %d%s), %.1f s"
 for k, v in TIMES.items():
     print("# time: %s: %.3f s" % (k, v))
 
-shutil.rmtree(TMP, ignore_errors=True)
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+done()

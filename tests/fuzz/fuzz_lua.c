@@ -18,35 +18,6 @@
 
 static gs_policy *policy;
 
-/* WORKAROUND for a known bug in engine/lgci.c (not fixed here; reported):
- * ds_score with an explicit nil options argument, d:score(nil), calls
- * lua_next on nil and crashes.  Found by this fuzzer (the first crash it
- * reported).  So that the fuzzer can look for other bugs, d:score is
- * wrapped to pass {} instead of nil.  FUZZ_NO_WORKAROUNDS=1 disables it. */
-static int score_nil_guard(lua_State *L) {
-  if (lua_gettop(L) >= 2 && lua_isnil(L, 2)) {
-    lua_newtable(L);
-    lua_replace(L, 2);
-  }
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-  return lua_gettop(L);
-}
-
-static void workarounds(lua_State *L) {
-  const char *off = getenv("FUZZ_NO_WORKAROUNDS");
-  if (off && *off == '1') return;
-  luaL_getmetatable(L, "gci.dataset");
-  if (lua_getfield(L, -1, "__index") == LUA_TTABLE && lua_getfield(L, -1, "score") == LUA_TFUNCTION) {
-    lua_pushcclosure(L, score_nil_guard, 1);
-    lua_setfield(L, -2, "score");
-  } else {
-    lua_pop(L, 1);
-  }
-  lua_pop(L, 2);
-}
-
 static int pmain(lua_State *L) {
   gs_ctx *ctx = lua_touserdata(L, 1);
   size_t len;
@@ -54,7 +25,6 @@ static int pmain(lua_State *L) {
   gs_lua_setctx(L, ctx);
   luaL_requiref(L, "gci", luaopen_gci, 1);
   lua_pop(L, 1);
-  workarounds(L);
   if (luaL_loadbufferx(L, src, len, "=fuzz", "t") != LUA_OK) return 1;
   lua_call(L, 0, 1); /* errors propagate to the outer pcall */
   return 1;

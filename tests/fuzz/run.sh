@@ -7,6 +7,7 @@
 # left in build-fuzz/, named crash-*, leak-*, timeout-* or oom-*).
 #   FUZZ_JOBS=both  run the two harnesses at the same time (2 cores)
 #   FUZZ_ONLY=csv|lua  build and run only that harness
+#   FUZZ_SEED=N  a fixed random seed (CI uses one, so a run can be repeated)
 set -e
 SECONDS_EACH=${1:-60}
 cd "$(dirname "$0")/../.."
@@ -38,7 +39,7 @@ run_one() {
   ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
   "$OUT/fuzz_$h" $extra -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
     -max_len=${FUZZ_MAX_LEN:-8192} -print_final_stats=1 -artifact_prefix="$OUT/" \
-    ${FUZZ_DICT:+-dict=$FUZZ_DICT} \
+    ${FUZZ_DICT:+-dict=$FUZZ_DICT} ${FUZZ_SEED:+-seed=$FUZZ_SEED} \
     "$OUT/corpus_$h" "tests/fuzz/corpus_$h" >"$OUT/fuzz_$h.log" 2>&1
   rc=$?
   execs=$(grep -E '^stat::number_of_executed_units' "$OUT/fuzz_$h.log" | awk '{print $2}' | tail -n 1)
