@@ -947,12 +947,69 @@ static int cmp_filter(lua_State *L, int movers) {
 static int cmp_movers(lua_State *L) { return cmp_filter(L, 1); }
 static int cmp_unmatched(lua_State *L) { return cmp_filter(L, 0); }
 
-static const luaL_Reg cmp_methods[] = {{"movers", cmp_movers}, {"unmatched", cmp_unmatched}, {NULL, NULL}};
+/* c:tier_changes(): the records whose tier changed (comparisons with tiers). */
+static int cmp_tier_changes(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_newtable(L);
+  size_t n = lua_rawlen(L, 1), k = 0;
+  for (size_t i = 1; i <= n; i++) {
+    lua_rawgeti(L, 1, (lua_Integer)i);
+    lua_getfield(L, -1, "tier_change");
+    int keep = !lua_isnil(L, -1) && lua_tonumber(L, -1) != 0;
+    lua_pop(L, 1);
+    if (keep) lua_rawseti(L, -2, (lua_Integer)++k);
+    else lua_pop(L, 1);
+  }
+  lua_getmetatable(L, 1);
+  lua_setmetatable(L, -2);
+  return 1;
+}
 
-/* gci.compare(before, after): matched by iso3; after's rank order, then
- * the countries only `before` has. rank_change = rank_before - rank_after. */
+static const luaL_Reg cmp_methods[] = {{"movers", cmp_movers}, {"unmatched", cmp_unmatched},
+                                       {"tier_changes", cmp_tier_changes}, {NULL, NULL}};
+
+static const char *const cmp_tier_cols[] = {"iso3", "country", "score_before", "rank_before", "tier_before",
+                                            "score_after", "rank_after", "tier_after", "rank_change",
+                                            "tier_change", NULL};
+
+/* Adds tier_before, tier_after and tier_change (positive = a better tier)
+ * to the comparison records at index t, by the thresholds th[0..n-1]. */
+static void add_tiers(lua_State *L, int t, const double *th, size_t n) {
+  size_t m = lua_rawlen(L, t);
+  for (size_t i = 1; i <= m; i++) {
+    lua_rawgeti(L, t, (lua_Integer)i);
+    int tb = 0, ta = 0;
+    if (lua_getfield(L, -1, "score_before") == LUA_TNUMBER) tb = tier_of(lua_tonumber(L, -1), th, n);
+    if (lua_getfield(L, -2, "score_after") == LUA_TNUMBER) ta = tier_of(lua_tonumber(L, -1), th, n);
+    lua_pop(L, 2);
+    if (tb) { lua_pushinteger(L, tb); lua_setfield(L, -2, "tier_before"); }
+    if (ta) { lua_pushinteger(L, ta); lua_setfield(L, -2, "tier_after"); }
+    if (tb && ta) { lua_pushinteger(L, tb - ta); lua_setfield(L, -2, "tier_change"); }
+    lua_pop(L, 1);
+  }
+}
+
+/* gci.compare(before, after [, {tiers = {95, 85, 55, 20}}]): matched by
+ * iso3; after's rank order, then the countries only `before` has.
+ * rank_change = rank_before - rank_after; with tiers, also each side's
+ * tier and tier_change = tier_before - tier_after. */
 static int gci_compare(lua_State *L) {
   res *a = res_check(L, 1), *b = res_check(L, 2);
+  double th[32];
+  size_t nth = 0;
+  check_opts_table(L, 3, "compare");
+  if (lua_istable(L, 3)) {
+    lua_pushnil(L);
+    while (lua_next(L, 3)) {
+      if (lua_type(L, -2) != LUA_TSTRING || strcmp(lua_tostring(L, -2), "tiers") != 0)
+        return luaL_error(L, "compare: unknown option '%s'", lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
+      lua_pop(L, 1);
+    }
+    lua_getfield(L, 3, "tiers");
+    if (!lua_isnil(L, -1)) nth = read_thresholds(L, lua_gettop(L), th, 32);
+    lua_pop(L, 1);
+  }
+  lua_settop(L, 2);
   const gs_dataset *da = res_dataset(L, 1), *db = res_dataset(L, 2);
   const double *ra = res_ranks(L, a), *rb = res_ranks(L, b);
   size_t *ob = rank_order(L, rb, b->n);
@@ -998,7 +1055,12 @@ static int gci_compare(lua_State *L) {
     lua_setfield(L, -2, "rank_before");
     lua_rawseti(L, -2, ++k);
   }
-  set_records_mt(L, "gci.comparison", cmp_cols, cmp_methods);
+  if (nth) {
+    add_tiers(L, lua_gettop(L), th, nth);
+    set_records_mt(L, "gci.comparison.tiers", cmp_tier_cols, cmp_methods);
+  } else {
+    set_records_mt(L, "gci.comparison", cmp_cols, cmp_methods);
+  }
   return 1;
 }
 

@@ -194,6 +194,27 @@ os.mkfifo(fifo)
 rc, out, err = run(["--allow-read", TMP, "--timeout", "5"], 'return gci.load("%s")' % fifo)
 check(rc == 1 and "gci.load: %s: cannot read: not a regular file" % fifo in err, "FIFO refused: %r" % err)
 
+# compare with tiers: GCI 2024 published scores against a scenario
+out = lua('local d = gci.load("data/gci2024.csv")\n'
+          'local c = gci.compare(d:column("score"), d:with{ALB = {capacity = 20, cooperation = 20}, DZA = {technical = 20, organizational = 20}}:score(),'
+          ' {tiers = {95, 85, 55, 20}})\n'
+          'return c:tier_changes()')
+G24 = load("gci2024.csv")
+def tier(s):
+    return 1 if s >= 95 else 2 if s >= 85 else 3 if s >= 55 else 4 if s >= 20 else 5
+after24 = {r["iso3"]: sum(float(r[p]) for p in PILLARS) for r in G24}
+alb = [r for r in G24 if r["iso3"] == "ALB"][0]
+dza = [r for r in G24 if r["iso3"] == "DZA"][0]
+after24["ALB"] += 40 - float(alb["capacity"]) - float(alb["cooperation"])
+after24["DZA"] += 40 - float(dza["technical"]) - float(dza["organizational"])
+want = {r["iso3"]: (tier(float(r["score"])), tier(after24[r["iso3"]])) for r in G24
+        if tier(float(r["score"])) != tier(after24[r["iso3"]])}
+rows = table(out)
+check({r["iso3"]: (int(r["tier_before"]), int(r["tier_after"])) for r in rows} == want and want,
+      "tier changes: %r vs %r" % ([(r["iso3"], r["tier_before"], r["tier_after"]) for r in rows], want))
+check(rows and list(rows[0])[:5] == ["iso3", "country", "score_before", "rank_before", "tier_before"]
+      and all(int(r["tier_change"]) == int(r["tier_before"]) - int(r["tier_after"]) for r in rows), "tier columns")
+
 # d:column, r:score, r:rank, r:ranks with each tie rule, r:top, iteration
 out = lua('local r = gci.load("data/gci2020.csv"):column("score")\n'
           'local t = {}\n'
