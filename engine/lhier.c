@@ -28,6 +28,7 @@
 #include "policy.h"
 #include "sandbox.h"
 #include "ties.h"
+#include "ua.h"
 
 #define IX_MT "gci.index"
 #define HR_MT "gci.index_result"
@@ -1174,9 +1175,277 @@ static int hr_rows(lua_State *L) {
   return node_records(L, 1, root.code, NULL, 0);
 }
 
+/* ------------------------------------------------------- uncertainty */
+
+/* The methodological choices an uncertainty analysis may vary, in the
+ * order each draw picks them. */
+static const char *const ua_params[] = {"normalise", "impute", "treat", "agg", NULL};
+static const char *const ua_opts[] = {"base", "vary", "n", "seed", NULL};
+
+/* Validates one candidate value of a varied choice without computing. */
+static void ua_validate(lua_State *L, int ixi, const char *param, int v, size_t item) {
+  char what[96];
+  snprintf(what, sizeof what, "uncertainty: vary.%s[%zu]", param, item);
+  v = lua_absindex(L, v);
+  int top = lua_gettop(L);
+  if (strcmp(param, "normalise") == 0) {
+    gs_m_norm_spec s;
+    if (lua_isfunction(L, v)) return;
+    read_norm(L, v, what, &s);
+  } else if (strcmp(param, "impute") == 0) {
+    if (lua_type(L, v) == LUA_TBOOLEAN && !lua_toboolean(L, v)) return;
+    if (lua_type(L, v) != LUA_TSTRING || gs_m_impute_parse(lua_tostring(L, v)) < 0)
+      luaL_error(L, "%s: imputation must be mean, median, group_mean, group_median or false", what);
+  } else if (strcmp(param, "treat") == 0) {
+    if (lua_type(L, v) != LUA_TBOOLEAN && lua_type(L, v) != LUA_TTABLE)
+      luaL_error(L, "%s: treat must be true, false or {skew=, kurt=, points=}", what);
+  } else {
+    agg_override(L, ixi, v);
+  }
+  lua_settop(L, top);
+}
+
+/* ix:uncertainty(d, {base = {compute options}, vary = {normalise = {...},
+ *   impute = {...}, treat = {...}, agg = {...}}, n = draws, seed = s})
+ *
+ * Each draw picks, for every varied choice in the order normalise, impute,
+ * treat, agg, the alternative number floor(u * count) with u the next
+ * uniform of stream(seed, draw) (engine/ua.h), and ranks the units by the
+ * index under the base options with those choices.  Every combination is
+ * computed once, in C, before the draws are tallied; the draws only count
+ * how often each combination comes up, so the per-unit rank distribution
+ * is exact for those counts.  Statistics as in d:uncertainty. */
+static int ix_uncertainty(lua_State *L) {
+  ix_check(L, 1);
+  const gs_dataset *d = ds_check(L, 2);
+  luaL_checktype(L, 3, LUA_TTABLE);
+  lua_settop(L, 3);
+  check_keys(L, 3, ua_opts, "uncertainty");
+  if (lua_getfield(L, 3, "base") == LUA_TNIL) { lua_pop(L, 1); lua_newtable(L); }
+  if (!lua_istable(L, -1)) return luaL_error(L, "uncertainty: option 'base' must be a table of compute options");
+  int base = lua_gettop(L); /* 4 */
+  if (lua_getfield(L, 3, "vary") != LUA_TTABLE) return luaL_error(L, "uncertainty: option 'vary' must be a table such as {normalise = {\"minmax\", \"prank\"}}");
+  int vary = lua_gettop(L); /* 5 */
+  check_keys(L, vary, ua_params, "uncertainty: vary");
+  lua_Number nd = 10000, seed = 1;
+  if (lua_getfield(L, 3, "n") != LUA_TNIL) {
+    nd = lua_tonumber(L, -1);
+    if (lua_type(L, -1) != LUA_TNUMBER || nd != floor(nd) || nd < 1 || nd > 1e12)
+      return luaL_error(L, "uncertainty: option 'n' must be a whole number from 1 to 1e12");
+  }
+  if (lua_getfield(L, 3, "seed") != LUA_TNIL) {
+    seed = lua_tonumber(L, -1);
+    if (lua_type(L, -1) != LUA_TNUMBER || seed != floor(seed) || seed < 0 || seed > 9007199254740991.0)
+      return luaL_error(L, "uncertainty: option 'seed' must be a whole number >= 0");
+  }
+  lua_settop(L, vary);
+  /* the varied choices, validated before anything is computed */
+  size_t np = 0, cnt[4], combos = 1;
+  int pidx[4];
+  for (int k = 0; ua_params[k]; k++) {
+    if (lua_getfield(L, vary, ua_params[k]) == LUA_TNIL) { lua_pop(L, 1); continue; }
+    size_t m = lua_istable(L, -1) ? lua_rawlen(L, -1) : 0;
+    if (m == 0) return luaL_error(L, "uncertainty: vary.%s must be a non-empty list of alternatives", ua_params[k]);
+    for (size_t i = 1; i <= m; i++) {
+      lua_rawgeti(L, -1, (lua_Integer)i);
+      ua_validate(L, 1, ua_params[k], -1, i);
+      lua_pop(L, 1);
+    }
+    pidx[np] = k;
+    cnt[np++] = m;
+    combos *= m;
+    if (combos > 4096) return luaL_error(L, "uncertainty: more than 4096 combinations of choices");
+    lua_pop(L, 1);
+  }
+  if (np == 0) return luaL_error(L, "uncertainty: vary names no choice (normalise, impute, treat or agg)");
+  size_t n = d->n;
+  /* nominal and every combination: root scores -> ranks, combos + 1 rows */
+  double *rk = lua_newuserdatauv(L, (combos + 1) * (n ? n : 1) * sizeof *rk, 0);
+  int rki = lua_gettop(L);
+  const char *root_code = NULL;
+  int digits = 6;
+  gs_ties ties = GS_TIES_DENSE;
+  for (size_t c = 0; c <= combos; c++) {
+    lua_newtable(L); /* options: a copy of base */
+    int ot = lua_gettop(L);
+    lua_pushnil(L);
+    while (lua_next(L, base)) {
+      lua_pushvalue(L, -2);
+      lua_insert(L, -2);
+      lua_rawset(L, ot);
+    }
+    if (c > 0) { /* combination c-1, mixed radix in parameter order */
+      size_t rest = c - 1;
+      for (size_t q = 0; q < np; q++) {
+        size_t pick = rest % cnt[q];
+        rest /= cnt[q];
+        lua_getfield(L, vary, ua_params[pidx[q]]);
+        lua_rawgeti(L, -1, (lua_Integer)pick + 1);
+        lua_setfield(L, ot, ua_params[pidx[q]]);
+        lua_pop(L, 1);
+      }
+    }
+    /* group only goes with a group imputation: drop it for the others */
+    lua_getfield(L, ot, "impute");
+    const char *imp = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+    if (strncmp(imp, "group_", 6) != 0) {
+      lua_pushnil(L);
+      lua_setfield(L, ot, "group");
+    }
+    lua_pop(L, 1);
+    lua_pushcfunction(L, ix_compute);
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, ot);
+    if (lua_pcall(L, 3, 1, 0) != LUA_OK) {
+      /* name the combination; the script's line comes from luaL_error */
+      if (c == 0) return luaL_error(L, "uncertainty: base options: %s", lua_tostring(L, -1));
+      return luaL_error(L, "uncertainty: combination %d: %s", (int)c, lua_tostring(L, -1));
+    }
+    hr_box *b = hr_check(L, -1);
+    const gs_hier *h = hr_index(L, lua_gettop(L));
+    gs_h_node_spec root;
+    gs_h_node(h, (size_t)gs_h_root(h), &root);
+    if (c == 0) { digits = b->digits; ties = b->ties; }
+    const double *s = gs_h_result_get(b->r, root.code);
+    if (gs_rank(s, n, digits, ties, rk + c * n) != 0) return luaL_error(L, "uncertainty: out of memory");
+    if (c == 0) {
+      lua_pushstring(L, root.code);
+      lua_setfield(L, LUA_REGISTRYINDEX, "gcisim.ua_root"); /* keep the name alive */
+    } else {
+      /* A combination must score every unit the nominal one scores (a
+       * geometric mean of z-scores, say, cannot): refuse it, named. */
+      size_t lost = 0;
+      for (size_t u = 0; u < n; u++) lost += !isnan(rk[u]) && isnan(rk[c * n + u]);
+      if (lost) {
+        luaL_Buffer nb;
+        luaL_buffinit(L, &nb);
+        for (size_t q = 0; q < np; q++) {
+          lua_getfield(L, ot, ua_params[pidx[q]]);
+          if (lua_istable(L, -1)) { lua_rawgeti(L, -1, 1); lua_remove(L, -2); }
+          lua_pushfstring(L, "%s%s = %s", q ? ", " : "", ua_params[pidx[q]], luaL_tolstring(L, -1, NULL));
+          lua_remove(L, -2);
+          lua_remove(L, -2);
+          luaL_addvalue(&nb);
+        }
+        luaL_pushresult(&nb);
+        return luaL_error(L, "uncertainty: with %s, %d units get no index score (a geometric or harmonic "
+                          "mean needs positive values); leave that combination out",
+                          lua_tostring(L, -1), (int)lost);
+      }
+    }
+    lua_settop(L, rki);
+  }
+  lua_getfield(L, LUA_REGISTRYINDEX, "gcisim.ua_root");
+  root_code = lua_tostring(L, -1);
+  /* the draws: how often each combination comes up */
+  uint64_t *count = lua_newuserdatauv(L, combos * sizeof *count, 0);
+  memset(count, 0, combos * sizeof *count);
+  uint64_t N = (uint64_t)nd;
+  for (uint64_t dr = 0; dr < N; dr++) {
+    uint64_t st = gs_ua_stream((uint64_t)seed, dr);
+    size_t c = 0, mul = 1;
+    for (size_t q = 0; q < np; q++) {
+      size_t pick = (size_t)(gs_ua_uniform(&st) * (double)cnt[q]);
+      c += pick * mul;
+      mul *= cnt[q];
+    }
+    count[c]++;
+  }
+  /* per unit: the rank distribution over the draws */
+  typedef struct { double r; uint64_t k; } rc_t;
+  rc_t *pr = lua_newuserdatauv(L, combos * sizeof *pr, 0);
+  lua_newtable(L);
+  int out = lua_gettop(L);
+  lua_Integer row = 0;
+  double shift = 0;
+  size_t kept = 0;
+  const double *nom = rk;
+  size_t *ord = lua_newuserdatauv(L, (n ? n : 1) * sizeof *ord, 0);
+  size_t no = 0;
+  for (size_t u = 0; u < n; u++)
+    if (!isnan(nom[u])) ord[no++] = u;
+  for (size_t i = 1; i < no; i++) { /* nominal rank order, stable */
+    size_t v = ord[i], j = i;
+    while (j > 0 && nom[ord[j - 1]] > nom[v]) { ord[j] = ord[j - 1]; j--; }
+    ord[j] = v;
+  }
+  for (size_t q = 0; q < no; q++) {
+    size_t u = ord[q];
+    size_t m = 0;
+    for (size_t c = 0; c < combos; c++)
+      if (count[c]) pr[m++] = (rc_t){rk[(c + 1) * n + u], count[c]};
+    for (size_t i = 1; i < m; i++) { /* by rank */
+      rc_t v = pr[i];
+      size_t j = i;
+      while (j > 0 && pr[j - 1].r > v.r) { pr[j] = pr[j - 1]; j--; }
+      pr[j] = v;
+    }
+    double mean = 0, med = NAN, p05 = NAN, p95 = NAN;
+    uint64_t cum = 0;
+    for (size_t i = 0; i < m; i++) {
+      mean += pr[i].r * (double)pr[i].k;
+      shift += fabs(pr[i].r - nom[u]) * (double)pr[i].k;
+      cum += pr[i].k;
+      /* inverted CDF: the smallest rank with cum >= q*N, in integers */
+      if (isnan(p05) && cum * 20 >= N) p05 = pr[i].r;
+      if (isnan(med) && cum * 2 >= N) med = pr[i].r;
+      if (isnan(p95) && cum * 20 >= 19 * N) p95 = pr[i].r;
+    }
+    uint64_t within = 0;
+    for (size_t i = 0; i < m; i++)
+      if (fabs(pr[i].r - med) <= 3) within += pr[i].k;
+    kept++;
+    lua_createtable(L, 0, 8);
+    lua_pushstring(L, d->key[u]);
+    lua_setfield(L, -2, d->key_col);
+    lua_pushstring(L, d->name[u]);
+    lua_setfield(L, -2, "country");
+    push_num_or_nil(L, nom[u]);
+    lua_setfield(L, -2, "nominal");
+    push_num_or_nil(L, med);
+    lua_setfield(L, -2, "median");
+    push_num_or_nil(L, mean / (double)N);
+    lua_setfield(L, -2, "mean");
+    push_num_or_nil(L, p05);
+    lua_setfield(L, -2, "p05");
+    push_num_or_nil(L, p95);
+    lua_setfield(L, -2, "p95");
+    push_num_or_nil(L, (double)within / (double)N);
+    lua_setfield(L, -2, "within3");
+    lua_rawseti(L, out, ++row);
+  }
+  lua_pushvalue(L, out);
+  lua_newtable(L);
+  lua_newtable(L);
+  const char *cols[] = {d->key_col, "country", "nominal", "median", "mean", "p05", "p95", "within3"};
+  for (int i = 0; i < 8; i++) {
+    lua_pushstring(L, cols[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+  lua_setfield(L, -2, "__columns");
+  luaL_Buffer fb;
+  luaL_buffinit(L, &fb);
+  lua_pushfstring(L, "ranks of %s (%s ties at %d digits) over %I draws of %d combinations of ", root_code,
+                  gs_ties_name(ties), digits, (lua_Integer)N, (int)combos);
+  luaL_addvalue(&fb);
+  for (size_t q = 0; q < np; q++) {
+    lua_pushfstring(L, "%s%s (%d alternatives)", q ? ", " : "", ua_params[pidx[q]], (int)cnt[q]);
+    luaL_addvalue(&fb);
+  }
+  char tail[96];
+  snprintf(tail, sizeof tail, ", each equally likely, seed %.0f; mean absolute rank shift %.4f", (double)seed,
+           kept ? shift / ((double)N * (double)kept) : 0.0);
+  luaL_addstring(&fb, tail);
+  luaL_pushresult(&fb);
+  lua_setfield(L, -2, "__footer");
+  lua_setmetatable(L, -2);
+  return 1;
+}
+
 /* ----------------------------------------------------------- register */
 
-static const luaL_Reg ix_methods[] = {{"compute", ix_compute}, {"levels", ix_levels},
+static const luaL_Reg ix_methods[] = {{"compute", ix_compute}, {"uncertainty", ix_uncertainty}, {"levels", ix_levels},
                                       {"effective_weights", ix_effw}, {NULL, NULL}};
 static const luaL_Reg ix_meta[] = {{"__gc", ix_gc}, {"__len", ix_len}, {"__tostring", ix_tostring}, {NULL, NULL}};
 

@@ -37,6 +37,9 @@ static inline uint64_t stream_init(uint64_t seed, uint64_t d) { return mix64(see
 static inline uint64_t stream_next(uint64_t *s) { *s += GOLDEN; return mix64(*s); }
 static inline double stream_uniform(uint64_t *s) { return (double)(stream_next(s) >> 11) * 0x1.0p-53; }
 
+uint64_t gs_ua_stream(uint64_t seed, uint64_t d) { return stream_init(seed, d); }
+double gs_ua_uniform(uint64_t *state) { return stream_uniform(state); }
+
 /* ------------------------------------------------------------- fast exp */
 
 /* exp(t) = 2^(m/256) * exp(r), m = nearest integer to t*256/ln2, |r| <=

@@ -83,6 +83,12 @@ void gs_ua_config_init(gs_ua_config *cfg);
 unsigned gs_ua_draw(uint64_t seed, uint64_t d, size_t k, const double *w,
                     double perturb, unsigned methods, double *wout);
 
+/* The documented random streams, for other analyses that draw the same
+ * way: gs_ua_stream gives the state of stream(seed, d); gs_ua_uniform
+ * advances a state and returns uniform() in [0, 1). */
+uint64_t gs_ua_stream(uint64_t seed, uint64_t d);
+double gs_ua_uniform(uint64_t *state);
+
 /* Scores one unit: x_u[k] under weights w[k] and one method, as defined
  * above (geometric uses the documented exp/log evaluation). */
 double gs_ua_score(const double *x_u, size_t k, const double *w,

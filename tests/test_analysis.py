@@ -11,7 +11,7 @@ over every hundredth of a pillar.  Prints "N passed, N failed" last.
 """
 import csv, io, math, os, shutil, subprocess, sys, tempfile
 
-from gstest import GCISIM, TMP, check, done, run, table
+from gstest import Stream, GCISIM, TMP, check, done, run, table
 
 
 
@@ -19,25 +19,6 @@ from gstest import GCISIM, TMP, check, done, run, table
 
 
 
-
-
-M = (1 << 64) - 1
-GOLDEN = 0x9E3779B97F4A7C15
-
-
-def mix(z):
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M
-    return z ^ (z >> 31)
-
-
-class Stream:
-    def __init__(self, seed, d):
-        self.s = mix(seed ^ mix((d + GOLDEN) & M))
-
-    def uniform(self):
-        self.s = (self.s + GOLDEN) & M
-        return (mix(self.s) >> 11) * 2.0 ** -53
 
 
 def key(score):

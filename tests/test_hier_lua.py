@@ -405,4 +405,65 @@ check(rc == 3 and err.strip() == os.path.join(TMP, "meta2.csv") + ":3:3: 'b': pa
 rc, out, err = run([], 'gci.index_meta("/etc/passwd")\n')
 check(rc == 1 and "gci.index_meta:" in err and "/etc/passwd" in err, "meta read policy: %d %r" % (rc, err))
 
+# ---- uncertainty over methodological choices (ix:uncertainty) ----
+# Three units, two indicators, the index their arithmetic mean.  By hand:
+#   min-max 0-100: a -> A 0, B 100, C 60;  b -> A 100, B 0, C 60
+#                  index A 50, B 50, C 60: ranks C 1, A 2, B 2 (dense)
+#   percentile rank: a -> A 0, C 0.5, B 1;  b -> B 0, C 0.5, A 1
+#                  index A 0.5, B 0.5, C 0.5: all rank 1
+from gstest import Stream
+with open(os.path.join(TMP, "ua3.csv"), "w") as f:
+    f.write("code,name,a,b\nA,Alpha,0,10\nB,Beta,10,0\nC,Gamma,6,6\n")
+NDRAW = 999
+script = ('local d = gci.load(%r, {key = "code", name = "name"})\n'
+          'local ix = gci.index{{code = "a", parent = "I"}, {code = "b", parent = "I"}, {code = "I"}}\n'
+          'return ix:uncertainty(d, {base = {normalise = {"minmax", 0, 100}},'
+          ' vary = {normalise = {{"minmax", 0, 100}, "prank"}}, n = %d, seed = 5})\n') % (os.path.join(TMP, "ua3.csv"), NDRAW)
+rc, out, err = run(["--format", "csv", "--allow-read", TMP], script)
+picks = [int(Stream(5, dr).uniform() * 2) for dr in range(NDRAW)]
+k1 = sum(picks)            # draws with percentile ranks
+k0 = NDRAW - k1
+ranks = {"A": (2, 1), "B": (2, 1), "C": (1, 1)}   # (min-max, prank)
+
+
+def stats(r0, r1):
+    dist = sorted([(r0, k0), (r1, k1)])
+    def pct(q):
+        c = 0
+        for r, k in dist:
+            c += k
+            if c >= q * NDRAW:
+                return r
+    med = pct(0.5)
+    return (pct(0.5), (r0 * k0 + r1 * k1) / NDRAW, pct(0.05), pct(0.95),
+            sum(k for r, k in dist if abs(r - med) <= 3) / NDRAW)
+
+
+rows = {r["code"]: r for r in table(out)} if rc == 0 else {}
+check(rc == 0 and list(rows) == ["C", "A", "B"], "ix:uncertainty runs, nominal order: %r %r" % (rows.keys(), err))
+for u, (r0, r1) in ranks.items():
+    med, mean, p05, p95, w3 = stats(r0, r1)
+    g = rows.get(u, {})
+    check(g and int(g["nominal"]) == r0 and float(g["median"]) == med and abs(float(g["mean"]) - mean) < 1e-12
+          and float(g["p05"]) == p05 and float(g["p95"]) == p95 and abs(float(g["within3"]) - w3) < 1e-12,
+          "ix:uncertainty %s: %r vs %r" % (u, g, (r0, med, mean, p05, p95, w3)))
+rc, out, err = run(["--allow-read", TMP], script)
+shift = (k1 * (1 + 1 + 0)) / (NDRAW * 3)   # A and B move 2 -> 1 in prank draws
+check(out.strip().endswith("mean absolute rank shift %.4f" % shift), "ix:uncertainty footer: %r" % out[-120:])
+# choices are validated before anything runs
+rc, out, err = run(["--allow-read", TMP], script.replace('"prank"', '"ranks"'))
+check(rc == 1 and "uncertainty: vary.normalise[2]" in err, "bad alternative named: %r" % err)
+rc, out, err = run(["--allow-read", TMP], script.replace('normalise = {{"minmax", 0, 100}, "prank"}', 'weights = {1, 2}'))
+check(rc == 1 and "t.lua:3: uncertainty: vary: unknown option 'weights' (known: normalise, impute, treat, agg)" in err,
+      "unknown choice: %r" % err)
+
+# scripts/asem_uncertainty.lua: every kept unit, nominal = the ranks of scripts/asem.lua
+rc, out, err = run(["run", "scripts/asem_uncertainty.lua", "500", "--format", "csv"])
+ua_rows = table(out) if rc == 0 else []
+rc2, out2, err2 = run(["run", "scripts/asem.lua", "--format", "csv"])
+asem_rank = {r["uCode"]: r["Index_rank"] for r in table(out2)} if rc2 == 0 else {}
+check(rc == 0 and len(ua_rows) == len(asem_rank) == 46 and all(r["nominal"] == asem_rank[r["uCode"]] for r in ua_rows)
+      and all(float(r["p05"]) <= float(r["median"]) <= float(r["p95"]) for r in ua_rows),
+      "asem_uncertainty.lua: %s %s" % (err, err2))
+
 done()
