@@ -143,7 +143,9 @@ static void check_opts_table(lua_State *L, int i, const char *fn) {
 static const char *opt_string(lua_State *L, int t, const char *field, const char *def) {
   const char *s = def;
   if (lua_getfield(L, t, field) != LUA_TNIL) {
-    if (!lua_isstring(L, -1)) luaL_error(L, "option '%s' must be a string", field);
+    /* Strings only: lua_tostring would turn a number into a new string held
+     * by this stack slot alone, freed after the pop (found by fuzz_lua). */
+    if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "option '%s' must be a string", field);
     s = lua_tostring(L, -1);
   }
   lua_pop(L, 1); /* s stays valid: the option table holds the string */

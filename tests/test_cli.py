@@ -215,6 +215,10 @@ check({r["iso3"]: (int(r["tier_before"]), int(r["tier_after"])) for r in rows} =
 check(rows and list(rows[0])[:5] == ["iso3", "country", "score_before", "rank_before", "tier_before"]
       and all(int(r["tier_change"]) == int(r["tier_before"]) - int(r["tier_after"]) for r in rows), "tier columns")
 
+# an option given as a number where a string belongs (fuzz_lua found a use-after-free here)
+rc, out, err = run([], 'return gci.load("data/gci2024.csv", {key = 1, max = 19})')
+check(rc == 1 and "option 'key' must be a string" in err, "numeric key option: %d %r" % (rc, err))
+
 # d:column, r:score, r:rank, r:ranks with each tie rule, r:top, iteration
 out = lua('local r = gci.load("data/gci2020.csv"):column("score")\n'
           'local t = {}\n'
