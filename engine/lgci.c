@@ -1143,23 +1143,24 @@ static const luaL_Reg gci_funcs[] = {{"load", gci_load},       {"group", gci_gro
                                      {"dataset_path", gci_dataset_path}, {"write", gci_write},
                                      {NULL, NULL}};
 
+/* Creates the metatable `name` with its metamethods, its methods under
+ * `field` ("__index", or "methods" when __index is a function), and a
+ * __metatable field so scripts can neither read nor replace it. */
+static void new_class(lua_State *L, const char *name, const luaL_Reg *meta, const luaL_Reg *methods,
+                      const char *field) {
+  luaL_newmetatable(L, name);
+  luaL_setfuncs(L, meta, 0);
+  lua_newtable(L);
+  luaL_setfuncs(L, methods, 0);
+  lua_setfield(L, -2, field);
+  lua_pushstring(L, name);
+  lua_setfield(L, -2, "__metatable");
+  lua_pop(L, 1);
+}
+
 int luaopen_gci(lua_State *L) {
-  luaL_newmetatable(L, DS_MT);
-  luaL_setfuncs(L, ds_meta, 0);
-  lua_newtable(L);
-  luaL_setfuncs(L, ds_methods, 0);
-  lua_setfield(L, -2, "__index");
-  lua_pushliteral(L, "gci.dataset");
-  lua_setfield(L, -2, "__metatable");
-  lua_pop(L, 1);
-  luaL_newmetatable(L, RES_MT);
-  luaL_setfuncs(L, res_meta, 0);
-  lua_newtable(L);
-  luaL_setfuncs(L, res_methods, 0);
-  lua_setfield(L, -2, "methods");
-  lua_pushliteral(L, "gci.result");
-  lua_setfield(L, -2, "__metatable");
-  lua_pop(L, 1);
+  new_class(L, DS_MT, ds_meta, ds_methods, "__index");
+  new_class(L, RES_MT, res_meta, res_methods, "methods");
   gs_lua_open_analysis(L);
   luaL_newlib(L, gci_funcs);
   gs_lua_open_hier(L, lua_gettop(L));
