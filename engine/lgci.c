@@ -928,15 +928,17 @@ static int ds_without(lua_State *L) {
 static const char *const cmp_cols[] = {"iso3", "country", "score_before", "rank_before",
                                        "score_after", "rank_after", "rank_change", NULL};
 
-static int cmp_filter(lua_State *L, int movers) {
+/* Keeps the records of comparison 1 whose `field` is a nonzero number
+ * (changed = 1) or is missing (changed = 0), in a list of the same kind. */
+static int cmp_filter(lua_State *L, const char *field, int changed) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_newtable(L);
   size_t n = lua_rawlen(L, 1), k = 0;
   for (size_t i = 1; i <= n; i++) {
     lua_rawgeti(L, 1, (lua_Integer)i);
-    lua_getfield(L, -1, "rank_change");
+    lua_getfield(L, -1, field);
     int has = !lua_isnil(L, -1);
-    int keep = movers ? has && lua_tonumber(L, -1) != 0 : !has;
+    int keep = changed ? has && lua_tonumber(L, -1) != 0 : !has;
     lua_pop(L, 1);
     if (keep) lua_rawseti(L, -2, (lua_Integer)++k);
     else lua_pop(L, 1);
@@ -946,26 +948,10 @@ static int cmp_filter(lua_State *L, int movers) {
   return 1;
 }
 
-static int cmp_movers(lua_State *L) { return cmp_filter(L, 1); }
-static int cmp_unmatched(lua_State *L) { return cmp_filter(L, 0); }
-
+static int cmp_movers(lua_State *L) { return cmp_filter(L, "rank_change", 1); }
+static int cmp_unmatched(lua_State *L) { return cmp_filter(L, "rank_change", 0); }
 /* c:tier_changes(): the records whose tier changed (comparisons with tiers). */
-static int cmp_tier_changes(lua_State *L) {
-  luaL_checktype(L, 1, LUA_TTABLE);
-  lua_newtable(L);
-  size_t n = lua_rawlen(L, 1), k = 0;
-  for (size_t i = 1; i <= n; i++) {
-    lua_rawgeti(L, 1, (lua_Integer)i);
-    lua_getfield(L, -1, "tier_change");
-    int keep = !lua_isnil(L, -1) && lua_tonumber(L, -1) != 0;
-    lua_pop(L, 1);
-    if (keep) lua_rawseti(L, -2, (lua_Integer)++k);
-    else lua_pop(L, 1);
-  }
-  lua_getmetatable(L, 1);
-  lua_setmetatable(L, -2);
-  return 1;
-}
+static int cmp_tier_changes(lua_State *L) { return cmp_filter(L, "tier_change", 1); }
 
 static const luaL_Reg cmp_methods[] = {{"movers", cmp_movers}, {"unmatched", cmp_unmatched},
                                        {"tier_changes", cmp_tier_changes}, {NULL, NULL}};
