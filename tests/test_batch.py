@@ -349,9 +349,25 @@ def interrupted_then_resume(sig, what):
     so, se = p.communicate(timeout=120)
     check(p.returncode == -sig, "%s: batch ends by the signal (%r): %r" % (what, p.returncode, se))
     if sig == signal.SIGKILL:  # orphans run on to their end (bounded by the timeout)
+        # Wait for every process of this batch, found by its output directory
+        # in the command line: a job forked just before the kill is not in
+        # `kids`, and finishing late it would change what counts as finished.
+        def batch_procs():
+            found = []
+            for q in os.listdir("/proc"):
+                if not q.isdigit():
+                    continue
+                try:
+                    with open("/proc/%s/cmdline" % q, "rb") as f:
+                        if ko.encode() in f.read():
+                            with open("/proc/%s/stat" % q) as g:
+                                if g.read().rsplit(")", 1)[1].split()[0] != "Z":
+                                    found.append(q)
+                except OSError:
+                    pass
+            return found
         end = time.time() + 60
-        while time.time() < end and any(os.path.exists("/proc/%d" % k) and
-                                        open("/proc/%d/stat" % k).read().split()[2] != "Z" for k in kids):
+        while time.time() < end and batch_procs():
             time.sleep(0.05)
     check(no_tmp(ko) == [], "%s: no partial file: %r" % (what, no_tmp(ko)))
     stamp = lambda n: (os.stat(os.path.join(ko, n)).st_ino, os.stat(os.path.join(ko, n)).st_mtime_ns)
