@@ -334,21 +334,13 @@ static int add_job(batch *b, const char *script, const char *dataset, char *cons
 /* ---------- option checks (the same rules as gcisim run) ---------- */
 
 static int check_num(const char *s) {
-  char *end;
-  errno = 0;
-  double v = strtod(s, &end);
-  return errno || end == s || *end || v < 0 ? -1 : 0;
+  double v;
+  return gs_parse_number(s, &v);
 }
 
 static int check_size(const char *s) {
-  char *end;
-  errno = 0;
-  double v = strtod(s, &end);
-  if (errno || end == s || v < 0) return -1;
-  if (*end && strchr("kKmMgG", *end)) end++;
-  if (*end == 'i' || *end == 'B') end++;
-  if (*end == 'B') end++;
-  return *end ? -1 : 0;
+  size_t v;
+  return gs_parse_size(s, &v);
 }
 
 static int berr(const char *fmt, const char *a) {

@@ -29,16 +29,6 @@
 
 #define UA_COLS "iso3", "country", "nominal", "median", "mean", "p05", "p95", "within3"
 
-typedef struct {
-  gs_dataset *d;
-  size_t charged;
-} ds_box; /* as in lgci.c: the userdata "gci.dataset" */
-
-static const gs_dataset *ds_check(lua_State *L, int i) {
-  ds_box *b = luaL_checkudata(L, i, "gci.dataset");
-  if (!b->d) luaL_error(L, "dataset has been freed");
-  return b->d;
-}
 
 /* ---------- options ---------- */
 
@@ -191,9 +181,7 @@ static void progress_cb(void *ud, uint64_t done, uint64_t total) {
 /* ---------- uncertainty ---------- */
 
 static void set_num(lua_State *L, const char *k, double v) {
-  if (isnan(v)) lua_pushnil(L);
-  else if (v == floor(v) && fabs(v) < 1e15) lua_pushinteger(L, (lua_Integer)v);
-  else lua_pushnumber(L, v);
+  gs_lua_pushnum(L, v);
   lua_setfield(L, -2, k);
 }
 
@@ -312,7 +300,7 @@ static void push_shard(lua_State *L, const gs_dataset *d, const gs_ua_result *r,
 
 /* d:uncertainty{weights=, perturb=, n=, seed=, methods=, digits=, ties=, offset=, threads=} */
 static int ds_uncertainty(lua_State *L) {
-  const gs_dataset *d = ds_check(L, 1);
+  const gs_dataset *d = gs_lua_checkdataset(L, 1);
   if (lua_isnoneornil(L, 2)) { lua_settop(L, 1); lua_newtable(L); }
   luaL_checktype(L, 2, LUA_TTABLE);
   lua_settop(L, 2);
@@ -349,7 +337,7 @@ static int ds_uncertainty(lua_State *L) {
 
 /* d:sensitivity{..., n = base sample size, boot = resamples} */
 static int ds_sensitivity(lua_State *L) {
-  const gs_dataset *d = ds_check(L, 1);
+  const gs_dataset *d = gs_lua_checkdataset(L, 1);
   if (lua_isnoneornil(L, 2)) { lua_settop(L, 1); lua_newtable(L); }
   luaL_checktype(L, 2, LUA_TTABLE);
   lua_settop(L, 2);
@@ -415,7 +403,7 @@ static int tg_box_gc(lua_State *L) {
 /* d:target(iso3, {rank = R} | {tier = T, thresholds = {...}} | {score = S},
  *          weights=, method=, scale=, offset=, digits=, ties=) */
 static int ds_target(lua_State *L) {
-  const gs_dataset *d = ds_check(L, 1);
+  const gs_dataset *d = gs_lua_checkdataset(L, 1);
   const char *key = luaL_checkstring(L, 2);
   luaL_checktype(L, 3, LUA_TTABLE);
   lua_settop(L, 3);

@@ -90,11 +90,12 @@ static void ds_adopt(lua_State *L, ds_box *b, gs_dataset *d) {
   }
 }
 
-static const gs_dataset *ds_check(lua_State *L, int i) {
+const gs_dataset *gs_lua_checkdataset(lua_State *L, int i) {
   ds_box *b = luaL_checkudata(L, i, DS_MT);
   if (!b->d) luaL_error(L, "dataset has been freed");
   return b->d;
 }
+
 
 static long row_check(lua_State *L, const gs_dataset *d, const char *key) {
   long r = gs_dataset_row(d, key);
@@ -226,18 +227,18 @@ static int gci_load(lua_State *L) {
 }
 
 static int ds_len(lua_State *L) {
-  lua_pushinteger(L, (lua_Integer)ds_check(L, 1)->n);
+  lua_pushinteger(L, (lua_Integer)gs_lua_checkdataset(L, 1)->n);
   return 1;
 }
 
 static int ds_tostring(lua_State *L) {
-  const gs_dataset *d = ds_check(L, 1);
+  const gs_dataset *d = gs_lua_checkdataset(L, 1);
   lua_pushfstring(L, "gci.dataset(%s: %d countries, %d pillars)", d->source, (int)d->n, (int)d->npillar);
   return 1;
 }
 
 static int ds_pillars(lua_State *L) {
-  const gs_dataset *d = ds_check(L, 1);
+  const gs_dataset *d = gs_lua_checkdataset(L, 1);
   lua_createtable(L, (int)d->npillar, 0);
   for (size_t p = 0; p < d->npillar; p++) {
     lua_pushstring(L, d->col[d->pillar[p]].name);
@@ -247,7 +248,7 @@ static int ds_pillars(lua_State *L) {
 }
 
 static int ds_columns(lua_State *L) {
-  const gs_dataset *d = ds_check(L, 1);
+  const gs_dataset *d = gs_lua_checkdataset(L, 1);
   lua_createtable(L, (int)d->ncol, 0);
   for (size_t c = 0; c < d->ncol; c++) {
     lua_pushstring(L, d->col[c].name);
@@ -257,12 +258,12 @@ static int ds_columns(lua_State *L) {
 }
 
 static int ds_source(lua_State *L) {
-  lua_pushstring(L, ds_check(L, 1)->source);
+  lua_pushstring(L, gs_lua_checkdataset(L, 1)->source);
   return 1;
 }
 
 static int ds_get(lua_State *L) {
-  const gs_dataset *d = ds_check(L, 1);
+  const gs_dataset *d = gs_lua_checkdataset(L, 1);
   long r = gs_dataset_row(d, luaL_checkstring(L, 2));
   if (r < 0) { lua_pushnil(L); return 1; }
   push_row(L, d, (size_t)r);
@@ -270,7 +271,7 @@ static int ds_get(lua_State *L) {
 }
 
 static int ds_countries_next(lua_State *L) {
-  const gs_dataset *d = ds_check(L, lua_upvalueindex(1));
+  const gs_dataset *d = gs_lua_checkdataset(L, lua_upvalueindex(1));
   lua_Integer i = lua_tointeger(L, lua_upvalueindex(2));
   if (i >= (lua_Integer)d->n) return 0;
   lua_pushinteger(L, i + 1);
@@ -280,7 +281,7 @@ static int ds_countries_next(lua_State *L) {
 }
 
 static int ds_countries(lua_State *L) {
-  ds_check(L, 1);
+  gs_lua_checkdataset(L, 1);
   lua_settop(L, 1);
   lua_pushinteger(L, 0);
   lua_pushcclosure(L, ds_countries_next, 2);
@@ -381,7 +382,7 @@ static const double *res_ranks(lua_State *L, res *r) {
   return r->rank;
 }
 
-static void push_num_or_nil(lua_State *L, double v) {
+void gs_lua_pushnum(lua_State *L, double v) {
   if (isnan(v)) lua_pushnil(L);
   else if (v == floor(v) && fabs(v) < 9007199254740992.0) lua_pushinteger(L, (lua_Integer)v);
   else lua_pushnumber(L, v);
@@ -448,9 +449,9 @@ static void push_result_record(lua_State *L, const gs_dataset *d, const res *r, 
   lua_setfield(L, -2, "iso3");
   lua_pushstring(L, d->name[i]);
   lua_setfield(L, -2, "country");
-  push_num_or_nil(L, r->score[i]);
+  gs_lua_pushnum(L, r->score[i]);
   lua_setfield(L, -2, "score");
-  push_num_or_nil(L, rank);
+  gs_lua_pushnum(L, rank);
   lua_setfield(L, -2, "rank");
 }
 
@@ -491,7 +492,7 @@ static long res_row(lua_State *L, int ri, const char *key) {
 static int res_score(lua_State *L) {
   res *r = res_check(L, 1);
   long i = res_row(L, 1, luaL_checkstring(L, 2));
-  push_num_or_nil(L, r->score[i]);
+  gs_lua_pushnum(L, r->score[i]);
   return 1;
 }
 
@@ -507,12 +508,12 @@ static int res_rank(lua_State *L) {
   const char *group = lua_istable(L, 3) ? opt_string(L, 3, "group", NULL) : NULL;
   if (!group) {
     if (digits == r->digits && ties == r->ties) {
-      push_num_or_nil(L, res_ranks(L, r)[i]);
+      gs_lua_pushnum(L, res_ranks(L, r)[i]);
       return 1;
     }
     double *tmp = lua_newuserdatauv(L, (r->n ? r->n : 1) * sizeof *tmp, 0);
     rank_or_die(L, r->score, r->n, digits, ties, tmp);
-    push_num_or_nil(L, tmp[i]);
+    gs_lua_pushnum(L, tmp[i]);
     return 1;
   }
   if (!push_group(L, group)) return luaL_error(L, "unknown group '%s' (define it with gci.group)", group);
@@ -532,7 +533,7 @@ static int res_rank(lua_State *L) {
     s[m++] = r->score[row];
   }
   rank_or_die(L, s, m, digits, ties, rk);
-  push_num_or_nil(L, rk[self]);
+  gs_lua_pushnum(L, rk[self]);
   return 1;
 }
 
@@ -548,7 +549,7 @@ static int res_ranks_fn(lua_State *L) {
   rank_or_die(L, r->score, r->n, digits, ties, tmp);
   lua_createtable(L, 0, (int)r->n);
   for (size_t i = 0; i < r->n; i++) {
-    push_num_or_nil(L, tmp[i]);
+    gs_lua_pushnum(L, tmp[i]);
     lua_setfield(L, -2, d->key[i]);
   }
   return 1;
@@ -705,7 +706,7 @@ static int ro_pairs(lua_State *L) {
 static void push_row_cache(lua_State *L, int ds) {
   if (lua_getiuservalue(L, ds, 1) == LUA_TTABLE) return;
   lua_pop(L, 1);
-  const gs_dataset *d = ds_check(L, ds);
+  const gs_dataset *d = gs_lua_checkdataset(L, ds);
   lua_createtable(L, (int)d->n, 0);
   for (size_t i = 0; i < d->n; i++) {
     lua_newtable(L);           /* the proxy */
@@ -726,7 +727,7 @@ static void push_row_cache(lua_State *L, int ds) {
 }
 
 static int score_formula(lua_State *L) {
-  const gs_dataset *d = ds_check(L, 1);
+  const gs_dataset *d = gs_lua_checkdataset(L, 1);
   int f = 2;
   push_row_cache(L, 1);
   int cache = lua_gettop(L);
@@ -751,7 +752,7 @@ static int score_formula(lua_State *L) {
 
 /* d:score{weights=, method=, scale=, offset=, digits=, ties=} or d:score(function) */
 static int ds_score(lua_State *L) {
-  const gs_dataset *d = ds_check(L, 1);
+  const gs_dataset *d = gs_lua_checkdataset(L, 1);
   if (lua_isfunction(L, 2)) {
     lua_settop(L, 2);
     return score_formula(L);
@@ -792,7 +793,7 @@ static int ds_score(lua_State *L) {
 
 /* d:column(name [, {digits=, ties=}]) ranks a published numeric column. */
 static int ds_column(lua_State *L) {
-  const gs_dataset *d = ds_check(L, 1);
+  const gs_dataset *d = gs_lua_checkdataset(L, 1);
   const char *name = luaL_checkstring(L, 2);
   check_opts_table(L, 3, "column");
   long c = gs_dataset_col(d, name);
@@ -858,7 +859,7 @@ static void apply_edits(lua_State *L, gs_dataset *e, int t, const long *rows, si
  * Edits for every country ("*") apply first, then groups, then single
  * countries, so the most specific edit has the last word. */
 static int ds_with(lua_State *L) {
-  const gs_dataset *d = ds_check(L, 1);
+  const gs_dataset *d = gs_lua_checkdataset(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
   lua_settop(L, 2);
   ds_box *b = ds_push_box(L); /* 3 */
@@ -904,7 +905,7 @@ static int ds_with(lua_State *L) {
 
 /* d:without{"cooperation", ...} drops pillars from scoring. */
 static int ds_without(lua_State *L) {
-  const gs_dataset *d = ds_check(L, 1);
+  const gs_dataset *d = gs_lua_checkdataset(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
   ds_box *b = ds_push_box(L);
   gs_dataset *e = gs_dataset_copy(d);
@@ -1012,17 +1013,17 @@ static int gci_compare(lua_State *L) {
     lua_pushstring(L, db->name[j]);
     lua_setfield(L, -2, "country");
     if (i >= 0) {
-      push_num_or_nil(L, a->score[i]);
+      gs_lua_pushnum(L, a->score[i]);
       lua_setfield(L, -2, "score_before");
-      push_num_or_nil(L, ra[i]);
+      gs_lua_pushnum(L, ra[i]);
       lua_setfield(L, -2, "rank_before");
     }
-    push_num_or_nil(L, b->score[j]);
+    gs_lua_pushnum(L, b->score[j]);
     lua_setfield(L, -2, "score_after");
-    push_num_or_nil(L, rb[j]);
+    gs_lua_pushnum(L, rb[j]);
     lua_setfield(L, -2, "rank_after");
     if (i >= 0 && !isnan(ra[i]) && !isnan(rb[j])) {
-      push_num_or_nil(L, ra[i] - rb[j]);
+      gs_lua_pushnum(L, ra[i] - rb[j]);
       lua_setfield(L, -2, "rank_change");
     }
     lua_rawseti(L, -2, ++k);
@@ -1037,9 +1038,9 @@ static int gci_compare(lua_State *L) {
     lua_setfield(L, -2, "iso3");
     lua_pushstring(L, da->name[i]);
     lua_setfield(L, -2, "country");
-    push_num_or_nil(L, a->score[i]);
+    gs_lua_pushnum(L, a->score[i]);
     lua_setfield(L, -2, "score_before");
-    push_num_or_nil(L, ra[i]);
+    gs_lua_pushnum(L, ra[i]);
     lua_setfield(L, -2, "rank_before");
     lua_rawseti(L, -2, ++k);
   }

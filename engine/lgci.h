@@ -8,6 +8,7 @@
 #define GS_LGCI_H
 #include <lua.h>
 
+#include "dataset.h"
 #include "policy.h"
 #include "sandbox.h"
 
@@ -31,6 +32,15 @@ int luaopen_gci(lua_State *L);
 /* Adds the hierarchy functions (lhier.c) and the analysis functions
  * (lanalysis.c) to the module table at stack index `module`. */
 void gs_lua_open_hier(lua_State *L, int module);
+
+/* The dataset boxed by the "gci.dataset" userdata at stack index i,
+ * borrowed for as long as that userdata lives; raises a Lua error for
+ * anything else.  The one place that knows the box's layout. */
+const gs_dataset *gs_lua_checkdataset(lua_State *L, int i);
+
+/* Pushes v as gcisim prints numbers: nil for NaN, an integer when it is
+ * whole, a float otherwise. */
+void gs_lua_pushnum(lua_State *L, double v);
 
 /* Raises a data error: the message is "file:line:column: what" without a
  * script position, and is remembered in ctx->data_error. */

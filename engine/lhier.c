@@ -32,13 +32,7 @@
 
 #define IX_MT "gci.index"
 #define HR_MT "gci.index_result"
-#define DS_MT "gci.dataset"
 
-/* The layout of lgci.c's dataset box ("gci.dataset" userdata). */
-typedef struct {
-  gs_dataset *d;
-  size_t charged;
-} ds_box;
 
 typedef struct {
   gs_hier *h;
@@ -66,11 +60,6 @@ static hr_box *hr_check(lua_State *L, int i) {
   return b;
 }
 
-static const gs_dataset *ds_check(lua_State *L, int i) {
-  ds_box *b = luaL_checkudata(L, i, DS_MT);
-  if (!b->d) luaL_error(L, "dataset has been freed");
-  return b->d;
-}
 
 static int ix_gc(lua_State *L) {
   ix_box *b = luaL_checkudata(L, 1, IX_MT);
@@ -98,11 +87,6 @@ static ix_box *ix_push(lua_State *L) {
   return b;
 }
 
-static void push_num_or_nil(lua_State *L, double v) {
-  if (isnan(v)) lua_pushnil(L);
-  else if (v == floor(v) && fabs(v) < 9007199254740992.0) lua_pushinteger(L, (lua_Integer)v);
-  else lua_pushnumber(L, v);
-}
 
 /* Gives the records list on the stack top a fresh metatable naming its
  * columns (a NULL-terminated list; NULL entries after the first are not
@@ -273,9 +257,9 @@ static int nodes_records(lua_State *L, const gs_hier *h) {
       lua_pushinteger(L, s.level);
       lua_setfield(L, -2, "level");
       if (s.parent) { lua_pushstring(L, s.parent); lua_setfield(L, -2, "parent"); }
-      push_num_or_nil(L, s.weight);
+      gs_lua_pushnum(L, s.weight);
       lua_setfield(L, -2, "weight");
-      push_num_or_nil(L, gs_h_eff_weight(h, i));
+      gs_lua_pushnum(L, gs_h_eff_weight(h, i));
       lua_setfield(L, -2, "effective_weight");
       if (s.level == 1) {
         lua_pushinteger(L, s.direction);
@@ -633,7 +617,7 @@ static const gs_hier *agg_override(lua_State *L, int ixi, int ai) {
  * normalise=, agg=, digits=, ties=}]) */
 static int ix_compute(lua_State *L) {
   ix_check(L, 1);
-  const gs_dataset *d = ds_check(L, 2);
+  const gs_dataset *d = gs_lua_checkdataset(L, 2);
   if (!lua_isnoneornil(L, 3) && !lua_istable(L, 3)) return luaL_error(L, "compute: options must be a table");
   if (lua_isnoneornil(L, 3)) { lua_settop(L, 2); lua_newtable(L); }
   lua_settop(L, 3);
@@ -824,9 +808,8 @@ static int ix_compute(lua_State *L) {
 
 static const gs_dataset *hr_dataset(lua_State *L, int i) {
   lua_getiuservalue(L, i, 1);
-  const gs_dataset *d = ((ds_box *)lua_touserdata(L, -1))->d;
+  const gs_dataset *d = gs_lua_checkdataset(L, -1);
   lua_pop(L, 1);
-  if (!d) luaL_error(L, "dataset has been freed");
   return d;
 }
 
@@ -896,9 +879,9 @@ static int node_records(lua_State *L, int hi, const char *code, const double *th
     size_t u = o[k];
     lua_createtable(L, 0, 5);
     push_unit(L, d, u);
-    push_num_or_nil(L, s[u]);
+    gs_lua_pushnum(L, s[u]);
     lua_setfield(L, -2, "score");
-    push_num_or_nil(L, rk[u]);
+    gs_lua_pushnum(L, rk[u]);
     lua_setfield(L, -2, "rank");
     if (th && !isnan(s[u])) {
       size_t t = 0;
@@ -957,7 +940,7 @@ static int hr_level(lua_State *L) {
     for (size_t u = 0; u < n; u++) {
       if (!kept[u]) continue;
       lua_rawgeti(L, list, ++k);
-      push_num_or_nil(L, sc[u]);
+      gs_lua_pushnum(L, sc[u]);
       lua_setfield(L, -2, s.code);
       lua_pop(L, 1);
     }
@@ -994,7 +977,7 @@ static int hr_score(lua_State *L) {
   hr_box *b = hr_check(L, 1);
   const double *s = node_scores(L, b, luaL_checkstring(L, 2));
   long u = unit_check(L, hr_dataset(L, 1), luaL_checkstring(L, 3));
-  push_num_or_nil(L, s[u]);
+  gs_lua_pushnum(L, s[u]);
   return 1;
 }
 
@@ -1003,7 +986,7 @@ static int hr_rank(lua_State *L) {
   hr_box *b = hr_check(L, 1);
   const double *s = node_scores(L, b, luaL_checkstring(L, 2));
   long u = unit_check(L, hr_dataset(L, 1), luaL_checkstring(L, 3));
-  push_num_or_nil(L, push_ranks(L, b, s)[u]);
+  gs_lua_pushnum(L, push_ranks(L, b, s)[u]);
   return 1;
 }
 
@@ -1050,13 +1033,13 @@ static int hr_treated(lua_State *L) {
     lua_setfield(L, -2, "treatment");
     lua_pushinteger(L, tr->n_winsorised);
     lua_setfield(L, -2, "points");
-    push_num_or_nil(L, tr->skew0);
+    gs_lua_pushnum(L, tr->skew0);
     lua_setfield(L, -2, "skew_before");
-    push_num_or_nil(L, tr->kurt0);
+    gs_lua_pushnum(L, tr->kurt0);
     lua_setfield(L, -2, "kurt_before");
-    push_num_or_nil(L, tr->skew1);
+    gs_lua_pushnum(L, tr->skew1);
     lua_setfield(L, -2, "skew_after");
-    push_num_or_nil(L, tr->kurt1);
+    gs_lua_pushnum(L, tr->kurt1);
     lua_setfield(L, -2, "kurt_after");
     lua_pushboolean(L, tr->passes);
     lua_setfield(L, -2, "passes");
@@ -1104,9 +1087,9 @@ static int hr_correlations(lua_State *L) {
       lua_setfield(L, -2, "level");
       lua_pushstring(L, s.parent);
       lua_setfield(L, -2, "parent");
-      push_num_or_nil(L, spearman ? gs_m_spearman(x, p, n) : gs_m_pearson(x, p, n));
+      gs_lua_pushnum(L, spearman ? gs_m_spearman(x, p, n) : gs_m_pearson(x, p, n));
       lua_setfield(L, -2, "r_parent");
-      push_num_or_nil(L, spearman ? gs_m_spearman(x, rs, n) : gs_m_pearson(x, rs, n));
+      gs_lua_pushnum(L, spearman ? gs_m_spearman(x, rs, n) : gs_m_pearson(x, rs, n));
       lua_setfield(L, -2, "r_index");
       lua_rawseti(L, -2, ++k);
     }
@@ -1129,7 +1112,7 @@ static int availability(lua_State *L, int only_dropped) {
     if (only_dropped && kept[u]) continue;
     lua_createtable(L, 0, 4);
     push_unit(L, d, u);
-    push_num_or_nil(L, sh[u]);
+    gs_lua_pushnum(L, sh[u]);
     lua_setfield(L, -2, "availability");
     lua_pushboolean(L, kept[u]);
     lua_setfield(L, -2, "kept");
@@ -1217,7 +1200,7 @@ static void ua_validate(lua_State *L, int ixi, const char *param, int v, size_t 
  * is exact for those counts.  Statistics as in d:uncertainty. */
 static int ix_uncertainty(lua_State *L) {
   ix_check(L, 1);
-  const gs_dataset *d = ds_check(L, 2);
+  const gs_dataset *d = gs_lua_checkdataset(L, 2);
   luaL_checktype(L, 3, LUA_TTABLE);
   lua_settop(L, 3);
   check_keys(L, 3, ua_opts, "uncertainty");
@@ -1401,17 +1384,17 @@ static int ix_uncertainty(lua_State *L) {
     lua_setfield(L, -2, d->key_col);
     lua_pushstring(L, d->name[u]);
     lua_setfield(L, -2, "country");
-    push_num_or_nil(L, nom[u]);
+    gs_lua_pushnum(L, nom[u]);
     lua_setfield(L, -2, "nominal");
-    push_num_or_nil(L, med);
+    gs_lua_pushnum(L, med);
     lua_setfield(L, -2, "median");
-    push_num_or_nil(L, mean / (double)N);
+    gs_lua_pushnum(L, mean / (double)N);
     lua_setfield(L, -2, "mean");
-    push_num_or_nil(L, p05);
+    gs_lua_pushnum(L, p05);
     lua_setfield(L, -2, "p05");
-    push_num_or_nil(L, p95);
+    gs_lua_pushnum(L, p95);
     lua_setfield(L, -2, "p95");
-    push_num_or_nil(L, (double)within / (double)N);
+    gs_lua_pushnum(L, (double)within / (double)N);
     lua_setfield(L, -2, "within3");
     lua_rawseti(L, out, ++row);
   }

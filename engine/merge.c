@@ -117,11 +117,7 @@ int gs_merge_main(int argc, char **argv) {
     }
   }
   if (nf == 0) { free(files); return gs_usage_error("merge needs shard files%s", ""); }
-  if (out && !fmt_given) {
-    const char *dot = strrchr(out, '.');
-    int f = dot ? gs_format_parse(dot + 1) : -1;
-    if (f >= 0) fmt = (gs_format)f;
-  }
+  if (out && !fmt_given) fmt = gs_format_for_path(out, fmt);
   shard *sh = calloc(nf, sizeof *sh);
   const gs_ua_result **parts = calloc(nf, sizeof *parts);
   int rc = GS_EX_OK;

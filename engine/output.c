@@ -17,6 +17,12 @@ int gs_format_parse(const char *name) {
   return -1;
 }
 
+gs_format gs_format_for_path(const char *path, gs_format def) {
+  const char *dot = strrchr(path, '.');
+  int f = dot ? gs_format_parse(dot + 1) : -1;
+  return f >= 0 ? (gs_format)f : def;
+}
+
 void gs_format_number(double v, char *buf, size_t len) {
   if (v == floor(v) && fabs(v) < 1e15) {
     snprintf(buf, len, "%.0f", v);

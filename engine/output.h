@@ -21,6 +21,9 @@ typedef enum { GS_FMT_TABLE, GS_FMT_CSV, GS_FMT_JSON, GS_FMT_MD } gs_format;
 /* Parses a format name; -1 if unknown. */
 int gs_format_parse(const char *name);
 
+/* The format a file name's extension names ("out.csv" -> csv), or def. */
+gs_format gs_format_for_path(const char *path, gs_format def);
+
 /* Writes the value at stack index idx to f in format fmt.  Runs inside a
  * protected call (it may call the __rows metamethod, which may raise).
  * Returns 0, or raises a Lua error. */

@@ -75,7 +75,7 @@ typedef struct {
   gs_sandbox *sb;
 } run_opts;
 
-static int parse_size(const char *s, size_t *out) {
+int gs_parse_size(const char *s, size_t *out) {
   char *end;
   errno = 0;
   double v = strtod(s, &end);
@@ -94,7 +94,7 @@ static int parse_size(const char *s, size_t *out) {
   return 0;
 }
 
-static int parse_num(const char *s, double *out) {
+int gs_parse_number(const char *s, double *out) {
   char *end;
   errno = 0;
   *out = strtod(s, &end);
@@ -137,7 +137,7 @@ static int parse_run(int argc, char **argv, run_opts *o) {
     else if (strcmp(a, "--threads") == 0) {
       NEEDV();
       double t;
-      if (parse_num(v, &t) || t != (int)t || t > 1024) return gs_usage_error("--threads needs a whole number, got '%s'", v);
+      if (gs_parse_number(v, &t) || t != (int)t || t > 1024) return gs_usage_error("--threads needs a whole number, got '%s'", v);
       o->ctx.threads = (int)t;
     } else if (strcmp(a, "--shard") == 0) {
       NEEDV();
@@ -161,14 +161,14 @@ static int parse_run(int argc, char **argv, run_opts *o) {
       o->writes[o->nwrites++] = v;
     } else if (strcmp(a, "--max-memory") == 0) {
       NEEDV();
-      if (parse_size(v, &o->lim.max_memory)) return gs_usage_error("--max-memory needs a size such as 64M, got '%s'", v);
+      if (gs_parse_size(v, &o->lim.max_memory)) return gs_usage_error("--max-memory needs a size such as 64M, got '%s'", v);
     } else if (strcmp(a, "--timeout") == 0) {
       NEEDV();
-      if (parse_num(v, &o->lim.timeout)) return gs_usage_error("--timeout needs seconds, got '%s'", v);
+      if (gs_parse_number(v, &o->lim.timeout)) return gs_usage_error("--timeout needs seconds, got '%s'", v);
     } else if (strcmp(a, "--max-instructions") == 0) {
       NEEDV();
       double t;
-      if (parse_num(v, &t)) return gs_usage_error("--max-instructions needs a number, got '%s'", v);
+      if (gs_parse_number(v, &t)) return gs_usage_error("--max-instructions needs a number, got '%s'", v);
       o->lim.max_instructions = (uint64_t)t;
     } else {
       return gs_usage_error("unknown option '%s'", a);
@@ -176,11 +176,7 @@ static int parse_run(int argc, char **argv, run_opts *o) {
 #undef NEEDV
   }
   if (!o->script) return gs_usage_error("run needs a script%s", "");
-  if (o->out && !o->fmt_given) {
-    const char *dot = strrchr(o->out, '.');
-    int f = dot ? gs_format_parse(dot + 1) : -1;
-    if (f >= 0) o->fmt = (gs_format)f;
-  }
+  if (o->out && !o->fmt_given) o->fmt = gs_format_for_path(o->out, o->fmt);
   return GS_EX_OK;
 }
 

@@ -13,6 +13,12 @@ extern const char gs_usage[];
  * Messages go to stderr, the result to stdout or --out. */
 int gs_run_main(int argc, char **argv);
 
+/* Option values, shared with the batch runner so both accept the same
+ * text: a size such as 64M, 1G, 512k or 1048576 (bytes) into *out; a
+ * number >= 0 (seconds, counts) into *out.  Return 0, or -1 if invalid. */
+int gs_parse_size(const char *s, size_t *out);
+int gs_parse_number(const char *s, double *out);
+
 /* Prints "gcisim: " fmt (with one %s argument) and a usage hint to stderr;
  * returns GS_EX_USAGE. */
 int gs_usage_error(const char *fmt, const char *arg);

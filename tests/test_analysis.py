@@ -199,6 +199,9 @@ for p, name in enumerate(P):
     got = rows[name]["alone"]
     check((got == "cannot" and want is None) or (want is not None and got != "cannot" and abs(float(got) - want) < 1e-9),
           "tier alone %s: got %s want %s" % (name, got, want))
+# {score = 95} asks the same as {tier = 1} with the default thresholds
+rc, out2, err = run(["--format", "csv"], 'return gci.load("data/gci2020.csv"):target("VNM", {score = 95})')
+check(rc == 0 and {r["pillar"]: r for r in table(out2)} == rows, "score goal = tier 1 goal: %s" % err)
 rc, out, err = run([], 'return gci.load("data/gci2020.csv"):target("VNM", {rank = 10, tier = 1})')
 check(rc == 1 and "target: give exactly one of rank, tier or score" in err, "target needs one goal")
 
