@@ -66,7 +66,7 @@ const char gs_batch_usage[] =
     "\n"
     "statuses: ok, script_error, data_error, timeout, memory, instructions,\n"
     "          output_error, usage_error, crashed, interrupted\n"
-    "exit codes: 0 all jobs ok, 1 some failed, 2 usage or setup error\n";
+    "exit codes: 0 all jobs ok, 1 some failed, 64 usage or setup error\n";
 
 /* ---------- statuses ---------- */
 

@@ -53,8 +53,8 @@ const char gs_usage[] =
     "                      io, os and package, and no file restrictions. Only for\n"
     "                      your own scripts. Limits still apply. !!\n"
     "\n"
-    "exit codes: 0 ok, 1 script error, 2 usage, 3 data error, 4 timeout,\n"
-    "            5 memory limit, 6 instruction limit, 7 output not written\n";
+    "exit codes: 0 ok, 1 script error, 64 usage, 65 data error, 73 output not\n"
+    "            written, 80 timeout, 81 memory limit, 82 instruction limit\n";
 
 typedef struct {
   const char *script;

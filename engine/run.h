@@ -4,8 +4,20 @@
 #ifndef GS_RUN_H
 #define GS_RUN_H
 
-/* Exit codes: what went wrong, so batch runs can tell failures apart. */
-enum { GS_EX_OK, GS_EX_SCRIPT, GS_EX_USAGE, GS_EX_DATA, GS_EX_TIMEOUT, GS_EX_MEMORY, GS_EX_INSTR, GS_EX_OUTPUT };
+/* Exit codes: what went wrong, so batch runs and shell scripts can tell
+ * failures apart.  sysexits(3) values where one fits (usage, data, output),
+ * 1 for an error in the script (as the stock `lua` exits), and gcisim's own
+ * codes above the sysexits range for the three limits. */
+enum {
+  GS_EX_OK = 0,
+  GS_EX_SCRIPT = 1,   /* the script raised an error or did not compile */
+  GS_EX_USAGE = 64,   /* EX_USAGE: bad command line */
+  GS_EX_DATA = 65,    /* EX_DATAERR: a dataset or metadata file is wrong */
+  GS_EX_OUTPUT = 73,  /* EX_CANTCREAT: the output could not be written */
+  GS_EX_TIMEOUT = 80, /* --timeout passed */
+  GS_EX_MEMORY = 81,  /* --max-memory passed */
+  GS_EX_INSTR = 82    /* --max-instructions passed */
+};
 
 extern const char gs_usage[];
 

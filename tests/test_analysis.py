@@ -138,11 +138,11 @@ for i in range(4):
 rc, out, err = run(["merge"] + parts[::-1] + ["--format", "csv"])
 check(rc == 0 and out == outs[0], "merge of 4 shards equals one run: %s" % err)
 rc, out, err = run(["merge"] + parts[:3])
-check(rc == 3 and "3 partials for 4 shards" in err, "merge refuses missing shards: %r" % err)
+check(rc == 65 and "3 partials for 4 shards" in err, "merge refuses missing shards: %r" % err)
 other = os.path.join(TMP, "other.txt")
 run(["--shard", "3/4", "--out", other], script.replace("seed = 3", "seed = 4"))
 rc, out, err = run(["merge"] + parts[:3] + [other])
-check(rc == 3, "merge refuses a shard of another analysis: %r" % err)
+check(rc == 65, "merge refuses a shard of another analysis: %r" % err)
 
 # ---- option errors ----
 for opts, msg in [('{perturb = 1.5}', "uncertainty: perturb must be at least 0 and below 1"),

@@ -237,11 +237,11 @@ check(rc == 1 and [r["status"] for r in rows] == ["data_error", "ok"], "dataset_
 got = list(csv.DictReader(open(os.path.join(TMP, "p", "path.gci2020.csv"))))
 check(got == [{"path": data20, "n": "194"}], "gci.dataset_path() is the job's dataset: %r" % got)
 
-# ---- usage and manifest errors: exit 2, file:line:column, nothing run ----
+# ---- usage and manifest errors: exit 64, file:line:column, nothing run ----
 def merr(text, want, what):
     m = write(os.path.join(TMP, "bad", "m.txt"), text)
     rc, so, se = batch(["-m", m, "-o", os.path.join(TMP, "bad", "out")])
-    check(rc == 2 and se.strip() == "gcisim batch: %s:%s" % (m, want) and not os.path.exists(os.path.join(TMP, "bad", "out")),
+    check(rc == 64 and se.strip() == "gcisim batch: %s:%s" % (m, want) and not os.path.exists(os.path.join(TMP, "bad", "out")),
           "%s: %d %r" % (what, rc, se))
 
 
@@ -261,10 +261,10 @@ m = os.path.join(TMP, "bad", "m.txt")
 with open(m, "wb") as f:
     f.write(b"s.lua d.csv caf\xe9\n")
 rc, so, se = batch(["-m", m, "-o", os.path.join(TMP, "bad", "out")])
-check(rc == 2 and se.strip() == "gcisim batch: %s:1:16: invalid UTF-8" % m, "invalid UTF-8: %r" % se)
+check(rc == 64 and se.strip() == "gcisim batch: %s:1:16: invalid UTF-8" % m, "invalid UTF-8: %r" % se)
 write(m, "# only comments\n")
 rc, so, se = batch(["-m", m, "-o", os.path.join(TMP, "bad", "out")])
-check(rc == 2 and "lists no jobs" in se, "empty manifest: %r" % se)
+check(rc == 64 and "lists no jobs" in se, "empty manifest: %r" % se)
 for args, want in [([], "needs an output directory"), (["-o", "x"], "needs scripts and datasets"),
                    (["-o", "x", "-s", "nope*.lua", "-d", "data/gci2020.csv"], "no file matches 'nope*.lua'"),
                    (["-o", "x", "-m", m, "-s", "a"], "either a manifest or"),
@@ -275,7 +275,7 @@ for args, want in [([], "needs an output directory"), (["-o", "x"], "needs scrip
                    (["-o", "x", "--allow-read", "/nonexistent", "-m", m], "is not a directory"),
                    (["-o", "x", "--bogus"], "unknown option")]:
     rc, so, se = batch([os.path.join(TMP, a) if a == "x" else a for a in args])
-    check(rc == 2 and want in se, "usage %r: %d %r" % (args, rc, se))
+    check(rc == 64 and want in se, "usage %r: %d %r" % (args, rc, se))
 rc, so, se = batch(["--help"])
 check(rc == 0 and "--resume" in so and "manifest" in so, "batch --help")
 

@@ -389,19 +389,19 @@ err_case('ix:compute(d, {normalise = function(v)\n  error("boom")\nend})\n', 1,
          T + ":7: boom", "custom normalisation raising an error")
 err_case('local e = gci.index{ {code = "x", parent = "P"}, {code = "P"} }\ne:compute(d)\n', 1,
          T + ":7: compute: indicator 'x' has no column in " + os.path.join(TMP, "small.csv"), "indicator without data")
-# a runaway normalisation function still hits the instruction limit (exit 6)
+# a runaway normalisation function still hits the instruction limit (exit 82)
 rc, out, err = run(["--max-instructions", "1000000"], TREE + 'ix:compute(d, {normalise = function(v) while true do end end})\n')
-check(rc == 6, "instruction limit inside a normalise function: exit %d %s" % (rc, err))
+check(rc == 82, "instruction limit inside a normalise function: exit %d %s" % (rc, err))
 
-# iMeta errors are data errors (exit 3) with file:line:column
+# iMeta errors are data errors (exit 65) with file:line:column
 with open(os.path.join(TMP, "meta.csv"), "w") as f:
     f.write("Level,iCode,Parent,Weight\n1,a,P,1\n1,b,P,x\n2,P,NA,1\n")
 rc, out, err = run([], 'gci.index_meta(%r)\n' % os.path.join(TMP, "meta.csv"))
-check(rc == 3 and err.strip() == os.path.join(TMP, "meta.csv") + ":3:7: Weight 'x' is not a number >= 0", "meta error: %d %r" % (rc, err))
+check(rc == 65 and err.strip() == os.path.join(TMP, "meta.csv") + ":3:7: Weight 'x' is not a number >= 0", "meta error: %d %r" % (rc, err))
 with open(os.path.join(TMP, "meta2.csv"), "w") as f:
     f.write("Level,iCode,Parent\n1,a,P\n1,b,Q\n2,P,NA\n")
 rc, out, err = run([], 'gci.index_meta(%r)\n' % os.path.join(TMP, "meta2.csv"))
-check(rc == 3 and err.strip() == os.path.join(TMP, "meta2.csv") + ":3:3: 'b': parent 'Q' is not defined", "meta parent error: %d %r" % (rc, err))
+check(rc == 65 and err.strip() == os.path.join(TMP, "meta2.csv") + ":3:3: 'b': parent 'Q' is not defined", "meta parent error: %d %r" % (rc, err))
 rc, out, err = run([], 'gci.index_meta("/etc/passwd")\n')
 check(rc == 1 and "gci.index_meta:" in err and "/etc/passwd" in err, "meta read policy: %d %r" % (rc, err))
 

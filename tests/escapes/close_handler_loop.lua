@@ -1,7 +1,7 @@
 -- A to-be-closed variable whose __close loops forever: it runs while the
 -- timeout error unwinds the stack.
 -- args: --timeout 1 --max-memory 64M
--- exit: 4
+-- exit: 80
 -- error: {script}:{line}: timeout: the script ran longer than 1 s (--timeout)
 while true do
   pcall(function()

@@ -1,6 +1,6 @@
 -- Doubling a string until memory runs out, catching each error.
 -- args: --timeout 10 --max-memory 64M
--- exit: 5
+-- exit: 81
 -- error: {script}:{line}: memory limit: the script needed more than 64 MiB (--max-memory)
 local s = "x"
 while true do pcall(function() s = s .. s end) end

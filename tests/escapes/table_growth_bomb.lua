@@ -1,6 +1,6 @@
 -- A table growing without bound.
 -- args: --timeout 10 --max-memory 64M
--- exit: 5
+-- exit: 81
 -- error: {script}: memory limit: the script needed more than 64 MiB (--max-memory)
 local t = {}
 local i = 0
