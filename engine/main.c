@@ -1,4 +1,5 @@
-/* main.c - the gcisim command line: dispatches to the commands.
+/* main.c - the gcisim command line: dispatches to the commands, each of
+ * which lives in its own module and answers its own --help.
  *
  *   gcisim run SCRIPT.lua [ARGS...] [options]   (run.c)
  *   gcisim batch -o DIR (-s GLOB -d GLOB | -m MANIFEST) [options]   (batch.c)
@@ -13,17 +14,63 @@
 #include "run.h"
 #include "version.h"
 
+/* Short on purpose: `gcisim` alone should fit on one screen and point to
+ * the per-command help and the manual, as git and apt do. */
+static const char main_usage[] =
+    "usage: gcisim COMMAND [ARGS...]\n"
+    "\n"
+    "commands:\n"
+    "  run SCRIPT.lua [ARGS...]   run a Lua script with the gci module and print\n"
+    "                             what it returns\n"
+    "  batch -o DIR ...           run many scripts over many datasets, unattended\n"
+    "  merge SHARD...             combine the shards of an uncertainty analysis\n"
+    "\n"
+    "gcisim COMMAND --help (or gcisim help COMMAND) for a command's options,\n"
+    "gcisim --version for the version, man gcisim for the manual.\n";
+
+typedef struct {
+  const char *name;
+  int (*main)(int argc, char **argv);
+} command;
+
+static const command commands[] = {
+    {"run", gs_run_main},
+    {"batch", gs_batch_main},
+    {"merge", gs_merge_main},
+    {NULL, NULL},
+};
+
+static const command *find(const char *name) {
+  for (const command *c = commands; c->name; c++)
+    if (strcmp(c->name, name) == 0) return c;
+  return NULL;
+}
+
 int main(int argc, char **argv) {
-  if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-    fputs(gs_usage, argc < 2 ? stderr : stdout);
-    return argc < 2 ? GS_EX_USAGE : GS_EX_OK;
+  if (argc < 2) {
+    fputs(main_usage, stderr);
+    return GS_EX_USAGE;
+  }
+  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    fputs(main_usage, stdout);
+    return GS_EX_OK;
   }
   if (strcmp(argv[1], "--version") == 0) {
     printf("gcisim %s (%s)\n", GCISIM_VERSION, LUA_RELEASE);
     return GS_EX_OK;
   }
-  if (strcmp(argv[1], "run") == 0) return gs_run_main(argc - 2, argv + 2);
-  if (strcmp(argv[1], "batch") == 0) return gs_batch_main(argc - 2, argv + 2);
-  if (strcmp(argv[1], "merge") == 0) return gs_merge_main(argc - 2, argv + 2);
-  return gs_usage_error("unknown command '%s'", argv[1]);
+  if (strcmp(argv[1], "help") == 0) {
+    if (argc < 3) {
+      fputs(main_usage, stdout);
+      return GS_EX_OK;
+    }
+    const command *c = find(argv[2]);
+    if (!c) return gs_usage_error("unknown command '%s'", argv[2]);
+    char help[] = "--help";
+    char *hargv[] = {help, NULL};
+    return c->main(1, hargv);
+  }
+  const command *c = find(argv[1]);
+  if (!c) return gs_usage_error("unknown command '%s'", argv[1]);
+  return c->main(argc - 2, argv + 2);
 }

@@ -94,7 +94,26 @@ static int print_merged(lua_State *L) {
   return gs_output_value(L, -1, j->fmt, j->f);
 }
 
+const char gs_merge_usage[] =
+    "usage: gcisim merge SHARD... [--format F] [--out FILE]\n"
+    "\n"
+    "Combines the shard files of a sharded uncertainty analysis (each written by\n"
+    "gcisim run SCRIPT.lua --shard I/N --out FILE) into the table one unsharded\n"
+    "run with the same seed prints.  Refuses missing, repeated or foreign shards.\n"
+    "\n"
+    "options:\n"
+    "  --format F          table (default), csv, json or md\n"
+    "  --out FILE          write the result to FILE (atomically); the format\n"
+    "                      follows the extension unless --format is given\n"
+    "\n"
+    "exit codes: 0 ok, 64 usage, 65 a shard is missing or does not belong,\n"
+    "            73 output not written\n";
+
 int gs_merge_main(int argc, char **argv) {
+  if (argc >= 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) {
+    fputs(gs_merge_usage, stdout);
+    return GS_EX_OK;
+  }
   gs_format fmt = GS_FMT_TABLE;
   int fmt_given = 0;
   const char *out = NULL;

@@ -7,4 +7,7 @@
 /* Runs `gcisim merge SHARD... [--format F] [--out FILE]` with the
  * arguments after "merge"; returns the exit code (run.h's GS_EX_*). */
 int gs_merge_main(int argc, char **argv);
+
+/* `gcisim merge --help`. */
+extern const char gs_merge_usage[];
 #endif

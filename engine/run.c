@@ -2,10 +2,8 @@
  *
  * Like lua.c, everything that touches Lua runs inside one protected call
  * (pmain), so no error can escape as a panic; unlike lua.c the state is a
- * sandbox (sandbox.h) unless --trusted is given.  Exit codes say what went
- * wrong, so batch runs can tell failures apart:
- *   0 ok, 1 script error, 2 usage, 3 data error, 4 timeout,
- *   5 memory limit, 6 instruction limit, 7 output could not be written. */
+ * sandbox (sandbox.h) unless --trusted is given.  Exit codes (run.h) say
+ * what went wrong, so batch runs can tell failures apart. */
 #include <errno.h>
 #include <lauxlib.h>
 #include <limits.h>
@@ -24,9 +22,6 @@
 
 const char gs_usage[] =
     "usage: gcisim run SCRIPT.lua [ARGS...] [options]\n"
-    "       gcisim merge SHARD... [--format F] [--out FILE]\n"
-    "       gcisim batch -o DIR (-s GLOB -d GLOB | -m MANIFEST) [options]   (gcisim batch --help)\n"
-    "       gcisim --help | --version\n"
     "\n"
     "Runs a Lua 5.4 script with the `gci` module (composite index scores, ranks,\n"
     "scenarios and uncertainty analysis) and prints what the script returns.\n"
@@ -57,6 +52,7 @@ const char gs_usage[] =
     "            written, 80 timeout, 81 memory limit, 82 instruction limit\n";
 
 typedef struct {
+  int help;                 /* --help: print the usage and run nothing */
   const char *script;
   int nargs;
   char **args;
@@ -125,6 +121,7 @@ static int parse_run(int argc, char **argv, run_opts *o) {
       continue;
     }
     if (strcmp(a, "--") == 0) { rest = 1; continue; }
+    if (strcmp(a, "--help") == 0) { o->help = 1; continue; }
 #define NEEDV() do { if (!v) return gs_usage_error("%s needs a value", a); i++; } while (0)
     if (strcmp(a, "--format") == 0) {
       NEEDV();
@@ -175,7 +172,7 @@ static int parse_run(int argc, char **argv, run_opts *o) {
     }
 #undef NEEDV
   }
-  if (!o->script) return gs_usage_error("run needs a script%s", "");
+  if (!o->script && !o->help) return gs_usage_error("run needs a script%s", "");
   if (o->out && !o->fmt_given) o->fmt = gs_format_for_path(o->out, o->fmt);
   return GS_EX_OK;
 }
@@ -272,6 +269,11 @@ int gs_run_main(int argc, char **argv) {
   run_opts o;
   memset(&o, 0, sizeof o);
   int rc = parse_run(argc, argv, &o);
+  if (rc == GS_EX_OK && (o.help || (argc >= 1 && strcmp(argv[0], "-h") == 0))) {
+    fputs(gs_usage, stdout);
+    free(o.args);
+    return GS_EX_OK;
+  }
   if (rc != GS_EX_OK) { free(o.args); return rc; }
   gs_policy *pol = gs_policy_new();
   if (!pol) { free(o.args); fprintf(stderr, "gcisim: out of memory\n"); return GS_EX_MEMORY; }

@@ -19,6 +19,7 @@ enum {
   GS_EX_INSTR = 82    /* --max-instructions passed */
 };
 
+/* `gcisim run --help`. */
 extern const char gs_usage[];
 
 /* Runs `gcisim run` with the arguments after "run"; returns the exit code.

@@ -344,7 +344,7 @@ rc, out, err = run(["--out", outf], 'return gci.load("data/gci2020.csv"):column(
 check(rc == 0 and out == "" and [r["iso3"] for r in table(open(outf).read())] == ["USA", "SAU"], "--out writes csv by extension")
 rc, out, err = run(["--out", outf, "--no-sync"], 'return gci.load("data/gci2020.csv"):column("score"):top(1)')
 check(rc == 0 and [r["iso3"] for r in table(open(outf).read())] == ["USA"], "--no-sync still writes --out: %r" % err)
-rc, out, err = run(["--help"])
+rc, out, err = run(["run", "--help"])
 check(rc == 0 and "--trusted" in out and "NO SANDBOX" in out, "--help")
 rc, out, err = run(["--version"])
 check(rc == 0 and out.startswith("gcisim "), "--version")
