@@ -26,6 +26,9 @@ TEST_PKGS   = python3
 
 ENGINE_SRC := $(filter-out engine/main.c,$(wildcard engine/*.c))
 ENGINE_OBJ := $(ENGINE_SRC:engine/%.c=$(BUILD)/%.o)
+# gcisim check's answer keys, compiled in so that it works from anywhere
+TEACH_KEYS := $(sort $(wildcard scripts/teaching/keys/*.lua))
+ENGINE_OBJ += $(BUILD)/teachkeys.o
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/%)
 BENCH_SRC  := $(wildcard tests/bench/bench_*.c)
@@ -42,6 +45,12 @@ $(BUILD)/libgcisim.a: $(ENGINE_OBJ)
 
 $(BUILD)/%.o: engine/%.c engine/*.h | $(BUILD)
 	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/teachkeys.c: $(TEACH_KEYS) engine/embed_keys.sh | $(BUILD)
+	sh engine/embed_keys.sh $(TEACH_KEYS) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/teachkeys.o: $(BUILD)/teachkeys.c engine/check.h
+	$(CC) $(CFLAGS) -Iengine -c -o $@ $<
 
 $(BUILD)/test_%: tests/unit/test_%.c tests/unit/harness.h $(BUILD)/libgcisim.a
 	$(CC) $(CFLAGS) -Iengine -o $@ $< $(BUILD)/libgcisim.a $(LDFLAGS) $(LDLIBS)
