@@ -469,14 +469,15 @@ static int blanks_in_code(const char *file) {
 
 /* ---------- comparing ---------- */
 
+/* Whether the answer is a number (else a text), by the key's value. */
 static int numeric_kind(const answer *a) {
-  return strcmp(a->kind, "iso3") != 0 && strcmp(a->kind, "text") != 0;
+  return a->ref.k == V_NUM;
 }
 
+/* Whether got equals ref for answer a: numbers within a's tolerance, text
+ * exactly (ISO3 codes in any case); a number never equals a text. */
 static int same(const answer *a, const value *got, const value *ref) {
-  if (numeric_kind(a)) {
-    return got->k == V_NUM && ref->k == V_NUM && fabs(got->num - ref->num) <= a->tol + 1e-9;
-  }
+  if (got->k == V_NUM && ref->k == V_NUM) return fabs(got->num - ref->num) <= a->tol + 1e-9;
   if (got->k != V_STR || ref->k != V_STR) return 0;
   if (strcmp(a->kind, "iso3") == 0) return strcasecmp(got->str, ref->str) == 0;
   return strcmp(got->str, ref->str) == 0;
@@ -492,6 +493,8 @@ static const char *verdict(const answer *a, char *buf, size_t len) {
     return buf;
   }
   if (same(a, g, &a->ref)) return NULL;
+  for (size_t i = 0; i < a->nmist; i++)
+    if (!same(a, &a->mist[i].v, &a->ref) && same(a, g, &a->mist[i].v)) return a->mist[i].says;
   if (numeric_kind(a) && g->k == V_STR) {
     char *end;
     strtod(g->str, &end);
@@ -509,8 +512,7 @@ static const char *verdict(const answer *a, char *buf, size_t len) {
              g->k == V_NUM ? "number" : g->str);
     return buf;
   }
-  for (size_t i = 0; i < a->nmist; i++)
-    if (!same(a, &a->mist[i].v, &a->ref) && same(a, g, &a->mist[i].v)) return a->mist[i].says;
+  if (!numeric_kind(a)) return "";
   if (strcmp(a->kind, "rank") == 0) {
     if (g->num != floor(g->num)) return "a rank here is a whole number (dense ranks: 1, 2, 2, 3)";
     if (fabs(g->num - a->ref.num) == 1) return "off by one: let gcisim count (r:rank), rank 1 is the best";
