@@ -23,11 +23,15 @@ typedef struct {
 } gs_check_key;
 
 /* The compiled-in keys, ended by an entry whose id is NULL; generated at
- * build time from scripts/teaching/keys/ (engine/embed_keys.sh). */
+ * build time from scripts/teaching/keys/ (engine/embed_keys.sh) and linked
+ * into the gcisim binary only, which hands them to gs_check_main: so the
+ * rest of the engine (the library, fuzzers, a Lua module) links without
+ * them. */
 extern const gs_check_key gs_check_keys[];
 
-/* Runs `gcisim check` with the arguments after "check"; returns the exit
- * code: 0 every answer right, 1 some answer wrong or blank (or a script
- * error), 64 usage, 65 data error, 80-82 limits (run.h). */
-int gs_check_main(int argc, char **argv);
+/* Runs `gcisim check` with the arguments after "check", grading against
+ * `keys` (borrowed, ended by a NULL id); returns the exit code: 0 every
+ * answer right, 1 some answer wrong or blank (or a script error), 64
+ * usage, 65 data error, 80-82 limits (run.h). */
+int gs_check_main(int argc, char **argv, const gs_check_key *keys);
 #endif

@@ -27,6 +27,6 @@ int main(int argc, char **argv) {
   if (strcmp(argv[1], "run") == 0) return gs_run_main(argc - 2, argv + 2);
   if (strcmp(argv[1], "batch") == 0) return gs_batch_main(argc - 2, argv + 2);
   if (strcmp(argv[1], "merge") == 0) return gs_merge_main(argc - 2, argv + 2);
-  if (strcmp(argv[1], "check") == 0) return gs_check_main(argc - 2, argv + 2);
+  if (strcmp(argv[1], "check") == 0) return gs_check_main(argc - 2, argv + 2, gs_check_keys);
   return gs_usage_error("unknown command '%s'", argv[1]);
 }
