@@ -406,4 +406,38 @@ if m:
     check(pr.returncode == 0 and pr.stdout.rstrip() == m.group(2).rstrip(),
           "README check example:\n%s---\n%s" % (pr.stdout, m.group(2)))
 
+# ---- allocation failures (GCISIM_FAIL_ALLOC, sandbox.h; both sandboxes count) end cleanly ----
+SLOW = any(w in " ".join(GCISIM) for w in ("valgrind", "asan")) or bool(os.environ.get("VALGRIND"))
+sweep_file = os.path.join(TMP, "code_02_rank.lua")
+
+
+def fail_at(spec):
+    p = subprocess.run(GCISIM + ["check", sweep_file], capture_output=True, text=True, errors="replace",
+                       env=dict(os.environ, GCISIM_FAIL_ALLOC=spec), timeout=120)
+    return p.returncode, p.stdout, p.stderr
+
+
+lo, hi = 1, 1
+while fail_at("%d+" % hi)[0] != 0:
+    lo, hi = hi, hi * 2
+while lo < hi:
+    mid = (lo + hi) // 2
+    if fail_at("%d+" % mid)[0] == 0:
+        hi = mid
+    else:
+        lo = mid + 1
+total = hi - 1
+check(total > 100, "check makes %d Lua allocations" % total)
+stride = max(1, total // (20 if SLOW else 150))
+bad = []
+for n in range(1, total + 1, stride):
+    for spec in ("%d" % n, "%d+" % n):
+        rc, out, err = fail_at(spec)
+        clean = (rc == 0 and out.rstrip().endswith("3 of 3 right: well done")) or (rc in (1, 81) and err.strip())
+        if not clean or "Sanitizer" in err or "runtime error" in err:
+            bad.append((spec, rc, err[:200]))
+for spec, rc, err in bad[:5]:
+    print("FAIL: GCISIM_FAIL_ALLOC=%s: exit %d %r" % (spec, rc, err))
+check(not bad, "allocation failures in check: %d unclean runs" % len(bad))
+
 done()
