@@ -282,6 +282,8 @@ expect_hint(solved("03_reweight.lua", {"rank": lua(dn["VNM"])}), "rank", "rank w
 expect_hint(solved("03_reweight.lua", {"score": lua(round(REW["VNM"], 2) + 0.03)}), "score", "close", "a score a bit off")
 expect_all(solved("03_reweight.lua", {"score": lua(round(REW["VNM"] + 0.004, 4))}), EX["03_reweight.lua"]["names"], "ok",
            "a score within 0.005 is right")
+expect_hint(solved("03_reweight.lua", {"score": lua(round(REW["VNM"] + 0.006, 4))}), "score", "close",
+            "a score 0.006 off is not")
 expect_hint(solved("04_whatif.lua", {"rank": lua(dn["VNM"])}), "rank", "rank before the change", "rank before the scenario")
 expect_hint(solved("04_whatif.lua", {"score": lua(round(PUB["VNM"] + 20 - X["VNM"][1], 2))}), "score", "published score",
             "what-if from the published score")
