@@ -26,6 +26,8 @@ TEST_PKGS   = python3
 
 ENGINE_SRC := $(filter-out engine/main.c,$(wildcard engine/*.c))
 ENGINE_OBJ := $(ENGINE_SRC:engine/%.c=$(BUILD)/%.o)
+# gcisim check's answer keys, compiled into the binary (engine/check.h)
+TEACH_KEYS := $(sort $(wildcard scripts/teaching/keys/*.lua))
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/%)
 BENCH_SRC  := $(wildcard tests/bench/bench_*.c)
@@ -34,7 +36,7 @@ BENCH_BIN  := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/%)
 .PHONY: all run test bench asan ubsan leakcheck fuzz deps test-deps install-pkgs clean
 all: $(BIN)
 
-$(BIN): $(BUILD)/main.o $(BUILD)/libgcisim.a
+$(BIN): $(BUILD)/main.o $(BUILD)/teachkeys.o $(BUILD)/libgcisim.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/libgcisim.a: $(ENGINE_OBJ)
@@ -42,6 +44,12 @@ $(BUILD)/libgcisim.a: $(ENGINE_OBJ)
 
 $(BUILD)/%.o: engine/%.c engine/*.h | $(BUILD)
 	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/teachkeys.c: $(TEACH_KEYS) engine/embed_keys.sh | $(BUILD)
+	sh engine/embed_keys.sh $(TEACH_KEYS) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/teachkeys.o: $(BUILD)/teachkeys.c engine/check.h
+	$(CC) $(CFLAGS) -Iengine -c -o $@ $<
 
 $(BUILD)/test_%: tests/unit/test_%.c tests/unit/harness.h $(BUILD)/libgcisim.a
 	$(CC) $(CFLAGS) -Iengine -o $@ $< $(BUILD)/libgcisim.a $(LDFLAGS) $(LDLIBS)

@@ -4,12 +4,14 @@
  *   gcisim run SCRIPT.lua [ARGS...] [options]   (run.c)
  *   gcisim batch -o DIR (-s GLOB -d GLOB | -m MANIFEST) [options]   (batch.c)
  *   gcisim merge SHARD... [--format F] [--out FILE]   (merge.c)
+ *   gcisim check EXERCISE.lua [--hint]   (check.c)
  */
 #include <lua.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "batch.h"
+#include "check.h"
 #include "merge.h"
 #include "run.h"
 #include "version.h"
@@ -24,9 +26,14 @@ static const char main_usage[] =
     "                             what it returns\n"
     "  batch -o DIR ...           run many scripts over many datasets, unattended\n"
     "  merge SHARD...             combine the shards of an uncertainty analysis\n"
+    "  check EXERCISE.lua         check a teaching exercise's answers\n"
     "\n"
     "gcisim COMMAND --help (or gcisim help COMMAND) for a command's options,\n"
     "gcisim --version for the version, man gcisim for the manual.\n";
+
+/* The answer keys are compiled into the binary only (check_keys.c, made by
+ * engine/embed_keys.sh), so the engine library links without them. */
+static int check_main(int argc, char **argv) { return gs_check_main(argc, argv, gs_check_keys); }
 
 typedef struct {
   const char *name;
@@ -37,6 +44,7 @@ static const command commands[] = {
     {"run", gs_run_main},
     {"batch", gs_batch_main},
     {"merge", gs_merge_main},
+    {"check", check_main},
     {NULL, NULL},
 };
 

@@ -1,0 +1,656 @@
+/* check.c - `gcisim check`: runs a student's exercise, then its answer key,
+ * each in a sandbox of its own, and compares the answers (see check.h).
+ *
+ * Two separate states on purpose: the key must compute the reference from
+ * the data, whatever the student's script did to its own globals, and the
+ * student's script must not see the key.  Values cross from a state to C
+ * (a small tagged value) before the state is closed, so nothing Lua is
+ * shared between them. */
+#include "check.h"
+
+#include <ctype.h>
+#include <lauxlib.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "lgci.h"
+#include "policy.h"
+#include "run.h"
+#include "sandbox.h"
+
+static const char check_usage[] =
+    "usage: gcisim check EXERCISE.lua [--hint] [--timeout SECONDS]\n"
+    "\n"
+    "Runs an exercise of scripts/teaching/ that you filled in (in the sandbox of\n"
+    "`gcisim run`), computes the reference answers from the data with the\n"
+    "exercise's answer key, and says for each answer whether it is right:\n"
+    "  NAME  ok                       right\n"
+    "  NAME  not yet: WHY             blank (___ still there) or wrong, with\n"
+    "                                 what the mistake probably is\n"
+    "\n"
+    "options:\n"
+    "  --hint              also print a hint on how to compute each answer\n"
+    "                      that is not right yet\n"
+    "  --timeout SECONDS   wall-clock limit for the exercise and for the key\n"
+    "                      (default 10)\n"
+    "  --help              this text\n"
+    "\n"
+    "An exercise names itself with `exercise \"ID\"` and sets answers.NAME = ...\n"
+    "(see scripts/teaching/README.md).\n"
+    "\n"
+    "exit codes: 0 every answer right, 1 some answer wrong or blank, or a script\n"
+    "            error (file.lua:LINE: message), 64 usage, 65 data error,\n"
+    "            80 timeout, 81 memory limit, 82 instruction limit\n";
+
+#define BLANK_KEY "gcisim.check.blank"
+#define MAX_ID 64
+
+/* A value copied out of a Lua state. */
+typedef enum { V_NONE, V_BLANK, V_NIL, V_NUM, V_STR, V_OTHER } vkind;
+typedef struct {
+  vkind k;
+  double num;
+  char *str; /* V_STR: the text; V_OTHER: the Lua type name (owned) */
+} value;
+
+typedef struct {
+  value v;
+  char *says; /* owned */
+} mistake;
+
+/* One answer of the key, and what the student gave for it. */
+typedef struct {
+  char *name, *kind, *hint; /* owned; hint may be NULL */
+  double tol;
+  value ref;
+  mistake *mist; /* owned, nmist entries */
+  size_t nmist;
+  value got;
+} answer;
+
+typedef struct {
+  const char *file;
+  const gs_check_key *keys; /* borrowed: the compiled-in keys */
+  int hint;
+  gs_limits lim;
+  gs_policy *pol;
+  char id[MAX_ID];
+  char *title;          /* owned, may be NULL */
+  answer *ans;          /* owned, nans entries */
+  size_t nans;
+  char **sname;         /* the student's answers: names and values (owned) */
+  value *sval;
+  size_t ns, scap;
+  gs_ctx ctx;
+  gs_sandbox *sb;
+  int status;
+} check;
+
+static void value_free(value *v) {
+  free(v->str);
+  v->str = NULL;
+}
+
+static char *dup_or_raise(lua_State *L, const char *s) {
+  char *d = strdup(s);
+  if (!d) luaL_error(L, "out of memory");
+  return d;
+}
+
+/* Copies the value at index i into *v; the blank is recognised by identity. */
+static void to_value(lua_State *L, int i, value *v) {
+  memset(v, 0, sizeof *v);
+  i = lua_absindex(L, i);
+  lua_getfield(L, LUA_REGISTRYINDEX, BLANK_KEY);
+  int blank = !lua_isnil(L, -1) && lua_rawequal(L, i, -1);
+  lua_pop(L, 1);
+  if (blank) { v->k = V_BLANK; return; }
+  switch (lua_type(L, i)) {
+  case LUA_TNIL: v->k = V_NIL; break;
+  case LUA_TNUMBER: v->k = V_NUM; v->num = lua_tonumber(L, i); break;
+  case LUA_TSTRING: v->k = V_STR; v->str = dup_or_raise(L, lua_tostring(L, i)); break;
+  default: v->k = V_OTHER; v->str = dup_or_raise(L, luaL_typename(L, i)); break;
+  }
+}
+
+/* ---------- the blank ___ ----------
+ * A template leaves `___` where the student writes an expression.  So that
+ * an unfilled template still runs to the end and every answer computed from
+ * a blank reads as blank, the blank absorbs what is done with it: a field,
+ * a call, a method call or arithmetic on it gives the blank again.  Only
+ * iteration is cut short (an integer index gives nil, the length is 0, and
+ * rows/countries give an empty iterator), so that `for x in ___:rows()` and
+ * ipairs(___) end instead of looping on the blank forever. */
+
+static int blank_self(lua_State *L) {
+  lua_pushvalue(L, lua_upvalueindex(1));
+  return 1;
+}
+
+static int blank_end(lua_State *L) {
+  (void)L;
+  return 0;
+}
+
+static int blank_iter(lua_State *L) {
+  lua_pushcfunction(L, blank_end);
+  return 1;
+}
+
+static int blank_index(lua_State *L) {
+  if (lua_type(L, 2) == LUA_TNUMBER) return 0;
+  if (lua_type(L, 2) == LUA_TSTRING &&
+      (strcmp(lua_tostring(L, 2), "rows") == 0 || strcmp(lua_tostring(L, 2), "countries") == 0)) {
+    lua_pushcfunction(L, blank_iter);
+    return 1;
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  return 1;
+}
+
+static int blank_len(lua_State *L) {
+  lua_pushinteger(L, 0);
+  return 1;
+}
+
+static int blank_tostring(lua_State *L) {
+  lua_pushliteral(L, "___");
+  return 1;
+}
+
+static void push_blank(lua_State *L) {
+  static const char *const absorb[] = {"__call", "__add", "__sub", "__mul", "__div", "__mod", "__pow",
+                                       "__unm", "__idiv", "__band", "__bor", "__bxor", "__shl", "__shr",
+                                       "__bnot", "__concat", NULL};
+  lua_newtable(L);                 /* the blank */
+  lua_createtable(L, 0, 24);       /* its metatable */
+  for (int i = 0; absorb[i]; i++) {
+    lua_pushvalue(L, -2);
+    lua_pushcclosure(L, blank_self, 1);
+    lua_setfield(L, -2, absorb[i]);
+  }
+  lua_pushvalue(L, -2);
+  lua_pushcclosure(L, blank_index, 1);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, blank_len);
+  lua_setfield(L, -2, "__len");
+  lua_pushcfunction(L, blank_tostring);
+  lua_setfield(L, -2, "__tostring");
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable"); /* getmetatable(___) cannot take it apart */
+  lua_setmetatable(L, -2);
+  lua_pushvalue(L, -1);
+  lua_setfield(L, LUA_REGISTRYINDEX, BLANK_KEY);
+}
+
+/* ---------- finding a key ---------- */
+
+static const gs_check_key *embedded_key(const check *c, const char *id) {
+  for (const gs_check_key *k = c->keys; k->id; k++)
+    if (strcmp(k->id, id) == 0) return k;
+  return NULL;
+}
+
+/* A teacher's own exercises carry their key in keys/ID.lua next to the
+ * exercise file; compiled-in keys come first, so a file there cannot
+ * replace the key of a shipped exercise. */
+static void local_key_path(const check *c, const char *id, char *buf, size_t len) {
+  const char *slash = strrchr(c->file, '/');
+  if (slash) snprintf(buf, len, "%.*s/keys/%s.lua", (int)(slash - c->file), c->file, id);
+  else snprintf(buf, len, "keys/%s.lua", id);
+}
+
+static int valid_id(const char *id) {
+  size_t n = strlen(id);
+  if (n == 0 || n >= MAX_ID) return 0;
+  for (size_t i = 0; i < n; i++)
+    if (!isalnum((unsigned char)id[i]) && id[i] != '-' && id[i] != '_') return 0;
+  return 1;
+}
+
+static int key_exists(const check *c, const char *id) {
+  if (embedded_key(c, id)) return 1;
+  char path[PATH_MAX + 80];
+  local_key_path(c, id, path, sizeof path);
+  return access(path, R_OK) == 0;
+}
+
+/* exercise "ID": names the exercise (once), refusing an unknown id at the
+ * line that gives it. */
+static int l_exercise(lua_State *L) {
+  check *c = lua_touserdata(L, lua_upvalueindex(1));
+  const char *id = luaL_checkstring(L, 1);
+  if (c->id[0]) return luaL_error(L, "exercise \"%s\": this file already said exercise \"%s\"", id, c->id);
+  if (!valid_id(id) || !key_exists(c, id)) {
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (const gs_check_key *k = c->keys; k->id; k++) {
+      if (k != c->keys) luaL_addstring(&b, ", ");
+      luaL_addstring(&b, k->id);
+    }
+    luaL_pushresult(&b);
+    return luaL_error(L, "unknown exercise \"%s\" (known: %s)", id, lua_tostring(L, -1));
+  }
+  snprintf(c->id, sizeof c->id, "%s", id);
+  return 0;
+}
+
+/* ---------- running the student's file ---------- */
+
+static void open_state(lua_State *L, check *c) {
+  gs_lua_setctx(L, &c->ctx);
+  luaL_requiref(L, "gci", luaopen_gci, 1);
+  lua_pop(L, 1);
+}
+
+static void add_student(lua_State *L, check *c, const char *name, int vi) {
+  if (c->ns == c->scap) {
+    size_t cap = c->scap ? 2 * c->scap : 16;
+    char **n = realloc(c->sname, cap * sizeof *n);
+    if (n) c->sname = n;
+    value *v = n ? realloc(c->sval, cap * sizeof *v) : NULL;
+    if (v) c->sval = v;
+    if (!n || !v) luaL_error(L, "out of memory");
+    c->scap = cap;
+  }
+  c->sname[c->ns] = dup_or_raise(L, name);
+  c->ns++;                               /* counted first: freed even if the copy raises */
+  memset(&c->sval[c->ns - 1], 0, sizeof(value));
+  to_value(L, vi, &c->sval[c->ns - 1]);
+}
+
+static int student_main(lua_State *L) {
+  check *c = lua_touserdata(L, 1);
+  open_state(L, c);
+  push_blank(L);
+  lua_setglobal(L, "___");
+  lua_newtable(L);
+  lua_setglobal(L, "answers");
+  lua_pushlightuserdata(L, c);
+  lua_pushcclosure(L, l_exercise, 1);
+  lua_setglobal(L, "exercise");
+  lua_createtable(L, 0, 1);
+  lua_pushstring(L, c->file);
+  lua_rawseti(L, -2, 0);
+  lua_setglobal(L, "arg");
+  if (luaL_loadfilex(L, c->file, "t") != LUA_OK || lua_pcall(L, 0, 0, 0) != LUA_OK) {
+    c->status = 1;
+    return 1; /* the message */
+  }
+  if (!c->id[0]) {
+    lua_pushfstring(L, "%s: no exercise id: the file must say which exercise it is, e.g. exercise \"01-read-score\" "
+                       "(see scripts/teaching/README.md)", c->file);
+    c->status = 1;
+    return 1;
+  }
+  lua_getglobal(L, "answers");
+  if (!lua_istable(L, -1)) {
+    lua_pushfstring(L, "%s: answers is a %s, not a table: set answers.NAME = ... and leave answers itself alone",
+                    c->file, luaL_typename(L, -1));
+    c->status = 1;
+    return 1;
+  }
+  /* Raw traversal: a metatable the script set on answers runs no code here. */
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    if (lua_type(L, -2) == LUA_TSTRING) add_student(L, c, lua_tostring(L, -2), -1);
+    lua_pop(L, 1);
+  }
+  c->status = 0;
+  return 0;
+}
+
+/* ---------- running the key ---------- */
+
+static const char *field_str(lua_State *L, int t, const char *k, int required, const char *ctx) {
+  lua_getfield(L, t, k);
+  if (lua_isnil(L, -1) && !required) { lua_pop(L, 1); return NULL; }
+  if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "%s: %s must be a string", ctx, k);
+  const char *s = lua_tostring(L, -1);
+  lua_pop(L, 1); /* still referenced by the key's table */
+  return s;
+}
+
+static void key_value(lua_State *L, int i, value *v, const char *ctx, const char *what) {
+  to_value(L, i, v);
+  if (v->k != V_NUM && v->k != V_STR) {
+    value_free(v);
+    luaL_error(L, "%s: %s must be a number or a string, got %s", ctx, what, luaL_typename(L, i));
+  }
+}
+
+static void read_answer(lua_State *L, int t, answer *a, size_t idx) {
+  char ctx[32];
+  snprintf(ctx, sizeof ctx, "answer %zu", idx + 1);
+  if (!lua_istable(L, t)) luaL_error(L, "%s: must be a table", ctx);
+  a->name = dup_or_raise(L, field_str(L, t, "name", 1, ctx));
+  const char *kind = field_str(L, t, "kind", 0, ctx);
+  if (!kind) kind = "number";
+  if (strcmp(kind, "score") && strcmp(kind, "rank") && strcmp(kind, "number") && strcmp(kind, "iso3") &&
+      strcmp(kind, "text"))
+    luaL_error(L, "%s: kind must be score, rank, number, iso3 or text, got '%s'", ctx, kind);
+  a->kind = dup_or_raise(L, kind);
+  const char *hint = field_str(L, t, "hint", 0, ctx);
+  if (hint) a->hint = dup_or_raise(L, hint);
+  a->tol = strcmp(kind, "score") == 0 ? 0.005 : 0;
+  lua_getfield(L, t, "tol");
+  if (!lua_isnil(L, -1)) {
+    if (!lua_isnumber(L, -1) || lua_tonumber(L, -1) < 0) luaL_error(L, "%s: tol must be a number >= 0", ctx);
+    a->tol = lua_tonumber(L, -1);
+  }
+  lua_pop(L, 1);
+  lua_getfield(L, t, "value");
+  key_value(L, -1, &a->ref, ctx, "value");
+  lua_pop(L, 1);
+  lua_getfield(L, t, "mistakes");
+  if (!lua_isnil(L, -1)) {
+    if (!lua_istable(L, -1)) luaL_error(L, "%s: mistakes must be a list", ctx);
+    size_t n = (size_t)luaL_len(L, -1);
+    a->mist = calloc(n ? n : 1, sizeof *a->mist);
+    if (!a->mist) luaL_error(L, "out of memory");
+    for (size_t j = 0; j < n; j++) {
+      lua_rawgeti(L, -1, (lua_Integer)j + 1);
+      if (!lua_istable(L, -1)) luaL_error(L, "%s: mistake %d must be a table {value = ..., says = ...}", ctx, (int)j + 1);
+      mistake *m = &a->mist[j];
+      m->says = dup_or_raise(L, field_str(L, -1, "says", 1, ctx));
+      a->nmist = j + 1;
+      lua_getfield(L, -1, "value");
+      key_value(L, -1, &m->v, ctx, "a mistake's value");
+      lua_pop(L, 2);
+    }
+  }
+  lua_pop(L, 1);
+}
+
+static int key_main(lua_State *L) {
+  check *c = lua_touserdata(L, 1);
+  open_state(L, c);
+  const gs_check_key *k = embedded_key(c, c->id);
+  int st;
+  if (k) {
+    lua_pushfstring(L, "@scripts/teaching/keys/%s.lua", c->id);
+    st = luaL_loadbufferx(L, k->src, k->len, lua_tostring(L, -1), "t");
+  } else {
+    char path[PATH_MAX + 80];
+    local_key_path(c, c->id, path, sizeof path);
+    st = luaL_loadfilex(L, path, "t");
+  }
+  if (st != LUA_OK || lua_pcall(L, 0, 1, 0) != LUA_OK) {
+    c->status = 1;
+    return 1;
+  }
+  int t = lua_gettop(L);
+  if (!lua_istable(L, t)) luaL_error(L, "the key must return a table of answers");
+  const char *title = field_str(L, t, "title", 0, "the key");
+  if (title) c->title = dup_or_raise(L, title);
+  size_t n = (size_t)luaL_len(L, t);
+  if (n == 0) luaL_error(L, "the key lists no answers");
+  c->ans = calloc(n, sizeof *c->ans);
+  if (!c->ans) luaL_error(L, "out of memory");
+  for (size_t i = 0; i < n; i++) {
+    c->nans = i + 1;
+    lua_rawgeti(L, t, (lua_Integer)i + 1);
+    read_answer(L, lua_gettop(L), &c->ans[i], i);
+    lua_pop(L, 1);
+  }
+  c->status = 0;
+  return 0;
+}
+
+/* ---------- sandboxes ---------- */
+
+static int exit_code(check *c, const char *msg) {
+  gs_limit hit = gs_sandbox_limit_hit(c->sb);
+  if (hit == GS_LIMIT_TIME) return GS_EX_TIMEOUT;
+  if (hit == GS_LIMIT_MEMORY) return GS_EX_MEMORY;
+  if (hit == GS_LIMIT_INSTRUCTIONS) return GS_EX_INSTR;
+  if (c->ctx.data_error[0] && msg && strstr(msg, c->ctx.data_error)) return GS_EX_DATA;
+  return GS_EX_SCRIPT;
+}
+
+/* Runs fn(check) in a new sandbox.  Returns 0 when it ran and set status 0;
+ * otherwise prints the error (prefixed by `what` if not NULL) and returns
+ * the exit code. */
+static int in_sandbox(check *c, lua_CFunction fn, const char *what) {
+  memset(&c->ctx, 0, sizeof c->ctx);
+  c->ctx.policy = c->pol;
+  c->ctx.quiet = 1;
+  c->sb = gs_sandbox_new(&c->lim);
+  if (!c->sb) {
+    fprintf(stderr, "gcisim: cannot create a Lua state (out of memory)\n");
+    return GS_EX_MEMORY;
+  }
+  c->ctx.sandbox = c->sb;
+  gs_sandbox_watchdog(c->sb, GS_EX_TIMEOUT, NULL);
+  lua_State *L = gs_sandbox_state(c->sb);
+  c->status = 1;
+  lua_pushcfunction(L, fn);
+  lua_pushlightuserdata(L, c);
+  int st = lua_pcall(L, 1, 1, 0);
+  int rc = 0;
+  if (st != LUA_OK || c->status != 0) {
+    const char *msg = lua_tostring(L, -1);
+    rc = exit_code(c, msg);
+    gs_limit hit = gs_sandbox_limit_hit(c->sb);
+    if (hit != GS_LIMIT_NONE && (!msg || !strstr(msg, gs_sandbox_limit_message(c->sb))))
+      msg = gs_sandbox_limit_message(c->sb);
+    if (what) fprintf(stderr, "gcisim: %s: %s\n", what, msg ? msg : "(no message)");
+    else fprintf(stderr, "%s\n", msg ? msg : "(no message)");
+  }
+  gs_sandbox_free(c->sb);
+  c->sb = NULL;
+  return rc;
+}
+
+/* The number of blanks ___ left in the code of the file (comments and
+ * string contents are not told apart from code beyond `--`: close enough
+ * for a note to the student). */
+static int blanks_in_code(const char *file) {
+  FILE *f = fopen(file, "r");
+  if (!f) return 0;
+  char line[4096];
+  int n = 0;
+  while (fgets(line, sizeof line, f)) {
+    char *dash = strstr(line, "--");
+    if (dash) *dash = '\0';
+    for (char *p = line; (p = strstr(p, "___")); p += 3) {
+      int before = p > line && (isalnum((unsigned char)p[-1]) || p[-1] == '_');
+      int after = isalnum((unsigned char)p[3]) || p[3] == '_';
+      if (!before && !after) n++;
+    }
+  }
+  fclose(f);
+  return n;
+}
+
+/* ---------- comparing ---------- */
+
+/* Whether the answer is a number (else a text), by the key's value. */
+static int numeric_kind(const answer *a) {
+  return a->ref.k == V_NUM;
+}
+
+/* Whether got equals ref for answer a: numbers within a's tolerance, text
+ * exactly (ISO3 codes in any case); a number never equals a text. */
+static int same(const answer *a, const value *got, const value *ref) {
+  if (got->k == V_NUM && ref->k == V_NUM) return fabs(got->num - ref->num) <= a->tol + 1e-9;
+  if (got->k != V_STR || ref->k != V_STR) return 0;
+  if (strcmp(a->kind, "iso3") == 0) return strcasecmp(got->str, ref->str) == 0;
+  return strcmp(got->str, ref->str) == 0;
+}
+
+/* What is wrong with a's answer, in a few words, or NULL when it is right.
+ * Writes into buf when it needs to compose the text. */
+static const char *verdict(const answer *a, char *buf, size_t len) {
+  const value *g = &a->got;
+  if (g->k == V_BLANK) return "blank, replace the ___ with your answer";
+  if (g->k == V_NONE || g->k == V_NIL) {
+    snprintf(buf, len, "blank, answers.%s is nil (not filled in yet, or computed from a blank)", a->name);
+    return buf;
+  }
+  if (same(a, g, &a->ref)) return NULL;
+  for (size_t i = 0; i < a->nmist; i++)
+    if (!same(a, &a->mist[i].v, &a->ref) && same(a, g, &a->mist[i].v)) return a->mist[i].says;
+  if (numeric_kind(a) && g->k == V_STR) {
+    char *end;
+    strtod(g->str, &end);
+    if (end != g->str && *end == '\0') return "give the number itself, not a string (no quotes)";
+    snprintf(buf, len, "expected a number, got the string \"%.40s\"", g->str);
+    return buf;
+  }
+  if (numeric_kind(a) && g->k != V_NUM) {
+    snprintf(buf, len, "expected a number, got a %s", g->str ? g->str : "value of another type");
+    return buf;
+  }
+  if (!numeric_kind(a) && g->k != V_STR) {
+    snprintf(buf, len, "expected text in quotes%s, got a %s",
+             strcmp(a->kind, "iso3") == 0 ? " (an ISO3 code such as \"VNM\")" : "",
+             g->k == V_NUM ? "number" : g->str);
+    return buf;
+  }
+  if (!numeric_kind(a)) return "";
+  if (strcmp(a->kind, "rank") == 0) {
+    if (g->num != floor(g->num)) return "a rank here is a whole number (dense ranks: 1, 2, 2, 3)";
+    if (fabs(g->num - a->ref.num) == 1) return "off by one: let gcisim count (r:rank), rank 1 is the best";
+  }
+  if (strcmp(a->kind, "score") == 0 && fabs(g->num - a->ref.num) < 0.05)
+    return "close, but not the same to 2 decimals: use the value gcisim computes, not one rounded by hand";
+  return "";
+}
+
+static void report(check *c) {
+  printf("exercise %s%s%s\n", c->id, c->title ? ": " : "", c->title ? c->title : "");
+  int w = 0;
+  for (size_t i = 0; i < c->nans; i++) {
+    int l = (int)strlen(c->ans[i].name);
+    if (l > w) w = l;
+  }
+  size_t right = 0;
+  int hints_left = 0;
+  for (size_t i = 0; i < c->nans; i++) {
+    answer *a = &c->ans[i];
+    char buf[256];
+    const char *why = verdict(a, buf, sizeof buf);
+    if (!why) {
+      right++;
+      printf("  %-*s  ok\n", w, a->name);
+      continue;
+    }
+    printf("  %-*s  not yet%s%s\n", w, a->name, why[0] ? ": " : "", why);
+    if (a->hint && c->hint) printf("  %-*s  hint: %s\n", w, "", a->hint);
+    if (a->hint && !c->hint) hints_left = 1;
+  }
+  for (size_t j = 0; j < c->ns; j++) {
+    int known = 0;
+    for (size_t i = 0; i < c->nans && !known; i++) known = strcmp(c->sname[j], c->ans[i].name) == 0;
+    if (!known) printf("  %-*s  (not an answer of this exercise: ignored)\n", w, c->sname[j]);
+  }
+  int blanks = blanks_in_code(c->file);
+  printf("%zu of %zu right", right, c->nans);
+  if (right == c->nans) printf(": well done");
+  else {
+    if (blanks) printf("; %d blank%s ___ left in the code", blanks, blanks == 1 ? "" : "s");
+    if (hints_left) printf(" (--hint for hints)");
+  }
+  printf("\n");
+}
+
+/* ---------- the command ---------- */
+
+static void allow_dir_of(gs_policy *p, const char *file) {
+  char dir[PATH_MAX], err[512];
+  snprintf(dir, sizeof dir, "%s", file);
+  char *slash = strrchr(dir, '/');
+  if (slash) *slash = '\0';
+  else snprintf(dir, sizeof dir, ".");
+  gs_policy_allow(p, dir, 0, err, sizeof err);
+}
+
+static void check_free(check *c) {
+  for (size_t i = 0; i < c->nans; i++) {
+    answer *a = &c->ans[i];
+    free(a->name);
+    free(a->kind);
+    free(a->hint);
+    value_free(&a->ref);
+    value_free(&a->got);
+    for (size_t j = 0; j < a->nmist; j++) {
+      value_free(&a->mist[j].v);
+      free(a->mist[j].says);
+    }
+    free(a->mist);
+  }
+  free(c->ans);
+  for (size_t j = 0; j < c->ns; j++) {
+    free(c->sname[j]);
+    value_free(&c->sval[j]);
+  }
+  free(c->sname);
+  free(c->sval);
+  free(c->title);
+  gs_policy_free(c->pol);
+}
+
+int gs_check_main(int argc, char **argv, const gs_check_key *keys) {
+  check c;
+  memset(&c, 0, sizeof c);
+  c.keys = keys;
+  c.lim.max_memory = (size_t)256 << 20;
+  c.lim.timeout = 10;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+      fputs(check_usage, stdout);
+      return GS_EX_OK;
+    }
+    if (strcmp(a, "--hint") == 0) c.hint = 1;
+    else if (strcmp(a, "--timeout") == 0) {
+      if (i + 1 == argc) return gs_usage_error("%s needs a value", a);
+      if (gs_parse_number(argv[++i], &c.lim.timeout)) return gs_usage_error("--timeout needs seconds, got '%s'", argv[i]);
+    } else if (a[0] == '-' && a[1]) return gs_usage_error("check: unknown option '%s'", a);
+    else if (c.file) return gs_usage_error("check: one exercise at a time (extra '%s')", a);
+    else c.file = a;
+  }
+  if (!c.file) return gs_usage_error("check needs an exercise file, e.g. gcisim check scripts/teaching/01_read_score.lua%s", "");
+  c.pol = gs_policy_new();
+  if (!c.pol) { fprintf(stderr, "gcisim: out of memory\n"); return GS_EX_MEMORY; }
+  char err[512];
+  if (access("data", F_OK) == 0) gs_policy_allow(c.pol, "data", 0, err, sizeof err);
+  allow_dir_of(c.pol, c.file);
+
+  int rc = in_sandbox(&c, student_main, NULL);
+  if (rc != 0) {
+    int blanks = blanks_in_code(c.file);
+    if (blanks && rc == GS_EX_SCRIPT)
+      fprintf(stderr, "(%s still has %d blank%s ___ in its code: fill in each one)\n", c.file, blanks,
+              blanks == 1 ? "" : "s");
+    check_free(&c);
+    return rc;
+  }
+  char what[MAX_ID + 32];
+  snprintf(what, sizeof what, "answer key %s", c.id);
+  rc = in_sandbox(&c, key_main, what);
+  if (rc != 0) { check_free(&c); return rc; }
+  /* Hand the student's answers to the key's entries. */
+  for (size_t i = 0; i < c.nans; i++)
+    for (size_t j = 0; j < c.ns; j++)
+      if (strcmp(c.ans[i].name, c.sname[j]) == 0) {
+        c.ans[i].got = c.sval[j];
+        c.sval[j].str = NULL; /* moved */
+      }
+  report(&c);
+  size_t right = 0;
+  for (size_t i = 0; i < c.nans; i++) {
+    char buf[256];
+    if (!verdict(&c.ans[i], buf, sizeof buf)) right++;
+  }
+  rc = right == c.nans ? GS_EX_OK : GS_EX_SCRIPT;
+  if (fflush(stdout) != 0) rc = GS_EX_OUTPUT;
+  check_free(&c);
+  return rc;
+}

@@ -1,0 +1,29 @@
+-- Answer key of 01_read_score.lua: Finland's technical pillar, published
+-- score and recomputed score, read from the data by gcisim.
+local d = gci.load("data/gci2020.csv")
+local fin = d:get("FIN")
+local r = d:score()
+return {
+  title = "read a score",
+  {name = "technical", kind = "score", value = fin.technical,
+   hint = 'fin = d:get("FIN") is the row; the pillar is its field: fin.technical',
+   mistakes = {
+     {value = fin.legal, says = "that is the legal pillar; technical is the field fin.technical"},
+     {value = fin.organizational, says = "that is the organizational pillar; technical is the field fin.technical"},
+     {value = fin.capacity, says = "that is the capacity development pillar; technical is the field fin.technical"},
+     {value = fin.score, says = "that is Finland's overall score, not its technical pillar"},
+   }},
+  {name = "published", kind = "score", value = fin.score,
+   hint = "the published overall score is the row's field score: fin.score",
+   mistakes = {
+     {value = r:score("FIN"), says = "that is the score recomputed from the pillars; the published one is the field fin.score"},
+     {value = fin.rank, says = "that is Finland's published rank, not its score"},
+     {value = fin.technical, says = "that is the technical pillar, not the overall score"},
+   }},
+  {name = "recomputed", kind = "score", value = r:score("FIN"),
+   hint = 'r = d:score() computes every score from the pillars; r:score("FIN") reads Finland\'s',
+   mistakes = {
+     {value = fin.score, says = "that is the published score; d:score() recomputes it from the pillars, and for Finland the two differ (data/README.md)"},
+     {value = r:rank("FIN"), says = "that is Finland's recomputed rank: r:score gives the score"},
+   }},
+}

@@ -1,0 +1,445 @@
+#!/usr/bin/env python3
+"""Tests of `gcisim check` and the exercises of scripts/teaching/.
+
+The exercises are solved here, in the test only: their blanks are filled
+programmatically, the answers with values computed in Python from
+data/gci2020.csv (dense and competition ranks, re-weighted sums, the what-if
+sum, the uncertainty draws re-implemented from the recipe documented in
+engine/ua.h, targets by brute force over hundredths), never copied from a
+gcisim run.  Typical wrong answers must be refused with the hint for that
+mistake.  Prints "N passed, N failed" last.
+"""
+import csv, math, os, re, shutil, subprocess
+
+from gstest import GCISIM, TMP, Stream, check, done, run
+
+TEACH = "scripts/teaching"
+P = ["legal", "technical", "organizational", "capacity", "cooperation"]
+with open("data/gci2020.csv", newline="", encoding="utf-8") as f:
+    ROWS = list(csv.DictReader(f))
+ISO = [r["iso3"] for r in ROWS]
+X = {r["iso3"]: [float(r[p]) for p in P] for r in ROWS}
+SUM = {k: sum(v) for k, v in X.items()}
+PUB = {r["iso3"]: float(r["score"]) for r in ROWS}
+
+
+def key(s):
+    """Half away from zero at 2 decimals (scores here are >= 0)."""
+    return math.floor(s * 100 + 0.5 + 1e-9)
+
+
+def dense(scores):
+    levels = sorted(set(key(v) for v in scores.values()), reverse=True)
+    pos = {v: i + 1 for i, v in enumerate(levels)}
+    return {k: pos[key(v)] for k, v in scores.items()}
+
+
+def competition(scores):
+    return {k: 1 + sum(1 for w in scores.values() if key(w) > key(v)) for k, v in scores.items()}
+
+
+# ---- filling in an exercise ----
+def code_blanks(line):
+    """Positions of the blanks ___ in the code of a line (before any --)."""
+    code = line.split("--", 1)[0]
+    return [m.start() for m in re.finditer(r"(?<![\w])___(?![\w])", code)]
+
+
+def fill(name, values, out=None):
+    """Writes TMP/out (default the exercise's name) with the k-th blank in
+    the code replaced by values[k]; returns its path."""
+    with open(os.path.join(TEACH, name), encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    vals = list(values)
+    total = sum(len(code_blanks(l)) for l in lines)
+    check(total == len(vals), "%s has %d blanks, the test fills %d" % (name, total, len(vals)))
+    res = []
+    for l in lines:
+        pos = code_blanks(l)
+        if pos:
+            parts, last = [], 0
+            for p in pos:
+                parts.append(l[last:p])
+                parts.append(vals.pop(0) if vals else "___")
+                last = p + 3
+            parts.append(l[last:])
+            l = "".join(parts)
+        res.append(l)
+    path = os.path.join(TMP, out or name)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(res))
+    return path
+
+
+def lua(v):
+    if isinstance(v, str):
+        return '"%s"' % v
+    return repr(v)
+
+
+def gcheck(path, *opts):
+    """Runs gcisim check; returns (rc, {answer: (status, why)}, stdout, stderr)."""
+    rc, out, err = run(["check", path] + list(opts))
+    res = {}
+    for line in out.split("\n"):
+        m = re.match(r"^  (\S+)\s+(ok|not yet)(?:: (.*))?$", line)
+        if m:
+            res[m.group(1)] = (m.group(2), m.group(3) or "")
+    return rc, res, out, err
+
+
+def expect_all(path, names, status, what, why=None):
+    rc, res, out, err = gcheck(path)
+    check(rc == (0 if status == "ok" else 1), "%s: exit %d\n%s%s" % (what, rc, out, err))
+    check(list(res) == names, "%s: answers %s, want %s\n%s" % (what, list(res), names, out))
+    for n in names:
+        st, w = res.get(n, ("missing", ""))
+        check(st == status and (why is None or why in w), "%s: %s is %s (%s)" % (what, n, st, w))
+    return out
+
+
+def expect_hint(path, name, phrase, what):
+    rc, res, out, err = gcheck(path)
+    st, w = res.get(name, ("missing", ""))
+    check(rc == 1 and st == "not yet" and phrase in w,
+          "%s: want 'not yet: ...%s...' for %s, got exit %d\n%s%s" % (what, phrase, name, rc, out, err))
+
+
+# ---- independent answers ----
+dn, cp = dense(SUM), competition(SUM)
+W = [1, 2, 1, 1, 1]
+REW = {k: sum(w * x for w, x in zip(W, v)) * 100 / (20 * sum(W)) for k, v in X.items()}
+RAW = {k: sum(w * x for w, x in zip(W, v)) for k, v in X.items()}
+dr = dense(REW)
+WHAT = dict(SUM)
+WHAT["VNM"] = SUM["VNM"] - X["VNM"][1] + 20
+dw = dense(WHAT)
+chn_ties = [k for k in ISO if dn[k] == dn["CHN"] and k != "CHN"]
+check(len(chn_ties) == 1, "China shares its rank with one country: %s" % chn_ties)
+check(cp["CHN"] != dn["CHN"], "China's competition and dense ranks differ (the exercise's point)")
+check(X["VNM"][1] == 16.31, "Viet Nam's technical pillar is 16.31 as the exercise says")
+
+
+def reference_ua(n, seed, iso, perturb=0.25, methods=("arithmetic", "geometric")):
+    """One country's rank statistics over the draws of engine/ua.h's recipe."""
+    xs = [X[k] for k in ISO]
+    k = len(P)
+    w = [1.0] * k
+    Wt = float(k)
+    me = ISO.index(iso)
+    hist = {}
+    for d in range(n):
+        st = Stream(seed, d)
+        u = [st.uniform() for _ in range(k)]
+        um = st.uniform()
+        f = [w[i] * (1 + perturb * (2 * u[i] - 1)) for i in range(k)]
+        s = 0.0
+        for v in f:
+            s += v
+        wp = [v * (Wt / s) for v in f]
+        method = methods[int(um * len(methods))]
+        sc = []
+        for row in xs:
+            acc = 0.0
+            if method == "arithmetic":
+                for i in range(k):
+                    acc += wp[i] * row[i]
+            else:
+                for i in range(k):
+                    acc += (wp[i] / Wt) * math.log(row[i] + 1.0)
+                acc = Wt * (math.exp(acc) - 1.0)
+            sc.append(key(acc))
+        mine = sc[me]
+        r = len(set(v for v in sc if v > mine)) + 1
+        hist[r] = hist.get(r, 0) + 1
+
+    def pct(q):
+        c = 0
+        for rk in sorted(hist):
+            c += hist[rk]
+            if c >= q * n:
+                return rk
+
+    med = pct(0.5)
+    return {"median": med, "p05": pct(0.05), "p95": pct(0.95),
+            "mean": sum(rk * c for rk, c in hist.items()) / n,
+            "within3": sum(c for rk, c in hist.items() if abs(rk - med) <= 3) / n}
+
+
+UA = reference_ua(1000, 1, "ROU")
+check(UA["median"] != dn["ROU"], "Romania's median differs from its nominal rank (the exercise's point)")
+
+
+def alone(iso, p, goal_rank=10):
+    """The smallest value of pillar p alone that brings iso to goal_rank, by brute force."""
+    for h in range(round(X[iso][p] * 100), 2001):
+        s = dict(SUM)
+        s[iso] = SUM[iso] - X[iso][p] + h / 100
+        if dense(s)[iso] <= goal_rank:
+            return h / 100
+    return "cannot"
+
+
+levels = sorted(set(key(v) for k, v in SUM.items() if k != "VNM"), reverse=True)
+INCREASE = math.ceil((levels[9] / 100 - SUM["VNM"]) * 100 - 1e-9) / 100
+TECH_ALONE = alone("VNM", 1)
+LEGAL_ALONE = alone("VNM", 0)
+check(dn["VNM"] == 26, "Viet Nam is 26th on the pillar sum, as exercise 06 says")
+
+EX = {
+    "01_read_score.lua": {
+        "names": ["technical", "published", "recomputed"],
+        "code": ['d:get("FIN")', "fin.technical", "fin.score", "d:score()", 'r:score("FIN")'],
+        "answers": [None, ("technical", X["FIN"][1]), ("published", PUB["FIN"]), None, ("recomputed", round(SUM["FIN"], 2))],
+        "scaffold": ['d:get("FIN")', None, None, "d:score()", None],
+    },
+    "02_rank.lua": {
+        "names": ["rank", "shared_with", "competition"],
+        "code": ["d:score()", 'r:rank("CHN")', 'row.rank == answers.rank and row.iso3 ~= "CHN"',
+                 'r:rank("CHN", {ties = "competition"})'],
+        "answers": [None, ("rank", dn["CHN"]), None, ("competition", cp["CHN"])],
+        "scaffold": ["d:score()", None, 'row.iso3 == "%s"' % chn_ties[0], None],
+    },
+    "03_reweight.lua": {
+        "names": ["score", "rank", "change"],
+        "code": ["2", "d:score{weights = weights, scale = 100}", 'r:score("VNM")', 'r:rank("VNM")',
+                 'd:score():rank("VNM")', "before - answers.rank"],
+        "answers": [None, None, ("score", round(REW["VNM"], 4)), ("rank", dr["VNM"]), None, ("change", dn["VNM"] - dr["VNM"])],
+        "scaffold": ["2", "d:score{weights = weights, scale = 100}", None, None, "0", None],
+    },
+    "04_whatif.lua": {
+        "names": ["score", "rank", "gained"],
+        "code": ["d:with{VNM = {technical = 20}}", "scenario:score()", 'after:score("VNM")', 'after:rank("VNM")',
+                 "d:score()", 'before:rank("VNM") - answers.rank'],
+        "answers": [None, None, ("score", round(WHAT["VNM"], 2)), ("rank", dw["VNM"]), None, ("gained", dn["VNM"] - dw["VNM"])],
+        "scaffold": ["d", "d:score()", None, None, "d:score()", None],
+    },
+    "05_uncertainty.lua": {
+        "names": ["median", "p05", "p95", "within3"],
+        "code": ["d:uncertainty{n = 1000, seed = 1}", '"ROU"', "rou.median", "rou.p05", "rou.p95", "rou.within3"],
+        "answers": [None, None, ("median", UA["median"]), ("p05", UA["p05"]), ("p95", UA["p95"]), ("within3", UA["within3"])],
+        "scaffold": ["{}", '"ROU"', None, None, None, None],
+    },
+    "06_target.lua": {
+        "names": ["technical", "increase", "legal"],
+        "code": ['d:target("VNM", {rank = 10})', 'row_of("technical").alone', 'row_of("(score)").increase',
+                 'row_of("legal").alone'],
+        "answers": [None, ("technical", TECH_ALONE), ("increase", INCREASE), ("legal", LEGAL_ALONE)],
+        "scaffold": ["{}", None, None, None],
+    },
+}
+
+
+def solved(name, override=None, out=None):
+    """The exercise with the Python answers (and scaffolding code for the
+    intermediate blanks); override = {answer name: Lua expression}."""
+    e = EX[name]
+    vals = []
+    for a, s in zip(e["answers"], e["scaffold"]):
+        if a is None:
+            vals.append(s)
+        else:
+            n, v = a
+            vals.append(override[n] if override and n in override else lua(v))
+    return fill(name, vals, out)
+
+
+# ---- every exercise: blank, solved from Python, solved with the API ----
+check(sorted(f for f in os.listdir(TEACH) if f.endswith(".lua")) == sorted(EX), "the test covers every exercise")
+for name, e in EX.items():
+    out = expect_all(os.path.join(TEACH, name), e["names"], "not yet", name + " unfilled", "blank")
+    check(re.search(r"^0 of %d right; \d+ blanks? ___ left in the code" % len(e["names"]), out, re.M),
+          "%s unfilled summary:\n%s" % (name, out))
+    out = expect_all(solved(name), e["names"], "ok", name + " solved with Python's answers")
+    check(out.rstrip().endswith("%d of %d right: well done" % (len(e["names"]), len(e["names"]))),
+          "%s solved summary:\n%s" % (name, out))
+    expect_all(fill(name, e["code"], "code_" + name), e["names"], "ok", name + " solved with the API")
+    # a file of its own elsewhere, run from the repository root: the keys are compiled in
+    sub = os.path.join(TMP, "elsewhere")
+    os.makedirs(sub, exist_ok=True)
+    shutil.copy(os.path.join(TMP, name), sub)
+    expect_all(os.path.join(sub, name), e["names"], "ok", name + " copied to another directory")
+
+# ---- typical mistakes get their hint ----
+expect_hint(solved("01_read_score.lua", {"recomputed": lua(PUB["FIN"])}), "recomputed", "that is the published score",
+            "published score given for the recomputed one")
+expect_hint(solved("01_read_score.lua", {"published": lua(round(SUM["FIN"], 2))}), "published", "recomputed from the pillars",
+            "recomputed score given for the published one")
+expect_hint(solved("01_read_score.lua", {"technical": lua(X["FIN"][2])}), "technical", "organizational pillar",
+            "the wrong pillar")
+expect_hint(solved("02_rank.lua", {"rank": lua(cp["CHN"])}), "rank", "that is the competition rank", "competition for dense")
+expect_hint(solved("02_rank.lua", {"competition": lua(dn["CHN"])}), "competition", "dense rank again", "dense for competition")
+expect_hint(solved("02_rank.lua", {"competition": lua(cp["CHN"] - 1)}), "competition", "number of countries ahead",
+            "competition rank minus one")
+expect_hint(solved("02_rank.lua", {"rank": lua(dn["CHN"] + 1)}), "rank", "off by one", "dense rank off by one")
+expect_hint(solved("02_rank.lua", {"rank": '"%d"' % dn["CHN"]}), "rank", "not a string", "a rank in quotes")
+expect_hint(fill("02_rank.lua", ["d:score()", 'r:rank("CHN")', 'row.iso3 == "CHN"', 'r:rank("CHN", {ties = "competition"})']),
+            "shared_with", "that is China itself", "China as its own tie partner")
+expect_hint(solved("03_reweight.lua", {"score": lua(RAW["VNM"])}), "score", "before rescaling", "forgot scale = 100")
+expect_hint(solved("03_reweight.lua", {"score": lua(round(SUM["VNM"], 2))}), "score", "equal weights", "forgot the weight")
+expect_hint(solved("03_reweight.lua", {"change": lua(dr["VNM"] - dn["VNM"])}), "change", "sign is reversed", "sign of the change")
+expect_hint(solved("03_reweight.lua", {"rank": lua(dn["VNM"])}), "rank", "rank with equal weights", "the old rank")
+expect_hint(solved("03_reweight.lua", {"score": lua(round(REW["VNM"], 2) + 0.03)}), "score", "close", "a score a bit off")
+expect_all(solved("03_reweight.lua", {"score": lua(round(REW["VNM"] + 0.004, 4))}), EX["03_reweight.lua"]["names"], "ok",
+           "a score within 0.005 is right")
+expect_hint(solved("03_reweight.lua", {"score": lua(round(REW["VNM"] + 0.006, 4))}), "score", "close",
+            "a score 0.006 off is not")
+expect_hint(solved("04_whatif.lua", {"rank": lua(dn["VNM"])}), "rank", "rank before the change", "rank before the scenario")
+expect_hint(solved("04_whatif.lua", {"score": lua(round(PUB["VNM"] + 20 - X["VNM"][1], 2))}), "score", "published score",
+            "what-if from the published score")
+expect_hint(solved("04_whatif.lua", {"gained": lua(float(ROWS[ISO.index("VNM")]["rank"]) - dw["VNM"])}), "gained",
+            "published rank", "places gained from the published rank")
+expect_hint(solved("05_uncertainty.lua", {"median": lua(UA["mean"])}), "median", "mean rank", "mean for median")
+expect_hint(solved("05_uncertainty.lua", {"median": lua(dn["ROU"])}), "median", "nominal rank", "nominal for median")
+expect_hint(solved("05_uncertainty.lua", {"p05": lua(UA["p95"]), "p95": lua(UA["p05"])}), "p05", "95th percentile",
+            "percentiles swapped")
+expect_hint(solved("05_uncertainty.lua", {"within3": lua(UA["within3"] * 100)}), "within3", "percentage", "share as a percentage")
+expect_hint(solved("06_target.lua", {"technical": lua(round(TECH_ALONE - X["VNM"][1], 2))}), "technical", "how much the pillar must grow",
+            "increase for the value")
+expect_hint(solved("06_target.lua", {"legal": "20"}), "legal", "already at its maximum", "legal at 20")
+expect_hint(solved("06_target.lua", {"increase": lua(TECH_ALONE)}), "increase", "technical value needed alone", "value for the increase")
+
+# --hint adds a hint line under each answer not yet right
+rc, out, err = run(["check", os.path.join(TEACH, "01_read_score.lua"), "--hint"])
+check(rc == 1 and out.count("hint: ") == 3 and 'fin.technical' in out, "--hint:\n%s" % out)
+rc, out, err = run(["check", os.path.join(TEACH, "01_read_score.lua")])
+check("hint: " not in out and "(--hint for hints)" in out, "no hints without --hint:\n%s" % out)
+
+# ---- errors ----
+def student(text, name="student.lua"):
+    path = os.path.join(TMP, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+p = student('exercise "01-read-score"\nlocal x = 1\nerror("boom")\n')
+rc, out, err = run(["check", p])
+check(rc == 1 and err.startswith(p + ":3: boom"), "a script error is file:LINE: message, exit 1: %d %r" % (rc, err))
+p = student('exercise "01-read-score"\nlocal d = gci.load("data/gci2020.csv")\nlocal r = d:score{weights = {technical = ___}}\n')
+rc, out, err = run(["check", p])
+check(rc == 1 and err.startswith(p + ":3: ") and "still has 1 blank ___" in err, "blank passed to gci: %d %r" % (rc, err))
+p = student('exercise "01-read-score"\nlocal f = io.open("/etc/passwd")\n')
+rc, out, err = run(["check", p])
+check(rc == 1 and err.startswith(p + ":2: ") and "io" in err, "io is refused in check: %d %r" % (rc, err))
+p = student('exercise "01-read-score"\nos.execute("true")\n')
+rc, out, err = run(["check", p])
+check(rc == 1 and err.startswith(p + ":2: "), "os.execute is refused in check: %d %r" % (rc, err))
+p = student('exercise "01-read-score"\nlocal d = gci.load("/etc/passwd")\n')
+rc, out, err = run(["check", p])
+check(rc == 1 and err.startswith(p + ":2: ") and "/etc/passwd" in err,
+      "gci.load outside the allowed directories is refused in check: %d %r" % (rc, err))
+p = student('-- my exercise\n\nexercise "99-nope"\n')
+rc, out, err = run(["check", p])
+check(rc == 1 and err.startswith(p + ':3: unknown exercise "99-nope" (known: 01-read-score, 02-rank,'),
+      "unknown exercise: %d %r" % (rc, err))
+p = student('exercise "../../etc/passwd"\n')
+rc, out, err = run(["check", p])
+check(rc == 1 and "unknown exercise" in err, "an id with a path is unknown: %d %r" % (rc, err))
+p = student('answers.x = 1\n')
+rc, out, err = run(["check", p])
+check(rc == 1 and "no exercise id" in err, "no exercise call: %d %r" % (rc, err))
+p = student('exercise "01-read-score"\nanswers = 3\n')
+rc, out, err = run(["check", p])
+check(rc == 1 and "answers is a number" in err, "answers replaced: %d %r" % (rc, err))
+p = student('exercise "01-read-score"\nwhile true do end\n')
+rc, out, err = run(["check", p, "--timeout", "1"])
+check(rc == 80 and "timeout" in err, "timeout in check: %d %r" % (rc, err))
+shutil.copy("tests/bad/duplicate_iso3.csv", TMP)
+p = student('exercise "01-read-score"\nlocal d = gci.load("%s/duplicate_iso3.csv")\n' % TMP)
+rc, out, err = run(["check", p])
+check(rc == 65 and "duplicate_iso3.csv:" in err, "data error in check: %d %r" % (rc, err))
+# answers the key does not know are named, and ignored
+p = solved("02_rank.lua", out="extra.lua")
+with open(p, "a") as f:
+    f.write("\nanswers.rnak = 1\n")
+rc, res, out, err = gcheck(p)
+check(rc == 0 and "rnak" in out and "not an answer of this exercise" in out, "unknown answer name:\n%s" % out)
+
+# ---- a teacher's own exercise: keys/ID.lua next to it; no override of a shipped key ----
+own = os.path.join(TMP, "own")
+os.makedirs(os.path.join(own, "keys"))
+with open(os.path.join(own, "keys", "07-count.lua"), "w") as f:
+    f.write('local d = gci.load("data/gci2020.csv")\n'
+            'return {title = "count", {name = "n", kind = "rank", value = #d, hint = "#d",\n'
+            '  mistakes = {{value = #d - 1, says = "one short"}}}}\n')
+with open(os.path.join(own, "keys", "01-read-score.lua"), "w") as f:
+    f.write('return {{name = "technical", value = 0}, {name = "published", value = 0}, {name = "recomputed", value = 0}}\n')
+with open(os.path.join(own, "count.lua"), "w") as f:
+    f.write('exercise "07-count"\nanswers.n = %d\n' % len(ROWS))
+rc, res, out, err = gcheck(os.path.join(own, "count.lua"))
+check(rc == 0 and res == {"n": ("ok", "")} and out.startswith("exercise 07-count: count\n"), "a teacher's key:\n%s%s" % (out, err))
+with open(os.path.join(own, "count.lua"), "w") as f:
+    f.write('exercise "07-count"\nanswers.n = %d\n' % (len(ROWS) - 1))
+expect_hint(os.path.join(own, "count.lua"), "n", "one short", "a teacher's mistake hint")
+with open(os.path.join(own, "cheat.lua"), "w") as f:
+    f.write('exercise "01-read-score"\nanswers.technical = 0\nanswers.published = 0\nanswers.recomputed = 0\n')
+rc, res, out, err = gcheck(os.path.join(own, "cheat.lua"))
+check(rc == 1 and all(s == "not yet" for s, _ in res.values()), "a keys/ file cannot replace a shipped key:\n%s" % out)
+with open(os.path.join(own, "keys", "08-broken.lua"), "w") as f:
+    f.write('return {{name = "x"}}\n')
+with open(os.path.join(own, "broken.lua"), "w") as f:
+    f.write('exercise "08-broken"\nanswers.x = 1\n')
+rc, out, err = run(["check", os.path.join(own, "broken.lua")])
+check(rc == 1 and "answer key 08-broken" in err and "value must be a number or a string" in err, "a broken key: %d %r" % (rc, err))
+
+# ---- usage ----
+rc, out, err = run(["check", "--help"])
+check(rc == 0 and out.startswith("usage: gcisim check EXERCISE.lua") and "--hint" in out and err == "", "check --help")
+rc, out, err = run(["check"])
+check(rc == 64 and "check needs an exercise file" in err, "check without a file: %d %r" % (rc, err))
+rc, out, err = run(["check", os.path.join(TEACH, "01_read_score.lua"), "--bogus"])
+check(rc == 64 and "unknown option '--bogus'" in err, "check with a bad option: %d %r" % (rc, err))
+rc, out, err = run(["check", "a.lua", "b.lua"])
+check(rc == 64, "check with two files: %d" % rc)
+rc, out, err = run(["check", os.path.join(TMP, "missing.lua")])
+check(rc == 1 and "missing.lua" in err, "a missing file: %d %r" % (rc, err))
+rc, out, err = run(["--help"])
+check(re.search(r"^  check EXERCISE\.lua ", out, re.M), "gcisim --help lists check")
+
+# ---- the README example prints what it shows ----
+with open("README.md", encoding="utf-8") as f:
+    readme = f.read()
+m = re.search(r"```sh\n\$ (gcisim check scripts/teaching/01_read_score\.lua[^\n]*)\n(.*?)```", readme, re.S)
+check(m is not None, "README shows gcisim check in a sh block")
+if m:
+    env = dict(os.environ, PATH=os.path.dirname(os.path.abspath(GCISIM[-1])) + os.pathsep + os.environ["PATH"])
+    pr = subprocess.run(["sh", "-c", m.group(1)], capture_output=True, text=True, env=env)
+    check(pr.returncode == 0 and pr.stdout.rstrip() == m.group(2).rstrip(),
+          "README check example:\n%s---\n%s" % (pr.stdout, m.group(2)))
+
+# ---- allocation failures (GCISIM_FAIL_ALLOC, sandbox.h; both sandboxes count) end cleanly ----
+SLOW = any(w in " ".join(GCISIM) for w in ("valgrind", "asan")) or bool(os.environ.get("VALGRIND"))
+sweep_file = os.path.join(TMP, "code_02_rank.lua")
+
+
+def fail_at(spec):
+    p = subprocess.run(GCISIM + ["check", sweep_file], capture_output=True, text=True, errors="replace",
+                       env=dict(os.environ, GCISIM_FAIL_ALLOC=spec), timeout=120)
+    return p.returncode, p.stdout, p.stderr
+
+
+lo, hi = 1, 1
+while fail_at("%d+" % hi)[0] != 0:
+    lo, hi = hi, hi * 2
+while lo < hi:
+    mid = (lo + hi) // 2
+    if fail_at("%d+" % mid)[0] == 0:
+        hi = mid
+    else:
+        lo = mid + 1
+total = hi - 1
+check(total > 100, "check makes %d Lua allocations" % total)
+stride = max(1, total // (20 if SLOW else 150))
+bad = []
+for n in range(1, total + 1, stride):
+    for spec in ("%d" % n, "%d+" % n):
+        rc, out, err = fail_at(spec)
+        clean = (rc == 0 and out.rstrip().endswith("3 of 3 right: well done")) or (rc in (1, 81) and err.strip())
+        if not clean or "Sanitizer" in err or "runtime error" in err:
+            bad.append((spec, rc, err[:200]))
+for spec, rc, err in bad[:5]:
+    print("FAIL: GCISIM_FAIL_ALLOC=%s: exit %d %r" % (spec, rc, err))
+check(not bad, "allocation failures in check: %d unclean runs" % len(bad))
+
+done()
