@@ -11,17 +11,19 @@ CC       ?= cc
 LUA_PC   ?= lua5.4
 LUA_CFLAGS := $(shell pkg-config --cflags $(LUA_PC) 2>/dev/null || echo -I/usr/include/lua5.4)
 LUA_LIBS   := $(shell pkg-config --libs $(LUA_PC) 2>/dev/null || echo -llua5.4)
+CAIRO_CFLAGS := $(shell pkg-config --cflags cairo 2>/dev/null || echo -I/usr/include/cairo)
+CAIRO_LIBS   := $(shell pkg-config --libs cairo 2>/dev/null || echo -lcairo)
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
-CFLAGS   += -std=c17 -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE=700 -Wall -Wextra -Werror -pthread $(LUA_CFLAGS)
-LDLIBS   += $(LUA_LIBS) -lcsv -lm -pthread
+CFLAGS   += -std=c17 -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE=700 -Wall -Wextra -Werror -pthread $(LUA_CFLAGS) $(CAIRO_CFLAGS)
+LDLIBS   += $(LUA_LIBS) $(CAIRO_LIBS) -lcsv -lm -pthread
 # Bind every symbol at start: batch jobs are forked children, which then
 # inherit a resolved symbol table instead of each resolving it again.
 LDFLAGS  += -Wl,-z,now
 BUILD    ?= build
 BIN      ?= gcisim
 # What building and running needs; .ci/run adds the test tools.
-DEBIAN_PKGS = build-essential pkg-config liblua5.4-dev libcsv-dev
+DEBIAN_PKGS = build-essential pkg-config liblua5.4-dev libcsv-dev libcairo2-dev fonts-dejavu-core
 TEST_PKGS   = python3
 
 ENGINE_SRC := $(filter-out engine/main.c,$(wildcard engine/*.c))
