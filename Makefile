@@ -6,6 +6,7 @@
 #   make asan       the whole test suite under AddressSanitizer + UBSan
 #   make leakcheck  the whole test suite under valgrind
 #   make fuzz       libFuzzer harnesses, FUZZ_SECONDS each (default 60)
+#   make charts     the README's example charts, docs/charts/*.{svg,png}
 
 CC       ?= cc
 LUA_PC   ?= lua5.4
@@ -75,6 +76,16 @@ run: deps
 test: test-deps
 	@$(MAKE) -s $(BIN) $(UNIT_BIN)
 	@GCISIM=./$(BIN) BUILD=$(BUILD) sh tests/run.sh $(UNIT_BIN)
+
+# Each script in scripts/charts/ writes its chart as SVG and PNG into the
+# directory it is given, through gci.plot under --allow-write.
+CHARTS := slope intervals profile bars
+.PHONY: charts
+charts: $(BIN)
+	@mkdir -p docs/charts
+	@for c in $(CHARTS); do \
+	  ./$(BIN) run scripts/charts/$$c.lua docs/charts --allow-write docs/charts --quiet > /dev/null || exit 1; \
+	  echo "docs/charts/$$c.svg docs/charts/$$c.png"; done
 
 bench: $(BIN) $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do $$b || exit 1; done
