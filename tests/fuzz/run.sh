@@ -16,8 +16,8 @@ OUT=build-fuzz
 mkdir -p "$OUT"
 LUA_CFLAGS=$(pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/include/lua5.4)
 LUA_LIBS=$(pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
-CAIRO_CFLAGS=$(pkg-config --cflags cairo 2>/dev/null || echo -I/usr/include/cairo)
-CAIRO_LIBS=$(pkg-config --libs cairo 2>/dev/null || echo -lcairo)
+CAIRO_CFLAGS=$(pkg-config --cflags cairo fontconfig 2>/dev/null || echo -I/usr/include/cairo)
+CAIRO_LIBS=$(pkg-config --libs cairo fontconfig 2>/dev/null || echo -lcairo -lfontconfig)
 FLAGS="-g -O1 -std=c17 -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE=700 -pthread -fno-omit-frame-pointer
   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Iengine $LUA_CFLAGS $CAIRO_CFLAGS"
 SRC=$(ls engine/*.c | grep -v '^engine/main\.c$')
