@@ -134,6 +134,7 @@ static int parse_run(int argc, char **argv, run_opts *o) {
       continue;
     }
     if (strcmp(a, "--") == 0) { rest = 1; continue; }
+    if (strcmp(a, "--help") == 0) { fputs(gs_usage, stdout); return -1; } /* -1: done, exit 0 */
 #define NEEDV() do { if (!v) return gs_usage_error("%s needs a value", a); i++; } while (0)
     if (strcmp(a, "--format") == 0) {
       NEEDV();
@@ -298,7 +299,7 @@ int gs_run_main(int argc, char **argv) {
   run_opts o;
   memset(&o, 0, sizeof o);
   int rc = parse_run(argc, argv, &o);
-  if (rc != GS_EX_OK) { free(o.args); return rc; }
+  if (rc != GS_EX_OK) { free(o.args); return rc < 0 ? GS_EX_OK : rc; }
   gs_policy *pol = gs_policy_new();
   if (!pol) { free(o.args); fprintf(stderr, "gcisim: out of memory\n"); return GS_EX_MEMORY; }
   char err[1024];

@@ -217,8 +217,8 @@ check(rc == 0 and png_size(os.path.join(OUT, "cli.png")) and os.path.exists(os.p
 rc, out, err = run(["--plot", os.path.join(OUT, "cli-bars.pdf"), "--plot-type", "bars"],
                    "return gci.load('data/gci2020.csv'):score()", name="cli_bars.lua")
 check(rc == 0 and pdf_size(os.path.join(OUT, "cli-bars.pdf")) is not None, "--plot-type bars to PDF: %r" % err)
-rc, out, err = run(["--help"])
-check("--plot FILE" in out and "--plot-type" in out, "--help documents --plot")
+rc, out, err = run(["run", "--help"])
+check(rc == 0 and "--plot FILE" in out and "--plot-type" in out, "run --help documents --plot")
 
 # ---------- errors ----------
 old = os.path.join(OUT, "old.svg")
