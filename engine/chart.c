@@ -331,7 +331,12 @@ gs_dl *gs_chart_slope(const gs_slope_item *it, size_t n, const char *before_labe
 static void x_axis(gs_dl *dl, double x0, double x1, double y0, double y1, double lo, double hi, double step,
                    const char *title) {
   char num[32];
-  for (double v = ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) {
+  double first = ceil(lo / step - 1e-9) * step;
+  if (first - lo > step * 0.4) { /* label where the axis starts (rank 1) when no tick falls there */
+    fmt_num(num, sizeof num, lo);
+    dl_text(dl, x0, y1 + 16, 11, C_MUTED, GS_ANCHOR_MIDDLE, 0, num, NULL, "tick");
+  }
+  for (double v = first; v <= hi + step * 1e-9; v += step) {
     double x = x0 + (v - lo) / (hi - lo) * (x1 - x0);
     dl_line(dl, x, y0, x, y1, 1, C_GRID, NULL, "grid");
     fmt_num(num, sizeof num, fabs(v) < step * 1e-9 ? 0 : v);

@@ -145,8 +145,12 @@ static int write_cairo(const gs_dl *dl, gs_chart_format fmt, FILE *f, char *err,
   cairo_surface_t *s;
   if (fmt == GS_CHART_PNG)
     s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)lround(dl->width), (int)lround(dl->height));
-  else
+  else {
     s = cairo_pdf_surface_create_for_stream(to_file, f, dl->width, dl->height);
+    /* No creation date (an empty one leaves the entry out): the same chart
+     * gives the same PDF, as it gives the same SVG and PNG. */
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, "");
+  }
   cairo_t *cr = cairo_create(s);
   draw_cairo(dl, cr);
   cairo_status_t st = cairo_status(cr);

@@ -197,11 +197,14 @@ for r in ua[:30]:
 check(ok, "intervals: bands span p05..p95, dots at the median, ticks at the nominal rank, one scale")
 
 # ---------- determinism and UTF-8 ----------
-script = ("local r = gci.load('data/gci2020.csv'):score()\n"
-          "gci.plot(r, '%s/all1.svg', {top = 194})\ngci.plot(r, '%s/all2.svg', {top = 194})\n" % (OUT, OUT))
+script = "local r = gci.load('data/gci2020.csv'):score()\n"
+for ext in ("svg", "png", "pdf"):
+    script += "gci.plot(r, '%s/all1.%s', {top = 194})\ngci.plot(r, '%s/all2.%s', {top = 194})\n" % (OUT, ext, OUT, ext)
 rc, _, err = run(["--allow-write", OUT], script)
-a1, a2 = (open(os.path.join(OUT, f), "rb").read() for f in ("all1.svg", "all2.svg"))
-check(rc == 0 and a1 == a2, "the same chart twice: byte-identical SVG")
+for ext in ("svg", "png", "pdf"):
+    a1, a2 = (open(os.path.join(OUT, "all%d.%s" % (i, ext)), "rb").read() for i in (1, 2))
+    check(rc == 0 and a1 == a2, "the same chart twice: byte-identical %s" % ext)
+check(b"CreationDate" not in a1, "the PDF carries no date")
 names = [t.text for t in texts(svg(os.path.join(OUT, "all1.svg")), "label")]
 check("Côte d'Ivoire" in names and len(names) == 194, "UTF-8 names as text: Côte d'Ivoire (%d labels)" % len(names))
 
