@@ -110,7 +110,8 @@ static void dl_text(gs_dl *dl, double x, double y, double size, long colour, gs_
   it->fill = colour;
   it->anchor = a;
   it->bold = bold;
-  it->text = dupstr(dl, text ? text : "");
+  /* after a failure the item may be the scratch one: allocate nothing more */
+  it->text = dl->failed ? NULL : dupstr(dl, text ? text : "");
 }
 
 /* ---------- helpers ---------- */
