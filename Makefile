@@ -6,23 +6,26 @@
 #   make asan       the whole test suite under AddressSanitizer + UBSan
 #   make leakcheck  the whole test suite under valgrind
 #   make fuzz       libFuzzer harnesses, FUZZ_SECONDS each (default 60)
+#   make charts     the README's example charts, docs/charts/*.{svg,png}
 
 CC       ?= cc
 LUA_PC   ?= lua5.4
 LUA_CFLAGS := $(shell pkg-config --cflags $(LUA_PC) 2>/dev/null || echo -I/usr/include/lua5.4)
 LUA_LIBS   := $(shell pkg-config --libs $(LUA_PC) 2>/dev/null || echo -llua5.4)
+CAIRO_CFLAGS := $(shell pkg-config --cflags cairo fontconfig 2>/dev/null || echo -I/usr/include/cairo)
+CAIRO_LIBS   := $(shell pkg-config --libs cairo fontconfig 2>/dev/null || echo -lcairo -lfontconfig)
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
-CFLAGS   += -std=c17 -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE=700 -Wall -Wextra -Werror -pthread $(LUA_CFLAGS)
-LDLIBS   += $(LUA_LIBS) -lcsv -lm -pthread
+CFLAGS   += -std=c17 -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE=700 -Wall -Wextra -Werror -pthread $(LUA_CFLAGS) $(CAIRO_CFLAGS)
+LDLIBS   += $(LUA_LIBS) $(CAIRO_LIBS) -lcsv -lm -pthread
 # Bind every symbol at start: batch jobs are forked children, which then
 # inherit a resolved symbol table instead of each resolving it again.
 LDFLAGS  += -Wl,-z,now
 BUILD    ?= build
 BIN      ?= gcisim
 # What building and running needs; .ci/run adds the test tools.
-DEBIAN_PKGS = build-essential pkg-config liblua5.4-dev libcsv-dev
-TEST_PKGS   = python3
+DEBIAN_PKGS = build-essential pkg-config liblua5.4-dev libcsv-dev libcairo2-dev fonts-dejavu-core
+TEST_PKGS   = python3 poppler-utils
 
 ENGINE_SRC := $(filter-out engine/main.c,$(wildcard engine/*.c))
 ENGINE_OBJ := $(ENGINE_SRC:engine/%.c=$(BUILD)/%.o)
@@ -81,6 +84,16 @@ run: deps
 test: test-deps
 	@$(MAKE) -s $(BIN) $(UNIT_BIN)
 	@GCISIM=./$(BIN) BUILD=$(BUILD) sh tests/run.sh $(UNIT_BIN)
+
+# Each script in scripts/charts/ writes its chart as SVG and PNG into the
+# directory it is given, through gci.plot under --allow-write.
+CHARTS := slope intervals profile bars
+.PHONY: charts
+charts: $(BIN)
+	@mkdir -p docs/charts
+	@for c in $(CHARTS); do \
+	  ./$(BIN) run scripts/charts/$$c.lua docs/charts --allow-write docs/charts --quiet > /dev/null || exit 1; \
+	  echo "docs/charts/$$c.svg docs/charts/$$c.png"; done
 
 bench: $(BIN) $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do $$b || exit 1; done

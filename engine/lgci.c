@@ -20,6 +20,7 @@
 #include "csvload.h"
 #include "dataset.h"
 #include "lanalysis.h"
+#include "lplot.h"
 #include "output.h"
 #include "score.h"
 #include "ties.h"
@@ -1151,6 +1152,7 @@ int luaopen_gci(lua_State *L) {
   gs_lua_open_analysis(L);
   luaL_newlib(L, gci_funcs);
   gs_lua_open_hier(L, lua_gettop(L));
+  gs_lua_open_plot(L, lua_gettop(L));
   lua_pushliteral(L, GCISIM_VERSION);
   lua_setfield(L, -2, "version");
   return 1;

@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include "run.h"
+#include "chartdraw.h"
 #include "lgci.h"
+#include "lplot.h"
 #include "output.h"
 #include "policy.h"
 #include "sandbox.h"
@@ -30,6 +32,11 @@ const char gs_usage[] =
     "  --format F          table (default), csv, json or md\n"
     "  --out FILE          write the result to FILE (atomically: all or nothing);\n"
     "                      the format follows the extension unless --format is given\n"
+    "  --plot FILE         also draw what the script returns as a chart, to FILE\n"
+    "                      (.png, .svg or .pdf; atomically): a comparison as a slope\n"
+    "                      chart, an uncertainty result as rank intervals, a result\n"
+    "                      as score bars of its top 20\n"
+    "  --plot-type T       slope, intervals, bars or profile (default: by the value)\n"
     "  --dataset FILE      the dataset gci.dataset() loads\n"
     "  --no-sync           skip fsync of --out (faster; a power cut may lose it)\n"
     "  --threads N         threads for uncertainty analysis (default: all cores)\n"
@@ -59,6 +66,7 @@ typedef struct {
   gs_format fmt;
   int fmt_given;
   const char *out;
+  const char *plot, *plot_type; /* --plot FILE, --plot-type T */
   int traceback;
   int no_sync;
   gs_limits lim;
@@ -68,6 +76,7 @@ typedef struct {
   int nwrites;
   gs_ctx ctx;
   int status;
+  int plot_failed; /* the chart was not written (vs. a value that cannot be plotted) */
   gs_sandbox *sb;
 } run_opts;
 
@@ -130,6 +139,15 @@ static int parse_run(int argc, char **argv, run_opts *o) {
       o->fmt = (gs_format)f;
       o->fmt_given = 1;
     } else if (strcmp(a, "--out") == 0) { NEEDV(); o->out = v; }
+    else if (strcmp(a, "--plot") == 0) {
+      NEEDV();
+      if (gs_chart_format_for_path(v) < 0) return gs_usage_error("--plot %s: unknown chart format (use " GS_CHART_EXTENSIONS ")", v);
+      o->plot = v;
+    } else if (strcmp(a, "--plot-type") == 0) {
+      NEEDV();
+      if (!gs_plot_type_valid(v)) return gs_usage_error("unknown --plot-type '%s' (slope, intervals, profile or bars)", v);
+      o->plot_type = v;
+    }
     else if (strcmp(a, "--dataset") == 0) { NEEDV(); o->ctx.dataset = v; }
     else if (strcmp(a, "--threads") == 0) {
       NEEDV();
@@ -173,6 +191,7 @@ static int parse_run(int argc, char **argv, run_opts *o) {
 #undef NEEDV
   }
   if (!o->script && !o->help) return gs_usage_error("run needs a script%s", "");
+  if (o->plot_type && !o->plot) return gs_usage_error("--plot-type needs --plot FILE%s", "");
   if (o->out && !o->fmt_given) o->fmt = gs_format_for_path(o->out, o->fmt);
   return GS_EX_OK;
 }
@@ -186,6 +205,13 @@ static int msghandler(lua_State *L) {
   int *tb = lua_touserdata(L, lua_upvalueindex(1));
   if (*tb) luaL_traceback(L, L, msg, 1);
   return 1;
+}
+
+/* Draws the script's value (index 2) to --plot, as the host: no policy. */
+static int plot_result(lua_State *L) {
+  run_opts *o = lua_touserdata(L, 1);
+  gs_lua_plot(L, 2, o->plot, o->plot_type, 0, !o->no_sync, "--plot", &o->plot_failed);
+  return 0;
 }
 
 static int write_result(lua_State *L) {
@@ -297,6 +323,19 @@ int gs_run_main(int argc, char **argv) {
     rc = classify(&o, msg);
     report_error(&o, msg);
     goto done;
+  }
+  /* The chart first: if it fails, --out is not written either. */
+  if (o.plot) {
+    lua_pushcfunction(L, plot_result);
+    lua_pushlightuserdata(L, &o);
+    lua_pushvalue(L, -3);
+    if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
+      const char *msg = lua_tostring(L, -1);
+      rc = o.plot_failed ? GS_EX_OUTPUT : classify(&o, msg);
+      if (gs_sandbox_limit_hit(o.sb) != GS_LIMIT_NONE) report_error(&o, msg);
+      else fprintf(stderr, "gcisim: %s\n", msg ? msg : "(no message)");
+      goto done;
+    }
   }
   /* Success: print the value, to stdout or atomically to --out. */
   FILE *f = stdout;

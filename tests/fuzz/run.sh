@@ -16,13 +16,15 @@ OUT=build-fuzz
 mkdir -p "$OUT"
 LUA_CFLAGS=$(pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/include/lua5.4)
 LUA_LIBS=$(pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
+CAIRO_CFLAGS=$(pkg-config --cflags cairo fontconfig 2>/dev/null || echo -I/usr/include/cairo)
+CAIRO_LIBS=$(pkg-config --libs cairo fontconfig 2>/dev/null || echo -lcairo -lfontconfig)
 FLAGS="-g -O1 -std=c17 -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE=700 -pthread -fno-omit-frame-pointer
-  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Iengine $LUA_CFLAGS"
+  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Iengine $LUA_CFLAGS $CAIRO_CFLAGS"
 SRC=$(ls engine/*.c | grep -v '^engine/main\.c$')
 HARNESSES=${FUZZ_ONLY:-csv lua}
 for h in $HARNESSES; do
   # shellcheck disable=SC2086
-  $CC $FLAGS -o "$OUT/fuzz_$h" "tests/fuzz/fuzz_$h.c" $SRC $LUA_LIBS -lcsv -lm
+  $CC $FLAGS -o "$OUT/fuzz_$h" "tests/fuzz/fuzz_$h.c" $SRC $LUA_LIBS $CAIRO_LIBS -lcsv -lm
 done
 run_one() {
   h=$1

@@ -1,0 +1,514 @@
+/* chart.c - chart layout as display lists (see chart.h).
+ *
+ * Every chart is laid out the same way: measure the labels, derive the
+ * margins from them, map the data to the plot area with a linear scale,
+ * then append items in drawing order (background, grid, data, labels).
+ * Nothing here knows about cairo or files. */
+#include "chart.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Colours: a colour-blind-safe pair for movers, grey for the rest. */
+#define C_BG 0xffffffL
+#define C_TEXT 0x222222L
+#define C_MUTED 0x666666L
+#define C_GRID 0xdddddd
+#define C_RISE 0x1a9850L
+#define C_FALL 0xd73027L
+#define C_SAME 0x9a9a9aL
+#define C_BAND 0x9ecae1L
+#define C_MEDIAN 0x08519cL
+#define C_NOMINAL 0xe6550dL
+#define C_BAR 0x3182bdL
+#define C_MAXBAR 0xe8e8e8L
+
+static const long palette[] = {0x1b9e77, 0xd95f02, 0x7570b3, 0xe7298a, 0x66a61e, 0xe6ab02, 0xa6761d, 0x666666};
+#define NPALETTE (sizeof palette / sizeof palette[0])
+
+/* ---------- display list ---------- */
+
+static gs_dl *dl_new(double w, double h) {
+  gs_dl *dl = calloc(1, sizeof *dl);
+  if (!dl) return NULL;
+  dl->width = w;
+  dl->height = h;
+  return dl;
+}
+
+void gs_dl_free(gs_dl *dl) {
+  if (!dl) return;
+  for (size_t i = 0; i < dl->n; i++) {
+    free(dl->item[i].text);
+    free(dl->item[i].key);
+  }
+  free(dl->item);
+  free(dl);
+}
+
+static char *dupstr(gs_dl *dl, const char *s) {
+  if (!s) return NULL;
+  size_t n = strlen(s) + 1;
+  char *c = malloc(n);
+  if (!c) { dl->failed = 1; return NULL; }
+  return memcpy(c, s, n);
+}
+
+/* Appends an item (zeroed but for kind, key and class); on allocation
+ * failure marks the list failed and returns a scratch item, so callers
+ * need no checks in the middle of a layout. */
+static gs_dl_item *dl_push(gs_dl *dl, gs_dl_kind kind, const char *key, const char *cls) {
+  static _Thread_local gs_dl_item scratch;
+  if (dl->n == dl->cap) {
+    size_t cap = dl->cap ? dl->cap * 2 : 64;
+    gs_dl_item *it = realloc(dl->item, cap * sizeof *it);
+    if (!it) { dl->failed = 1; memset(&scratch, 0, sizeof scratch); return &scratch; }
+    dl->item = it;
+    dl->cap = cap;
+  }
+  gs_dl_item *it = &dl->item[dl->n++];
+  memset(it, 0, sizeof *it);
+  it->kind = kind;
+  it->fill = it->stroke = GS_NOCOLOR;
+  it->key = dupstr(dl, key);
+  it->cls = cls;
+  return it;
+}
+
+static void dl_line(gs_dl *dl, double x1, double y1, double x2, double y2, double width, long colour,
+                    const char *key, const char *cls) {
+  gs_dl_item *it = dl_push(dl, GS_DL_LINE, key, cls);
+  it->x = x1; it->y = y1; it->x2 = x2; it->y2 = y2;
+  it->size = width;
+  it->stroke = colour;
+}
+
+static void dl_rect(gs_dl *dl, double x, double y, double w, double h, long fill, const char *key,
+                    const char *cls) {
+  gs_dl_item *it = dl_push(dl, GS_DL_RECT, key, cls);
+  it->x = x; it->y = y; it->x2 = w; it->y2 = h;
+  it->fill = fill;
+}
+
+static void dl_circle(gs_dl *dl, double x, double y, double r, long fill, long stroke, const char *key,
+                      const char *cls) {
+  gs_dl_item *it = dl_push(dl, GS_DL_CIRCLE, key, cls);
+  it->x = x; it->y = y; it->x2 = r;
+  it->fill = fill;
+  it->stroke = stroke;
+  it->size = 1;
+}
+
+static void dl_text(gs_dl *dl, double x, double y, double size, long colour, gs_anchor a, int bold,
+                    const char *text, const char *key, const char *cls) {
+  gs_dl_item *it = dl_push(dl, GS_DL_TEXT, key, cls);
+  it->x = x; it->y = y;
+  it->size = size;
+  it->fill = colour;
+  it->anchor = a;
+  it->bold = bold;
+  /* after a failure the item may be the scratch one: allocate nothing more */
+  it->text = dl->failed ? NULL : dupstr(dl, text ? text : "");
+}
+
+/* ---------- helpers ---------- */
+
+static double measure(const gs_chart_opts *o, const char *s, double size, int bold) {
+  if (o->measure) return o->measure(o->measure_ctx, s, size, bold);
+  size_t chars = 0; /* fallback: UTF-8 characters at 0.6 em */
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) chars += (*p & 0xc0) != 0x80;
+  return (double)chars * size * (bold ? 0.65 : 0.6);
+}
+
+/* Ranks print as integers when whole (fractional ties print as 2.5). */
+static void fmt_num(char *buf, size_t len, double v) {
+  if (v == floor(v) && fabs(v) < 1e15) snprintf(buf, len, "%.0f", v);
+  else snprintf(buf, len, "%g", v);
+}
+
+double gs_chart_nice_step(double span, int ticks) {
+  if (!(span > 0) || ticks < 1) return 1;
+  double raw = span / ticks, mag = pow(10, floor(log10(raw))), f = raw / mag;
+  double m = f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10;
+  return m * mag;
+}
+
+/* Starts a chart: background and title; returns the y below the title. */
+static gs_dl *chart_begin(gs_chart_opts *o, double auto_height, double *top, char *err, size_t errlen) {
+  if (o->height == 0) o->height = auto_height < 200 ? 200 : auto_height > 20000 ? 20000 : round(auto_height);
+  if (!(o->width >= 50 && o->height >= 50 && o->width <= 20000 && o->height <= 20000)) {
+    snprintf(err, errlen, "width and height must be from 50 to 20000");
+    return NULL;
+  }
+  gs_dl *dl = dl_new(o->width, o->height);
+  if (!dl) { snprintf(err, errlen, "out of memory"); return NULL; }
+  dl_rect(dl, 0, 0, o->width, o->height, C_BG, NULL, "background");
+  *top = 16;
+  if (o->title && *o->title) {
+    dl_text(dl, o->width / 2, 30, 18, C_TEXT, GS_ANCHOR_MIDDLE, 1, o->title, NULL, "title");
+    *top = 48;
+  }
+  return dl;
+}
+
+static gs_dl *chart_end(gs_dl *dl, char *err, size_t errlen) {
+  if (dl && dl->failed) {
+    gs_dl_free(dl);
+    snprintf(err, errlen, "out of memory");
+    return NULL;
+  }
+  return dl;
+}
+
+/* A legend entry: a swatch drawn by the caller's kind, then its text;
+ * returns the x after it. */
+static double legend_entry(gs_dl *dl, const gs_chart_opts *o, double x, double y, long colour, int swatch,
+                           const char *text) {
+  if (swatch == 0) dl_line(dl, x, y - 4, x + 18, y - 4, 3, colour, NULL, "legend");
+  else if (swatch == 1) dl_rect(dl, x, y - 9, 18, 10, colour, NULL, "legend");
+  else if (swatch == 2) dl_circle(dl, x + 9, y - 4, 4, colour, GS_NOCOLOR, NULL, "legend");
+  else dl_line(dl, x + 9, y - 10, x + 9, y + 2, 2, colour, NULL, "legend");
+  dl_text(dl, x + 24, y, 12, C_TEXT, GS_ANCHOR_START, 0, text, NULL, "legend");
+  return x + 24 + measure(o, text, 12, 0) + 18;
+}
+
+/* ---------- label placement ---------- */
+
+typedef struct { double want; size_t i; } spread_item;
+static int spread_cmp(const void *a, const void *b) {
+  const spread_item *x = a, *y = b;
+  if (x->want != y->want) return x->want < y->want ? -1 : 1;
+  return (x->i > y->i) - (x->i < y->i);
+}
+
+int gs_chart_spread(const double *want, double *out, size_t n, double gap, double lo, double hi) {
+  if (n == 0) return 0;
+  spread_item *s = malloc(n * sizeof *s);
+  double *val = malloc(n * sizeof *val), *wt = malloc(n * sizeof *wt);
+  size_t *len = malloc(n * sizeof *len);
+  if (!s || !val || !wt || !len) { free(s); free(val); free(wt); free(len); return -1; }
+  for (size_t i = 0; i < n; i++) s[i] = (spread_item){want[i], i};
+  qsort(s, n, sizeof *s, spread_cmp);
+  if (n > 1 && (hi - lo) < gap * (double)(n - 1)) gap = (hi - lo) / (double)(n - 1);
+  if (gap < 0) gap = 0;
+  /* Positions p[k] with p[k+1] - p[k] >= gap are q[k] + k*gap with q
+   * nondecreasing: the least-squares q is the isotonic regression of
+   * want[k] - k*gap, found by pooling adjacent violators into blocks that
+   * sit at their mean. */
+  size_t nb = 0;
+  for (size_t k = 0; k < n; k++) {
+    val[nb] = s[k].want - (double)k * gap;
+    wt[nb] = 1;
+    len[nb] = 1;
+    nb++;
+    while (nb > 1 && val[nb - 2] > val[nb - 1]) {
+      double w = wt[nb - 2] + wt[nb - 1];
+      val[nb - 2] = (val[nb - 2] * wt[nb - 2] + val[nb - 1] * wt[nb - 1]) / w;
+      wt[nb - 2] = w;
+      len[nb - 2] += len[nb - 1];
+      nb--;
+    }
+  }
+  /* Bounds: q[0] >= lo and q[n-1] <= hi - (n-1)*gap; clamping the
+   * isotonic solution to a box keeps it optimal. */
+  double qlo = lo, qhi = hi - (double)(n - 1) * gap;
+  size_t k = 0;
+  for (size_t b = 0; b < nb; b++) {
+    double q = val[b];
+    if (q < qlo) q = qlo;
+    if (q > qhi) q = qhi;
+    for (size_t j = 0; j < len[b]; j++, k++) out[s[k].i] = q + (double)k * gap;
+  }
+  free(s); free(val); free(wt); free(len);
+  return 0;
+}
+
+/* ---------- slope chart ---------- */
+
+gs_dl *gs_chart_slope(const gs_slope_item *it, size_t n, const char *before_label, const char *after_label,
+                      const gs_chart_opts *oin, char *err, size_t errlen) {
+  gs_chart_opts oc = *oin, *o = &oc; /* the height may be chosen here */
+  size_t top = o->top ? o->top : 30;
+  size_t m = 0;
+  double maxr = 1;
+  for (size_t i = 0; i < n; i++) {
+    if (!isfinite(it[i].before) || !isfinite(it[i].after)) continue;
+    if (!(it[i].before <= (double)top || it[i].after <= (double)top)) continue;
+    m++;
+    if (it[i].before > maxr) maxr = it[i].before;
+    if (it[i].after > maxr) maxr = it[i].after;
+  }
+  if (m == 0) { snprintf(err, errlen, "nothing to plot: no country has a rank on both sides"); return NULL; }
+  double top_y;
+  gs_dl *dl = chart_begin(o, 150 + (double)m * 15.5, &top_y, err, errlen);
+  if (!dl) return NULL;
+  size_t *sel = malloc(m * sizeof *sel);
+  double *want = malloc(2 * m * sizeof *want), *pos = malloc(2 * m * sizeof *pos);
+  if (!sel || !want || !pos) { free(sel); free(want); free(pos); gs_dl_free(dl); snprintf(err, errlen, "out of memory"); return NULL; }
+  m = 0;
+  for (size_t i = 0; i < n; i++)
+    if (isfinite(it[i].before) && isfinite(it[i].after) && (it[i].before <= (double)top || it[i].after <= (double)top))
+      sel[m++] = i;
+
+  const double fs = 12, gap = fs * 1.25;
+  char buf[512], num[32];
+  double lw = 0, rw = 0;
+  for (size_t k = 0; k < m; k++) {
+    const gs_slope_item *s = &it[sel[k]];
+    fmt_num(num, sizeof num, s->before);
+    snprintf(buf, sizeof buf, "%s  %s", s->label, num);
+    double w = measure(o, buf, fs, 0);
+    if (w > lw) lw = w;
+    fmt_num(num, sizeof num, s->after);
+    snprintf(buf, sizeof buf, "%s  %s", num, s->label);
+    w = measure(o, buf, fs, 0);
+    if (w > rw) rw = w;
+  }
+  double xl = 16 + lw + 24, xr = o->width - 16 - rw - 24;
+  if (xr - xl < 60) { /* too narrow for the labels: keep the lines visible */
+    xl = o->width * 0.4;
+    xr = o->width * 0.6;
+  }
+  double y0 = top_y + 44, y1 = o->height - 20;
+  if (y1 <= y0) y1 = y0 + 1;
+  /* header: the two sides and the legend */
+  dl_text(dl, xl, top_y + 14, 14, C_TEXT, GS_ANCHOR_END, 1, before_label ? before_label : "before", NULL, "header");
+  dl_text(dl, xr, top_y + 14, 14, C_TEXT, GS_ANCHOR_START, 1, after_label ? after_label : "after", NULL, "header");
+  double lx = (xl + xr) / 2 - (measure(o, "rose", 12, 0) + measure(o, "fell", 12, 0) +
+                                measure(o, "unchanged", 12, 0) + 3 * 42) / 2;
+  lx = legend_entry(dl, o, lx, top_y + 14, C_RISE, 0, "rose");
+  lx = legend_entry(dl, o, lx, top_y + 14, C_FALL, 0, "fell");
+  legend_entry(dl, o, lx, top_y + 14, C_SAME, 0, "unchanged");
+  dl_line(dl, xl, y0, xl, y1, 1, C_GRID, NULL, "axis");
+  dl_line(dl, xr, y0, xr, y1, 1, C_GRID, NULL, "axis");
+
+#define YR(r) (maxr > 1 ? y0 + ((r) - 1) / (maxr - 1) * (y1 - y0) : (y0 + y1) / 2)
+  /* lines: unchanged first, so movers are drawn on top */
+  for (int pass = 0; pass < 2; pass++)
+    for (size_t k = 0; k < m; k++) {
+      const gs_slope_item *s = &it[sel[k]];
+      double ch = s->before - s->after;
+      if ((ch == 0) != (pass == 0)) continue;
+      long c = ch > 0 ? C_RISE : ch < 0 ? C_FALL : C_SAME;
+      const char *cls = ch > 0 ? "riser" : ch < 0 ? "faller" : "same";
+      dl_line(dl, xl, YR(s->before), xr, YR(s->after), ch == 0 ? 1 : 2, c, s->key, cls);
+      dl_circle(dl, xl, YR(s->before), 3, c, GS_NOCOLOR, s->key, cls);
+      dl_circle(dl, xr, YR(s->after), 3, c, GS_NOCOLOR, s->key, cls);
+    }
+  /* labels: spread apart on each side, with a leader from the point */
+  for (size_t k = 0; k < m; k++) {
+    want[k] = YR(it[sel[k]].before);
+    want[m + k] = YR(it[sel[k]].after);
+  }
+  if (gs_chart_spread(want, pos, m, gap, y0, y1) || gs_chart_spread(want + m, pos + m, m, gap, y0, y1)) dl->failed = 1;
+  else
+    for (size_t k = 0; k < m; k++) {
+      const gs_slope_item *s = &it[sel[k]];
+      double ch = s->before - s->after;
+      long c = ch > 0 ? C_RISE : ch < 0 ? C_FALL : C_MUTED;
+      dl_line(dl, xl - 4, want[k], xl - 16, pos[k], 0.75, C_SAME, s->key, "leader");
+      fmt_num(num, sizeof num, s->before);
+      snprintf(buf, sizeof buf, "%s  %s", s->label, num);
+      dl_text(dl, xl - 20, pos[k] + fs * 0.35, fs, c == C_MUTED ? C_TEXT : c, GS_ANCHOR_END, 0, buf, s->key,
+              "label-before");
+      dl_line(dl, xr + 4, want[m + k], xr + 16, pos[m + k], 0.75, C_SAME, s->key, "leader");
+      fmt_num(num, sizeof num, s->after);
+      snprintf(buf, sizeof buf, "%s  %s", num, s->label);
+      dl_text(dl, xr + 20, pos[m + k] + fs * 0.35, fs, c == C_MUTED ? C_TEXT : c, GS_ANCHOR_START, 0, buf,
+              s->key, "label-after");
+    }
+#undef YR
+  free(sel); free(want); free(pos);
+  return chart_end(dl, err, errlen);
+}
+
+/* ---------- axes ---------- */
+
+/* A horizontal value axis under (and grid lines across) the plot area
+ * [x0, x1] x [y0, y1] for values lo..hi. */
+static void x_axis(gs_dl *dl, double x0, double x1, double y0, double y1, double lo, double hi, double step,
+                   const char *title) {
+  char num[32];
+  double first = ceil(lo / step - 1e-9) * step;
+  if (first - lo > step * 0.4) { /* label where the axis starts (rank 1) when no tick falls there */
+    fmt_num(num, sizeof num, lo);
+    dl_text(dl, x0, y1 + 16, 11, C_MUTED, GS_ANCHOR_MIDDLE, 0, num, NULL, "tick");
+  }
+  for (double v = first; v <= hi + step * 1e-9; v += step) {
+    double x = x0 + (v - lo) / (hi - lo) * (x1 - x0);
+    dl_line(dl, x, y0, x, y1, 1, C_GRID, NULL, "grid");
+    fmt_num(num, sizeof num, fabs(v) < step * 1e-9 ? 0 : v);
+    dl_text(dl, x, y1 + 16, 11, C_MUTED, GS_ANCHOR_MIDDLE, 0, num, NULL, "tick");
+  }
+  if (title) dl_text(dl, (x0 + x1) / 2, y1 + 34, 12, C_MUTED, GS_ANCHOR_MIDDLE, 0, title, NULL, "axis-title");
+}
+
+/* ---------- rank intervals ---------- */
+
+gs_dl *gs_chart_intervals(const gs_interval_item *it, size_t n, const gs_chart_opts *oin, char *err, size_t errlen) {
+  gs_chart_opts oc = *oin, *o = &oc; /* the height may be chosen here */
+  size_t rows = o->top && o->top < n ? o->top : n;
+  if (rows == 0) { snprintf(err, errlen, "nothing to plot: the uncertainty result is empty"); return NULL; }
+  double maxr = 1;
+  for (size_t i = 0; i < rows; i++) {
+    const gs_interval_item *s = &it[i];
+    if (!isfinite(s->nominal) || !isfinite(s->median) || !isfinite(s->p05) || !isfinite(s->p95)) {
+      snprintf(err, errlen, "%s: ranks must be numbers", s->key);
+      return NULL;
+    }
+    double v[] = {s->nominal, s->median, s->p05, s->p95};
+    for (int j = 0; j < 4; j++) if (v[j] > maxr) maxr = v[j];
+  }
+  double top_y;
+  gs_dl *dl = chart_begin(o, 130 + (double)rows * 18, &top_y, err, errlen);
+  if (!dl) return NULL;
+  double lw = 0;
+  for (size_t i = 0; i < rows; i++) {
+    double w = measure(o, it[i].label, 12, 0);
+    if (w > lw) lw = w;
+  }
+  double x0 = 16 + lw + 12, x1 = o->width - 24;
+  if (x1 - x0 < 60) x0 = x1 - 60;
+  double y0 = top_y + 28, y1 = o->height - 44;
+  if (y1 <= y0) y1 = y0 + 1;
+  double lx = x0;
+  lx = legend_entry(dl, o, lx, top_y + 12, C_BAND, 1, "5-95% of ranks");
+  lx = legend_entry(dl, o, lx, top_y + 12, C_MEDIAN, 2, "median");
+  legend_entry(dl, o, lx, top_y + 12, C_NOMINAL, 3, "nominal");
+  double lo = 1, hi = maxr > 1 ? maxr : 2;
+  x_axis(dl, x0, x1, y0, y1, lo, hi, gs_chart_nice_step(hi - lo, 8) < 1 ? 1 : gs_chart_nice_step(hi - lo, 8),
+         "rank (1 = best)");
+  double rh = (y1 - y0) / (double)rows, fs = rh * 0.8 < 12 ? rh * 0.8 : 12;
+#define XR(r) (x0 + ((r) - lo) / (hi - lo) * (x1 - x0))
+  for (size_t i = 0; i < rows; i++) {
+    const gs_interval_item *s = &it[i];
+    double yc = y0 + rh * ((double)i + 0.5), bh = rh * 0.4;
+    dl_rect(dl, XR(s->p05), yc - bh / 2, XR(s->p95) - XR(s->p05), bh, C_BAND, s->key, "band");
+    dl_line(dl, XR(s->nominal), yc - rh * 0.35, XR(s->nominal), yc + rh * 0.35, 2, C_NOMINAL, s->key, "nominal");
+    dl_circle(dl, XR(s->median), yc, rh * 0.2 < 4 ? rh * 0.2 : 4, C_MEDIAN, GS_NOCOLOR, s->key, "median");
+    dl_text(dl, x0 - 8, yc + fs * 0.35, fs, C_TEXT, GS_ANCHOR_END, 0, s->label, s->key, "label");
+  }
+#undef XR
+  return chart_end(dl, err, errlen);
+}
+
+/* ---------- score bars ---------- */
+
+gs_dl *gs_chart_bars(const gs_bar_item *it, size_t n, const gs_chart_opts *oin, char *err, size_t errlen) {
+  gs_chart_opts oc = *oin, *o = &oc; /* the height may be chosen here */
+  size_t rows = o->top ? o->top : 20;
+  if (rows > n) rows = n;
+  if (rows == 0) { snprintf(err, errlen, "nothing to plot: the result is empty"); return NULL; }
+  double lo = 0, hi = 0;
+  for (size_t i = 0; i < rows; i++) {
+    if (!isfinite(it[i].score)) continue;
+    if (it[i].score < lo) lo = it[i].score;
+    if (it[i].score > hi) hi = it[i].score;
+  }
+  if (hi == lo) hi = lo + 1;
+  double step = gs_chart_nice_step(hi - lo, 5);
+  lo = floor(lo / step) * step;
+  hi = ceil(hi / step) * step;
+  double top_y;
+  gs_dl *dl = chart_begin(o, 110 + (double)rows * 22, &top_y, err, errlen);
+  if (!dl) return NULL;
+  char num[32];
+  double rkw = 0, lw = 0, vw = measure(o, "-000.00", 11, 0);
+  for (size_t i = 0; i < rows; i++) {
+    fmt_num(num, sizeof num, it[i].rank);
+    double w = measure(o, num, 12, 0);
+    if (w > rkw) rkw = w;
+    w = measure(o, it[i].label, 12, 0);
+    if (w > lw) lw = w;
+  }
+  double xrank = 16 + rkw, xname = xrank + 8, x0 = xname + lw + 12, x1 = o->width - 16 - vw;
+  if (x1 - x0 < 60) x0 = x1 - 60;
+  double y0 = top_y + 8, y1 = o->height - 44;
+  if (y1 <= y0) y1 = y0 + 1;
+  x_axis(dl, x0, x1, y0, y1, lo, hi, step, "score");
+  double rh = (y1 - y0) / (double)rows, fs = rh * 0.8 < 12 ? rh * 0.8 : 12;
+#define XS(v) (x0 + ((v) - lo) / (hi - lo) * (x1 - x0))
+  for (size_t i = 0; i < rows; i++) {
+    const gs_bar_item *s = &it[i];
+    double yc = y0 + rh * ((double)i + 0.5), bh = rh * 0.7;
+    fmt_num(num, sizeof num, s->rank);
+    dl_text(dl, xrank, yc + fs * 0.35, fs, C_MUTED, GS_ANCHOR_END, 0, isfinite(s->rank) ? num : "", s->key, "rank");
+    dl_text(dl, xname, yc + fs * 0.35, fs, C_TEXT, GS_ANCHOR_START, 0, s->label, s->key, "label");
+    if (!isfinite(s->score)) {
+      dl_text(dl, XS(0) + 4, yc + fs * 0.35, fs * 0.9, C_MUTED, GS_ANCHOR_START, 0, "n/a", s->key, "value");
+      continue;
+    }
+    double a = XS(s->score < 0 ? s->score : 0), b = XS(s->score > 0 ? s->score : 0);
+    dl_rect(dl, a, yc - bh / 2, b - a, bh, C_BAR, s->key, "bar");
+    snprintf(num, sizeof num, "%.2f", s->score);
+    dl_text(dl, b + 4, yc + fs * 0.35, fs * 0.9, C_TEXT, GS_ANCHOR_START, 0, num, s->key, "value");
+  }
+#undef XS
+  return chart_end(dl, err, errlen);
+}
+
+/* ---------- pillar profile ---------- */
+
+gs_dl *gs_chart_profile(const gs_profile_item *it, size_t n, char *const *pillar, const double *pmin,
+                        const double *pmax, size_t npillar, const gs_chart_opts *oin, char *err, size_t errlen) {
+  gs_chart_opts oc = *oin, *o = &oc; /* the height may be chosen here */
+  if (n == 0 || npillar == 0) { snprintf(err, errlen, "nothing to plot: no country or no pillar"); return NULL; }
+  if (n > NPALETTE) { snprintf(err, errlen, "a profile shows at most %d countries", (int)NPALETTE); return NULL; }
+  int same = 1;
+  for (size_t p = 0; p < npillar; p++) {
+    if (!(pmax[p] > pmin[p])) { snprintf(err, errlen, "pillar '%s' has an empty range", pillar[p]); return NULL; }
+    if (pmin[p] != pmin[0] || pmax[p] != pmax[0]) same = 0;
+  }
+  double top_y;
+  gs_dl *dl = chart_begin(o, 480, &top_y, err, errlen);
+  if (!dl) return NULL;
+  char buf[512];
+  /* legend: one swatch per country, wrapping to more rows if needed */
+  double lx = 60, ly = top_y + 12;
+  for (size_t i = 0; i < n; i++) {
+    snprintf(buf, sizeof buf, "%s (%s)", it[i].label, it[i].key);
+    double w = 24 + measure(o, buf, 12, 0) + 18;
+    if (lx + w > o->width - 16 && lx > 60) { lx = 60; ly += 20; }
+    lx = legend_entry(dl, o, lx, ly, palette[i], 1, buf);
+  }
+  double x0 = 60, x1 = o->width - 20, y0 = ly + 24, y1 = o->height - 40;
+  if (y1 <= y0) y1 = y0 + 1;
+  /* value axis: pillar units when all pillars share a range, else percent */
+  double span = same ? pmax[0] - pmin[0] : 100, base = same ? pmin[0] : 0;
+  double step = gs_chart_nice_step(span, 5);
+  char num[32];
+  for (double v = 0; v <= span + step * 1e-9; v += step) {
+    double y = y1 - v / span * (y1 - y0);
+    dl_line(dl, x0, y, x1, y, 1, C_GRID, NULL, "grid");
+    fmt_num(num, sizeof num, base + v);
+    if (!same) snprintf(buf, sizeof buf, "%s%%", num);
+    dl_text(dl, x0 - 6, y + 4, 11, C_MUTED, GS_ANCHOR_END, 0, same ? num : buf, NULL, "tick");
+  }
+  double gw = (x1 - x0) / (double)npillar, bw = gw * 0.75 / (double)n;
+  for (size_t p = 0; p < npillar; p++) {
+    double gx = x0 + gw * (double)p + gw * 0.125;
+    for (size_t i = 0; i < n; i++) {
+      double bx = gx + bw * (double)i, v = it[i].value[p];
+      dl_rect(dl, bx + 1, y0, bw - 2, y1 - y0, C_MAXBAR, it[i].key, "max");
+      if (!isfinite(v)) {
+        dl_text(dl, bx + bw / 2, y1 - 4, 10, C_MUTED, GS_ANCHOR_MIDDLE, 0, "n/a", it[i].key, "value");
+        continue;
+      }
+      double f = (v - pmin[p]) / (pmax[p] - pmin[p]), h = f * (y1 - y0);
+      dl_rect(dl, bx + 1, y1 - h, bw - 2, h, palette[i], it[i].key, "bar");
+      snprintf(num, sizeof num, "%.2f", v);
+      double fs = bw * 0.9 / (measure(o, num, 10, 0) / 10);
+      if (fs > 10) fs = 10;
+      dl_text(dl, bx + bw / 2, y1 - h - 3, fs, C_TEXT, GS_ANCHOR_MIDDLE, 0, num, it[i].key, "value");
+    }
+    snprintf(buf, sizeof buf, "%s (max %g)", pillar[p], pmax[p]);
+    double fs = gw * 0.95 / (measure(o, buf, 12, 0) / 12);
+    if (fs > 12) fs = 12;
+    dl_text(dl, x0 + gw * ((double)p + 0.5), y1 + 18, fs, C_TEXT, GS_ANCHOR_MIDDLE, 0, buf, NULL, "pillar");
+  }
+  dl_line(dl, x0, y1, x1, y1, 1, C_MUTED, NULL, "axis");
+  return chart_end(dl, err, errlen);
+}

@@ -1,0 +1,318 @@
+/* lplot.c - gci.plot and the value-to-chart dispatch (see lplot.h).
+ *
+ * The Lua side only gathers data: every array it fills lives in a userdata
+ * on the stack and every string it borrows is anchored by a table on the
+ * stack, so an error while gathering leaks nothing.  Layout, rendering
+ * and the atomic write (chart.h, chartdraw.h) are plain C that raise no Lua
+ * error; their C allocations are freed before any error is raised. */
+#include "lplot.h"
+
+#include <lauxlib.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chart.h"
+#include "chartdraw.h"
+#include "lgci.h"
+#include "policy.h"
+
+#define RES_MT "gci.result"
+#define DS_MT "gci.dataset"
+
+static const char *const types[] = {"slope", "intervals", "profile", "bars", NULL};
+
+int gs_plot_type_valid(const char *type) {
+  for (int i = 0; types[i]; i++)
+    if (strcmp(type, types[i]) == 0) return 1;
+  return 0;
+}
+
+/* ---------- reading records ---------- */
+
+/* A string field of the record at index t, anchored by the record; NULL
+ * when it is not a string. */
+static const char *rec_str(lua_State *L, int t, const char *field) {
+  const char *s = NULL;
+  if (lua_getfield(L, t, field) == LUA_TSTRING) s = lua_tostring(L, -1);
+  lua_pop(L, 1);
+  return s;
+}
+
+/* A number field of the record at index t, or NaN. */
+static double rec_num(lua_State *L, int t, const char *field) {
+  double v = NAN;
+  if (lua_getfield(L, t, field) == LUA_TNUMBER) v = lua_tonumber(L, -1);
+  lua_pop(L, 1);
+  return v;
+}
+
+/* Whether the first record of the list at t has field f. */
+static int first_has(lua_State *L, int t, const char *f) {
+  if (lua_rawgeti(L, t, 1) != LUA_TTABLE) { lua_pop(L, 1); return 0; }
+  int has = lua_getfield(L, -1, f) != LUA_TNIL;
+  lua_pop(L, 2);
+  return has;
+}
+
+/* Pushes the list at index t after checking it is a list of records
+ * with a string iso3; returns its length. */
+static size_t check_records(lua_State *L, int t, const char *who, const char *what) {
+  if (!lua_istable(L, t)) luaL_error(L, "%s: %s", who, what);
+  size_t n = lua_rawlen(L, t);
+  for (size_t i = 1; i <= n; i++) {
+    if (lua_rawgeti(L, t, (lua_Integer)i) != LUA_TTABLE || !rec_str(L, -1, "iso3"))
+      luaL_error(L, "%s: record %d has no iso3 (%s)", who, (int)i, what);
+    lua_pop(L, 1);
+  }
+  return n;
+}
+
+static const char *rec_label(lua_State *L, int t) {
+  const char *s = rec_str(L, t, "country");
+  return s ? s : rec_str(L, t, "iso3");
+}
+
+/* ---------- options ---------- */
+
+typedef struct {
+  const char *type, *title, *before, *after;
+  double width, height;
+  size_t top;
+  int countries; /* stack index of opts.countries, or 0 */
+} plot_opts;
+
+static double size_opt(lua_State *L, int t, const char *field, double def, const char *who) {
+  double v = def;
+  if (lua_getfield(L, t, field) != LUA_TNIL) {
+    if (!lua_isinteger(L, -1) && !(lua_type(L, -1) == LUA_TNUMBER && lua_tonumber(L, -1) == floor(lua_tonumber(L, -1))))
+      luaL_error(L, "%s: option '%s' must be a whole number", who, field);
+    v = lua_tonumber(L, -1);
+    if (v < 50 || v > 20000) luaL_error(L, "%s: option '%s' must be from 50 to 20000", who, field);
+  }
+  lua_pop(L, 1);
+  return v;
+}
+
+static const char *str_opt(lua_State *L, int t, const char *field, const char *who) {
+  const char *s = NULL;
+  int ty = lua_getfield(L, t, field);
+  if (ty == LUA_TSTRING) s = lua_tostring(L, -1); /* anchored by the options table */
+  else if (ty != LUA_TNIL) luaL_error(L, "%s: option '%s' must be a string", who, field);
+  lua_pop(L, 1);
+  return s;
+}
+
+static void read_opts(lua_State *L, int t, plot_opts *o, const char *who) {
+  memset(o, 0, sizeof *o);
+  o->width = 900;
+  if (!t) return;
+  static const char *const known[] = {"type", "title", "width", "height", "top", "countries", "before", "after", NULL};
+  lua_pushnil(L);
+  while (lua_next(L, t)) {
+    int ok = 0;
+    if (lua_type(L, -2) == LUA_TSTRING)
+      for (int i = 0; known[i]; i++) ok |= strcmp(lua_tostring(L, -2), known[i]) == 0;
+    if (!ok)
+      luaL_error(L, "%s: unknown option '%s' (type, title, width, height, top, countries, before, after)", who,
+                 lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
+    lua_pop(L, 1);
+  }
+  o->type = str_opt(L, t, "type", who);
+  if (o->type && !gs_plot_type_valid(o->type))
+    luaL_error(L, "%s: unknown chart type '%s' (slope, intervals, profile or bars)", who, o->type);
+  o->title = str_opt(L, t, "title", who);
+  o->before = str_opt(L, t, "before", who);
+  o->after = str_opt(L, t, "after", who);
+  o->width = size_opt(L, t, "width", 900, who);
+  o->height = size_opt(L, t, "height", 0, who);
+  if (lua_getfield(L, t, "top") != LUA_TNIL) {
+    if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1 || lua_tointeger(L, -1) > 10000)
+      luaL_error(L, "%s: option 'top' must be a whole number from 1 to 10000", who);
+    o->top = (size_t)lua_tointeger(L, -1);
+  }
+  lua_pop(L, 1);
+  if (lua_getfield(L, t, "countries") != LUA_TNIL) {
+    if (!lua_istable(L, -1) || lua_rawlen(L, -1) == 0)
+      luaL_error(L, "%s: option 'countries' must be a list of country codes, e.g. {\"VNM\", \"SWE\"}", who);
+    o->countries = lua_gettop(L); /* stays on the stack */
+  } else {
+    lua_pop(L, 1);
+  }
+}
+
+/* ---------- gathering ---------- */
+
+/* The chart type for the value at v when none is given. */
+static const char *pick_type(lua_State *L, int v, const plot_opts *o, const char *who) {
+  if (o->countries) return "profile";
+  if (luaL_testudata(L, v, RES_MT)) return "bars";
+  if (luaL_testudata(L, v, DS_MT))
+    luaL_error(L, "%s: a dataset plots as a pillar profile: give opts.countries, e.g. {\"VNM\", \"SWE\"}", who);
+  if (lua_istable(L, v)) {
+    if (first_has(L, v, "p05") && first_has(L, v, "p95")) return "intervals";
+    if (first_has(L, v, "rank_before") || first_has(L, v, "rank_after")) return "slope";
+    if (first_has(L, v, "score")) return "bars";
+    luaL_error(L, "%s: cannot plot this table (expected a comparison, an uncertainty result or a result's records)",
+               who);
+  }
+  luaL_error(L, "%s: cannot plot a %s value (expected a comparison, an uncertainty result, a result or a dataset)",
+             who, luaL_typename(L, v));
+  return NULL;
+}
+
+static gs_dl *gather_slope(lua_State *L, int v, const plot_opts *o, const gs_chart_opts *co, const char *who,
+                           char *err, size_t errlen) {
+  const char *what = "a slope chart needs a comparison (gci.compare)";
+  size_t n = check_records(L, v, who, what);
+  if (n && !first_has(L, v, "rank_before") && !first_has(L, v, "rank_after")) luaL_error(L, "%s: %s", who, what);
+  gs_slope_item *it = lua_newuserdatauv(L, (n ? n : 1) * sizeof *it, 0);
+  for (size_t i = 0; i < n; i++) {
+    lua_rawgeti(L, v, (lua_Integer)i + 1);
+    it[i] = (gs_slope_item){rec_str(L, -1, "iso3"), rec_label(L, -1), rec_num(L, -1, "rank_before"),
+                            rec_num(L, -1, "rank_after")};
+    lua_pop(L, 1);
+  }
+  return gs_chart_slope(it, n, o->before ? o->before : "before", o->after ? o->after : "after", co, err, errlen);
+}
+
+static gs_dl *gather_intervals(lua_State *L, int v, const gs_chart_opts *co, const char *who, char *err,
+                               size_t errlen) {
+  const char *what = "an interval chart needs an uncertainty result (d:uncertainty)";
+  size_t n = check_records(L, v, who, what);
+  gs_interval_item *it = lua_newuserdatauv(L, (n ? n : 1) * sizeof *it, 0);
+  for (size_t i = 0; i < n; i++) {
+    lua_rawgeti(L, v, (lua_Integer)i + 1);
+    it[i] = (gs_interval_item){rec_str(L, -1, "iso3"), rec_label(L, -1), rec_num(L, -1, "nominal"),
+                               rec_num(L, -1, "median"), rec_num(L, -1, "p05"), rec_num(L, -1, "p95")};
+    if (isnan(it[i].nominal) || isnan(it[i].median) || isnan(it[i].p05) || isnan(it[i].p95))
+      luaL_error(L, "%s: %s (record %d lacks nominal, median, p05 or p95)", who, what, (int)i + 1);
+    lua_pop(L, 1);
+  }
+  return gs_chart_intervals(it, n, co, err, errlen);
+}
+
+static gs_dl *gather_bars(lua_State *L, int v, const gs_chart_opts *co, const char *who, char *err, size_t errlen) {
+  const char *what = "a bar chart needs a result (d:score) or its records";
+  if (luaL_testudata(L, v, RES_MT)) {
+    luaL_callmeta(L, v, "__rows"); /* the records in rank order */
+    v = lua_gettop(L);
+  }
+  size_t n = check_records(L, v, who, what);
+  gs_bar_item *it = lua_newuserdatauv(L, (n ? n : 1) * sizeof *it, 0);
+  for (size_t i = 0; i < n; i++) {
+    lua_rawgeti(L, v, (lua_Integer)i + 1);
+    it[i] = (gs_bar_item){rec_str(L, -1, "iso3"), rec_label(L, -1), rec_num(L, -1, "score"), rec_num(L, -1, "rank")};
+    if (lua_getfield(L, -1, "score") != LUA_TNUMBER && !lua_isnil(L, -1))
+      luaL_error(L, "%s: %s (record %d has a score that is not a number)", who, what, (int)i + 1);
+    lua_pop(L, 2);
+  }
+  gs_chart_opts c = *co;
+  if (!c.top) c.top = 20;
+  return gs_chart_bars(it, n, &c, err, errlen);
+}
+
+static gs_dl *gather_profile(lua_State *L, int v, const plot_opts *o, const gs_chart_opts *co, const char *who,
+                             char *err, size_t errlen) {
+  const gs_dataset *d;
+  if (luaL_testudata(L, v, DS_MT)) {
+    d = gs_lua_checkdataset(L, v);
+  } else if (luaL_testudata(L, v, RES_MT)) {
+    lua_getiuservalue(L, v, 1); /* a result's user value is its dataset (lgci.c) */
+    d = gs_lua_checkdataset(L, -1);
+  } else {
+    luaL_error(L, "%s: a profile needs a dataset or a result (with opts.countries)", who);
+    return NULL;
+  }
+  if (!o->countries) luaL_error(L, "%s: a profile needs opts.countries, e.g. {\"VNM\", \"SWE\"}", who);
+  size_t n = lua_rawlen(L, o->countries);
+  gs_profile_item *it = lua_newuserdatauv(L, n * sizeof *it, 0);
+  double *val = lua_newuserdatauv(L, n * (d->npillar ? d->npillar : 1) * sizeof *val, 0);
+  char **pname = lua_newuserdatauv(L, (d->npillar ? d->npillar : 1) * sizeof *pname, 0);
+  double *pmin = lua_newuserdatauv(L, (d->npillar ? d->npillar : 1) * sizeof *pmin, 0);
+  double *pmax = lua_newuserdatauv(L, (d->npillar ? d->npillar : 1) * sizeof *pmax, 0);
+  for (size_t i = 0; i < n; i++) {
+    if (lua_rawgeti(L, o->countries, (lua_Integer)i + 1) != LUA_TSTRING)
+      luaL_error(L, "%s: option 'countries': item %d is not a country code", who, (int)i + 1);
+    long r = gs_dataset_row(d, lua_tostring(L, -1));
+    if (r < 0) luaL_error(L, "%s: unknown country '%s' (not in %s)", who, lua_tostring(L, -1), d->source);
+    lua_pop(L, 1);
+    for (size_t p = 0; p < d->npillar; p++) val[i * d->npillar + p] = gs_dataset_pv(d, (size_t)r, p);
+    it[i] = (gs_profile_item){d->key[r], d->name[r], val + i * d->npillar};
+  }
+  for (size_t p = 0; p < d->npillar; p++) {
+    pname[p] = d->col[d->pillar[p]].name;
+    pmin[p] = d->pmin[p];
+    pmax[p] = d->pmax[p];
+  }
+  return gs_chart_profile(it, n, pname, pmin, pmax, d->npillar, co, err, errlen);
+}
+
+/* ---------- plotting ---------- */
+
+static int measurer_gc(lua_State *L) {
+  gs_measurer **mb = lua_touserdata(L, 1);
+  gs_measurer_free(*mb);
+  *mb = NULL;
+  return 0;
+}
+
+void gs_lua_plot(lua_State *L, int value, const char *path, const char *type, int opts, int sync,
+                 const char *who, int *write_failed) {
+  value = lua_absindex(L, value);
+  if (opts) opts = lua_absindex(L, opts);
+  if (gs_chart_format_for_path(path) < 0)
+    luaL_error(L, "%s: %s: unknown chart format (use " GS_CHART_EXTENSIONS ")", who, path);
+  plot_opts o;
+  read_opts(L, opts, &o, who);
+  if (type && !o.type) o.type = type;
+  if (o.type && !gs_plot_type_valid(o.type))
+    luaL_error(L, "%s: unknown chart type '%s' (slope, intervals, profile or bars)", who, o.type);
+  const char *t = o.type ? o.type : pick_type(L, value, &o, who);
+  /* The measurer is C memory: box it so an error while gathering frees it. */
+  gs_measurer **mb = lua_newuserdatauv(L, sizeof *mb, 0);
+  *mb = NULL;
+  if (luaL_newmetatable(L, "gci.plot.measurer")) {
+    lua_pushcfunction(L, measurer_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  if (!(*mb = gs_measurer_new())) luaL_error(L, "%s: cannot set up text measurement (cairo)", who);
+  gs_chart_opts co = {o.width, o.height, o.title, o.top, gs_chart_measure, *mb};
+  char err[512] = "";
+  gs_dl *dl = NULL;
+  if (strcmp(t, "slope") == 0) dl = gather_slope(L, value, &o, &co, who, err, sizeof err);
+  else if (strcmp(t, "intervals") == 0) dl = gather_intervals(L, value, &co, who, err, sizeof err);
+  else if (strcmp(t, "bars") == 0) dl = gather_bars(L, value, &co, who, err, sizeof err);
+  else dl = gather_profile(L, value, &o, &co, who, err, sizeof err);
+  gs_measurer_free(*mb); /* done with text: free it now rather than at the next collection */
+  *mb = NULL;
+  if (!dl) luaL_error(L, "%s: %s", who, err);
+  /* From here to gs_dl_free nothing raises. */
+  int bad = gs_chart_write(dl, path, sync, err, sizeof err);
+  gs_dl_free(dl);
+  if (bad) {
+    if (write_failed) *write_failed = 1;
+    luaL_error(L, "%s: %s", who, err);
+  }
+}
+
+/* gci.plot(x, path [, opts]): writes a chart of x under an --allow-write
+ * directory (or anywhere with --trusted). */
+static int gci_plot(lua_State *L) {
+  luaL_checkany(L, 1);
+  const char *path = luaL_checkstring(L, 2);
+  if (!lua_isnoneornil(L, 3) && !lua_istable(L, 3)) return luaL_error(L, "gci.plot: options must be a table");
+  lua_settop(L, 3);
+  gs_ctx *ctx = gs_lua_getctx(L);
+  char err[1024];
+  if (!ctx || !ctx->policy || gs_policy_check(ctx->policy, path, 1, err, sizeof err) != 0)
+    return luaL_error(L, "gci.plot: %s", ctx && ctx->policy ? err : "writing is not allowed");
+  gs_lua_plot(L, 1, path, NULL, lua_istable(L, 3) ? 3 : 0, 1, "gci.plot", NULL);
+  return 0;
+}
+
+void gs_lua_open_plot(lua_State *L, int module) {
+  lua_pushcfunction(L, gci_plot);
+  lua_setfield(L, module, "plot");
+}

@@ -1,0 +1,279 @@
+"""Charts (issue 7): gci.plot and `gcisim run --plot`.
+
+Every chart type is written as PNG, SVG and PDF and the files are inspected
+here: the PNG signature and IHDR size, the PDF header and page size (pdfinfo),
+the SVG parsed with xml.etree.  What the charts must show is worked out in
+this file from data/*.csv (dense ranks of the published scores, the top 30,
+pillar values), never taken from gcisim's own charts.
+"""
+import csv
+import os
+import re
+import struct
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(__file__))
+from gstest import TMP, check, done, run, table  # noqa: E402
+
+NS = "{http://www.w3.org/2000/svg}"
+OUT = os.path.join(TMP, "out")
+os.mkdir(OUT)
+
+
+def load(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+D20 = load("data/gci2020.csv")
+D18 = load("data/gci2018.csv")
+PILLARS = ["legal", "technical", "organizational", "capacity", "cooperation"]
+NAME20 = {r["iso3"]: r["country"] for r in D20}
+
+
+def dense(rows, key, digits):
+    """iso3 -> dense rank of round(value, digits), higher is better."""
+    vals = {r["iso3"]: round(float(r[key]), digits) for r in rows if r[key] != ""}
+    distinct = sorted(set(vals.values()), reverse=True)
+    pos = {v: i + 1 for i, v in enumerate(distinct)}
+    return {k: pos[v] for k, v in vals.items()}
+
+
+def in_rank_order(rows, ranks):
+    """The rows in rank order, ties in file order (Python's sort is stable)."""
+    return sorted([r for r in rows if r["iso3"] in ranks], key=lambda r: ranks[r["iso3"]])
+
+
+# GCI 2020 score = the sum of the five pillars, ranked at 2 decimals
+for r in D20:
+    r["sum"] = "%.6f" % sum(float(r[p]) for p in PILLARS)
+R20 = dense(D20, "sum", 2)
+TOP20 = in_rank_order(D20, R20)
+
+
+def png_size(path):
+    with open(path, "rb") as f:
+        head = f.read(24)
+    if head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
+        return None
+    return struct.unpack(">II", head[16:24])
+
+
+def pdf_size(path):
+    with open(path, "rb") as f:
+        if f.read(5) != b"%PDF-":
+            return None
+    p = subprocess.run(["pdfinfo", path], capture_output=True, text=True)
+    m = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", p.stdout)
+    return (float(m.group(1)), float(m.group(2))) if m else None
+
+
+def svg(path):
+    root = ET.parse(path).getroot()
+    return root
+
+
+def texts(root, cls=None):
+    return [t for t in root.iter(NS + "text") if cls is None or t.get("class") == cls]
+
+
+def by_key(root, tag, cls):
+    return {e.get("data-key"): e for e in root.iter(NS + tag) if e.get("class") == cls}
+
+
+def plot_all(kind, value_lua, opts_lua, w, h):
+    """Writes the chart of value_lua as svg, png and pdf at w x h; checks
+    the three files' types and sizes; returns the parsed SVG."""
+    script = "local d = gci.load('data/gci2020.csv')\nlocal x = %s\n" % value_lua
+    for ext in ("svg", "png", "pdf"):
+        script += "gci.plot(x, '%s/%s.%s', {width = %d, height = %d, %s})\n" % (OUT, kind, ext, w, h, opts_lua)
+    script += "return x\n"
+    rc, out, err = run(["--allow-write", OUT, "--quiet", "--format", "csv"], script, name=kind + ".lua")
+    check(rc == 0, "%s: plots written: %r" % (kind, err))
+    check(png_size(os.path.join(OUT, kind + ".png")) == (w, h),
+          "%s.png is a PNG of %dx%d: %r" % (kind, w, h, png_size(os.path.join(OUT, kind + ".png"))))
+    ps = pdf_size(os.path.join(OUT, kind + ".pdf"))
+    check(ps == (float(w), float(h)), "%s.pdf is a PDF page of %dx%d pt: %r" % (kind, w, h, ps))
+    root = svg(os.path.join(OUT, kind + ".svg"))
+    check(root.tag == NS + "svg" and root.get("width") == str(w) and root.get("height") == str(h),
+          "%s.svg: <svg width=%d height=%d>: %r" % (kind, w, h, root.attrib))
+    return root, out
+
+
+# ---------- bars: the GCI 2020 top 20 ----------
+root, _ = plot_all("bars", "d:score()", "title = 'Top 20'", 800, 560)
+want = [r["country"] for r in TOP20[:20]]
+labels = sorted(texts(root, "label"), key=lambda t: float(t.get("y")))
+check([t.text for t in labels] == want, "bars: the top 20 names in rank order: %r" % [t.text for t in labels][:5])
+bars = by_key(root, "rect", "bar")
+check(sorted(bars) == sorted(r["iso3"] for r in TOP20[:20]), "bars: one bar per top-20 country")
+# the axis starts at 0, so bar lengths are proportional to the scores
+k = float(bars[TOP20[0]["iso3"]].get("width")) / float(TOP20[0]["sum"])
+dev = max(abs(float(bars[r["iso3"]].get("width")) - k * float(r["sum"])) for r in TOP20[:20])
+check(dev < 0.02, "bars: lengths proportional to the scores (largest deviation %.4f px)" % dev)
+check(any(t.text == "Top 20" for t in texts(root)), "bars: the title is text")
+
+# ---------- profile: VNM, SWE, KOR against the pillar maximum 20 ----------
+root, _ = plot_all("profile", "d", "countries = {'VNM', 'SWE', 'KOR'}", 900, 500)
+legend = " ".join(t.text for t in texts(root, "legend"))
+for iso in ("VNM", "SWE", "KOR"):
+    check(NAME20[iso] in legend, "profile: legend names %s" % NAME20[iso])
+row = {r["iso3"]: r for r in D20}
+ok = True
+for iso in ("VNM", "SWE", "KOR"):
+    full = [e for e in root.iter(NS + "rect") if e.get("data-key") == iso and e.get("class") == "max"]
+    val = [e for e in root.iter(NS + "rect") if e.get("data-key") == iso and e.get("class") == "bar"]
+    if len(full) != 5 or len(val) != 5:
+        ok = False
+        continue
+    for p, f, v in zip(PILLARS, full, val):
+        want_h = float(row[iso][p]) / 20 * float(f.get("height"))
+        ok &= abs(float(v.get("height")) - want_h) <= 0.02
+check(ok, "profile: five bars per country, each value/20 of the maximum bar")
+pill = [t.text for t in texts(root, "pillar")]
+check(all(any(p in t for t in pill) for p in PILLARS), "profile: pillar names as text: %r" % pill)
+
+# ---------- slope: GCI 2018 -> 2020, published scores ----------
+R18 = dense(D18, "score", 3)
+P20 = dense(D20, "score", 2)
+both = [i for i in P20 if i in R18]
+sel = [i for i in both if R18[i] <= 30 or P20[i] <= 30]
+root, _ = plot_all("slope", "gci.compare(gci.load('data/gci2018.csv'):column('score', {digits = 3}), "
+                   "d:column('score'))", "before = 'GCI 2018', after = 'GCI 2020'", 900, 900)
+for side, rank in (("label-before", R18), ("label-after", P20)):
+    lab = texts(root, side)
+    keys = sorted(t.get("data-key") for t in lab)
+    check(keys == sorted(sel), "slope %s: the countries in the top 30 of either edition (%d, want %d)"
+          % (side, len(keys), len(sel)))
+    check(all(NAME20[t.get("data-key")] in t.text and str(rank[t.get("data-key")]) in t.text.split()
+              for t in lab), "slope %s: name and rank in each label" % side)
+    ys = sorted((float(t.get("y")), float(t.get("font-size"))) for t in lab)
+    gaps = [b[0] - a[0] for a, b in zip(ys, ys[1:])]
+    check(gaps and min(gaps) >= max(s for _, s in ys), "slope %s: labels at least a font size apart (min gap %.2f)"
+          % (side, min(gaps) if gaps else -1))
+lines = {}
+for e in root.iter(NS + "line"):
+    if e.get("data-key") in sel and e.get("class") != "leader":
+        lines.setdefault(e.get("data-key"), e.get("stroke"))
+colour = {}
+for i in sel:
+    sign = (R18[i] > P20[i]) - (R18[i] < P20[i])  # 1: rose
+    colour.setdefault(sign, set()).add(lines.get(i))
+check(all(len(v) == 1 for v in colour.values()) and len(colour) == 3,
+      "slope: one colour per kind of move: %r" % colour)
+if len(colour) == 3:
+    c = {k: next(iter(v)) for k, v in colour.items()}
+    check(c[1] != c[0] and c[-1] != c[0] and c[1] != c[-1], "slope: risers, fallers and unchanged differ: %r" % c)
+
+# ---------- intervals: uncertainty of GCI 2020, top 30 ----------
+root, out = plot_all("intervals", "d:uncertainty{n = 2000, seed = 1, perturb = 0.25}", "top = 30", 900, 700)
+ua = table(out)  # the same result as CSV, full precision
+check(len(ua) == 194, "intervals: the CSV of the same result has 194 rows")
+want = [r["country"] for r in in_rank_order(D20, R20)[:30]]
+labels = sorted(texts(root, "label"), key=lambda t: float(t.get("y")))
+check([t.text for t in labels] == want, "intervals: the first 30 by nominal rank, top down")
+check([r["country"] for r in ua[:30]] == want and all(int(float(r["nominal"])) == R20[r["iso3"]] for r in ua),
+      "intervals: nominal ranks are the dense ranks of the pillar sums")
+bands = by_key(root, "rect", "band")
+med = by_key(root, "circle", "median")
+nom = by_key(root, "line", "nominal")
+# one linear scale x = a + b * rank, fitted on two rows, must hold for all
+pts = [(float(r["p05"]), float(bands[r["iso3"]].get("x"))) for r in ua[:30] if r["iso3"] in bands]
+(r1, x1), (r2, x2) = min(pts), max(pts)
+b = (x2 - x1) / (r2 - r1) if r2 != r1 else 0
+a = x1 - b * r1
+ok = b > 0 and len(bands) == 30
+for r in ua[:30]:
+    e = bands.get(r["iso3"])
+    if e is None:
+        ok = False
+        continue
+    x, w = float(e.get("x")), float(e.get("width"))
+    ok &= abs(x - (a + b * float(r["p05"]))) < 0.02 and abs(x + w - (a + b * float(r["p95"]))) < 0.02
+    ok &= abs(float(med[r["iso3"]].get("cx")) - (a + b * float(r["median"]))) < 0.02
+    ok &= abs(float(nom[r["iso3"]].get("x1")) - (a + b * float(r["nominal"]))) < 0.02
+check(ok, "intervals: bands span p05..p95, dots at the median, ticks at the nominal rank, one scale")
+
+# ---------- determinism and UTF-8 ----------
+script = "local r = gci.load('data/gci2020.csv'):score()\n"
+for ext in ("svg", "png", "pdf"):
+    script += "gci.plot(r, '%s/all1.%s', {top = 194})\ngci.plot(r, '%s/all2.%s', {top = 194})\n" % (OUT, ext, OUT, ext)
+rc, _, err = run(["--allow-write", OUT], script)
+for ext in ("svg", "png", "pdf"):
+    a1, a2 = (open(os.path.join(OUT, "all%d.%s" % (i, ext)), "rb").read() for i in (1, 2))
+    check(rc == 0 and a1 == a2, "the same chart twice: byte-identical %s" % ext)
+check(b"CreationDate" not in a1, "the PDF carries no date")
+names = [t.text for t in texts(svg(os.path.join(OUT, "all1.svg")), "label")]
+check("Côte d'Ivoire" in names and len(names) == 194, "UTF-8 names as text: Côte d'Ivoire (%d labels)" % len(names))
+
+# ---------- the CLI: --plot ----------
+cli = os.path.join(OUT, "cli.svg")
+rc, out, err = run(["run", "scripts/editions.lua", "--plot", cli, "--quiet"])
+check(rc == 0 and "VNM" in out, "--plot keeps printing the result: %r" % err)
+check(len(texts(svg(cli), "label-after")) == len(sel), "--plot: a comparison becomes a slope chart")
+rc, out, err = run(["run", "scripts/editions.lua", "--plot", os.path.join(OUT, "cli.png"),
+                    "--out", os.path.join(OUT, "cli.csv")])
+check(rc == 0 and png_size(os.path.join(OUT, "cli.png")) and os.path.exists(os.path.join(OUT, "cli.csv")),
+      "--plot with --out: both written")
+rc, out, err = run(["--plot", os.path.join(OUT, "cli-bars.pdf"), "--plot-type", "bars"],
+                   "return gci.load('data/gci2020.csv'):score()", name="cli_bars.lua")
+check(rc == 0 and pdf_size(os.path.join(OUT, "cli-bars.pdf")) is not None, "--plot-type bars to PDF: %r" % err)
+rc, out, err = run(["run", "--help"])
+check(rc == 0 and "--plot FILE" in out and "--plot-type" in out, "run --help documents --plot")
+
+# ---------- errors ----------
+old = os.path.join(OUT, "old.svg")
+with open(old, "w") as f:
+    f.write("old")
+before = sorted(os.listdir(OUT))
+
+rc, out, err = run(["run", "scripts/editions.lua", "--plot", os.path.join(OUT, "x.jpg")])
+check(rc == 64 and ".png, .svg or .pdf" in err, "--plot x.jpg: usage error naming the formats: %r" % err)
+rc, out, err = run(["run", "scripts/editions.lua", "--plot", old, "--plot-type", "pie"])
+check(rc == 64 and "pie" in err, "--plot-type pie: usage error")
+rc, out, err = run(["run", "scripts/editions.lua", "--plot-type", "bars"])
+check(rc == 64, "--plot-type without --plot: usage error")
+rc, out, err = run(["--plot", old], "return 'hello'", name="str.lua")
+check(rc == 1 and "cannot plot a string" in err and open(old).read() == "old",
+      "--plot of a string: error, the existing file untouched: %r" % err)
+rc, out, err = run(["--plot", old, "--plot-type", "profile"], "return gci.load('data/gci2020.csv')", name="p.lua")
+check(rc == 1 and "countries" in err and open(old).read() == "old", "--plot of a dataset needs countries: %r" % err)
+rc, out, err = run(["--plot", os.path.join(OUT, "nodir", "x.svg")], "return gci.load('data/gci2020.csv'):score()",
+                   name="nd.lua")
+check(rc == 73 and "cannot write" in err, "--plot into a missing directory: exit 73: %r" % err)
+
+# gci.plot: the sandbox decides where it may write
+rc, out, err = run([], "gci.plot(gci.load('data/gci2020.csv'):score(), '%s/r.svg')" % OUT, name="nowrite.lua")
+check(rc == 1 and "nowrite.lua:1: gci.plot:" in err and "refused" in err and "--allow-write" in err
+      and not os.path.exists(os.path.join(OUT, "r.svg")), "gci.plot without --allow-write: refused: %r" % err)
+rc, out, err = run(["--trusted"], "gci.plot(gci.load('data/gci2020.csv'):score(), '%s/t.svg')" % OUT,
+                   name="trusted.lua")
+check(rc == 0 and os.path.exists(os.path.join(OUT, "t.svg")), "gci.plot with --trusted: written: %r" % err)
+os.remove(os.path.join(OUT, "t.svg"))
+
+bad = [
+    ("'%s/x.jpg'" % OUT, "{}", ".png, .svg or .pdf"),
+    ("'%s'" % old, "{width = 'wide'}", "option 'width' must be a whole number"),
+    ("'%s'" % old, "{height = 10}", "option 'height' must be from 50 to 20000"),
+    ("'%s'" % old, "{type = 'pie'}", "unknown chart type 'pie'"),
+    ("'%s'" % old, "{colour = 'red'}", "unknown option 'colour'"),
+    ("'%s'" % old, "{top = 0}", "option 'top' must be a whole number"),
+    ("'%s'" % old, "{countries = {'XXX'}}", "unknown country 'XXX'"),
+    ("'%s'" % old, "{type = 'slope'}", "a slope chart needs a comparison"),
+    ("'%s'" % old, "{type = 'intervals'}", "an uncertainty result"),
+]
+for path, opts, msg in bad:
+    script = "local r = gci.load('data/gci2020.csv'):score()\n\ngci.plot(r, %s, %s)\n" % (path, opts)
+    rc, out, err = run(["--allow-write", OUT], script, name="bad.lua")
+    check(rc == 1 and "bad.lua:3: gci.plot: " in err and msg in err, "gci.plot %s: %r in %r" % (opts, msg, err))
+for value, msg in (("42", "cannot plot a number"), ("{1, 2}", "cannot plot this table"),
+                   ("gci.load('data/gci2020.csv')", "opts.countries")):
+    rc, out, err = run(["--allow-write", OUT], "gci.plot(%s, '%s')" % (value, old), name="bad.lua")
+    check(rc == 1 and "bad.lua:1: gci.plot: " in err and msg in err, "gci.plot(%s): %r in %r" % (value, msg, err))
+check(open(old).read() == "old", "after every error the existing file is untouched")
+check(sorted(os.listdir(OUT)) == before, "no temporary or partial file left behind: %r"
+      % sorted(set(os.listdir(OUT)) ^ set(before)))
+
+done()
