@@ -3,12 +3,14 @@
  *   gcisim run SCRIPT.lua [ARGS...] [options]   (run.c)
  *   gcisim batch -o DIR (-s GLOB -d GLOB | -m MANIFEST) [options]   (batch.c)
  *   gcisim merge SHARD... [--format F] [--out FILE]   (merge.c)
+ *   gcisim explain DATA.csv ISO3 [options]   (explain_cmd.c)
  */
 #include <lua.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "batch.h"
+#include "explain_cmd.h"
 #include "merge.h"
 #include "run.h"
 #include "version.h"
@@ -25,5 +27,6 @@ int main(int argc, char **argv) {
   if (strcmp(argv[1], "run") == 0) return gs_run_main(argc - 2, argv + 2);
   if (strcmp(argv[1], "batch") == 0) return gs_batch_main(argc - 2, argv + 2);
   if (strcmp(argv[1], "merge") == 0) return gs_merge_main(argc - 2, argv + 2);
+  if (strcmp(argv[1], "explain") == 0) return gs_explain_main(argc - 2, argv + 2);
   return gs_usage_error("unknown command '%s'", argv[1]);
 }

@@ -296,11 +296,22 @@ static void map_to_records(lua_State *L, int t) {
 }
 
 /* A footer (a note on how a table was computed) prints under the table
- * for people; CSV and JSON stay pure data. */
+ * for people; CSV and JSON stay pure data.  In a table every line of it
+ * starts with "# ", so that a footer of several lines stays a comment. */
 static void print_footer(lua_State *L, int idx, gs_format fmt, FILE *f) {
   if (fmt != GS_FMT_TABLE && fmt != GS_FMT_MD) return;
   if (luaL_getmetafield(L, idx, "__footer") == LUA_TNIL) return;
-  if (lua_type(L, -1) == LUA_TSTRING) fprintf(f, fmt == GS_FMT_MD ? "\n%s\n" : "# %s\n", lua_tostring(L, -1));
+  if (lua_type(L, -1) == LUA_TSTRING) {
+    const char *s = lua_tostring(L, -1);
+    if (fmt == GS_FMT_MD) fprintf(f, "\n%s\n", s);
+    else
+      for (;;) {
+        const char *nl = strchr(s, '\n');
+        fprintf(f, "# %.*s\n", (int)(nl ? (size_t)(nl - s) : strlen(s)), s);
+        if (!nl) break;
+        s = nl + 1;
+      }
+  }
   lua_pop(L, 1);
 }
 
