@@ -4,6 +4,7 @@
  *   gcisim batch -o DIR (-s GLOB -d GLOB | -m MANIFEST) [options]   (batch.c)
  *   gcisim merge SHARD... [--format F] [--out FILE]   (merge.c)
  *   gcisim explain DATA.csv ISO3 [options]   (explain_cmd.c)
+ *   gcisim repl [DATA.csv] [options]   (repl.c)
  */
 #include <lua.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include "batch.h"
 #include "explain_cmd.h"
 #include "merge.h"
+#include "repl.h"
 #include "run.h"
 #include "version.h"
 
@@ -28,5 +30,6 @@ int main(int argc, char **argv) {
   if (strcmp(argv[1], "batch") == 0) return gs_batch_main(argc - 2, argv + 2);
   if (strcmp(argv[1], "merge") == 0) return gs_merge_main(argc - 2, argv + 2);
   if (strcmp(argv[1], "explain") == 0) return gs_explain_main(argc - 2, argv + 2);
+  if (strcmp(argv[1], "repl") == 0) return gs_repl_main(argc - 2, argv + 2);
   return gs_usage_error("unknown command '%s'", argv[1]);
 }
