@@ -26,6 +26,8 @@ const char gs_usage[] =
     "usage: gcisim run SCRIPT.lua [ARGS...] [options]\n"
     "       gcisim merge SHARD... [--format F] [--out FILE]\n"
     "       gcisim batch -o DIR (-s GLOB -d GLOB | -m MANIFEST) [options]   (gcisim batch --help)\n"
+    "       gcisim explain DATA.csv ISO3 [options]   (gcisim explain --help)\n"
+    "       gcisim repl [DATA.csv] [options]   (gcisim repl --help)\n"
     "       gcisim --help | --version\n"
     "\n"
     "Runs a Lua 5.4 script with the `gci` module (composite index scores, ranks,\n"
