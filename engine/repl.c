@@ -130,13 +130,13 @@ static char *read_line(repl *r, const char *prompt, int *cleared) {
   *cleared = 0;
   g_cleared = 0;
   if (r->tty) {
+    /* libedit returns NULL when a signal interrupts its read: with our
+     * flag set that was Ctrl-C, not the end of input.  A line returned
+     * with the flag set was typed after a Ctrl-C that came before libedit
+     * started reading (the terminal already dropped what preceded it). */
     char *l = readline(prompt);
-    if (g_cleared) { /* libedit returns what it had, or NULL, on a signal */
-      free(l);
-      *cleared = 1;
-      g_cleared = 0;
-      return NULL;
-    }
+    if (!l && g_cleared) *cleared = 1;
+    g_cleared = 0;
     return l;
   }
   char *l = NULL;
@@ -275,8 +275,10 @@ static int pmain(lua_State *L) {
     int st = lua_pcall(L, 1, 1, 0);
     end_line();
     if (st != LUA_OK) {
+      /* unreadable, refused or malformed: DATA.csv is wrong (65), as
+       * for `gcisim explain` */
       fprintf(stderr, "%s\n", lua_tostring(L, -1));
-      r->rc = r->ctx.data_error[0] ? GS_EX_DATA : GS_EX_USAGE;
+      r->rc = GS_EX_DATA;
       return 0;
     }
     lua_setglobal(L, "d");

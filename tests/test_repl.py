@@ -7,7 +7,7 @@ rounded to 2 decimals, computed here).  Every read has a deadline, so a
 hung session fails the test instead of hanging `make test`.
 Prints "N passed, N failed" last.
 """
-import csv, os, pty, re, select, signal, subprocess, time
+import csv, os, pty, re, select, signal, subprocess, termios, time
 
 from gstest import GCISIM, TMP, check, done
 
@@ -61,10 +61,26 @@ class Session:
                     return None if not m else self.read_until(pattern, 0)
                 self.buf += ANSI.sub("", data.decode("utf-8", "replace")).replace("\r", "")
 
+    def ready(self, timeout=10):
+        """Waits until libedit reads the terminal in raw mode (the prompt
+        alone comes a moment before): keys sent earlier are echoed by the
+        terminal itself, and a Ctrl-C sent earlier reaches no readline.
+        The master side of a pty reports the terminal's modes."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if not termios.tcgetattr(self.fd)[3] & termios.ICANON:
+                return True
+            time.sleep(0.01)
+        return False
+
+    def write(self, data):
+        self.ready()
+        os.write(self.fd, data)
+
     def ask(self, line, timeout=10):
         """Sends a line; returns what it printed before the next prompt
         (None on timeout), without the echoed line."""
-        os.write(self.fd, line.encode() + b"\r")
+        self.write(line.encode() + b"\r")
         out = self.read_until(r"(^|\n)>>? $", timeout)
         if out is None:
             return None
@@ -74,9 +90,6 @@ class Session:
         while out == line or out.startswith(line + "\n"):
             out = out[len(line) + 1:]
         return out
-
-    def send(self, data):
-        os.write(self.fd, data)
 
     def wait(self, timeout=10):
         deadline = time.time() + timeout
@@ -132,10 +145,10 @@ out = s.ask("#d")
 check(out == "194", "after runtime errors: %r" % out)
 
 # a multi-line function definition: continuation prompts, then a call
-os.write(s.fd, b"function top(n)\r")
+s.write(b"function top(n)\r")
 cont = s.read_until(r"\n>> $")
 check(cont is not None, "continuation prompt after an open function: %r" % s.buf)
-os.write(s.fd, b"  return d:score():top(n)\r")
+s.write(b"  return d:score():top(n)\r")
 check(s.read_until(r"\n>> $") is not None, "second continuation prompt")
 out = s.ask("end")
 check(out == "", "the definition prints nothing: %r" % out)
@@ -166,23 +179,24 @@ check(out is not None and out.startswith("stdin:1: gci.load: /etc/passwd: readin
       "reading outside the allowed directories is refused: %r" % out)
 
 # Ctrl-C stops a running line, not the session
-os.write(s.fd, b"while true do end\r")
+s.write(b"while true do end\r")
 time.sleep(0.5)
-os.write(s.fd, b"\x03")
+os.write(s.fd, b"\x03")  # while the line runs: cooked mode
 out = s.read_until(r"\n> $")
 check(out is not None and "stdin:1: interrupted" in out, "Ctrl-C interrupts: %r" % out)
 out = s.ask("#d")
 check(out == "194", "after an interrupt: %r" % out)
 # Ctrl-C at the prompt throws the line away
-os.write(s.fd, b"print('never')")
-time.sleep(0.2)
-os.write(s.fd, b"\x03")
-time.sleep(0.2)
+s.write(b"print('never')")
+check(s.read_until(r"print\('never'\)$") is not None, "the typed line is echoed")
+s.write(b"\x03")
+out = s.read_until(r"\n> $")
+check(out is not None and "never\n" not in out, "Ctrl-C at the prompt: a new prompt, nothing run: %r" % out)
 out = s.ask("1 + 1")
-check(out is not None and out.endswith("\n2") and "\nnever" not in out, "Ctrl-C clears the prompt: %r" % out)
+check(out == "2", "after Ctrl-C at the prompt, the next line alone runs: %r" % out)
 
 # end of input: exit 0, history written
-os.write(s.fd, b"\x04")
+s.write(b"\x04")
 rc = s.wait()
 s.close()
 check(rc == 0, "Ctrl-D exits 0, got %r" % rc)
@@ -194,10 +208,10 @@ check(os.path.exists(hist) and os.stat(hist).st_mode & 0o077 == 0, "history is p
 # history from an earlier session can be recalled (up arrow, Enter)
 s = Session(["data/gci2020.csv"], {"HOME": home})
 s.read_until(r"\n> $")
-os.write(s.fd, b"\x1b[A")  # the last line was "1 + 1"
+s.write(b"\x1b[A")  # the last line was "1 + 1"
 out = s.ask("")
 check(out is not None and out.strip().endswith("2"), "up arrow recalls the last line: %r" % out)
-os.write(s.fd, b"\x04")
+s.write(b"\x04")
 check(s.wait() == 0, "second session exits 0")
 s.close()
 
@@ -208,7 +222,7 @@ out = s.ask("d")
 check(out == "nil", "no dataset: d is nil: %r" % out)
 out = s.ask("gci.version ~= nil")
 check(out == "true", "gci is loaded: %r" % out)
-os.write(s.fd, b"\x04")
+s.write(b"\x04")
 rest = s.read_until(r"$", 1) or ""
 check(s.wait() == 0 and "rror" not in rest, "unwritable history: exit 0, no message: %r" % rest)
 s.close()
@@ -221,7 +235,7 @@ check(out is not None and "instruction limit" in out, "instruction limit hit: %r
 for k in range(3):
     out = s.ask("local n = 0 for i = 1, 100000 do n = n + 1 end return n")
     check(out == "100000", "line %d after the limit runs with a fresh budget: %r" % (k, out))
-os.write(s.fd, b"\x04")
+s.write(b"\x04")
 check(s.wait() == 0, "instruction-limit session exits 0")
 s.close()
 s = Session(["--timeout", "1"], {"HOME": home})
@@ -232,7 +246,7 @@ check(out is not None and "timeout" in out and time.time() - t0 < 4, "timeout pe
 time.sleep(3.5)  # longer than timeout + the watchdog's grace: idle time is not counted
 out = s.ask("#'still here'")
 check(out == "10", "the prompt waits past the timeout: %r" % out)
-os.write(s.fd, b"\x04")
+s.write(b"\x04")
 check(s.wait() == 0, "limits session exits 0")
 s.close()
 
