@@ -71,10 +71,21 @@ static gs_sandbox *volatile g_sb;
 static volatile sig_atomic_t g_running; /* a line is being evaluated */
 static volatile sig_atomic_t g_cleared; /* Ctrl-C at the prompt */
 
+static volatile sig_atomic_t g_interrupts; /* Ctrl-C during this line */
+
+/* A second Ctrl-C during the same line ends gcisim, as in lua.c: the
+ * first cannot stop C code that runs no hook (a huge pattern match). */
 static void on_sigint(int sig) {
-  (void)sig;
-  if (g_running && g_sb) gs_sandbox_interrupt(g_sb);
-  else g_cleared = 1;
+  if (g_running && g_sb) {
+    if (g_interrupts++) {
+      signal(sig, SIG_DFL);
+      raise(sig); /* delivered when this handler returns */
+      return;
+    }
+    gs_sandbox_interrupt(g_sb);
+  } else {
+    g_cleared = 1;
+  }
 }
 
 static int parse(int argc, char **argv, repl *r) {
@@ -223,6 +234,7 @@ static void report(repl *r, lua_State *L) {
 static void begin_line(repl *r) {
   gs_sandbox_reset(r->sb);
   gs_sandbox_watchdog(r->sb, GS_EX_TIMEOUT, NULL);
+  g_interrupts = 0;
   g_running = 1;
 }
 

@@ -250,6 +250,19 @@ s.write(b"\x04")
 check(s.wait() == 0, "limits session exits 0")
 s.close()
 
+# a line stuck in C (no hook runs there): a second Ctrl-C ends gcisim, as in lua.c
+s = Session(["--timeout", "0"], {"HOME": home})
+s.read_until(r"\n> $")
+s.write(b'string.rep("a", 40):find(string.rep("a*", 40) .. "b")\r')
+time.sleep(0.5)
+os.write(s.fd, b"\x03")
+time.sleep(0.3)
+alive = os.waitpid(s.pid, os.WNOHANG)[0] == 0  # one Ctrl-C: still running
+os.write(s.fd, b"\x03")
+rc = s.wait(5)
+check(alive and rc == -signal.SIGINT, "one Ctrl-C cannot stop C code, a second ends gcisim: alive %r, rc %r" % (alive, rc))
+s.close()
+
 # ---- through a pipe: no prompts, no escapes ----
 script = '#d\nd:score():rank("VNM")\nerror("x")\nfor i = 1, 2 do\n  print(i)\nend\nio\n'
 p = subprocess.run(GCISIM + ["repl", "data/gci2020.csv"], input=script, capture_output=True, text=True,
