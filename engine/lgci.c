@@ -20,6 +20,7 @@
 #include "csvload.h"
 #include "dataset.h"
 #include "lanalysis.h"
+#include "lexplain.h"
 #include "lplot.h"
 #include "output.h"
 #include "score.h"
@@ -343,12 +344,18 @@ typedef struct {
   char label[48];
   double *score;   /* n, inline after the struct */
   double *rank;    /* n, inline */
+  /* What r:explain needs: set only by d:score's arithmetic mean, whose
+   * points add up (a formula's or a geometric mean's do not). */
+  int explainable;
+  double scale;    /* as given to d:score (0: none) */
+  double *w;       /* the dataset's npillar weights, inline */
 } res;
 
 /* Pushes a result over the dataset at stack index ds. */
 static res *res_push(lua_State *L, int ds, size_t n, const char *label) {
   ds = lua_absindex(L, ds);
-  res *r = lua_newuserdatauv(L, sizeof *r + 2 * (n ? n : 1) * sizeof(double), 1);
+  size_t k = gs_lua_checkdataset(L, ds)->npillar;
+  res *r = lua_newuserdatauv(L, sizeof *r + (2 * (n ? n : 1) + k) * sizeof(double), 1);
   r->n = n;
   r->digits = 2;
   r->ties = GS_TIES_DENSE;
@@ -356,6 +363,9 @@ static res *res_push(lua_State *L, int ds, size_t n, const char *label) {
   snprintf(r->label, sizeof r->label, "%s", label);
   r->score = (double *)(r + 1);
   r->rank = r->score + n;
+  r->w = r->rank + (n ? n : 1);
+  r->explainable = 0;
+  r->scale = 0;
   lua_pushvalue(L, ds);
   lua_setiuservalue(L, -2, 1);
   luaL_setmetatable(L, RES_MT);
@@ -565,6 +575,9 @@ static int res_ranked(lua_State *L) {
   memcpy(o->score, r->score, r->n * sizeof *o->score);
   o->digits = r->digits;
   o->ties = r->ties;
+  o->explainable = r->explainable;
+  o->scale = r->scale;
+  memcpy(o->w, r->w, res_dataset(L, 1)->npillar * sizeof *o->w);
   rank_opts(L, 2, &o->digits, &o->ties);
   return 1;
 }
@@ -605,6 +618,21 @@ static int res_tostring(lua_State *L) {
   res *r = res_check(L, 1);
   lua_pushfstring(L, "gci.result(%s: %d countries, %s ranks at %d digits)", r->label, (int)r->n,
                   gs_ties_name(r->ties), r->digits);
+  return 1;
+}
+
+/* r:explain(iso3): the result's score of iso3 explained (explain.h), at
+ * the result's digits and tie rule. */
+static int res_explain(lua_State *L) {
+  res *r = res_check(L, 1);
+  const char *key = luaL_checkstring(L, 2);
+  long u = res_row(L, 1, key);
+  if (!r->explainable)
+    return luaL_error(L, "explain: a %s result has no pillar contributions; explain works on "
+                      "d:score{weights = ..., scale = ...} (the arithmetic mean)", r->label);
+  gs_explain_spec spec = {.w = r->w, .scale = r->scale, .digits = r->digits, .ties = r->ties};
+  /* the dataset stays alive: the result (argument 1) holds it */
+  gs_lua_push_explain(L, res_dataset(L, 1), (size_t)u, &spec);
   return 1;
 }
 
@@ -789,6 +817,9 @@ static int ds_score(lua_State *L) {
   char err[256];
   if (gs_score_dataset(d, w, (gs_agg)m, scale, offset, r->score, err, sizeof err) != 0)
     return luaL_error(L, "score: %s", err);
+  r->explainable = m == GS_AGG_ARITHMETIC;
+  r->scale = scale;
+  memcpy(r->w, w, d->npillar * sizeof *w);
   return 1;
 }
 
@@ -1120,7 +1151,8 @@ static const luaL_Reg ds_meta[] = {{"__gc", ds_gc}, {"__len", ds_len}, {"__tostr
 
 static const luaL_Reg res_methods[] = {
     {"score", res_score}, {"rank", res_rank}, {"ranks", res_ranks_fn}, {"ranked", res_ranked},
-    {"top", res_top},     {"rows", res_rows}, {"tiers", res_tiers},    {NULL, NULL}};
+    {"top", res_top},     {"rows", res_rows}, {"tiers", res_tiers},    {"explain", res_explain},
+    {NULL, NULL}};
 
 static const luaL_Reg res_meta[] = {{"__len", res_len}, {"__index", res_index}, {"__tostring", res_tostring},
                                     {"__rows", res_rows_mm}, {NULL, NULL}};

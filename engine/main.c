@@ -5,6 +5,8 @@
  *   gcisim batch -o DIR (-s GLOB -d GLOB | -m MANIFEST) [options]   (batch.c)
  *   gcisim merge SHARD... [--format F] [--out FILE]   (merge.c)
  *   gcisim check EXERCISE.lua [--hint]   (check.c)
+ *   gcisim explain DATA.csv ISO3 [options]   (explain_cmd.c)
+ *   gcisim repl [DATA.csv] [options]   (repl.c)
  */
 #include <lua.h>
 #include <stdio.h>
@@ -12,7 +14,9 @@
 
 #include "batch.h"
 #include "check.h"
+#include "explain_cmd.h"
 #include "merge.h"
+#include "repl.h"
 #include "run.h"
 #include "version.h"
 
@@ -26,6 +30,9 @@ static const char main_usage[] =
     "                             what it returns\n"
     "  batch -o DIR ...           run many scripts over many datasets, unattended\n"
     "  merge SHARD...             combine the shards of an uncertainty analysis\n"
+    "  explain DATA.csv ISO3      why a country has its score and rank, and the\n"
+    "                             smallest gain that moves it up\n"
+    "  repl [DATA.csv]            an interactive Lua session with the gci module\n"
     "  check EXERCISE.lua         check a teaching exercise's answers\n"
     "\n"
     "gcisim COMMAND --help (or gcisim help COMMAND) for a command's options,\n"
@@ -44,6 +51,8 @@ static const command commands[] = {
     {"run", gs_run_main},
     {"batch", gs_batch_main},
     {"merge", gs_merge_main},
+    {"explain", gs_explain_main},
+    {"repl", gs_repl_main},
     {"check", check_main},
     {NULL, NULL},
 };

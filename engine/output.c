@@ -163,6 +163,19 @@ static void md_field(FILE *f, const char *s) {
   }
 }
 
+/* One cell of the table format: `before` spaces of separator, `left`
+ * of right-alignment, the text, `right` of left-alignment.  Spaces are
+ * held back in *spaces until some text follows, so that no line ends in
+ * blanks (trailing empty cells print as nothing). */
+static void cell(FILE *f, size_t *spaces, size_t before, size_t left, const char *text, size_t right) {
+  *spaces += before + left;
+  if (*text) {
+    fprintf(f, "%*s%s", (int)*spaces, "", text);
+    *spaces = 0;
+  }
+  *spaces += right;
+}
+
 /* Prints the records list at t with the column list at c. */
 static void print_records(lua_State *L, int t, int c, gs_format fmt, FILE *f) {
   size_t nc = lua_rawlen(L, c), nr = lua_rawlen(L, t);
@@ -193,8 +206,10 @@ static void print_records(lua_State *L, int t, int c, gs_format fmt, FILE *f) {
       lua_pop(L, 1);
     }
   if (fmt == GS_FMT_JSON) fputs("[", f);
+  size_t spaces = 0; /* padding not yet written (see cell) */
   /* header */
   if (fmt != GS_FMT_JSON) {
+    spaces = 0;
     if (fmt == GS_FMT_MD) fputs("|", f);
     for (size_t j = 0; j < nc; j++) {
       lua_rawgeti(L, c, (lua_Integer)j + 1);
@@ -203,9 +218,7 @@ static void print_records(lua_State *L, int t, int c, gs_format fmt, FILE *f) {
       else if (fmt == GS_FMT_MD) fprintf(f, " %s |", h);
       else {
         size_t pad = w[j] - utf8_width(h);
-        if (j) fputs("  ", f);
-        if (numeric[j]) fprintf(f, "%*s%s", (int)pad, "", h);
-        else fprintf(f, "%s%*s", h, j + 1 < nc ? (int)pad : 0, "");
+        cell(f, &spaces, j ? 2 : 0, numeric[j] ? pad : 0, h, numeric[j] ? 0 : pad);
       }
       lua_pop(L, 2);
     }
@@ -219,6 +232,7 @@ static void print_records(lua_State *L, int t, int c, gs_format fmt, FILE *f) {
   for (size_t i = 1; i <= nr; i++) {
     lua_rawgeti(L, t, (lua_Integer)i);
     int istable = lua_istable(L, -1);
+    spaces = 0;
     if (fmt == GS_FMT_JSON) fputs(i > 1 ? ",\n  {" : "\n  {", f);
     if (fmt == GS_FMT_MD) fputs("|", f);
     for (size_t j = 0; j < nc; j++) {
@@ -248,9 +262,7 @@ static void print_records(lua_State *L, int t, int c, gs_format fmt, FILE *f) {
       default: {
         const char *v = s ? s : "";
         size_t pad = w[j] - utf8_width(v);
-        if (j) fputs("  ", f);
-        if (numeric[j]) fprintf(f, "%*s%s", (int)pad, "", v);
-        else fprintf(f, "%s%*s", v, j + 1 < nc ? (int)pad : 0, "");
+        cell(f, &spaces, j ? 2 : 0, numeric[j] ? pad : 0, v, numeric[j] ? 0 : pad);
       }
       }
       lua_pop(L, 1);
@@ -296,11 +308,21 @@ static void map_to_records(lua_State *L, int t) {
 }
 
 /* A footer (a note on how a table was computed) prints under the table
- * for people; CSV and JSON stay pure data. */
+ * for people; CSV and JSON stay pure data.  In a table every line of it
+ * starts with "# ", so that a footer of several lines stays a comment. */
 static void print_footer(lua_State *L, int idx, gs_format fmt, FILE *f) {
   if (fmt != GS_FMT_TABLE && fmt != GS_FMT_MD) return;
   if (luaL_getmetafield(L, idx, "__footer") == LUA_TNIL) return;
-  if (lua_type(L, -1) == LUA_TSTRING) fprintf(f, fmt == GS_FMT_MD ? "\n%s\n" : "# %s\n", lua_tostring(L, -1));
+  if (lua_type(L, -1) == LUA_TSTRING) {
+    const char *s = lua_tostring(L, -1);
+    /* Markdown: each line a paragraph of its own */
+    for (;;) {
+      const char *nl = strchr(s, '\n');
+      fprintf(f, fmt == GS_FMT_MD ? "\n%.*s\n" : "# %.*s\n", (int)(nl ? (size_t)(nl - s) : strlen(s)), s);
+      if (!nl) break;
+      s = nl + 1;
+    }
+  }
   lua_pop(L, 1);
 }
 

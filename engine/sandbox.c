@@ -42,6 +42,7 @@ struct gs_sandbox {
   unsigned long fail_at;  /* GCISIM_FAIL_ALLOC (test only): fail this allocation, 0 = never */
   int fail_after;         /* "N+": and every later one */
   unsigned long nalloc;   /* growing allocations so far, counted when fail_at is set */
+  volatile sig_atomic_t interrupted; /* set by gs_sandbox_interrupt (a signal handler) */
 };
 
 static double now(void) {
@@ -51,6 +52,10 @@ static double now(void) {
 }
 
 static gs_sandbox *sb_of(lua_State *L) { return *(gs_sandbox **)lua_getextraspace(L); }
+
+static int has_limits(const gs_sandbox *sb) {
+  return sb->lim.max_instructions || sb->lim.timeout > 0 || sb->lim.max_memory;
+}
 
 static void set_hit(gs_sandbox *sb, gs_limit what) {
   if (sb->hit != GS_LIMIT_NONE) return;
@@ -67,6 +72,9 @@ static void set_hit(gs_sandbox *sb, gs_limit what) {
     snprintf(sb->msg, sizeof sb->msg,
              "instruction limit: the script ran more than %llu instructions (--max-instructions)",
              (unsigned long long)sb->lim.max_instructions);
+    break;
+  case GS_LIMIT_INTERRUPT:
+    snprintf(sb->msg, sizeof sb->msg, "interrupted");
     break;
   default: break;
   }
@@ -103,6 +111,7 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
 static void sb_hook(lua_State *L, lua_Debug *ar) {
   (void)ar;
   gs_sandbox *sb = sb_of(L);
+  if (sb->interrupted) set_hit(sb, GS_LIMIT_INTERRUPT);
   if (sb->hit == GS_LIMIT_NONE) {
     sb->count += HOOK_EVERY;
     if (sb->lim.max_instructions && sb->count > sb->lim.max_instructions)
@@ -286,8 +295,7 @@ gs_sandbox *gs_sandbox_new(const gs_limits *lim) {
     free(sb);
     return NULL;
   }
-  if (lim->max_instructions || lim->timeout > 0 || lim->max_memory)
-    lua_sethook(sb->L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
+  if (has_limits(sb)) lua_sethook(sb->L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
   return sb;
 }
 
@@ -303,6 +311,7 @@ const char *gs_sandbox_limit_message(const gs_sandbox *sb) { return sb->msg; }
 double gs_sandbox_elapsed(const gs_sandbox *sb) { return now() - sb->start; }
 
 int gs_sandbox_expired(gs_sandbox *sb) {
+  if (sb->interrupted) set_hit(sb, GS_LIMIT_INTERRUPT);
   if (sb->hit == GS_LIMIT_NONE && sb->lim.timeout > 0 && now() - sb->start > sb->lim.timeout)
     set_hit(sb, GS_LIMIT_TIME);
   return sb->hit != GS_LIMIT_NONE;
@@ -319,6 +328,23 @@ int gs_sandbox_charge(lua_State *L, size_t bytes) {
 }
 
 void gs_sandbox_release(lua_State *L, size_t bytes) { sb_of(L)->used -= bytes; }
+
+void gs_sandbox_reset(gs_sandbox *sb) {
+  sb->interrupted = 0;
+  sb->hit = GS_LIMIT_NONE;
+  sb->msg[0] = '\0';
+  sb->count = 0;
+  sb->start = now();
+  /* after a hit the hook ran on every instruction; back to its period */
+  if (has_limits(sb)) lua_sethook(sb->L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
+  else lua_sethook(sb->L, NULL, 0, 0);
+}
+
+void gs_sandbox_interrupt(gs_sandbox *sb) {
+  sb->interrupted = 1;
+  /* as lua.c's laction: a hook on the next call, return or instruction */
+  lua_sethook(sb->L, sb_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+}
 
 /* The watchdog's state must be reachable from a signal handler. */
 static volatile sig_atomic_t wd_code;
@@ -345,5 +371,10 @@ void gs_sandbox_watchdog(gs_sandbox *sb, int code, const char *cleanup_path) {
   sigaction(SIGALRM, &sa, NULL);
   double t = sb->lim.timeout + 2.0; /* grace for the hook to end it cleanly */
   struct itimerval it = {{0, 0}, {(time_t)t, (suseconds_t)((t - (double)(time_t)t) * 1e6)}};
+  setitimer(ITIMER_REAL, &it, NULL);
+}
+
+void gs_sandbox_watchdog_off(void) {
+  struct itimerval it = {{0, 0}, {0, 0}};
   setitimer(ITIMER_REAL, &it, NULL);
 }

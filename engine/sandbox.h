@@ -16,7 +16,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum { GS_LIMIT_NONE, GS_LIMIT_TIME, GS_LIMIT_MEMORY, GS_LIMIT_INSTRUCTIONS } gs_limit;
+typedef enum {
+  GS_LIMIT_NONE, GS_LIMIT_TIME, GS_LIMIT_MEMORY, GS_LIMIT_INSTRUCTIONS,
+  GS_LIMIT_INTERRUPT  /* gs_sandbox_interrupt (Ctrl-C in the REPL) */
+} gs_limit;
 
 typedef struct {
   size_t max_memory;          /* bytes; 0 = unlimited */
@@ -58,8 +61,22 @@ int gs_sandbox_expired(gs_sandbox *sb);
 int gs_sandbox_charge(lua_State *L, size_t bytes);
 void gs_sandbox_release(lua_State *L, size_t bytes);
 
+/* Starts a new evaluation in the same state (the REPL, once per line):
+ * the clock and the instruction budget restart from zero and a limit that
+ * was hit is cleared.  Memory stays counted: the heap is the session's. */
+void gs_sandbox_reset(gs_sandbox *sb);
+
+/* Stops the running evaluation as soon as possible, as if a limit were
+ * hit ("interrupted"): at the next Lua instruction, or when C code next
+ * polls gs_sandbox_expired.  Async-signal-safe: meant for a SIGINT
+ * handler (lua_sethook may be called from a signal, as lua.c does). */
+void gs_sandbox_interrupt(gs_sandbox *sb);
+
 /* Arms a watchdog that ends the process with exit code `code` after
  * `seconds` more than the timeout, first removing `cleanup_path` (may be
  * NULL): the last resort when a script is stuck where no hook runs. */
 void gs_sandbox_watchdog(gs_sandbox *sb, int code, const char *cleanup_path);
+
+/* Disarms the watchdog (the REPL, while it waits at the prompt). */
+void gs_sandbox_watchdog_off(void);
 #endif

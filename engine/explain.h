@@ -1,0 +1,62 @@
+/* explain.h - why one unit has its score and rank: the score broken into
+ * each pillar's weighted points, the gap to each pillar's maximum, the
+ * units just above and just below, and the smallest single-pillar gain
+ * that gives a better rank.  Pure C over a gs_dataset and weights (the
+ * arithmetic score of score.h, the only one whose points add up).
+ *
+ * With weights w_i, pillar values x_i and factor f (1, or s / S(max) when
+ * the score is rescaled to s), pillar i contributes points_i = f w_i x_i,
+ * and the points sum to the score.  "Just above" is the nearest strictly
+ * higher rounded score (every unit sharing it), "just below" the nearest
+ * strictly lower one.  The gains come from target.c: for each pillar alone
+ * the smallest value, on the data's grid of 10^-step (step = the most
+ * decimals any pillar value has, at most 6) and within the pillar's
+ * maximum, whose rank (same digits and tie rule) is better than now. */
+#ifndef GS_EXPLAIN_H
+#define GS_EXPLAIN_H
+#include <stddef.h>
+
+#include "dataset.h"
+#include "ties.h"
+
+typedef struct {
+  const double *w;  /* npillar weights >= 0, positive total (borrowed) */
+  double scale;     /* > 0: rescaled so all-maximum scores `scale`; <= 0: none */
+  int digits;       /* rounding before ranking (-1: exact), as ties.h */
+  gs_ties ties;
+} gs_explain_spec;
+
+typedef struct {
+  size_t unit, n, k;    /* the unit's row; rows; pillars */
+  int step_digits;      /* the grid of the gains: 10^-step_digits */
+  double factor;        /* f above */
+  double score, rank;   /* the unit's, rank under spec's digits and ties */
+  double *scores;       /* n: every unit's score */
+  double *ranks;        /* n: every unit's rank */
+  /* per pillar (k each) */
+  double *points;       /* f w_i x_i */
+  double *share;        /* points / score (NaN when the score is 0) */
+  double *gap;          /* max_i - x_i */
+  double *gap_points;   /* f w_i (max_i - x_i) */
+  double *gain;         /* smallest increase of x_i alone to a better rank; NaN: not possible */
+  double *new_score;    /* the score with that gain (NaN when none) */
+  double *new_rank;     /* the rank with that gain (NaN when none) */
+  long best;            /* the pillar needing the smallest gain (first on ties), -1: none */
+  int first;            /* no better rank exists (the unit ranks first) */
+  /* neighbours: row indices, in file order */
+  size_t *above, nabove;  /* units at the nearest strictly higher rounded score */
+  size_t *below, nbelow;  /* units at the nearest strictly lower rounded score */
+  size_t *tied, ntied;    /* other units with the same rounded score */
+} gs_explain;
+
+/* Explains row u of d.  Returns a result the caller frees with
+ * gs_explain_free (NULL is fine), or NULL with a message in err (bad
+ * weights, no pillars, out of memory). */
+gs_explain *gs_explain_unit(const gs_dataset *d, size_t u, const gs_explain_spec *spec, char *err,
+                            size_t errlen);
+void gs_explain_free(gs_explain *e);
+
+/* The number of decimals (0..6) needed to write every pillar value of d
+ * exactly (up to 1e-9): the grid gains move on. */
+int gs_explain_step_digits(const gs_dataset *d);
+#endif

@@ -1,0 +1,201 @@
+/* explain_cmd.c - `gcisim explain` (see explain_cmd.h).  No script runs
+ * here, so there is no sandbox: the command reads the one file it is given.
+ * A bare Lua state only carries the printable table to output.c. */
+#include "explain_cmd.h"
+
+#include <errno.h>
+#include <lauxlib.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvload.h"
+#include "lexplain.h"
+#include "output.h"
+#include "run.h"
+#include "score.h"
+
+static const char usage[] =
+    "usage: gcisim explain DATA.csv ISO3 [options]\n"
+    "\n"
+    "Explains one country's score and rank: each pillar's weighted points and\n"
+    "share of the score, the gap to each pillar's maximum, the countries just\n"
+    "above and below, and the smallest gain of a single pillar that gives a\n"
+    "better rank (on the data's grid, e.g. steps of 0.01, up to the maximum).\n"
+    "\n"
+    "options:\n"
+    "  --weights P=W,...   pillar weights, e.g. technical=2 (pillars not named keep 1)\n"
+    "  --scale S           rescale so that every pillar at its maximum scores S\n"
+    "  --ties T            dense (default), competition, ordinal or fractional\n"
+    "  --digits N          round scores to N decimals before ranking (default 2;\n"
+    "                      -1 compares exact scores)\n"
+    "  --format F          table (default), csv, json or md\n"
+    "  --out FILE          write to FILE atomically; the format follows the extension\n"
+    "\n"
+    "exit codes: 0 ok, 64 usage (also an unknown country or pillar), 65 data error,\n"
+    "            73 output not written\n";
+
+typedef struct {
+  const char *data, *iso3, *weights, *out;
+  double scale;
+  int digits;
+  gs_ties ties;
+  gs_format fmt;
+  int fmt_given;
+} ex_opts;
+
+/* Parses "name=w,name=w" into w (d's pillars, the rest kept at 1).
+ * Returns 0, or GS_EX_USAGE after printing what is wrong. */
+static int parse_weights(const char *spec, const gs_dataset *d, double *w) {
+  for (size_t p = 0; p < d->npillar; p++) w[p] = 1;
+  char buf[1024];
+  if (snprintf(buf, sizeof buf, "%s", spec) >= (int)sizeof buf) return gs_usage_error("--weights: too long%s", "");
+  for (char *save = NULL, *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+    char *eq = strchr(item, '=');
+    if (!eq) return gs_usage_error("--weights: '%s' is not pillar=weight", item);
+    *eq = '\0';
+    long c = gs_dataset_col(d, item);
+    long p = c < 0 ? -1 : gs_dataset_pillar_of(d, (size_t)c);
+    if (p < 0) return gs_usage_error("--weights: unknown pillar '%s'", item);
+    char *end;
+    errno = 0;
+    double v = strtod(eq + 1, &end);
+    if (errno || end == eq + 1 || *end || !isfinite(v) || v < 0)
+      return gs_usage_error("--weights: weight '%s' must be a finite number >= 0", eq + 1);
+    w[p] = v;
+  }
+  return 0;
+}
+
+static int parse(int argc, char **argv, ex_opts *o) {
+  o->digits = 2;
+  o->ties = GS_TIES_DENSE;
+  o->fmt = GS_FMT_TABLE;
+  int npos = 0;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (a[0] != '-' || a[1] == '\0') {
+      if (npos == 0) o->data = a;
+      else if (npos == 1) o->iso3 = a;
+      else return gs_usage_error("explain: unexpected argument '%s'", a);
+      npos++;
+      continue;
+    }
+#define NEEDV() do { if (!v) return gs_usage_error("%s needs a value", a); i++; } while (0)
+    if (strcmp(a, "--weights") == 0) { NEEDV(); o->weights = v; }
+    else if (strcmp(a, "--scale") == 0) {
+      NEEDV();
+      if (gs_parse_number(v, &o->scale) || !(o->scale > 0) || !isfinite(o->scale))
+        return gs_usage_error("--scale needs a number > 0, got '%s'", v);
+    } else if (strcmp(a, "--ties") == 0) {
+      NEEDV();
+      int t = gs_ties_parse(v);
+      if (t < 0) return gs_usage_error("unknown tie rule '%s' (dense, competition, ordinal or fractional)", v);
+      o->ties = (gs_ties)t;
+    } else if (strcmp(a, "--digits") == 0) {
+      NEEDV();
+      char *end;
+      long n = strtol(v, &end, 10);
+      if (end == v || *end || n < -1 || n > 15) return gs_usage_error("--digits needs a whole number from -1 to 15, got '%s'", v);
+      o->digits = (int)n;
+    } else if (strcmp(a, "--format") == 0) {
+      NEEDV();
+      int f = gs_format_parse(v);
+      if (f < 0) return gs_usage_error("unknown format '%s' (table, csv, json or md)", v);
+      o->fmt = (gs_format)f;
+      o->fmt_given = 1;
+    } else if (strcmp(a, "--out") == 0) { NEEDV(); o->out = v; }
+    else return gs_usage_error("explain: unknown option '%s'", a);
+#undef NEEDV
+  }
+  if (npos < 2) return gs_usage_error("explain needs a dataset and a country code, e.g. gcisim explain data/gci2020.csv VNM%s", "");
+  if (o->out && !o->fmt_given) o->fmt = gs_format_for_path(o->out, o->fmt);
+  return GS_EX_OK;
+}
+
+typedef struct {
+  const gs_dataset *d;
+  size_t u;
+  const gs_explain_spec *spec;
+  gs_format fmt;
+  FILE *f;
+} ex_call;
+
+static int pwrite(lua_State *L) {
+  ex_call *c = lua_touserdata(L, 1);
+  gs_lua_push_explain(L, c->d, c->u, c->spec);
+  return gs_output_value(L, -1, c->fmt, c->f);
+}
+
+static char tmp_out[PATH_MAX + 32];
+
+int gs_explain_main(int argc, char **argv) {
+  for (int i = 0; i < argc; i++)
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+      fputs(usage, stdout);
+      return GS_EX_OK;
+    }
+  ex_opts o = {0};
+  int rc = parse(argc, argv, &o);
+  if (rc != GS_EX_OK) return rc;
+  char err[1024];
+  gs_dataset *d = gs_load_csv(o.data, NULL, err, sizeof err);
+  if (!d) {
+    fprintf(stderr, "%s\n", err);
+    return GS_EX_DATA;
+  }
+  double *w = NULL;
+  lua_State *L = NULL;
+  long u = gs_dataset_row(d, o.iso3);
+  if (u < 0) {
+    rc = gs_usage_error("explain: unknown country '%s'", o.iso3);
+    fprintf(stderr, "(the codes are in the %s column of %s)\n", d->key_col, o.data);
+    goto done;
+  }
+  if (d->npillar == 0) {
+    fprintf(stderr, "%s: no pillar columns to explain\n", o.data);
+    rc = GS_EX_DATA;
+    goto done;
+  }
+  w = malloc(d->npillar * sizeof *w);
+  if (!w) { fprintf(stderr, "gcisim: out of memory\n"); rc = GS_EX_MEMORY; goto done; }
+  for (size_t p = 0; p < d->npillar; p++) w[p] = 1;
+  if (o.weights && (rc = parse_weights(o.weights, d, w)) != GS_EX_OK) goto done;
+  /* Weights that cannot score (all zero) are a usage error too: check them
+   * here, before anything is written. */
+  double total = 0;
+  for (size_t p = 0; p < d->npillar; p++) total += w[p];
+  if (!(total > 0)) { rc = gs_usage_error("--weights: the weights must not all be zero%s", ""); goto done; }
+  gs_explain_spec spec = {.w = w, .scale = o.scale, .digits = o.digits, .ties = o.ties};
+  if (!(L = luaL_newstate())) { fprintf(stderr, "gcisim: out of memory\n"); rc = GS_EX_MEMORY; goto done; }
+  FILE *f = stdout;
+  if (o.out && !(f = gs_atomic_open(o.out, tmp_out, sizeof tmp_out))) {
+    fprintf(stderr, "gcisim: cannot write %s: %s\n", o.out, strerror(errno));
+    rc = GS_EX_OUTPUT;
+    goto done;
+  }
+  ex_call c = {d, (size_t)u, &spec, o.fmt, f};
+  lua_pushcfunction(L, pwrite);
+  lua_pushlightuserdata(L, &c);
+  if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+    fprintf(stderr, "gcisim: %s\n", lua_tostring(L, -1));
+    if (o.out) gs_atomic_abort(f, tmp_out);
+    rc = GS_EX_SCRIPT;
+    goto done;
+  }
+  if (o.out) {
+    if (gs_atomic_commit(f, tmp_out, o.out, 1) != 0) {
+      fprintf(stderr, "gcisim: cannot write %s: %s\n", o.out, strerror(errno));
+      rc = GS_EX_OUTPUT;
+    }
+  } else if (fflush(stdout) != 0) {
+    rc = GS_EX_OUTPUT;
+  }
+done:
+  if (L) lua_close(L);
+  free(w);
+  gs_dataset_free(d);
+  return rc;
+}

@@ -1,0 +1,20 @@
+/* lexplain.h - an explanation (explain.h) as a Lua value: the printable
+ * table r:explain returns and `gcisim explain` prints. */
+#ifndef GS_LEXPLAIN_H
+#define GS_LEXPLAIN_H
+#include <lua.h>
+#include <stddef.h>
+
+#include "dataset.h"
+#include "explain.h"
+
+/* Explains row u of d (borrowed; it must outlive the call only) and pushes
+ * a list of records, one per pillar and a last "(score)" row, with columns
+ * pillar, value, max, weight, points, share_pct, gap, gap_points, gain,
+ * new_value, new_rank; fields iso3, country, score, rank, ties, digits,
+ * step, factor, above, below, tied (lists of {iso3, country, score, rank,
+ * difference}) and best ({pillar, gain, value, score, rank}, or absent);
+ * and a footer saying how the points add up, the neighbours and the best
+ * gain.  Raises a Lua error on bad weights or when out of memory. */
+void gs_lua_push_explain(lua_State *L, const gs_dataset *d, size_t u, const gs_explain_spec *spec);
+#endif

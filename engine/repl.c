@@ -1,0 +1,425 @@
+/* repl.c - the interactive session (see repl.h).
+ *
+ * Modelled on lua.c's REPL: a line is first tried as `return <line>` so
+ * that expressions print; a chunk whose syntax error ends at "<eof>" is
+ * incomplete and continues on a ">> " prompt; results print after the
+ * line runs; Ctrl-C during a run sets a hook that stops it at the next
+ * instruction (lua.c's laction), through the sandbox so that pcall cannot
+ * swallow it.  Unlike lua.c, every line runs under the sandbox and limits
+ * of `gcisim run`, the budget restarting per line, and gcisim's own
+ * values (results, comparisons, records) print as tables (output.h). */
+#define _DEFAULT_SOURCE /* readline's header wants BSD types */
+#include "repl.h"
+
+#include <editline/readline.h>
+#include <errno.h>
+#include <limits.h>
+#include <lauxlib.h>
+#include <lualib.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lgci.h"
+#include "output.h"
+#include "policy.h"
+#include "run.h"
+#include "sandbox.h"
+#include "version.h"
+
+static const char usage[] =
+    "usage: gcisim repl [DATA.csv] [options]\n"
+    "\n"
+    "An interactive Lua 5.4 prompt with the `gci` module; DATA.csv, when given,\n"
+    "is loaded as the global `d`.  Expressions print their value (results and\n"
+    "records as tables); a statement left open continues on a `>>` prompt;\n"
+    "errors end the line, not the session; Ctrl-C stops a running line or clears\n"
+    "the prompt; Ctrl-D (end of input) leaves.  On a terminal, lines can be\n"
+    "edited and history is kept in $GCISIM_HISTORY or ~/.gcisim_history.\n"
+    "\n"
+    "options (the sandbox and limits of `gcisim run`; limits apply per line):\n"
+    "  --allow-read DIR    gci.load may also read files under DIR (default: data/\n"
+    "                      and the directory of DATA.csv)\n"
+    "  --allow-write DIR   gci.write may write files under DIR (default: nowhere)\n"
+    "  --max-memory SIZE   Lua memory cap for the session, e.g. 64M (default 256M)\n"
+    "  --timeout SECONDS   wall-clock limit per line (default 10; 0 = none)\n"
+    "  --max-instructions N  instruction budget per line (default: none)\n"
+    "  --threads N         threads for uncertainty analysis (default: all cores)\n"
+    "  --trusted           !! NO SANDBOX: the full standard library. Limits still apply. !!\n"
+    "\n"
+    "exit codes: 0 at end of input, 64 usage, 65 DATA.csv did not load\n";
+
+typedef struct {
+  const char *data;
+  gs_limits lim;
+  const char *reads[32];
+  int nreads;
+  const char *writes[32];
+  int nwrites;
+  gs_ctx ctx;
+  gs_sandbox *sb;
+  int tty;          /* stdin is a terminal: libedit, prompts, history */
+  char *history;    /* history file (malloc), or NULL */
+  int rc;           /* exit code */
+} repl;
+
+/* What the SIGINT handler needs. */
+static gs_sandbox *volatile g_sb;
+static volatile sig_atomic_t g_running; /* a line is being evaluated */
+static volatile sig_atomic_t g_cleared; /* Ctrl-C at the prompt */
+
+static volatile sig_atomic_t g_interrupts; /* Ctrl-C during this line */
+
+/* A second Ctrl-C during the same line ends gcisim, as in lua.c: the
+ * first cannot stop C code that runs no hook (a huge pattern match). */
+static void on_sigint(int sig) {
+  if (g_running && g_sb) {
+    if (g_interrupts++) {
+      signal(sig, SIG_DFL);
+      raise(sig); /* delivered when this handler returns */
+      return;
+    }
+    gs_sandbox_interrupt(g_sb);
+  } else {
+    g_cleared = 1;
+  }
+}
+
+static int parse(int argc, char **argv, repl *r) {
+  r->lim.max_memory = (size_t)256 << 20;
+  r->lim.timeout = 10;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (a[0] != '-' || a[1] == '\0') {
+      if (r->data) return gs_usage_error("repl: unexpected argument '%s' (one dataset at most)", a);
+      r->data = a;
+      continue;
+    }
+#define NEEDV() do { if (!v) return gs_usage_error("%s needs a value", a); i++; } while (0)
+    if (strcmp(a, "--allow-read") == 0) {
+      NEEDV();
+      if (r->nreads == 32) return gs_usage_error("too many --allow-read%s", "");
+      r->reads[r->nreads++] = v;
+    } else if (strcmp(a, "--allow-write") == 0) {
+      NEEDV();
+      if (r->nwrites == 32) return gs_usage_error("too many --allow-write%s", "");
+      r->writes[r->nwrites++] = v;
+    } else if (strcmp(a, "--max-memory") == 0) {
+      NEEDV();
+      if (gs_parse_size(v, &r->lim.max_memory)) return gs_usage_error("--max-memory needs a size such as 64M, got '%s'", v);
+    } else if (strcmp(a, "--timeout") == 0) {
+      NEEDV();
+      if (gs_parse_number(v, &r->lim.timeout)) return gs_usage_error("--timeout needs seconds, got '%s'", v);
+    } else if (strcmp(a, "--max-instructions") == 0) {
+      NEEDV();
+      double t;
+      if (gs_parse_number(v, &t)) return gs_usage_error("--max-instructions needs a number, got '%s'", v);
+      r->lim.max_instructions = (uint64_t)t;
+    } else if (strcmp(a, "--threads") == 0) {
+      NEEDV();
+      double t;
+      if (gs_parse_number(v, &t) || t != (int)t || t > 1024) return gs_usage_error("--threads needs a whole number, got '%s'", v);
+      r->ctx.threads = (int)t;
+    } else if (strcmp(a, "--trusted") == 0) {
+      r->lim.trusted = 1;
+    } else {
+      return gs_usage_error("repl: unknown option '%s'", a);
+    }
+#undef NEEDV
+  }
+  return GS_EX_OK;
+}
+
+/* ---------- reading lines ---------- */
+
+/* The next line without its newline (malloc'd), or NULL at end of input.
+ * *cleared is set when Ctrl-C at the prompt threw the line away. */
+static char *read_line(repl *r, const char *prompt, int *cleared) {
+  *cleared = 0;
+  g_cleared = 0;
+  if (r->tty) {
+    /* libedit returns NULL when a signal interrupts its read: with our
+     * flag set that was Ctrl-C, not the end of input.  A line returned
+     * with the flag set was typed after a Ctrl-C that came before libedit
+     * started reading (the terminal already dropped what preceded it). */
+    char *l = readline(prompt);
+    if (!l && g_cleared) *cleared = 1;
+    g_cleared = 0;
+    return l;
+  }
+  char *l = NULL;
+  size_t cap = 0;
+  ssize_t n;
+  while ((n = getline(&l, &cap, stdin)) < 0 && errno == EINTR && !g_cleared) clearerr(stdin);
+  if (n < 0) {
+    free(l);
+    if (g_cleared) { *cleared = 1; g_cleared = 0; }
+    return NULL;
+  }
+  if (n > 0 && l[n - 1] == '\n') l[--n] = '\0';
+  if (n > 0 && l[n - 1] == '\r') l[--n] = '\0';
+  return l;
+}
+
+/* ---------- evaluating ---------- */
+
+static int msghandler(lua_State *L) {
+  const char *msg = lua_tostring(L, 1);
+  if (msg == NULL) {
+    if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) return 1;
+    lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+  }
+  return 1;
+}
+
+/* A chunk whose syntax error is at its end ("<eof>") wants more lines. */
+static int incomplete(lua_State *L, int status) {
+  if (status != LUA_ERRSYNTAX) return 0;
+  size_t len;
+  const char *msg = lua_tolstring(L, -1, &len);
+  return msg && len >= 5 && strcmp(msg + len - 5, "<eof>") == 0;
+}
+
+/* gcisim's printable values: results (__rows), records and comparisons
+ * (__columns), shard texts (__raw). */
+static int printable(lua_State *L, int i) {
+  static const char *const fields[] = {"__rows", "__columns", "__raw"};
+  for (int f = 0; f < 3; f++)
+    if (luaL_getmetafield(L, i, fields[f]) != LUA_TNIL) {
+      lua_pop(L, 1);
+      return 1;
+    }
+  return 0;
+}
+
+/* Prints the values on the stack: gcisim's as tables, the others as
+ * lua.c does (tostring, separated by tabs). */
+static int print_values(lua_State *L) {
+  int n = lua_gettop(L), plain = 0;
+  for (int i = 1; i <= n; i++) {
+    if (printable(L, i)) {
+      if (plain) fputc('\n', stdout);
+      plain = 0;
+      gs_output_value(L, i, GS_FMT_TABLE, stdout);
+      continue;
+    }
+    if (plain) fputc('\t', stdout);
+    fputs(luaL_tolstring(L, i, NULL), stdout);
+    lua_pop(L, 1);
+    plain = 1;
+  }
+  if (plain) fputc('\n', stdout);
+  fflush(stdout);
+  return 0;
+}
+
+/* Reports the error message at the stack top (and pops it). */
+static void report(repl *r, lua_State *L) {
+  fflush(stdout); /* what the line printed comes before its error */
+  const char *msg = lua_tostring(L, -1);
+  gs_limit hit = gs_sandbox_limit_hit(r->sb);
+  if (hit != GS_LIMIT_NONE && (!msg || !strstr(msg, gs_sandbox_limit_message(r->sb))))
+    fprintf(stderr, "stdin: %s\n", gs_sandbox_limit_message(r->sb));
+  else
+    fprintf(stderr, "%s\n", msg ? msg : "(no message)");
+  fflush(stderr);
+  lua_pop(L, 1);
+}
+
+/* Starts and ends the per-line limits (sandbox.h): the budget restarts,
+ * the watchdog runs only while a line does, never at the prompt. */
+static void begin_line(repl *r) {
+  gs_sandbox_reset(r->sb);
+  gs_sandbox_watchdog(r->sb, GS_EX_TIMEOUT, NULL);
+  g_interrupts = 0;
+  g_running = 1;
+}
+
+static void end_line(void) {
+  g_running = 0;
+  gs_sandbox_watchdog_off();
+}
+
+/* Compiles the chunk in buf: `return buf` first (an expression), then buf
+ * as statements.  Leaves the function, or an error message, on the stack. */
+static int compile(lua_State *L, const char *buf) {
+  lua_pushfstring(L, "return %s;", buf);
+  int st = luaL_loadbufferx(L, lua_tostring(L, -1), lua_rawlen(L, -1), "=stdin", "t");
+  lua_remove(L, -2);
+  if (st == LUA_OK) return st;
+  lua_pop(L, 1);
+  return luaL_loadbufferx(L, buf, strlen(buf), "=stdin", "t");
+}
+
+/* Runs one complete chunk (the function on the stack top) and prints its
+ * values; errors are reported. */
+static void run_chunk(repl *r, lua_State *L) {
+  int base = lua_gettop(L);
+  lua_pushcfunction(L, msghandler);
+  lua_insert(L, base);
+  begin_line(r);
+  int st = lua_pcall(L, 0, LUA_MULTRET, base);
+  if (st == LUA_OK && lua_gettop(L) > base) {
+    lua_pushcfunction(L, print_values);
+    lua_insert(L, base + 1);
+    st = lua_pcall(L, lua_gettop(L) - base - 1, 0, base);
+  }
+  end_line();
+  if (st != LUA_OK) report(r, L);
+  lua_settop(L, base - 1);
+}
+
+/* The loop, inside a protected call like lua.c's doREPL. */
+static int pmain(lua_State *L) {
+  repl *r = lua_touserdata(L, 1);
+  lua_settop(L, 0);
+  gs_lua_setctx(L, &r->ctx);
+  luaL_requiref(L, "gci", luaopen_gci, 1);
+  lua_pop(L, 1);
+  if (r->data) {
+    lua_getglobal(L, "gci");
+    lua_getfield(L, -1, "load");
+    lua_pushstring(L, r->data);
+    begin_line(r);
+    int st = lua_pcall(L, 1, 1, 0);
+    end_line();
+    if (st != LUA_OK) {
+      /* unreadable, refused or malformed: DATA.csv is wrong (65), as
+       * for `gcisim explain` */
+      fprintf(stderr, "%s\n", lua_tostring(L, -1));
+      r->rc = GS_EX_DATA;
+      return 0;
+    }
+    lua_setglobal(L, "d");
+    lua_pop(L, 1);
+  }
+  if (r->tty) {
+    printf("gcisim %s (%s)%s%s%s; Ctrl-D to leave\n", GCISIM_VERSION, LUA_RELEASE, r->data ? ", d = " : "",
+           r->data ? r->data : "", r->lim.trusted ? ", TRUSTED: no sandbox" : "");
+    fflush(stdout);
+  }
+  char *chunk = NULL; /* the lines of an incomplete chunk so far */
+  for (;;) {
+    int cleared;
+    char *line = read_line(r, chunk ? ">> " : "> ", &cleared);
+    if (cleared) { /* Ctrl-C at the prompt: drop the line (and any open chunk) */
+      free(chunk);
+      chunk = NULL;
+      if (r->tty) { fputc('\n', stdout); fflush(stdout); }
+      continue;
+    }
+    if (!line) break;
+    if (r->tty && *line) add_history(line);
+    size_t lc = chunk ? strlen(chunk) : 0, ll = strlen(line);
+    char *buf = malloc(lc + ll + 2);
+    if (!buf) { free(line); free(chunk); return luaL_error(L, "out of memory"); }
+    if (chunk) { memcpy(buf, chunk, lc); buf[lc++] = '\n'; }
+    memcpy(buf + lc, line, ll + 1);
+    free(line);
+    free(chunk);
+    chunk = NULL;
+    /* a lone "=expr" prints expr, as in Lua 5.1-5.3's interpreter */
+    const char *src = buf[0] == '=' ? buf + 1 : buf;
+    int st = compile(L, src);
+    if (incomplete(L, st)) {
+      lua_pop(L, 1);
+      chunk = buf;
+      continue;
+    }
+    free(buf);
+    if (st != LUA_OK) { report(r, L); continue; }
+    run_chunk(r, L);
+  }
+  free(chunk);
+  if (r->tty) { fputc('\n', stdout); fflush(stdout); }
+  return 0;
+}
+
+static char *history_path(void) {
+  const char *e = getenv("GCISIM_HISTORY"), *h = getenv("HOME");
+  char *p = NULL;
+  if (e && *e) p = strdup(e);
+  else if (h && *h && (p = malloc(strlen(h) + 32))) sprintf(p, "%s/.gcisim_history", h);
+  return p;
+}
+
+static void default_policy(repl *r, gs_policy *p) {
+  char err[512], dir[PATH_MAX];
+  if (r->lim.trusted) { gs_policy_trust(p); return; }
+  char data[PATH_MAX] = "", real[PATH_MAX];
+  if (access("data", F_OK) == 0 && realpath("data", data)) gs_policy_allow(p, "data", 0, err, sizeof err);
+  if (r->data) {
+    snprintf(dir, sizeof dir, "%s", r->data);
+    char *slash = strrchr(dir, '/');
+    if (slash) *slash = '\0';
+    else snprintf(dir, sizeof dir, ".");
+    /* once only: data/gci2020.csv is already under data/ */
+    if (!realpath(dir, real) || strcmp(real, data) != 0) gs_policy_allow(p, dir, 0, err, sizeof err);
+  }
+}
+
+int gs_repl_main(int argc, char **argv) {
+  for (int i = 0; i < argc; i++)
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+      fputs(usage, stdout);
+      return GS_EX_OK;
+    }
+  repl r;
+  memset(&r, 0, sizeof r);
+  int rc = parse(argc, argv, &r);
+  if (rc != GS_EX_OK) return rc;
+  gs_policy *pol = gs_policy_new();
+  if (!pol) { fprintf(stderr, "gcisim: out of memory\n"); return GS_EX_MEMORY; }
+  char err[1024];
+  for (int i = 0; i < r.nreads; i++)
+    if (gs_policy_allow(pol, r.reads[i], 0, err, sizeof err)) { rc = gs_usage_error("%s", err); goto done; }
+  for (int i = 0; i < r.nwrites; i++)
+    if (gs_policy_allow(pol, r.writes[i], 1, err, sizeof err)) { rc = gs_usage_error("%s", err); goto done; }
+  default_policy(&r, pol);
+  r.ctx.policy = pol;
+  r.ctx.dataset = r.data;
+  r.ctx.quiet = 1; /* no progress bars over the prompt */
+  if (!(r.sb = gs_sandbox_new(&r.lim))) {
+    fprintf(stderr, "gcisim: cannot create a Lua state (out of memory)\n");
+    rc = GS_EX_MEMORY;
+    goto done;
+  }
+  r.ctx.sandbox = r.sb;
+  r.tty = isatty(STDIN_FILENO);
+  if (r.tty && (r.history = history_path())) {
+    using_history();
+    stifle_history(1000);
+    read_history(r.history); /* none yet, or unreadable: start empty */
+  }
+  /* Ctrl-C: no SA_RESTART, so a blocked read returns to us */
+  g_sb = r.sb;
+  struct sigaction sa, old;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_sigint;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, &old);
+  lua_State *L = gs_sandbox_state(r.sb);
+  lua_pushcfunction(L, pmain);
+  lua_pushlightuserdata(L, &r);
+  if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+    fprintf(stderr, "gcisim: %s\n", lua_tostring(L, -1));
+    r.rc = GS_EX_SCRIPT;
+  }
+  rc = r.rc;
+  sigaction(SIGINT, &old, NULL);
+  g_sb = NULL;
+  if (r.history) {
+    /* private: the lines may name files and data; a failure is silent */
+    mode_t um = umask(077);
+    write_history(r.history);
+    umask(um);
+  }
+done:
+  free(r.history);
+  gs_sandbox_free(r.sb);
+  gs_policy_free(pol);
+  return rc;
+}

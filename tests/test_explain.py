@@ -1,0 +1,274 @@
+#!/usr/bin/env python3
+"""Tests of `gcisim explain` and r:explain.
+
+Every expected value is computed here from data/gci2020.csv with exact
+decimal arithmetic (Python's decimal module): scores, dense and
+competition ranks on scores rounded half up to 2 decimals, the neighbours,
+and the smallest single-pillar gains by brute force over every 0.01 step
+of each pillar up to its maximum.  Prints "N passed, N failed" last.
+"""
+import csv, json, os, re
+from decimal import Decimal, ROUND_HALF_UP
+
+from gstest import TMP, check, done, run, table
+
+PILLARS = ["legal", "technical", "organizational", "capacity", "cooperation"]
+with open("data/gci2020.csv", newline="", encoding="utf-8") as f:
+    ROWS = list(csv.DictReader(f))
+X = {r["iso3"]: [Decimal(r[p]) for p in PILLARS] for r in ROWS}
+NAME = {r["iso3"]: r["country"] for r in ROWS}
+ORDER = [r["iso3"] for r in ROWS]
+MAX = Decimal(20)
+STEP = Decimal("0.01")
+
+
+def score(x, w, scale=None):
+    s = sum(wi * xi for wi, xi in zip(w, x))
+    if scale:
+        s = s * Decimal(scale) / (sum(w) * MAX)
+    return s
+
+
+def r2(s):
+    return s.quantize(STEP, rounding=ROUND_HALF_UP)
+
+
+def rank_of(mine, others, ties):
+    """Rank of rounded score `mine` among rounded `others` (descending)."""
+    if ties == "dense":
+        return len({o for o in others if o > mine}) + 1
+    return sum(1 for o in others if o > mine) + 1  # competition
+
+
+class Case:
+    def __init__(self, iso, w=(1, 1, 1, 1, 1), scale=None, ties="dense"):
+        self.iso, self.w, self.scale, self.ties = iso, [Decimal(v) for v in w], scale, ties
+        self.sc = {k: score(X[k], self.w, scale) for k in ORDER}
+        self.rd = {k: r2(v) for k, v in self.sc.items()}
+        others = [self.rd[k] for k in ORDER if k != iso]
+        self.others = others
+        self.rank = rank_of(self.rd[iso], others, ties)
+        me = self.rd[iso]
+        higher = [v for v in others if v > me]
+        lower = [v for v in others if v < me]
+        self.above = [k for k in ORDER if higher and k != iso and self.rd[k] == min(higher)]
+        self.below = [k for k in ORDER if lower and k != iso and self.rd[k] == max(lower)]
+        self.tied = [k for k in ORDER if k != iso and self.rd[k] == me]
+        # brute force: every 0.01 step of each pillar alone, up to 20
+        self.gain = []
+        for p in range(5):
+            x = list(X[iso])
+            g = None
+            v = x[p] + STEP
+            while self.rank > 1 and v <= MAX:
+                x[p] = v
+                if rank_of(r2(score(x, self.w, scale)), others, ties) < self.rank:
+                    g = v - X[iso][p]
+                    break
+                v += STEP
+            self.gain.append(g)
+        possible = [g for g in self.gain if g is not None]
+        self.best = self.gain.index(min(possible)) if possible else None
+
+    def args(self):
+        a = ["explain", "data/gci2020.csv", self.iso]
+        if any(wi != 1 for wi in self.w):
+            a += ["--weights", ",".join("%s=%s" % (p, wi) for p, wi in zip(PILLARS, self.w))]
+        if self.scale:
+            a += ["--scale", str(self.scale)]
+        if self.ties != "dense":
+            a += ["--ties", self.ties]
+        return a
+
+    def factor(self):
+        return Decimal(self.scale) / (sum(self.w) * MAX) if self.scale else Decimal(1)
+
+
+def near(a, b, tol=1e-9):
+    return a is not None and b is not None and abs(float(a) - float(b)) <= tol
+
+
+def check_case(c, label):
+    rc, out, err = run(c.args() + ["--format", "csv"])
+    check(rc == 0, "%s: exit %d: %s" % (label, rc, err))
+    rows = table(out)
+    check([r["pillar"] for r in rows] == PILLARS + ["(score)"], "%s: rows %s" % (label, [r["pillar"] for r in rows]))
+    if len(rows) != 6:
+        return
+    f = c.factor()
+    total = Decimal(0)
+    for p, r in enumerate(rows[:5]):
+        pts = f * c.w[p] * X[c.iso][p]
+        total += pts
+        check(near(r["points"], pts), "%s %s: points %s, want %s" % (label, PILLARS[p], r["points"], pts))
+        if c.sc[c.iso] != 0:
+            check(near(r["share_pct"], 100 * pts / c.sc[c.iso]), "%s %s: share %s" % (label, PILLARS[p], r["share_pct"]))
+        else:
+            check(r["share_pct"] == "", "%s %s: share of a zero score is empty" % (label, PILLARS[p]))
+        check(near(r["gap"], MAX - X[c.iso][p]), "%s %s: gap %s" % (label, PILLARS[p], r["gap"]))
+        check(near(r["gap_points"], f * c.w[p] * (MAX - X[c.iso][p])), "%s %s: gap points %s" % (label, PILLARS[p], r["gap_points"]))
+        g = c.gain[p]
+        if c.rank == 1:
+            check(r["gain"] == "" and r["new_rank"] == "", "%s %s: no gain for rank 1: %r" % (label, PILLARS[p], r["gain"]))
+        elif g is None:
+            check(r["gain"] == "not possible" and r["new_value"] == "", "%s %s: gain %r, want not possible" % (label, PILLARS[p], r["gain"]))
+        else:
+            check(near(r["gain"], g), "%s %s: gain %s, want %s (brute force)" % (label, PILLARS[p], r["gain"], g))
+            check(near(r["new_value"], X[c.iso][p] + g), "%s %s: new value %s" % (label, PILLARS[p], r["new_value"]))
+            x = list(X[c.iso]); x[p] += g
+            nr = rank_of(r2(score(x, c.w, c.scale)), c.others, c.ties)
+            check(r["new_rank"] == str(nr), "%s %s: new rank %s, want %d" % (label, PILLARS[p], r["new_rank"], nr))
+    check(near(total, c.sc[c.iso], 1e-9), "%s: points sum to the score %s" % (label, c.sc[c.iso]))
+    check(near(rows[5]["points"], c.sc[c.iso]), "%s: (score) row %s" % (label, rows[5]["points"]))
+    # the footer: rank, neighbours and the best pillar, for people
+    rc, out, err = run(c.args())
+    foot = [l[2:] for l in out.splitlines() if l.startswith("# ")]
+    check(rc == 0 and len(foot) >= 3, "%s: table footer: %s %s" % (label, out, err))
+    if len(foot) < 3:
+        return
+    check(foot[0].startswith("%s (%s): score " % (c.iso, NAME[c.iso])) and ("; rank %d (%s ties" % (c.rank, c.ties)) in foot[0],
+          "%s: first footer line %r (rank %d)" % (label, foot[0], c.rank))
+    check("the sum of the points" in foot[0], "%s: footer says how the points add up" % label)
+    for line, who, what in ((foot[1], c.above, "just above: "), (foot[2], c.below, "just below: ")):
+        check(line.startswith(what), "%s: %r starts %r" % (label, line, what))
+        if not who:
+            check("none" in line, "%s: %r says none" % (label, line))
+        for k in who:
+            r = rank_of(c.rd[k], [c.rd[j] for j in ORDER if j != k], c.ties)
+            check(("%s (%s) rank %d, score " % (k, NAME[k], r)) in line, "%s: %r lacks %s rank %d" % (label, line, k, r))
+    if c.tied:
+        t = [l for l in foot if l.startswith("tied with: ")]
+        check(t and all(k in t[0] for k in c.tied), "%s: tied with %s: %s" % (label, c.tied, foot))
+    b = [l for l in foot if l.startswith("smallest single-pillar gain")]
+    if c.best is None:
+        check(not b, "%s: no best pillar expected: %s" % (label, foot))
+    else:
+        check(b and b[0].startswith("smallest single-pillar gain to a better rank: %s +%s " % (PILLARS[c.best], c.gain[c.best].normalize())),
+              "%s: best %s +%s: %s" % (label, PILLARS[c.best], c.gain[c.best], b))
+
+
+low = min(ORDER, key=lambda k: (sum(X[k]), ORDER.index(k)))
+CASES = [
+    (Case("VNM"), "VNM"),
+    (Case("SAU"), "SAU (tied with GBR)"),
+    (Case("USA"), "USA (rank 1)"),
+    (Case(low), "%s (last)" % low),
+    (Case("VNM", w=(1, 2, 1, 1, 1)), "VNM technical x2"),
+    (Case("VNM", w=(1, 2, 1, 1, 1), scale=100), "VNM technical x2, scale 100"),
+    (Case("FIN", w=(2, 1, 1, 1, 0.5), scale=100), "FIN other weights, scale 100"),
+    (Case("SWE", ties="competition"), "SWE competition"),
+    (Case("IND"), "IND"),
+]
+for c, label in CASES:
+    check_case(c, label)
+sau = CASES[1][0]
+check(sau.tied == ["GBR"] and sau.rank == 2, "SAU and GBR tie at rank 2 (the published ranks)")
+check(CASES[2][0].rank == 1 and not CASES[2][0].above, "USA is first, no one above")
+check(not CASES[3][0].below, "%s is last, no one below" % low)
+
+# A pillar below its maximum that still cannot give a better rank alone:
+# found here by brute force over every country, then checked in gcisim.
+found = None
+for k in ORDER:
+    if found:
+        break
+    c = Case(k)
+    for p in range(5):
+        if X[k][p] < MAX and c.gain[p] is None and c.rank > 1:
+            found = (c, p)
+            break
+check(found is not None, "some pillar below 20 cannot suffice alone")
+if found:
+    c, p = found
+    check_case(c, "%s (%s cannot suffice)" % (c.iso, PILLARS[p]))
+
+# ---- r:explain in Lua: the same numbers, and the fields ----
+c = CASES[0][0]
+rc, out, err = run(["--format", "csv"], """
+local d = gci.load("data/gci2020.csv")
+local e = d:score():explain("VNM")
+local rows = {}
+local function add(k, v) rows[#rows + 1] = {key = k, value = tostring(v)} end
+add("rank", e.rank); add("score", e.score); add("above", e.above[1].iso3); add("above_rank", e.above[1].rank)
+add("below", e.below[1].iso3); add("best", e.best.pillar); add("best_gain", e.best.gain)
+add("best_rank", e.best.rank); add("step", e.step); add("n", #e); add("tech_gain", e[2].gain)
+return gci.records(rows, {"key", "value"})
+""")
+got = {r["key"]: r["value"] for r in table(out)}
+check(rc == 0, "r:explain script: %s" % err)
+check(got.get("rank") == str(c.rank) and near(got.get("score"), c.sc["VNM"]), "r:explain rank/score: %s" % got)
+check(got.get("above") == c.above[0] and got.get("below") == c.below[0], "r:explain neighbours: %s" % got)
+check(got.get("best") == PILLARS[c.best] and near(got.get("best_gain"), c.gain[c.best]), "r:explain best: %s" % got)
+check(got.get("best_rank") == str(c.rank - 1) and near(got.get("step"), 0.01) and got.get("n") == "6", "r:explain fields: %s" % got)
+check(near(got.get("tech_gain"), c.gain[1]), "r:explain technical gain: %s" % got)
+
+# the result remembers its weights, scale and rank settings (also through :ranked)
+cw = Case("VNM", w=(1, 2, 1, 1, 1), scale=100, ties="competition")
+rc, out, err = run(["--format", "csv"], """
+local d = gci.load("data/gci2020.csv")
+local r = d:score{weights = {legal = 1, technical = 2, organizational = 1, capacity = 1, cooperation = 1}, scale = 100}
+return r:ranked{ties = "competition"}:explain("VNM")
+""")
+rows = table(out)
+check(rc == 0 and len(rows) == 6, "explain after ranked: %s" % err)
+if len(rows) == 6:
+    for p in range(5):
+        g = cw.gain[p]
+        check((rows[p]["gain"] == "not possible") if g is None else near(rows[p]["gain"], g),
+              "ranked/scaled %s gain %s, want %s" % (PILLARS[p], rows[p]["gain"], g))
+    check(near(rows[1]["points"], Decimal(100) / 120 * 2 * X["VNM"][1]), "scaled points %s" % rows[1]["points"])
+# the same through the CLI
+rc, cli, err = run(cw.args() + ["--format", "csv"])
+check(rc == 0 and cli == out, "CLI and r:explain print the same table")
+
+# results whose points do not add up: a clear error
+for expr, what in (("d:score(function(c) return c.legal end)", "formula"),
+                   ("d:score{method = 'geometric'}", "geometric"),
+                   ("d:column('score')", "score")):
+    rc, out, err = run([], "local d = gci.load('data/gci2020.csv')\nreturn %s:explain('VNM')\n" % expr)
+    check(rc == 1 and re.search(r"t\.lua:2: explain: a %s result has no pillar contributions" % what, err),
+          "explain on %s: exit %d, %r" % (what, rc, err))
+rc, out, err = run([], "local d = gci.load('data/gci2020.csv')\nreturn d:score():explain('XXX')\n")
+check(rc == 1 and "t.lua:2: unknown country 'XXX'" in err, "r:explain unknown country: %r" % err)
+
+# ---- formats, --out ----
+rc, out, err = run(["explain", "data/gci2020.csv", "VNM", "--format", "json"])
+try:
+    js = json.loads(out)
+except ValueError:
+    js = None
+check(rc == 0 and js and [r["pillar"] for r in js] == PILLARS + ["(score)"], "json output: %s" % out[:200])
+rc, out, err = run(["explain", "data/gci2020.csv", "VNM", "--format", "md"])
+check(rc == 0 and out.startswith("| pillar | value |") and "VNM (Viet Nam)" in out, "md output")
+dest = os.path.join(TMP, "vnm.csv")
+rc, out, err = run(["explain", "data/gci2020.csv", "VNM", "--out", dest])
+check(rc == 0 and out == "" and open(dest).read().startswith("pillar,value,max,"), "--out writes CSV by extension")
+rc, out, err = run(["explain", "data/gci2020.csv", "VNM", "--out", os.path.join(TMP, "no", "such", "x.csv")])
+check(rc == 73 and "cannot write" in err, "--out into a missing directory: 73, %r" % err)
+
+# ---- errors and help ----
+rc, out, err = run(["explain", "--help"])
+check(rc == 0 and out.startswith("usage: gcisim explain DATA.csv ISO3") and err == "", "explain --help")
+rc, out, err = run(["explain", "data/gci2020.csv", "XXX"])
+check(rc == 64 and "unknown country 'XXX'" in err and out == "", "unknown country: 64, %r" % err)
+for bad, msg in (("foo=1", "unknown pillar 'foo'"), ("technical", "is not pillar=weight"),
+                 ("technical=-1", "must be a finite number >= 0"), ("technical=x", "must be a finite number >= 0"),
+                 ("legal=0,technical=0,organizational=0,capacity=0,cooperation=0", "must not all be zero")):
+    rc, out, err = run(["explain", "data/gci2020.csv", "VNM", "--weights", bad])
+    check(rc == 64 and msg in err and out == "", "--weights %s: exit %d, %r" % (bad, rc, err))
+for args, msg in ((["--scale", "0"], "--scale"), (["--ties", "best"], "unknown tie rule"),
+                  (["--digits", "x"], "--digits"), (["--format", "xml"], "unknown format"),
+                  (["--bogus"], "unknown option"), (["extra"], "unexpected argument")):
+    rc, out, err = run(["explain", "data/gci2020.csv", "VNM"] + args)
+    check(rc == 64 and msg in err, "%s: exit %d, %r" % (args, rc, err))
+rc, out, err = run(["explain", "data/gci2020.csv"])
+check(rc == 64 and "needs a dataset and a country" in err, "missing country: 64")
+bad = os.path.join(TMP, "bad.csv")
+with open(bad, "w") as f:
+    f.write("iso3,country,legal,technical,organizational,capacity,cooperation\nVNM,Viet Nam,20,16.31,x,19.26,20\n")
+rc, out, err = run(["explain", bad, "VNM"])
+check(rc == 65 and err.startswith(bad + ":2:5: "), "bad CSV: 65 with file:line:column, got %d %r" % (rc, err))
+rc, out, err = run(["explain", os.path.join(TMP, "missing.csv"), "VNM"])
+check(rc == 65 and "missing.csv" in err, "missing file: 65, %r" % err)
+
+done()

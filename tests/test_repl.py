@@ -1,0 +1,287 @@
+#!/usr/bin/env python3
+"""Tests of `gcisim repl`, driven through a real pseudo-terminal (Python's
+pty module) and through a pipe.
+
+Expected values come from data/gci2020.csv (dense ranks of the pillar sums
+rounded to 2 decimals, computed here).  Every read has a deadline, so a
+hung session fails the test instead of hanging `make test`.
+Prints "N passed, N failed" last.
+"""
+import csv, os, pty, re, select, signal, subprocess, termios, time
+
+from gstest import GCISIM, TMP, check, done
+
+PILLARS = ["legal", "technical", "organizational", "capacity", "cooperation"]
+with open("data/gci2020.csv", newline="", encoding="utf-8") as f:
+    ROWS = list(csv.DictReader(f))
+
+
+def r2(x):
+    return round(x * 100 + 1e-9) / 100  # values here are positive
+
+
+SUM = {r["iso3"]: r2(sum(float(r[p]) for p in PILLARS)) for r in ROWS}
+LEVELS = sorted(set(SUM.values()), reverse=True)
+DENSE = {k: LEVELS.index(v) + 1 for k, v in SUM.items()}
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]|\x07")
+
+
+class Session:
+    """A gcisim repl on a pseudo-terminal."""
+
+    def __init__(self, args, env=None):
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            e = dict(os.environ, TERM="xterm", **(env or {}))
+            os.execvpe(GCISIM[0], GCISIM + ["repl"] + args, e)
+        self.buf = ""
+        self.status = None
+
+    def read_until(self, pattern, timeout=10):
+        """Reads until the regex matches the output so far; returns the
+        text up to the end of the match (consumed), or None on timeout."""
+        deadline = time.time() + timeout
+        rx = re.compile(pattern, re.S)
+        while True:
+            m = rx.search(self.buf)
+            if m:
+                out, self.buf = self.buf[:m.end()], self.buf[m.end():]
+                return out
+            left = deadline - time.time()
+            if left <= 0:
+                return None
+            r, _, _ = select.select([self.fd], [], [], min(left, 0.1))
+            if r:
+                try:
+                    data = os.read(self.fd, 4096)
+                except OSError:
+                    data = b""
+                if not data:
+                    m = rx.search(self.buf)
+                    return None if not m else self.read_until(pattern, 0)
+                self.buf += ANSI.sub("", data.decode("utf-8", "replace")).replace("\r", "")
+
+    def ready(self, timeout=10):
+        """Waits until libedit reads the terminal in raw mode (the prompt
+        alone comes a moment before): keys sent earlier are echoed by the
+        terminal itself, and a Ctrl-C sent earlier reaches no readline.
+        The master side of a pty reports the terminal's modes."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if not termios.tcgetattr(self.fd)[3] & termios.ICANON:
+                return True
+            time.sleep(0.01)
+        return False
+
+    def write(self, data):
+        self.ready()
+        os.write(self.fd, data)
+
+    def ask(self, line, timeout=10):
+        """Sends a line; returns what it printed before the next prompt
+        (None on timeout), without the echoed line."""
+        self.write(line.encode() + b"\r")
+        out = self.read_until(r"(^|\n)>>? $", timeout)
+        if out is None:
+            return None
+        out = re.sub(r"\n?>>? $", "", out)
+        # the echo of the line: once by libedit, and once more by the
+        # terminal when it arrived before libedit switched to raw mode
+        while out == line or out.startswith(line + "\n"):
+            out = out[len(line) + 1:]
+        return out
+
+    def wait(self, timeout=10):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            pid, st = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.status = os.waitstatus_to_exitcode(st)
+                return self.status
+            try:
+                r, _, _ = select.select([self.fd], [], [], 0.05)
+                if r:
+                    os.read(self.fd, 4096)
+            except OSError:
+                time.sleep(0.05)
+        os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+        return None
+
+    def close(self):
+        if self.status is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            except OSError:
+                pass
+        os.close(self.fd)
+
+
+home = os.path.join(TMP, "home")
+os.makedirs(home)
+s = Session(["data/gci2020.csv"], {"HOME": home})
+banner = s.read_until(r"\n> $")
+check(banner is not None and "d = data/gci2020.csv" in banner, "banner and first prompt: %r" % banner)
+
+out = s.ask("#d")
+check(out == "194", "#d -> %r, want 194" % out)
+out = s.ask('d:score():rank("VNM")')
+check(out == str(DENSE["VNM"]), "VNM rank %r, want %d" % (out, DENSE["VNM"]))
+out = s.ask('d:score():rank("CHN"), d:score():rank("HRV")')
+check(out == "%d\t%d" % (DENSE["CHN"], DENSE["HRV"]), "two values, tab-separated: %r" % out)
+
+# a syntax error, then a good line: the session survives
+out = s.ask("1 +* 2")
+check(out is not None and out.startswith("stdin:1: unexpected symbol near"), "syntax error: %r" % out)
+out = s.ask("2 + 3")
+check(out == "5", "after a syntax error: %r" % out)
+# a runtime error
+out = s.ask('error("boom")')
+check(out == "stdin:1: boom", "runtime error: %r" % out)
+out = s.ask("d:score():rank('XXX')")
+check(out is not None and "unknown country 'XXX'" in out, "gci error: %r" % out)
+out = s.ask("#d")
+check(out == "194", "after runtime errors: %r" % out)
+
+# a multi-line function definition: continuation prompts, then a call
+s.write(b"function top(n)\r")
+cont = s.read_until(r"\n>> $")
+check(cont is not None, "continuation prompt after an open function: %r" % s.buf)
+s.write(b"  return d:score():top(n)\r")
+check(s.read_until(r"\n>> $") is not None, "second continuation prompt")
+out = s.ask("end")
+check(out == "", "the definition prints nothing: %r" % out)
+out = s.ask("top(3)")
+want_top = sorted(SUM, key=lambda k: (-SUM[k], [r["iso3"] for r in ROWS].index(k)))[:3]
+lines = (out or "").split("\n")
+check(len(lines) == 4 and lines[0].split() == ["iso3", "country", "score", "rank"], "result printed as a table: %r" % out)
+check([l.split()[0] for l in lines[1:]] == want_top, "top 3 %s, want %s" % ([l.split()[:1] for l in lines[1:]], want_top))
+out = s.ask("x = 1 +")
+check(s.buf == "" and out == "", "an open expression continues: %r" % out)
+out = s.ask("41")
+out = s.ask("x")
+check(out == "42", "x = 1 + / 41 -> %r" % out)
+
+# plain values print as lua.c prints them
+out = s.ask('"text", nil, true, 1.5')
+check(out == "text\tnil\ttrue\t1.5", "plain values: %r" % out)
+out = s.ask("local y = 3")
+check(out == "", "a statement prints nothing: %r" % out)
+
+# the sandbox of gcisim run
+out = s.ask("io")
+check(out == "nil", "io is nil: %r" % out)
+out = s.ask("os.execute")
+check(out == "nil", "os.execute is nil: %r" % out)
+out = s.ask('gci.load("/etc/passwd")')
+check(out is not None and out.startswith("stdin:1: gci.load: /etc/passwd: reading refused"),
+      "reading outside the allowed directories is refused: %r" % out)
+
+# Ctrl-C stops a running line, not the session
+s.write(b"while true do end\r")
+time.sleep(0.5)
+os.write(s.fd, b"\x03")  # while the line runs: cooked mode
+out = s.read_until(r"\n> $")
+check(out is not None and "stdin:1: interrupted" in out, "Ctrl-C interrupts: %r" % out)
+out = s.ask("#d")
+check(out == "194", "after an interrupt: %r" % out)
+# Ctrl-C at the prompt throws the line away
+s.write(b"print('never')")
+check(s.read_until(r"print\('never'\)$") is not None, "the typed line is echoed")
+s.write(b"\x03")
+out = s.read_until(r"\n> $")
+check(out is not None and "never\n" not in out, "Ctrl-C at the prompt: a new prompt, nothing run: %r" % out)
+out = s.ask("1 + 1")
+check(out == "2", "after Ctrl-C at the prompt, the next line alone runs: %r" % out)
+
+# end of input: exit 0, history written
+s.write(b"\x04")
+rc = s.wait()
+s.close()
+check(rc == 0, "Ctrl-D exits 0, got %r" % rc)
+hist = os.path.join(home, ".gcisim_history")
+text = open(hist).read().replace("\\040", " ") if os.path.exists(hist) else ""
+check('d:score():rank("VNM")' in text and "#d" in text and "2 + 3" in text, "history file: %r" % text[:300])
+check(os.path.exists(hist) and os.stat(hist).st_mode & 0o077 == 0, "history is private to the user")
+
+# history from an earlier session can be recalled (up arrow, Enter)
+s = Session(["data/gci2020.csv"], {"HOME": home})
+s.read_until(r"\n> $")
+s.write(b"\x1b[A")  # the last line was "1 + 1"
+out = s.ask("")
+check(out is not None and out.strip().endswith("2"), "up arrow recalls the last line: %r" % out)
+s.write(b"\x04")
+check(s.wait() == 0, "second session exits 0")
+s.close()
+
+# GCISIM_HISTORY where nothing can be written: no history, no error
+s = Session([], {"HOME": home, "GCISIM_HISTORY": os.path.join(TMP, "no", "such", "dir", "h")})
+check(s.read_until(r"\n> $") is not None, "prompt without a dataset")
+out = s.ask("d")
+check(out == "nil", "no dataset: d is nil: %r" % out)
+out = s.ask("gci.version ~= nil")
+check(out == "true", "gci is loaded: %r" % out)
+s.write(b"\x04")
+rest = s.read_until(r"$", 1) or ""
+check(s.wait() == 0 and "rror" not in rest, "unwritable history: exit 0, no message: %r" % rest)
+s.close()
+
+# limits apply per line: each line gets the whole budget again
+s = Session(["--max-instructions", "2000000"], {"HOME": home})
+s.read_until(r"\n> $")
+out = s.ask("for i = 1, 1e8 do end")
+check(out is not None and "instruction limit" in out, "instruction limit hit: %r" % out)
+for k in range(3):
+    out = s.ask("local n = 0 for i = 1, 100000 do n = n + 1 end return n")
+    check(out == "100000", "line %d after the limit runs with a fresh budget: %r" % (k, out))
+s.write(b"\x04")
+check(s.wait() == 0, "instruction-limit session exits 0")
+s.close()
+s = Session(["--timeout", "1"], {"HOME": home})
+s.read_until(r"\n> $")
+t0 = time.time()
+out = s.ask("local t = os.clock() while os.clock() - t < 5 do end", timeout=8)
+check(out is not None and "timeout" in out and time.time() - t0 < 4, "timeout per line: %r" % out)
+time.sleep(3.5)  # longer than timeout + the watchdog's grace: idle time is not counted
+out = s.ask("#'still here'")
+check(out == "10", "the prompt waits past the timeout: %r" % out)
+s.write(b"\x04")
+check(s.wait() == 0, "limits session exits 0")
+s.close()
+
+# a line stuck in C (no hook runs there): a second Ctrl-C ends gcisim, as in lua.c
+s = Session(["--timeout", "0"], {"HOME": home})
+s.read_until(r"\n> $")
+s.write(b'string.rep("a", 40):find(string.rep("a*", 40) .. "b")\r')
+time.sleep(0.5)
+os.write(s.fd, b"\x03")
+time.sleep(0.3)
+alive = os.waitpid(s.pid, os.WNOHANG)[0] == 0  # one Ctrl-C: still running
+os.write(s.fd, b"\x03")
+rc = s.wait(5)
+check(alive and rc == -signal.SIGINT, "one Ctrl-C cannot stop C code, a second ends gcisim: alive %r, rc %r" % (alive, rc))
+s.close()
+
+# ---- through a pipe: no prompts, no escapes ----
+script = '#d\nd:score():rank("VNM")\nerror("x")\nfor i = 1, 2 do\n  print(i)\nend\nio\n'
+p = subprocess.run(GCISIM + ["repl", "data/gci2020.csv"], input=script, capture_output=True, text=True,
+                   timeout=20, env=dict(os.environ, HOME=home))
+check(p.returncode == 0, "pipe: exit %d" % p.returncode)
+check(p.stdout == "194\n%d\n1\n2\nnil\n" % DENSE["VNM"], "pipe output: %r" % p.stdout)
+check(p.stderr == "stdin:1: x\n", "pipe errors: %r" % p.stderr)
+check("\x1b" not in p.stdout + p.stderr, "no escape sequences on a pipe")
+
+# ---- command line ----
+p = subprocess.run(GCISIM + ["repl", "--help"], capture_output=True, text=True, timeout=10)
+check(p.returncode == 0 and p.stdout.startswith("usage: gcisim repl [DATA.csv]"), "repl --help")
+p = subprocess.run(GCISIM + ["repl", "--bogus"], capture_output=True, text=True, timeout=10, stdin=subprocess.DEVNULL)
+check(p.returncode == 64 and "unknown option '--bogus'" in p.stderr, "bad option: 64, %r" % p.stderr)
+bad = os.path.join(TMP, "bad.csv")
+with open(bad, "w") as f:
+    f.write("iso3,country,legal,technical,organizational,capacity,cooperation\nVNM,Viet Nam,20,16.31,x,19.26,20\n")
+p = subprocess.run(GCISIM + ["repl", bad, "--allow-read", TMP], capture_output=True, text=True, timeout=10,
+                   stdin=subprocess.DEVNULL)
+check(p.returncode == 65 and p.stderr.startswith(bad + ":2:5: "), "bad dataset: 65, %r" % p.stderr)
+
+done()
