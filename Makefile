@@ -25,7 +25,7 @@ BUILD    ?= build
 BIN      ?= gcisim
 # What building and running needs; .ci/run adds the test tools.
 DEBIAN_PKGS = build-essential pkg-config liblua5.4-dev libcsv-dev
-TEST_PKGS   = python3
+TEST_PKGS   = python3 lua5.4
 
 ENGINE_SRC := $(filter-out engine/main.c,$(wildcard engine/*.c))
 ENGINE_OBJ := $(ENGINE_SRC:engine/%.c=$(BUILD)/%.o)
