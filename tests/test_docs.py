@@ -90,11 +90,15 @@ def run_lua(where, text, expected):
     env = dict(os.environ)
     env.pop("GCISIM_DATADIR", None)
     args, cwd = ["run", script], REPO
+    if os.environ.get("VALGRIND"):
+        # valgrind runs a script some 50 times slower: the robustness
+        # example alone then nears the default 10 s limit.
+        args += ["--timeout", "600"]
     if text.startswith("-- docs: allow-write"):
         args += ["--allow-write", "."]
         cwd = d
         env["GCISIM_DATADIR"] = REPO
-    p = subprocess.run(GCIBIN + args, capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+    p = subprocess.run(GCIBIN + args, capture_output=True, text=True, cwd=cwd, env=env, timeout=900)
     check(p.returncode == 0, "%s: ```lua block exits %d: %s" % (where, p.returncode, p.stderr.strip()[:500]))
     if expected is not None and p.returncode == 0:
         ok = norm(p.stdout) == norm(expected)
