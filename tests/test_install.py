@@ -42,11 +42,11 @@ env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "
 env.pop("GCISIM_DATADIR", None)
 
 
-def make(*targets):
-    p = subprocess.run(["make", "-s", *targets, "DESTDIR=" + DEST, "PREFIX=" + PREFIX,
+def make(*targets, dest=DEST, quiet=False):
+    p = subprocess.run(["make", "-s", *targets, "DESTDIR=" + dest, "PREFIX=" + PREFIX,
                         "BUILD=" + os.environ.get("BUILD", "build"), "BIN=" + bin_rel],
                        capture_output=True, text=True, env=env)
-    if p.returncode != 0:
+    if p.returncode != 0 and not quiet:
         print(p.stdout + p.stderr)
     return p.returncode
 
@@ -208,6 +208,7 @@ rc, out, err = sh(VALGRIND + ["lua5.4", "-e", 'local gci = require "gci"; print(
 check(rc == 0 and out.strip() == str(R["VNM"]), "stock lua from another directory: VNM rank %d, got %r %s" % (R["VNM"], out, err[:200]))
 
 # --- uninstall ------------------------------------------------------------
+check(make("install") == 0, "make install again over the installed files")
 check(make("uninstall") == 0, "make uninstall exits 0")
 left = tree(DEST)
 check(left == [os.path.relpath(keep, DEST)], "uninstall leaves only what was there before: %s" % left[:10])
@@ -215,5 +216,16 @@ dirs = sorted(os.path.relpath(d, DEST) for d, _, _ in os.walk(DEST))
 check(dirs == [".", "usr", "usr/local", "usr/local/share"], "uninstall removes the directories install created: %s" % dirs)
 os.remove(keep)
 check(make("uninstall") == 0, "a second make uninstall is harmless")
+
+# An install that fails half-way (here PREFIX/lib is a file, so gci.so,
+# installed last, cannot go in) can still be uninstalled completely.
+dest2 = os.path.join(TMP, "dest2")
+os.makedirs(dest2 + PREFIX)
+with open(os.path.join(dest2 + PREFIX, "lib"), "w") as f:
+    f.write("in the way\n")
+check(make("install", dest=dest2, quiet=True) != 0, "make install fails when a directory cannot be made")
+check(os.path.isfile(dest2 + PREFIX + "/bin/gcisim"), "the failed install got as far as the binary")
+check(make("uninstall", dest=dest2) == 0, "make uninstall after a failed install exits 0")
+check(tree(dest2) == ["usr/local/lib"], "uninstall after a failed install leaves only what was there: %s" % tree(dest2)[:10])
 
 done()

@@ -10,7 +10,8 @@
 # DESTDIR; uninstall removes exactly those files, then those directories
 # when they are empty, so it leaves behind neither files of ours nor
 # anything that was there before.  Installing again over an install keeps
-# the earlier manifest's entries.
+# the earlier manifest's entries.  The manifest is written as files go in,
+# so a failed install can be uninstalled too.
 set -eu
 : "${DESTDIR:=}" "${INSTALL:=install}"
 manifest="$PKGDATADIR/install-manifest.txt"
@@ -44,21 +45,25 @@ tree() {
 
 case "${1:-}" in
 install)
-  list=$(mktemp)
-  trap 'rm -f "$list"' EXIT
+  # The manifest is written as files go in, so that even an install that
+  # fails half-way can be uninstalled.  Its own directory comes first.
+  first=$(mktemp)
+  trap 'rm -f "$first"' EXIT
+  list=$first
+  mkdirs "$PKGDATADIR"
+  cat "$first" >> "$DESTDIR$manifest"
+  echo "f $manifest" >> "$DESTDIR$manifest"
+  list=$DESTDIR$manifest
+  chmod 644 "$list"
   put 755 "$BIN" "$BINDIR/gcisim"
   put 644 doc/gcisim.1 "$MANDIR/man1/gcisim.1"
   tree scripts "$PKGDATADIR/scripts"
   tree data "$PKGDATADIR/data"
   put 644 "$LUA_MODULE" "$LUA_CMODDIR/gci.so"
-  # The manifest itself goes last; an earlier manifest's lines come first,
-  # so its directories keep their outermost-first order.
-  old=""
-  [ -f "$DESTDIR$manifest" ] && old="$DESTDIR$manifest"
-  echo "f $manifest" >> "$list"
-  cat $old "$list" | awk '!seen[$0]++' > "$list.new"
-  $INSTALL -m 644 "$list.new" "$DESTDIR$manifest"
-  rm -f "$list.new"
+  # Installing again appends: keep each line once, in first-seen order, so
+  # that directories stay outermost first.
+  awk '!seen[$0]++' "$list" > "$list.new" && mv "$list.new" "$list"
+  chmod 644 "$list"
   echo "installed gcisim under $DESTDIR$BINDIR, $DESTDIR$PKGDATADIR, $DESTDIR$MANDIR/man1, $DESTDIR$LUA_CMODDIR"
   ;;
 uninstall)
