@@ -7,6 +7,9 @@
 #   make leakcheck  the whole test suite under valgrind
 #   make fuzz       libFuzzer harnesses, FUZZ_SECONDS each (default 60)
 #   make charts     the README's example charts, docs/charts/*.{svg,png}
+#   make install    binary, man page, scripts, data and the Lua module gci.so
+#                   under PREFIX (default /usr/local), staged in DESTDIR
+#   make uninstall  removes exactly what make install put there
 
 CC       ?= cc
 LUA_PC   ?= lua5.4
@@ -28,7 +31,7 @@ BUILD    ?= build
 BIN      ?= gcisim
 # What building and running needs; .ci/run adds the test tools.
 DEBIAN_PKGS = build-essential pkg-config liblua5.4-dev libcsv-dev libcairo2-dev fonts-dejavu-core libedit-dev
-TEST_PKGS   = python3 poppler-utils
+TEST_PKGS   = python3 poppler-utils lua5.4
 
 ENGINE_SRC := $(filter-out engine/main.c,$(wildcard engine/*.c))
 ENGINE_OBJ := $(ENGINE_SRC:engine/%.c=$(BUILD)/%.o)
@@ -39,8 +42,32 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/%)
 BENCH_SRC  := $(wildcard tests/bench/bench_*.c)
 BENCH_BIN  := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/%)
 
-.PHONY: all run test bench asan ubsan leakcheck fuzz deps test-deps install-pkgs clean
-all: $(BIN)
+# Installation directories (GNU-style names; DESTDIR stages a package).
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+DATADIR     ?= $(PREFIX)/share
+PKGDATADIR  ?= $(DATADIR)/gcisim
+MANDIR      ?= $(DATADIR)/man
+# Where Debian's stock lua5.4 looks for C modules (package.cpath):
+# /usr/local/lib/lua/5.4/?.so, and /usr/lib/lua/5.4/?.so for PREFIX=/usr.
+LUA_CMODDIR ?= $(PREFIX)/lib/lua/5.4
+INSTALL     ?= install
+
+# The Lua C module: the engine compiled again as position-independent code
+# in its own directory, linked without liblua (the interpreter that loads
+# it provides Lua) but with every other library the binary links.
+PIC_BUILD  ?= build-pic
+LUA_MODULE ?= gci.so
+# The commands (run, batch, merge, repl, explain, check) belong to the binary,
+# not to the module: the module is the `gci` library alone, and does not
+# drag libedit into every Lua program that requires it.
+MODULE_SRC := $(filter-out $(addprefix engine/,run.c batch.c merge.c repl.c explain_cmd.c check.c),$(ENGINE_SRC))
+PIC_OBJ    := $(MODULE_SRC:engine/%.c=$(PIC_BUILD)/%.o)
+MODULE_LIBS = $(filter-out $(LUA_LIBS),$(LDLIBS))
+
+.PHONY: all run test bench asan ubsan leakcheck fuzz deps test-deps install-pkgs clean lua-module install uninstall FORCE
+all: $(BIN) $(LUA_MODULE)
+lua-module: $(LUA_MODULE)
 
 $(BIN): $(BUILD)/main.o $(BUILD)/teachkeys.o $(BUILD)/libgcisim.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
@@ -63,8 +90,33 @@ $(BUILD)/test_%: tests/unit/test_%.c tests/unit/harness.h $(BUILD)/libgcisim.a
 $(BUILD)/bench_%: tests/bench/bench_%.c $(BUILD)/libgcisim.a
 	$(CC) $(CFLAGS) -Iengine -o $@ $< $(BUILD)/libgcisim.a $(LDFLAGS) $(LDLIBS)
 
-$(BUILD):
+$(BUILD) $(PIC_BUILD):
 	mkdir -p $@
+
+$(LUA_MODULE): $(PIC_OBJ)
+	$(CC) $(CFLAGS) -shared -o $@ $^ $(LDFLAGS) $(MODULE_LIBS)
+
+$(PIC_BUILD)/%.o: engine/%.c engine/*.h | $(PIC_BUILD)
+	$(CC) $(CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+
+# The data directory is compiled into datadir.o (and run.o's usage text);
+# they are rebuilt when PKGDATADIR changes: the stamp is rewritten only
+# when its text differs.
+$(BUILD)/datadir.o $(BUILD)/run.o $(PIC_BUILD)/datadir.o $(PIC_BUILD)/run.o: CFLAGS += -DGS_DATADIR='"$(PKGDATADIR)"'
+$(BUILD)/datadir.o $(BUILD)/run.o: $(BUILD)/datadir.stamp
+$(PIC_BUILD)/datadir.o $(PIC_BUILD)/run.o: $(PIC_BUILD)/datadir.stamp
+$(BUILD)/datadir.stamp $(PIC_BUILD)/datadir.stamp: FORCE
+	@mkdir -p $(@D); echo '$(PKGDATADIR)' | cmp -s - $@ || echo '$(PKGDATADIR)' > $@
+
+# tools/install.sh records what it installs in a manifest, which uninstall
+# follows, so that uninstall removes exactly that (and the directories
+# install created, once empty).
+INSTALL_VARS = DESTDIR='$(DESTDIR)' BINDIR='$(BINDIR)' MANDIR='$(MANDIR)' PKGDATADIR='$(PKGDATADIR)' \
+	LUA_CMODDIR='$(LUA_CMODDIR)' INSTALL='$(INSTALL)' BIN='$(BIN)' LUA_MODULE='$(LUA_MODULE)'
+install: $(BIN) $(LUA_MODULE)
+	@$(INSTALL_VARS) sh tools/install.sh install
+uninstall:
+	@$(INSTALL_VARS) sh tools/install.sh uninstall
 
 # Installs the Debian packages the build and tests need, when they are
 # missing: as root it runs apt-get, otherwise it prints the command.
@@ -121,4 +173,4 @@ fuzz:
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 clean:
-	rm -rf build build-asan build-fuzz gcisim
+	rm -rf build build-asan build-fuzz build-pic gcisim gci.so

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "csvload.h"
+#include "datadir.h"
 #include "dataset.h"
 #include "lanalysis.h"
 #include "lexplain.h"
@@ -214,6 +215,10 @@ static int gci_load(lua_State *L) {
     if (!(o.pmin < o.pmax)) return luaL_error(L, "gci.load: min must be below max");
   }
   ds_box *b = ds_push_box(L);
+  /* A relative path missing from the working directory is looked up in
+   * the installed data directory (datadir.h), under the same policy. */
+  char where[4096];
+  path = gs_datadir_resolve(path, where, sizeof where);
   /* Check the policy on the file actually opened, then load from it: no
    * Lua call may raise between the open and the load (the stream would leak). */
   FILE *f;
@@ -1178,7 +1183,38 @@ static void new_class(lua_State *L, const char *name, const luaL_Reg *meta, cons
   lua_pop(L, 1);
 }
 
+/* The default ctx of a state whose host set none (a stock interpreter
+ * loading gci.so): a userdata anchored in the registry, so that it lives
+ * as long as the state and its __gc frees the policy. */
+#define OWNCTX_MT "gcisim.ownctx"
+#define OWNCTX_KEY "gcisim.ownctx.anchor"
+
+static int ownctx_gc(lua_State *L) {
+  gs_ctx *c = lua_touserdata(L, 1); /* only ever set on the ctx userdata */
+  gs_policy_free(c->policy);
+  c->policy = NULL;
+  return 0;
+}
+
+static void default_ctx(lua_State *L) {
+  gs_ctx *c = lua_newuserdatauv(L, sizeof *c, 0);
+  memset(c, 0, sizeof *c); /* no sandbox, no dataset, all cores */
+  if (luaL_newmetatable(L, OWNCTX_MT)) {
+    lua_pushcfunction(L, ownctx_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  lua_setfield(L, LUA_REGISTRYINDEX, OWNCTX_KEY); /* anchored before anything can fail */
+  /* Unrestricted: the interpreter's scripts have io and os anyway, so a
+   * read or write policy here would protect nothing. */
+  c->policy = gs_policy_new();
+  if (!c->policy) luaL_error(L, "gci: out of memory");
+  gs_policy_trust(c->policy);
+  gs_lua_setctx(L, c);
+}
+
 int luaopen_gci(lua_State *L) {
+  if (!gs_lua_getctx(L)) default_ctx(L);
   new_class(L, DS_MT, ds_meta, ds_methods, "__index");
   new_class(L, RES_MT, res_meta, res_methods, "methods");
   gs_lua_open_analysis(L);

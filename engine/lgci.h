@@ -3,7 +3,13 @@
  *
  * The host (main.c, the batch runner, the fuzzers) creates a gs_ctx, hands
  * it to gs_lua_setctx before opening the module, and keeps it alive as
- * long as the state; the module borrows it. */
+ * long as the state; the module borrows it.
+ *
+ * Built as gci.so, the module is loaded by a stock interpreter
+ * (`lua5.4 -e 'local gci = require "gci"'`) that sets no ctx: luaopen_gci
+ * then makes a default one owned by the state, with an unrestricted policy
+ * and no sandbox.  The sandbox is gcisim's, not the module's: a stock
+ * interpreter already gives its scripts io and os. */
 #ifndef GS_LGCI_H
 #define GS_LGCI_H
 #include <lua.h>
@@ -26,8 +32,16 @@ typedef struct {
 void gs_lua_setctx(lua_State *L, gs_ctx *ctx);
 gs_ctx *gs_lua_getctx(lua_State *L);
 
-/* Opens the module (as with luaL_requiref: leaves the module table). */
-int luaopen_gci(lua_State *L);
+/* The one symbol gci.so exports (it is built with -fvisibility=hidden). */
+#if defined(__GNUC__)
+#define GS_EXPORT __attribute__((visibility("default")))
+#else
+#define GS_EXPORT
+#endif
+
+/* Opens the module (as with luaL_requiref: leaves the module table).
+ * Without a ctx set, first makes the default one described above. */
+GS_EXPORT int luaopen_gci(lua_State *L);
 
 /* Adds the hierarchy functions (lhier.c) and the analysis functions
  * (lanalysis.c) to the module table at stack index `module`. */

@@ -25,6 +25,7 @@
 #include "hier.h"
 #include "lgci.h"
 #include "method.h"
+#include "datadir.h"
 #include "policy.h"
 #include "sandbox.h"
 #include "ties.h"
@@ -439,7 +440,8 @@ static int gci_index(lua_State *L) {
 static int gci_index_meta(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   gs_ctx *ctx = gs_lua_getctx(L);
-  char err[1024];
+  char err[1024], where[4096];
+  path = gs_datadir_resolve(path, where, sizeof where); /* as gci.load does */
   if (ctx && ctx->policy && gs_policy_check(ctx->policy, path, 0, err, sizeof err) != 0)
     return luaL_error(L, "gci.index_meta: %s", err);
   ix_box *b = ix_push(L);

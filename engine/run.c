@@ -15,6 +15,7 @@
 
 #include "run.h"
 #include "chartdraw.h"
+#include "datadir.h"
 #include "lgci.h"
 #include "lplot.h"
 #include "output.h"
@@ -48,12 +49,18 @@ const char gs_usage[] =
     "  --allow-read DIR    gci.load may also read files under DIR (default: data/\n"
     "                      and the script's own directory)\n"
     "  --allow-write DIR   gci.write may write files under DIR (default: nowhere)\n"
+
     "  --max-memory SIZE   Lua memory cap, e.g. 64M or 1G (default 256M; 0 = none)\n"
     "  --timeout SECONDS   wall-clock limit (default 10; 0 = none)\n"
     "  --max-instructions N  Lua instruction budget (default: none)\n"
     "  --trusted           !! NO SANDBOX: the full Lua standard library, including\n"
     "                      io, os and package, and no file restrictions. Only for\n"
     "                      your own scripts. Limits still apply. !!\n"
+    "\n"
+    "data directory: a relative path given to gci.load or gci.index_meta that is\n"
+    "  not found from the current directory is read from $GCISIM_DATADIR (default\n"
+    "  " GS_DATADIR "), where `make install` puts data/ and scripts/;\n"
+    "  scripts may read it, but not leave it.\n"
     "\n"
     "exit codes: 0 ok, 1 script error, 64 usage, 65 data error, 73 output not\n"
     "            written, 80 timeout, 81 memory limit, 82 instruction limit\n";
@@ -273,6 +280,10 @@ static void default_policy(run_opts *o, gs_policy *p) {
   char err[512];
   if (o->lim.trusted) { gs_policy_trust(p); return; }
   if (access("data", F_OK) == 0) gs_policy_allow(p, "data", 0, err, sizeof err);
+  /* The installed data directory, where relative data paths fall back to
+   * (datadir.h): read-only, and only when it exists. */
+  const char *dd = gs_datadir();
+  if (dd && access(dd, F_OK) == 0) gs_policy_allow(p, dd, 0, err, sizeof err);
   char dir[PATH_MAX];
   snprintf(dir, sizeof dir, "%s", o->script);
   char *slash = strrchr(dir, '/');
