@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char *const fmt_names[] = {"table", "csv", "json", "md", NULL};
@@ -388,6 +389,20 @@ FILE *gs_atomic_open(const char *path, char *tmp_path, size_t len) {
   if (k < 0 || (size_t)k >= len) { errno = ENAMETOOLONG; return NULL; }
   int fd = mkstemp(tmp_path);
   if (fd < 0) return NULL;
+  /* mkstemp makes the file 0600; the result should get the mode a plain
+   * `> path` would give it: the existing file's, or 0666 less the umask.
+   * (umask can only be read by setting it; commands are single-threaded
+   * when they write.) */
+  struct stat st;
+  mode_t mode;
+  if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+    mode = st.st_mode & 07777;
+  } else {
+    mode_t mask = umask(022);
+    umask(mask);
+    mode = 0666 & ~mask;
+  }
+  if (fchmod(fd, mode) != 0) { close(fd); unlink(tmp_path); return NULL; }
   FILE *f = fdopen(fd, "w");
   if (!f) { close(fd); unlink(tmp_path); }
   return f;

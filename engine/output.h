@@ -38,7 +38,9 @@ void gs_format_number(double v, char *buf, size_t len);
  * flushes, closes and renames it over path (with sync, after fsync, so the
  * new content survives a power cut too; the rename alone already keeps a
  * killed process from leaving half a file); gs_atomic_abort closes and
- * removes it.  tmp_path receives the temporary's name (len >= PATH_MAX). */
+ * removes it.  tmp_path receives the temporary's name (len >= PATH_MAX).
+ * The file gets the mode of the file it replaces, or 0666 less the umask
+ * for a new one, as a shell redirection would. */
 FILE *gs_atomic_open(const char *path, char *tmp_path, size_t len);
 int gs_atomic_commit(FILE *f, const char *tmp_path, const char *path, int sync);
 void gs_atomic_abort(FILE *f, const char *tmp_path);

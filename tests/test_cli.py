@@ -6,7 +6,7 @@ computed here, independently, from the published CSV files (Python's csv
 module and plain arithmetic), never from an earlier gcisim run.
 Prints "N passed, N failed" last.
 """
-import csv, io, json, math, os, shutil, subprocess, sys, tempfile
+import csv, io, json, math, os, shutil, stat, subprocess, sys, tempfile
 
 from gstest import GCISIM, TMP, check, done, run, table
 
@@ -357,5 +357,30 @@ check(rc == 1 and "writing refused: outside the directories allowed (none; see -
 rc, out, err = run(["--allow-write", wdir], 'gci.write("%s/x.txt", "hi\\n")' % wdir)
 check(rc == 0 and open(os.path.join(wdir, "x.txt")).read() == "hi\n", "gci.write allowed: %r" % err)
 check(sorted(os.listdir(wdir)) == ["x.txt"], "gci.write leaves no temporary")
+
+# ---- --out, gci.write and charts get the mode a shell redirection gives ----
+def mode_after(umask, existing_mode=None, script='return gci.load("data/gci2020.csv"):score():top(1)', extra=()):
+    outp = os.path.join(TMP, "mode.csv")
+    if os.path.exists(outp):
+        os.unlink(outp)
+    if existing_mode is not None:
+        open(outp, "w").close()
+        os.chmod(outp, existing_mode)
+    with open(os.path.join(TMP, "m.lua"), "w") as f:
+        f.write(script)
+    p = subprocess.run(GCISIM + ["run", os.path.join(TMP, "m.lua"), "--out", outp] + list(extra),
+                       capture_output=True, preexec_fn=lambda: os.umask(umask))
+    return p.returncode, stat.S_IMODE(os.stat(outp).st_mode)
+check(mode_after(0o022) == (0, 0o644), "--out with umask 022: 0644, got %r" % (mode_after(0o022),))
+check(mode_after(0o077) == (0, 0o600), "--out with umask 077: 0600, got %r" % (mode_after(0o077),))
+check(mode_after(0o022, 0o640) == (0, 0o640), "--out keeps the mode of the file it replaces: %r" % (mode_after(0o022, 0o640),))
+wdir = os.path.join(TMP, "wmode")
+os.makedirs(wdir)
+with open(os.path.join(TMP, "w.lua"), "w") as f:
+    f.write('gci.write(%r, "x\\n")\nreturn 1' % os.path.join(wdir, "w.txt"))
+p = subprocess.run(GCISIM + ["run", os.path.join(TMP, "w.lua"), "--allow-write", wdir], capture_output=True,
+                   preexec_fn=lambda: os.umask(0o022))
+check(p.returncode == 0 and stat.S_IMODE(os.stat(os.path.join(wdir, "w.txt")).st_mode) == 0o644,
+      "gci.write with umask 022: 0644 (%r)" % p.stderr)
 
 done()
