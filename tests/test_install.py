@@ -43,9 +43,13 @@ env.pop("GCISIM_DATADIR", None)
 
 
 def make(*targets, dest=DEST, quiet=False):
-    p = subprocess.run(["make", "-s", *targets, "DESTDIR=" + dest, "PREFIX=" + PREFIX,
-                        "BUILD=" + os.environ.get("BUILD", "build"), "BIN=" + bin_rel],
-                       capture_output=True, text=True, env=env)
+    try:
+        p = subprocess.run(["make", "-s", *targets, "DESTDIR=" + dest, "PREFIX=" + PREFIX,
+                            "BUILD=" + os.environ.get("BUILD", "build"), "BIN=" + bin_rel],
+                           capture_output=True, text=True, env=env, timeout=300)
+    except subprocess.TimeoutExpired:
+        print("make %s DESTDIR=%s: no end after 300 s" % (" ".join(targets), dest))
+        return -1
     if p.returncode != 0 and not quiet:
         print(p.stdout + p.stderr)
     return p.returncode
@@ -227,5 +231,13 @@ check(make("install", dest=dest2, quiet=True) != 0, "make install fails when a d
 check(os.path.isfile(dest2 + PREFIX + "/bin/gcisim"), "the failed install got as far as the binary")
 check(make("uninstall", dest=dest2) == 0, "make uninstall after a failed install exits 0")
 check(tree(dest2) == ["usr/local/lib"], "uninstall after a failed install leaves only what was there: %s" % tree(dest2)[:10])
+
+# A DESTDIR that does not exist yet is created (the install used to climb
+# the missing ancestors forever, since dirname / is /); uninstall then
+# leaves the staging directory empty.
+dest3 = os.path.join(TMP, "not", "yet", "stage")
+check(make("install", dest=dest3) == 0 and os.path.isfile(dest3 + PREFIX + "/bin/gcisim"),
+      "make install creates a DESTDIR that does not exist")
+check(make("uninstall", dest=dest3) == 0 and tree(dest3) == [], "uninstall empties it again: %s" % tree(dest3)[:5])
 
 done()

@@ -20,7 +20,9 @@ manifest="$PKGDATADIR/install-manifest.txt"
 # then creates them.
 mkdirs() {
   dir=$1 created=""
-  while [ ! -d "$DESTDIR$dir" ]; do
+  # Stop at the root too: with a DESTDIR that does not exist yet, no
+  # ancestor exists, and dirname / is / again.
+  while [ "$dir" != / ] && [ "$dir" != . ] && [ ! -d "$DESTDIR$dir" ]; do
     created="d $dir
 $created"
     dir=$(dirname "$dir")
@@ -79,7 +81,7 @@ uninstall)
   # else put there) stays.
   sed -n 's/^d //p' "$m" | awk '{ l[NR] = $0 } END { for (i = NR; i > 0; i--) print l[i] }' |
     while IFS= read -r d; do rmdir "$DESTDIR$d" 2>/dev/null || true; done
-  echo "uninstalled gcisim from ${DESTDIR:-/}"
+  echo "uninstalled gcisim from $DESTDIR$BINDIR, $DESTDIR$PKGDATADIR, $DESTDIR$MANDIR/man1, $DESTDIR$LUA_CMODDIR"
   ;;
 *)
   echo "usage: sh tools/install.sh install|uninstall" >&2
