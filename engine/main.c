@@ -77,7 +77,9 @@ int main(int argc, char **argv) {
     return GS_EX_OK;
   }
   if (strcmp(argv[1], "help") == 0) {
-    if (argc < 3) {
+    /* `gcisim help`, `gcisim help help` and `gcisim help --help` all mean
+     * the command list. */
+    if (argc < 3 || strcmp(argv[2], "help") == 0 || strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0) {
       fputs(main_usage, stdout);
       return GS_EX_OK;
     }
@@ -89,5 +91,6 @@ int main(int argc, char **argv) {
   }
   const command *c = find(argv[1]);
   if (!c) return gs_usage_error("unknown command '%s'", argv[1]);
+  gs_usage_set_command(c->name);
   return c->main(argc - 2, argv + 2);
 }

@@ -113,10 +113,17 @@ int gs_parse_number(const char *s, double *out) {
   return errno || end == s || *end || *out < 0 ? -1 : 0;
 }
 
+/* The command main dispatched to, so a usage error points to that
+ * command's --help rather than to the command list. */
+static const char *usage_command;
+
+void gs_usage_set_command(const char *name) { usage_command = name; }
+
 int gs_usage_error(const char *fmt, const char *arg) {
   fprintf(stderr, "gcisim: ");
   fprintf(stderr, fmt, arg);
-  fprintf(stderr, "\n(gcisim --help for usage)\n");
+  if (usage_command) fprintf(stderr, "\n(gcisim %s --help for usage)\n", usage_command);
+  else fprintf(stderr, "\n(gcisim --help for usage)\n");
   return GS_EX_USAGE;
 }
 

@@ -35,4 +35,8 @@ int gs_parse_number(const char *s, double *out);
 /* Prints "gcisim: " fmt (with one %s argument) and a usage hint to stderr;
  * returns GS_EX_USAGE. */
 int gs_usage_error(const char *fmt, const char *arg);
+
+/* Names the command running (main.c sets it before dispatching; name is a
+ * static string), for gs_usage_error's pointer to `gcisim NAME --help`. */
+void gs_usage_set_command(const char *name);
 #endif

@@ -19,8 +19,11 @@ check(rc == 64 and out == "" and err.startswith("usage: gcisim COMMAND") and len
       "gcisim alone: short usage on stderr, exit 64: %d %r" % (rc, err))
 rc, top, err = run(["--help"])
 check(rc == 0 and err == "" and top.startswith("usage: gcisim COMMAND"), "gcisim --help: %d" % rc)
-rc, out, _ = run(["help"])
-check(rc == 0 and out == top, "gcisim help prints the same list")
+for args in (["help"], ["help", "help"], ["help", "--help"]):
+    rc, out, _ = run(args)
+    check(rc == 0 and out == top, "gcisim %s prints the same list" % " ".join(args))
+rc, out, err = run(["help", "nosuch"])
+check(rc == 64 and "unknown command 'nosuch'" in err, "gcisim help nosuch: %d %r" % (rc, err))
 
 # the commands, as the list names them
 section = top.split("commands:\n", 1)[1].split("\n\n", 1)[0]
@@ -41,6 +44,7 @@ for cmd in commands:
     check(rc2 == 0 and h2 == h, "gcisim help %s equals %s --help" % (cmd, cmd))
     rc, out, err = run([cmd, "--no-such-option", "x"])
     check(rc == 64 and "--no-such-option" in err, "%s refuses an unknown option with 64: %d %r" % (cmd, rc, err))
+    check(("gcisim %s --help" % cmd) in err, "%s's usage error points to its own --help: %r" % (cmd, err))
     sub = subsections.get(cmd)
     check(sub is not None, "man page has a subsection for %s" % cmd)
     if sub is None:
@@ -57,6 +61,10 @@ check(set(subsections) - {"help"} == set(commands), "man subsections %s match co
 if shutil.which("groff"):
     p = subprocess.run(["groff", "-man", "-Tutf8", "-ww", "-z", MAN], capture_output=True, text=True)
     check(p.returncode == 0 and p.stderr == "", "groff warnings: %r" % p.stderr)
+    # what a reader copies from the page must be what they can type
+    p = subprocess.run(["groff", "-man", "-Tutf8", "-P-cbou", MAN], capture_output=True, text=True)
+    check("""lua5.4 -e 'local gci = require "gci" ...'""" in " ".join(p.stdout.split()),
+          "the stock-lua example keeps its quotes")
 else:
     check(False, "groff is missing (Debian groff-base; .ci/run installs it)")
 
