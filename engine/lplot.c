@@ -2,7 +2,10 @@
  *
  * The Lua side only gathers data: every array it fills lives in a userdata
  * on the stack and every string it borrows is anchored by a table on the
- * stack, so an error while gathering leaks nothing.  Layout, rendering
+ * stack, so an error while gathering leaks nothing.  Records and options
+ * are read raw (no __index): a metamethod could return a fresh string that
+ * nothing anchors once it is popped, and the collector would free it while
+ * the chart still points at it.  Layout, rendering
  * and the atomic write (chart.h, chartdraw.h) are plain C that raise no Lua
  * error; their C allocations are freed before any error is raised. */
 #include "lplot.h"
@@ -30,11 +33,18 @@ int gs_plot_type_valid(const char *type) {
 
 /* ---------- reading records ---------- */
 
-/* A string field of the record at index t, anchored by the record; NULL
- * when it is not a string. */
+/* Pushes field of the table at index t, raw; returns its type. */
+static int raw_field(lua_State *L, int t, const char *field) {
+  t = lua_absindex(L, t);
+  lua_pushstring(L, field);
+  return lua_rawget(L, t);
+}
+
+/* A string field of the record at index t, anchored by the record (read
+ * raw, so it is the record's own); NULL when it is not a string. */
 static const char *rec_str(lua_State *L, int t, const char *field) {
   const char *s = NULL;
-  if (lua_getfield(L, t, field) == LUA_TSTRING) s = lua_tostring(L, -1);
+  if (raw_field(L, t, field) == LUA_TSTRING) s = lua_tostring(L, -1);
   lua_pop(L, 1);
   return s;
 }
@@ -42,7 +52,7 @@ static const char *rec_str(lua_State *L, int t, const char *field) {
 /* A number field of the record at index t, or NaN. */
 static double rec_num(lua_State *L, int t, const char *field) {
   double v = NAN;
-  if (lua_getfield(L, t, field) == LUA_TNUMBER) v = lua_tonumber(L, -1);
+  if (raw_field(L, t, field) == LUA_TNUMBER) v = lua_tonumber(L, -1);
   lua_pop(L, 1);
   return v;
 }
@@ -50,7 +60,7 @@ static double rec_num(lua_State *L, int t, const char *field) {
 /* Whether the first record of the list at t has field f. */
 static int first_has(lua_State *L, int t, const char *f) {
   if (lua_rawgeti(L, t, 1) != LUA_TTABLE) { lua_pop(L, 1); return 0; }
-  int has = lua_getfield(L, -1, f) != LUA_TNIL;
+  int has = raw_field(L, -1, f) != LUA_TNIL;
   lua_pop(L, 2);
   return has;
 }
@@ -84,7 +94,7 @@ typedef struct {
 
 static double size_opt(lua_State *L, int t, const char *field, double def, const char *who) {
   double v = def;
-  if (lua_getfield(L, t, field) != LUA_TNIL) {
+  if (raw_field(L, t, field) != LUA_TNIL) {
     if (!lua_isinteger(L, -1) && !(lua_type(L, -1) == LUA_TNUMBER && lua_tonumber(L, -1) == floor(lua_tonumber(L, -1))))
       luaL_error(L, "%s: option '%s' must be a whole number", who, field);
     v = lua_tonumber(L, -1);
@@ -96,7 +106,7 @@ static double size_opt(lua_State *L, int t, const char *field, double def, const
 
 static const char *str_opt(lua_State *L, int t, const char *field, const char *who) {
   const char *s = NULL;
-  int ty = lua_getfield(L, t, field);
+  int ty = raw_field(L, t, field);
   if (ty == LUA_TSTRING) s = lua_tostring(L, -1); /* anchored by the options table */
   else if (ty != LUA_TNIL) luaL_error(L, "%s: option '%s' must be a string", who, field);
   lua_pop(L, 1);
@@ -126,13 +136,13 @@ static void read_opts(lua_State *L, int t, plot_opts *o, const char *who) {
   o->after = str_opt(L, t, "after", who);
   o->width = size_opt(L, t, "width", 900, who);
   o->height = size_opt(L, t, "height", 0, who);
-  if (lua_getfield(L, t, "top") != LUA_TNIL) {
+  if (raw_field(L, t, "top") != LUA_TNIL) {
     if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1 || lua_tointeger(L, -1) > 10000)
       luaL_error(L, "%s: option 'top' must be a whole number from 1 to 10000", who);
     o->top = (size_t)lua_tointeger(L, -1);
   }
   lua_pop(L, 1);
-  if (lua_getfield(L, t, "countries") != LUA_TNIL) {
+  if (raw_field(L, t, "countries") != LUA_TNIL) {
     if (!lua_istable(L, -1) || lua_rawlen(L, -1) == 0)
       luaL_error(L, "%s: option 'countries' must be a list of country codes, e.g. {\"VNM\", \"SWE\"}", who);
     o->countries = lua_gettop(L); /* stays on the stack */
@@ -203,7 +213,7 @@ static gs_dl *gather_bars(lua_State *L, int v, const gs_chart_opts *co, const ch
   for (size_t i = 0; i < n; i++) {
     lua_rawgeti(L, v, (lua_Integer)i + 1);
     it[i] = (gs_bar_item){rec_str(L, -1, "iso3"), rec_label(L, -1), rec_num(L, -1, "score"), rec_num(L, -1, "rank")};
-    if (lua_getfield(L, -1, "score") != LUA_TNUMBER && !lua_isnil(L, -1))
+    if (raw_field(L, -1, "score") != LUA_TNUMBER && !lua_isnil(L, -1))
       luaL_error(L, "%s: %s (record %d has a score that is not a number)", who, what, (int)i + 1);
     lua_pop(L, 2);
   }

@@ -223,6 +223,41 @@ check(rc == 0 and pdf_size(os.path.join(OUT, "cli-bars.pdf")) is not None, "--pl
 rc, out, err = run(["run", "--help"])
 check(rc == 0 and "--plot FILE" in out and "--plot-type" in out, "run --help documents --plot")
 
+# Records are read raw: a metatable's __index that makes a fresh string per
+# read (with enough garbage to start a collection) once left the chart
+# pointing at freed strings (garbled labels, a use-after-free under ASan).
+# Raw reads see only the records' own fields: no country, so the labels
+# fall back to the iso3 codes.  Ranks: C01..C40 go from i to 41 - i.
+script = """
+local mt = {__index = function(t, k)
+  if k ~= "country" then return nil end
+  local junk = {}
+  for q = 1, 3000 do junk[q] = {q} end
+  return "Country of " .. rawget(t, "iso3") .. string.rep("!", 40)
+end}
+local recs = {}
+for i = 1, 40 do
+  recs[i] = setmetatable({iso3 = string.format("C%02d", i), rank_before = i, rank_after = 41 - i}, mt)
+end
+gci.plot(recs, arg[1], arg[2] == "meta-opts" and setmetatable({}, {__index = function() return "x" end}) or nil)
+return 1
+"""
+meta = os.path.join(OUT, "meta.svg")
+rc, out, err = run([meta, "--allow-write", OUT], script, name="meta.lua")
+root = svg(meta) if rc == 0 else None
+want_b = sorted("C%02d  %d" % (i, i) for i in range(1, 41))
+want_a = sorted("%d  C%02d" % (41 - i, i) for i in range(1, 41))
+check(root is not None and sorted(t.text for t in texts(root, "label-before")) == want_b
+      and sorted(t.text for t in texts(root, "label-after")) == want_a
+      and not texts(root, "title"),
+      "records with an __index metatable: labels are the records' own iso3 and ranks: %r"
+      % (err if root is None else [t.text for t in texts(root, "label-before")][:3]))
+# options too: an __index answering every option is not consulted
+rc, out, err = run([meta, "meta-opts", "--allow-write", OUT], script, name="meta.lua")
+check(rc == 0 and not texts(svg(meta), "title"), "options are read raw (no title from __index): %r" % err)
+if os.path.exists(meta):
+    os.remove(meta)
+
 # ---------- errors ----------
 old = os.path.join(OUT, "old.svg")
 with open(old, "w") as f:
