@@ -153,7 +153,15 @@ static char *read_line(repl *r, const char *prompt, int *cleared) {
   char *l = NULL;
   size_t cap = 0;
   ssize_t n;
-  while ((n = getline(&l, &cap, stdin)) < 0 && errno == EINTR && !g_cleared) clearerr(stdin);
+  /* errno is cleared first: getline leaves it alone at end of input, and a
+   * stale EINTR from an earlier Ctrl-C made end of input retry forever. */
+  for (;;) {
+    errno = 0;
+    n = getline(&l, &cap, stdin);
+    if (n >= 0 || errno != EINTR) break;
+    clearerr(stdin); /* the interrupted read set the stream's error flag */
+    if (g_cleared) break;
+  }
   if (n < 0) {
     free(l);
     if (g_cleared) { *cleared = 1; g_cleared = 0; }
@@ -216,11 +224,14 @@ static int print_values(lua_State *L) {
   return 0;
 }
 
-/* Reports the error message at the stack top (and pops it). */
-static void report(repl *r, lua_State *L) {
+/* Reports the error message at the stack top (and pops it).  ran: the
+ * error came from running a line, so a limit hit during it names the
+ * limit; a compile error is its own (a limit hit by the previous line
+ * stays recorded until the next line starts). */
+static void report(repl *r, lua_State *L, int ran) {
   fflush(stdout); /* what the line printed comes before its error */
   const char *msg = lua_tostring(L, -1);
-  gs_limit hit = gs_sandbox_limit_hit(r->sb);
+  gs_limit hit = ran ? gs_sandbox_limit_hit(r->sb) : GS_LIMIT_NONE;
   if (hit != GS_LIMIT_NONE && (!msg || !strstr(msg, gs_sandbox_limit_message(r->sb))))
     fprintf(stderr, "stdin: %s\n", gs_sandbox_limit_message(r->sb));
   else
@@ -254,6 +265,28 @@ static int compile(lua_State *L, const char *buf) {
   return luaL_loadbufferx(L, buf, strlen(buf), "=stdin", "t");
 }
 
+static int compile_p(lua_State *L) {
+  const char *buf = lua_touserdata(L, 1);
+  lua_pop(L, 1);
+  int st = compile(L, buf);
+  lua_pushinteger(L, st);
+  return 2;
+}
+
+/* compile, in a protected call: building "return ...;" can run out of
+ * memory, and an error raised straight from the loop would jump past the
+ * C buffers it holds (a leak) and end the session.  Leaves the function
+ * or a message; returns the load status, or the call's on an error. */
+static int compile_protected(lua_State *L, const char *buf) {
+  lua_pushcfunction(L, compile_p);
+  lua_pushlightuserdata(L, (void *)buf);
+  int st = lua_pcall(L, 1, 2, 0);
+  if (st != LUA_OK) return st;
+  st = (int)lua_tointeger(L, -1);
+  lua_pop(L, 1);
+  return st;
+}
+
 /* Runs one complete chunk (the function on the stack top) and prints its
  * values; errors are reported. */
 static void run_chunk(repl *r, lua_State *L) {
@@ -268,7 +301,7 @@ static void run_chunk(repl *r, lua_State *L) {
     st = lua_pcall(L, lua_gettop(L) - base - 1, 0, base);
   }
   end_line();
-  if (st != LUA_OK) report(r, L);
+  if (st != LUA_OK) report(r, L, 1);
   lua_settop(L, base - 1);
 }
 
@@ -323,14 +356,14 @@ static int pmain(lua_State *L) {
     chunk = NULL;
     /* a lone "=expr" prints expr, as in Lua 5.1-5.3's interpreter */
     const char *src = buf[0] == '=' ? buf + 1 : buf;
-    int st = compile(L, src);
+    int st = compile_protected(L, src);
     if (incomplete(L, st)) {
       lua_pop(L, 1);
       chunk = buf;
       continue;
     }
     free(buf);
-    if (st != LUA_OK) { report(r, L); continue; }
+    if (st != LUA_OK) { report(r, L, 0); continue; }
     run_chunk(r, L);
   }
   free(chunk);
