@@ -397,6 +397,11 @@ static int key_main(lua_State *L) {
     lua_rawgeti(L, t, (lua_Integer)i + 1);
     read_answer(L, lua_gettop(L), &c->ans[i], i);
     lua_pop(L, 1);
+    /* One entry per name: the student's value moves to the entry of its
+     * name, and a second entry would get a moved-out (NULL) text. */
+    for (size_t j = 0; j < i; j++)
+      if (strcmp(c->ans[j].name, c->ans[i].name) == 0)
+        luaL_error(L, "answer %d: the name '%s' is already answer %d", (int)i + 1, c->ans[i].name, (int)j + 1);
   }
   c->status = 0;
   return 0;

@@ -382,6 +382,15 @@ with open(os.path.join(own, "broken.lua"), "w") as f:
     f.write('exercise "08-broken"\nanswers.x = 1\n')
 rc, out, err = run(["check", os.path.join(own, "broken.lua")])
 check(rc == 1 and "answer key 08-broken" in err and "value must be a number or a string" in err, "a broken key: %d %r" % (rc, err))
+# a key naming one answer twice is refused (the second entry once got the
+# student's text after it had moved to the first: a crash)
+with open(os.path.join(own, "keys", "09-twice.lua"), "w") as f:
+    f.write('return {{name = "who", kind = "text", value = "a"}, {name = "who", kind = "text", value = "b"}}\n')
+with open(os.path.join(own, "twice.lua"), "w") as f:
+    f.write('exercise "09-twice"\nanswers.who = "a"\n')
+rc, out, err = run(["check", os.path.join(own, "twice.lua")])
+check(rc == 1 and "answer key 09-twice" in err and "answer 2: the name 'who' is already answer 1" in err,
+      "a key naming an answer twice: %d %r" % (rc, err))
 
 # ---- usage ----
 rc, out, err = run(["check", "--help"])
