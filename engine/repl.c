@@ -54,11 +54,7 @@ static const char usage[] =
 
 typedef struct {
   const char *data;
-  gs_limits lim;
-  const char *reads[32];
-  int nreads;
-  const char *writes[32];
-  int nwrites;
+  gs_run_sbopts sbo; /* sandbox, limits, --allow-read/--allow-write (run.h) */
   gs_ctx ctx;
   gs_sandbox *sb;
   int tty;          /* stdin is a terminal: libedit, prompts, history */
@@ -89,8 +85,7 @@ static void on_sigint(int sig) {
 }
 
 static int parse(int argc, char **argv, repl *r) {
-  r->lim.max_memory = (size_t)256 << 20;
-  r->lim.timeout = 10;
+  gs_run_sbopts_init(&r->sbo);
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (a[0] != '-' || a[1] == '\0') {
@@ -98,37 +93,18 @@ static int parse(int argc, char **argv, repl *r) {
       r->data = a;
       continue;
     }
-#define NEEDV() do { if (!v) return gs_usage_error("%s needs a value", a); i++; } while (0)
-    if (strcmp(a, "--allow-read") == 0) {
-      NEEDV();
-      if (r->nreads == 32) return gs_usage_error("too many --allow-read%s", "");
-      r->reads[r->nreads++] = v;
-    } else if (strcmp(a, "--allow-write") == 0) {
-      NEEDV();
-      if (r->nwrites == 32) return gs_usage_error("too many --allow-write%s", "");
-      r->writes[r->nwrites++] = v;
-    } else if (strcmp(a, "--max-memory") == 0) {
-      NEEDV();
-      if (gs_parse_size(v, &r->lim.max_memory)) return gs_usage_error("--max-memory needs a size such as 64M, got '%s'", v);
-    } else if (strcmp(a, "--timeout") == 0) {
-      NEEDV();
-      if (gs_parse_number(v, &r->lim.timeout)) return gs_usage_error("--timeout needs seconds, got '%s'", v);
-    } else if (strcmp(a, "--max-instructions") == 0) {
-      NEEDV();
+    int took = gs_run_sbopts_parse(&r->sbo, a, v);
+    if (took < 0) return GS_EX_USAGE;
+    if (took) { i += took - 1; continue; }
+    if (strcmp(a, "--threads") == 0) {
       double t;
-      if (gs_parse_number(v, &t)) return gs_usage_error("--max-instructions needs a number, got '%s'", v);
-      r->lim.max_instructions = (uint64_t)t;
-    } else if (strcmp(a, "--threads") == 0) {
-      NEEDV();
-      double t;
+      if (!v) return gs_usage_error("%s needs a value", a);
       if (gs_parse_number(v, &t) || t != (int)t || t > 1024) return gs_usage_error("--threads needs a whole number, got '%s'", v);
       r->ctx.threads = (int)t;
-    } else if (strcmp(a, "--trusted") == 0) {
-      r->lim.trusted = 1;
+      i++;
     } else {
       return gs_usage_error("repl: unknown option '%s'", a);
     }
-#undef NEEDV
   }
   return GS_EX_OK;
 }
@@ -331,7 +307,7 @@ static int pmain(lua_State *L) {
   }
   if (r->tty) {
     printf("gcisim %s (%s)%s%s%s; Ctrl-D to leave\n", GCISIM_VERSION, LUA_RELEASE, r->data ? ", d = " : "",
-           r->data ? r->data : "", r->lim.trusted ? ", TRUSTED: no sandbox" : "");
+           r->data ? r->data : "", r->sbo.lim.trusted ? ", TRUSTED: no sandbox" : "");
     fflush(stdout);
   }
   char *chunk = NULL; /* the lines of an incomplete chunk so far */
@@ -379,21 +355,6 @@ static char *history_path(void) {
   return p;
 }
 
-static void default_policy(repl *r, gs_policy *p) {
-  char err[512], dir[PATH_MAX];
-  if (r->lim.trusted) { gs_policy_trust(p); return; }
-  char data[PATH_MAX] = "", real[PATH_MAX];
-  if (access("data", F_OK) == 0 && realpath("data", data)) gs_policy_allow(p, "data", 0, err, sizeof err);
-  if (r->data) {
-    snprintf(dir, sizeof dir, "%s", r->data);
-    char *slash = strrchr(dir, '/');
-    if (slash) *slash = '\0';
-    else snprintf(dir, sizeof dir, ".");
-    /* once only: data/gci2020.csv is already under data/ */
-    if (!realpath(dir, real) || strcmp(real, data) != 0) gs_policy_allow(p, dir, 0, err, sizeof err);
-  }
-}
-
 int gs_repl_main(int argc, char **argv) {
   for (int i = 0; i < argc; i++)
     if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -404,18 +365,13 @@ int gs_repl_main(int argc, char **argv) {
   memset(&r, 0, sizeof r);
   int rc = parse(argc, argv, &r);
   if (rc != GS_EX_OK) return rc;
-  gs_policy *pol = gs_policy_new();
-  if (!pol) { fprintf(stderr, "gcisim: out of memory\n"); return GS_EX_MEMORY; }
-  char err[1024];
-  for (int i = 0; i < r.nreads; i++)
-    if (gs_policy_allow(pol, r.reads[i], 0, err, sizeof err)) { rc = gs_usage_error("%s", err); goto done; }
-  for (int i = 0; i < r.nwrites; i++)
-    if (gs_policy_allow(pol, r.writes[i], 1, err, sizeof err)) { rc = gs_usage_error("%s", err); goto done; }
-  default_policy(&r, pol);
+  const char *files[] = {r.data}; /* its directory is readable */
+  gs_policy *pol = gs_run_policy(&r.sbo, files, 1, &rc);
+  if (!pol) return rc;
   r.ctx.policy = pol;
   r.ctx.dataset = r.data;
   r.ctx.quiet = 1; /* no progress bars over the prompt */
-  if (!(r.sb = gs_sandbox_new(&r.lim))) {
+  if (!(r.sb = gs_sandbox_new(&r.sbo.lim))) {
     fprintf(stderr, "gcisim: cannot create a Lua state (out of memory)\n");
     rc = GS_EX_MEMORY;
     goto done;
