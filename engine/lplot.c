@@ -19,6 +19,7 @@
 #include "chartdraw.h"
 #include "lgci.h"
 #include "policy.h"
+#include "sandbox.h"
 
 #define RES_MT "gci.result"
 #define DS_MT "gci.dataset"
@@ -289,6 +290,7 @@ void gs_lua_plot(lua_State *L, int value, const char *path, const char *type, in
   lua_setmetatable(L, -2);
   if (!(*mb = gs_measurer_new())) luaL_error(L, "%s: cannot set up text measurement (cairo)", who);
   gs_chart_opts co = {o.width, o.height, o.title, o.top, gs_chart_measure, *mb};
+  gs_ctx *ctx = gs_lua_getctx(L); /* here: nothing may raise once dl exists */
   char err[512] = "";
   gs_dl *dl = NULL;
   if (strcmp(t, "slope") == 0) dl = gather_slope(L, value, &o, &co, who, err, sizeof err);
@@ -298,8 +300,20 @@ void gs_lua_plot(lua_State *L, int value, const char *path, const char *type, in
   gs_measurer_free(*mb); /* done with text: free it now rather than at the next collection */
   *mb = NULL;
   if (!dl) luaL_error(L, "%s: %s", who, err);
+  /* A PNG is drawn on a raster of 4 bytes a pixel, 1.6 GB at the largest
+   * size: the script's memory, charged to its limit as a dataset is (in
+   * gci.so there is no sandbox, and nothing to charge). */
+  size_t raster = 0;
+  if (ctx && ctx->sandbox && gs_chart_format_for_path(path) == GS_CHART_PNG) {
+    raster = (size_t)lround(dl->width) * (size_t)lround(dl->height) * 4;
+    if (gs_sandbox_charge(L, raster) != 0) {
+      gs_dl_free(dl);
+      luaL_error(L, "%s: %s", who, gs_sandbox_limit_message(ctx->sandbox));
+    }
+  }
   /* From here to gs_dl_free nothing raises. */
   int bad = gs_chart_write(dl, path, sync, err, sizeof err);
+  if (raster) gs_sandbox_release(L, raster);
   gs_dl_free(dl);
   if (bad) {
     if (write_failed) *write_failed = 1;

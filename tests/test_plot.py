@@ -12,6 +12,7 @@ import re
 import struct
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -278,6 +279,18 @@ check(rc == 1 and "countries" in err and open(old).read() == "old", "--plot of a
 rc, out, err = run(["--plot", os.path.join(OUT, "nodir", "x.svg")], "return gci.load('data/gci2020.csv'):score()",
                    name="nd.lua")
 check(rc == 73 and "cannot write" in err, "--plot into a missing directory: exit 73: %r" % err)
+
+# A PNG's raster (20000 x 20000 pixels x 4 bytes = 1.6 GB) counts against
+# --max-memory: it once took 1.5 GB and a minute under a 64M limit.  An SVG
+# of the same size has no raster and stays within it.
+big = "gci.plot(gci.load('data/gci2020.csv'):score(), arg[1], {width = 20000, height = 20000})\nreturn 1\n"
+t0 = time.time()
+rc, out, err = run([os.path.join(OUT, "big.png"), "--allow-write", OUT, "--max-memory", "64M"], big, name="big.lua")
+check(rc == 81 and "big.lua:1: gci.plot: memory limit" in err and time.time() - t0 < 10
+      and not os.path.exists(os.path.join(OUT, "big.png")), "a 20000 x 20000 PNG passes a 64M limit: %d %r" % (rc, err))
+rc, out, err = run([os.path.join(OUT, "big.svg"), "--allow-write", OUT, "--max-memory", "64M"], big, name="big.lua")
+check(rc == 0 and svg(os.path.join(OUT, "big.svg")).get("width") == "20000", "the same size as SVG: %d %r" % (rc, err))
+os.remove(os.path.join(OUT, "big.svg"))
 
 # gci.plot: the sandbox decides where it may write
 rc, out, err = run([], "gci.plot(gci.load('data/gci2020.csv'):score(), '%s/r.svg')" % OUT, name="nowrite.lua")
