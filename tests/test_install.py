@@ -164,6 +164,10 @@ with open(os.path.join(elsewhere, "repl.txt"), "w") as f:
 rc, out, err = sh(["sh", "-c", " ".join(runner + [BIN]) + " repl data/gci2020.csv < repl.txt"], elsewhere, DD)
 check(rc == 0 and out.split() == [str(R["VNM"]), str(len(ROWS))],
       "repl from another directory: DATA.csv and gci.load through the fallback (exit %d: %r %s)" % (rc, out, err.strip()))
+rc, out, err = sh(runner + [BIN, "explain", "data/gci2020.csv", "VNM", "--format", "csv"], elsewhere, DD)
+row = [r for r in csv.DictReader(out.splitlines()) if r["pillar"] == "(score)"]
+check(rc == 0 and row and abs(float(row[0]["value"]) - S["VNM"]) < 1e-6,
+      "explain's DATA.csv falls back too, as gcisim(1) says (exit %d: %s)" % (rc, err.strip()))
 shutil.copy(os.path.join(PKG, "scripts", "teaching", "01_read_score.lua"), elsewhere)
 rc, out, err = sh(runner + [BIN, "check", "01_read_score.lua"], elsewhere, DD)
 check(rc == 1 and "refused" not in err and re.search(r"^0 of 3 right", out, re.M),
