@@ -307,8 +307,13 @@ static int student_main(lua_State *L) {
 
 /* ---------- running the key ---------- */
 
+/* Read raw: the string must stay anchored by the key's table after the pop
+ * (an __index metamethod could hand back a fresh string that the next
+ * allocation, e.g. luaL_error's message, frees). */
 static const char *field_str(lua_State *L, int t, const char *k, int required, const char *ctx) {
-  lua_getfield(L, t, k);
+  t = lua_absindex(L, t);
+  lua_pushstring(L, k);
+  lua_rawget(L, t);
   if (lua_isnil(L, -1) && !required) { lua_pop(L, 1); return NULL; }
   if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "%s: %s must be a string", ctx, k);
   const char *s = lua_tostring(L, -1);

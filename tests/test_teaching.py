@@ -392,6 +392,18 @@ rc, out, err = run(["check", os.path.join(own, "twice.lua")])
 check(rc == 1 and "answer key 09-twice" in err and "answer 2: the name 'who' is already answer 1" in err,
       "a key naming an answer twice: %d %r" % (rc, err))
 
+# a key's tables are read raw: a string from an __index metamethod would be
+# unanchored once popped (freed by the next allocation, such as the error
+# message quoting it); here kind comes from __index only, so the answer is
+# a plain number and 42 is right
+with open(os.path.join(own, "keys", "10-raw.lua"), "w") as f:
+    f.write('local mt = {__index = function(t, k) if k == "kind" then return "bogus" .. ("!"):rep(60) end end}\n'
+            'return {setmetatable({name = "n", value = 42}, mt)}\n')
+with open(os.path.join(own, "raw.lua"), "w") as f:
+    f.write('exercise "10-raw"\nanswers.n = 42\n')
+rc, res, out, err = gcheck(os.path.join(own, "raw.lua"))
+check(rc == 0 and res == {"n": ("ok", "")}, "a key's fields are its own (no __index): %d %r %r" % (rc, out, err))
+
 # ---- usage ----
 rc, out, err = run(["check", "--help"])
 check(rc == 0 and out.startswith("usage: gcisim check EXERCISE.lua") and "--hint" in out and err == "", "check --help")
