@@ -183,7 +183,8 @@ int gs_explain_main(int argc, char **argv) {
   lua_pushcfunction(L, pwrite);
   lua_pushlightuserdata(L, &c);
   if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
-    fprintf(stderr, "gcisim: %s\n", lua_tostring(L, -1));
+    const char *msg = lua_tostring(L, -1);
+    fprintf(stderr, "gcisim: %s\n", msg ? msg : "(no message)");
     if (o.out) gs_atomic_abort(f, tmp_out);
     rc = GS_EX_SCRIPT;
     goto done;

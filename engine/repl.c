@@ -50,7 +50,8 @@ static const char usage[] =
     "  --threads N         threads for uncertainty analysis (default: all cores)\n"
     "  --trusted           !! NO SANDBOX: the full standard library. Limits still apply. !!\n"
     "\n"
-    "exit codes: 0 at end of input, 64 usage, 65 DATA.csv did not load\n";
+    "exit codes: 0 at end of input, 64 usage, 65 DATA.csv did not load,\n"
+    "            80 timeout, 81 memory limit, 82 instruction limit (loading it)\n";
 
 typedef struct {
   const char *data;
@@ -297,9 +298,12 @@ static int pmain(lua_State *L) {
     end_line();
     if (st != LUA_OK) {
       /* unreadable, refused or malformed: DATA.csv is wrong (65), as
-       * for `gcisim explain` */
-      fprintf(stderr, "%s\n", lua_tostring(L, -1));
-      r->rc = GS_EX_DATA;
+       * for `gcisim explain`; but a limit that stopped the load is that
+       * limit's code, as in `gcisim run` */
+      const char *msg = lua_tostring(L, -1);
+      int code = gs_run_exit_code(r->sb, &r->ctx, msg);
+      r->rc = code == GS_EX_SCRIPT ? GS_EX_DATA : code;
+      fprintf(stderr, "%s\n", msg ? msg : "(no message)");
       return 0;
     }
     lua_setglobal(L, "d");
@@ -394,7 +398,8 @@ int gs_repl_main(int argc, char **argv) {
   lua_pushcfunction(L, pmain);
   lua_pushlightuserdata(L, &r);
   if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
-    fprintf(stderr, "gcisim: %s\n", lua_tostring(L, -1));
+    const char *msg = lua_tostring(L, -1);
+    fprintf(stderr, "gcisim: %s\n", msg ? msg : "(no message)");
     r.rc = GS_EX_SCRIPT;
   }
   rc = r.rc;

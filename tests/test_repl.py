@@ -341,5 +341,10 @@ with open(bad, "w") as f:
 p = subprocess.run(GCISIM + ["repl", bad, "--allow-read", TMP], capture_output=True, text=True, timeout=10,
                    stdin=subprocess.DEVNULL)
 check(p.returncode == 65 and p.stderr.startswith(bad + ":2:5: "), "bad dataset: 65, %r" % p.stderr)
+# a memory limit that stops DATA.csv loading is exit 81, as in gcisim run
+# (run.h), not a data error: the 194-row file does not fit in 60 KiB
+p = subprocess.run(GCISIM + ["repl", "data/gci2020.csv", "--max-memory", "60k"], capture_output=True, text=True,
+                   timeout=10, stdin=subprocess.DEVNULL)
+check(p.returncode == 81 and "memory limit" in p.stderr, "memory limit while loading: 81, %r" % p.stderr)
 
 done()
