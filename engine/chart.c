@@ -26,6 +26,9 @@
 #define C_BAR 0x3182bdL
 #define C_MAXBAR 0xe8e8e8L
 
+/* No axis gets more ticks than this, whatever its range and step. */
+#define MAX_TICKS 200
+
 static const long palette[] = {0x1b9e77, 0xd95f02, 0x7570b3, 0xe7298a, 0x66a61e, 0xe6ab02, 0xa6761d, 0x666666};
 #define NPALETTE (sizeof palette / sizeof palette[0])
 
@@ -402,7 +405,11 @@ static void x_axis(gs_dl *dl, double x0, double x1, double y0, double y1, double
     fmt_num(num, sizeof num, lo);
     dl_text(dl, x0, y1 + 16, 11, C_MUTED, GS_ANCHOR_MIDDLE, 0, num, NULL, "tick");
   }
-  for (double v = first; v <= hi + step * 1e-9; v += step) {
+  /* By index, and at most MAX_TICKS: an accumulated v += step can stall
+   * (a step below v's precision) or never end (an infinite step). */
+  for (int t = 0; t <= MAX_TICKS; t++) {
+    double v = first + t * step;
+    if (!(v <= hi + step * 1e-9)) break;
     double x = x0 + (v - lo) / (hi - lo) * (x1 - x0);
     dl_line(dl, x, y0, x, y1, 1, C_GRID, NULL, "grid");
     fmt_num(num, sizeof num, fabs(v) < step * 1e-9 ? 0 : v);
@@ -524,7 +531,12 @@ gs_dl *gs_chart_profile(const gs_profile_item *it, size_t n, char *const *pillar
   if (n > NPALETTE) { snprintf(err, errlen, "a profile shows at most %d countries", (int)NPALETTE); return NULL; }
   int same = 1;
   for (size_t p = 0; p < npillar; p++) {
-    if (!(pmax[p] > pmin[p])) { snprintf(err, errlen, "pillar '%s' has an empty range", pillar[p]); return NULL; }
+    /* a range wider than a double holds (min -1e308, max 1e308) would
+     * make the axis step infinite */
+    if (!(pmax[p] > pmin[p]) || !isfinite(pmax[p] - pmin[p])) {
+      snprintf(err, errlen, "pillar '%s' has an empty or unbounded range", pillar[p]);
+      return NULL;
+    }
     if (pmin[p] != pmin[0] || pmax[p] != pmax[0]) same = 0;
   }
   double top_y;
@@ -545,7 +557,9 @@ gs_dl *gs_chart_profile(const gs_profile_item *it, size_t n, char *const *pillar
   double span = same ? pmax[0] - pmin[0] : 100, base = same ? pmin[0] : 0;
   double step = gs_chart_nice_step(span, 5);
   char num[32];
-  for (double v = 0; v <= span + step * 1e-9; v += step) {
+  for (int t = 0; t <= MAX_TICKS; t++) { /* by index, as in x_axis */
+    double v = t * step;
+    if (!(v <= span + step * 1e-9)) break;
     double y = y1 - v / span * (y1 - y0);
     dl_line(dl, x0, y, x1, y, 1, C_GRID, NULL, "grid");
     fmt_num(num, sizeof num, base + v);

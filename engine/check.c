@@ -77,7 +77,7 @@ typedef struct {
   const char *file;
   const gs_check_key *keys; /* borrowed: the compiled-in keys */
   int hint;
-  gs_limits lim;
+  gs_run_sbopts sbo;    /* limits (only --timeout is an option here) */
   gs_policy *pol;
   char id[MAX_ID];
   char *title;          /* owned, may be NULL */
@@ -307,8 +307,13 @@ static int student_main(lua_State *L) {
 
 /* ---------- running the key ---------- */
 
+/* Read raw: the string must stay anchored by the key's table after the pop
+ * (an __index metamethod could hand back a fresh string that the next
+ * allocation, e.g. luaL_error's message, frees). */
 static const char *field_str(lua_State *L, int t, const char *k, int required, const char *ctx) {
-  lua_getfield(L, t, k);
+  t = lua_absindex(L, t);
+  lua_pushstring(L, k);
+  lua_rawget(L, t);
   if (lua_isnil(L, -1) && !required) { lua_pop(L, 1); return NULL; }
   if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "%s: %s must be a string", ctx, k);
   const char *s = lua_tostring(L, -1);
@@ -397,21 +402,17 @@ static int key_main(lua_State *L) {
     lua_rawgeti(L, t, (lua_Integer)i + 1);
     read_answer(L, lua_gettop(L), &c->ans[i], i);
     lua_pop(L, 1);
+    /* One entry per name: the student's value moves to the entry of its
+     * name, and a second entry would get a moved-out (NULL) text. */
+    for (size_t j = 0; j < i; j++)
+      if (strcmp(c->ans[j].name, c->ans[i].name) == 0)
+        luaL_error(L, "answer %d: the name '%s' is already answer %d", (int)i + 1, c->ans[i].name, (int)j + 1);
   }
   c->status = 0;
   return 0;
 }
 
 /* ---------- sandboxes ---------- */
-
-static int exit_code(check *c, const char *msg) {
-  gs_limit hit = gs_sandbox_limit_hit(c->sb);
-  if (hit == GS_LIMIT_TIME) return GS_EX_TIMEOUT;
-  if (hit == GS_LIMIT_MEMORY) return GS_EX_MEMORY;
-  if (hit == GS_LIMIT_INSTRUCTIONS) return GS_EX_INSTR;
-  if (c->ctx.data_error[0] && msg && strstr(msg, c->ctx.data_error)) return GS_EX_DATA;
-  return GS_EX_SCRIPT;
-}
 
 /* Runs fn(check) in a new sandbox.  Returns 0 when it ran and set status 0;
  * otherwise prints the error (prefixed by `what` if not NULL) and returns
@@ -420,7 +421,7 @@ static int in_sandbox(check *c, lua_CFunction fn, const char *what) {
   memset(&c->ctx, 0, sizeof c->ctx);
   c->ctx.policy = c->pol;
   c->ctx.quiet = 1;
-  c->sb = gs_sandbox_new(&c->lim);
+  c->sb = gs_sandbox_new(&c->sbo.lim);
   if (!c->sb) {
     fprintf(stderr, "gcisim: cannot create a Lua state (out of memory)\n");
     return GS_EX_MEMORY;
@@ -435,13 +436,14 @@ static int in_sandbox(check *c, lua_CFunction fn, const char *what) {
   int rc = 0;
   if (st != LUA_OK || c->status != 0) {
     const char *msg = lua_tostring(L, -1);
-    rc = exit_code(c, msg);
+    rc = gs_run_exit_code(c->sb, &c->ctx, msg);
     gs_limit hit = gs_sandbox_limit_hit(c->sb);
     if (hit != GS_LIMIT_NONE && (!msg || !strstr(msg, gs_sandbox_limit_message(c->sb))))
       msg = gs_sandbox_limit_message(c->sb);
     if (what) fprintf(stderr, "gcisim: %s: %s\n", what, msg ? msg : "(no message)");
     else fprintf(stderr, "%s\n", msg ? msg : "(no message)");
   }
+  gs_sandbox_watchdog_off(); /* the sandbox is done: its limit with it */
   gs_sandbox_free(c->sb);
   c->sb = NULL;
   return rc;
@@ -562,15 +564,6 @@ static void report(check *c) {
 
 /* ---------- the command ---------- */
 
-static void allow_dir_of(gs_policy *p, const char *file) {
-  char dir[PATH_MAX], err[512];
-  snprintf(dir, sizeof dir, "%s", file);
-  char *slash = strrchr(dir, '/');
-  if (slash) *slash = '\0';
-  else snprintf(dir, sizeof dir, ".");
-  gs_policy_allow(p, dir, 0, err, sizeof err);
-}
-
 static void check_free(check *c) {
   for (size_t i = 0; i < c->nans; i++) {
     answer *a = &c->ans[i];
@@ -600,8 +593,7 @@ int gs_check_main(int argc, char **argv, const gs_check_key *keys) {
   check c;
   memset(&c, 0, sizeof c);
   c.keys = keys;
-  c.lim.max_memory = (size_t)256 << 20;
-  c.lim.timeout = 10;
+  gs_run_sbopts_init(&c.sbo);
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -611,19 +603,17 @@ int gs_check_main(int argc, char **argv, const gs_check_key *keys) {
     if (strcmp(a, "--hint") == 0) c.hint = 1;
     else if (strcmp(a, "--timeout") == 0) {
       if (i + 1 == argc) return gs_usage_error("%s needs a value", a);
-      if (gs_parse_number(argv[++i], &c.lim.timeout)) return gs_usage_error("--timeout needs seconds, got '%s'", argv[i]);
+      if (gs_parse_number(argv[++i], &c.sbo.lim.timeout)) return gs_usage_error("--timeout needs seconds, got '%s'", argv[i]);
     } else if (a[0] == '-' && a[1]) return gs_usage_error("check: unknown option '%s'", a);
     else if (c.file) return gs_usage_error("check: one exercise at a time (extra '%s')", a);
     else c.file = a;
   }
   if (!c.file) return gs_usage_error("check needs an exercise file, e.g. gcisim check scripts/teaching/01_read_score.lua%s", "");
-  c.pol = gs_policy_new();
-  if (!c.pol) { fprintf(stderr, "gcisim: out of memory\n"); return GS_EX_MEMORY; }
-  char err[512];
-  if (access("data", F_OK) == 0) gs_policy_allow(c.pol, "data", 0, err, sizeof err);
-  allow_dir_of(c.pol, c.file);
+  /* the policy of `gcisim run`, with the exercise's directory readable */
+  int rc;
+  if (!(c.pol = gs_run_policy(&c.sbo, &c.file, 1, &rc))) return rc;
 
-  int rc = in_sandbox(&c, student_main, NULL);
+  rc = in_sandbox(&c, student_main, NULL);
   if (rc != 0) {
     int blanks = blanks_in_code(c.file);
     if (blanks && rc == GS_EX_SCRIPT)

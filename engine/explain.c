@@ -9,7 +9,9 @@
 #include "score.h"
 #include "target.h"
 
-int gs_explain_step_digits(const gs_dataset *d) {
+/* The number of decimals (0..6) needed to write every pillar value of d
+ * exactly (up to 1e-9): the grid gains move on. */
+static int step_digits(const gs_dataset *d) {
   int dg = 0;
   for (size_t p = 0; p < d->npillar; p++)
     for (size_t i = 0; i <= d->n; i++) {
@@ -85,7 +87,7 @@ gs_explain *gs_explain_unit(const gs_dataset *d, size_t u, const gs_explain_spec
   }
   e->score = e->scores[u];
   e->rank = e->ranks[u];
-  e->step_digits = gs_explain_step_digits(d);
+  e->step_digits = step_digits(d);
   for (size_t p = 0; p < k; p++) {
     double x = gs_dataset_pv(d, u, p);
     e->points[p] = e->factor * spec->w[p] * x;

@@ -55,8 +55,4 @@ typedef struct {
 gs_explain *gs_explain_unit(const gs_dataset *d, size_t u, const gs_explain_spec *spec, char *err,
                             size_t errlen);
 void gs_explain_free(gs_explain *e);
-
-/* The number of decimals (0..6) needed to write every pillar value of d
- * exactly (up to 1e-9): the grid gains move on. */
-int gs_explain_step_digits(const gs_dataset *d);
 #endif

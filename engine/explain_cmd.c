@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "csvload.h"
+#include "datadir.h"
 #include "lexplain.h"
 #include "output.h"
 #include "run.h"
@@ -140,8 +141,10 @@ int gs_explain_main(int argc, char **argv) {
   ex_opts o = {0};
   int rc = parse(argc, argv, &o);
   if (rc != GS_EX_OK) return rc;
-  char err[1024];
-  gs_dataset *d = gs_load_csv(o.data, NULL, err, sizeof err);
+  char err[1024], where[4096];
+  /* DATA.csv falls back to the installed data directory, as gci.load's
+   * paths do (datadir.h; gcisim(1), ENVIRONMENT) */
+  gs_dataset *d = gs_load_csv(gs_datadir_resolve(o.data, where, sizeof where), NULL, err, sizeof err);
   if (!d) {
     fprintf(stderr, "%s\n", err);
     return GS_EX_DATA;
@@ -180,7 +183,8 @@ int gs_explain_main(int argc, char **argv) {
   lua_pushcfunction(L, pwrite);
   lua_pushlightuserdata(L, &c);
   if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
-    fprintf(stderr, "gcisim: %s\n", lua_tostring(L, -1));
+    const char *msg = lua_tostring(L, -1);
+    fprintf(stderr, "gcisim: %s\n", msg ? msg : "(no message)");
     if (o.out) gs_atomic_abort(f, tmp_out);
     rc = GS_EX_SCRIPT;
     goto done;

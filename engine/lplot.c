@@ -2,7 +2,10 @@
  *
  * The Lua side only gathers data: every array it fills lives in a userdata
  * on the stack and every string it borrows is anchored by a table on the
- * stack, so an error while gathering leaks nothing.  Layout, rendering
+ * stack, so an error while gathering leaks nothing.  Records and options
+ * are read raw (no __index): a metamethod could return a fresh string that
+ * nothing anchors once it is popped, and the collector would free it while
+ * the chart still points at it.  Layout, rendering
  * and the atomic write (chart.h, chartdraw.h) are plain C that raise no Lua
  * error; their C allocations are freed before any error is raised. */
 #include "lplot.h"
@@ -16,6 +19,7 @@
 #include "chartdraw.h"
 #include "lgci.h"
 #include "policy.h"
+#include "sandbox.h"
 
 #define RES_MT "gci.result"
 #define DS_MT "gci.dataset"
@@ -30,11 +34,18 @@ int gs_plot_type_valid(const char *type) {
 
 /* ---------- reading records ---------- */
 
-/* A string field of the record at index t, anchored by the record; NULL
- * when it is not a string. */
+/* Pushes field of the table at index t, raw; returns its type. */
+static int raw_field(lua_State *L, int t, const char *field) {
+  t = lua_absindex(L, t);
+  lua_pushstring(L, field);
+  return lua_rawget(L, t);
+}
+
+/* A string field of the record at index t, anchored by the record (read
+ * raw, so it is the record's own); NULL when it is not a string. */
 static const char *rec_str(lua_State *L, int t, const char *field) {
   const char *s = NULL;
-  if (lua_getfield(L, t, field) == LUA_TSTRING) s = lua_tostring(L, -1);
+  if (raw_field(L, t, field) == LUA_TSTRING) s = lua_tostring(L, -1);
   lua_pop(L, 1);
   return s;
 }
@@ -42,7 +53,7 @@ static const char *rec_str(lua_State *L, int t, const char *field) {
 /* A number field of the record at index t, or NaN. */
 static double rec_num(lua_State *L, int t, const char *field) {
   double v = NAN;
-  if (lua_getfield(L, t, field) == LUA_TNUMBER) v = lua_tonumber(L, -1);
+  if (raw_field(L, t, field) == LUA_TNUMBER) v = lua_tonumber(L, -1);
   lua_pop(L, 1);
   return v;
 }
@@ -50,7 +61,7 @@ static double rec_num(lua_State *L, int t, const char *field) {
 /* Whether the first record of the list at t has field f. */
 static int first_has(lua_State *L, int t, const char *f) {
   if (lua_rawgeti(L, t, 1) != LUA_TTABLE) { lua_pop(L, 1); return 0; }
-  int has = lua_getfield(L, -1, f) != LUA_TNIL;
+  int has = raw_field(L, -1, f) != LUA_TNIL;
   lua_pop(L, 2);
   return has;
 }
@@ -84,7 +95,7 @@ typedef struct {
 
 static double size_opt(lua_State *L, int t, const char *field, double def, const char *who) {
   double v = def;
-  if (lua_getfield(L, t, field) != LUA_TNIL) {
+  if (raw_field(L, t, field) != LUA_TNIL) {
     if (!lua_isinteger(L, -1) && !(lua_type(L, -1) == LUA_TNUMBER && lua_tonumber(L, -1) == floor(lua_tonumber(L, -1))))
       luaL_error(L, "%s: option '%s' must be a whole number", who, field);
     v = lua_tonumber(L, -1);
@@ -96,7 +107,7 @@ static double size_opt(lua_State *L, int t, const char *field, double def, const
 
 static const char *str_opt(lua_State *L, int t, const char *field, const char *who) {
   const char *s = NULL;
-  int ty = lua_getfield(L, t, field);
+  int ty = raw_field(L, t, field);
   if (ty == LUA_TSTRING) s = lua_tostring(L, -1); /* anchored by the options table */
   else if (ty != LUA_TNIL) luaL_error(L, "%s: option '%s' must be a string", who, field);
   lua_pop(L, 1);
@@ -126,13 +137,13 @@ static void read_opts(lua_State *L, int t, plot_opts *o, const char *who) {
   o->after = str_opt(L, t, "after", who);
   o->width = size_opt(L, t, "width", 900, who);
   o->height = size_opt(L, t, "height", 0, who);
-  if (lua_getfield(L, t, "top") != LUA_TNIL) {
+  if (raw_field(L, t, "top") != LUA_TNIL) {
     if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1 || lua_tointeger(L, -1) > 10000)
       luaL_error(L, "%s: option 'top' must be a whole number from 1 to 10000", who);
     o->top = (size_t)lua_tointeger(L, -1);
   }
   lua_pop(L, 1);
-  if (lua_getfield(L, t, "countries") != LUA_TNIL) {
+  if (raw_field(L, t, "countries") != LUA_TNIL) {
     if (!lua_istable(L, -1) || lua_rawlen(L, -1) == 0)
       luaL_error(L, "%s: option 'countries' must be a list of country codes, e.g. {\"VNM\", \"SWE\"}", who);
     o->countries = lua_gettop(L); /* stays on the stack */
@@ -203,7 +214,7 @@ static gs_dl *gather_bars(lua_State *L, int v, const gs_chart_opts *co, const ch
   for (size_t i = 0; i < n; i++) {
     lua_rawgeti(L, v, (lua_Integer)i + 1);
     it[i] = (gs_bar_item){rec_str(L, -1, "iso3"), rec_label(L, -1), rec_num(L, -1, "score"), rec_num(L, -1, "rank")};
-    if (lua_getfield(L, -1, "score") != LUA_TNUMBER && !lua_isnil(L, -1))
+    if (raw_field(L, -1, "score") != LUA_TNUMBER && !lua_isnil(L, -1))
       luaL_error(L, "%s: %s (record %d has a score that is not a number)", who, what, (int)i + 1);
     lua_pop(L, 2);
   }
@@ -279,6 +290,7 @@ void gs_lua_plot(lua_State *L, int value, const char *path, const char *type, in
   lua_setmetatable(L, -2);
   if (!(*mb = gs_measurer_new())) luaL_error(L, "%s: cannot set up text measurement (cairo)", who);
   gs_chart_opts co = {o.width, o.height, o.title, o.top, gs_chart_measure, *mb};
+  gs_ctx *ctx = gs_lua_getctx(L); /* here: nothing may raise once dl exists */
   char err[512] = "";
   gs_dl *dl = NULL;
   if (strcmp(t, "slope") == 0) dl = gather_slope(L, value, &o, &co, who, err, sizeof err);
@@ -288,8 +300,20 @@ void gs_lua_plot(lua_State *L, int value, const char *path, const char *type, in
   gs_measurer_free(*mb); /* done with text: free it now rather than at the next collection */
   *mb = NULL;
   if (!dl) luaL_error(L, "%s: %s", who, err);
+  /* A PNG is drawn on a raster of 4 bytes a pixel, 1.6 GB at the largest
+   * size: the script's memory, charged to its limit as a dataset is (in
+   * gci.so there is no sandbox, and nothing to charge). */
+  size_t raster = 0;
+  if (ctx && ctx->sandbox && gs_chart_format_for_path(path) == GS_CHART_PNG) {
+    raster = (size_t)lround(dl->width) * (size_t)lround(dl->height) * 4;
+    if (gs_sandbox_charge(L, raster) != 0) {
+      gs_dl_free(dl);
+      luaL_error(L, "%s: %s", who, gs_sandbox_limit_message(ctx->sandbox));
+    }
+  }
   /* From here to gs_dl_free nothing raises. */
   int bad = gs_chart_write(dl, path, sync, err, sizeof err);
+  if (raster) gs_sandbox_release(L, raster);
   gs_dl_free(dl);
   if (bad) {
     if (write_failed) *write_failed = 1;

@@ -35,6 +35,10 @@ int gs_policy_allow(gs_policy *p, const char *dir, int write, char *err, size_t 
     snprintf(err, errlen, "cannot allow '%s': %s", dir, strerror(errno));
     return -1;
   }
+  /* Once each: the defaults often overlap (data/ and the directory of
+   * data/gci2020.csv), and refusals list the directories. */
+  for (size_t i = 0; i < p->n[write]; i++)
+    if (strcmp(p->dir[write][i], real) == 0) { free(real); return 0; }
   char **nd = realloc(p->dir[write], (p->n[write] + 1) * sizeof *nd);
   if (!nd) { free(real); snprintf(err, errlen, "out of memory"); return -1; }
   p->dir[write] = nd;

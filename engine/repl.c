@@ -50,15 +50,12 @@ static const char usage[] =
     "  --threads N         threads for uncertainty analysis (default: all cores)\n"
     "  --trusted           !! NO SANDBOX: the full standard library. Limits still apply. !!\n"
     "\n"
-    "exit codes: 0 at end of input, 64 usage, 65 DATA.csv did not load\n";
+    "exit codes: 0 at end of input, 64 usage, 65 DATA.csv did not load,\n"
+    "            80 timeout, 81 memory limit, 82 instruction limit (loading it)\n";
 
 typedef struct {
   const char *data;
-  gs_limits lim;
-  const char *reads[32];
-  int nreads;
-  const char *writes[32];
-  int nwrites;
+  gs_run_sbopts sbo; /* sandbox, limits, --allow-read/--allow-write (run.h) */
   gs_ctx ctx;
   gs_sandbox *sb;
   int tty;          /* stdin is a terminal: libedit, prompts, history */
@@ -89,8 +86,7 @@ static void on_sigint(int sig) {
 }
 
 static int parse(int argc, char **argv, repl *r) {
-  r->lim.max_memory = (size_t)256 << 20;
-  r->lim.timeout = 10;
+  gs_run_sbopts_init(&r->sbo);
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (a[0] != '-' || a[1] == '\0') {
@@ -98,37 +94,18 @@ static int parse(int argc, char **argv, repl *r) {
       r->data = a;
       continue;
     }
-#define NEEDV() do { if (!v) return gs_usage_error("%s needs a value", a); i++; } while (0)
-    if (strcmp(a, "--allow-read") == 0) {
-      NEEDV();
-      if (r->nreads == 32) return gs_usage_error("too many --allow-read%s", "");
-      r->reads[r->nreads++] = v;
-    } else if (strcmp(a, "--allow-write") == 0) {
-      NEEDV();
-      if (r->nwrites == 32) return gs_usage_error("too many --allow-write%s", "");
-      r->writes[r->nwrites++] = v;
-    } else if (strcmp(a, "--max-memory") == 0) {
-      NEEDV();
-      if (gs_parse_size(v, &r->lim.max_memory)) return gs_usage_error("--max-memory needs a size such as 64M, got '%s'", v);
-    } else if (strcmp(a, "--timeout") == 0) {
-      NEEDV();
-      if (gs_parse_number(v, &r->lim.timeout)) return gs_usage_error("--timeout needs seconds, got '%s'", v);
-    } else if (strcmp(a, "--max-instructions") == 0) {
-      NEEDV();
+    int took = gs_run_sbopts_parse(&r->sbo, a, v);
+    if (took < 0) return GS_EX_USAGE;
+    if (took) { i += took - 1; continue; }
+    if (strcmp(a, "--threads") == 0) {
       double t;
-      if (gs_parse_number(v, &t)) return gs_usage_error("--max-instructions needs a number, got '%s'", v);
-      r->lim.max_instructions = (uint64_t)t;
-    } else if (strcmp(a, "--threads") == 0) {
-      NEEDV();
-      double t;
+      if (!v) return gs_usage_error("%s needs a value", a);
       if (gs_parse_number(v, &t) || t != (int)t || t > 1024) return gs_usage_error("--threads needs a whole number, got '%s'", v);
       r->ctx.threads = (int)t;
-    } else if (strcmp(a, "--trusted") == 0) {
-      r->lim.trusted = 1;
+      i++;
     } else {
       return gs_usage_error("repl: unknown option '%s'", a);
     }
-#undef NEEDV
   }
   return GS_EX_OK;
 }
@@ -153,7 +130,15 @@ static char *read_line(repl *r, const char *prompt, int *cleared) {
   char *l = NULL;
   size_t cap = 0;
   ssize_t n;
-  while ((n = getline(&l, &cap, stdin)) < 0 && errno == EINTR && !g_cleared) clearerr(stdin);
+  /* errno is cleared first: getline leaves it alone at end of input, and a
+   * stale EINTR from an earlier Ctrl-C made end of input retry forever. */
+  for (;;) {
+    errno = 0;
+    n = getline(&l, &cap, stdin);
+    if (n >= 0 || errno != EINTR) break;
+    clearerr(stdin); /* the interrupted read set the stream's error flag */
+    if (g_cleared) break;
+  }
   if (n < 0) {
     free(l);
     if (g_cleared) { *cleared = 1; g_cleared = 0; }
@@ -216,11 +201,14 @@ static int print_values(lua_State *L) {
   return 0;
 }
 
-/* Reports the error message at the stack top (and pops it). */
-static void report(repl *r, lua_State *L) {
+/* Reports the error message at the stack top (and pops it).  ran: the
+ * error came from running a line, so a limit hit during it names the
+ * limit; a compile error is its own (a limit hit by the previous line
+ * stays recorded until the next line starts). */
+static void report(repl *r, lua_State *L, int ran) {
   fflush(stdout); /* what the line printed comes before its error */
   const char *msg = lua_tostring(L, -1);
-  gs_limit hit = gs_sandbox_limit_hit(r->sb);
+  gs_limit hit = ran ? gs_sandbox_limit_hit(r->sb) : GS_LIMIT_NONE;
   if (hit != GS_LIMIT_NONE && (!msg || !strstr(msg, gs_sandbox_limit_message(r->sb))))
     fprintf(stderr, "stdin: %s\n", gs_sandbox_limit_message(r->sb));
   else
@@ -254,6 +242,28 @@ static int compile(lua_State *L, const char *buf) {
   return luaL_loadbufferx(L, buf, strlen(buf), "=stdin", "t");
 }
 
+static int compile_p(lua_State *L) {
+  const char *buf = lua_touserdata(L, 1);
+  lua_pop(L, 1);
+  int st = compile(L, buf);
+  lua_pushinteger(L, st);
+  return 2;
+}
+
+/* compile, in a protected call: building "return ...;" can run out of
+ * memory, and an error raised straight from the loop would jump past the
+ * C buffers it holds (a leak) and end the session.  Leaves the function
+ * or a message; returns the load status, or the call's on an error. */
+static int compile_protected(lua_State *L, const char *buf) {
+  lua_pushcfunction(L, compile_p);
+  lua_pushlightuserdata(L, (void *)buf);
+  int st = lua_pcall(L, 1, 2, 0);
+  if (st != LUA_OK) return st;
+  st = (int)lua_tointeger(L, -1);
+  lua_pop(L, 1);
+  return st;
+}
+
 /* Runs one complete chunk (the function on the stack top) and prints its
  * values; errors are reported. */
 static void run_chunk(repl *r, lua_State *L) {
@@ -268,7 +278,7 @@ static void run_chunk(repl *r, lua_State *L) {
     st = lua_pcall(L, lua_gettop(L) - base - 1, 0, base);
   }
   end_line();
-  if (st != LUA_OK) report(r, L);
+  if (st != LUA_OK) report(r, L, 1);
   lua_settop(L, base - 1);
 }
 
@@ -288,9 +298,12 @@ static int pmain(lua_State *L) {
     end_line();
     if (st != LUA_OK) {
       /* unreadable, refused or malformed: DATA.csv is wrong (65), as
-       * for `gcisim explain` */
-      fprintf(stderr, "%s\n", lua_tostring(L, -1));
-      r->rc = GS_EX_DATA;
+       * for `gcisim explain`; but a limit that stopped the load is that
+       * limit's code, as in `gcisim run` */
+      const char *msg = lua_tostring(L, -1);
+      int code = gs_run_exit_code(r->sb, &r->ctx, msg);
+      r->rc = code == GS_EX_SCRIPT ? GS_EX_DATA : code;
+      fprintf(stderr, "%s\n", msg ? msg : "(no message)");
       return 0;
     }
     lua_setglobal(L, "d");
@@ -298,7 +311,7 @@ static int pmain(lua_State *L) {
   }
   if (r->tty) {
     printf("gcisim %s (%s)%s%s%s; Ctrl-D to leave\n", GCISIM_VERSION, LUA_RELEASE, r->data ? ", d = " : "",
-           r->data ? r->data : "", r->lim.trusted ? ", TRUSTED: no sandbox" : "");
+           r->data ? r->data : "", r->sbo.lim.trusted ? ", TRUSTED: no sandbox" : "");
     fflush(stdout);
   }
   char *chunk = NULL; /* the lines of an incomplete chunk so far */
@@ -323,14 +336,14 @@ static int pmain(lua_State *L) {
     chunk = NULL;
     /* a lone "=expr" prints expr, as in Lua 5.1-5.3's interpreter */
     const char *src = buf[0] == '=' ? buf + 1 : buf;
-    int st = compile(L, src);
+    int st = compile_protected(L, src);
     if (incomplete(L, st)) {
       lua_pop(L, 1);
       chunk = buf;
       continue;
     }
     free(buf);
-    if (st != LUA_OK) { report(r, L); continue; }
+    if (st != LUA_OK) { report(r, L, 0); continue; }
     run_chunk(r, L);
   }
   free(chunk);
@@ -346,21 +359,6 @@ static char *history_path(void) {
   return p;
 }
 
-static void default_policy(repl *r, gs_policy *p) {
-  char err[512], dir[PATH_MAX];
-  if (r->lim.trusted) { gs_policy_trust(p); return; }
-  char data[PATH_MAX] = "", real[PATH_MAX];
-  if (access("data", F_OK) == 0 && realpath("data", data)) gs_policy_allow(p, "data", 0, err, sizeof err);
-  if (r->data) {
-    snprintf(dir, sizeof dir, "%s", r->data);
-    char *slash = strrchr(dir, '/');
-    if (slash) *slash = '\0';
-    else snprintf(dir, sizeof dir, ".");
-    /* once only: data/gci2020.csv is already under data/ */
-    if (!realpath(dir, real) || strcmp(real, data) != 0) gs_policy_allow(p, dir, 0, err, sizeof err);
-  }
-}
-
 int gs_repl_main(int argc, char **argv) {
   for (int i = 0; i < argc; i++)
     if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -371,18 +369,13 @@ int gs_repl_main(int argc, char **argv) {
   memset(&r, 0, sizeof r);
   int rc = parse(argc, argv, &r);
   if (rc != GS_EX_OK) return rc;
-  gs_policy *pol = gs_policy_new();
-  if (!pol) { fprintf(stderr, "gcisim: out of memory\n"); return GS_EX_MEMORY; }
-  char err[1024];
-  for (int i = 0; i < r.nreads; i++)
-    if (gs_policy_allow(pol, r.reads[i], 0, err, sizeof err)) { rc = gs_usage_error("%s", err); goto done; }
-  for (int i = 0; i < r.nwrites; i++)
-    if (gs_policy_allow(pol, r.writes[i], 1, err, sizeof err)) { rc = gs_usage_error("%s", err); goto done; }
-  default_policy(&r, pol);
+  const char *files[] = {r.data}; /* its directory is readable */
+  gs_policy *pol = gs_run_policy(&r.sbo, files, 1, &rc);
+  if (!pol) return rc;
   r.ctx.policy = pol;
   r.ctx.dataset = r.data;
   r.ctx.quiet = 1; /* no progress bars over the prompt */
-  if (!(r.sb = gs_sandbox_new(&r.lim))) {
+  if (!(r.sb = gs_sandbox_new(&r.sbo.lim))) {
     fprintf(stderr, "gcisim: cannot create a Lua state (out of memory)\n");
     rc = GS_EX_MEMORY;
     goto done;
@@ -405,7 +398,8 @@ int gs_repl_main(int argc, char **argv) {
   lua_pushcfunction(L, pmain);
   lua_pushlightuserdata(L, &r);
   if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
-    fprintf(stderr, "gcisim: %s\n", lua_tostring(L, -1));
+    const char *msg = lua_tostring(L, -1);
+    fprintf(stderr, "gcisim: %s\n", msg ? msg : "(no message)");
     r.rc = GS_EX_SCRIPT;
   }
   rc = r.rc;

@@ -76,11 +76,7 @@ typedef struct {
   const char *plot, *plot_type; /* --plot FILE, --plot-type T */
   int traceback;
   int no_sync;
-  gs_limits lim;
-  const char *reads[32];
-  int nreads;
-  const char *writes[32];
-  int nwrites;
+  gs_run_sbopts sbo; /* sandbox, limits, --allow-read/--allow-write */
   gs_ctx ctx;
   int status;
   int plot_failed; /* the chart was not written (vs. a value that cannot be plotted) */
@@ -127,11 +123,81 @@ int gs_usage_error(const char *fmt, const char *arg) {
   return GS_EX_USAGE;
 }
 
+void gs_run_sbopts_init(gs_run_sbopts *s) {
+  memset(s, 0, sizeof *s);
+  s->lim.max_memory = (size_t)256 << 20;
+  s->lim.timeout = 10;
+}
+
+int gs_run_sbopts_parse(gs_run_sbopts *s, const char *a, const char *v) {
+  if (strcmp(a, "--trusted") == 0) { s->lim.trusted = 1; return 1; }
+  int known = strcmp(a, "--allow-read") == 0 || strcmp(a, "--allow-write") == 0 || strcmp(a, "--max-memory") == 0 ||
+              strcmp(a, "--timeout") == 0 || strcmp(a, "--max-instructions") == 0;
+  if (!known) return 0;
+  if (!v) { gs_usage_error("%s needs a value", a); return -1; }
+  if (strcmp(a, "--allow-read") == 0 || strcmp(a, "--allow-write") == 0) {
+    int w = a[8] == 'w';
+    if ((w ? s->nwrites : s->nreads) == 32) { gs_usage_error("too many %s", a); return -1; }
+    if (w) s->writes[s->nwrites++] = v;
+    else s->reads[s->nreads++] = v;
+  } else if (strcmp(a, "--max-memory") == 0) {
+    if (gs_parse_size(v, &s->lim.max_memory)) { gs_usage_error("--max-memory needs a size such as 64M, got '%s'", v); return -1; }
+  } else if (strcmp(a, "--timeout") == 0) {
+    if (gs_parse_number(v, &s->lim.timeout)) { gs_usage_error("--timeout needs seconds, got '%s'", v); return -1; }
+  } else {
+    double t;
+    if (gs_parse_number(v, &t)) { gs_usage_error("--max-instructions needs a number, got '%s'", v); return -1; }
+    s->lim.max_instructions = (uint64_t)t;
+  }
+  return 2;
+}
+
+/* Allows reading the directory that holds file. */
+static void allow_dir_of(gs_policy *p, const char *file) {
+  char dir[PATH_MAX], err[512];
+  snprintf(dir, sizeof dir, "%s", file);
+  char *slash = strrchr(dir, '/');
+  if (slash) *slash = '\0';
+  else snprintf(dir, sizeof dir, ".");
+  gs_policy_allow(p, dir, 0, err, sizeof err);
+}
+
+gs_policy *gs_run_policy(const gs_run_sbopts *s, const char *const *files, int nfiles, int *rc) {
+  gs_policy *p = gs_policy_new();
+  if (!p) { fprintf(stderr, "gcisim: out of memory\n"); *rc = GS_EX_MEMORY; return NULL; }
+  char err[1024];
+  for (int w = 0; w < 2; w++)
+    for (int i = 0; i < (w ? s->nwrites : s->nreads); i++)
+      if (gs_policy_allow(p, w ? s->writes[i] : s->reads[i], w, err, sizeof err)) {
+        *rc = gs_usage_error("%s", err);
+        gs_policy_free(p);
+        return NULL;
+      }
+  if (s->lim.trusted) { gs_policy_trust(p); return p; }
+  /* The defaults may be missing: nothing to allow then, and no error. */
+  if (access("data", F_OK) == 0) gs_policy_allow(p, "data", 0, err, sizeof err);
+  /* The installed data directory, where relative data paths fall back to
+   * (datadir.h): read-only, and only when it exists. */
+  const char *dd = gs_datadir();
+  if (dd && access(dd, F_OK) == 0) gs_policy_allow(p, dd, 0, err, sizeof err);
+  for (int i = 0; i < nfiles; i++)
+    if (files[i]) allow_dir_of(p, files[i]);
+  return p;
+}
+
+int gs_run_exit_code(const gs_sandbox *sb, const gs_ctx *ctx, const char *msg) {
+  gs_limit hit = sb ? gs_sandbox_limit_hit(sb) : GS_LIMIT_NONE;
+  if (hit == GS_LIMIT_TIME) return GS_EX_TIMEOUT;
+  if (hit == GS_LIMIT_MEMORY) return GS_EX_MEMORY;
+  if (hit == GS_LIMIT_INSTRUCTIONS) return GS_EX_INSTR;
+  if (ctx->data_error[0] && msg && strstr(msg, ctx->data_error)) return GS_EX_DATA;
+  return GS_EX_SCRIPT;
+}
+
 /* Splits argv after "run" into gcisim's options and the script's args. */
 static int parse_run(int argc, char **argv, run_opts *o) {
   o->fmt = GS_FMT_TABLE;
-  o->lim.max_memory = (size_t)256 << 20;
-  o->lim.timeout = 10;
+  gs_run_sbopts_init(&o->sbo);
   o->args = calloc((size_t)argc + 1, sizeof *o->args);
   if (!o->args) return gs_usage_error("out of memory%s", "");
   int rest = 0;
@@ -145,6 +211,9 @@ static int parse_run(int argc, char **argv, run_opts *o) {
     }
     if (strcmp(a, "--") == 0) { rest = 1; continue; }
     if (strcmp(a, "--help") == 0) { o->help = 1; continue; }
+    int took = gs_run_sbopts_parse(&o->sbo, a, v);
+    if (took < 0) return GS_EX_USAGE;
+    if (took) { i += took - 1; continue; }
 #define NEEDV() do { if (!v) return gs_usage_error("%s needs a value", a); i++; } while (0)
     if (strcmp(a, "--format") == 0) {
       NEEDV();
@@ -179,27 +248,7 @@ static int parse_run(int argc, char **argv, run_opts *o) {
     } else if (strcmp(a, "--quiet") == 0) o->ctx.quiet = 1;
     else if (strcmp(a, "--traceback") == 0) o->traceback = 1;
     else if (strcmp(a, "--no-sync") == 0) o->no_sync = 1;
-    else if (strcmp(a, "--trusted") == 0) o->lim.trusted = 1;
-    else if (strcmp(a, "--allow-read") == 0) {
-      NEEDV();
-      if (o->nreads == 32) return gs_usage_error("too many --allow-read%s", "");
-      o->reads[o->nreads++] = v;
-    } else if (strcmp(a, "--allow-write") == 0) {
-      NEEDV();
-      if (o->nwrites == 32) return gs_usage_error("too many --allow-write%s", "");
-      o->writes[o->nwrites++] = v;
-    } else if (strcmp(a, "--max-memory") == 0) {
-      NEEDV();
-      if (gs_parse_size(v, &o->lim.max_memory)) return gs_usage_error("--max-memory needs a size such as 64M, got '%s'", v);
-    } else if (strcmp(a, "--timeout") == 0) {
-      NEEDV();
-      if (gs_parse_number(v, &o->lim.timeout)) return gs_usage_error("--timeout needs seconds, got '%s'", v);
-    } else if (strcmp(a, "--max-instructions") == 0) {
-      NEEDV();
-      double t;
-      if (gs_parse_number(v, &t)) return gs_usage_error("--max-instructions needs a number, got '%s'", v);
-      o->lim.max_instructions = (uint64_t)t;
-    } else {
+    else {
       return gs_usage_error("unknown option '%s'", a);
     }
 #undef NEEDV
@@ -266,14 +315,7 @@ static int pmain(lua_State *L) {
   return 1; /* the script's value */
 }
 
-static int classify(run_opts *o, const char *msg) {
-  gs_limit hit = gs_sandbox_limit_hit(o->sb);
-  if (hit == GS_LIMIT_TIME) return GS_EX_TIMEOUT;
-  if (hit == GS_LIMIT_MEMORY) return GS_EX_MEMORY;
-  if (hit == GS_LIMIT_INSTRUCTIONS) return GS_EX_INSTR;
-  if (o->ctx.data_error[0] && msg && strstr(msg, o->ctx.data_error)) return GS_EX_DATA;
-  return GS_EX_SCRIPT;
-}
+static int classify(run_opts *o, const char *msg) { return gs_run_exit_code(o->sb, &o->ctx, msg); }
 
 static void report_error(run_opts *o, const char *msg) {
   gs_limit hit = gs_sandbox_limit_hit(o->sb);
@@ -281,30 +323,6 @@ static void report_error(run_opts *o, const char *msg) {
     fprintf(stderr, "%s: %s\n", o->script, gs_sandbox_limit_message(o->sb));
   else
     fprintf(stderr, "%s\n", msg ? msg : "(no message)");
-}
-
-static void default_policy(run_opts *o, gs_policy *p) {
-  char err[512];
-  if (o->lim.trusted) { gs_policy_trust(p); return; }
-  if (access("data", F_OK) == 0) gs_policy_allow(p, "data", 0, err, sizeof err);
-  /* The installed data directory, where relative data paths fall back to
-   * (datadir.h): read-only, and only when it exists. */
-  const char *dd = gs_datadir();
-  if (dd && access(dd, F_OK) == 0) gs_policy_allow(p, dd, 0, err, sizeof err);
-  char dir[PATH_MAX];
-  snprintf(dir, sizeof dir, "%s", o->script);
-  char *slash = strrchr(dir, '/');
-  if (slash) *slash = '\0';
-  else snprintf(dir, sizeof dir, ".");
-  gs_policy_allow(p, dir, 0, err, sizeof err);
-  if (o->ctx.dataset) {
-    /* The job's own dataset is readable whatever its directory. */
-    snprintf(dir, sizeof dir, "%s", o->ctx.dataset);
-    slash = strrchr(dir, '/');
-    if (slash) *slash = '\0';
-    else snprintf(dir, sizeof dir, ".");
-    gs_policy_allow(p, dir, 0, err, sizeof err);
-  }
 }
 
 static char tmp_out[PATH_MAX + 32];
@@ -319,16 +337,13 @@ int gs_run_main(int argc, char **argv) {
     return GS_EX_OK;
   }
   if (rc != GS_EX_OK) { free(o.args); return rc; }
-  gs_policy *pol = gs_policy_new();
-  if (!pol) { free(o.args); fprintf(stderr, "gcisim: out of memory\n"); return GS_EX_MEMORY; }
-  char err[1024];
-  for (int i = 0; i < o.nreads; i++)
-    if (gs_policy_allow(pol, o.reads[i], 0, err, sizeof err)) { rc = gs_usage_error("%s", err); goto done; }
-  for (int i = 0; i < o.nwrites; i++)
-    if (gs_policy_allow(pol, o.writes[i], 1, err, sizeof err)) { rc = gs_usage_error("%s", err); goto done; }
-  default_policy(&o, pol);
+  /* readable: the script's own directory and, whatever its directory,
+   * the job's dataset */
+  const char *files[] = {o.script, o.ctx.dataset};
+  gs_policy *pol = gs_run_policy(&o.sbo, files, 2, &rc);
+  if (!pol) { free(o.args); return rc; }
   o.ctx.policy = pol;
-  o.sb = gs_sandbox_new(&o.lim);
+  o.sb = gs_sandbox_new(&o.sbo.lim);
   if (!o.sb) { fprintf(stderr, "gcisim: cannot create a Lua state (out of memory)\n"); rc = GS_EX_MEMORY; goto done; }
   o.ctx.sandbox = o.sb;
   gs_sandbox_watchdog(o.sb, GS_EX_TIMEOUT, tmp_out);

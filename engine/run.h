@@ -3,6 +3,11 @@
  * one implementation of options, sandbox, output and exit codes. */
 #ifndef GS_RUN_H
 #define GS_RUN_H
+#include <stddef.h>
+
+#include "lgci.h"
+#include "policy.h"
+#include "sandbox.h"
 
 /* Exit codes: what went wrong, so batch runs and shell scripts can tell
  * failures apart.  sysexits(3) values where one fits (usage, data, output),
@@ -39,4 +44,37 @@ int gs_usage_error(const char *fmt, const char *arg);
 /* Names the command running (main.c sets it before dispatching; name is a
  * static string), for gs_usage_error's pointer to `gcisim NAME --help`. */
 void gs_usage_set_command(const char *name);
+
+/* ---- shared by the commands that run Lua in a sandbox: run, repl, check ---- */
+
+/* The sandbox and limit options of `gcisim run`, which `gcisim repl`
+ * takes too.  The directory strings are borrowed from argv. */
+typedef struct {
+  gs_limits lim;
+  const char *reads[32], *writes[32]; /* --allow-read / --allow-write DIR */
+  int nreads, nwrites;
+} gs_run_sbopts;
+
+/* The defaults: 256M of memory, 10 s, no instruction limit, sandboxed. */
+void gs_run_sbopts_init(gs_run_sbopts *s);
+
+/* If a is one of --allow-read DIR, --allow-write DIR, --max-memory SIZE,
+ * --timeout SECONDS, --max-instructions N or --trusted (v: the argument
+ * after it, or NULL), records it and returns how many arguments it took
+ * (1 or 2); returns 0 when a is none of them, or -1 after printing a
+ * usage error. */
+int gs_run_sbopts_parse(gs_run_sbopts *s, const char *a, const char *v);
+
+/* The file policy of a sandboxed command: everything when --trusted; else
+ * --allow-read and --allow-write, data/ in the working directory and the
+ * installed data directory (datadir.h) when they exist, and the directory
+ * of each of files[0..nfiles-1] (NULL entries are skipped).  Returns the
+ * policy (the caller frees it), or NULL after printing why, with *rc set
+ * to GS_EX_USAGE (a directory that does not exist) or GS_EX_MEMORY. */
+gs_policy *gs_run_policy(const gs_run_sbopts *s, const char *const *files, int nfiles, int *rc);
+
+/* The exit code of a failed sandboxed run: the limit hit, if any, else
+ * GS_EX_DATA when msg carries the data error gci recorded in ctx, else
+ * GS_EX_SCRIPT.  msg may be NULL. */
+int gs_run_exit_code(const gs_sandbox *sb, const gs_ctx *ctx, const char *msg);
 #endif

@@ -16,6 +16,7 @@ import csv
 import filecmp
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -158,6 +159,24 @@ with open("data/asem/ASEM_iMeta.csv", newline="") as f:
     nodes = sum(1 for r in csv.DictReader(f) if r["Type"] in ("Indicator", "Aggregate"))
 rc, out, err = sh(runner + [BIN, "run", "meta.lua"], elsewhere, DD)
 check(rc == 0 and out.strip() == str(nodes), "gci.index_meta falls back too: %d nodes, got %r %s" % (nodes, out, err))
+
+# repl and check read the data directory as run does (they once refused it:
+# their policies lacked it).  A student's copy of an installed exercise,
+# checked from another directory, gets its answers graded, not a refusal.
+with open(os.path.join(elsewhere, "repl.txt"), "w") as f:
+    f.write('gci.load("data/gci2020.csv"):score():rank("VNM")\n#d\n')
+rc, out, err = sh(["sh", "-c", " ".join(runner + [BIN]) + " repl data/gci2020.csv < repl.txt"], elsewhere, DD)
+check(rc == 0 and out.split() == [str(R["VNM"]), str(len(ROWS))],
+      "repl from another directory: DATA.csv and gci.load through the fallback (exit %d: %r %s)" % (rc, out, err.strip()))
+rc, out, err = sh(runner + [BIN, "explain", "data/gci2020.csv", "VNM", "--format", "csv"], elsewhere, DD)
+row = [r for r in csv.DictReader(out.splitlines()) if r["pillar"] == "(score)"]
+check(rc == 0 and row and abs(float(row[0]["value"]) - S["VNM"]) < 1e-6,
+      "explain's DATA.csv falls back too, as gcisim(1) says (exit %d: %s)" % (rc, err.strip()))
+shutil.copy(os.path.join(PKG, "scripts", "teaching", "01_read_score.lua"), elsewhere)
+rc, out, err = sh(runner + [BIN, "check", "01_read_score.lua"], elsewhere, DD)
+check(rc == 1 and "refused" not in err and re.search(r"^0 of 3 right", out, re.M),
+      "check of a copied exercise reads the installed data: its 3 blanks are graded (exit %d: %r %s)"
+      % (rc, out, err.strip()))
 
 # The fallback directory is read-only-allowed, and no more: ".." from it
 # reaches the installed binary, which stays refused.

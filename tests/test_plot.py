@@ -12,6 +12,7 @@ import re
 import struct
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -223,6 +224,41 @@ check(rc == 0 and pdf_size(os.path.join(OUT, "cli-bars.pdf")) is not None, "--pl
 rc, out, err = run(["run", "--help"])
 check(rc == 0 and "--plot FILE" in out and "--plot-type" in out, "run --help documents --plot")
 
+# Records are read raw: a metatable's __index that makes a fresh string per
+# read (with enough garbage to start a collection) once left the chart
+# pointing at freed strings (garbled labels, a use-after-free under ASan).
+# Raw reads see only the records' own fields: no country, so the labels
+# fall back to the iso3 codes.  Ranks: C01..C40 go from i to 41 - i.
+script = """
+local mt = {__index = function(t, k)
+  if k ~= "country" then return nil end
+  local junk = {}
+  for q = 1, 3000 do junk[q] = {q} end
+  return "Country of " .. rawget(t, "iso3") .. string.rep("!", 40)
+end}
+local recs = {}
+for i = 1, 40 do
+  recs[i] = setmetatable({iso3 = string.format("C%02d", i), rank_before = i, rank_after = 41 - i}, mt)
+end
+gci.plot(recs, arg[1], arg[2] == "meta-opts" and setmetatable({}, {__index = function() return "x" end}) or nil)
+return 1
+"""
+meta = os.path.join(OUT, "meta.svg")
+rc, out, err = run([meta, "--allow-write", OUT], script, name="meta.lua")
+root = svg(meta) if rc == 0 else None
+want_b = sorted("C%02d  %d" % (i, i) for i in range(1, 41))
+want_a = sorted("%d  C%02d" % (41 - i, i) for i in range(1, 41))
+check(root is not None and sorted(t.text for t in texts(root, "label-before")) == want_b
+      and sorted(t.text for t in texts(root, "label-after")) == want_a
+      and not texts(root, "title"),
+      "records with an __index metatable: labels are the records' own iso3 and ranks: %r"
+      % (err if root is None else [t.text for t in texts(root, "label-before")][:3]))
+# options too: an __index answering every option is not consulted
+rc, out, err = run([meta, "meta-opts", "--allow-write", OUT], script, name="meta.lua")
+check(rc == 0 and not texts(svg(meta), "title"), "options are read raw (no title from __index): %r" % err)
+if os.path.exists(meta):
+    os.remove(meta)
+
 # ---------- errors ----------
 old = os.path.join(OUT, "old.svg")
 with open(old, "w") as f:
@@ -243,6 +279,18 @@ check(rc == 1 and "countries" in err and open(old).read() == "old", "--plot of a
 rc, out, err = run(["--plot", os.path.join(OUT, "nodir", "x.svg")], "return gci.load('data/gci2020.csv'):score()",
                    name="nd.lua")
 check(rc == 73 and "cannot write" in err, "--plot into a missing directory: exit 73: %r" % err)
+
+# A PNG's raster (20000 x 20000 pixels x 4 bytes = 1.6 GB) counts against
+# --max-memory: it once took 1.5 GB and a minute under a 64M limit.  An SVG
+# of the same size has no raster and stays within it.
+big = "gci.plot(gci.load('data/gci2020.csv'):score(), arg[1], {width = 20000, height = 20000})\nreturn 1\n"
+t0 = time.time()
+rc, out, err = run([os.path.join(OUT, "big.png"), "--allow-write", OUT, "--max-memory", "64M"], big, name="big.lua")
+check(rc == 81 and "big.lua:1: gci.plot: memory limit" in err and time.time() - t0 < 10
+      and not os.path.exists(os.path.join(OUT, "big.png")), "a 20000 x 20000 PNG passes a 64M limit: %d %r" % (rc, err))
+rc, out, err = run([os.path.join(OUT, "big.svg"), "--allow-write", OUT, "--max-memory", "64M"], big, name="big.lua")
+check(rc == 0 and svg(os.path.join(OUT, "big.svg")).get("width") == "20000", "the same size as SVG: %d %r" % (rc, err))
+os.remove(os.path.join(OUT, "big.svg"))
 
 # gci.plot: the sandbox decides where it may write
 rc, out, err = run([], "gci.plot(gci.load('data/gci2020.csv'):score(), '%s/r.svg')" % OUT, name="nowrite.lua")

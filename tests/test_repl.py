@@ -272,6 +272,64 @@ check(p.stdout == "194\n%d\n1\n2\nnil\n" % DENSE["VNM"], "pipe output: %r" % p.s
 check(p.stderr == "stdin:1: x\n", "pipe errors: %r" % p.stderr)
 check("\x1b" not in p.stdout + p.stderr, "no escape sequences on a pipe")
 
+# a syntax error after a line that hit a limit is reported as itself (the
+# limit of the previous line once stood in for it)
+p = subprocess.run(GCISIM + ["repl", "--timeout", "0.3"], input="while true do end\nx = = 1\nprint(1 + 1)\n",
+                   capture_output=True, text=True, timeout=20, env=dict(os.environ, HOME=home))
+err = p.stderr.splitlines()
+check(p.returncode == 0 and p.stdout == "2\n" and len(err) == 2 and "timeout" in err[0]
+      and err[1] == "stdin:1: unexpected symbol near '='", "syntax error after a timeout: %r" % p.stderr)
+
+# Ctrl-C while reading a pipe drops the line, and the end of input that
+# follows ends the session (a stale EINTR once made it retry forever)
+p = subprocess.Popen(GCISIM + ["repl"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                     env=dict(os.environ, HOME=home))
+p.stdin.write(b"print(6 * 7)\n")
+p.stdin.flush()
+time.sleep(0.5)
+p.send_signal(signal.SIGINT)
+time.sleep(0.3)
+p.stdin.write(b"print(1 + 2)\n")
+p.stdin.close()
+try:
+    out = p.stdout.read() if p.wait(timeout=10) is not None else b""
+    check(p.returncode == 0 and out == b"42\n3\n", "Ctrl-C on a pipe, then end of input: exit %r, %r"
+          % (p.returncode, out))
+except subprocess.TimeoutExpired:
+    p.kill()
+    p.wait()
+    check(False, "Ctrl-C on a pipe, then end of input: the session did not end")
+p.stdout.close()
+p.stderr.close()
+
+# Allocation failures (GCISIM_FAIL_ALLOC, sandbox.h) once the prompt loop
+# runs end a line, not the session: the line "ready" printed, every later
+# allocation fails, and the session must still read to the end and exit 0.
+# (Compiling a line once raised past the loop: a leaked buffer, exit 1.)
+lines = "print('ready')\nx = 1\nprint(x)\n"
+
+
+def failing(n):
+    return subprocess.run(GCISIM + ["repl"], input=lines, capture_output=True, text=True, timeout=60,
+                          env=dict(os.environ, HOME=home, GCISIM_FAIL_ALLOC="%d+" % n))
+
+
+lo, hi = 1, 5000  # the first n at which "ready" prints (later n: later failures)
+while lo < hi:
+    mid = (lo + hi) // 2
+    if "ready" in failing(mid).stdout:
+        hi = mid
+    else:
+        lo = mid + 1
+bad = []
+step = 10 if os.environ.get("VALGRIND") else 1
+for n in range(lo, lo + 200, step):
+    q = failing(n)
+    if "ready" in q.stdout and q.returncode != 0:
+        bad.append((n, q.returncode, q.stderr[-200:]))
+check(lo < 5000 and not bad, "allocation failures after the prompt started end lines, not the session: %r"
+      % bad[:3])
+
 # ---- command line ----
 p = subprocess.run(GCISIM + ["repl", "--help"], capture_output=True, text=True, timeout=10)
 check(p.returncode == 0 and p.stdout.startswith("usage: gcisim repl [DATA.csv]"), "repl --help")
@@ -283,5 +341,10 @@ with open(bad, "w") as f:
 p = subprocess.run(GCISIM + ["repl", bad, "--allow-read", TMP], capture_output=True, text=True, timeout=10,
                    stdin=subprocess.DEVNULL)
 check(p.returncode == 65 and p.stderr.startswith(bad + ":2:5: "), "bad dataset: 65, %r" % p.stderr)
+# a memory limit that stops DATA.csv loading is exit 81, as in gcisim run
+# (run.h), not a data error: the 194-row file does not fit in 60 KiB
+p = subprocess.run(GCISIM + ["repl", "data/gci2020.csv", "--max-memory", "60k"], capture_output=True, text=True,
+                   timeout=10, stdin=subprocess.DEVNULL)
+check(p.returncode == 81 and "memory limit" in p.stderr, "memory limit while loading: 81, %r" % p.stderr)
 
 done()

@@ -382,6 +382,27 @@ with open(os.path.join(own, "broken.lua"), "w") as f:
     f.write('exercise "08-broken"\nanswers.x = 1\n')
 rc, out, err = run(["check", os.path.join(own, "broken.lua")])
 check(rc == 1 and "answer key 08-broken" in err and "value must be a number or a string" in err, "a broken key: %d %r" % (rc, err))
+# a key naming one answer twice is refused (the second entry once got the
+# student's text after it had moved to the first: a crash)
+with open(os.path.join(own, "keys", "09-twice.lua"), "w") as f:
+    f.write('return {{name = "who", kind = "text", value = "a"}, {name = "who", kind = "text", value = "b"}}\n')
+with open(os.path.join(own, "twice.lua"), "w") as f:
+    f.write('exercise "09-twice"\nanswers.who = "a"\n')
+rc, out, err = run(["check", os.path.join(own, "twice.lua")])
+check(rc == 1 and "answer key 09-twice" in err and "answer 2: the name 'who' is already answer 1" in err,
+      "a key naming an answer twice: %d %r" % (rc, err))
+
+# a key's tables are read raw: a string from an __index metamethod would be
+# unanchored once popped (freed by the next allocation, such as the error
+# message quoting it); here kind comes from __index only, so the answer is
+# a plain number and 42 is right
+with open(os.path.join(own, "keys", "10-raw.lua"), "w") as f:
+    f.write('local mt = {__index = function(t, k) if k == "kind" then return "bogus" .. ("!"):rep(60) end end}\n'
+            'return {setmetatable({name = "n", value = 42}, mt)}\n')
+with open(os.path.join(own, "raw.lua"), "w") as f:
+    f.write('exercise "10-raw"\nanswers.n = 42\n')
+rc, res, out, err = gcheck(os.path.join(own, "raw.lua"))
+check(rc == 0 and res == {"n": ("ok", "")}, "a key's fields are its own (no __index): %d %r %r" % (rc, out, err))
 
 # ---- usage ----
 rc, out, err = run(["check", "--help"])

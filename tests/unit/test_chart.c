@@ -220,6 +220,22 @@ static void test_profile(void) {
   pmax[1] = 0;
   T_OK(!gs_chart_profile(it, 2, pill, pmin, pmax, 2, &o, err, sizeof err), "empty range refused");
   T_CONTAINS(err, "technical");
+  /* -1e308..1e308: finite ends, but the span overflows to infinity; the
+   * tick loop once ran forever on it (v += inf stays inf <= inf) */
+  double hmin[] = {-1e308, -1e308}, hmax[] = {1e308, 1e308};
+  err[0] = '\0';
+  dl = gs_chart_profile(it, 2, pill, hmin, hmax, 2, &o, err, sizeof err);
+  T_OK(!dl, "a range wider than a double refused");
+  T_CONTAINS(err, "legal");
+  gs_dl_free(dl);
+  /* a huge finite range still draws, with a bounded number of ticks */
+  double bmin[] = {0, 0}, bmax[] = {1e300, 1e300};
+  dl = gs_chart_profile(it, 2, pill, bmin, bmax, 2, &o, err, sizeof err);
+  T_OK(dl != NULL, "profile over 0..1e300: %s", err);
+  size_t ticks = 0;
+  for (size_t i = 0; dl && i < dl->n; i++) ticks += dl->item[i].cls && strcmp(dl->item[i].cls, "tick") == 0;
+  T_OK(ticks >= 2 && ticks <= 11, "0..1e300: %zu ticks (a nice step of about a fifth)", ticks);
+  gs_dl_free(dl);
 }
 
 static void test_svg(void) {
