@@ -165,7 +165,7 @@ asan:
 ubsan: asan
 
 leakcheck: $(BIN) $(UNIT_BIN)
-	@GCISIM="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect ./gcisim" \
+	@GCISIM="valgrind -q --keep-debuginfo=yes --suppressions=$(CURDIR)/tests/valgrind.supp --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect ./gcisim" \
 	 VALGRIND=1 BUILD=$(BUILD) sh tests/run.sh $(UNIT_BIN)
 
 FUZZ_SECONDS ?= 60

@@ -31,8 +31,9 @@ ROOT = DEST + PREFIX
 PKG = os.path.join(ROOT, "share", "gcisim")
 BIN = os.path.join(ROOT, "bin", "gcisim")
 MODDIR = os.path.join(ROOT, "lib", "lua", "5.4")
-VALGRIND = ["valgrind", "-q", "--error-exitcode=99", "--leak-check=full",
-            "--errors-for-leak-kinds=definite,indirect"] if os.environ.get("VALGRIND") else []
+# stock lua5.4 runs under the same valgrind and options as gcisim (make
+# leakcheck's, with tests/valgrind.supp for pixman's constructor block)
+VALGRIND = GCISIM[:-1] if os.environ.get("VALGRIND") else []
 
 bin_rel = GCISIM[-1]
 if bin_rel.startswith("./"):
