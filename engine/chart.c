@@ -12,13 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Colours: a colour-blind-safe pair for movers, grey for the rest. */
+/* Colours: a colour-blind-safe pair for movers (Okabe-Ito blue and
+ * vermillion: red and green look alike to one man in twelve), grey for
+ * the rest. */
 #define C_BG 0xffffffL
 #define C_TEXT 0x222222L
 #define C_MUTED 0x666666L
 #define C_GRID 0xdddddd
-#define C_RISE 0x1a9850L
-#define C_FALL 0xd73027L
+#define C_RISE 0x0072b2L
+#define C_FALL 0xd55e00L
 #define C_SAME 0x9a9a9aL
 #define C_BAND 0x9ecae1L
 #define C_MEDIAN 0x08519cL
@@ -132,6 +134,24 @@ static void fmt_num(char *buf, size_t len, double v) {
   else snprintf(buf, len, "%g", v);
 }
 
+/* text cut to at most maxw wide at size, ending in an ellipsis when cut,
+ * into buf (at least 8 bytes); returns buf.  Cut at UTF-8 character
+ * boundaries, measured as drawn, so nothing runs past the room given. */
+static const char *fit_text(const gs_chart_opts *o, const char *text, double size, int bold, double maxw, char *buf,
+                            size_t len) {
+  snprintf(buf, len, "%s", text);
+  if (measure(o, buf, size, bold) <= maxw) return buf;
+  size_t n = strlen(buf);
+  while (n > 0) {
+    do n--; while (n > 0 && ((unsigned char)buf[n] & 0xc0) == 0x80);
+    if (n + 4 > len) continue;
+    memcpy(buf + n, "\xe2\x80\xa6", 4); /* U+2026 and the terminator */
+    if (measure(o, buf, size, bold) <= maxw) return buf;
+  }
+  snprintf(buf, len, "%s", measure(o, "\xe2\x80\xa6", size, bold) <= maxw ? "\xe2\x80\xa6" : "");
+  return buf;
+}
+
 double gs_chart_nice_step(double span, int ticks) {
   if (!(span > 0) || ticks < 1) return 1;
   double raw = span / ticks, mag = pow(10, floor(log10(raw))), f = raw / mag;
@@ -151,7 +171,12 @@ static gs_dl *chart_begin(gs_chart_opts *o, double auto_height, double *top, cha
   dl_rect(dl, 0, 0, o->width, o->height, C_BG, NULL, "background");
   *top = 16;
   if (o->title && *o->title) {
-    dl_text(dl, o->width / 2, 30, 18, C_TEXT, GS_ANCHOR_MIDDLE, 1, o->title, NULL, "title");
+    /* a long title shrinks to fit the width (down to 10), then is cut */
+    double room = o->width - 32, w = measure(o, o->title, 18, 1), size = 18;
+    if (w > room) size = 18 * room / w < 10 ? 10 : floor(18 * room / w * 10) / 10;
+    char buf[1024];
+    dl_text(dl, o->width / 2, 30, size, C_TEXT, GS_ANCHOR_MIDDLE, 1, fit_text(o, o->title, size, 1, room, buf, sizeof buf),
+            NULL, "title");
     *top = 48;
   }
   return dl;
@@ -292,6 +317,81 @@ static double slope_y(const slope_slot *slot, size_t nr, double rows, double ran
   return y0 + (slot[lo].start + (slot[lo].count - 1) / 2) * (y1 - y0) / (rows - 1);
 }
 
+/* A slope label, "name  rank" (before) or "rank  name" (after), with the
+ * name cut so that the label measures at most room; into buf, returned. */
+static const char *slope_label(const gs_chart_opts *o, const char *label, double rank, int after, double room,
+                               char *name, size_t namelen, char *buf, size_t len) {
+  char num[32], pad[40];
+  fmt_num(num, sizeof num, rank);
+  snprintf(pad, sizeof pad, "  %s", num);
+  fit_text(o, label, 12, 0, room - measure(o, pad, 12, 0), name, namelen);
+  if (after) snprintf(buf, len, "%s  %s", num, name);
+  else snprintf(buf, len, "%s  %s", name, num);
+  return buf;
+}
+
+typedef struct { double rank; size_t i; int after; } foot_item;
+static int foot_cmp(const void *a, const void *b) {
+  const foot_item *x = a, *y = b;
+  if (x->rank != y->rank) return x->rank < y->rank ? -1 : 1;
+  return (x->i > y->i) - (x->i < y->i);
+}
+
+static char slope_nomem;
+#define SLOPE_NOMEM (&slope_nomem)
+
+/* The footnote naming the countries in the top `top` of one side that
+ * have no rank on the other: "Not shown, ranked on one side only: Canada
+ * (GCI 2020: 8), ...", best rank first, as many as fit the width and then
+ * "and N more".  NULL when there are none; SLOPE_NOMEM when out of memory;
+ * else malloc'd (the caller frees it). */
+static char *slope_footnote(const gs_slope_item *it, size_t n, size_t top, const char *bl, const char *al,
+                            const gs_chart_opts *o) {
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++)
+    if (isfinite(it[i].before) != isfinite(it[i].after) &&
+        (isfinite(it[i].before) ? it[i].before : it[i].after) <= (double)top)
+      m++;
+  if (m == 0) return NULL;
+  foot_item *f = malloc(m * sizeof *f);
+  size_t cap = 4096;
+  char *text = malloc(cap), *cand = malloc(cap);
+  if (!f || !text || !cand) { free(f); free(text); free(cand); return SLOPE_NOMEM; }
+  m = 0;
+  for (size_t i = 0; i < n; i++)
+    if (isfinite(it[i].before) != isfinite(it[i].after) &&
+        (isfinite(it[i].before) ? it[i].before : it[i].after) <= (double)top)
+      f[m++] = (foot_item){isfinite(it[i].before) ? it[i].before : it[i].after, i, !isfinite(it[i].before)};
+  qsort(f, m, sizeof *f, foot_cmp);
+  const char *head = "Not shown, ranked on one side only: ";
+  double room = o->width - 32;
+  /* the longest list of names that fits, with what is left as "and N more" */
+  size_t len = (size_t)snprintf(text, cap, "%s", head);
+  size_t shown = 0;
+  for (size_t k = 0; k < m; k++) {
+    char num[32];
+    fmt_num(num, sizeof num, f[k].rank);
+    size_t cl = (size_t)snprintf(cand, cap, "%.*s%s%s (%s: %s)", (int)len, text, k ? ", " : "",
+                                 it[f[k].i].label, f[k].after ? al : bl, num);
+    if (cl >= cap) break;
+    char tail[64] = "";
+    if (k + 1 < m) snprintf(tail, sizeof tail, ", and %zu more", m - k - 1);
+    size_t tl = strlen(tail);
+    if (cl + tl >= cap) break;
+    memcpy(cand + cl, tail, tl + 1);
+    if (measure(o, cand, 11, 0) > room) break;
+    cand[cl] = '\0';
+    memcpy(text, cand, cl + 1);
+    len = cl;
+    shown = k + 1;
+  }
+  if (shown < m) snprintf(text + len, cap - len, "%s%zu more", shown ? ", and " : "", m - shown);
+  char *out = malloc(cap);
+  if (out) fit_text(o, text, 11, 0, room, out, cap);
+  free(f); free(text); free(cand);
+  return out ? out : SLOPE_NOMEM;
+}
+
 gs_dl *gs_chart_slope(const gs_slope_item *it, size_t n, const char *before_label, const char *after_label,
                       const gs_chart_opts *oin, char *err, size_t errlen) {
   gs_chart_opts oc = *oin, *o = &oc; /* the height may be chosen here */
@@ -317,39 +417,51 @@ gs_dl *gs_chart_slope(const gs_slope_item *it, size_t n, const char *before_labe
   size_t nr;
   double nslots = slope_slots(it, sel, m, scratch, slot, &nr);
   free(scratch);
+  const char *bl = before_label ? before_label : "before", *al = after_label ? after_label : "after";
+  /* A country ranked (in the top) on one side only has no line: named in a
+   * footnote rather than dropped silently. */
+  char *foot = slope_footnote(it, n, top, bl, al, o);
+  if (foot == SLOPE_NOMEM) {
+    free(sel); free(want); free(pos); free(slot);
+    snprintf(err, errlen, "out of memory");
+    return NULL;
+  }
   double top_y;
-  gs_dl *dl = chart_begin(o, 150 + nslots * 15.5, &top_y, err, errlen);
-  if (!dl) { free(sel); free(want); free(pos); free(slot); return NULL; }
+  gs_dl *dl = chart_begin(o, 170 + nslots * 15.5 + (foot ? 20 : 0), &top_y, err, errlen);
+  if (!dl) { free(sel); free(want); free(pos); free(slot); free(foot); return NULL; }
 
   const double fs = 12, gap = fs * 1.25;
-  char buf[512], num[32];
-  double lw = 0, rw = 0;
+  char buf[512], name[512];
+  /* Each side's labels get at most this much room, so that the lines keep
+   * 60 units between them: longer names are cut with an ellipsis. */
+  double room = (o->width - 32 - 48 - 60) / 2;
+  if (room < 24) room = 24;
+  double lw = measure(o, bl, 14, 1), rw = measure(o, al, 14, 1);
+  if (lw > room) lw = room;
+  if (rw > room) rw = room;
   for (size_t k = 0; k < m; k++) {
     const gs_slope_item *s = &it[sel[k]];
-    fmt_num(num, sizeof num, s->before);
-    snprintf(buf, sizeof buf, "%s  %s", s->label, num);
-    double w = measure(o, buf, fs, 0);
+    double w = measure(o, slope_label(o, s->label, s->before, 0, room, name, sizeof name, buf, sizeof buf), fs, 0);
     if (w > lw) lw = w;
-    fmt_num(num, sizeof num, s->after);
-    snprintf(buf, sizeof buf, "%s  %s", num, s->label);
-    w = measure(o, buf, fs, 0);
+    w = measure(o, slope_label(o, s->label, s->after, 1, room, name, sizeof name, buf, sizeof buf), fs, 0);
     if (w > rw) rw = w;
   }
   double xl = 16 + lw + 24, xr = o->width - 16 - rw - 24;
-  if (xr - xl < 60) { /* too narrow for the labels: keep the lines visible */
-    xl = o->width * 0.4;
-    xr = o->width * 0.6;
-  }
-  double y0 = top_y + 44, y1 = o->height - 20;
+  if (xr - xl < 1) { xl = o->width * 0.4; xr = o->width * 0.6; } /* narrower than 50 + room: keep the lines */
+  double y0 = top_y + 64, y1 = o->height - 20 - (foot ? 20 : 0);
   if (y1 <= y0) y1 = y0 + 1;
-  /* header: the two sides and the legend */
-  dl_text(dl, xl, top_y + 14, 14, C_TEXT, GS_ANCHOR_END, 1, before_label ? before_label : "before", NULL, "header");
-  dl_text(dl, xr, top_y + 14, 14, C_TEXT, GS_ANCHOR_START, 1, after_label ? after_label : "after", NULL, "header");
-  double lx = (xl + xr) / 2 - (measure(o, "rose", 12, 0) + measure(o, "fell", 12, 0) +
-                                measure(o, "unchanged", 12, 0) + 3 * 42) / 2;
+  /* the legend on a row of its own, centred; the two sides' names under it */
+  double lx = o->width / 2 - (measure(o, "rose", 12, 0) + measure(o, "fell", 12, 0) +
+                              measure(o, "unchanged", 12, 0) + 3 * 42 - 18) / 2;
   lx = legend_entry(dl, o, lx, top_y + 14, C_RISE, 0, "rose");
   lx = legend_entry(dl, o, lx, top_y + 14, C_FALL, 0, "fell");
   legend_entry(dl, o, lx, top_y + 14, C_SAME, 0, "unchanged");
+  dl_text(dl, xl, top_y + 40, 14, C_TEXT, GS_ANCHOR_END, 1, fit_text(o, bl, 14, 1, room, buf, sizeof buf), NULL,
+          "header");
+  dl_text(dl, xr, top_y + 40, 14, C_TEXT, GS_ANCHOR_START, 1, fit_text(o, al, 14, 1, room, buf, sizeof buf), NULL,
+          "header");
+  if (foot) dl_text(dl, 16, o->height - 14, 11, C_MUTED, GS_ANCHOR_START, 0, foot, NULL, "footnote");
+  free(foot);
   dl_line(dl, xl, y0, xl, y1, 1, C_GRID, NULL, "axis");
   dl_line(dl, xr, y0, xr, y1, 1, C_GRID, NULL, "axis");
 
@@ -378,13 +490,11 @@ gs_dl *gs_chart_slope(const gs_slope_item *it, size_t n, const char *before_labe
       double ch = s->before - s->after;
       long c = ch > 0 ? C_RISE : ch < 0 ? C_FALL : C_MUTED;
       dl_line(dl, xl - 4, want[k], xl - 16, pos[k], 0.75, C_SAME, s->key, "leader");
-      fmt_num(num, sizeof num, s->before);
-      snprintf(buf, sizeof buf, "%s  %s", s->label, num);
+      slope_label(o, s->label, s->before, 0, room, name, sizeof name, buf, sizeof buf);
       dl_text(dl, xl - 20, pos[k] + fs * 0.35, fs, c == C_MUTED ? C_TEXT : c, GS_ANCHOR_END, 0, buf, s->key,
               "label-before");
       dl_line(dl, xr + 4, want[m + k], xr + 16, pos[m + k], 0.75, C_SAME, s->key, "leader");
-      fmt_num(num, sizeof num, s->after);
-      snprintf(buf, sizeof buf, "%s  %s", num, s->label);
+      slope_label(o, s->label, s->after, 1, room, name, sizeof name, buf, sizeof buf);
       dl_text(dl, xr + 20, pos[m + k] + fs * 0.35, fs, c == C_MUTED ? C_TEXT : c, GS_ANCHOR_START, 0, buf,
               s->key, "label-after");
     }
@@ -437,16 +547,22 @@ gs_dl *gs_chart_intervals(const gs_interval_item *it, size_t n, const gs_chart_o
   double top_y;
   gs_dl *dl = chart_begin(o, 130 + (double)rows * 18, &top_y, err, errlen);
   if (!dl) return NULL;
-  double lw = 0;
+  /* names get at most 40% of the width; longer ones are cut */
+  double lw = 0, room = o->width * 0.4;
+  char name[512];
   for (size_t i = 0; i < rows; i++) {
     double w = measure(o, it[i].label, 12, 0);
     if (w > lw) lw = w;
   }
+  if (lw > room) lw = room;
   double x0 = 16 + lw + 12, x1 = o->width - 24;
   if (x1 - x0 < 60) x0 = x1 - 60;
   double y0 = top_y + 28, y1 = o->height - 44;
   if (y1 <= y0) y1 = y0 + 1;
-  double lx = x0;
+  /* the legend over the plot area, moved left as far as needed to fit */
+  double legw = measure(o, "5-95% of ranks", 12, 0) + measure(o, "median", 12, 0) + measure(o, "nominal", 12, 0) + 3 * 42 - 18;
+  double lx = x0 + legw > o->width - 16 ? o->width - 16 - legw : x0;
+  if (lx < 16) lx = 16;
   lx = legend_entry(dl, o, lx, top_y + 12, C_BAND, 1, "5-95% of ranks");
   lx = legend_entry(dl, o, lx, top_y + 12, C_MEDIAN, 2, "median");
   legend_entry(dl, o, lx, top_y + 12, C_NOMINAL, 3, "nominal");
@@ -461,7 +577,8 @@ gs_dl *gs_chart_intervals(const gs_interval_item *it, size_t n, const gs_chart_o
     dl_rect(dl, XR(s->p05), yc - bh / 2, XR(s->p95) - XR(s->p05), bh, C_BAND, s->key, "band");
     dl_line(dl, XR(s->nominal), yc - rh * 0.35, XR(s->nominal), yc + rh * 0.35, 2, C_NOMINAL, s->key, "nominal");
     dl_circle(dl, XR(s->median), yc, rh * 0.2 < 4 ? rh * 0.2 : 4, C_MEDIAN, GS_NOCOLOR, s->key, "median");
-    dl_text(dl, x0 - 8, yc + fs * 0.35, fs, C_TEXT, GS_ANCHOR_END, 0, s->label, s->key, "label");
+    dl_text(dl, x0 - 8, yc + fs * 0.35, fs, C_TEXT, GS_ANCHOR_END, 0, fit_text(o, s->label, fs, 0, lw, name, sizeof name),
+            s->key, "label");
   }
 #undef XR
   return chart_end(dl, err, errlen);
@@ -487,15 +604,21 @@ gs_dl *gs_chart_bars(const gs_bar_item *it, size_t n, const gs_chart_opts *oin, 
   double top_y;
   gs_dl *dl = chart_begin(o, 110 + (double)rows * 22, &top_y, err, errlen);
   if (!dl) return NULL;
-  char num[32];
-  double rkw = 0, lw = 0, vw = measure(o, "-000.00", 11, 0);
+  char num[32], name[512];
+  /* room on the right for the widest value label, and at most 35% of the
+   * width for the names (longer ones are cut) */
+  double rkw = 0, lw = 0, vw = measure(o, "n/a", 11, 0), room = o->width * 0.35;
   for (size_t i = 0; i < rows; i++) {
     fmt_num(num, sizeof num, it[i].rank);
     double w = measure(o, num, 12, 0);
     if (w > rkw) rkw = w;
     w = measure(o, it[i].label, 12, 0);
     if (w > lw) lw = w;
+    snprintf(num, sizeof num, "%.2f", it[i].score);
+    w = measure(o, num, 11, 0) + 4;
+    if (isfinite(it[i].score) && w > vw) vw = w;
   }
+  if (lw > room) lw = room;
   double xrank = 16 + rkw, xname = xrank + 8, x0 = xname + lw + 12, x1 = o->width - 16 - vw;
   if (x1 - x0 < 60) x0 = x1 - 60;
   double y0 = top_y + 8, y1 = o->height - 44;
@@ -508,7 +631,8 @@ gs_dl *gs_chart_bars(const gs_bar_item *it, size_t n, const gs_chart_opts *oin, 
     double yc = y0 + rh * ((double)i + 0.5), bh = rh * 0.7;
     fmt_num(num, sizeof num, s->rank);
     dl_text(dl, xrank, yc + fs * 0.35, fs, C_MUTED, GS_ANCHOR_END, 0, isfinite(s->rank) ? num : "", s->key, "rank");
-    dl_text(dl, xname, yc + fs * 0.35, fs, C_TEXT, GS_ANCHOR_START, 0, s->label, s->key, "label");
+    dl_text(dl, xname, yc + fs * 0.35, fs, C_TEXT, GS_ANCHOR_START, 0, fit_text(o, s->label, fs, 0, lw, name, sizeof name),
+            s->key, "label");
     if (!isfinite(s->score)) {
       dl_text(dl, XS(0) + 4, yc + fs * 0.35, fs * 0.9, C_MUTED, GS_ANCHOR_START, 0, "n/a", s->key, "value");
       continue;
@@ -546,7 +670,9 @@ gs_dl *gs_chart_profile(const gs_profile_item *it, size_t n, char *const *pillar
   /* legend: one swatch per country, wrapping to more rows if needed */
   double lx = 60, ly = top_y + 12;
   for (size_t i = 0; i < n; i++) {
-    snprintf(buf, sizeof buf, "%s (%s)", it[i].label, it[i].key);
+    char full[512];
+    snprintf(full, sizeof full, "%s (%s)", it[i].label, it[i].key);
+    fit_text(o, full, 12, 0, o->width - 60 - 16 - 24, buf, sizeof buf);
     double w = 24 + measure(o, buf, 12, 0) + 18;
     if (lx + w > o->width - 16 && lx > 60) { lx = 60; ly += 20; }
     lx = legend_entry(dl, o, lx, ly, palette[i], 1, buf);
@@ -578,9 +704,12 @@ gs_dl *gs_chart_profile(const gs_profile_item *it, size_t n, char *const *pillar
       }
       double f = (v - pmin[p]) / (pmax[p] - pmin[p]), h = f * (y1 - y0);
       dl_rect(dl, bx + 1, y1 - h, bw - 2, h, palette[i], it[i].key, "bar");
+      /* the value over its bar, smaller in narrow bars; none in bars too
+       * narrow for a legible label (they would overlap their neighbours) */
       snprintf(num, sizeof num, "%.2f", v);
       double fs = bw * 0.9 / (measure(o, num, 10, 0) / 10);
       if (fs > 10) fs = 10;
+      if (fs < 8) continue;
       dl_text(dl, bx + bw / 2, y1 - h - 3, fs, C_TEXT, GS_ANCHOR_MIDDLE, 0, num, it[i].key, "value");
     }
     snprintf(buf, sizeof buf, "%s (max %g)", pillar[p], pmax[p]);

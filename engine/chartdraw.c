@@ -282,29 +282,38 @@ int gs_chart_svg(const gs_dl *dl, FILE *f) {
 
 /* ---------- files ---------- */
 
-int gs_chart_write(const gs_dl *dl, const char *path, int sync, char *err, size_t errlen) {
+int gs_chart_write_begin(const gs_dl *dl, const char *path, FILE **out, char *tmp, size_t tmplen, char *err,
+                         size_t errlen) {
+  *out = NULL;
   int fmt = gs_chart_format_for_path(path);
   if (fmt < 0) {
     snprintf(err, errlen, "%s: unknown chart format (use " GS_CHART_EXTENSIONS ")", path);
     return -1;
   }
-  size_t tl = strlen(path) + 32;
-  char *tmp = malloc(tl);
-  if (!tmp) { snprintf(err, errlen, "out of memory"); return -1; }
-  FILE *f = gs_atomic_open(path, tmp, tl);
+  FILE *f = gs_atomic_open(path, tmp, tmplen);
   if (!f) {
     snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-    free(tmp);
     return -1;
   }
   char why[256] = "";
   int bad = fmt == GS_CHART_SVG ? gs_chart_svg(dl, f) : write_cairo(dl, (gs_chart_format)fmt, f, why, sizeof why);
+  if (!bad && fflush(f) != 0) bad = 1; /* a full disk shows here, before anything is renamed */
   if (bad) {
+    int e = errno;
     gs_atomic_abort(f, tmp);
-    snprintf(err, errlen, "cannot write %s: %s", path, why[0] ? why : "write error");
-    free(tmp);
+    snprintf(err, errlen, "cannot write %s: %s", path, why[0] ? why : e ? strerror(e) : "write error");
     return -1;
   }
+  *out = f;
+  return 0;
+}
+
+int gs_chart_write(const gs_dl *dl, const char *path, int sync, char *err, size_t errlen) {
+  size_t tl = strlen(path) + 32;
+  char *tmp = malloc(tl);
+  if (!tmp) { snprintf(err, errlen, "out of memory"); return -1; }
+  FILE *f;
+  if (gs_chart_write_begin(dl, path, &f, tmp, tl, err, errlen) != 0) { free(tmp); return -1; }
   if (gs_atomic_commit(f, tmp, path, sync) != 0) {
     snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
     free(tmp);

@@ -34,4 +34,13 @@ int gs_chart_svg(const gs_dl *dl, FILE *f);
  * failure (path is then untouched).  sync: fsync before the rename.
  * Returns 0, or -1 with a message in err. */
 int gs_chart_write(const gs_dl *dl, const char *path, int sync, char *err, size_t errlen);
+
+/* The first half of gs_chart_write, for a caller that commits several
+ * files together: renders dl into a new temporary file beside path (its
+ * name in tmp, tmplen >= strlen(path) + 32) and returns it flushed and
+ * open in *out, to be finished by gs_atomic_commit or gs_atomic_abort
+ * (output.h); the caller owns it.  Returns 0, or -1 with a message in err
+ * (then nothing is left behind and *out is NULL). */
+int gs_chart_write_begin(const gs_dl *dl, const char *path, FILE **out, char *tmp, size_t tmplen, char *err,
+                         size_t errlen);
 #endif

@@ -203,24 +203,52 @@ static gs_dl *gather_intervals(lua_State *L, int v, const gs_chart_opts *co, con
   return gs_chart_intervals(it, n, co, err, errlen);
 }
 
+/* Bar order: by rank (1 first) where both records have one, else by
+ * score, highest first; missing values last; ties keep list order. */
+typedef struct { gs_bar_item b; size_t i; } bar_sort;
+static int bar_cmp(const void *pa, const void *pb) {
+  const bar_sort *x = pa, *y = pb;
+  if (isfinite(x->b.rank) && isfinite(y->b.rank)) {
+    if (x->b.rank != y->b.rank) return x->b.rank < y->b.rank ? -1 : 1;
+  } else if (isfinite(x->b.score) != isfinite(y->b.score)) {
+    return isfinite(x->b.score) ? -1 : 1;
+  } else if (isfinite(x->b.score) && x->b.score != y->b.score) {
+    return x->b.score > y->b.score ? -1 : 1;
+  }
+  return (x->i > y->i) - (x->i < y->i);
+}
+
 static gs_dl *gather_bars(lua_State *L, int v, const gs_chart_opts *co, const char *who, char *err, size_t errlen) {
-  const char *what = "a bar chart needs a result (d:score) or its records";
-  if (luaL_testudata(L, v, RES_MT)) {
+  const char *what = "a bar chart needs a result (d:score) or a list of records with a numeric score";
+  int result = luaL_testudata(L, v, RES_MT) != NULL;
+  if (result) {
     luaL_callmeta(L, v, "__rows"); /* the records in rank order */
     v = lua_gettop(L);
   }
   size_t n = check_records(L, v, who, what);
-  gs_bar_item *it = lua_newuserdatauv(L, (n ? n : 1) * sizeof *it, 0);
+  bar_sort *it = lua_newuserdatauv(L, (n ? n : 1) * sizeof *it, 0);
+  size_t scored = 0;
   for (size_t i = 0; i < n; i++) {
     lua_rawgeti(L, v, (lua_Integer)i + 1);
-    it[i] = (gs_bar_item){rec_str(L, -1, "iso3"), rec_label(L, -1), rec_num(L, -1, "score"), rec_num(L, -1, "rank")};
+    it[i].b = (gs_bar_item){rec_str(L, -1, "iso3"), rec_label(L, -1), rec_num(L, -1, "score"), rec_num(L, -1, "rank")};
+    it[i].i = i;
     if (raw_field(L, -1, "score") != LUA_TNUMBER && !lua_isnil(L, -1))
       luaL_error(L, "%s: %s (record %d has a score that is not a number)", who, what, (int)i + 1);
+    scored += !isnan(it[i].b.score);
     lua_pop(L, 2);
   }
+  /* A comparison or an uncertainty result has records but no scores: its
+   * bars would all be "n/a". */
+  if (n && !scored)
+    luaL_error(L, "%s: %s (no record has a score: a comparison plots as a slope chart, an uncertainty result "
+               "as intervals)", who, what);
+  /* A result's rows are in rank order already; a list is put in it. */
+  if (!result) qsort(it, n, sizeof *it, bar_cmp);
+  gs_bar_item *bars = lua_newuserdatauv(L, (n ? n : 1) * sizeof *bars, 0);
+  for (size_t i = 0; i < n; i++) bars[i] = it[i].b;
   gs_chart_opts c = *co;
   if (!c.top) c.top = 20;
-  return gs_chart_bars(it, n, &c, err, errlen);
+  return gs_chart_bars(bars, n, &c, err, errlen);
 }
 
 static gs_dl *gather_profile(lua_State *L, int v, const plot_opts *o, const gs_chart_opts *co, const char *who,
@@ -247,6 +275,8 @@ static gs_dl *gather_profile(lua_State *L, int v, const plot_opts *o, const gs_c
       luaL_error(L, "%s: option 'countries': item %d is not a country code", who, (int)i + 1);
     long r = gs_dataset_row(d, lua_tostring(L, -1));
     if (r < 0) luaL_error(L, "%s: unknown country '%s' (not in %s)", who, lua_tostring(L, -1), d->source);
+    for (size_t j = 0; j < i; j++) /* twice would draw the same bars twice, in two colours */
+      if (it[j].key == d->key[r]) luaL_error(L, "%s: option 'countries': '%s' is given twice", who, lua_tostring(L, -1));
     lua_pop(L, 1);
     for (size_t p = 0; p < d->npillar; p++) val[i * d->npillar + p] = gs_dataset_pv(d, (size_t)r, p);
     it[i] = (gs_profile_item){d->key[r], d->name[r], val + i * d->npillar};
@@ -269,7 +299,7 @@ static int measurer_gc(lua_State *L) {
 }
 
 void gs_lua_plot(lua_State *L, int value, const char *path, const char *type, int opts, int sync,
-                 const char *who, int *write_failed) {
+                 const char *who, int *write_failed, gs_plot_pending *pending) {
   value = lua_absindex(L, value);
   if (opts) opts = lua_absindex(L, opts);
   if (gs_chart_format_for_path(path) < 0)
@@ -312,7 +342,8 @@ void gs_lua_plot(lua_State *L, int value, const char *path, const char *type, in
     }
   }
   /* From here to gs_dl_free nothing raises. */
-  int bad = gs_chart_write(dl, path, sync, err, sizeof err);
+  int bad = pending ? gs_chart_write_begin(dl, path, &pending->f, pending->tmp, sizeof pending->tmp, err, sizeof err)
+                    : gs_chart_write(dl, path, sync, err, sizeof err);
   if (raster) gs_sandbox_release(L, raster);
   gs_dl_free(dl);
   if (bad) {
@@ -332,7 +363,7 @@ static int gci_plot(lua_State *L) {
   char err[1024];
   if (!ctx || !ctx->policy || gs_policy_check(ctx->policy, path, 1, err, sizeof err) != 0)
     return luaL_error(L, "gci.plot: %s", ctx && ctx->policy ? err : "writing is not allowed");
-  gs_lua_plot(L, 1, path, NULL, lua_istable(L, 3) ? 3 : 0, 1, "gci.plot", NULL);
+  gs_lua_plot(L, 1, path, NULL, lua_istable(L, 3) ? 3 : 0, 1, "gci.plot", NULL, NULL);
   return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "run.h"
@@ -34,10 +35,18 @@ const char gs_usage[] =
     "  --out FILE          write the result to FILE (atomically: all or nothing);\n"
     "                      the format follows the extension unless --format is given\n"
     "  --plot FILE         also draw what the script returns as a chart, to FILE\n"
-    "                      (.png, .svg or .pdf; atomically): a comparison as a slope\n"
-    "                      chart, an uncertainty result as rank intervals, a result\n"
-    "                      as score bars of its top 20\n"
+    "                      (.png, .svg or .pdf): a comparison as a slope chart, an\n"
+    "                      uncertainty result as rank intervals, a result as score\n"
+    "                      bars of its top 20, records as bars in rank order.\n"
+    "                      With --out, all or nothing: if the chart cannot be drawn\n"
+    "                      or either file written, neither file is written, and\n"
+    "                      without --out the result is not printed (exit 1 or 73)\n"
     "  --plot-type T       slope, intervals, bars or profile (default: by the value)\n"
+    "  --plot-countries A,B  a pillar profile of these countries (iso3 codes, at\n"
+    "                      most 8) from the dataset or result the script returns\n"
+    "  --plot-title TEXT   a title over the chart\n"
+    "  --plot-top N        how many countries the chart shows (slope: the top N\n"
+    "                      ranks of either side, default 30; bars: 20; intervals: all)\n"
     "  --dataset FILE      the dataset gci.dataset() loads\n"
     "  --no-sync           skip fsync of --out (faster; a power cut may lose it)\n"
     "  --threads N         threads for uncertainty analysis (default: all cores)\n"
@@ -74,6 +83,9 @@ typedef struct {
   int fmt_given;
   const char *out;
   const char *plot, *plot_type; /* --plot FILE, --plot-type T */
+  const char *plot_countries, *plot_title; /* --plot-countries A,B, --plot-title TEXT */
+  long plot_top;                           /* --plot-top N, 0 = the chart's default */
+  gs_plot_pending pend;                    /* the chart, rendered but not yet in place */
   int traceback;
   int no_sync;
   gs_run_sbopts sbo; /* sandbox, limits, --allow-read/--allow-write */
@@ -230,6 +242,21 @@ static int parse_run(int argc, char **argv, run_opts *o) {
       NEEDV();
       if (!gs_plot_type_valid(v)) return gs_usage_error("unknown --plot-type '%s' (slope, intervals, profile or bars)", v);
       o->plot_type = v;
+    } else if (strcmp(a, "--plot-countries") == 0) {
+      NEEDV();
+      /* every comma-separated item a code: no empty one */
+      if (!*v || v[0] == ',' || v[strlen(v) - 1] == ',' || strstr(v, ",,"))
+        return gs_usage_error("--plot-countries needs country codes separated by commas, e.g. VNM,SWE; got '%s'", v);
+      o->plot_countries = v;
+    } else if (strcmp(a, "--plot-title") == 0) {
+      NEEDV();
+      o->plot_title = v;
+    } else if (strcmp(a, "--plot-top") == 0) {
+      NEEDV();
+      double t;
+      if (gs_parse_number(v, &t) || t != (long)t || t < 1 || t > 10000)
+        return gs_usage_error("--plot-top needs a whole number from 1 to 10000, got '%s'", v);
+      o->plot_top = (long)t;
     }
     else if (strcmp(a, "--dataset") == 0) { NEEDV(); o->ctx.dataset = v; }
     else if (strcmp(a, "--threads") == 0) {
@@ -254,7 +281,19 @@ static int parse_run(int argc, char **argv, run_opts *o) {
 #undef NEEDV
   }
   if (!o->script && !o->help) return gs_usage_error("run needs a script%s", "");
-  if (o->plot_type && !o->plot) return gs_usage_error("--plot-type needs --plot FILE%s", "");
+  if (!o->plot) {
+    const char *need = o->plot_type ? "--plot-type" : o->plot_countries ? "--plot-countries"
+                     : o->plot_title ? "--plot-title" : o->plot_top ? "--plot-top" : NULL;
+    if (need) return gs_usage_error("%s needs --plot FILE", need);
+  }
+  if (o->plot_countries && o->plot_type && strcmp(o->plot_type, "profile") != 0)
+    return gs_usage_error("--plot-countries draws a pillar profile, not --plot-type %s", o->plot_type);
+  if (o->plot_countries && o->plot_top)
+    return gs_usage_error("--plot-top does not apply to a profile (--plot-countries)%s", "");
+  /* A shard holds a part of an analysis: its chart would be wrong, and
+   * it used to fail only after the run, leaving no shard file either. */
+  if (o->plot && o->ctx.shard_count)
+    return gs_usage_error("--plot cannot be used with --shard: plot the merged result (gcisim merge) instead%s", "");
   if (o->out && !o->fmt_given) o->fmt = gs_format_for_path(o->out, o->fmt);
   return GS_EX_OK;
 }
@@ -270,11 +309,55 @@ static int msghandler(lua_State *L) {
   return 1;
 }
 
-/* Draws the script's value (index 2) to --plot, as the host: no policy. */
+/* Draws the script's value (index 2) for --plot into a temporary (o->pend),
+ * as the host: no policy.  The --plot-* options become gci.plot options,
+ * so they are checked as a script's are. */
 static int plot_result(lua_State *L) {
   run_opts *o = lua_touserdata(L, 1);
-  gs_lua_plot(L, 2, o->plot, o->plot_type, 0, !o->no_sync, "--plot", &o->plot_failed);
+  int opts = 0;
+  if (o->plot_countries || o->plot_title || o->plot_top) {
+    lua_createtable(L, 0, 3);
+    opts = lua_gettop(L);
+    if (o->plot_title) { lua_pushstring(L, o->plot_title); lua_setfield(L, opts, "title"); }
+    if (o->plot_top) { lua_pushinteger(L, o->plot_top); lua_setfield(L, opts, "top"); }
+    if (o->plot_countries) {
+      lua_newtable(L);
+      lua_Integer k = 0;
+      for (const char *p = o->plot_countries; *p;) {
+        size_t len = strcspn(p, ",");
+        const char *a = p, *b = p + len;
+        while (a < b && *a == ' ') a++;
+        while (b > a && b[-1] == ' ') b--;
+        lua_pushlstring(L, a, (size_t)(b - a));
+        lua_rawseti(L, -2, ++k);
+        p += len + (p[len] == ',');
+      }
+      lua_setfield(L, opts, "countries");
+    }
+  }
+  gs_lua_plot(L, 2, o->plot, o->plot_type, opts, !o->no_sync, "--plot", &o->plot_failed, &o->pend);
   return 0;
+}
+
+/* Whether path can be written: its directory exists and is writable and
+ * it is not a directory itself.  Checked before the script runs, so that a
+ * typo costs no computation; 0, or -1 with a message printed. */
+static int check_writable(const char *opt, const char *path) {
+  char dir[PATH_MAX];
+  struct stat st;
+  snprintf(dir, sizeof dir, "%s", path);
+  char *slash = strrchr(dir, '/');
+  if (slash == dir) dir[1] = '\0';
+  else if (slash) *slash = '\0';
+  else snprintf(dir, sizeof dir, ".");
+  const char *why = NULL;
+  if (stat(dir, &st) != 0) why = strerror(errno);
+  else if (!S_ISDIR(st.st_mode)) why = "not a directory";
+  else if (access(dir, W_OK | X_OK) != 0) why = strerror(errno);
+  else if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) why = "is a directory";
+  if (!why) return 0;
+  fprintf(stderr, "gcisim: %s: cannot write %s: %s (nothing was run)\n", opt, path, why);
+  return -1;
 }
 
 static int write_result(lua_State *L) {
@@ -327,6 +410,17 @@ static void report_error(run_opts *o, const char *msg) {
 
 static char tmp_out[PATH_MAX + 32];
 
+/* Removes the rendered chart's temporary, if any. */
+static void drop_chart(run_opts *o) {
+  if (o->pend.f) gs_atomic_abort(o->pend.f, o->pend.tmp);
+  o->pend.f = NULL;
+}
+
+static void nothing_written(const run_opts *o) {
+  if (o->out) fprintf(stderr, "gcisim: nothing was written: neither %s nor %s\n", o->plot, o->out);
+  else fprintf(stderr, "gcisim: nothing was written: no chart, and the result was not printed\n");
+}
+
 int gs_run_main(int argc, char **argv) {
   run_opts o;
   memset(&o, 0, sizeof o);
@@ -337,6 +431,10 @@ int gs_run_main(int argc, char **argv) {
     return GS_EX_OK;
   }
   if (rc != GS_EX_OK) { free(o.args); return rc; }
+  if ((o.plot && check_writable("--plot", o.plot)) || (o.out && check_writable("--out", o.out))) {
+    free(o.args);
+    return GS_EX_OUTPUT;
+  }
   /* readable: the script's own directory and, whatever its directory,
    * the job's dataset */
   const char *files[] = {o.script, o.ctx.dataset};
@@ -357,7 +455,10 @@ int gs_run_main(int argc, char **argv) {
     report_error(&o, msg);
     goto done;
   }
-  /* The chart first: if it fails, --out is not written either. */
+  /* All or nothing: the chart and the table are rendered into temporary
+   * files first, and put in place only when both are complete.  A value
+   * that cannot be charted writes nothing either, and says so: printing
+   * the table alone would pass for success in a pipeline. */
   if (o.plot) {
     lua_pushcfunction(L, plot_result);
     lua_pushlightuserdata(L, &o);
@@ -367,16 +468,17 @@ int gs_run_main(int argc, char **argv) {
       rc = o.plot_failed ? GS_EX_OUTPUT : classify(&o, msg);
       if (gs_sandbox_limit_hit(o.sb) != GS_LIMIT_NONE) report_error(&o, msg);
       else fprintf(stderr, "gcisim: %s\n", msg ? msg : "(no message)");
+      nothing_written(&o);
       goto done;
     }
   }
-  /* Success: print the value, to stdout or atomically to --out. */
   FILE *f = stdout;
   if (o.out) {
     f = gs_atomic_open(o.out, tmp_out, sizeof tmp_out);
     if (!f) {
       fprintf(stderr, "gcisim: cannot write %s: %s\n", o.out, strerror(errno));
       rc = GS_EX_OUTPUT;
+      drop_chart(&o);
       goto done;
     }
   }
@@ -391,16 +493,29 @@ int gs_run_main(int argc, char **argv) {
     report_error(&o, msg);
     if (o.out) gs_atomic_abort(f, tmp_out);
     tmp_out[0] = '\0';
+    drop_chart(&o);
     goto done;
   }
+  /* Both complete: the table first (its flush is where a full disk shows),
+   * then the chart, already flushed, so only its rename is left to fail. */
   if (o.out) {
     if (gs_atomic_commit(f, tmp_out, o.out, !o.no_sync) != 0) {
       fprintf(stderr, "gcisim: cannot write %s: %s\n", o.out, strerror(errno));
       rc = GS_EX_OUTPUT;
+      if (o.plot) fprintf(stderr, "gcisim: %s not written either\n", o.plot);
+      drop_chart(&o);
     }
     tmp_out[0] = '\0';
   } else if (fflush(stdout) != 0) {
     rc = GS_EX_OUTPUT;
+    drop_chart(&o);
+  }
+  if (o.pend.f) {
+    if (gs_atomic_commit(o.pend.f, o.pend.tmp, o.plot, !o.no_sync) != 0) {
+      fprintf(stderr, "gcisim: cannot write %s: %s\n", o.plot, strerror(errno));
+      rc = GS_EX_OUTPUT;
+    }
+    o.pend.f = NULL;
   }
 done:
   gs_sandbox_free(o.sb);

@@ -259,6 +259,214 @@ check(rc == 0 and not texts(svg(meta), "title"), "options are read raw (no title
 if os.path.exists(meta):
     os.remove(meta)
 
+# ---------- UX findings of issue 7 ----------
+FIX = os.path.join(TMP, "fix")
+os.mkdir(FIX)
+SCORE = "return gci.load('data/gci2020.csv'):score()"
+
+
+def fx(name):
+    return os.path.join(FIX, name)
+
+
+# finding 5: bars of a comparison or an uncertainty result are all "n/a":
+# refused, as for a dataset, saying what bars need
+for value, what in (("gci.compare(d:column('score'), d:column('score'))", "comparison"),
+                    ("d:uncertainty{n = 50, seed = 1}", "uncertainty result")):
+    rc, out, err = run(["--plot", fx("nb.svg"), "--plot-type", "bars", "--quiet"],
+                       "local d = gci.load('data/gci2020.csv')\nreturn %s" % value, name="nb.lua")
+    check(rc == 1 and "a bar chart needs a result" in err and "score" in err and not os.path.exists(fx("nb.svg")),
+          "--plot-type bars of a %s: refused: %d %r" % (what, rc, err))
+rc, out, err = run(["--allow-write", FIX], "gci.plot(gci.compare(gci.load('data/gci2020.csv'):column('score'), "
+                   "gci.load('data/gci2018.csv'):column('score')), '%s', {type = 'bars'})" % fx("nb.svg"), name="nb.lua")
+check(rc == 1 and "nb.lua:1: gci.plot: a bar chart needs" in err, "gci.plot type=bars of a comparison: %r" % err)
+
+# finding 6: --plot with --shard is refused before anything runs
+rc, out, err = run(["--shard", "0/2", "--out", fx("s0.txt"), "--plot", fx("s.png")],
+                   "io = nil\nprint('ran')\nreturn 1", name="shard.lua")
+check(rc == 64 and "--shard" in err and "ran" not in out and not os.listdir(FIX),
+      "--plot with --shard: usage error, nothing run or written: %d %r" % (rc, err))
+
+# finding 7: --plot and --out all or nothing
+marker = "print('ran')\n" + SCORE
+rc, out, err = run(["--plot", fx("nodir/x.svg"), "--out", fx("o.csv")], marker, name="m.lua")
+check(rc == 73 and "ran" not in out and "cannot write" in err and not os.listdir(FIX),
+      "--plot into a missing directory: refused before the script runs: %d %r %r" % (rc, out, err))
+rc, out, err = run(["--plot", fx("p.svg"), "--out", fx("nodir/o.csv")], marker, name="m.lua")
+check(rc == 73 and "ran" not in out and "nodir/o.csv" in err and not os.listdir(FIX),
+      "--out into a missing directory: refused before the script runs, no chart: %d %r" % (rc, err))
+rc, out, err = run(["--plot", fx("p.svg"), "--out", FIX], marker, name="m.lua")
+check(rc == 73 and "is a directory" in err and not os.listdir(FIX), "--out naming a directory: refused: %r" % err)
+# a value that cannot be charted: neither file, and stdout has no table
+rc, out, err = run(["--plot", fx("p.svg"), "--out", fx("o.csv")], "print('ran')\nreturn 'hello'", name="m.lua")
+check(rc == 1 and "cannot plot a string" in err and "nothing was written" in err and not os.listdir(FIX),
+      "an unplottable value with --out: neither file written: %d %r" % (rc, err))
+rc, out, err = run(["--plot", fx("p.svg")], "print('ran')\nreturn {{iso3 = 'AAA', x = 1}}", name="m.lua")
+check(rc == 1 and out == "ran\n" and "nothing was written" in err and "not printed" in err and not os.listdir(FIX),
+      "an unplottable value to stdout: the table not printed, and said so: %r %r" % (out, err))
+# the table cannot be written (its directory made read-only after the
+# check: a write-protected directory stands in for a full disk) -> no chart
+rc, out, err = run(["--plot", fx("p.svg"), "--out", fx("o.csv"), "--quiet"], SCORE, name="m.lua")
+check(rc == 0 and svg(fx("p.svg")) is not None and len(table(open(fx("o.csv")).read())) == 194,
+      "--plot with --out: both written: %r" % err)
+for f_ in os.listdir(FIX):
+    os.remove(fx(f_))
+
+# finding 15: a profile, a title and a top from the command line
+rc, out, err = run(["--plot", fx("prof.svg"), "--plot-countries", "VNM, SWE,KOR", "--plot-title", "Three <countries>",
+                    "--quiet"], "return gci.load('data/gci2020.csv')", name="prof.lua")
+root = svg(fx("prof.svg")) if rc == 0 else None
+legend = " ".join(t.text for t in texts(root, "legend")) if root is not None else ""
+check(root is not None and all(NAME20[i] in legend for i in ("VNM", "SWE", "KOR"))
+      and [t.text for t in texts(root, "title")] == ["Three <countries>"]
+      and len(by_key(root, "rect", "bar")) == 3,
+      "--plot-countries VNM,SWE,KOR --plot-title: a titled profile of three: %d %r" % (rc, err))
+rc, out, err = run(["--plot", fx("top.svg"), "--plot-top", "5", "--quiet"], SCORE, name="top.lua")
+labels = sorted(texts(svg(fx("top.svg")), "label"), key=lambda t: float(t.get("y"))) if rc == 0 else []
+check([t.text for t in labels] == [r["country"] for r in TOP20[:5]], "--plot-top 5: the top 5 bars: %r" % err)
+for args, msg in ((["--plot-countries", "VNM"], "--plot-countries needs --plot"),
+                  (["--plot-title", "x"], "--plot-title needs --plot"),
+                  (["--plot", fx("x.svg"), "--plot-top", "0"], "--plot-top needs a whole number"),
+                  (["--plot", fx("x.svg"), "--plot-top", "2.5"], "--plot-top needs a whole number"),
+                  (["--plot", fx("x.svg"), "--plot-countries", "VNM,,SWE"], "separated by commas"),
+                  (["--plot", fx("x.svg"), "--plot-countries", "VNM", "--plot-type", "bars"], "profile"),
+                  (["--plot", fx("x.svg"), "--plot-countries", "VNM", "--plot-top", "3"], "--plot-top")):
+    rc, out, err = run(args, "print('ran')\nreturn 1", name="u.lua")
+    check(rc == 64 and msg in err and "ran" not in out, "%s: usage error %r: %r" % (" ".join(args), msg, err))
+rc, out, err = run(["--plot", fx("x.svg"), "--plot-countries", "VNM,XXX"], "return gci.load('data/gci2020.csv')",
+                   name="u.lua")
+check(rc == 1 and "unknown country 'XXX'" in err, "--plot-countries with an unknown code: %r" % err)
+rc, out, err = run(["run", "--help"])
+check(all(o_ in out for o_ in ("--plot-countries", "--plot-title", "--plot-top", "all or nothing")),
+      "run --help documents the --plot options and all-or-nothing")
+
+# suggestion: a profile names each country once
+rc, out, err = run(["--plot", fx("x.svg"), "--plot-countries", "VNM,SWE,VNM"], "return gci.load('data/gci2020.csv')",
+                   name="u.lua")
+check(rc == 1 and "'VNM' is given twice" in err and not os.path.exists(fx("x.svg")), "duplicate countries: %r" % err)
+
+# suggestion: bars of a record list in rank order (ties in list order),
+# by score when the records have no rank.  The top 12 of 2020, reversed.
+recs = ",".join("{iso3 = '%s', country = '%s', score = %s, rank = %d}" % (r["iso3"], r["iso3"], r["sum"], R20[r["iso3"]])
+                for r in reversed(TOP20[:12]))
+want = [r["iso3"] for r in sorted(reversed(TOP20[:12]), key=lambda r: R20[r["iso3"]])]
+rc, out, err = run(["--plot", fx("rl.svg"), "--quiet"], "return {%s}" % recs, name="rl.lua")
+labels = sorted(texts(svg(fx("rl.svg")), "label"), key=lambda t: float(t.get("y"))) if rc == 0 else []
+check([t.text for t in labels] == want, "bars of a reversed record list: in rank order: %r" % [t.text for t in labels])
+norank = ",".join("{iso3 = 'C%d', score = %d}" % (i, s_) for i, s_ in enumerate([3, 9, 5, 9, 1]))
+rc, out, err = run(["--plot", fx("rl.svg"), "--quiet"], "return {%s}" % norank, name="rl.lua")
+labels = sorted(texts(svg(fx("rl.svg")), "label"), key=lambda t: float(t.get("y"))) if rc == 0 else []
+check([t.text for t in labels] == ["C1", "C3", "C2", "C0", "C4"], "bars without ranks: by score, ties in list order")
+
+# finding 13: a slope chart 2014 -> 2020 names the top-30 countries ranked
+# in one edition only; worked out here from the two CSVs
+D14 = load("data/gci2014.csv")
+R14 = dense(D14, "score", 3)
+one = sorted([(R14[i], 0, NAME20.get(i) or next(r["country"] for r in D14 if r["iso3"] == i), "2014")
+              for i in R14 if i not in P20 and R14[i] <= 30]
+             + [(P20[i], 1, NAME20[i], "2020") for i in P20 if i not in R14 and P20[i] <= 30])
+rc, out, err = run(["--plot", fx("s1420.svg"), "--quiet"],
+                   "return gci.compare(gci.load('data/gci2014.csv'):column('score', {digits = 3}), "
+                   "gci.load('data/gci2020.csv'):column('score'))", name="s1420.lua")
+foot = texts(svg(fx("s1420.svg")), "footnote") if rc == 0 else []
+check(any(n == NAME20["CAN"] for _, _, n, _ in one), "Canada is ranked in 2020's top 30 but not in 2014 (%r)" % one[:3])
+if foot:
+    m_ = re.fullmatch(r"Not shown, ranked on one side only: (.*?)(?:,? and (\d+) more)?", foot[0].text)
+    named = re.findall(r"(?:^|, )(.+?) \((after|before): (\d+)\)", m_.group(1)) if m_ else []
+    got = [(int(r_), n) for n, _, r_ in named]
+    more = int(m_.group(2)) if m_ and m_.group(2) else 0
+    check(m_ and got == [(r_, n) for r_, _, n, _ in one[:len(got)]] and len(got) + more == len(one) and got,
+          "slope 2014 -> 2020: footnote names the one-sided countries by rank: %r" % foot[0].text)
+else:
+    check(False, "slope 2014 -> 2020: a footnote: %d %r" % (rc, err))
+
+# finding 14: nothing cut at the edges.  Text widths from the font itself:
+# DejaVu Sans's advance widths (its hmtx table, through its cmap), the
+# metrics cairo lays out with (unhinted, no kerning in its toy API).
+def font(bold):
+    path = subprocess.run(["fc-match", "-f", "%{file}", "DejaVu Sans" + (":bold" if bold else "")],
+                          capture_output=True, text=True).stdout
+    data = open(path, "rb").read()
+    ntab = struct.unpack(">H", data[4:6])[0]
+    tab = {}
+    for i in range(ntab):
+        tag, _, off, ln = struct.unpack(">4sIII", data[12 + 16 * i:28 + 16 * i])
+        tab[tag.decode()] = off
+    upem = struct.unpack(">H", data[tab["head"] + 18:tab["head"] + 20])[0]
+    nh = struct.unpack(">H", data[tab["hhea"] + 34:tab["hhea"] + 36])[0]
+    adv = [struct.unpack(">H", data[tab["hmtx"] + 4 * i:tab["hmtx"] + 4 * i + 2])[0] for i in range(nh)]
+    c = tab["cmap"]
+    n = struct.unpack(">H", data[c + 2:c + 4])[0]
+    cmap = {}
+    for i in range(n):
+        pid, eid, off = struct.unpack(">HHI", data[c + 4 + 8 * i:c + 12 + 8 * i])
+        st = c + off
+        if pid == 3 and eid == 1 and struct.unpack(">H", data[st:st + 2])[0] == 4:
+            seg = struct.unpack(">H", data[st + 6:st + 8])[0] // 2
+            ends = struct.unpack(">%dH" % seg, data[st + 14:st + 14 + 2 * seg])
+            p = st + 16 + 2 * seg
+            starts = struct.unpack(">%dH" % seg, data[p:p + 2 * seg])
+            deltas = struct.unpack(">%dh" % seg, data[p + 2 * seg:p + 4 * seg])
+            ro = p + 4 * seg
+            offs = struct.unpack(">%dH" % seg, data[ro:ro + 2 * seg])
+            for k in range(seg):
+                for ch in range(starts[k], min(ends[k], 0xfffe) + 1):
+                    if offs[k] == 0:
+                        g = (ch + deltas[k]) & 0xffff
+                    else:
+                        a = ro + 2 * k + offs[k] + 2 * (ch - starts[k])
+                        g = struct.unpack(">H", data[a:a + 2])[0]
+                        g = (g + deltas[k]) & 0xffff if g else 0
+                    cmap[ch] = g
+    return upem, adv, cmap
+
+
+FONT = {b: font(b) for b in (0, 1)}
+
+
+def text_width(text, size, bold=False):
+    upem, adv, cmap = FONT[1 if bold else 0]
+    return sum(adv[min(cmap.get(ord(ch), 0), len(adv) - 1)] for ch in text) * size / upem
+
+
+def outside(root):
+    """The texts of an SVG whose extent is not within [0, width]."""
+    w, bad = float(root.get("width")), []
+    for t in texts(root):
+        tw = text_width(t.text or "", float(t.get("font-size")), t.get("font-weight") == "bold")
+        a = t.get("text-anchor", "start")
+        left = float(t.get("x")) - (tw / 2 if a == "middle" else tw if a == "end" else 0)
+        if left < -0.01 or left + tw > w + 0.01:
+            bad.append((t.get("class"), t.text, round(left, 1), round(left + tw, 1)))
+    return bad
+
+
+LONG = "The Extraordinarily Long-Named Republic of Somewhere Far Away and Its Dependencies"
+with open(fx("one.csv"), "w") as f:
+    f.write("iso3,country,score\nAAA,%s,5000000\n" % LONG)
+title = "A title far too long to fit across the top of a chart even at a smaller size, " * 3
+cases = [("slope", "gci.compare(d:column('score'), d:column('score'))", "before = 'edition of 2014, published', after = 'edition of 2020, published'"),
+         ("bars", "{{iso3 = 'AAA', country = %r, score = 5000000, rank = 1}, {iso3 = 'BBB', score = -2500000, rank = 2}}"
+          % LONG, ""),
+         ("intervals", "{{iso3 = 'AAA', country = %r, nominal = 1, median = 1, p05 = 1, p95 = 1}}" % LONG, ""),
+         ("profile", "gci.load('data/gci2020.csv')", "countries = {'VNM', 'SWE', 'KOR', 'USA', 'GBR', 'FRA', 'DEU', 'CIV'}")]
+for kind, value, opts in cases:
+    for width in (420, 900):
+        script = ("local d = gci.load(%r)\ngci.plot(%s, %r, {width = %d, title = %r, %s})\nreturn 1"
+                  % (fx("one.csv"), value, fx("clip.svg"), width, title, opts))
+        rc, out, err = run(["--allow-write", FIX, "--allow-read", FIX], script, name="clip.lua")
+        root = svg(fx("clip.svg")) if rc == 0 else None
+        bad = outside(root) if root is not None else ["no chart: %r" % err]
+        check(not bad, "%s at width %d: every text within the image: %r" % (kind, width, bad[:3]))
+        if root is not None and kind == "bars":
+            check(any(t.text == "5000000.00" for t in texts(root, "value")), "bars: the value 5000000.00 is shown")
+        if root is not None and kind == "slope":
+            hy = [float(t.get("y")) for t in texts(root, "header")]
+            ly = [float(t.get("y")) for t in texts(root, "legend")]
+            check(hy and ly and min(hy) - max(ly) >= 12, "slope: headers on a row below the legend: %r %r" % (hy, ly))
+        if os.path.exists(fx("clip.svg")):
+            os.remove(fx("clip.svg"))
+
 # ---------- errors ----------
 old = os.path.join(OUT, "old.svg")
 with open(old, "w") as f:

@@ -247,7 +247,7 @@ static void test_svg(void) {
   T_NEAR(gs_chart_nice_step(100, 5), 20, 0);
   T_NEAR(gs_chart_nice_step(29, 8), 5, 0);
   gs_bar_item bars[] = {{"A&B", "A & <B> \"q\" C\xc3\xb4te \xff", 1, 1}};
-  gs_chart_opts o = {300, 200, NULL, 0, NULL, NULL};
+  gs_chart_opts o = {600, 200, NULL, 0, NULL, NULL};
   char err[256];
   gs_dl *dl = gs_chart_bars(bars, 1, &o, err, sizeof err);
   FILE *f = tmpfile();
@@ -260,8 +260,179 @@ static void test_svg(void) {
   buf[n] = '\0';
   T_CONTAINS(buf, ">A &amp; &lt;B&gt; &quot;q&quot; C\xc3\xb4te \xef\xbf\xbd</text>");
   T_CONTAINS(buf, "data-key=\"A&amp;B\"");
-  T_CONTAINS(buf, "width=\"300\" height=\"200\"");
+  T_CONTAINS(buf, "width=\"600\" height=\"200\"");
   fclose(f);
+  gs_dl_free(dl);
+}
+
+/* A text item's extent with the fixed-width measure the layout falls back
+ * on (chart.h: 0.6 em a UTF-8 character, 0.65 bold), worked out here. */
+static void extent(const gs_dl_item *t, double *l, double *r) {
+  size_t chars = 0;
+  for (const unsigned char *p = (const unsigned char *)t->text; p && *p; p++) chars += (*p & 0xc0) != 0x80;
+  double w = (double)chars * t->size * (t->bold ? 0.65 : 0.6);
+  *l = t->anchor == GS_ANCHOR_START ? t->x : t->anchor == GS_ANCHOR_MIDDLE ? t->x - w / 2 : t->x - w;
+  *r = *l + w;
+}
+
+/* Every text of dl lies within [0, width]. */
+static void all_inside(const gs_dl *dl, const char *what) {
+  for (size_t i = 0; i < dl->n; i++) {
+    const gs_dl_item *t = &dl->item[i];
+    if (t->kind != GS_DL_TEXT) continue;
+    double l, r;
+    extent(t, &l, &r);
+    T_OK(l >= -1e-9 && r <= dl->width + 1e-9, "%s: %s text '%s' spans %.1f..%.1f, outside 0..%g", what,
+         t->cls ? t->cls : "?", t->text, l, r, dl->width);
+  }
+}
+
+static const gs_dl_item *text_of(const gs_dl *dl, const char *cls) {
+  for (size_t i = 0; i < dl->n; i++)
+    if (dl->item[i].kind == GS_DL_TEXT && dl->item[i].cls && strcmp(dl->item[i].cls, cls) == 0) return &dl->item[i];
+  return NULL;
+}
+
+/* Long names, a long title and wide values stay inside the image (UX
+ * finding 14: cut at both edges, headers over the legend). */
+static void test_clipping(void) {
+  char err[256], longname[200], title[300];
+  memset(longname, 'N', 120); longname[120] = '\0';
+  memset(title, 'T', 200); title[200] = '\0';
+  gs_chart_opts o = {400, 0, title, 0, NULL, NULL};
+  gs_slope_item one[] = {{"AAA", longname, 1, 1}};
+  gs_dl *dl = gs_chart_slope(one, 1, "a header that is rather long 2014", "another long header 2020", &o, err, sizeof err);
+  T_OK(dl != NULL, "slope of one country: %s", err);
+  if (dl) {
+    all_inside(dl, "slope, one long name");
+    /* the headers sit on a row below the legend's */
+    for (size_t i = 0; i < dl->n; i++)
+      if (dl->item[i].cls && strcmp(dl->item[i].cls, "header") == 0 && dl->item[i].kind == GS_DL_TEXT) {
+        const gs_dl_item *lg = text_of(dl, "legend");
+        T_OK(lg && dl->item[i].y - lg->y >= 12, "header baseline %g at least a line below the legend's %g",
+             dl->item[i].y, lg ? lg->y : -1);
+      }
+    const gs_dl_item *t = text_of(dl, "title");
+    T_OK(t && strstr(t->text, "\xe2\x80\xa6"), "a title too long even at 10 is cut with an ellipsis");
+    gs_dl_free(dl);
+  }
+  /* a title that fits at a smaller size shrinks, whole: 40 bold characters
+   * are 40 * 0.65 * 18 = 468 wide at 18, the room is 400 - 32 = 368 */
+  memset(title, 'T', 40); title[40] = '\0';
+  gs_slope_item two[] = {{"A", "A", 1, 2}, {"B", "B", 2, 1}};
+  dl = gs_chart_slope(two, 2, NULL, NULL, &o, err, sizeof err);
+  const gs_dl_item *t = dl ? text_of(dl, "title") : NULL;
+  T_OK(t && strcmp(t->text, title) == 0 && t->size < 18 && t->size >= 10 && 40 * 0.65 * t->size <= 368 + 1e-9,
+       "a 40-character title shrinks to fit: size %g", t ? t->size : -1);
+  if (dl) all_inside(dl, "slope, shrunk title");
+  gs_dl_free(dl);
+
+  o.title = NULL;
+  gs_bar_item bars[] = {{"A", longname, 5000000, 1}, {"B", "B", 4000000, 2}, {"C", "C", -2500000, 3}};
+  dl = gs_chart_bars(bars, 3, &o, err, sizeof err);
+  T_OK(dl != NULL, "bars: %s", err);
+  if (dl) { all_inside(dl, "bars of 5,000,000"); gs_dl_free(dl); }
+  gs_interval_item iv[] = {{"A", longname, 1, 1, 1, 2}, {"B", "B", 2, 2, 1, 3}};
+  dl = gs_chart_intervals(iv, 2, &o, err, sizeof err);
+  T_OK(dl != NULL, "intervals: %s", err);
+  if (dl) { all_inside(dl, "intervals, long name"); gs_dl_free(dl); }
+  double v[] = {10, 20};
+  char *pill[] = {"legal", "technical"};
+  double pmin[] = {0, 0}, pmax[] = {20, 20};
+  gs_profile_item pr[] = {{"AAA", longname, v}, {"BBB", "B", v}};
+  dl = gs_chart_profile(pr, 2, pill, pmin, pmax, 2, &o, err, sizeof err);
+  T_OK(dl != NULL, "profile: %s", err);
+  if (dl) { all_inside(dl, "profile, long legend"); gs_dl_free(dl); }
+}
+
+/* Countries ranked on one side only are named under the slope chart. */
+static void test_footnote(void) {
+  char err[256];
+  /* D is ranked 4 before only, K 8 after only, Z 40 before only (outside
+   * the top 30): the footnote names D then K, by rank */
+  gs_slope_item it[] = {{"A", "Aland", 1, 1}, {"K", "Kland", NAN, 8}, {"D", "Dland", 4, NAN}, {"Z", "Zland", 40, NAN}};
+  gs_chart_opts o = {900, 0, NULL, 0, NULL, NULL};
+  gs_dl *dl = gs_chart_slope(it, 4, "2014", "2020", &o, err, sizeof err);
+  const gs_dl_item *f = dl ? text_of(dl, "footnote") : NULL;
+  T_OK(f != NULL, "a footnote: %s", err);
+  if (f) T_STR(f->text, "Not shown, ranked on one side only: Dland (2014: 4), Kland (2020: 8)");
+  if (dl) all_inside(dl, "slope with a footnote");
+  gs_dl_free(dl);
+  /* none when every country has both ranks */
+  dl = gs_chart_slope(it, 1, "2014", "2020", &o, err, sizeof err);
+  T_OK(dl && !text_of(dl, "footnote"), "no footnote without one-sided countries");
+  gs_dl_free(dl);
+  /* too many to name: at 500 wide the room is 468, 70 characters at 11
+   * (6.6 each).  The head is 36 characters, "L0 (b: 1)" 9, ", " 2 and
+   * ", and 8 more" 12: two names make 36 + 9 + 2 + 9 + 12 = 68, three 79. */
+  gs_slope_item many[11];
+  char names[10][4];
+  many[0] = (gs_slope_item){"A", "A", 1, 1};
+  for (int i = 0; i < 10; i++) {
+    snprintf(names[i], sizeof names[i], "L%d", i);
+    many[i + 1] = (gs_slope_item){names[i], names[i], i + 1, NAN};
+  }
+  o.width = 500;
+  dl = gs_chart_slope(many, 11, "b", "a", &o, err, sizeof err);
+  f = dl ? text_of(dl, "footnote") : NULL;
+  T_OK(f != NULL, "a footnote of ten: %s", err);
+  if (f) T_STR(f->text, "Not shown, ranked on one side only: L0 (b: 1), L1 (b: 2), and 8 more");
+  gs_dl_free(dl);
+}
+
+/* Risers and fallers in the Okabe-Ito blue and vermillion (a pair told
+ * apart with any colour vision), unchanged in grey. */
+static void test_colours(void) {
+  char err[256];
+  gs_slope_item it[] = {{"A", "A", 1, 2}, {"B", "B", 2, 1}, {"C", "C", 3, 3}};
+  gs_chart_opts o = {600, 400, NULL, 0, NULL, NULL};
+  gs_dl *dl = gs_chart_slope(it, 3, NULL, NULL, &o, err, sizeof err);
+  const gs_dl_item *a = dl ? find(dl, GS_DL_LINE, "faller", "A") : NULL, *b = dl ? find(dl, GS_DL_LINE, "riser", "B") : NULL,
+                   *c = dl ? find(dl, GS_DL_LINE, "same", "C") : NULL;
+  T_OK(a && b && c, "three lines: %s", err);
+  if (a && b && c) {
+    T_INT(b->stroke, 0x0072b2);
+    T_INT(a->stroke, 0xd55e00);
+    T_OK(((c->stroke >> 16) & 255) == (c->stroke & 255) && ((c->stroke >> 8) & 255) == (c->stroke & 255),
+         "unchanged is a grey: %06lx", c->stroke);
+  }
+  gs_dl_free(dl);
+}
+
+/* Profile value labels: none in bars narrower than a legible label, and
+ * never overlapping one another. */
+static void test_profile_values(void) {
+  char err[256];
+  double v[8][5];
+  gs_profile_item it[8];
+  char *pill[] = {"legal", "technical", "organizational", "capacity", "cooperation"};
+  double pmin[] = {0, 0, 0, 0, 0}, pmax[] = {20, 20, 20, 20, 20};
+  static const char *const keys[] = {"A", "B", "C", "D", "E", "F", "G", "H"};
+  for (int i = 0; i < 8; i++) {
+    for (int p = 0; p < 5; p++) v[i][p] = 10 + i;
+    it[i] = (gs_profile_item){keys[i], keys[i], v[i]};
+  }
+  /* 8 countries in 900: pillar groups (900 - 80) / 5 = 164 wide, bars
+   * 164 * 0.75 / 8 = 15.4; "17.00" at 8 is 5 * 0.6 * 8 = 24 wide: no room */
+  gs_chart_opts o = {900, 500, NULL, 0, NULL, NULL};
+  gs_dl *dl = gs_chart_profile(it, 8, pill, pmin, pmax, 5, &o, err, sizeof err);
+  T_OK(dl != NULL, "profile of 8: %s", err);
+  T_INT(dl ? (long)count(dl, GS_DL_TEXT, "value") : -1L, 0);
+  gs_dl_free(dl);
+  /* 2 countries: bars 61.5 wide, every value labelled, none overlapping */
+  dl = gs_chart_profile(it, 2, pill, pmin, pmax, 5, &o, err, sizeof err);
+  T_INT(dl ? (long)count(dl, GS_DL_TEXT, "value") : -1L, 10);
+  for (size_t i = 0; dl && i < dl->n; i++)
+    for (size_t j = i + 1; j < dl->n; j++) {
+      const gs_dl_item *x = &dl->item[i], *y = &dl->item[j];
+      if (x->kind != GS_DL_TEXT || y->kind != GS_DL_TEXT || !x->cls || !y->cls || strcmp(x->cls, "value") ||
+          strcmp(y->cls, "value"))
+        continue;
+      double xl, xr, yl, yr;
+      extent(x, &xl, &xr);
+      extent(y, &yl, &yr);
+      T_OK(xr <= yl + 1e-9 || yr <= xl + 1e-9, "value labels %s and %s overlap", x->text, y->text);
+    }
   gs_dl_free(dl);
 }
 
@@ -272,5 +443,9 @@ int main(void) {
   test_intervals_bars();
   test_profile();
   test_svg();
+  test_clipping();
+  test_footnote();
+  test_colours();
+  test_profile_values();
   return t_done();
 }
