@@ -336,6 +336,9 @@ static int pmain(lua_State *L) {
     chunk = NULL;
     /* a lone "=expr" prints expr, as in Lua 5.1-5.3's interpreter */
     const char *src = buf[0] == '=' ? buf + 1 : buf;
+    /* A Ctrl-C that landed as the previous line ended leaves a call hook
+     * armed: cleared here, so it cannot stop this line's compile call. */
+    gs_sandbox_reset(r->sb);
     int st = compile_protected(L, src);
     if (incomplete(L, st)) {
       lua_pop(L, 1);

@@ -148,7 +148,7 @@ int gs_run_sbopts_parse(gs_run_sbopts *s, const char *a, const char *v) {
   if (!known) return 0;
   if (!v) { gs_usage_error("%s needs a value", a); return -1; }
   if (strcmp(a, "--allow-read") == 0 || strcmp(a, "--allow-write") == 0) {
-    int w = a[8] == 'w';
+    int w = strcmp(a, "--allow-write") == 0;
     if ((w ? s->nwrites : s->nreads) == 32) { gs_usage_error("too many %s", a); return -1; }
     if (w) s->writes[s->nwrites++] = v;
     else s->reads[s->nreads++] = v;

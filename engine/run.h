@@ -1,6 +1,8 @@
 /* run.h - the `gcisim run` command as a function, so that the command line
  * and the batch runner (which calls it in a child process per job) share
- * one implementation of options, sandbox, output and exit codes. */
+ * one implementation of options, sandbox, output and exit codes; and the
+ * sandbox setup (options, file policy, exit code of a failed run) that
+ * `gcisim repl` and `gcisim check` use as well. */
 #ifndef GS_RUN_H
 #define GS_RUN_H
 #include <stddef.h>
