@@ -307,6 +307,31 @@ s.write(b"\x04")
 check(s.wait() == 0, "limits session exits 0")
 s.close()
 
+# Ctrl-C stops a line busy in gcisim's C code (20 million draws take about
+# a minute): the analysis polls the sandbox (UX finding 8); the line's
+# assignment never happens and the session goes on
+s = Session(["data/gci2020.csv", "--timeout", "0"], {"HOME": home})
+s.read_until(r"\n> $")
+s.write(b"u = d:uncertainty{n = 20000000, seed = 1}\r")
+time.sleep(1.0)
+t0 = time.time()
+os.write(s.fd, b"\x03")
+out = s.read_until(r"\n> $", 20)
+check(out is not None and "stdin:1: interrupted" in out and time.time() - t0 < 5,
+      "Ctrl-C stops an uncertainty analysis promptly: %.1f s, %r" % (time.time() - t0, out))
+out = s.ask("u")
+check(out == "nil", "the interrupted assignment did not happen: %r" % out)
+s.write(b"\x04")
+check(s.wait() == 0, "session after an interrupted analysis exits 0")
+s.close()
+# the per-line timeout stops it too: the line fails, not the session (it
+# once ended it through the watchdog, exit 80); the same for sensitivity
+for call in ["d:uncertainty{n = 20000000, seed = 1}", "d:sensitivity{n = 5000000, boot = 0}"]:
+    t0 = time.time()
+    rc, out, err = piped(["data/gci2020.csv", "--timeout", "1"], "u = %s\nprint(u == nil)\n" % call)
+    check(rc == 1 and out == "true\n" and err == "stdin:1: timeout: the script ran longer than 1 s (--timeout)\n"
+          and time.time() - t0 < 8, "timeout in %s: %r %r %r" % (call, rc, out, err))
+
 # a line stuck in C (no hook runs there): a second Ctrl-C ends gcisim, as in lua.c
 s = Session(["--timeout", "0"], {"HOME": home})
 s.read_until(r"\n> $")
