@@ -332,6 +332,14 @@ for call in ["d:uncertainty{n = 20000000, seed = 1}", "d:sensitivity{n = 5000000
     check(rc == 1 and out == "true\n" and err == "stdin:1: timeout: the script ran longer than 1 s (--timeout)\n"
           and time.time() - t0 < 8, "timeout in %s: %r %r %r" % (call, rc, out, err))
 
+asem = ('a = gci.load("data/asem/ASEM_iData.csv", {key = "uCode", name = "uName", na = {"NA"}})\n'
+        'ix = gci.index_meta("data/asem/ASEM_iMeta.csv")\n'
+        'u = ix:uncertainty(a, {vary = {agg = {"arithmetic", "geometric"}}, n = 1e12})\nprint(u == nil)\n')
+t0 = time.time()
+rc, out, err = piped(["--timeout", "1"], asem)
+check(rc == 1 and out == "true\n" and err == "stdin:1: timeout: the script ran longer than 1 s (--timeout)\n"
+      and time.time() - t0 < 8, "timeout in ix:uncertainty's draws: %r %r %r" % (rc, out, err))
+
 # a line stuck in C (no hook runs there): a second Ctrl-C ends gcisim, as in lua.c
 s = Session(["--timeout", "0"], {"HOME": home})
 s.read_until(r"\n> $")
