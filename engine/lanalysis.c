@@ -25,6 +25,7 @@
 #include "output.h"
 #include "score.h"
 #include "target.h"
+#include "sandbox.h"
 #include "ua.h"
 
 #define UA_COLS "iso3", "country", "nominal", "median", "mean", "p05", "p95", "within3"
@@ -298,6 +299,11 @@ static void push_shard(lua_State *L, const gs_dataset *d, const gs_ua_result *r,
   lua_setmetatable(L, -2);
 }
 
+/* The sandbox's deadline or Ctrl-C (gs_sandbox_interrupt), for the C
+ * loops: without it a long analysis ran to its end whatever the user
+ * pressed, or until the watchdog ended the whole process. */
+static int sandbox_cancel(void *sb) { return gs_sandbox_expired(sb); }
+
 /* d:uncertainty{weights=, perturb=, n=, seed=, methods=, digits=, ties=, offset=, threads=} */
 static int ds_uncertainty(lua_State *L) {
   const gs_dataset *d = gs_lua_checkdataset(L, 1);
@@ -315,6 +321,10 @@ static int ds_uncertainty(lua_State *L) {
   progress pr = {now(), 0, ctx && !ctx->quiet && isatty(2)};
   cfg.progress = progress_cb;
   cfg.progress_ud = &pr;
+  if (ctx && ctx->sandbox) {
+    cfg.cancel = sandbox_cancel;
+    cfg.cancel_ud = ctx->sandbox;
+  }
   if (ctx && ctx->shard_count > 0) {
     cfg.shard_index = ctx->shard_index;
     cfg.shard_count = ctx->shard_count;
@@ -322,7 +332,12 @@ static int ds_uncertainty(lua_State *L) {
   (void)first;
   ua_box *b = push_ua_box(L);
   char err[512];
-  if (gs_ua_run(&cfg, &b->r, err, sizeof err) != 0) return luaL_error(L, "uncertainty: %s", err);
+  if (gs_ua_run(&cfg, &b->r, err, sizeof err) != 0) {
+    /* cancelled: the limit's own message, as the hook would raise it */
+    if (ctx && ctx->sandbox && gs_sandbox_limit_hit(ctx->sandbox) != GS_LIMIT_NONE)
+      return luaL_error(L, "%s", gs_sandbox_limit_message(ctx->sandbox));
+    return luaL_error(L, "uncertainty: %s", err);
+  }
   char note[600];
   ua_note(&cfg, note, sizeof note);
   if (ctx && ctx->shard_count > 0) {
@@ -353,9 +368,18 @@ static int ds_sensitivity(lua_State *L) {
   so.n_boot = (unsigned)int_opt(L, 2, "boot", 500, 0, 100000, "sensitivity");
   so.boot_seed = cfg.seed + 1;
   so.threads = cfg.threads;
+  gs_ctx *ctx = gs_lua_getctx(L);
+  if (ctx && ctx->sandbox) {
+    so.cancel = sandbox_cancel;
+    so.cancel_ud = ctx->sandbox;
+  }
   gs_sa_result *sr = NULL;
   char err[512];
-  if (gs_sa_run(&cfg, &so, &sr, err, sizeof err) != 0) return luaL_error(L, "sensitivity: %s", err);
+  if (gs_sa_run(&cfg, &so, &sr, err, sizeof err) != 0) {
+    if (ctx && ctx->sandbox && gs_sandbox_limit_hit(ctx->sandbox) != GS_LIMIT_NONE)
+      return luaL_error(L, "%s", gs_sandbox_limit_message(ctx->sandbox));
+    return luaL_error(L, "sensitivity: %s", err);
+  }
   lua_createtable(L, (int)sr->d, 1);
   for (size_t i = 0; i < sr->d; i++) {
     lua_createtable(L, 0, 8);

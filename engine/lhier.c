@@ -1327,7 +1327,13 @@ static int ix_uncertainty(lua_State *L) {
   uint64_t *count = lua_newuserdatauv(L, combos * sizeof *count, 0);
   memset(count, 0, combos * sizeof *count);
   uint64_t N = (uint64_t)nd;
+  gs_ctx *uctx = gs_lua_getctx(L);
+  gs_sandbox *usb = uctx ? uctx->sandbox : NULL;
   for (uint64_t dr = 0; dr < N; dr++) {
+    /* n may be 1e12: Ctrl-C and --timeout must reach this loop (the
+     * userdata above are collected after the error) */
+    if (usb && dr % 65536 == 65535 && gs_sandbox_expired(usb))
+      return luaL_error(L, "%s", gs_sandbox_limit_message(usb));
     uint64_t st = gs_ua_stream((uint64_t)seed, dr);
     size_t c = 0, mul = 1;
     for (size_t q = 0; q < np; q++) {

@@ -35,23 +35,30 @@ static const char usage[] =
     "\n"
     "An interactive Lua 5.4 prompt with the `gci` module; DATA.csv, when given,\n"
     "is loaded as the global `d`.  Expressions print their value (results and\n"
-    "records as tables); a statement left open continues on a `>>` prompt;\n"
-    "errors end the line, not the session; Ctrl-C stops a running line or clears\n"
-    "the prompt; Ctrl-D (end of input) leaves.  On a terminal, lines can be\n"
-    "edited and history is kept in $GCISIM_HISTORY or ~/.gcisim_history.\n"
+    "records as tables; when output is a terminal, the first 20 rows of a longer\n"
+    "table, and show(v) prints all); a statement left open continues on a `>>`\n"
+    "prompt; errors end the line, not the session; Ctrl-C stops a running line\n"
+    "(also an analysis in C) or clears the prompt; Ctrl-D (end of input) leaves.\n"
+    "On a terminal, lines can be edited and history is kept in $GCISIM_HISTORY\n"
+    "or ~/.gcisim_history, saved after every line.\n"
     "\n"
     "options (the sandbox and limits of `gcisim run`; limits apply per line):\n"
-    "  --allow-read DIR    gci.load may also read files under DIR (default: data/\n"
-    "                      and the directory of DATA.csv)\n"
-    "  --allow-write DIR   gci.write may write files under DIR (default: nowhere)\n"
+    "  --allow-read DIR    gci.load may also read files under DIR (default: data/,\n"
+    "                      the installed data directory and the directory of\n"
+    "                      DATA.csv)\n"
+    "  --allow-write DIR   gci.write and gci.plot may write files under DIR\n"
+    "                      (default: nowhere)\n"
     "  --max-memory SIZE   Lua memory cap for the session, e.g. 64M (default 256M)\n"
     "  --timeout SECONDS   wall-clock limit per line (default 10; 0 = none)\n"
     "  --max-instructions N  instruction budget per line (default: none)\n"
     "  --threads N         threads for uncertainty analysis (default: all cores)\n"
     "  --trusted           !! NO SANDBOX: the full standard library. Limits still apply. !!\n"
     "\n"
-    "exit codes: 0 at end of input, 64 usage, 65 DATA.csv did not load,\n"
-    "            80 timeout, 81 memory limit, 82 instruction limit (loading it)\n";
+    "exit codes: 0 at end of input, or 1 when input is not a terminal and a line\n"
+    "failed (an error, a limit, Ctrl-C, a statement left open at the end);\n"
+    "64 usage; 65 DATA.csv did not load; 80, 81 or 82 when a limit stops its\n"
+    "loading; 80 also for a line stuck in C code 2 s past its timeout (ends the\n"
+    "session)\n";
 
 typedef struct {
   const char *data;
@@ -61,6 +68,7 @@ typedef struct {
   int tty;          /* stdin is a terminal: libedit, prompts, history */
   char *history;    /* history file (malloc), or NULL */
   int rc;           /* exit code */
+  int failed;       /* a line failed (reported): exit 1 from a pipe */
 } repl;
 
 /* What the SIGINT handler needs. */
@@ -180,15 +188,134 @@ static int printable(lua_State *L, int i) {
   return 0;
 }
 
-/* Prints the values on the stack: gcisim's as tables, the others as
- * lua.c does (tostring, separated by tabs). */
-static int print_values(lua_State *L) {
+/* A record such as d:get("VNM") returns: a table without a metatable,
+ * with at least one field, every key a string and every value a string,
+ * number or boolean.  Such tables print as tables (key and value lines);
+ * any other table prints as lua.c prints it ("table: 0x..."). */
+static int is_record(lua_State *L, int i) {
+  i = lua_absindex(L, i);
+  if (lua_type(L, i) != LUA_TTABLE) return 0;
+  if (lua_getmetatable(L, i)) { lua_pop(L, 1); return 0; }
+  int n = 0;
+  lua_pushnil(L);
+  while (lua_next(L, i)) {
+    int kt = lua_type(L, -2), vt = lua_type(L, -1);
+    lua_pop(L, 1);
+    if (kt != LUA_TSTRING || (vt != LUA_TSTRING && vt != LUA_TNUMBER && vt != LUA_TBOOLEAN)) {
+      lua_pop(L, 1);
+      return 0;
+    }
+    n++;
+  }
+  return n > 0;
+}
+
+/* A list of records ({d:get("VNM"), d:get("USA")}): a sequence 1..n of
+ * records and nothing else, without a metatable. */
+static int is_record_list(lua_State *L, int i) {
+  i = lua_absindex(L, i);
+  if (lua_type(L, i) != LUA_TTABLE) return 0;
+  if (lua_getmetatable(L, i)) { lua_pop(L, 1); return 0; }
+  lua_Unsigned n = lua_rawlen(L, i), keys = 0;
+  if (n == 0) return 0;
+  for (lua_Unsigned k = 1; k <= n; k++) {
+    lua_rawgeti(L, i, (lua_Integer)k);
+    int ok = is_record(L, -1);
+    lua_pop(L, 1);
+    if (!ok) return 0;
+  }
+  lua_pushnil(L);
+  while (lua_next(L, i)) { lua_pop(L, 1); keys++; }
+  return keys == n;
+}
+
+/* On a terminal, a table prints its first SHOW_ROWS rows and a line saying
+ * how many more there are: 194 countries would scroll the question off the
+ * screen.  show(v) prints all; through a pipe everything prints (scripts
+ * read what they asked for). */
+#define SHOW_ROWS 20
+
+/* The number of rows gs_output_value prints for the value at i (a
+ * result's rows, a list's records, a map's keys), or -1 when it is not a
+ * table of rows (a shard's text). */
+static lua_Integer count_rows(lua_State *L, int i) {
+  i = lua_absindex(L, i);
+  if (luaL_getmetafield(L, i, "__raw") != LUA_TNIL) { lua_pop(L, 1); return -1; }
+  if (luaL_getmetafield(L, i, "__rows") != LUA_TNIL) {
+    lua_pushvalue(L, i);
+    lua_call(L, 1, 1);
+  } else {
+    lua_pushvalue(L, i);
+  }
+  lua_Integer n = -1;
+  if (lua_type(L, -1) == LUA_TTABLE) {
+    n = (lua_Integer)lua_rawlen(L, -1);
+    if (n == 0) {
+      lua_pushnil(L);
+      while (lua_next(L, -2)) { lua_pop(L, 1); n++; }
+    }
+  }
+  lua_pop(L, 1);
+  return n;
+}
+
+static int output_p(lua_State *L) {
+  gs_output_value(L, 1, GS_FMT_TABLE, lua_touserdata(L, 2));
+  return 0;
+}
+
+/* The end of the line that starts at p (after its newline), or end. */
+static const char *next_line(const char *p, const char *end) {
+  const char *nl = memchr(p, '\n', (size_t)(end - p));
+  return nl ? nl + 1 : end;
+}
+
+/* Prints the table value at i: all of it when limit is 0 or it has no
+ * more rows than limit, else its header, limit rows, a line counting the
+ * rest, and what follows the rows (a footer). */
+static void print_table(lua_State *L, int i, lua_Integer limit) {
+  lua_Integer rows = limit > 0 ? count_rows(L, i) : -1;
+  if (rows <= limit) {
+    gs_output_value(L, i, GS_FMT_TABLE, stdout);
+    return;
+  }
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *m = open_memstream(&buf, &len);
+  if (!m) {
+    gs_output_value(L, i, GS_FMT_TABLE, stdout);
+    return;
+  }
+  /* protected, so that the stream is closed whatever __rows raises */
+  lua_pushcfunction(L, output_p);
+  lua_pushvalue(L, i);
+  lua_pushlightuserdata(L, m);
+  int st = lua_pcall(L, 2, 0, 0);
+  fclose(m);
+  if (st != LUA_OK) {
+    free(buf);
+    lua_error(L);
+  }
+  const char *end = buf + len, *p = buf, *q;
+  for (lua_Integer k = 0; k < 1 + limit; k++) p = next_line(p, end); /* header, rows */
+  q = p;
+  for (lua_Integer k = limit; k < rows; k++) q = next_line(q, end);
+  fwrite(buf, 1, (size_t)(p - buf), stdout);
+  printf("... %lld more rows (show(...) prints them all)\n", (long long)(rows - limit));
+  fwrite(q, 1, (size_t)(end - q), stdout);
+  free(buf);
+}
+
+/* Prints the values at 1..top: gcisim's values and records as tables,
+ * the others as lua.c does (tostring, separated by tabs); limit as for
+ * print_table. */
+static void print_all(lua_State *L, lua_Integer limit) {
   int n = lua_gettop(L), plain = 0;
   for (int i = 1; i <= n; i++) {
-    if (printable(L, i)) {
+    if (printable(L, i) || is_record(L, i) || is_record_list(L, i)) {
       if (plain) fputc('\n', stdout);
       plain = 0;
-      gs_output_value(L, i, GS_FMT_TABLE, stdout);
+      print_table(L, i, limit);
       continue;
     }
     if (plain) fputc('\t', stdout);
@@ -198,6 +325,17 @@ static int print_values(lua_State *L) {
   }
   if (plain) fputc('\n', stdout);
   fflush(stdout);
+}
+
+/* The values a line returns; on a terminal, long tables are cut. */
+static int print_values(lua_State *L) {
+  print_all(L, isatty(STDOUT_FILENO) ? SHOW_ROWS : 0);
+  return 0;
+}
+
+/* show(...): the global that prints its arguments in full. */
+static int show(lua_State *L) {
+  print_all(L, 0);
   return 0;
 }
 
@@ -215,6 +353,7 @@ static void report(repl *r, lua_State *L, int ran) {
     fprintf(stderr, "%s\n", msg ? msg : "(no message)");
   fflush(stderr);
   lua_pop(L, 1);
+  r->failed = 1;
 }
 
 /* Starts and ends the per-line limits (sandbox.h): the budget restarts,
@@ -282,6 +421,16 @@ static void run_chunk(repl *r, lua_State *L) {
   lua_settop(L, base - 1);
 }
 
+/* Writes the history file (private: the lines may name files and data;
+ * a failure is silent).  After every line, not only at the end: a line
+ * stuck in C ends the session (exit 80), and a session can be killed. */
+static void save_history(repl *r) {
+  if (!r->history) return;
+  mode_t um = umask(077);
+  write_history(r->history);
+  umask(um);
+}
+
 /* The loop, inside a protected call like lua.c's doREPL. */
 static int pmain(lua_State *L) {
   repl *r = lua_touserdata(L, 1);
@@ -289,6 +438,8 @@ static int pmain(lua_State *L) {
   gs_lua_setctx(L, &r->ctx);
   luaL_requiref(L, "gci", luaopen_gci, 1);
   lua_pop(L, 1);
+  lua_pushcfunction(L, show);
+  lua_setglobal(L, "show");
   if (r->data) {
     lua_getglobal(L, "gci");
     lua_getfield(L, -1, "load");
@@ -324,8 +475,20 @@ static int pmain(lua_State *L) {
       if (r->tty) { fputc('\n', stdout); fflush(stdout); }
       continue;
     }
-    if (!line) break;
-    if (r->tty && *line) add_history(line);
+    if (!line) {
+      /* a statement left open at the end of input is an error, as in
+       * lua.c: its compile error says what was missing ("near <eof>") */
+      if (chunk) {
+        const char *src = chunk[0] == '=' ? chunk + 1 : chunk;
+        if (compile_protected(L, src) != LUA_OK) report(r, L, 0);
+        else lua_pop(L, 1);
+      }
+      break;
+    }
+    if (r->tty && *line) {
+      add_history(line);
+      save_history(r); /* now: a session killed or ended by a limit keeps it */
+    }
     size_t lc = chunk ? strlen(chunk) : 0, ll = strlen(line);
     char *buf = malloc(lc + ll + 2);
     if (!buf) { free(line); free(chunk); return luaL_error(L, "out of memory"); }
@@ -408,12 +571,9 @@ int gs_repl_main(int argc, char **argv) {
   rc = r.rc;
   sigaction(SIGINT, &old, NULL);
   g_sb = NULL;
-  if (r.history) {
-    /* private: the lines may name files and data; a failure is silent */
-    mode_t um = umask(077);
-    write_history(r.history);
-    umask(um);
-  }
+  /* From a pipe a failed line is the script's failure: exit 1, so shell
+   * scripts can tell; on a terminal the person saw it, and Ctrl-D is 0. */
+  if (rc == GS_EX_OK && r.failed && !r.tty) rc = GS_EX_SCRIPT;
 done:
   free(r.history);
   gs_sandbox_free(r.sb);

@@ -7,7 +7,8 @@
 #define GS_REPL_H
 
 /* Runs the session with the arguments after "repl"; returns the exit code
- * (run.h): 0 at end of input, 64 for a bad command line, 65 when DATA.csv
- * does not load, 80-82 when a limit stops its loading. */
+ * (run.h): 0 at end of input (1 when stdin is not a terminal and a line
+ * failed), 64 for a bad command line, 65 when DATA.csv does not load,
+ * 80-82 when a limit stops its loading. */
 int gs_repl_main(int argc, char **argv);
 #endif

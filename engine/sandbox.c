@@ -109,7 +109,6 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
 }
 
 static void sb_hook(lua_State *L, lua_Debug *ar) {
-  (void)ar;
   gs_sandbox *sb = sb_of(L);
   if (sb->interrupted) set_hit(sb, GS_LIMIT_INTERRUPT);
   if (sb->hit == GS_LIMIT_NONE) {
@@ -120,6 +119,12 @@ static void sb_hook(lua_State *L, lua_Debug *ar) {
       set_hit(sb, GS_LIMIT_TIME);
   }
   if (sb->hit != GS_LIMIT_NONE) {
+    /* A call or return event (gs_sandbox_interrupt asks for them) in a C
+     * function: no line to name, and the function may be the message
+     * handler of the error a C loop just raised for this very limit
+     * (raising here replaced that message with a bare "interrupted").
+     * The next Lua instruction raises instead. */
+    if (ar->event != LUA_HOOKCOUNT && lua_getinfo(L, "S", ar) && ar->what[0] == 'C') return;
     lua_sethook(L, sb_hook, LUA_MASKCOUNT, 1); /* from now on, every instruction */
     /* Level 0, not luaL_error's level 1: inside a count hook level 0 is
      * the running Lua function, level 1 its caller (often C, giving no

@@ -610,6 +610,7 @@ typedef struct {
   uint64_t *hist;                  /* n * R, owned by the job */
   _Atomic uint64_t done;
   _Atomic int finished;
+  _Atomic int *stop;               /* shared: set when cancelled */
   int failed;                      /* out of memory */
   int started;
 } ua_job;
@@ -649,6 +650,8 @@ static void ua_block(ua_job *j, void (*tick)(void *), void *tud) {
         atomic_fetch_add_explicit(&j->done, since, memory_order_relaxed);
         since = 0;
         if (tick) tick(tud);
+        /* cancelled: the result is thrown away, so stop here */
+        if (atomic_load_explicit(j->stop, memory_order_relaxed)) goto out;
       }
     }
     for (size_t c = 0; c < cells; c++) {
@@ -657,6 +660,7 @@ static void ua_block(ua_job *j, void (*tick)(void *), void *tud) {
     }
     d0 = d1;
   }
+out:
   free(h32);
   atomic_fetch_add_explicit(&j->done, since, memory_order_relaxed);
   scratch_free(s);
@@ -676,10 +680,18 @@ typedef struct {
   double last;
   void (*progress)(void *, uint64_t, uint64_t);
   void *ud;
+  int (*cancel)(void *);
+  void *cancel_ud;
+  _Atomic int *stop;
 } ua_prog;
 
+/* On the calling thread, every UA_TICK draws of its block and while it
+ * waits for the others: asks cancel, reports progress (10 times a second
+ * at most). */
 static void ua_tick(void *p) {
   ua_prog *pr = p;
+  if (pr->cancel && !atomic_load(pr->stop) && pr->cancel(pr->cancel_ud)) atomic_store(pr->stop, 1);
+  if (!pr->progress) return;
   double t = now_s();
   if (t - pr->last < 0.1) return;
   pr->last = t;
@@ -718,7 +730,9 @@ int gs_ua_run(const gs_ua_config *cfg, gs_ua_result **out, char *err, size_t err
     fail(err, errlen, "out of memory");
     goto done;
   }
+  _Atomic int stop = 0;
   for (int t = 0; t < T; t++) {
+    jobs[t].stop = &stop;
     jobs[t].m = &m;
     jobs[t].seed = cfg->seed;
     jobs[t].lo = lo + total / (uint64_t)T * (uint64_t)t + (total % (uint64_t)T) * (uint64_t)t / (uint64_t)T;
@@ -731,11 +745,12 @@ int gs_ua_run(const gs_ua_config *cfg, gs_ua_result **out, char *err, size_t err
     }
   }
   for (int t = 1; t < T; t++) jobs[t].started = pthread_create(&tid[t], NULL, ua_thread, &jobs[t]) == 0;
-  ua_prog pr = {jobs, T, total, now_s(), cfg->progress, cfg->progress_ud};
-  ua_block(&jobs[0], cfg->progress ? ua_tick : NULL, &pr);
+  ua_prog pr = {jobs, T, total, now_s(), cfg->progress, cfg->progress_ud, cfg->cancel, cfg->cancel_ud, &stop};
+  int ticks = cfg->progress || cfg->cancel;
+  ua_block(&jobs[0], ticks ? ua_tick : NULL, &pr);
   for (int t = 1; t < T; t++)
-    if (!jobs[t].started) ua_block(&jobs[t], cfg->progress ? ua_tick : NULL, &pr);
-  if (cfg->progress) {
+    if (!jobs[t].started) ua_block(&jobs[t], ticks ? ua_tick : NULL, &pr);
+  if (ticks) {
     for (;;) {
       int all = 1;
       for (int t = 1; t < T; t++) all &= atomic_load(&jobs[t].finished);
@@ -752,6 +767,10 @@ int gs_ua_run(const gs_ua_config *cfg, gs_ua_result **out, char *err, size_t err
     uint64_t *h = jobs[t].hist;
     for (size_t j = 0; j < n * R; j++) r->hist[j] += h[j];
     free(h);
+  }
+  if (atomic_load(&stop)) {
+    fail(err, errlen, "cancelled");
+    goto done;
   }
   if (failed) {
     fail(err, errlen, "out of memory");
@@ -1039,6 +1058,9 @@ typedef struct {
   uint64_t bseed;
   double *bS, *bST;          /* nb * d each */
   _Atomic int failed;
+  int (*cancel)(void *);     /* gs_sa_options' */
+  void *cancel_ud;
+  _Atomic int stop;          /* cancel said so: every thread stops */
 } sa_ctx;
 
 typedef struct {
@@ -1046,7 +1068,15 @@ typedef struct {
   uint64_t lo, hi;
   int phase;                 /* 0 = evaluate rows, 1 = bootstrap */
   int started;
+  int asks;                  /* runs on the calling thread: may call cancel */
 } sa_job;
+
+/* Whether the run was cancelled; the calling thread's jobs ask first. */
+static int sa_stopped(sa_job *jb) {
+  sa_ctx *c = jb->c;
+  if (jb->asks && c->cancel && !atomic_load(&c->stop) && c->cancel(c->cancel_ud)) atomic_store(&c->stop, 1);
+  return atomic_load_explicit(&c->stop, memory_order_relaxed);
+}
 
 /* The estimators on rows idx[0..N-1] (or 0..N-1 when idx is NULL). */
 static void sa_estimate(const sa_ctx *c, const size_t *idx, double *S, double *ST, double *mean,
@@ -1095,6 +1125,7 @@ static void sa_work(sa_job *jb) {
     }
     double *bb = a + d, *ab = a + 2 * d;
     for (uint64_t j = jb->lo; j < jb->hi; j++) {
+      if ((j - jb->lo) % 64 == 0 && sa_stopped(jb)) break;
       uint64_t st = stream_init(c->seed, j);
       for (size_t i = 0; i < d; i++) a[i] = stream_uniform(&st);
       for (size_t i = 0; i < d; i++) bb[i] = stream_uniform(&st);
@@ -1115,6 +1146,7 @@ static void sa_work(sa_job *jb) {
       return;
     }
     for (uint64_t b = jb->lo; b < jb->hi; b++) {
+      if (sa_stopped(jb)) break;
       uint64_t st = stream_init(c->bseed, b);
       for (uint64_t j = 0; j < c->N; j++) idx[j] = (size_t)(stream_uniform(&st) * (double)c->N);
       sa_estimate(c, idx, c->bS + b * d, c->bST + b * d, NULL, NULL);
@@ -1146,10 +1178,15 @@ static void sa_parallel(sa_ctx *c, int phase, uint64_t total, int T) {
     jobs[t].hi = total * (uint64_t)(t + 1) / (uint64_t)T;
   }
   for (int t = 1; t < T; t++) jobs[t].started = pthread_create(&tid[t], NULL, sa_thread, &jobs[t]) == 0;
+  jobs[0].asks = 1;
   sa_work(&jobs[0]);
   for (int t = 1; t < T; t++) {
-    if (jobs[t].started) pthread_join(tid[t], NULL);
-    else sa_work(&jobs[t]);
+    if (jobs[t].started) {
+      pthread_join(tid[t], NULL);
+    } else {
+      jobs[t].asks = 1;
+      sa_work(&jobs[t]);
+    }
   }
   free(jobs);
   free(tid);
@@ -1178,7 +1215,8 @@ static int sa_core(size_t d, sa_fn f, void *ud, void *(*snew)(void *), void (*sf
     return fail(err, errlen, "n_base must be in [2, 2^40]");
   uint64_t N = opt->n_base;
   sa_ctx c = {.d = d, .f = f, .ud = ud, .snew = snew, .sfree = sfree, .N = N, .seed = opt->seed,
-              .nb = opt->n_boot, .bseed = opt->boot_seed};
+              .nb = opt->n_boot, .bseed = opt->boot_seed, .cancel = opt->cancel,
+              .cancel_ud = opt->cancel_ud};
   gs_sa_result *r = calloc(1, sizeof *r);
   c.fA = malloc(N * sizeof(double));
   c.fB = malloc(N * sizeof(double));
@@ -1198,11 +1236,13 @@ static int sa_core(size_t d, sa_fn f, void *ud, void *(*snew)(void *), void (*sf
   r->ST_hi = r->S + 5 * d;
   int T = ncores(opt->threads);
   sa_parallel(&c, 0, N, T);
+  if (atomic_load(&c.stop)) goto cancelled;
   if (c.failed) goto oom;
   sa_estimate(&c, NULL, r->S, r->ST, &r->mean, &r->var);
   r->n_eval = N * (d + 2);
   if (c.nb) {
     sa_parallel(&c, 1, c.nb, T);
+    if (atomic_load(&c.stop)) goto cancelled;
     if (c.failed) goto oom;
     size_t B = c.nb, lo = (B + 19) / 20, hi = (19 * B + 19) / 20;
     for (int which = 0; which < 2; which++) {
@@ -1223,6 +1263,9 @@ static int sa_core(size_t d, sa_fn f, void *ud, void *(*snew)(void *), void (*sf
   goto done;
 oom:
   fail(err, errlen, "out of memory");
+  goto done;
+cancelled:
+  fail(err, errlen, "cancelled");
 done:
   gs_sa_result_free(r);
   free(c.fA);

@@ -69,6 +69,13 @@ typedef struct {
    * (total = draws of this shard).  NULL for none. */
   void (*progress)(void *ud, uint64_t done, uint64_t total);
   void *progress_ud;
+  /* Optional cancellation (Ctrl-C, a deadline): called from the calling
+   * thread only, every few thousand draws and while it waits for the
+   * other threads; once it returns nonzero every thread stops within a
+   * few thousand draws and gs_ua_run fails with "cancelled".  NULL for
+   * none. */
+  int (*cancel)(void *ud);
+  void *cancel_ud;
 } gs_ua_config;
 
 /* Fills *cfg with the defaults: perturb 0.25, n_draws 10000, seed 1,
@@ -178,6 +185,11 @@ typedef struct {
   unsigned n_boot;      /* bootstrap resamples; 0 = none (limits NaN) */
   uint64_t boot_seed;
   int threads;          /* 0 = all online cores */
+  /* Optional cancellation, as in gs_ua_config (called from the calling
+   * thread only; nonzero stops the run, which fails with "cancelled").
+   * NULL for none. */
+  int (*cancel)(void *ud);
+  void *cancel_ud;
 } gs_sa_options;
 
 typedef struct {
@@ -197,7 +209,7 @@ int gs_sa_run_model(size_t d, double (*f)(const double *u, void *ud), void *ud,
 
 /* Sensitivity of the draw's mean absolute rank shift (mean over units of
  * |rank - nominal rank|) for the data and settings in cfg (n_draws, seed,
- * threads, shards and progress are ignored; opt gives them).  Inputs:
+ * threads, shards, progress and cancel are ignored; opt gives them).  Inputs:
  * u_i, i < k, is pillar i's weight factor 1 + p*(2u_i - 1) (renormalised as
  * in a draw); when both methods are listed, input k is the method,
  * (unsigned)(u_k * 2) in the order arithmetic, geometric, so d = k + 1;

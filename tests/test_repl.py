@@ -5,11 +5,63 @@ pty module) and through a pipe.
 Expected values come from data/gci2020.csv (dense ranks of the pillar sums
 rounded to 2 decimals, computed here).  Every read has a deadline, so a
 hung session fails the test instead of hanging `make test`.
+Every child runs in its own process group and is killed at exit, even
+after a failed check, an exception or a SIGTERM from a test runner: a
+session left behind must not spin on somebody's machine.
 Prints "N passed, N failed" last.
 """
-import csv, os, pty, re, select, signal, subprocess, termios, time
+import atexit, csv, os, pty, re, select, shutil, signal, subprocess, sys, termios, time
 
 from gstest import GCISIM, TMP, check, done
+
+CHILDREN = set()  # pids (= process groups) not reaped yet
+
+
+def _reap():
+    for pid in list(CHILDREN):
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
+        try:
+            os.waitpid(pid, 0)
+        except OSError:
+            pass
+        CHILDREN.discard(pid)
+
+
+atexit.register(_reap)
+# a runner's SIGTERM or SIGHUP ends the test through sys.exit, so _reap runs
+signal.signal(signal.SIGTERM, lambda *a: sys.exit(143))
+signal.signal(signal.SIGHUP, lambda *a: sys.exit(129))
+
+
+def popen(args, **kw):
+    """subprocess.Popen in a new process group, killed at exit if still
+    running; call reaped(p) once it has been waited for."""
+    p = subprocess.Popen(args, start_new_session=True, **kw)
+    CHILDREN.add(p.pid)
+    return p
+
+
+def reaped(p):
+    CHILDREN.discard(p.pid)
+
+
+def piped(args, text, timeout=20, env=None, cwd=None):
+    """`gcisim repl ARGS` reading text from a pipe; a session that does not
+    end within timeout is killed (and fails: returncode None)."""
+    p = popen(GCISIM + ["repl"] + args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+              env=dict(os.environ, HOME=home, **(env or {})), cwd=cwd)
+    try:
+        out, err = p.communicate(text.encode(), timeout=timeout)
+        reaped(p)
+        return p.returncode, out.decode(), err.decode()
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        p.communicate()
+        reaped(p)
+        return None, "", "timed out"
 
 PILLARS = ["legal", "technical", "organizational", "capacity", "cooperation"]
 with open("data/gci2020.csv", newline="", encoding="utf-8") as f:
@@ -31,9 +83,10 @@ class Session:
 
     def __init__(self, args, env=None):
         self.pid, self.fd = pty.fork()
-        if self.pid == 0:
+        if self.pid == 0:  # pty.fork made it a session (group) leader
             e = dict(os.environ, TERM="xterm", **(env or {}))
             os.execvpe(GCISIM[0], GCISIM + ["repl"] + args, e)
+        CHILDREN.add(self.pid)
         self.buf = ""
         self.status = None
 
@@ -96,6 +149,7 @@ class Session:
         while time.time() < deadline:
             pid, st = os.waitpid(self.pid, os.WNOHANG)
             if pid:
+                CHILDREN.discard(self.pid)
                 self.status = os.waitstatus_to_exitcode(st)
                 return self.status
             try:
@@ -104,17 +158,20 @@ class Session:
                     os.read(self.fd, 4096)
             except OSError:
                 time.sleep(0.05)
-        os.kill(self.pid, signal.SIGKILL)
+        os.killpg(self.pid, signal.SIGKILL)
         os.waitpid(self.pid, 0)
+        CHILDREN.discard(self.pid)
+        self.status = "killed"
         return None
 
     def close(self):
-        if self.status is None:
+        if self.pid in CHILDREN:
             try:
-                os.kill(self.pid, signal.SIGKILL)
+                os.killpg(self.pid, signal.SIGKILL)
                 os.waitpid(self.pid, 0)
             except OSError:
                 pass
+            CHILDREN.discard(self.pid)
         os.close(self.fd)
 
 
@@ -250,6 +307,39 @@ s.write(b"\x04")
 check(s.wait() == 0, "limits session exits 0")
 s.close()
 
+# Ctrl-C stops a line busy in gcisim's C code (20 million draws take about
+# a minute): the analysis polls the sandbox (UX finding 8); the line's
+# assignment never happens and the session goes on
+s = Session(["data/gci2020.csv", "--timeout", "0"], {"HOME": home})
+s.read_until(r"\n> $")
+s.write(b"u = d:uncertainty{n = 20000000, seed = 1}\r")
+time.sleep(1.0)
+t0 = time.time()
+os.write(s.fd, b"\x03")
+out = s.read_until(r"\n> $", 20)
+check(out is not None and "stdin:1: interrupted" in out and time.time() - t0 < 5,
+      "Ctrl-C stops an uncertainty analysis promptly: %.1f s, %r" % (time.time() - t0, out))
+out = s.ask("u")
+check(out == "nil", "the interrupted assignment did not happen: %r" % out)
+s.write(b"\x04")
+check(s.wait() == 0, "session after an interrupted analysis exits 0")
+s.close()
+# the per-line timeout stops it too: the line fails, not the session (it
+# once ended it through the watchdog, exit 80); the same for sensitivity
+for call in ["d:uncertainty{n = 20000000, seed = 1}", "d:sensitivity{n = 5000000, boot = 0}"]:
+    t0 = time.time()
+    rc, out, err = piped(["data/gci2020.csv", "--timeout", "1"], "u = %s\nprint(u == nil)\n" % call)
+    check(rc == 1 and out == "true\n" and err == "stdin:1: timeout: the script ran longer than 1 s (--timeout)\n"
+          and time.time() - t0 < 8, "timeout in %s: %r %r %r" % (call, rc, out, err))
+
+asem = ('a = gci.load("data/asem/ASEM_iData.csv", {key = "uCode", name = "uName", na = {"NA"}})\n'
+        'ix = gci.index_meta("data/asem/ASEM_iMeta.csv")\n'
+        'u = ix:uncertainty(a, {vary = {agg = {"arithmetic", "geometric"}}, n = 1e12})\nprint(u == nil)\n')
+t0 = time.time()
+rc, out, err = piped(["--timeout", "1"], asem)
+check(rc == 1 and out == "true\n" and err == "stdin:1: timeout: the script ran longer than 1 s (--timeout)\n"
+      and time.time() - t0 < 8, "timeout in ix:uncertainty's draws: %r %r %r" % (rc, out, err))
+
 # a line stuck in C (no hook runs there): a second Ctrl-C ends gcisim, as in lua.c
 s = Session(["--timeout", "0"], {"HOME": home})
 s.read_until(r"\n> $")
@@ -265,42 +355,50 @@ s.close()
 
 # ---- through a pipe: no prompts, no escapes ----
 script = '#d\nd:score():rank("VNM")\nerror("x")\nfor i = 1, 2 do\n  print(i)\nend\nio\n'
-p = subprocess.run(GCISIM + ["repl", "data/gci2020.csv"], input=script, capture_output=True, text=True,
-                   timeout=20, env=dict(os.environ, HOME=home))
-check(p.returncode == 0, "pipe: exit %d" % p.returncode)
-check(p.stdout == "194\n%d\n1\n2\nnil\n" % DENSE["VNM"], "pipe output: %r" % p.stdout)
-check(p.stderr == "stdin:1: x\n", "pipe errors: %r" % p.stderr)
-check("\x1b" not in p.stdout + p.stderr, "no escape sequences on a pipe")
+rc, out, err = piped(["data/gci2020.csv"], script)
+check(rc == 1, "pipe: a line failed, exit 1: %r" % rc)
+check(out == "194\n%d\n1\n2\nnil\n" % DENSE["VNM"], "pipe output: %r" % out)
+check(err == "stdin:1: x\n", "pipe errors: %r" % err)
+check("\x1b" not in out + err, "no escape sequences on a pipe")
+rc, out, err = piped(["data/gci2020.csv"], script.replace('error("x")\n', ""))
+check(rc == 0 and err == "", "pipe: no line failed, exit 0: %r %r" % (rc, err))
+# a statement left open at the end of input is an error, not dropped
+rc, out, err = piped([], "print(1)\nfunction f()\n  return 1\n")
+check(rc == 1 and out == "1\n" and re.fullmatch(r"stdin:2: 'end' expected .*near <eof>\n", err),
+      "open function at the end of input: %r %r %r" % (rc, out, err))
+rc, out, err = piped([], "x = 1 +\n")
+check(rc == 1 and re.fullmatch(r"stdin:1: .*near <eof>\n", err), "open expression at the end: %r %r" % (rc, err))
+rc, out, err = piped([], "print(2)\n")
+check(rc == 0 and out == "2\n", "a good session from a pipe exits 0: %r %r" % (rc, out))
 
 # a syntax error after a line that hit a limit is reported as itself (the
 # limit of the previous line once stood in for it)
-p = subprocess.run(GCISIM + ["repl", "--timeout", "0.3"], input="while true do end\nx = = 1\nprint(1 + 1)\n",
-                   capture_output=True, text=True, timeout=20, env=dict(os.environ, HOME=home))
-err = p.stderr.splitlines()
-check(p.returncode == 0 and p.stdout == "2\n" and len(err) == 2 and "timeout" in err[0]
-      and err[1] == "stdin:1: unexpected symbol near '='", "syntax error after a timeout: %r" % p.stderr)
+rc, out, err = piped(["--timeout", "0.3"], "while true do end\nx = = 1\nprint(1 + 1)\n")
+lines = err.splitlines()
+check(rc == 1 and out == "2\n" and len(lines) == 2 and "timeout" in lines[0]
+      and lines[1] == "stdin:1: unexpected symbol near '='", "syntax error after a timeout: %r" % err)
 
 # Ctrl-C while reading a pipe drops the line, and the end of input that
 # follows ends the session (a stale EINTR once made it retry forever)
-p = subprocess.Popen(GCISIM + ["repl"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                     env=dict(os.environ, HOME=home))
-p.stdin.write(b"print(6 * 7)\n")
-p.stdin.flush()
-time.sleep(0.5)
-p.send_signal(signal.SIGINT)
-time.sleep(0.3)
-p.stdin.write(b"print(1 + 2)\n")
-p.stdin.close()
-try:
-    out = p.stdout.read() if p.wait(timeout=10) is not None else b""
-    check(p.returncode == 0 and out == b"42\n3\n", "Ctrl-C on a pipe, then end of input: exit %r, %r"
-          % (p.returncode, out))
-except subprocess.TimeoutExpired:
-    p.kill()
-    p.wait()
-    check(False, "Ctrl-C on a pipe, then end of input: the session did not end")
-p.stdout.close()
-p.stderr.close()
+# (UX finding 3: rc 124 from timeout(1), the process spinning in state R)
+for first in [b"print(6 * 7)\n", b""]:
+    p = popen(GCISIM + ["repl"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+              env=dict(os.environ, HOME=home))
+    try:
+        p.stdin.write(first)
+        p.stdin.flush()
+        time.sleep(0.5)
+        p.send_signal(signal.SIGINT)
+        time.sleep(0.3)
+        out, err = p.communicate(b"print(1 + 2)\n", timeout=10)
+        want = (b"42\n" if first else b"") + b"3\n"
+        check(p.returncode == 0 and out == want, "Ctrl-C on a pipe (after %r), then end of input: exit %r, %r"
+              % (first, p.returncode, out))
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        p.communicate()
+        check(False, "Ctrl-C on a pipe (after %r), then end of input: the session did not end" % first)
+    reaped(p)
 
 # Allocation failures (GCISIM_FAIL_ALLOC, sandbox.h) once the prompt loop
 # runs end a line, not the session: the line "ready" printed, every later
@@ -325,14 +423,105 @@ bad = []
 step = 10 if os.environ.get("VALGRIND") else 1
 for n in range(lo, lo + 200, step):
     q = failing(n)
-    if "ready" in q.stdout and q.returncode != 0:
+    # a failed line makes the exit 1 (a pipe); an error past the loop
+    # prints "gcisim: ..." instead
+    if "ready" in q.stdout and (q.returncode not in (0, 1) or "gcisim: " in q.stderr):
         bad.append((n, q.returncode, q.stderr[-200:]))
 check(lo < 5000 and not bad, "allocation failures after the prompt started end lines, not the session: %r"
       % bad[:3])
 
+# ---- records and long tables (values from data/gci2020.csv) ----
+def kv_lines(out):
+    return dict(re.match(r"(\S+)\s+(.*)$", l).groups() for l in out.strip("\n").split("\n")[1:])
+
+
+def same_value(shown, csvtext):
+    try:
+        return abs(float(shown) - float(csvtext)) < 1e-4
+    except ValueError:
+        return shown == csvtext
+
+
+VNM = next(r for r in ROWS if r["iso3"] == "VNM")
+TOP = sorted(SUM, key=lambda k: (-SUM[k], [r["iso3"] for r in ROWS].index(k)))
+rc, out, err = piped(["data/gci2020.csv"], 'd:get("VNM")\n')
+kv = kv_lines(out) if rc == 0 else {}
+check(out.split("\n")[0].split() == ["key", "value"] and all(same_value(kv.get(c, "?"), v) for c, v in VNM.items() if v),
+      "a record prints as key/value lines with the CSV's values: %r" % out[:300])
+rc, out, err = piped(["data/gci2020.csv"], 'd:score()\n')
+lines = out.strip("\n").split("\n")
+check(rc == 0 and len(lines) == 1 + len(ROWS) and [l.split()[0] for l in lines[1:]] == TOP,
+      "through a pipe a long table prints whole: %d lines" % len(lines))
+
+s = Session(["data/gci2020.csv"], {"HOME": home})
+s.read_until(r"\n> $")
+out = s.ask('{d:get("VNM"), d:get("USA")}')
+lines = (out or "").split("\n")
+check(len(lines) == 3 and lines[0].split()[:2] == ["iso3", "country"] and [l.split()[0] for l in lines[1:]] == ["VNM", "USA"],
+      "a list of records prints as a table: %r" % out)
+out = s.ask("{1, 2}")
+check(out is not None and out.startswith("table: 0x"), "other tables print as lua prints them: %r" % out)
+out = s.ask("d:score()")
+lines = (out or "").split("\n")
+check(len(lines) == 22 and [l.split()[0] for l in lines[1:21]] == TOP[:20]
+      and lines[21] == "... %d more rows (show(...) prints them all)" % (len(ROWS) - 20),
+      "on a terminal a long table shows 20 rows and counts the rest: %r" % lines[-2:])
+out = s.ask("show(d:score())", timeout=20)
+lines = (out or "").split("\n")
+check(len(lines) == 1 + len(ROWS) and [l.split()[0] for l in lines[1:]] == TOP, "show prints all rows: %d" % len(lines))
+out = s.ask("d:score():top(20)")
+check(out is not None and len(out.split("\n")) == 21 and "more rows" not in out, "20 rows print whole: %r" % out[-80:])
+# what follows the rows (the uncertainty note) still prints after the cut
+_, whole, _ = piped(["data/gci2020.csv"], "d:uncertainty{n = 50, threads = 1}\n")
+foot = [l for l in whole.split("\n") if l.startswith("# ")]
+out = s.ask("d:uncertainty{n = 50, threads = 1}", timeout=20)
+lines = (out or "").split("\n")
+check(foot and lines[21].startswith("... 174 more rows") and lines[22:] == foot, "footer after the cut: %r" % lines[20:])
+s.write(b"\x04")
+check(s.wait() == 0, "records session exits 0")
+s.close()
+
+# ---- history is saved line by line: a killed session keeps it ----
+home2 = os.path.join(TMP, "home2")
+os.makedirs(home2)
+s = Session([], {"HOME": home2})
+s.read_until(r"\n> $")
+out = s.ask("x = 6 * 7")
+out = s.ask("x")
+check(out == "42", "before the kill: %r" % out)
+os.killpg(s.pid, signal.SIGKILL)
+s.wait()
+s.close()
+hist = os.path.join(home2, ".gcisim_history")
+text = open(hist).read().replace("\\040", " ") if os.path.exists(hist) else ""
+check("x = 6 * 7" in text and "\nx\n" in text, "history survives a SIGKILL: %r" % text)
+
+# ---- the installed data directory is readable (UX finding 2) ----
+# DATA.csv found through the data-directory fallback (GCISIM_DATADIR, as
+# after `make install`) from a directory that has no data/
+ddir = os.path.join(TMP, "datadir")
+os.makedirs(os.path.join(ddir, "data"))
+shutil.copy("data/gci2020.csv", os.path.join(ddir, "data"))
+elsewhere = os.path.join(TMP, "elsewhere")
+os.makedirs(elsewhere)
+absgcisim = [os.path.abspath(a) if os.path.exists(a) else a for a in GCISIM]
+p = popen(absgcisim + ["repl", "data/gci2020.csv"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+          stderr=subprocess.PIPE, cwd=elsewhere, env=dict(os.environ, HOME=home, GCISIM_DATADIR=ddir))
+try:
+    out, err = p.communicate(b'#d\nd:get("VNM").legal\n#gci.load("data/gci2020.csv")\n', timeout=20)
+except subprocess.TimeoutExpired:
+    os.killpg(p.pid, signal.SIGKILL)
+    out, err = p.communicate()
+reaped(p)
+got = out.decode().split()
+check(p.returncode == 0 and len(got) == 3 and got[0] == got[2] == str(len(ROWS)) and float(got[1]) == float(VNM["legal"]),
+      "repl reads DATA.csv from the data directory: %r %r %r" % (p.returncode, out, err))
+
 # ---- command line ----
 p = subprocess.run(GCISIM + ["repl", "--help"], capture_output=True, text=True, timeout=10)
 check(p.returncode == 0 and p.stdout.startswith("usage: gcisim repl [DATA.csv]"), "repl --help")
+check("gci.write and gci.plot may write" in p.stdout and re.search(r"\b80 also for a line stuck in C", p.stdout)
+      and "1 when input is not a terminal" in p.stdout, "repl --help names gci.plot, exit 80 and 1: %r" % p.stdout)
 p = subprocess.run(GCISIM + ["repl", "--bogus"], capture_output=True, text=True, timeout=10, stdin=subprocess.DEVNULL)
 check(p.returncode == 64 and "unknown option '--bogus'" in p.stderr, "bad option: 64, %r" % p.stderr)
 bad = os.path.join(TMP, "bad.csv")

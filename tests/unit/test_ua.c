@@ -659,11 +659,68 @@ static void test_sobol(void) {
   T_OK(r == NULL, "sa out NULL on error");
 }
 
+/* Cancellation: a callback that says stop on its nth call.  The run must
+ * fail with "cancelled", return no result, and stop early (far fewer
+ * calls than a whole run would make); a callback that never says stop
+ * changes nothing (same histograms as without one). */
+typedef struct { int calls, at; } cancel_t;
+static int on_cancel(void *ud) {
+  cancel_t *c = ud;
+  return ++c->calls >= c->at;
+}
+
+static void test_cancel(void) {
+  double x[BN * BK];
+  make_data(x);
+  static const double w[BK] = {1, 1, 1};
+  for (int threads = 1; threads <= 3; threads += 2) {
+    gs_ua_config c = base_cfg(BN, BK, x, w);
+    c.threads = threads;
+    c.n_draws = 4000000; /* about 2000 ticks of 2048 draws */
+    cancel_t k = {0, 3};
+    c.cancel = on_cancel;
+    c.cancel_ud = &k;
+    gs_ua_result *r = (gs_ua_result *)&c;
+    T_INT(gs_ua_run(&c, &r, err, sizeof err), -1);
+    T_STR(err, "cancelled");
+    T_OK(r == NULL, "cancelled run: out NULL");
+    T_OK(k.calls >= 3 && k.calls < 100, "cancel asked %d times after saying stop at 3", k.calls);
+  }
+  gs_ua_config c = base_cfg(BN, BK, x, w);
+  c.threads = 2;
+  c.n_draws = 20000;
+  gs_ua_result *plain = run_ok(&c);
+  cancel_t never = {0, 1 << 30};
+  c.cancel = on_cancel;
+  c.cancel_ud = &never;
+  gs_ua_result *asked = run_ok(&c);
+  T_OK(never.calls > 0, "cancel never asked");
+  if (plain && asked) {
+    size_t len;
+    const uint64_t *h0 = gs_ua_result_hist(plain, 0, &len), *h1 = gs_ua_result_hist(asked, 0, &len);
+    T_OK(memcmp(h0, h1, BN * len * sizeof *h0) == 0, "a cancel that never fires changed the result");
+  }
+  gs_ua_result_free(plain);
+  gs_ua_result_free(asked);
+
+  gs_sa_options o = {.n_base = 1 << 18, .seed = 1, .n_boot = 0, .boot_seed = 2, .threads = 2};
+  cancel_t ks = {0, 2};
+  o.cancel = on_cancel;
+  o.cancel_ud = &ks;
+  gs_ua_config cs = base_cfg(BN, BK, x, w);
+  gs_sa_result *sr = (gs_sa_result *)&o;
+  T_INT(gs_sa_run(&cs, &o, &sr, err, sizeof err), -1);
+  T_STR(err, "cancelled");
+  T_OK(sr == NULL, "cancelled Sobol run: out NULL");
+  T_OK(ks.calls >= 2 && ks.calls < 100, "Sobol cancel asked %d times", ks.calls);
+}
+
 int main(void) {
   test_hand();
   test_reference();
   test_threads_shards();
   test_misc();
   test_sobol();
+  test_cancel();
   return t_done();
 }
