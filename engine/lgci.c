@@ -441,9 +441,51 @@ static size_t *rank_order(lua_State *L, const double *rank, size_t n) {
 static const char *const result_cols[] = {"iso3", "country", "score", "rank", NULL};
 
 /* Sets the metatable of the records table on top, naming its columns. */
+/* A memory stream owned by a userdata, so a Lua error raised while it is
+ * being written (an __index or __rows metamethod) cannot leak it. */
+typedef struct {
+  FILE *f;
+  char *buf;
+  size_t len;
+} membuf;
+
+static int membuf_gc(lua_State *L) {
+  membuf *m = lua_touserdata(L, 1);
+  if (m->f) fclose(m->f);
+  m->f = NULL;
+  free(m->buf);
+  m->buf = NULL;
+  return 0;
+}
+
+/* __tostring of record lists and comparisons: the table gcisim prints for
+ * them, so that print(r:top(5)) shows the records, in a script as in the
+ * stock interpreter with gci.so (where nothing else prints them). */
+static int records_tostring(lua_State *L) {
+  membuf *m = lua_newuserdatauv(L, sizeof *m, 0);
+  memset(m, 0, sizeof *m);
+  if (luaL_newmetatable(L, "gci.membuf")) {
+    lua_pushcfunction(L, membuf_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  m->f = open_memstream(&m->buf, &m->len);
+  if (!m->f) return luaL_error(L, "out of memory");
+  gs_output_value(L, 1, GS_FMT_TABLE, m->f);
+  int bad = fclose(m->f) != 0;
+  m->f = NULL;
+  if (bad) return luaL_error(L, "out of memory");
+  size_t n = m->len;
+  while (n > 0 && m->buf[n - 1] == '\n') n--;
+  lua_pushlstring(L, m->buf, n);
+  return 1; /* the userdata's __gc frees buf */
+}
+
 static void set_records_mt(lua_State *L, const char *mtname, const char *const *cols,
                            const luaL_Reg *methods) {
   if (luaL_newmetatable(L, mtname)) {
+    lua_pushcfunction(L, records_tostring);
+    lua_setfield(L, -2, "__tostring");
     lua_newtable(L);
     for (int i = 0; cols[i]; i++) {
       lua_pushstring(L, cols[i]);

@@ -383,4 +383,23 @@ p = subprocess.run(GCISIM + ["run", os.path.join(TMP, "w.lua"), "--allow-write",
 check(p.returncode == 0 and stat.S_IMODE(os.stat(os.path.join(wdir, "w.txt")).st_mode) == 0o644,
       "gci.write with umask 022: 0644 (%r)" % p.stderr)
 
+# ---- print() of records and comparisons shows the table ----
+rc, out, err = run([], 'local d = gci.load("data/gci2020.csv")\n'
+                       'print(d:score():top(5))\n'
+                       'print(gci.compare(d:score(), d:with{VNM = {technical = 20}}:score()):movers())\n')
+lines = out.splitlines()
+rk = dense(SUM)
+top5 = sorted(SUM, key=lambda k: (-round(SUM[k], 9), [r["iso3"] for r in G20].index(k)))[:5]
+check(rc == 0 and lines[0].split() == ["iso3", "country", "score", "rank"], "print(records): header %r %r" % (lines[:1], err))
+got = [(l.split()[0], float(l.split()[-2]), int(l.split()[-1])) for l in lines[1:6]]
+check([g[0] for g in got] == top5 and all(abs(g[1] - SUM[g[0]]) < 0.005 and g[2] == rk[g[0]] for g in got),
+      "print(r:top(5)) lists the top 5 with scores and dense ranks: %r (want %r)" % (got, top5))
+check(all(NAME[g[0]] in l for g, l in zip(got, lines[1:6])), "print(r:top(5)) names the countries")
+after = dict(SUM, VNM=SUM["VNM"] - float([r for r in G20 if r["iso3"] == "VNM"][0]["technical"]) + 20)
+rka = dense(after)
+movers = {k for k in SUM if rk[k] != rka[k]}
+body = lines[7:]
+check(lines[6].split()[:3] == ["iso3", "country", "score_before"] and {l.split()[0] for l in body} == movers,
+      "print(comparison:movers()) lists exactly the %d movers: %d lines" % (len(movers), len(body)))
+
 done()

@@ -231,6 +231,16 @@ rc, out, err = sh(VALGRIND + ["lua5.4", "-e", 'local gci = require "gci"; print(
                   elsewhere, dict(LUA, **DD))
 check(rc == 0 and out.strip() == str(R["VNM"]), "stock lua from another directory: VNM rank %d, got %r %s" % (R["VNM"], out, err[:200]))
 
+# print() shows a record list as the table gcisim prints (the stock
+# interpreter has no other way to print one)
+rc, out, err = sh(VALGRIND + ["lua5.4", "-e", 'local gci = require "gci"; print(gci.load("data/gci2020.csv"):score():top(3))'],
+                  REPO, LUA)
+lines = out.splitlines()
+best = sorted(S, key=lambda k: -S[k])[:3]
+check(rc == 0 and lines[:1] and lines[0].split() == ["iso3", "country", "score", "rank"]
+      and [l.split()[0] for l in lines[1:]] == best and [int(l.split()[-1]) for l in lines[1:]] == [R[k] for k in best],
+      "stock lua: print(r:top(3)) prints the top 3 %s as a table: %r %s" % (best, out, err[:200]))
+
 # --- uninstall ------------------------------------------------------------
 check(make("install") == 0, "make install again over the installed files")
 check(make("uninstall") == 0, "make uninstall exits 0")
