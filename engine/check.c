@@ -24,7 +24,7 @@
 #include "sandbox.h"
 
 static const char check_usage[] =
-    "usage: gcisim check EXERCISE.lua [--hint] [--timeout SECONDS]\n"
+    "usage: gcisim check EXERCISE.lua [--hint] [--expect ID] [--keys DIR] [options]\n"
     "\n"
     "Runs an exercise of scripts/teaching/ that you filled in (in the sandbox of\n"
     "`gcisim run`), computes the reference answers from the data with the\n"
@@ -34,18 +34,26 @@ static const char check_usage[] =
     "                                 what the mistake probably is\n"
     "\n"
     "options:\n"
-    "  --hint              also print a hint on how to compute each answer\n"
-    "                      that is not right yet\n"
-    "  --timeout SECONDS   wall-clock limit for the exercise and for the key\n"
-    "                      (default 10)\n"
-    "  --help              this text\n"
+    "  --hint                  also print a hint on how to compute each answer\n"
+    "                          that is not right yet\n"
+    "  --expect ID             the file must be exercise ID (for grading by exit\n"
+    "                          code): another id is an error, exit 1\n"
+    "  --keys DIR              also look for answer keys in DIR/ID.lua (a\n"
+    "                          teacher's own exercises; never a shipped id)\n"
+    "  --allow-read DIR        the exercise and its key may also read under DIR\n"
+    "  --timeout SECONDS       wall-clock limit for the exercise and for the key\n"
+    "                          (default 10)\n"
+    "  --max-memory SIZE       memory limit for each, e.g. 64M (default 256M)\n"
+    "  --max-instructions N    Lua instruction limit for each (default none)\n"
+    "  --help                  this text\n"
     "\n"
     "An exercise names itself with `exercise \"ID\"` and sets answers.NAME = ...\n"
     "(see scripts/teaching/README.md).\n"
     "\n"
-    "exit codes: 0 every answer right, 1 some answer wrong or blank, or a script\n"
-    "            error (file.lua:LINE: message), 64 usage, 65 data error,\n"
-    "            80 timeout, 81 memory limit, 82 instruction limit\n";
+    "exit codes: 0 every answer right, 1 some answer wrong or blank, another\n"
+    "            exercise than --expect, or a script error (file.lua:LINE:\n"
+    "            message), 64 usage, 65 data error, 80 timeout, 81 memory\n"
+    "            limit, 82 instruction limit\n";
 
 #define BLANK_KEY "gcisim.check.blank"
 #define MAX_ID 64
@@ -77,7 +85,9 @@ typedef struct {
   const char *file;
   const gs_check_key *keys; /* borrowed: the compiled-in keys */
   int hint;
-  gs_run_sbopts sbo;    /* limits (only --timeout is an option here) */
+  const char *expect;   /* --expect ID, or NULL (borrowed from argv) */
+  const char *keydir;   /* --keys DIR, or NULL (borrowed from argv) */
+  gs_run_sbopts sbo;    /* limits and --allow-read */
   gs_policy *pol;
   char id[MAX_ID];
   char *title;          /* owned, may be NULL */
@@ -89,6 +99,7 @@ typedef struct {
   gs_ctx ctx;
   gs_sandbox *sb;
   int status;
+  int mismatch;         /* the file named another exercise than --expect */
 } check;
 
 static void value_free(value *v) {
@@ -196,13 +207,14 @@ static const gs_check_key *embedded_key(const check *c, const char *id) {
   return NULL;
 }
 
-/* A teacher's own exercises carry their key in keys/ID.lua next to the
- * exercise file; compiled-in keys come first, so a file there cannot
- * replace the key of a shipped exercise. */
-static void local_key_path(const check *c, const char *id, char *buf, size_t len) {
-  const char *slash = strrchr(c->file, '/');
-  if (slash) snprintf(buf, len, "%.*s/keys/%s.lua", (int)(slash - c->file), c->file, id);
-  else snprintf(buf, len, "keys/%s.lua", id);
+/* A teacher's own exercises carry their key in DIR/ID.lua, found only
+ * under --keys DIR: a key found by itself next to the student's file would
+ * let the student write the key of their own answers.  Compiled-in keys
+ * come first, so --keys cannot replace the key of a shipped exercise. */
+static int local_key_path(const check *c, const char *id, char *buf, size_t len) {
+  if (!c->keydir) return 0;
+  snprintf(buf, len, "%s/%s.lua", c->keydir, id);
+  return 1;
 }
 
 static int valid_id(const char *id) {
@@ -216,25 +228,34 @@ static int valid_id(const char *id) {
 static int key_exists(const check *c, const char *id) {
   if (embedded_key(c, id)) return 1;
   char path[PATH_MAX + 80];
-  local_key_path(c, id, path, sizeof path);
-  return access(path, R_OK) == 0;
+  return local_key_path(c, id, path, sizeof path) && access(path, R_OK) == 0;
 }
 
-/* exercise "ID": names the exercise (once), refusing an unknown id at the
- * line that gives it. */
+/* The list of the compiled-in ids, pushed as one string. */
+static void push_known(lua_State *L, const check *c) {
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  for (const gs_check_key *k = c->keys; k->id; k++) {
+    if (k != c->keys) luaL_addstring(&b, ", ");
+    luaL_addstring(&b, k->id);
+  }
+  luaL_pushresult(&b);
+}
+
+/* exercise "ID": names the exercise (once), refusing an unknown id, or
+ * another id than --expect's, at the line that gives it. */
 static int l_exercise(lua_State *L) {
   check *c = lua_touserdata(L, lua_upvalueindex(1));
   const char *id = luaL_checkstring(L, 1);
   if (c->id[0]) return luaL_error(L, "exercise \"%s\": this file already said exercise \"%s\"", id, c->id);
+  if (c->expect && strcmp(id, c->expect) != 0) {
+    c->mismatch = 1;
+    return luaL_error(L, "this file is exercise \"%s\", not the expected \"%s\" (--expect)", id, c->expect);
+  }
   if (!valid_id(id) || !key_exists(c, id)) {
-    luaL_Buffer b;
-    luaL_buffinit(L, &b);
-    for (const gs_check_key *k = c->keys; k->id; k++) {
-      if (k != c->keys) luaL_addstring(&b, ", ");
-      luaL_addstring(&b, k->id);
-    }
-    luaL_pushresult(&b);
-    return luaL_error(L, "unknown exercise \"%s\" (known: %s)", id, lua_tostring(L, -1));
+    push_known(L, c);
+    return luaL_error(L, "unknown exercise \"%s\" (known: %s%s)", id, lua_tostring(L, -1),
+                      c->keydir ? " and those of --keys" : "");
   }
   snprintf(c->id, sizeof c->id, "%s", id);
   return 0;
@@ -377,7 +398,7 @@ static int key_main(lua_State *L) {
     st = luaL_loadbufferx(L, k->src, k->len, lua_tostring(L, -1), "t");
   } else {
     char path[PATH_MAX + 80];
-    local_key_path(c, c->id, path, sizeof path);
+    local_key_path(c, c->id, path, sizeof path); /* l_exercise found it */
     st = luaL_loadfilex(L, path, "t");
   }
   if (st != LUA_OK || lua_pcall(L, 0, 1, 0) != LUA_OK) {
@@ -589,21 +610,34 @@ int gs_check_main(int argc, char **argv, const gs_check_key *keys) {
   memset(&c, 0, sizeof c);
   c.keys = keys;
   gs_run_sbopts_init(&c.sbo);
+  int took;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
       fputs(check_usage, stdout);
       return GS_EX_OK;
     }
+    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (strcmp(a, "--hint") == 0) c.hint = 1;
-    else if (strcmp(a, "--timeout") == 0) {
-      if (i + 1 == argc) return gs_usage_error("%s needs a value", a);
-      if (gs_parse_number(argv[++i], &c.sbo.lim.timeout)) return gs_usage_error("--timeout needs seconds, got '%s'", argv[i]);
+    else if (strcmp(a, "--expect") == 0 || strcmp(a, "--keys") == 0) {
+      if (!v) return gs_usage_error("%s needs a value", a);
+      if (a[2] == 'e') c.expect = v;
+      else c.keydir = v;
+      i++;
+    } else if (strcmp(a, "--trusted") != 0 && strcmp(a, "--allow-write") != 0 &&
+               (took = gs_run_sbopts_parse(&c.sbo, a, v)) != 0) {
+      /* run's limits and --allow-read; not --trusted or --allow-write: a
+       * student's file has nothing to write, and is never to be trusted */
+      if (took < 0) return GS_EX_USAGE;
+      i += took - 1;
     } else if (a[0] == '-' && a[1]) return gs_usage_error("check: unknown option '%s'", a);
     else if (c.file) return gs_usage_error("check: one exercise at a time (extra '%s')", a);
     else c.file = a;
   }
   if (!c.file) return gs_usage_error("check needs an exercise file, e.g. gcisim check scripts/teaching/01_read_score.lua%s", "");
+  if (c.expect && (!valid_id(c.expect) || !key_exists(&c, c.expect)))
+    return gs_usage_error("--expect: unknown exercise '%s' (gcisim check --help)", c.expect);
+  if (c.keydir && access(c.keydir, F_OK) != 0) return gs_usage_error("--keys: no directory '%s'", c.keydir);
   /* the policy of `gcisim run`, with the exercise's directory readable */
   int rc;
   if (!(c.pol = gs_run_policy(&c.sbo, &c.file, 1, &rc))) return rc;
@@ -611,7 +645,7 @@ int gs_check_main(int argc, char **argv, const gs_check_key *keys) {
   rc = in_sandbox(&c, student_main, NULL);
   if (rc != 0) {
     int blanks = blanks_in_code(c.file);
-    if (blanks && rc == GS_EX_SCRIPT)
+    if (blanks && rc == GS_EX_SCRIPT && !c.mismatch)
       fprintf(stderr, "(%s still has %d blank%s ___ in its code: fill in each one)\n", c.file, blanks,
               blanks == 1 ? "" : "s");
     check_free(&c);

@@ -356,9 +356,10 @@ with open(p, "a") as f:
 rc, res, out, err = gcheck(p)
 check(rc == 0 and "rnak" in out and "not an answer of this exercise" in out, "unknown answer name:\n%s" % out)
 
-# ---- a teacher's own exercise: keys/ID.lua next to it; no override of a shipped key ----
+# ---- a teacher's own exercise: its key under --keys DIR only; no override of a shipped key ----
 own = os.path.join(TMP, "own")
 os.makedirs(os.path.join(own, "keys"))
+KEYS = os.path.join(own, "keys")
 with open(os.path.join(own, "keys", "07-count.lua"), "w") as f:
     f.write('local d = gci.load("data/gci2020.csv")\n'
             'return {title = "count", {name = "n", kind = "rank", value = #d, hint = "#d",\n'
@@ -367,20 +368,27 @@ with open(os.path.join(own, "keys", "01-read-score.lua"), "w") as f:
     f.write('return {{name = "technical", value = 0}, {name = "published", value = 0}, {name = "recomputed", value = 0}}\n')
 with open(os.path.join(own, "count.lua"), "w") as f:
     f.write('exercise "07-count"\nanswers.n = %d\n' % len(ROWS))
-rc, res, out, err = gcheck(os.path.join(own, "count.lua"))
+rc, res, out, err = gcheck(os.path.join(own, "count.lua"), "--keys", KEYS)
 check(rc == 0 and res == {"n": ("ok", "")} and out.startswith("exercise 07-count: count\n"), "a teacher's key:\n%s%s" % (out, err))
+# without --keys, a keys/ directory next to the file is not looked at: a
+# student could write the key of their own answers there (UX finding 10b)
+rc, out, err = run(["check", os.path.join(own, "count.lua")])
+check(rc == 1 and 'count.lua:1: unknown exercise "07-count"' in err and out == "",
+      "keys/ next to the file are ignored without --keys: %d %r %r" % (rc, out, err))
 with open(os.path.join(own, "count.lua"), "w") as f:
     f.write('exercise "07-count"\nanswers.n = %d\n' % (len(ROWS) - 1))
-expect_hint(os.path.join(own, "count.lua"), "n", "one short", "a teacher's mistake hint")
+rc, res, out, err = gcheck(os.path.join(own, "count.lua"), "--keys", KEYS)
+check(rc == 1 and res.get("n") == ("not yet", "one short"), "a teacher's mistake hint:\n%s%s" % (out, err))
 with open(os.path.join(own, "cheat.lua"), "w") as f:
     f.write('exercise "01-read-score"\nanswers.technical = 0\nanswers.published = 0\nanswers.recomputed = 0\n')
-rc, res, out, err = gcheck(os.path.join(own, "cheat.lua"))
-check(rc == 1 and all(s == "not yet" for s, _ in res.values()), "a keys/ file cannot replace a shipped key:\n%s" % out)
+rc, res, out, err = gcheck(os.path.join(own, "cheat.lua"), "--keys", KEYS)
+check(rc == 1 and len(res) == 3 and all(s == "not yet" for s, _ in res.values()),
+      "--keys cannot replace a shipped key:\n%s" % out)
 with open(os.path.join(own, "keys", "08-broken.lua"), "w") as f:
     f.write('return {{name = "x"}}\n')
 with open(os.path.join(own, "broken.lua"), "w") as f:
     f.write('exercise "08-broken"\nanswers.x = 1\n')
-rc, out, err = run(["check", os.path.join(own, "broken.lua")])
+rc, out, err = run(["check", os.path.join(own, "broken.lua"), "--keys", KEYS])
 check(rc == 1 and "answer key 08-broken" in err and "value must be a number or a string" in err, "a broken key: %d %r" % (rc, err))
 # a key naming one answer twice is refused (the second entry once got the
 # student's text after it had moved to the first: a crash)
@@ -388,9 +396,87 @@ with open(os.path.join(own, "keys", "09-twice.lua"), "w") as f:
     f.write('return {{name = "who", kind = "text", value = "a"}, {name = "who", kind = "text", value = "b"}}\n')
 with open(os.path.join(own, "twice.lua"), "w") as f:
     f.write('exercise "09-twice"\nanswers.who = "a"\n')
-rc, out, err = run(["check", os.path.join(own, "twice.lua")])
+rc, out, err = run(["check", os.path.join(own, "twice.lua"), "--keys", KEYS])
 check(rc == 1 and "answer key 09-twice" in err and "answer 2: the name 'who' is already answer 1" in err,
       "a key naming an answer twice: %d %r" % (rc, err))
+rc, out, err = run(["check", os.path.join(own, "count.lua"), "--keys", os.path.join(own, "nokeys")])
+check(rc == 64 and "nokeys" in err, "--keys with a missing directory: %d %r" % (rc, err))
+
+# ---- --expect: a file cannot pass as another exercise (UX finding 10a) ----
+# exercise 01's right answers in a file named like exercise 06
+fake = os.path.join(TMP, "expect", "06_target.lua")
+os.makedirs(os.path.dirname(fake))
+shutil.copy(solved("01_read_score.lua", out="one.lua"), fake)
+rc, out, err = run(["check", fake])
+check(rc == 0, "without --expect, the file is graded as the exercise it names: %d %r" % (rc, err))
+decl = [i + 1 for i, l in enumerate(open(fake, encoding="utf-8")) if l.startswith('exercise "01-read-score"')]
+rc, out, err = run(["check", fake, "--expect", "06-target"])
+check(rc == 1 and out == "" and len(decl) == 1 and
+      err.startswith('%s:%d: this file is exercise "01-read-score", not the expected "06-target" (--expect)' % (fake, decl[0]))
+      and "blank" not in err, "--expect another id: %d %r" % (rc, err))
+rc, res, out, err = gcheck(fake, "--expect", "01-read-score")
+check(rc == 0 and len(res) == 3, "--expect the id the file declares: %d %r" % (rc, err))
+rc, out, err = run(["check", fake, "--expect", "99-nope"])
+check(rc == 64 and "--expect: unknown exercise '99-nope'" in err, "--expect an unknown id: %d %r" % (rc, err))
+rc, out, err = run(["check", os.path.join(own, "count.lua"), "--keys", KEYS, "--expect", "07-count"])
+check(rc == 1 and "one short" in out, "--expect an id of --keys: %d %r" % (rc, err))
+rc, out, err = run(["check", fake, "--expect"])
+check(rc == 64 and "--expect needs a value" in err, "--expect without an id: %d %r" % (rc, err))
+
+# ---- reading: the installed data directory, --allow-read (UX finding 2) ----
+# An installed layout (PREFIX/share/gcisim holds data/ and scripts/) as the
+# data directory, gcisim run from a directory without data/: the shipped
+# exercise and a student's copy in their own directory both read the data.
+share = os.path.join(TMP, "pfx", "share", "gcisim")
+shutil.copytree("data", os.path.join(share, "data"))
+shutil.copytree(TEACH, os.path.join(share, TEACH))
+home = os.path.join(TMP, "home")
+os.makedirs(os.path.join(home, "work"))
+shutil.copy(os.path.join(TMP, "code_01_read_score.lua"), os.path.join(home, "work", "mine.lua"))
+ENV = dict(os.environ, GCISIM_DATADIR=share)
+BIN = GCISIM[:-1] + [os.path.abspath(GCISIM[-1])]
+
+
+def in_home(args):
+    p = subprocess.run(BIN + args, capture_output=True, text=True, cwd=home, env=ENV)
+    return p.returncode, p.stdout, p.stderr
+
+
+rc, out, err = in_home(["check", os.path.join(share, TEACH, "01_read_score.lua")])
+check(rc == 1 and err == "" and out.count("not yet: blank") == 3,
+      "the installed exercise, checked from elsewhere: %d %r %r" % (rc, out, err))
+rc, out, err = in_home(["check", "work/mine.lua"])
+check(rc == 0 and err == "" and out.rstrip().endswith("3 of 3 right: well done"),
+      "a student's copy in their own directory: %d %r %r" % (rc, out, err))
+rc, out, err = in_home(["check", os.path.join(share, TEACH, "01_read_score.lua"), "--expect", "01-read-score"])
+check(rc == 1 and err == "", "installed exercise with --expect: %d %r" % (rc, err))
+# their own data elsewhere: refused, then allowed with --allow-read
+mydata = os.path.join(TMP, "mydata")
+os.makedirs(mydata)
+with open(os.path.join(mydata, "mini.csv"), "w") as f:
+    f.write("iso3,country,legal,technical,organizational,capacity,cooperation\n"
+            "AAA,A,10,10,10,10,10\nBBB,B,5,5,5,5,5\n")
+with open(os.path.join(home, "work", "own.lua"), "w") as f:
+    f.write('exercise "01-read-score"\nlocal r = gci.load("%s/mini.csv"):score()\nanswers.recomputed = r:score("AAA")\n' % mydata)
+rc, out, err = in_home(["check", "work/own.lua"])
+check(rc == 1 and err.startswith("work/own.lua:2: ") and "reading refused" in err,
+      "data outside the allowed directories is refused: %d %r" % (rc, err))
+rc, res, out, err = gcheck(os.path.join(home, "work", "own.lua"), "--allow-read", mydata)
+check(rc == 1 and res.get("recomputed", ("", ""))[0] == "not yet" and err == "",
+      "--allow-read lets the exercise read DIR: %d %r %r" % (rc, out, err))
+rc, out, err = run(["check", os.path.join(home, "work", "own.lua"), "--allow-read", os.path.join(TMP, "none")])
+check(rc == 64 and "none" in err, "--allow-read of a missing directory: %d %r" % (rc, err))
+for opt in (["--trusted"], ["--allow-write", TMP]):
+    rc, out, err = run(["check", os.path.join(home, "work", "own.lua")] + opt)
+    check(rc == 64 and "unknown option '%s'" % opt[0] in err, "check refuses %s: %d %r" % (opt[0], rc, err))
+
+# ---- the limits of gcisim run ----
+p = student('exercise "01-read-score"\nlocal i = 0\nwhile true do i = i + 1 end\n')
+rc, out, err = run(["check", p, "--max-instructions", "100000"])
+check(rc == 82 and "instruction" in err, "--max-instructions in check: %d %r" % (rc, err))
+p = student('exercise "01-read-score"\nlocal t = {}\nfor i = 1, 1e8 do t[i] = ("x"):rep(100) .. i end\n')
+rc, out, err = run(["check", p, "--max-memory", "16M"])
+check(rc == 81 and "memory" in err, "--max-memory in check: %d %r" % (rc, err))
 
 # ---- usage ----
 rc, out, err = run(["check", "--help"])
