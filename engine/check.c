@@ -56,6 +56,7 @@ static const char check_usage[] =
     "            limit, 82 instruction limit\n";
 
 #define BLANK_KEY "gcisim.check.blank"
+#define NILS_KEY "gcisim.check.nils" /* the answers set to nil: {name = true} */
 #define MAX_ID 64
 
 /* A value copied out of a Lua state. */
@@ -74,6 +75,7 @@ typedef struct {
 /* One answer of the key, and what the student gave for it. */
 typedef struct {
   char *name, *kind, *hint; /* owned; hint may be NULL */
+  char *otherwise;          /* owned, may be NULL: what to say when no single mistake fits */
   double tol;
   value ref;
   mistake *mist; /* owned, nmist entries */
@@ -285,12 +287,35 @@ static void add_student(lua_State *L, check *c, const char *name, int vi) {
   to_value(L, vi, &c->sval[c->ns - 1]);
 }
 
+/* answers' __newindex: a name set to nil leaves no entry in the table, so
+ * it is noted aside, to tell the student "your answer is nil" rather than
+ * "not set".  Anything else is stored as such. */
+static int answers_newindex(lua_State *L) {
+  if (lua_isnil(L, 3)) {
+    if (lua_type(L, 2) != LUA_TSTRING) return 0; /* only names are answers */
+    lua_getfield(L, LUA_REGISTRYINDEX, NILS_KEY);
+    lua_pushvalue(L, 2);
+    lua_pushboolean(L, 1);
+    lua_rawset(L, -3);
+    return 0;
+  }
+  lua_settop(L, 3);
+  lua_rawset(L, 1);
+  return 0;
+}
+
 static int student_main(lua_State *L) {
   check *c = lua_touserdata(L, 1);
   open_state(L, c);
   push_blank(L);
   lua_setglobal(L, "___");
   lua_newtable(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, NILS_KEY);
+  lua_newtable(L);
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, answers_newindex);
+  lua_setfield(L, -2, "__newindex");
+  lua_setmetatable(L, -2);
   lua_setglobal(L, "answers");
   lua_pushlightuserdata(L, c);
   lua_pushcclosure(L, l_exercise, 1);
@@ -320,6 +345,16 @@ static int student_main(lua_State *L) {
   lua_pushnil(L);
   while (lua_next(L, -2)) {
     if (lua_type(L, -2) == LUA_TSTRING) add_student(L, c, lua_tostring(L, -2), -1);
+    lua_pop(L, 1);
+  }
+  /* the names set to nil that hold nothing now */
+  lua_getfield(L, LUA_REGISTRYINDEX, NILS_KEY);
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) != LUA_TSTRING) continue;
+    lua_pushvalue(L, -1);
+    if (lua_rawget(L, -4) == LUA_TNIL) add_student(L, c, lua_tostring(L, -2), -1);
     lua_pop(L, 1);
   }
   c->status = 0;
@@ -358,6 +393,8 @@ static void read_answer(lua_State *L, int t, answer *a, size_t idx) {
   a->kind = dup_or_raise(L, kind);
   const char *hint = field_str(L, t, "hint", 0, ctx);
   if (hint) a->hint = dup_or_raise(L, hint);
+  const char *otherwise = field_str(L, t, "otherwise", 0, ctx);
+  if (otherwise) a->otherwise = dup_or_raise(L, otherwise);
   a->tol = strcmp(kind, "score") == 0 ? 0.005 : 0;
   lua_getfield(L, t, "tol");
   if (!lua_isnil(L, -1)) {
@@ -502,18 +539,60 @@ static int same(const answer *a, const value *got, const value *ref) {
   return strcmp(got->str, ref->str) == 0;
 }
 
+/* What the mistakes whose value got equals say: the one mistake's `says`,
+ * or, when several that say different things match, "either A; or B"
+ * (in buf) or the answer's `otherwise` when it has one: a value two
+ * mistakes share (every wrong median of Romania is 67, whatever the
+ * mistake) tells nothing about which one the student made.  NULL when
+ * none matches.  A mistake equal to the right answer is skipped. */
+static const char *the_mistake(const answer *a, const value *got, char *buf, size_t len) {
+  const char *says = NULL;
+  size_t used = 0;
+  int several = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; i < a->nmist; i++) {
+    if (same(a, &a->mist[i].v, &a->ref) || !same(a, got, &a->mist[i].v)) continue;
+    if (says && strcmp(says, a->mist[i].says) == 0) continue;
+    if (says && !several) {
+      several = 1;
+      used = (size_t)snprintf(buf, len, "either %s", says);
+    }
+    if (several && used < len) used += (size_t)snprintf(buf + used, len - used, "; or %s", a->mist[i].says);
+    if (!says) says = a->mist[i].says;
+  }
+  if (!several) return says;
+  return a->otherwise ? a->otherwise : buf;
+}
+
+/* Whether s and t are the same text but for case and surrounding blanks. */
+static int same_but_case(const char *s, const char *t) {
+  while (isspace((unsigned char)*s)) s++;
+  size_t n = strlen(s);
+  while (n && isspace((unsigned char)s[n - 1])) n--;
+  return n == strlen(t) && strncasecmp(s, t, n) == 0;
+}
+
 /* What is wrong with a's answer, in a few words, or NULL when it is right.
  * Writes into buf when it needs to compose the text. */
-static const char *verdict(const answer *a, char *buf, size_t len) {
+static const char *verdict(const answer *a, int blanks, char *buf, size_t len) {
   const value *g = &a->got;
   if (g->k == V_BLANK) return "blank, replace the ___ with your answer";
-  if (g->k == V_NONE || g->k == V_NIL) {
-    snprintf(buf, len, "blank, answers.%s is nil (not filled in yet, or computed from a blank)", a->name);
+  if (g->k == V_NONE) {
+    snprintf(buf, len, "blank, answers.%s is not set (not filled in yet)", a->name);
+    return buf;
+  }
+  if (g->k == V_NIL && blanks) {
+    snprintf(buf, len, "blank, answers.%s is nil (computed from a blank ___ still in the code?)", a->name);
+    return buf;
+  }
+  if (g->k == V_NIL) {
+    snprintf(buf, len, "your answer is nil, not a value: what answers.%s = ... computes gives nothing "
+             "(a misspelled name or field? ISO3 codes are upper case, \"FIN\")", a->name);
     return buf;
   }
   if (same(a, g, &a->ref)) return NULL;
-  for (size_t i = 0; i < a->nmist; i++)
-    if (!same(a, &a->mist[i].v, &a->ref) && same(a, g, &a->mist[i].v)) return a->mist[i].says;
+  const char *says = the_mistake(a, g, buf, len);
+  if (says) return says;
   if (numeric_kind(a) && g->k == V_STR) {
     char *end;
     strtod(g->str, &end);
@@ -531,17 +610,23 @@ static const char *verdict(const answer *a, char *buf, size_t len) {
              g->k == V_NUM ? "number" : g->str);
     return buf;
   }
+  if (!numeric_kind(a) && same_but_case(g->str, a->ref.str))
+    return "the right word, but write it exactly as the task does: same case, no spaces around";
+  if (a->otherwise) return a->otherwise;
   if (!numeric_kind(a)) return "";
   if (strcmp(a->kind, "rank") == 0) {
     if (g->num != floor(g->num)) return "a rank here is a whole number (dense ranks: 1, 2, 2, 3)";
     if (fabs(g->num - a->ref.num) == 1) return "off by one: let gcisim count (r:rank), rank 1 is the best";
   }
   if (strcmp(a->kind, "score") == 0 && fabs(g->num - a->ref.num) < 0.05)
-    return "close, but not the same to 2 decimals: use the value gcisim computes, not one rounded by hand";
+    return "close, but not the same to 2 decimals: give the value as gcisim gives it, not rounded by hand";
+  if (g->num == 0 && a->ref.num != 0) return "the answer is not 0";
+  if (g->num == -a->ref.num) return "the size is right, the sign is not";
   return "";
 }
 
 static void report(check *c) {
+  int blanks = blanks_in_code(c->file);
   printf("exercise %s%s%s\n", c->id, c->title ? ": " : "", c->title ? c->title : "");
   int w = 0;
   for (size_t i = 0; i < c->nans; i++) {
@@ -552,8 +637,8 @@ static void report(check *c) {
   int hints_left = 0;
   for (size_t i = 0; i < c->nans; i++) {
     answer *a = &c->ans[i];
-    char buf[256];
-    const char *why = verdict(a, buf, sizeof buf);
+    char buf[2048];
+    const char *why = verdict(a, blanks, buf, sizeof buf);
     if (!why) {
       right++;
       printf("  %-*s  ok\n", w, a->name);
@@ -568,7 +653,6 @@ static void report(check *c) {
     for (size_t i = 0; i < c->nans && !known; i++) known = strcmp(c->sname[j], c->ans[i].name) == 0;
     if (!known) printf("  %-*s  (not an answer of this exercise: ignored)\n", w, c->sname[j]);
   }
-  int blanks = blanks_in_code(c->file);
   printf("%zu of %zu right", right, c->nans);
   if (right == c->nans) printf(": well done");
   else {
@@ -586,6 +670,7 @@ static void check_free(check *c) {
     free(a->name);
     free(a->kind);
     free(a->hint);
+    free(a->otherwise);
     value_free(&a->ref);
     value_free(&a->got);
     for (size_t j = 0; j < a->nmist; j++) {
@@ -665,8 +750,8 @@ int gs_check_main(int argc, char **argv, const gs_check_key *keys) {
   report(&c);
   size_t right = 0;
   for (size_t i = 0; i < c.nans; i++) {
-    char buf[256];
-    if (!verdict(&c.ans[i], buf, sizeof buf)) right++;
+    char buf[2048];
+    if (!verdict(&c.ans[i], 0, buf, sizeof buf)) right++;
   }
   rc = right == c.nans ? GS_EX_OK : GS_EX_SCRIPT;
   if (fflush(stdout) != 0) rc = GS_EX_OUTPUT;

@@ -290,7 +290,45 @@ expect_hint(solved("04_whatif.lua", {"score": lua(round(PUB["VNM"] + 20 - X["VNM
 expect_hint(solved("04_whatif.lua", {"gained": lua(float(ROWS[ISO.index("VNM")]["rank"]) - dw["VNM"])}), "gained",
             "published rank", "places gained from the published rank")
 expect_hint(solved("05_uncertainty.lua", {"median": lua(UA["mean"])}), "median", "mean rank", "mean for median")
-expect_hint(solved("05_uncertainty.lua", {"median": lua(dn["ROU"])}), "median", "nominal rank", "nominal for median")
+# ---- exercise 05: a slip is named only when the answer is its value and no
+# other slip's (UX finding 9: every wrong median was "the answer for seed 2")
+GENERAL = "use exactly n = 1000, seed = 1 and the default methods as the task says"
+ALT = {"seed 2": reference_ua(1000, 2, "ROU"), "seed 0": reference_ua(1000, 0, "ROU"),
+       "n = 100": reference_ua(100, 1, "ROU"), "arithmetic": reference_ua(1000, 1, "ROU", methods=("arithmetic",)),
+       "geometric": reference_ua(1000, 1, "ROU", methods=("geometric",))}
+SEED3 = reference_ua(1000, 3, "ROU")
+
+
+def ua_file(opts, out):
+    return fill("05_uncertainty.lua", ["d:uncertainty{%s}" % opts, '"ROU"', "rou.median", "rou.p05", "rou.p95", "rou.within3"], out)
+
+
+# the nominal rank is also the median of the arithmetic-only draws here: no single slip
+check(ALT["arithmetic"]["median"] == dn["ROU"], "Romania's arithmetic-only median is its nominal rank")
+expect_hint(solved("05_uncertainty.lua", {"median": lua(dn["ROU"])}), "median", GENERAL, "nominal for median (ambiguous)")
+# seed 3, n = 100: the median they give is also seed 2's: no "seed 2" hint
+for opts, st in (("n = 1000, seed = 3", SEED3), ("n = 100, seed = 1", ALT["n = 100"])):
+    check(st["median"] != UA["median"] and st["median"] == ALT["seed 2"]["median"], "%s: median shared with seed 2" % opts)
+    rc, res, out, err = gcheck(ua_file(opts, "ua_%d.lua" % len(opts)))
+    check(rc == 1 and res.get("median") == ("not yet", GENERAL + ", and read Romania's row"),
+          "%s: median gets the general hint:\n%s%s" % (opts, out, err))
+    check(all(res.get(n, ("", ""))[0] == ("ok" if st[n] == UA[n] else "not yet") for n in ("p05", "p95")),
+          "%s: p05/p95:\n%s" % (opts, out))
+# within3 of seed 2 is seed 2's alone: named
+others = [v["within3"] for k, v in ALT.items() if k != "seed 2"] + [SEED3["within3"], UA["within3"]]
+check(all(abs(ALT["seed 2"]["within3"] - o) > 0.0005 for o in others), "seed 2's within3 is its own")
+rc, res, out, err = gcheck(ua_file("n = 1000, seed = 2", "ua_seed2.lua"))
+check(res.get("within3") == ("not yet", "that is the answer for seed 2: use seed = 1"), "seed 2's within3 named:\n%s" % out)
+rc, res, out, err = gcheck(ua_file("n = 1000, seed = 3", "ua_seed3.lua"))
+check(res.get("within3", ("", ""))[1].startswith(GENERAL), "seed 3's within3: the general hint:\n%s" % out)
+# arithmetic only: p05 is that slip's alone, and not "off by one"
+a05 = ALT["arithmetic"]["p05"]
+check(a05 != UA["p05"] and all(a05 != v["p05"] for k, v in ALT.items() if k != "arithmetic") and a05 != UA["p95"],
+      "the arithmetic-only p05 is its own")
+rc, res, out, err = gcheck(ua_file('n = 1000, seed = 1, methods = {"arithmetic"}', "ua_arith.lua"))
+check(res.get("p05", ("", ""))[1].startswith("that is with the arithmetic mean alone") and "off by one" not in out,
+      "arithmetic-only p05:\n%s" % out)
+check(res.get("median", ("", ""))[1].startswith(GENERAL), "arithmetic-only median = nominal: general hint:\n%s" % out)
 expect_hint(solved("05_uncertainty.lua", {"p05": lua(UA["p95"]), "p95": lua(UA["p05"])}), "p05", "95th percentile",
             "percentiles swapped")
 expect_hint(solved("05_uncertainty.lua", {"within3": lua(UA["within3"] * 100)}), "within3", "percentage", "share as a percentage")
@@ -355,6 +393,40 @@ with open(p, "a") as f:
     f.write("\nanswers.rnak = 1\n")
 rc, res, out, err = gcheck(p)
 check(rc == 0 and "rnak" in out and "not an answer of this exercise" in out, "unknown answer name:\n%s" % out)
+
+# ---- a reason for every "not yet" (UX suggestions) ----
+# nil is not the blank: d:get("fin") (lower case) is nil, and nothing in the file is blank
+p = solved("01_read_score.lua", {"technical": 'd:get("fin")'}, out="nil.lua")
+rc, res, out, err = gcheck(p)
+check(res.get("technical", ("", ""))[1].startswith("your answer is nil") and "blank" not in res["technical"][1],
+      "a nil answer is not called blank:\n%s" % out)
+# an answer never set at all
+p = student('exercise "01-read-score"\nanswers.technical = %r\n' % X["FIN"][1], "unset.lua")
+rc, res, out, err = gcheck(p)
+check(res.get("published", ("", ""))[1] == "blank, answers.published is not set (not filled in yet)", "unset:\n%s" % out)
+# the word of the task in another case
+check(LEGAL_ALONE == "cannot", "the legal pillar alone cannot bring Viet Nam to the top 10")
+for word in ('"Cannot"', '"CANNOT"', '" cannot"'):
+    rc, res, out, err = gcheck(solved("06_target.lua", {"legal": word}, out="case.lua"))
+    check(rc == 1 and "same case" in res.get("legal", ("", ""))[1], "%s for cannot:\n%s" % (word, out))
+# change = 0 when Viet Nam moves
+check(dn["VNM"] != dr["VNM"] and dn["VNM"] != dw["VNM"], "Viet Nam moves in exercises 03 and 04")
+expect_hint(solved("03_reweight.lua", {"change": "0"}), "change", "0 would mean Viet Nam keeps its rank", "change = 0")
+expect_hint(solved("04_whatif.lua", {"gained": "0"}), "gained", "0 would mean Viet Nam keeps its rank", "gained = 0")
+# a published score rounded by hand (to 1 decimal): not "the value gcisim computes"
+r1 = round(PUB["FIN"], 1)
+check(abs(r1 - PUB["FIN"]) > 0.005, "Finland's published score has a second decimal")
+rc, res, out, err = gcheck(solved("01_read_score.lua", {"published": lua(r1)}, out="rounded.lua"))
+check(res.get("published", ("", ""))[1].startswith("close, but not the same to 2 decimals") and "computes" not in out,
+      "hand-rounded published score:\n%s" % out)
+# China's competition rank is also its ordinal rank: both are said
+ordinal = 1 + sum(1 for k in ISO if key(SUM[k]) > key(SUM["CHN"])) + \
+    sum(1 for k in ISO[:ISO.index("CHN")] if key(SUM[k]) == key(SUM["CHN"]))
+check(ordinal == cp["CHN"], "China's ordinal rank (file order) is its competition rank")
+rc, res, out, err = gcheck(solved("02_rank.lua", {"rank": lua(cp["CHN"])}, out="either.lua"))
+w = res.get("rank", ("", ""))[1]
+check(w.startswith("either that is the competition rank") and "; or that is the ordinal rank" in w,
+      "two mistakes with one value are both named:\n%s" % out)
 
 # ---- a teacher's own exercise: its key under --keys DIR only; no override of a shipped key ----
 own = os.path.join(TMP, "own")
