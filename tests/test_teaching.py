@@ -565,6 +565,14 @@ p = student('exercise "01-read-score"\nlocal t = {}\nfor i = 1, 1e8 do t[i] = ("
 rc, out, err = run(["check", p, "--max-memory", "16M"])
 check(rc == 81 and "memory" in err, "--max-memory in check: %d %r" % (rc, err))
 
+# ---- an exercise given to gcisim run: pointed to gcisim check ----
+ex = os.path.join(TEACH, "01_read_score.lua")
+rc, out, err = run(["run", ex])
+check(rc == 1 and "global 'exercise'" in err and "check it with gcisim check %s" % ex in err,
+      "gcisim run on an exercise: %d %r" % (rc, err))
+rc, out, err = run(["run"], script="local t = {}\nt.exercise()\n")
+check(rc == 1 and "gcisim check" not in err, "no such note for other nil calls: %r" % err)
+
 # ---- usage ----
 rc, out, err = run(["check", "--help"])
 check(rc == 0 and out.startswith("usage: gcisim check EXERCISE.lua") and "--hint" in out and err == "", "check --help")
