@@ -192,9 +192,9 @@ check(dn["VNM"] == 26, "Viet Nam is 26th on the pillar sum, as exercise 06 says"
 
 EX = {
     "01_read_score.lua": {
-        "names": ["technical", "published", "recomputed"],
-        "code": ['d:get("FIN")', "fin.technical", "fin.score", "d:score()", 'r:score("FIN")'],
-        "answers": [None, ("technical", X["FIN"][1]), ("published", PUB["FIN"]), None, ("recomputed", round(SUM["FIN"], 2))],
+        "names": ["capacity", "published", "recomputed"],
+        "code": ['d:get("FIN")', "fin.capacity", "fin.score", "d:score()", 'r:score("FIN")'],
+        "answers": [None, ("capacity", X["FIN"][3]), ("published", PUB["FIN"]), None, ("recomputed", round(SUM["FIN"], 2))],
         "scaffold": ['d:get("FIN")', None, None, "d:score()", None],
     },
     "02_rank.lua": {
@@ -269,8 +269,15 @@ expect_hint(solved("01_read_score.lua", {"recomputed": lua(PUB["FIN"])}), "recom
             "published score given for the recomputed one")
 expect_hint(solved("01_read_score.lua", {"published": lua(round(SUM["FIN"], 2))}), "published", "recomputed from the pillars",
             "recomputed score given for the published one")
-expect_hint(solved("01_read_score.lua", {"technical": lua(X["FIN"][2])}), "technical", "organizational pillar",
+expect_hint(solved("01_read_score.lua", {"capacity": lua(X["FIN"][2])}), "capacity", "organizational pillar",
             "the wrong pillar")
+# Finland's capacity pillar is its own value (legal, technical and
+# cooperation are all 20: any of them passed for the technical pillar)
+check(all(X["FIN"][3] != X["FIN"][k] for k in (0, 1, 2, 4)), "Finland's capacity pillar differs from its others")
+rc, res, out, err = gcheck(solved("01_read_score.lua", {"capacity": "fin.legal"}, out="fin_legal.lua"))
+w = res.get("capacity", ("", ""))[1]
+check(rc == 1 and w.startswith("either that is the legal pillar") and "or that is the technical pillar" in w
+      and "or that is the cooperation pillar" in w, "fin.legal for capacity:\n%s" % out)
 expect_hint(solved("02_rank.lua", {"rank": lua(cp["HRV"])}), "rank", "that is the competition rank", "competition for dense")
 expect_hint(solved("02_rank.lua", {"competition": lua(dn["HRV"])}), "competition", "dense rank again", "dense for competition")
 expect_hint(solved("02_rank.lua", {"competition": lua(cp["HRV"] - 1)}), "competition", "number of countries ahead",
@@ -345,7 +352,7 @@ expect_hint(solved("06_target.lua", {"increase": lua(TECH_ALONE)}), "increase", 
 
 # --hint adds a hint line under each answer not yet right
 rc, out, err = run(["check", os.path.join(TEACH, "01_read_score.lua"), "--hint"])
-check(rc == 1 and out.count("hint: ") == 3 and 'fin.technical' in out, "--hint:\n%s" % out)
+check(rc == 1 and out.count("hint: ") == 3 and 'fin.capacity' in out, "--hint:\n%s" % out)
 rc, out, err = run(["check", os.path.join(TEACH, "01_read_score.lua")])
 check("hint: " not in out and "(--hint for hints)" in out, "no hints without --hint:\n%s" % out)
 
@@ -402,12 +409,12 @@ check(rc == 0 and "rnak" in out and "not an answer of this exercise" in out, "un
 
 # ---- a reason for every "not yet" (UX suggestions) ----
 # nil is not the blank: d:get("fin") (lower case) is nil, and nothing in the file is blank
-p = solved("01_read_score.lua", {"technical": 'd:get("fin")'}, out="nil.lua")
+p = solved("01_read_score.lua", {"capacity": 'd:get("fin")'}, out="nil.lua")
 rc, res, out, err = gcheck(p)
-check(res.get("technical", ("", ""))[1].startswith("your answer is nil") and "blank" not in res["technical"][1],
+check(res.get("capacity", ("", ""))[1].startswith("your answer is nil") and "blank" not in res["capacity"][1],
       "a nil answer is not called blank:\n%s" % out)
 # an answer never set at all
-p = student('exercise "01-read-score"\nanswers.technical = %r\n' % X["FIN"][1], "unset.lua")
+p = student('exercise "01-read-score"\nanswers.capacity = %r\n' % X["FIN"][3], "unset.lua")
 rc, res, out, err = gcheck(p)
 check(res.get("published", ("", ""))[1] == "blank, answers.published is not set (not filled in yet)", "unset:\n%s" % out)
 # the word of the task in another case
@@ -434,7 +441,7 @@ with open(os.path.join(own, "keys", "07-count.lua"), "w") as f:
             'return {title = "count", {name = "n", kind = "rank", value = #d, hint = "#d",\n'
             '  mistakes = {{value = #d - 1, says = "one short"}}}}\n')
 with open(os.path.join(own, "keys", "01-read-score.lua"), "w") as f:
-    f.write('return {{name = "technical", value = 0}, {name = "published", value = 0}, {name = "recomputed", value = 0}}\n')
+    f.write('return {{name = "capacity", value = 0}, {name = "published", value = 0}, {name = "recomputed", value = 0}}\n')
 with open(os.path.join(own, "count.lua"), "w") as f:
     f.write('exercise "07-count"\nanswers.n = %d\n' % len(ROWS))
 rc, res, out, err = gcheck(os.path.join(own, "count.lua"), "--keys", KEYS)
@@ -465,7 +472,7 @@ for a, b, wa, wb in ((4, 4, "either A; or B", "O"), (6, 6, "C", "C"), (7, 4, "",
     rc, res, out, err = gcheck(os.path.join(own, "either.lua"), "--keys", KEYS)
     check(res == {"a": ("not yet", wa), "b": ("not yet", wb)}, "mistakes of one value, a=%d b=%d:\n%s%s" % (a, b, out, err))
 with open(os.path.join(own, "cheat.lua"), "w") as f:
-    f.write('exercise "01-read-score"\nanswers.technical = 0\nanswers.published = 0\nanswers.recomputed = 0\n')
+    f.write('exercise "01-read-score"\nanswers.capacity = 0\nanswers.published = 0\nanswers.recomputed = 0\n')
 rc, res, out, err = gcheck(os.path.join(own, "cheat.lua"), "--keys", KEYS)
 check(rc == 1 and len(res) == 3 and all(s == "not yet" for s, _ in res.values()),
       "--keys cannot replace a shipped key:\n%s" % out)
