@@ -491,10 +491,13 @@ static int in_sandbox(check *c, lua_CFunction fn, const char *what) {
     const char *msg = lua_tostring(L, -1);
     rc = gs_run_exit_code(c->sb, &c->ctx, msg);
     gs_limit hit = gs_sandbox_limit_hit(c->sb);
-    if (hit != GS_LIMIT_NONE && (!msg || !strstr(msg, gs_sandbox_limit_message(c->sb))))
+    const char *where = ""; /* a limit hit in C code has no file:line of its own: the file's name then */
+    if (hit != GS_LIMIT_NONE && (!msg || !strstr(msg, gs_sandbox_limit_message(c->sb)))) {
       msg = gs_sandbox_limit_message(c->sb);
+      where = c->file;
+    }
     if (what) fprintf(stderr, "gcisim: %s: %s\n", what, msg ? msg : "(no message)");
-    else fprintf(stderr, "%s\n", msg ? msg : "(no message)");
+    else fprintf(stderr, "%s%s%s\n", where, where[0] ? ": " : "", msg ? msg : "(no message)");
   }
   gs_sandbox_watchdog_off(); /* the sandbox is done: its limit with it */
   gs_sandbox_free(c->sb);

@@ -570,7 +570,11 @@ rc, out, err = run(["check", p, "--max-instructions", "100000"])
 check(rc == 82 and "instruction" in err, "--max-instructions in check: %d %r" % (rc, err))
 p = student('exercise "01-read-score"\nlocal t = {}\nfor i = 1, 1e8 do t[i] = ("x"):rep(100) .. i end\n')
 rc, out, err = run(["check", p, "--max-memory", "16M"])
-check(rc == 81 and "memory" in err, "--max-memory in check: %d %r" % (rc, err))
+check(rc == 81 and err.startswith(p + ":3: ") and "memory" in err, "--max-memory in check: %d %r" % (rc, err))
+# a limit hit inside a C function (string.rep) still names the file
+p = student('exercise "01-read-score"\nlocal s = ("x"):rep(1e9)\n')
+rc, out, err = run(["check", p, "--max-memory", "16M"])
+check(rc == 81 and err.startswith(p + ": memory limit"), "memory limit in C code names the file: %d %r" % (rc, err))
 
 # ---- an exercise given to gcisim run: pointed to gcisim check ----
 ex = os.path.join(TEACH, "01_read_score.lua")
