@@ -24,7 +24,7 @@
 #include "sandbox.h"
 
 static const char check_usage[] =
-    "usage: gcisim check EXERCISE.lua [--hint] [--timeout SECONDS]\n"
+    "usage: gcisim check EXERCISE.lua [--hint] [--expect ID] [--keys DIR] [options]\n"
     "\n"
     "Runs an exercise of scripts/teaching/ that you filled in (in the sandbox of\n"
     "`gcisim run`), computes the reference answers from the data with the\n"
@@ -34,20 +34,29 @@ static const char check_usage[] =
     "                                 what the mistake probably is\n"
     "\n"
     "options:\n"
-    "  --hint              also print a hint on how to compute each answer\n"
-    "                      that is not right yet\n"
-    "  --timeout SECONDS   wall-clock limit for the exercise and for the key\n"
-    "                      (default 10)\n"
-    "  --help              this text\n"
+    "  --hint                  also print a hint on how to compute each answer\n"
+    "                          that is not right yet\n"
+    "  --expect ID             the file must be exercise ID (for grading by exit\n"
+    "                          code): another id is an error, exit 1\n"
+    "  --keys DIR              also look for answer keys in DIR/ID.lua (a\n"
+    "                          teacher's own exercises; never a shipped id)\n"
+    "  --allow-read DIR        the exercise and its key may also read under DIR\n"
+    "  --timeout SECONDS       wall-clock limit for the exercise and for the key\n"
+    "                          (default 10)\n"
+    "  --max-memory SIZE       memory limit for each, e.g. 64M (default 256M)\n"
+    "  --max-instructions N    Lua instruction limit for each (default none)\n"
+    "  --help                  this text\n"
     "\n"
     "An exercise names itself with `exercise \"ID\"` and sets answers.NAME = ...\n"
     "(see scripts/teaching/README.md).\n"
     "\n"
-    "exit codes: 0 every answer right, 1 some answer wrong or blank, or a script\n"
-    "            error (file.lua:LINE: message), 64 usage, 65 data error,\n"
-    "            80 timeout, 81 memory limit, 82 instruction limit\n";
+    "exit codes: 0 every answer right, 1 some answer wrong or blank, another\n"
+    "            exercise than --expect, or a script error (file.lua:LINE:\n"
+    "            message), 64 usage, 65 data error, 80 timeout, 81 memory\n"
+    "            limit, 82 instruction limit\n";
 
 #define BLANK_KEY "gcisim.check.blank"
+#define NILS_KEY "gcisim.check.nils" /* the answers set to nil: {name = true} */
 #define MAX_ID 64
 
 /* A value copied out of a Lua state. */
@@ -66,6 +75,7 @@ typedef struct {
 /* One answer of the key, and what the student gave for it. */
 typedef struct {
   char *name, *kind, *hint; /* owned; hint may be NULL */
+  char *otherwise;          /* owned, may be NULL: what to say when no single mistake fits */
   double tol;
   value ref;
   mistake *mist; /* owned, nmist entries */
@@ -77,7 +87,9 @@ typedef struct {
   const char *file;
   const gs_check_key *keys; /* borrowed: the compiled-in keys */
   int hint;
-  gs_run_sbopts sbo;    /* limits (only --timeout is an option here) */
+  const char *expect;   /* --expect ID, or NULL (borrowed from argv) */
+  const char *keydir;   /* --keys DIR, or NULL (borrowed from argv) */
+  gs_run_sbopts sbo;    /* limits and --allow-read */
   gs_policy *pol;
   char id[MAX_ID];
   char *title;          /* owned, may be NULL */
@@ -89,6 +101,7 @@ typedef struct {
   gs_ctx ctx;
   gs_sandbox *sb;
   int status;
+  int mismatch;         /* the file named another exercise than --expect */
 } check;
 
 static void value_free(value *v) {
@@ -196,13 +209,14 @@ static const gs_check_key *embedded_key(const check *c, const char *id) {
   return NULL;
 }
 
-/* A teacher's own exercises carry their key in keys/ID.lua next to the
- * exercise file; compiled-in keys come first, so a file there cannot
- * replace the key of a shipped exercise. */
-static void local_key_path(const check *c, const char *id, char *buf, size_t len) {
-  const char *slash = strrchr(c->file, '/');
-  if (slash) snprintf(buf, len, "%.*s/keys/%s.lua", (int)(slash - c->file), c->file, id);
-  else snprintf(buf, len, "keys/%s.lua", id);
+/* A teacher's own exercises carry their key in DIR/ID.lua, found only
+ * under --keys DIR: a key found by itself next to the student's file would
+ * let the student write the key of their own answers.  Compiled-in keys
+ * come first, so --keys cannot replace the key of a shipped exercise. */
+static int local_key_path(const check *c, const char *id, char *buf, size_t len) {
+  if (!c->keydir) return 0;
+  snprintf(buf, len, "%s/%s.lua", c->keydir, id);
+  return 1;
 }
 
 static int valid_id(const char *id) {
@@ -216,25 +230,34 @@ static int valid_id(const char *id) {
 static int key_exists(const check *c, const char *id) {
   if (embedded_key(c, id)) return 1;
   char path[PATH_MAX + 80];
-  local_key_path(c, id, path, sizeof path);
-  return access(path, R_OK) == 0;
+  return local_key_path(c, id, path, sizeof path) && access(path, R_OK) == 0;
 }
 
-/* exercise "ID": names the exercise (once), refusing an unknown id at the
- * line that gives it. */
+/* The list of the compiled-in ids, pushed as one string. */
+static void push_known(lua_State *L, const check *c) {
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  for (const gs_check_key *k = c->keys; k->id; k++) {
+    if (k != c->keys) luaL_addstring(&b, ", ");
+    luaL_addstring(&b, k->id);
+  }
+  luaL_pushresult(&b);
+}
+
+/* exercise "ID": names the exercise (once), refusing an unknown id, or
+ * another id than --expect's, at the line that gives it. */
 static int l_exercise(lua_State *L) {
   check *c = lua_touserdata(L, lua_upvalueindex(1));
   const char *id = luaL_checkstring(L, 1);
   if (c->id[0]) return luaL_error(L, "exercise \"%s\": this file already said exercise \"%s\"", id, c->id);
+  if (c->expect && strcmp(id, c->expect) != 0) {
+    c->mismatch = 1;
+    return luaL_error(L, "this file is exercise \"%s\", not the expected \"%s\" (--expect)", id, c->expect);
+  }
   if (!valid_id(id) || !key_exists(c, id)) {
-    luaL_Buffer b;
-    luaL_buffinit(L, &b);
-    for (const gs_check_key *k = c->keys; k->id; k++) {
-      if (k != c->keys) luaL_addstring(&b, ", ");
-      luaL_addstring(&b, k->id);
-    }
-    luaL_pushresult(&b);
-    return luaL_error(L, "unknown exercise \"%s\" (known: %s)", id, lua_tostring(L, -1));
+    push_known(L, c);
+    return luaL_error(L, "unknown exercise \"%s\" (known: %s%s)", id, lua_tostring(L, -1),
+                      c->keydir ? " and those of --keys" : "");
   }
   snprintf(c->id, sizeof c->id, "%s", id);
   return 0;
@@ -264,12 +287,35 @@ static void add_student(lua_State *L, check *c, const char *name, int vi) {
   to_value(L, vi, &c->sval[c->ns - 1]);
 }
 
+/* answers' __newindex: a name set to nil leaves no entry in the table, so
+ * it is noted aside, to tell the student "your answer is nil" rather than
+ * "not set".  Anything else is stored as such. */
+static int answers_newindex(lua_State *L) {
+  if (lua_isnil(L, 3)) {
+    if (lua_type(L, 2) != LUA_TSTRING) return 0; /* only names are answers */
+    lua_getfield(L, LUA_REGISTRYINDEX, NILS_KEY);
+    lua_pushvalue(L, 2);
+    lua_pushboolean(L, 1);
+    lua_rawset(L, -3);
+    return 0;
+  }
+  lua_settop(L, 3);
+  lua_rawset(L, 1);
+  return 0;
+}
+
 static int student_main(lua_State *L) {
   check *c = lua_touserdata(L, 1);
   open_state(L, c);
   push_blank(L);
   lua_setglobal(L, "___");
   lua_newtable(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, NILS_KEY);
+  lua_newtable(L);
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, answers_newindex);
+  lua_setfield(L, -2, "__newindex");
+  lua_setmetatable(L, -2);
   lua_setglobal(L, "answers");
   lua_pushlightuserdata(L, c);
   lua_pushcclosure(L, l_exercise, 1);
@@ -299,6 +345,16 @@ static int student_main(lua_State *L) {
   lua_pushnil(L);
   while (lua_next(L, -2)) {
     if (lua_type(L, -2) == LUA_TSTRING) add_student(L, c, lua_tostring(L, -2), -1);
+    lua_pop(L, 1);
+  }
+  /* the names set to nil that hold nothing now */
+  lua_getfield(L, LUA_REGISTRYINDEX, NILS_KEY);
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) != LUA_TSTRING) continue;
+    lua_pushvalue(L, -1);
+    if (lua_rawget(L, -4) == LUA_TNIL) add_student(L, c, lua_tostring(L, -2), -1);
     lua_pop(L, 1);
   }
   c->status = 0;
@@ -342,6 +398,8 @@ static void read_answer(lua_State *L, int t, answer *a, size_t idx) {
   a->kind = dup_or_raise(L, kind);
   const char *hint = field_str(L, t, "hint", 0, ctx);
   if (hint) a->hint = dup_or_raise(L, hint);
+  const char *otherwise = field_str(L, t, "otherwise", 0, ctx);
+  if (otherwise) a->otherwise = dup_or_raise(L, otherwise);
   a->tol = strcmp(kind, "score") == 0 ? 0.005 : 0;
   lua_getfield(L, t, "tol");
   if (!lua_isnil(L, -1)) {
@@ -382,7 +440,7 @@ static int key_main(lua_State *L) {
     st = luaL_loadbufferx(L, k->src, k->len, lua_tostring(L, -1), "t");
   } else {
     char path[PATH_MAX + 80];
-    local_key_path(c, c->id, path, sizeof path);
+    local_key_path(c, c->id, path, sizeof path); /* l_exercise found it */
     st = luaL_loadfilex(L, path, "t");
   }
   if (st != LUA_OK || lua_pcall(L, 0, 1, 0) != LUA_OK) {
@@ -438,10 +496,13 @@ static int in_sandbox(check *c, lua_CFunction fn, const char *what) {
     const char *msg = lua_tostring(L, -1);
     rc = gs_run_exit_code(c->sb, &c->ctx, msg);
     gs_limit hit = gs_sandbox_limit_hit(c->sb);
-    if (hit != GS_LIMIT_NONE && (!msg || !strstr(msg, gs_sandbox_limit_message(c->sb))))
+    const char *where = ""; /* a limit hit in C code has no file:line of its own: the file's name then */
+    if (hit != GS_LIMIT_NONE && (!msg || !strstr(msg, gs_sandbox_limit_message(c->sb)))) {
       msg = gs_sandbox_limit_message(c->sb);
+      where = c->file;
+    }
     if (what) fprintf(stderr, "gcisim: %s: %s\n", what, msg ? msg : "(no message)");
-    else fprintf(stderr, "%s\n", msg ? msg : "(no message)");
+    else fprintf(stderr, "%s%s%s\n", where, where[0] ? ": " : "", msg ? msg : "(no message)");
   }
   gs_sandbox_watchdog_off(); /* the sandbox is done: its limit with it */
   gs_sandbox_free(c->sb);
@@ -486,18 +547,60 @@ static int same(const answer *a, const value *got, const value *ref) {
   return strcmp(got->str, ref->str) == 0;
 }
 
+/* What the mistakes whose value got equals say: the one mistake's `says`,
+ * or, when several that say different things match, "either A; or B"
+ * (in buf) or the answer's `otherwise` when it has one: a value two
+ * mistakes share (every wrong median of Romania is 67, whatever the
+ * mistake) tells nothing about which one the student made.  NULL when
+ * none matches.  A mistake equal to the right answer is skipped. */
+static const char *the_mistake(const answer *a, const value *got, char *buf, size_t len) {
+  const char *says = NULL;
+  size_t used = 0;
+  int several = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; i < a->nmist; i++) {
+    if (same(a, &a->mist[i].v, &a->ref) || !same(a, got, &a->mist[i].v)) continue;
+    if (says && strcmp(says, a->mist[i].says) == 0) continue;
+    if (says && !several) {
+      several = 1;
+      used = (size_t)snprintf(buf, len, "either %s", says);
+    }
+    if (several && used < len) used += (size_t)snprintf(buf + used, len - used, "; or %s", a->mist[i].says);
+    if (!says) says = a->mist[i].says;
+  }
+  if (!several) return says;
+  return a->otherwise ? a->otherwise : buf;
+}
+
+/* Whether s and t are the same text but for case and surrounding blanks. */
+static int same_but_case(const char *s, const char *t) {
+  while (isspace((unsigned char)*s)) s++;
+  size_t n = strlen(s);
+  while (n && isspace((unsigned char)s[n - 1])) n--;
+  return n == strlen(t) && strncasecmp(s, t, n) == 0;
+}
+
 /* What is wrong with a's answer, in a few words, or NULL when it is right.
  * Writes into buf when it needs to compose the text. */
-static const char *verdict(const answer *a, char *buf, size_t len) {
+static const char *verdict(const answer *a, int blanks, char *buf, size_t len) {
   const value *g = &a->got;
   if (g->k == V_BLANK) return "blank, replace the ___ with your answer";
-  if (g->k == V_NONE || g->k == V_NIL) {
-    snprintf(buf, len, "blank, answers.%s is nil (not filled in yet, or computed from a blank)", a->name);
+  if (g->k == V_NONE) {
+    snprintf(buf, len, "blank, answers.%s is not set (not filled in yet)", a->name);
+    return buf;
+  }
+  if (g->k == V_NIL && blanks) {
+    snprintf(buf, len, "blank, answers.%s is nil (computed from a blank ___ still in the code?)", a->name);
+    return buf;
+  }
+  if (g->k == V_NIL) {
+    snprintf(buf, len, "your answer is nil, not a value: what answers.%s = ... computes gives nothing "
+             "(a misspelled name or field? ISO3 codes are upper case, \"FIN\")", a->name);
     return buf;
   }
   if (same(a, g, &a->ref)) return NULL;
-  for (size_t i = 0; i < a->nmist; i++)
-    if (!same(a, &a->mist[i].v, &a->ref) && same(a, g, &a->mist[i].v)) return a->mist[i].says;
+  const char *says = the_mistake(a, g, buf, len);
+  if (says) return says;
   if (numeric_kind(a) && g->k == V_STR) {
     char *end;
     strtod(g->str, &end);
@@ -515,17 +618,23 @@ static const char *verdict(const answer *a, char *buf, size_t len) {
              g->k == V_NUM ? "number" : g->str);
     return buf;
   }
+  if (!numeric_kind(a) && same_but_case(g->str, a->ref.str))
+    return "the right word, but write it exactly as the task does: same case, no spaces around";
+  if (a->otherwise) return a->otherwise;
   if (!numeric_kind(a)) return "";
   if (strcmp(a->kind, "rank") == 0) {
     if (g->num != floor(g->num)) return "a rank here is a whole number (dense ranks: 1, 2, 2, 3)";
     if (fabs(g->num - a->ref.num) == 1) return "off by one: let gcisim count (r:rank), rank 1 is the best";
   }
   if (strcmp(a->kind, "score") == 0 && fabs(g->num - a->ref.num) < 0.05)
-    return "close, but not the same to 2 decimals: use the value gcisim computes, not one rounded by hand";
+    return "close, but not the same to 2 decimals: give the value as gcisim gives it, not rounded by hand";
+  if (g->num == 0 && a->ref.num != 0) return "the answer is not 0";
+  if (g->num == -a->ref.num) return "the size is right, the sign is not";
   return "";
 }
 
 static void report(check *c) {
+  int blanks = blanks_in_code(c->file);
   printf("exercise %s%s%s\n", c->id, c->title ? ": " : "", c->title ? c->title : "");
   int w = 0;
   for (size_t i = 0; i < c->nans; i++) {
@@ -536,8 +645,8 @@ static void report(check *c) {
   int hints_left = 0;
   for (size_t i = 0; i < c->nans; i++) {
     answer *a = &c->ans[i];
-    char buf[256];
-    const char *why = verdict(a, buf, sizeof buf);
+    char buf[2048];
+    const char *why = verdict(a, blanks, buf, sizeof buf);
     if (!why) {
       right++;
       printf("  %-*s  ok\n", w, a->name);
@@ -552,7 +661,6 @@ static void report(check *c) {
     for (size_t i = 0; i < c->nans && !known; i++) known = strcmp(c->sname[j], c->ans[i].name) == 0;
     if (!known) printf("  %-*s  (not an answer of this exercise: ignored)\n", w, c->sname[j]);
   }
-  int blanks = blanks_in_code(c->file);
   printf("%zu of %zu right", right, c->nans);
   if (right == c->nans) printf(": well done");
   else {
@@ -570,6 +678,7 @@ static void check_free(check *c) {
     free(a->name);
     free(a->kind);
     free(a->hint);
+    free(a->otherwise);
     value_free(&a->ref);
     value_free(&a->got);
     for (size_t j = 0; j < a->nmist; j++) {
@@ -594,21 +703,34 @@ int gs_check_main(int argc, char **argv, const gs_check_key *keys) {
   memset(&c, 0, sizeof c);
   c.keys = keys;
   gs_run_sbopts_init(&c.sbo);
+  int took;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
       fputs(check_usage, stdout);
       return GS_EX_OK;
     }
+    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (strcmp(a, "--hint") == 0) c.hint = 1;
-    else if (strcmp(a, "--timeout") == 0) {
-      if (i + 1 == argc) return gs_usage_error("%s needs a value", a);
-      if (gs_parse_number(argv[++i], &c.sbo.lim.timeout)) return gs_usage_error("--timeout needs seconds, got '%s'", argv[i]);
+    else if (strcmp(a, "--expect") == 0 || strcmp(a, "--keys") == 0) {
+      if (!v) return gs_usage_error("%s needs a value", a);
+      if (a[2] == 'e') c.expect = v;
+      else c.keydir = v;
+      i++;
+    } else if (strcmp(a, "--trusted") != 0 && strcmp(a, "--allow-write") != 0 &&
+               (took = gs_run_sbopts_parse(&c.sbo, a, v)) != 0) {
+      /* run's limits and --allow-read; not --trusted or --allow-write: a
+       * student's file has nothing to write, and is never to be trusted */
+      if (took < 0) return GS_EX_USAGE;
+      i += took - 1;
     } else if (a[0] == '-' && a[1]) return gs_usage_error("check: unknown option '%s'", a);
     else if (c.file) return gs_usage_error("check: one exercise at a time (extra '%s')", a);
     else c.file = a;
   }
   if (!c.file) return gs_usage_error("check needs an exercise file, e.g. gcisim check scripts/teaching/01_read_score.lua%s", "");
+  if (c.expect && (!valid_id(c.expect) || !key_exists(&c, c.expect)))
+    return gs_usage_error("--expect: unknown exercise '%s' (gcisim check --help)", c.expect);
+  if (c.keydir && access(c.keydir, F_OK) != 0) return gs_usage_error("--keys: no directory '%s'", c.keydir);
   /* the policy of `gcisim run`, with the exercise's directory readable */
   int rc;
   if (!(c.pol = gs_run_policy(&c.sbo, &c.file, 1, &rc))) return rc;
@@ -616,7 +738,7 @@ int gs_check_main(int argc, char **argv, const gs_check_key *keys) {
   rc = in_sandbox(&c, student_main, NULL);
   if (rc != 0) {
     int blanks = blanks_in_code(c.file);
-    if (blanks && rc == GS_EX_SCRIPT)
+    if (blanks && rc == GS_EX_SCRIPT && !c.mismatch)
       fprintf(stderr, "(%s still has %d blank%s ___ in its code: fill in each one)\n", c.file, blanks,
               blanks == 1 ? "" : "s");
     check_free(&c);
@@ -636,8 +758,8 @@ int gs_check_main(int argc, char **argv, const gs_check_key *keys) {
   report(&c);
   size_t right = 0;
   for (size_t i = 0; i < c.nans; i++) {
-    char buf[256];
-    if (!verdict(&c.ans[i], buf, sizeof buf)) right++;
+    char buf[2048];
+    if (!verdict(&c.ans[i], 0, buf, sizeof buf)) right++;
   }
   rc = right == c.nans ? GS_EX_OK : GS_EX_SCRIPT;
   if (fflush(stdout) != 0) rc = GS_EX_OUTPUT;

@@ -5,7 +5,8 @@
  * globals added: `exercise "ID"` names the exercise, `answers` is the
  * table the student fills, and `___` is the blank a template leaves to be
  * filled in.  The answer key of that exercise (a Lua script against the
- * gci API, scripts/teaching/keys/ID.lua, compiled into the binary) then
+ * gci API, scripts/teaching/keys/ID.lua, compiled into the binary, or
+ * DIR/ID.lua under --keys DIR) then
  * runs in a fresh sandbox of its own and computes the reference answers
  * from the data; the two are compared answer by answer, with a hint for
  * the likely mistake.  The key format is described in
@@ -32,6 +33,7 @@ extern const gs_check_key gs_check_keys[];
 /* Runs `gcisim check` with the arguments after "check", grading against
  * `keys` (borrowed, ended by a NULL id); returns the exit code: 0 every
  * answer right, 1 some answer wrong or blank (or a script error), 64
- * usage, 65 data error, 80-82 limits (run.h). */
+ * usage, 65 data error, 80-82 limits (run.h); --expect ID makes a file
+ * declaring another exercise a script error (1). */
 int gs_check_main(int argc, char **argv, const gs_check_key *keys);
 #endif

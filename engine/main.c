@@ -4,7 +4,7 @@
  *   gcisim run SCRIPT.lua [ARGS...] [options]   (run.c)
  *   gcisim batch -o DIR (-s GLOB -d GLOB | -m MANIFEST) [options]   (batch.c)
  *   gcisim merge SHARD... [--format F] [--out FILE]   (merge.c)
- *   gcisim check EXERCISE.lua [--hint]   (check.c)
+ *   gcisim check EXERCISE.lua [--hint] [--expect ID]   (check.c)
  *   gcisim explain DATA.csv ISO3 [options]   (explain_cmd.c)
  *   gcisim repl [DATA.csv] [options]   (repl.c)
  */

@@ -406,6 +406,10 @@ static void report_error(run_opts *o, const char *msg) {
     fprintf(stderr, "%s: %s\n", o->script, gs_sandbox_limit_message(o->sb));
   else
     fprintf(stderr, "%s\n", msg ? msg : "(no message)");
+  /* An exercise of scripts/teaching/ run by mistake: `exercise` is
+   * gcisim check's, kept out of run's globals; say where it belongs. */
+  if (msg && strstr(msg, "(global 'exercise')"))
+    fprintf(stderr, "(%s looks like an exercise: check it with gcisim check %s)\n", o->script, o->script);
 }
 
 static char tmp_out[PATH_MAX + 32];

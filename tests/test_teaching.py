@@ -114,9 +114,13 @@ dr = dense(REW)
 WHAT = dict(SUM)
 WHAT["VNM"] = SUM["VNM"] - X["VNM"][1] + 20
 dw = dense(WHAT)
-chn_ties = [k for k in ISO if dn[k] == dn["CHN"] and k != "CHN"]
-check(len(chn_ties) == 1, "China shares its rank with one country: %s" % chn_ties)
-check(cp["CHN"] != dn["CHN"], "China's competition and dense ranks differ (the exercise's point)")
+hrv_ties = [k for k in ISO if dn[k] == dn["HRV"] and k != "HRV"]
+check(len(hrv_ties) == 1, "Croatia shares its rank with one country: %s" % hrv_ties)
+check(cp["HRV"] != dn["HRV"], "Croatia's competition and dense ranks differ (the exercise's point)")
+# Croatia comes after its tie partner in the file: a loop that keeps the
+# last row with Croatia's rank, without row.iso3 ~= "HRV", keeps Croatia
+# (China, the exercise's first country, came first and passed that way)
+check(ISO.index(hrv_ties[0]) < ISO.index("HRV"), "Croatia after its tie partner in file order")
 check(X["VNM"][1] == 16.31, "Viet Nam's technical pillar is 16.31 as the exercise says")
 
 
@@ -188,17 +192,17 @@ check(dn["VNM"] == 26, "Viet Nam is 26th on the pillar sum, as exercise 06 says"
 
 EX = {
     "01_read_score.lua": {
-        "names": ["technical", "published", "recomputed"],
-        "code": ['d:get("FIN")', "fin.technical", "fin.score", "d:score()", 'r:score("FIN")'],
-        "answers": [None, ("technical", X["FIN"][1]), ("published", PUB["FIN"]), None, ("recomputed", round(SUM["FIN"], 2))],
+        "names": ["capacity", "published", "recomputed"],
+        "code": ['d:get("FIN")', "fin.capacity", "fin.score", "d:score()", 'r:score("FIN")'],
+        "answers": [None, ("capacity", X["FIN"][3]), ("published", PUB["FIN"]), None, ("recomputed", round(SUM["FIN"], 2))],
         "scaffold": ['d:get("FIN")', None, None, "d:score()", None],
     },
     "02_rank.lua": {
         "names": ["rank", "shared_with", "competition"],
-        "code": ["d:score()", 'r:rank("CHN")', 'row.rank == answers.rank and row.iso3 ~= "CHN"',
-                 'r:rank("CHN", {ties = "competition"})'],
-        "answers": [None, ("rank", dn["CHN"]), None, ("competition", cp["CHN"])],
-        "scaffold": ["d:score()", None, 'row.iso3 == "%s"' % chn_ties[0], None],
+        "code": ["d:score()", 'r:rank("HRV")', 'row.rank == answers.rank and row.iso3 ~= "HRV"',
+                 'r:rank("HRV", {ties = "competition"})'],
+        "answers": [None, ("rank", dn["HRV"]), None, ("competition", cp["HRV"])],
+        "scaffold": ["d:score()", None, 'row.iso3 == "%s"' % hrv_ties[0], None],
     },
     "03_reweight.lua": {
         "names": ["score", "rank", "change"],
@@ -265,16 +269,25 @@ expect_hint(solved("01_read_score.lua", {"recomputed": lua(PUB["FIN"])}), "recom
             "published score given for the recomputed one")
 expect_hint(solved("01_read_score.lua", {"published": lua(round(SUM["FIN"], 2))}), "published", "recomputed from the pillars",
             "recomputed score given for the published one")
-expect_hint(solved("01_read_score.lua", {"technical": lua(X["FIN"][2])}), "technical", "organizational pillar",
+expect_hint(solved("01_read_score.lua", {"capacity": lua(X["FIN"][2])}), "capacity", "organizational pillar",
             "the wrong pillar")
-expect_hint(solved("02_rank.lua", {"rank": lua(cp["CHN"])}), "rank", "that is the competition rank", "competition for dense")
-expect_hint(solved("02_rank.lua", {"competition": lua(dn["CHN"])}), "competition", "dense rank again", "dense for competition")
-expect_hint(solved("02_rank.lua", {"competition": lua(cp["CHN"] - 1)}), "competition", "number of countries ahead",
+# Finland's capacity pillar is its own value (legal, technical and
+# cooperation are all 20: any of them passed for the technical pillar)
+check(all(X["FIN"][3] != X["FIN"][k] for k in (0, 1, 2, 4)), "Finland's capacity pillar differs from its others")
+rc, res, out, err = gcheck(solved("01_read_score.lua", {"capacity": "fin.legal"}, out="fin_legal.lua"))
+w = res.get("capacity", ("", ""))[1]
+check(rc == 1 and w.startswith("either that is the legal pillar") and "or that is the technical pillar" in w
+      and "or that is the cooperation pillar" in w, "fin.legal for capacity:\n%s" % out)
+expect_hint(solved("02_rank.lua", {"rank": lua(cp["HRV"])}), "rank", "that is the competition rank", "competition for dense")
+expect_hint(solved("02_rank.lua", {"competition": lua(dn["HRV"])}), "competition", "dense rank again", "dense for competition")
+expect_hint(solved("02_rank.lua", {"competition": lua(cp["HRV"] - 1)}), "competition", "number of countries ahead",
             "competition rank minus one")
-expect_hint(solved("02_rank.lua", {"rank": lua(dn["CHN"] + 1)}), "rank", "off by one", "dense rank off by one")
-expect_hint(solved("02_rank.lua", {"rank": '"%d"' % dn["CHN"]}), "rank", "not a string", "a rank in quotes")
-expect_hint(fill("02_rank.lua", ["d:score()", 'r:rank("CHN")', 'row.iso3 == "CHN"', 'r:rank("CHN", {ties = "competition"})']),
-            "shared_with", "that is China itself", "China as its own tie partner")
+expect_hint(solved("02_rank.lua", {"rank": lua(dn["HRV"] + 1)}), "rank", "off by one", "dense rank off by one")
+expect_hint(solved("02_rank.lua", {"rank": '"%d"' % dn["HRV"]}), "rank", "not a string", "a rank in quotes")
+expect_hint(fill("02_rank.lua", ["d:score()", 'r:rank("HRV")', 'row.iso3 == "HRV"', 'r:rank("HRV", {ties = "competition"})']),
+            "shared_with", "that is Croatia itself", "Croatia as its own tie partner")
+expect_hint(fill("02_rank.lua", ["d:score()", 'r:rank("HRV")', 'row.rank == answers.rank', 'r:rank("HRV", {ties = "competition"})'],
+                 "norule_02.lua"), "shared_with", "that is Croatia itself", "the tie loop without iso3 ~= \"HRV\"")
 expect_hint(solved("03_reweight.lua", {"score": lua(RAW["VNM"])}), "score", "before rescaling", "forgot scale = 100")
 expect_hint(solved("03_reweight.lua", {"score": lua(round(SUM["VNM"], 2))}), "score", "equal weights", "forgot the weight")
 expect_hint(solved("03_reweight.lua", {"change": lua(dr["VNM"] - dn["VNM"])}), "change", "sign is reversed", "sign of the change")
@@ -290,7 +303,45 @@ expect_hint(solved("04_whatif.lua", {"score": lua(round(PUB["VNM"] + 20 - X["VNM
 expect_hint(solved("04_whatif.lua", {"gained": lua(float(ROWS[ISO.index("VNM")]["rank"]) - dw["VNM"])}), "gained",
             "published rank", "places gained from the published rank")
 expect_hint(solved("05_uncertainty.lua", {"median": lua(UA["mean"])}), "median", "mean rank", "mean for median")
-expect_hint(solved("05_uncertainty.lua", {"median": lua(dn["ROU"])}), "median", "nominal rank", "nominal for median")
+# ---- exercise 05: a slip is named only when the answer is its value and no
+# other slip's (UX finding 9: every wrong median was "the answer for seed 2")
+GENERAL = "use exactly n = 1000, seed = 1 and the default methods as the task says"
+ALT = {"seed 2": reference_ua(1000, 2, "ROU"), "seed 0": reference_ua(1000, 0, "ROU"),
+       "n = 100": reference_ua(100, 1, "ROU"), "arithmetic": reference_ua(1000, 1, "ROU", methods=("arithmetic",)),
+       "geometric": reference_ua(1000, 1, "ROU", methods=("geometric",))}
+SEED3 = reference_ua(1000, 3, "ROU")
+
+
+def ua_file(opts, out):
+    return fill("05_uncertainty.lua", ["d:uncertainty{%s}" % opts, '"ROU"', "rou.median", "rou.p05", "rou.p95", "rou.within3"], out)
+
+
+# the nominal rank is also the median of the arithmetic-only draws here: no single slip
+check(ALT["arithmetic"]["median"] == dn["ROU"], "Romania's arithmetic-only median is its nominal rank")
+expect_hint(solved("05_uncertainty.lua", {"median": lua(dn["ROU"])}), "median", GENERAL, "nominal for median (ambiguous)")
+# seed 3, n = 100: the median they give is also seed 2's: no "seed 2" hint
+for opts, st in (("n = 1000, seed = 3", SEED3), ("n = 100, seed = 1", ALT["n = 100"])):
+    check(st["median"] != UA["median"] and st["median"] == ALT["seed 2"]["median"], "%s: median shared with seed 2" % opts)
+    rc, res, out, err = gcheck(ua_file(opts, "ua_%d.lua" % len(opts)))
+    check(rc == 1 and res.get("median") == ("not yet", GENERAL + ", and read Romania's row"),
+          "%s: median gets the general hint:\n%s%s" % (opts, out, err))
+    check(all(res.get(n, ("", ""))[0] == ("ok" if st[n] == UA[n] else "not yet") for n in ("p05", "p95")),
+          "%s: p05/p95:\n%s" % (opts, out))
+# within3 of seed 2 is seed 2's alone: named
+others = [v["within3"] for k, v in ALT.items() if k != "seed 2"] + [SEED3["within3"], UA["within3"]]
+check(all(abs(ALT["seed 2"]["within3"] - o) > 0.0005 for o in others), "seed 2's within3 is its own")
+rc, res, out, err = gcheck(ua_file("n = 1000, seed = 2", "ua_seed2.lua"))
+check(res.get("within3") == ("not yet", "that is the answer for seed 2: use seed = 1"), "seed 2's within3 named:\n%s" % out)
+rc, res, out, err = gcheck(ua_file("n = 1000, seed = 3", "ua_seed3.lua"))
+check(res.get("within3", ("", ""))[1].startswith(GENERAL), "seed 3's within3: the general hint:\n%s" % out)
+# arithmetic only: p05 is that slip's alone, and not "off by one"
+a05 = ALT["arithmetic"]["p05"]
+check(a05 != UA["p05"] and all(a05 != v["p05"] for k, v in ALT.items() if k != "arithmetic") and a05 != UA["p95"],
+      "the arithmetic-only p05 is its own")
+rc, res, out, err = gcheck(ua_file('n = 1000, seed = 1, methods = {"arithmetic"}', "ua_arith.lua"))
+check(res.get("p05", ("", ""))[1].startswith("that is with the arithmetic mean alone") and "off by one" not in out,
+      "arithmetic-only p05:\n%s" % out)
+check(res.get("median", ("", ""))[1].startswith(GENERAL), "arithmetic-only median = nominal: general hint:\n%s" % out)
 expect_hint(solved("05_uncertainty.lua", {"p05": lua(UA["p95"]), "p95": lua(UA["p05"])}), "p05", "95th percentile",
             "percentiles swapped")
 expect_hint(solved("05_uncertainty.lua", {"within3": lua(UA["within3"] * 100)}), "within3", "percentage", "share as a percentage")
@@ -301,7 +352,7 @@ expect_hint(solved("06_target.lua", {"increase": lua(TECH_ALONE)}), "increase", 
 
 # --hint adds a hint line under each answer not yet right
 rc, out, err = run(["check", os.path.join(TEACH, "01_read_score.lua"), "--hint"])
-check(rc == 1 and out.count("hint: ") == 3 and 'fin.technical' in out, "--hint:\n%s" % out)
+check(rc == 1 and out.count("hint: ") == 3 and 'fin.capacity' in out, "--hint:\n%s" % out)
 rc, out, err = run(["check", os.path.join(TEACH, "01_read_score.lua")])
 check("hint: " not in out and "(--hint for hints)" in out, "no hints without --hint:\n%s" % out)
 
@@ -356,31 +407,80 @@ with open(p, "a") as f:
 rc, res, out, err = gcheck(p)
 check(rc == 0 and "rnak" in out and "not an answer of this exercise" in out, "unknown answer name:\n%s" % out)
 
-# ---- a teacher's own exercise: keys/ID.lua next to it; no override of a shipped key ----
+# ---- a reason for every "not yet" (UX suggestions) ----
+# nil is not the blank: d:get("fin") (lower case) is nil, and nothing in the file is blank
+p = solved("01_read_score.lua", {"capacity": 'd:get("fin")'}, out="nil.lua")
+rc, res, out, err = gcheck(p)
+check(res.get("capacity", ("", ""))[1].startswith("your answer is nil") and "blank" not in res["capacity"][1],
+      "a nil answer is not called blank:\n%s" % out)
+# an answer never set at all
+p = student('exercise "01-read-score"\nanswers.capacity = %r\n' % X["FIN"][3], "unset.lua")
+rc, res, out, err = gcheck(p)
+check(res.get("published", ("", ""))[1] == "blank, answers.published is not set (not filled in yet)", "unset:\n%s" % out)
+# the word of the task in another case
+check(LEGAL_ALONE == "cannot", "the legal pillar alone cannot bring Viet Nam to the top 10")
+for word in ('"Cannot"', '"CANNOT"', '" cannot"'):
+    rc, res, out, err = gcheck(solved("06_target.lua", {"legal": word}, out="case.lua"))
+    check(rc == 1 and "same case" in res.get("legal", ("", ""))[1], "%s for cannot:\n%s" % (word, out))
+# change = 0 when Viet Nam moves
+check(dn["VNM"] != dr["VNM"] and dn["VNM"] != dw["VNM"], "Viet Nam moves in exercises 03 and 04")
+expect_hint(solved("03_reweight.lua", {"change": "0"}), "change", "0 would mean Viet Nam keeps its rank", "change = 0")
+expect_hint(solved("04_whatif.lua", {"gained": "0"}), "gained", "0 would mean Viet Nam keeps its rank", "gained = 0")
+# a published score rounded by hand (to 1 decimal): not "the value gcisim computes"
+r1 = round(PUB["FIN"], 1)
+check(abs(r1 - PUB["FIN"]) > 0.005, "Finland's published score has a second decimal")
+rc, res, out, err = gcheck(solved("01_read_score.lua", {"published": lua(r1)}, out="rounded.lua"))
+check(res.get("published", ("", ""))[1].startswith("close, but not the same to 2 decimals") and "computes" not in out,
+      "hand-rounded published score:\n%s" % out)
+# ---- a teacher's own exercise: its key under --keys DIR only; no override of a shipped key ----
 own = os.path.join(TMP, "own")
 os.makedirs(os.path.join(own, "keys"))
+KEYS = os.path.join(own, "keys")
 with open(os.path.join(own, "keys", "07-count.lua"), "w") as f:
     f.write('local d = gci.load("data/gci2020.csv")\n'
             'return {title = "count", {name = "n", kind = "rank", value = #d, hint = "#d",\n'
             '  mistakes = {{value = #d - 1, says = "one short"}}}}\n')
 with open(os.path.join(own, "keys", "01-read-score.lua"), "w") as f:
-    f.write('return {{name = "technical", value = 0}, {name = "published", value = 0}, {name = "recomputed", value = 0}}\n')
+    f.write('return {{name = "capacity", value = 0}, {name = "published", value = 0}, {name = "recomputed", value = 0}}\n')
 with open(os.path.join(own, "count.lua"), "w") as f:
     f.write('exercise "07-count"\nanswers.n = %d\n' % len(ROWS))
-rc, res, out, err = gcheck(os.path.join(own, "count.lua"))
+rc, res, out, err = gcheck(os.path.join(own, "count.lua"), "--keys", KEYS)
 check(rc == 0 and res == {"n": ("ok", "")} and out.startswith("exercise 07-count: count\n"), "a teacher's key:\n%s%s" % (out, err))
+# without --keys, a keys/ directory next to the file is not looked at: a
+# student could write the key of their own answers there (UX finding 10b)
+rc, out, err = run(["check", os.path.join(own, "count.lua")])
+check(rc == 1 and 'count.lua:1: unknown exercise "07-count"' in err and out == "",
+      "keys/ next to the file are ignored without --keys: %d %r %r" % (rc, out, err))
 with open(os.path.join(own, "count.lua"), "w") as f:
     f.write('exercise "07-count"\nanswers.n = %d\n' % (len(ROWS) - 1))
-expect_hint(os.path.join(own, "count.lua"), "n", "one short", "a teacher's mistake hint")
+rc, res, out, err = gcheck(os.path.join(own, "count.lua"), "--keys", KEYS)
+check(rc == 1 and res.get("n") == ("not yet", "one short"), "a teacher's mistake hint:\n%s%s" % (out, err))
+for given, why in ((-len(ROWS), "the size is right, the sign is not"), (0, "the answer is not 0"), (len(ROWS) + 5, "")):
+    with open(os.path.join(own, "count.lua"), "w") as f:
+        f.write('exercise "07-count"\nanswers.n = %d\n' % given)
+    rc, res, out, err = gcheck(os.path.join(own, "count.lua"), "--keys", KEYS)
+    check(rc == 1 and res.get("n") == ("not yet", why), "n = %d: %r\n%s" % (given, why, out))
+# two mistakes with the value given: both are named, or the key's otherwise is said
+with open(os.path.join(KEYS, "10-either.lua"), "w") as f:
+    f.write('return {{name = "a", kind = "rank", value = 5, mistakes = {{value = 4, says = "A"}, {value = 4, says = "B"},\n'
+            '  {value = 6, says = "C"}, {value = 6, says = "C"}}},\n'
+            ' {name = "b", kind = "rank", value = 5, otherwise = "O", mistakes = {{value = 4, says = "A"}, {value = 4, says = "B"},\n'
+            '  {value = 6, says = "C"}}}}\n')
+for a, b, wa, wb in ((4, 4, "either A; or B", "O"), (6, 6, "C", "C"), (7, 4, "", "O"), (6, 7, "C", "O")):
+    with open(os.path.join(own, "either.lua"), "w") as f:
+        f.write('exercise "10-either"\nanswers.a = %d\nanswers.b = %d\n' % (a, b))
+    rc, res, out, err = gcheck(os.path.join(own, "either.lua"), "--keys", KEYS)
+    check(res == {"a": ("not yet", wa), "b": ("not yet", wb)}, "mistakes of one value, a=%d b=%d:\n%s%s" % (a, b, out, err))
 with open(os.path.join(own, "cheat.lua"), "w") as f:
-    f.write('exercise "01-read-score"\nanswers.technical = 0\nanswers.published = 0\nanswers.recomputed = 0\n')
-rc, res, out, err = gcheck(os.path.join(own, "cheat.lua"))
-check(rc == 1 and all(s == "not yet" for s, _ in res.values()), "a keys/ file cannot replace a shipped key:\n%s" % out)
+    f.write('exercise "01-read-score"\nanswers.capacity = 0\nanswers.published = 0\nanswers.recomputed = 0\n')
+rc, res, out, err = gcheck(os.path.join(own, "cheat.lua"), "--keys", KEYS)
+check(rc == 1 and len(res) == 3 and all(s == "not yet" for s, _ in res.values()),
+      "--keys cannot replace a shipped key:\n%s" % out)
 with open(os.path.join(own, "keys", "08-broken.lua"), "w") as f:
     f.write('return {{name = "x"}}\n')
 with open(os.path.join(own, "broken.lua"), "w") as f:
     f.write('exercise "08-broken"\nanswers.x = 1\n')
-rc, out, err = run(["check", os.path.join(own, "broken.lua")])
+rc, out, err = run(["check", os.path.join(own, "broken.lua"), "--keys", KEYS])
 check(rc == 1 and "answer key 08-broken" in err and "value must be a number or a string" in err, "a broken key: %d %r" % (rc, err))
 # a key naming one answer twice is refused (the second entry once got the
 # student's text after it had moved to the first: a crash)
@@ -388,9 +488,101 @@ with open(os.path.join(own, "keys", "09-twice.lua"), "w") as f:
     f.write('return {{name = "who", kind = "text", value = "a"}, {name = "who", kind = "text", value = "b"}}\n')
 with open(os.path.join(own, "twice.lua"), "w") as f:
     f.write('exercise "09-twice"\nanswers.who = "a"\n')
-rc, out, err = run(["check", os.path.join(own, "twice.lua")])
+rc, out, err = run(["check", os.path.join(own, "twice.lua"), "--keys", KEYS])
 check(rc == 1 and "answer key 09-twice" in err and "answer 2: the name 'who' is already answer 1" in err,
       "a key naming an answer twice: %d %r" % (rc, err))
+rc, out, err = run(["check", os.path.join(own, "count.lua"), "--keys", os.path.join(own, "nokeys")])
+check(rc == 64 and "nokeys" in err, "--keys with a missing directory: %d %r" % (rc, err))
+
+# ---- --expect: a file cannot pass as another exercise (UX finding 10a) ----
+# exercise 01's right answers in a file named like exercise 06
+fake = os.path.join(TMP, "expect", "06_target.lua")
+os.makedirs(os.path.dirname(fake))
+shutil.copy(solved("01_read_score.lua", out="one.lua"), fake)
+rc, out, err = run(["check", fake])
+check(rc == 0, "without --expect, the file is graded as the exercise it names: %d %r" % (rc, err))
+decl = [i + 1 for i, l in enumerate(open(fake, encoding="utf-8")) if l.startswith('exercise "01-read-score"')]
+rc, out, err = run(["check", fake, "--expect", "06-target"])
+check(rc == 1 and out == "" and len(decl) == 1 and
+      err.startswith('%s:%d: this file is exercise "01-read-score", not the expected "06-target" (--expect)' % (fake, decl[0]))
+      and "blank" not in err, "--expect another id: %d %r" % (rc, err))
+rc, res, out, err = gcheck(fake, "--expect", "01-read-score")
+check(rc == 0 and len(res) == 3, "--expect the id the file declares: %d %r" % (rc, err))
+rc, out, err = run(["check", fake, "--expect", "99-nope"])
+check(rc == 64 and "--expect: unknown exercise '99-nope'" in err, "--expect an unknown id: %d %r" % (rc, err))
+with open(os.path.join(own, "count.lua"), "w") as f:
+    f.write('exercise "07-count"\nanswers.n = %d\n' % (len(ROWS) - 1))
+rc, out, err = run(["check", os.path.join(own, "count.lua"), "--keys", KEYS, "--expect", "07-count"])
+check(rc == 1 and "one short" in out, "--expect an id of --keys: %d %r" % (rc, err))
+rc, out, err = run(["check", fake, "--expect"])
+check(rc == 64 and "--expect needs a value" in err, "--expect without an id: %d %r" % (rc, err))
+
+# ---- reading: the installed data directory, --allow-read (UX finding 2) ----
+# An installed layout (PREFIX/share/gcisim holds data/ and scripts/) as the
+# data directory, gcisim run from a directory without data/: the shipped
+# exercise and a student's copy in their own directory both read the data.
+share = os.path.join(TMP, "pfx", "share", "gcisim")
+shutil.copytree("data", os.path.join(share, "data"))
+shutil.copytree(TEACH, os.path.join(share, TEACH))
+home = os.path.join(TMP, "home")
+os.makedirs(os.path.join(home, "work"))
+shutil.copy(os.path.join(TMP, "code_01_read_score.lua"), os.path.join(home, "work", "mine.lua"))
+ENV = dict(os.environ, GCISIM_DATADIR=share)
+BIN = GCISIM[:-1] + [os.path.abspath(GCISIM[-1])]
+
+
+def in_home(args):
+    p = subprocess.run(BIN + args, capture_output=True, text=True, cwd=home, env=ENV)
+    return p.returncode, p.stdout, p.stderr
+
+
+rc, out, err = in_home(["check", os.path.join(share, TEACH, "01_read_score.lua")])
+check(rc == 1 and err == "" and out.count("not yet: blank") == 3,
+      "the installed exercise, checked from elsewhere: %d %r %r" % (rc, out, err))
+rc, out, err = in_home(["check", "work/mine.lua"])
+check(rc == 0 and err == "" and out.rstrip().endswith("3 of 3 right: well done"),
+      "a student's copy in their own directory: %d %r %r" % (rc, out, err))
+rc, out, err = in_home(["check", os.path.join(share, TEACH, "01_read_score.lua"), "--expect", "01-read-score"])
+check(rc == 1 and err == "", "installed exercise with --expect: %d %r" % (rc, err))
+# their own data elsewhere: refused, then allowed with --allow-read
+mydata = os.path.join(TMP, "mydata")
+os.makedirs(mydata)
+with open(os.path.join(mydata, "mini.csv"), "w") as f:
+    f.write("iso3,country,legal,technical,organizational,capacity,cooperation\n"
+            "AAA,A,10,10,10,10,10\nBBB,B,5,5,5,5,5\n")
+with open(os.path.join(home, "work", "own.lua"), "w") as f:
+    f.write('exercise "01-read-score"\nlocal r = gci.load("%s/mini.csv"):score()\nanswers.recomputed = r:score("AAA")\n' % mydata)
+rc, out, err = in_home(["check", "work/own.lua"])
+check(rc == 1 and err.startswith("work/own.lua:2: ") and "reading refused" in err,
+      "data outside the allowed directories is refused: %d %r" % (rc, err))
+rc, res, out, err = gcheck(os.path.join(home, "work", "own.lua"), "--allow-read", mydata)
+check(rc == 1 and res.get("recomputed", ("", ""))[0] == "not yet" and err == "",
+      "--allow-read lets the exercise read DIR: %d %r %r" % (rc, out, err))
+rc, out, err = run(["check", os.path.join(home, "work", "own.lua"), "--allow-read", os.path.join(TMP, "none")])
+check(rc == 64 and "none" in err, "--allow-read of a missing directory: %d %r" % (rc, err))
+for opt in (["--trusted"], ["--allow-write", TMP]):
+    rc, out, err = run(["check", os.path.join(home, "work", "own.lua")] + opt)
+    check(rc == 64 and "unknown option '%s'" % opt[0] in err, "check refuses %s: %d %r" % (opt[0], rc, err))
+
+# ---- the limits of gcisim run ----
+p = student('exercise "01-read-score"\nlocal i = 0\nwhile true do i = i + 1 end\n')
+rc, out, err = run(["check", p, "--max-instructions", "100000"])
+check(rc == 82 and "instruction" in err, "--max-instructions in check: %d %r" % (rc, err))
+p = student('exercise "01-read-score"\nlocal t = {}\nfor i = 1, 1e8 do t[i] = ("x"):rep(100) .. i end\n')
+rc, out, err = run(["check", p, "--max-memory", "16M"])
+check(rc == 81 and err.startswith(p + ":3: ") and "memory" in err, "--max-memory in check: %d %r" % (rc, err))
+# a limit hit inside a C function (string.rep) still names the file
+p = student('exercise "01-read-score"\nlocal s = ("x"):rep(1e9)\n')
+rc, out, err = run(["check", p, "--max-memory", "16M"])
+check(rc == 81 and err.startswith(p + ": memory limit"), "memory limit in C code names the file: %d %r" % (rc, err))
+
+# ---- an exercise given to gcisim run: pointed to gcisim check ----
+ex = os.path.join(TEACH, "01_read_score.lua")
+rc, out, err = run(["run", ex])
+check(rc == 1 and "global 'exercise'" in err and "check it with gcisim check %s" % ex in err,
+      "gcisim run on an exercise: %d %r" % (rc, err))
+rc, out, err = run(["run"], script="local t = {}\nt.exercise()\n")
+check(rc == 1 and "gcisim check" not in err, "no such note for other nil calls: %r" % err)
 
 # a key's tables are read raw: a string from an __index metamethod would be
 # unanchored once popped (freed by the next allocation, such as the error

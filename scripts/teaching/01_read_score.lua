@@ -1,7 +1,7 @@
 -- Exercise 01: read a score.
 --
 -- Task: for Finland (ISO3 code "FIN") in the GCI 2020 data, find
---   answers.technical    its technical pillar, as published
+--   answers.capacity     its capacity development pillar, as published
 --   answers.published    its overall score, as published
 --   answers.recomputed   its score computed by gcisim from the five pillars
 -- (For Finland the last two differ: data/README.md says why.)
@@ -22,7 +22,7 @@ local d = gci.load("data/gci2020.csv")
 local fin = ___                  -- d:get(...)
 
 -- Step 2: two of its fields.
-answers.technical = ___          -- fin.??? (print(fin.technical) to look)
+answers.capacity = ___           -- fin.??? (print(fin.capacity) to look)
 answers.published = ___
 
 -- Step 3: let gcisim compute every score, then read Finland's.

@@ -4,12 +4,12 @@
 -- pillars (d:score()), as the GCI does: descending, on scores rounded to 2
 -- decimals, with dense ties (1, 2, 2, 3: countries with equal scores share
 -- a rank, and the next rank follows without a gap).  Then find
---   answers.rank         China's ("CHN") rank
+--   answers.rank         Croatia's ("HRV") rank
 --   answers.shared_with  the ISO3 code of the other country with that rank
---   answers.competition  China's rank under the competition rule instead
+--   answers.competition  Croatia's rank under the competition rule instead
 --                        (1, 2, 2, 4: after a tie, ranks skip ahead)
 --
--- API: r:rank("CHN") (dense by default), r:rank("CHN", {ties = "competition"}),
+-- API: r:rank("HRV") (dense by default), r:rank("HRV", {ties = "competition"}),
 -- r:rows() (the rows in rank order, each with iso3, country, score, rank).
 -- README.md: "The Lua API by example" (results) and "Methodology" (Ranks).
 --
@@ -21,11 +21,11 @@ local d = gci.load("data/gci2020.csv")
 -- Step 1: the scores.
 local r = ___                        -- d:score()
 
--- Step 2: China's rank.
+-- Step 2: Croatia's rank.
 answers.rank = ___                   -- r:rank(...)
 
 -- Step 3: go through the rows in rank order and keep the country that has
--- China's rank but is not China.
+-- Croatia's rank but is not Croatia.
 local other = nil
 for row in r:rows() do
   if ___ then                        -- row.rank == answers.rank and row.iso3 ~= ...

@@ -27,6 +27,6 @@ return {
    mistakes = {
      {value = after - before, says = "the sign is reversed: moving up (to a smaller rank) is positive, so compute before - after"},
      {value = d:get("VNM").rank - after, says = "that compares with the published rank; compare with the rank under equal weights, d:score()"},
-     {value = math.abs(before - after), says = "the size is right but give the direction too: positive up, negative down"},
+     {value = 0, says = "0 would mean Viet Nam keeps its rank, but it moves: before is its rank under equal weights, d:score(), after the re-weighted one"},
    }},
 }

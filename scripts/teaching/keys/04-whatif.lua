@@ -22,6 +22,7 @@ return {
    hint = 'd:score():rank("VNM") - after:rank("VNM")',
    mistakes = {
      {value = ra - rb, says = "the sign is reversed: places gained = rank before - rank after"},
+     {value = 0, says = "0 would mean Viet Nam keeps its rank, but it moves: before is its rank on d:score(), after the scenario's"},
      {value = d:get("VNM").rank - ra, says = "that starts from the published rank; compare with the recomputed d:score() before the change"},
      {value = before:rank("VNM", {ties = "competition"}) - after:rank("VNM", {ties = "competition"}),
       says = "that counts competition ranks; use the dense ranks (r:rank's default) before and after"},
