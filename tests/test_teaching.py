@@ -593,7 +593,7 @@ with open(os.path.join(own, "keys", "10-raw.lua"), "w") as f:
             'return {setmetatable({name = "n", value = 42}, mt)}\n')
 with open(os.path.join(own, "raw.lua"), "w") as f:
     f.write('exercise "10-raw"\nanswers.n = 42\n')
-rc, res, out, err = gcheck(os.path.join(own, "raw.lua"))
+rc, res, out, err = gcheck(os.path.join(own, "raw.lua"), "--keys", os.path.join(own, "keys"))
 check(rc == 0 and res == {"n": ("ok", "")}, "a key's fields are its own (no __index): %d %r %r" % (rc, out, err))
 
 # ---- usage ----
