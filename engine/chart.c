@@ -231,30 +231,95 @@ int gs_chart_spread(const double *want, double *out, size_t n, double gap, doubl
 
 /* ---------- slope chart ---------- */
 
+/* The slope chart's vertical scale is ordinal, not linear in the rank: a
+ * linear scale spent most of the height on the few countries that came
+ * from far down (GCI 2018 ranks 70 and 77 beside a 2020 top 30 ending at
+ * 33), squeezed the rest together and sent their labels far from their
+ * points.  Instead each rank that occurs gets a block of rows, as many as
+ * the countries sharing it on the busier side, so tied labels fit in their
+ * block and every other label sits level with its point; a skipped range
+ * of ranks (33 -> 41) costs just a little extra space, which shows the
+ * break.  The ranks keep their order, so a line still climbs or falls. */
+typedef struct {
+  double rank;  /* a rank occurring on either side */
+  double count; /* rows in its block */
+  double start; /* row where its block starts */
+} slope_slot;
+
+static int dbl_cmp(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Fills slot with the distinct ranks of the m selected items (ascending)
+ * and their blocks; r is scratch room for 2m doubles.  Sets *nr to the
+ * number of ranks; returns the total height in rows (at least 1). */
+static double slope_slots(const gs_slope_item *it, const size_t *sel, size_t m, double *r, slope_slot *slot,
+                          size_t *nr) {
+  for (size_t k = 0; k < m; k++) {
+    r[2 * k] = it[sel[k]].before;
+    r[2 * k + 1] = it[sel[k]].after;
+  }
+  qsort(r, 2 * m, sizeof *r, dbl_cmp);
+  size_t n = 0;
+  double rows = 0;
+  for (size_t k = 0; k < 2 * m; k++) {
+    if (n > 0 && r[k] == slot[n - 1].rank) continue;
+    double cb = 0, ca = 0;
+    for (size_t j = 0; j < m; j++) {
+      cb += it[sel[j]].before == r[k];
+      ca += it[sel[j]].after == r[k];
+    }
+    if (n > 0 && r[k] - slot[n - 1].rank > 1) rows += 0.6; /* a break in the ranks */
+    slot[n].rank = r[k];
+    slot[n].count = cb > ca ? cb : ca;
+    slot[n].start = rows;
+    rows += slot[n].count;
+    n++;
+  }
+  *nr = n;
+  return rows < 1 ? 1 : rows;
+}
+
+/* The y of a rank (one of the slots' ranks): the middle of its block. */
+static double slope_y(const slope_slot *slot, size_t nr, double rows, double rank, double y0, double y1) {
+  if (rows <= 1) return (y0 + y1) / 2;
+  size_t lo = 0, hi = nr;
+  while (hi - lo > 1) {
+    size_t mid = (lo + hi) / 2;
+    if (slot[mid].rank <= rank) lo = mid; else hi = mid;
+  }
+  return y0 + (slot[lo].start + (slot[lo].count - 1) / 2) * (y1 - y0) / (rows - 1);
+}
+
 gs_dl *gs_chart_slope(const gs_slope_item *it, size_t n, const char *before_label, const char *after_label,
                       const gs_chart_opts *oin, char *err, size_t errlen) {
   gs_chart_opts oc = *oin, *o = &oc; /* the height may be chosen here */
   size_t top = o->top ? o->top : 30;
   size_t m = 0;
-  double maxr = 1;
-  for (size_t i = 0; i < n; i++) {
-    if (!isfinite(it[i].before) || !isfinite(it[i].after)) continue;
-    if (!(it[i].before <= (double)top || it[i].after <= (double)top)) continue;
-    m++;
-    if (it[i].before > maxr) maxr = it[i].before;
-    if (it[i].after > maxr) maxr = it[i].after;
-  }
+  for (size_t i = 0; i < n; i++)
+    if (isfinite(it[i].before) && isfinite(it[i].after) && (it[i].before <= (double)top || it[i].after <= (double)top))
+      m++;
   if (m == 0) { snprintf(err, errlen, "nothing to plot: no country has a rank on both sides"); return NULL; }
-  double top_y;
-  gs_dl *dl = chart_begin(o, 150 + (double)m * 15.5, &top_y, err, errlen);
-  if (!dl) return NULL;
   size_t *sel = malloc(m * sizeof *sel);
   double *want = malloc(2 * m * sizeof *want), *pos = malloc(2 * m * sizeof *pos);
-  if (!sel || !want || !pos) { free(sel); free(want); free(pos); gs_dl_free(dl); snprintf(err, errlen, "out of memory"); return NULL; }
+  slope_slot *slot = malloc(2 * m * sizeof *slot);
+  double *scratch = malloc(2 * m * sizeof *scratch);
+  if (!sel || !want || !pos || !slot || !scratch) {
+    free(sel); free(want); free(pos); free(slot); free(scratch);
+    snprintf(err, errlen, "out of memory");
+    return NULL;
+  }
   m = 0;
   for (size_t i = 0; i < n; i++)
     if (isfinite(it[i].before) && isfinite(it[i].after) && (it[i].before <= (double)top || it[i].after <= (double)top))
       sel[m++] = i;
+  size_t nr;
+  double nslots = slope_slots(it, sel, m, scratch, slot, &nr);
+  free(scratch);
+  double top_y;
+  gs_dl *dl = chart_begin(o, 150 + nslots * 15.5, &top_y, err, errlen);
+  if (!dl) { free(sel); free(want); free(pos); free(slot); return NULL; }
 
   const double fs = 12, gap = fs * 1.25;
   char buf[512], num[32];
@@ -288,7 +353,7 @@ gs_dl *gs_chart_slope(const gs_slope_item *it, size_t n, const char *before_labe
   dl_line(dl, xl, y0, xl, y1, 1, C_GRID, NULL, "axis");
   dl_line(dl, xr, y0, xr, y1, 1, C_GRID, NULL, "axis");
 
-#define YR(r) (maxr > 1 ? y0 + ((r) - 1) / (maxr - 1) * (y1 - y0) : (y0 + y1) / 2)
+#define YR(r) slope_y(slot, nr, nslots, (r), y0, y1)
   /* lines: unchanged first, so movers are drawn on top */
   for (int pass = 0; pass < 2; pass++)
     for (size_t k = 0; k < m; k++) {
@@ -324,7 +389,7 @@ gs_dl *gs_chart_slope(const gs_slope_item *it, size_t n, const char *before_labe
               s->key, "label-after");
     }
 #undef YR
-  free(sel); free(want); free(pos);
+  free(sel); free(want); free(pos); free(slot);
   return chart_end(dl, err, errlen);
 }
 

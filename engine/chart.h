@@ -61,8 +61,10 @@ typedef struct { const char *key, *label; const double *value; } gs_profile_item
 /* Each returns a new display list, or NULL (message in err) when the input
  * has nothing to draw or memory runs out.
  * Slope: the countries in the first `top` ranks (default 30) of either side,
- * both ranks known; risers green, fallers red, unchanged grey; labels spread
- * apart by gs_chart_spread with leader lines. */
+ * both ranks known, on an ordinal scale shared by both sides (each rank
+ * that occurs gets as many rows as the countries tied at it, a skipped
+ * range of ranks a 0.6-row break); risers green, fallers red, unchanged
+ * grey; labels spread apart by gs_chart_spread with leader lines. */
 gs_dl *gs_chart_slope(const gs_slope_item *it, size_t n, const char *before_label, const char *after_label,
                       const gs_chart_opts *o, char *err, size_t errlen);
 /* Intervals: the first `top` items (all by default) as given, one row each:

@@ -133,6 +133,22 @@ static void test_slope(void) {
     for (size_t i = 0; i < m; i++)
       for (size_t j = i + 1; j < m; j++) T_OK(fabs(y[i] - y[j]) >= 12 - 1e-9, "labels %zu and %zu overlap", i, j);
   }
+  /* A and B are alone at their ranks on both sides: their labels sit level
+   * with their points (baseline 0.35 font sizes below), no leader needed. */
+  const gs_dl_item *la = find(dl, GS_DL_TEXT, "label-before", "A"), *rb = find(dl, GS_DL_TEXT, "label-after", "B");
+  T_OK(a && b && la && rb && fabs(la->y - (a->y + 12 * 0.35)) < 1e-9 && fabs(rb->y - (b->y2 + 12 * 0.35)) < 1e-9,
+       "untied labels level with their points");
+  gs_dl_free(dl);
+
+  /* The scale is ordinal: ranks 1, 2 and 50 occur, each alone.  Rows: 1 at
+   * row 0, 2 at row 1, and 50 after a break of 0.6 rows, at row 2.6; so the
+   * step 2 -> 50 is 1.6 times the step 1 -> 2, not 48 times. */
+  gs_slope_item gap[] = {{"X", "X", 1, 1}, {"Y", "Y", 2, 50}};
+  dl = gs_chart_slope(gap, 2, NULL, NULL, &o, err, sizeof err);
+  const gs_dl_item *x = dl ? find(dl, GS_DL_LINE, "same", "X") : NULL, *yl = dl ? find(dl, GS_DL_LINE, "faller", "Y") : NULL;
+  T_OK(x && yl, "two lines: %s", err);
+  if (x && yl) T_OK(fabs((yl->y2 - yl->y) / (yl->y - x->y) - 1.6) < 1e-9, "ordinal scale with a 0.6-row break: %g",
+                    (yl->y2 - yl->y) / (yl->y - x->y));
   gs_dl_free(dl);
   gs_slope_item none[] = {{"D", "Dland", 4, NAN}};
   T_OK(!gs_chart_slope(none, 1, NULL, NULL, &o, err, sizeof err), "nothing to plot");
