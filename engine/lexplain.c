@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lgci.h"
+#include "output.h"
 
 #define BOX_MT "gci.explain_box"
 
@@ -32,6 +33,14 @@ static const char *human(double v, char *buf, size_t len) {
   while (*e == '0') *e-- = '\0';
   if (*e == '.') *e = '\0';
   if (strcmp(buf, "-0") == 0) snprintf(buf, len, "0");
+  return buf;
+}
+
+/* A number in full (the shortest text that reads back as the same
+ * double): a gain is what the user adds, and 4 decimals could round it
+ * below what gives the rank. */
+static const char *exact(double v, char *buf, size_t len) {
+  gs_format_number(v, buf, len);
   return buf;
 }
 
@@ -109,7 +118,7 @@ void gs_lua_push_explain(lua_State *L, const gs_dataset *d, size_t u, const gs_e
       else gs_lua_pushnum(L, e->gain[p]);
       lua_setfield(L, -2, "gain");
       if (!isnan(e->gain[p])) {
-        set_num(L, "new_value", gs_round(x + e->gain[p], e->step_digits));
+        set_num(L, "new_value", e->new_value[p]);
         set_num(L, "new_rank", e->new_rank[p]);
       }
     }
@@ -152,7 +161,7 @@ void gs_lua_push_explain(lua_State *L, const gs_dataset *d, size_t u, const gs_e
     lua_pushstring(L, d->col[d->pillar[p]].name);
     lua_setfield(L, -2, "pillar");
     set_num(L, "gain", e->gain[p]);
-    set_num(L, "value", gs_round(gs_dataset_pv(d, u, p) + e->gain[p], e->step_digits));
+    set_num(L, "value", e->new_value[p]);
     set_num(L, "score", e->new_score[p]);
     set_num(L, "rank", e->new_rank[p]);
     lua_setfield(L, -2, "best");
@@ -184,9 +193,16 @@ void gs_lua_push_explain(lua_State *L, const gs_dataset *d, size_t u, const gs_e
            d->name[u], human(e->score, s1, sizeof s1), how, human(e->rank, s2, sizeof s2),
            gs_ties_name(spec->ties), digits);
   luaL_addstring(&b, line);
-  add_neighbours(&b, d, e, "just above: ", e->above, e->nabove, "none (ranked first)");
-  add_neighbours(&b, d, e, "just below: ", e->below, e->nbelow, "none (ranked last)");
-  if (e->ntied) add_neighbours(&b, d, e, "tied with: ", e->tied, e->ntied, "");
+  /* "ranked first" would be wrong for a fractional rank 2 shared by three:
+   * with no one above but others at the same rank, say "tied" */
+  int shared = 0;
+  for (size_t j = 0; j < e->ntied; j++) shared |= e->ranks[e->tied[j]] == e->rank;
+  add_neighbours(&b, d, e, "just above: ", e->above, e->nabove, shared ? "none (tied for first)" : "none (ranked first)");
+  add_neighbours(&b, d, e, "just below: ", e->below, e->nbelow, shared ? "none (tied for last)" : "none (ranked last)");
+  if (e->ntied) {
+    add_neighbours(&b, d, e, "tied with: ", e->tied, e->ntied, "");
+    if (spec->ties == GS_TIES_ORDINAL) luaL_addstring(&b, " (ordinal ties: equal scores ranked in file order)");
+  }
   luaL_addchar(&b, '\n');
   if (e->first) {
     luaL_addstring(&b, "no better rank exists: gain, new_value and new_rank are left empty");
@@ -198,8 +214,8 @@ void gs_lua_push_explain(lua_State *L, const gs_dataset *d, size_t u, const gs_e
     } else {
       size_t p = (size_t)e->best;
       snprintf(line, sizeof line, "smallest single-pillar gain to a better rank: %s +%s (%s -> %s), score %s, rank %s",
-               d->col[d->pillar[p]].name, human(e->gain[p], s1, sizeof s1), human(gs_dataset_pv(d, u, p), s2, sizeof s2),
-               human(gs_round(gs_dataset_pv(d, u, p) + e->gain[p], e->step_digits), s3, sizeof s3),
+               d->col[d->pillar[p]].name, exact(e->gain[p], s1, sizeof s1), human(gs_dataset_pv(d, u, p), s2, sizeof s2),
+               human(e->new_value[p], s3, sizeof s3),
                human(e->new_score[p], s4, sizeof s4), human(e->new_rank[p], s5, sizeof s5));
     }
     luaL_addstring(&b, line);
@@ -208,9 +224,12 @@ void gs_lua_push_explain(lua_State *L, const gs_dataset *d, size_t u, const gs_e
         luaL_addstring(&b, more++ ? ", " : "; as small: ");
         luaL_addstring(&b, d->col[d->pillar[p]].name);
       }
+    /* Say which grid the gains are on: with unrounded data (more than 6
+     * decimals) new_value is off it, and the gain is what to add. */
     snprintf(line, sizeof line,
-             "\ngain: the smallest increase of that pillar alone, in steps of %s up to its maximum, that gives a "
-             "better rank (\"not possible\" when the maximum is not enough)", stepbuf);
+             "\ngain: the smallest increase of that pillar alone, in steps of %s%s or up to its maximum, that "
+             "gives a better rank; new_value = value + gain (\"not possible\" when the maximum is not enough)",
+             stepbuf, e->grid_exact ? " (the data's grid)" : " (the data has more decimals: new_value is off that grid)");
     luaL_addstring(&b, line);
   }
   luaL_pushresult(&b);
