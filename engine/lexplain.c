@@ -100,7 +100,7 @@ void gs_lua_push_explain(lua_State *L, const gs_dataset *d, size_t u, const gs_e
   lua_createtable(L, (int)k + 1, 14);
   for (size_t p = 0; p < k; p++) {
     double x = gs_dataset_pv(d, u, p);
-    lua_createtable(L, 0, 11);
+    lua_createtable(L, 0, 12);
     lua_pushstring(L, d->col[d->pillar[p]].name);
     lua_setfield(L, -2, "pillar");
     set_num(L, "value", x);
@@ -109,18 +109,19 @@ void gs_lua_push_explain(lua_State *L, const gs_dataset *d, size_t u, const gs_e
     set_num(L, "points", e->points[p]);
     set_num(L, "share_pct", 100 * e->share[p]);
     /* the gap on the data's grid (20 - 16.31 is 3.6900000000000013 in
-     * binary), and its points from that */
-    double gap = gs_round(e->gap[p], e->step_digits);
+     * binary), and its points from that; unrounded when the data is off
+     * the grid (rounding 0.25948303850156 to 10^-6 would misstate it) */
+    double gap = e->grid_exact ? gs_round(e->gap[p], e->step_digits) : e->gap[p];
     set_num(L, "gap", gap);
     set_num(L, "gap_points", e->factor * spec->w[p] * gap);
-    if (!e->first) {
-      if (isnan(e->gain[p])) lua_pushliteral(L, "not possible");
-      else gs_lua_pushnum(L, e->gain[p]);
-      lua_setfield(L, -2, "gain");
-      if (!isnan(e->gain[p])) {
-        set_num(L, "new_value", e->new_value[p]);
-        set_num(L, "new_rank", e->new_rank[p]);
-      }
+    /* possible is its own boolean column, so that gain stays a number
+     * column (empty, JSON null, nil when there is none) */
+    lua_pushboolean(L, !isnan(e->gain[p]));
+    lua_setfield(L, -2, "possible");
+    if (!isnan(e->gain[p])) {
+      set_num(L, "gain", e->gain[p]);
+      set_num(L, "new_value", e->new_value[p]);
+      set_num(L, "new_rank", e->new_rank[p]);
     }
     lua_rawseti(L, -2, (lua_Integer)p + 1);
   }
@@ -170,8 +171,8 @@ void gs_lua_push_explain(lua_State *L, const gs_dataset *d, size_t u, const gs_e
   /* the metatable: columns and the footer for people */
   lua_createtable(L, 0, 2);
   static const char *const cols[] = {"pillar", "value", "max", "weight", "points", "share_pct", "gap",
-                                     "gap_points", "gain", "new_value", "new_rank", NULL};
-  lua_createtable(L, 11, 0);
+                                     "gap_points", "possible", "gain", "new_value", "new_rank", NULL};
+  lua_createtable(L, 12, 0);
   for (int i = 0; cols[i]; i++) {
     lua_pushstring(L, cols[i]);
     lua_rawseti(L, -2, i + 1);
@@ -205,7 +206,7 @@ void gs_lua_push_explain(lua_State *L, const gs_dataset *d, size_t u, const gs_e
   }
   luaL_addchar(&b, '\n');
   if (e->first) {
-    luaL_addstring(&b, "no better rank exists: gain, new_value and new_rank are left empty");
+    luaL_addstring(&b, "no better rank exists: possible is false, gain, new_value and new_rank are left empty");
   } else {
     char stepbuf[32];
     snprintf(stepbuf, sizeof stepbuf, "%.*f", e->step_digits, step);
@@ -228,7 +229,7 @@ void gs_lua_push_explain(lua_State *L, const gs_dataset *d, size_t u, const gs_e
      * decimals) new_value is off it, and the gain is what to add. */
     snprintf(line, sizeof line,
              "\ngain: the smallest increase of that pillar alone, in steps of %s%s or up to its maximum, that "
-             "gives a better rank; new_value = value + gain (\"not possible\" when the maximum is not enough)",
+             "gives a better rank; new_value = value + gain (possible = false: even the maximum is not enough)",
              stepbuf, e->grid_exact ? " (the data's grid)" : " (the data has more decimals: new_value is off that grid)");
     luaL_addstring(&b, line);
   }
