@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "csvload.h"
 #include "datadir.h"
@@ -144,7 +145,22 @@ int gs_explain_main(int argc, char **argv) {
   char err[1024], where[4096];
   /* DATA.csv falls back to the installed data directory, as gci.load's
    * paths do (datadir.h; gcisim(1), ENVIRONMENT) */
-  gs_dataset *d = gs_load_csv(gs_datadir_resolve(o.data, where, sizeof where), NULL, err, sizeof err);
+  const char *path = gs_datadir_resolve(o.data, where, sizeof where);
+  /* A file that cannot be opened has no line or column to point at: say
+   * so as gci.load does ("PATH: cannot read: why"); errors inside the
+   * file keep file:line:column. */
+  FILE *in = fopen(path, "rb");
+  struct stat st;
+  if (in && fstat(fileno(in), &st) == 0 && S_ISDIR(st.st_mode)) {
+    fclose(in);
+    in = NULL;
+    errno = EISDIR;
+  }
+  if (!in) {
+    fprintf(stderr, "gcisim: explain: %s: cannot read: %s\n", path, strerror(errno));
+    return GS_EX_DATA;
+  }
+  gs_dataset *d = gs_load_csv_file(in, path, NULL, err, sizeof err);
   if (!d) {
     fprintf(stderr, "%s\n", err);
     return GS_EX_DATA;

@@ -225,11 +225,21 @@ check(rc == 0 and cli == out, "CLI and r:explain print the same table")
 
 # results whose points do not add up: a clear error
 for expr, what in (("d:score(function(c) return c.legal end)", "formula"),
-                   ("d:score{method = 'geometric'}", "geometric"),
-                   ("d:column('score')", "score")):
+                   ("d:score{method = 'geometric'}", "geometric")):
     rc, out, err = run([], "local d = gci.load('data/gci2020.csv')\nreturn %s:explain('VNM')\n" % expr)
     check(rc == 1 and re.search(r"t\.lua:2: explain: a %s result has no pillar contributions" % what, err),
           "explain on %s: exit %d, %r" % (what, rc, err))
+# a published column (UX finding 18): say what it is and what to do instead,
+# also after :ranked
+for expr in ("d:column('score')", "d:column('score'):ranked{ties = 'competition'}"):
+    rc, out, err = run([], "local d = gci.load('data/gci2020.csv')\nreturn %s:explain('VNM')\n" % expr)
+    check(rc == 1 and "t.lua:2: explain: d:column(\"score\") is a published column, not computed from pillar weights" in err
+          and 'd:score():explain("VNM")' in err, "explain on %s: exit %d, %r" % (expr, rc, err))
+# no country code: the method is named, even in a tail call (was "bad argument #2 to '?'")
+for call in ("return d:score():explain()", "local e = d:score():explain(); return e", "return d:score():explain({})"):
+    rc, out, err = run([], "local d = gci.load('data/gci2020.csv')\n%s\n" % call)
+    check(rc == 1 and "t.lua:2: explain: needs a country code, e.g. r:explain(\"VNM\"), got " in err and "'?'" not in err,
+          "%s: %r" % (call, err))
 rc, out, err = run([], "local d = gci.load('data/gci2020.csv')\nreturn d:score():explain('XXX')\n")
 check(rc == 1 and "t.lua:2: unknown country 'XXX'" in err, "r:explain unknown country: %r" % err)
 
@@ -437,7 +447,13 @@ with open(bad, "w") as f:
     f.write("iso3,country,legal,technical,organizational,capacity,cooperation\nVNM,Viet Nam,20,16.31,x,19.26,20\n")
 rc, out, err = run(["explain", bad, "VNM"])
 check(rc == 65 and err.startswith(bad + ":2:5: "), "bad CSV: 65 with file:line:column, got %d %r" % (rc, err))
-rc, out, err = run(["explain", os.path.join(TMP, "missing.csv"), "VNM"])
-check(rc == 65 and "missing.csv" in err, "missing file: 65, %r" % err)
+# a file that cannot be opened has no line and column (UX finding 18): the
+# wording of gci.load's message, exit 65 (a data error, as documented)
+missing = os.path.join(TMP, "missing.csv")
+rc, out, err = run(["explain", missing, "VNM"])
+check(rc == 65 and err == "gcisim: explain: %s: cannot read: No such file or directory\n" % missing and out == "",
+      "missing file: 65, %r" % err)
+rc, out, err = run(["explain", TMP, "VNM"])
+check(rc == 65 and err == "gcisim: explain: %s: cannot read: Is a directory\n" % TMP, "a directory: 65, %r" % err)
 
 done()
