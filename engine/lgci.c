@@ -102,7 +102,13 @@ const gs_dataset *gs_lua_checkdataset(lua_State *L, int i) {
 
 static long row_check(lua_State *L, const gs_dataset *d, const char *key) {
   long r = gs_dataset_row(d, key);
-  if (r < 0) luaL_error(L, "unknown country '%s' (not in %s)", key, d->source);
+  if (r < 0) {
+    /* codes are case-sensitive in Lua (a script should say what it means),
+     * but a near miss gets a hint */
+    long near = gs_dataset_row_nocase(d, key);
+    if (near >= 0) luaL_error(L, "unknown country '%s' (not in %s; did you mean '%s'?)", key, d->source, d->key[near]);
+    luaL_error(L, "unknown country '%s' (not in %s)", key, d->source);
+  }
   return r;
 }
 

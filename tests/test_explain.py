@@ -405,6 +405,27 @@ print(e.rank, list(e.above), list(e.below))
 rc, out, err = run(["explain", ties1, "BBB", "--ties", "fractional"])
 check("# just above: none (tied for first)" in out, "fractional BBB: tied for first: %r" % out)
 
+# ---- forgiving command lines ----
+# a lowercase code is the dataset's code when only one key matches ignoring case
+rc, upper, err = run(["explain", "data/gci2020.csv", "VNM", "--format", "csv"])
+rc2, lower, err2 = run(["explain", "data/gci2020.csv", "vnm", "--format", "csv"])
+check(rc2 == 0 and lower == upper and upper, "explain vnm = explain VNM: %d %r" % (rc2, err2))
+amb = os.path.join(TMP, "case.csv")
+with open(amb, "w") as f:
+    f.write(HEAD + "abc,Lower,10,10,10,10,10\nABC,Upper,5,5,5,5,5\n")
+rc, out, err = run(["explain", amb, "Abc"])
+check(rc == 64 and "unknown country 'Abc'" in err, "two keys differ only in case: no guess, %d %r" % (rc, err))
+rc, out, err = run(["explain", amb, "abc", "--format", "csv"])
+check(rc == 0 and table(out)[0]["value"] == "10", "the exact key wins: %r" % err)
+# in Lua codes stay exact, with a hint
+rc, out, err = run([], "local d = gci.load('data/gci2020.csv')\nreturn d:score():explain('vnm')\n")
+check(rc == 1 and "t.lua:2: unknown country 'vnm' (not in data/gci2020.csv; did you mean 'VNM'?)" in err, "Lua hint: %r" % err)
+# blanks around names and weights, as people type them
+rc, spaced, err = run(["explain", "data/gci2020.csv", "VNM", "--weights", " technical = 2, legal=1 ,capacity=0.5 ", "--format", "csv"])
+rc2, tight, err2 = run(["explain", "data/gci2020.csv", "VNM", "--weights", "technical=2,legal=1,capacity=0.5", "--format", "csv"])
+check(rc == 0 and spaced == tight and [r["weight"] for r in table(tight)][:5] == ["1", "2", "1", "0.5", "1"],
+      "--weights with blanks: %d %r" % (rc, err))
+
 # ---- formats, --out ----
 rc, out, err = run(["explain", "data/gci2020.csv", "VNM", "--format", "json"])
 try:
