@@ -89,12 +89,17 @@ static double rank_with(const search *c, double s) {
   return c->rk[c->u];
 }
 
-/* The gain of candidate m (m >= 1 steps of 10^-sd), capped so that
- * value + gain stays within the pillar's maximum (the last candidate is
- * then max - value, which may be off the grid). */
-static double candidate(double x, double max, int sd, long m) {
-  double g = (double)m / pow(10.0, sd); /* the double nearest m * 10^-sd */
-  if (x + g > max) {
+/* Steps are counted in doubles, whole up to 2^53: a wide range on a fine
+ * grid would overflow a long.  Past that many steps the last candidate is
+ * the maximum itself. */
+#define MAX_STEPS 9007199254740992.0
+
+/* The gain of candidate m (a whole number of steps of 10^-sd, >= 1),
+ * capped so that value + gain stays within the pillar's maximum: the
+ * capped candidate is max - value, which may be off the grid. */
+static double candidate(double x, double max, int sd, double m) {
+  double g = m / pow(10.0, sd); /* the double nearest m * 10^-sd */
+  if (m >= MAX_STEPS || x + g > max) {
     g = max - x;
     while (g > 0 && x + g > max) g = nextafter(g, 0);
   }
@@ -114,7 +119,7 @@ static double shown(double x, double g, double max, int sd) {
  * both ways a user may apply it: adding the gain (d:with{{add = gain}})
  * and setting the value shown.  *rank gets the rank adding it gives (NaN
  * when out of memory, which is then "not better"). */
-static int better(const search *c, size_t p, long m, double now, double *rank) {
+static int better(const search *c, size_t p, double m, double now, double *rank) {
   double x = gs_dataset_pv(c->d, c->u, p), max = c->d->pmax[p];
   double g = candidate(x, max, c->sd, m);
   *rank = rank_with(c, score_with(c, p, x + g));
@@ -190,18 +195,16 @@ gs_explain *gs_explain_unit(const gs_dataset *d, size_t u, const gs_explain_spec
               .work = work, .rk = rd, .y = y};
   for (size_t p = 0; !e->first && p < k; p++) {
     double x = gs_dataset_pv(d, u, p), max = d->pmax[p], r;
-    if (!(x < max)) continue;
-    double P = pow(10.0, e->step_digits);
-    /* the fewest steps that reach the maximum (the last one capped) */
-    long hi = (long)ceil((max - x) * P - 1e-6);
-    if (hi < 1) hi = 1;
+    if (!(x < max) || !isfinite(max)) continue;
+    /* the fewest steps that reach the maximum (the last one capped there) */
+    double hi = fmin(fmax(ceil((max - x) * pow(10.0, e->step_digits) - 1e-6), 1), MAX_STEPS);
     if (!better(&c, p, hi, e->rank, &r)) {
       if (isnan(r)) goto oom;
       continue;
     }
-    long lo = 1; /* invariant: hi is better; every m < lo is not */
+    double lo = 1; /* invariant: hi is better; every m < lo is not */
     while (lo < hi) {
-      long mid = lo + (hi - lo) / 2;
+      double mid = lo + floor((hi - lo) / 2);
       if (better(&c, p, mid, e->rank, &r)) hi = mid;
       else if (isnan(r)) goto oom;
       else lo = mid + 1;

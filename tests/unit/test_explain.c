@@ -189,11 +189,39 @@ static void test_off_grid(void) {
   gs_dataset_free(d);
 }
 
+static void test_wide_range(void) {
+  /* Pillars 0..1e13 on a 10^-6 grid: 10^19 steps, more than a long holds.
+   * AAA 5e12 + 0.000001, BBB 1 + 0.000001: BBB needs a >= 5e12 - 0.005 for
+   * rank 1, more than 2^53 steps, so the gain is the maximum's: a up to
+   * 1e13 (+ 1e13 - 1), which gives rank 1; likewise b (1 + 1e13 > 5e12). */
+  static const char *const pil[] = {"a", "b"};
+  gs_load_opts o = {.pillars = pil, .npillars = 2, .has_range = 1, .pmin = 0, .pmax = 1e13};
+  static const char text[] = "iso3,country,a,b\nAAA,A,5000000000000,0.000001\nBBB,B,1,0.000001\n";
+  char err[256];
+  gs_dataset *d = gs_load_csv_mem("t.csv", text, strlen(text), &o, err, sizeof err);
+  T_OK(d != NULL, "load: %s", err);
+  if (!d) return;
+  const double w[] = {1, 1};
+  gs_explain_spec s = {.w = w, .digits = 2, .ties = GS_TIES_DENSE};
+  gs_explain *e = gs_explain_unit(d, 1, &s, err, sizeof err);
+  T_OK(e != NULL, "explain: %s", err);
+  if (e) {
+    T_INT(e->step_digits, 6);
+    T_NEAR(e->new_value[0], 1e13, 0);
+    T_NEAR(e->gain[0], 1e13 - 1, 0);
+    T_NEAR(e->new_rank[0], 1, 0);
+    T_NEAR(e->new_rank[1], 1, 0);
+  }
+  gs_explain_free(e);
+  gs_dataset_free(d);
+}
+
 int main(void) {
   test_ccc();
   test_bbb_competition_and_first();
   test_pillar_not_enough();
   test_ordinal_neighbours();
   test_off_grid();
+  test_wide_range();
   return t_done();
 }
