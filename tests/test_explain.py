@@ -293,16 +293,19 @@ for path, step, isos in (("data/gci2024.csv", Decimal("0.000001"), ["VNM", "IND"
                 check(rows[p]["possible"] == "true" and got != "" and abs(Decimal(got) - g) <= Decimal("1e-12"),
                       "%s %s %s: gain %s, want %s" % (path, iso, PILLARS[p], got, g))
     # through the Lua API, as a user applies it: adding the gain, or setting
-    # new_value, gives new_rank (better than now); one step less does not
-    rc, out, err = run(["--format", "csv"], """
+    # new_value, gives new_rank (better than now); one step less does not.
+    # Default scores, and weights with a scale (other doubles, other sums).
+    for opts in ("nil", "{weights = {legal = 1, technical = 2, organizational = 1, capacity = 0.7, cooperation = 1.5}, scale = 100}"):
+        rc, out, err = run(["--format", "csv"], """
 local d = gci.load("%s")
+local opts = %s
 local out = {}
 for _, iso in ipairs{"%s"} do
-  local e = d:score():explain(iso)
+  local e = d:score(opts):explain(iso)
   for i = 1, #e - 1 do
     local row = e[i]
     if type(row.gain) == "number" then
-      local function rank(t) return d:with{[iso] = {[row.pillar] = t}}:score():rank(iso) end
+      local function rank(t) return d:with{[iso] = {[row.pillar] = t}}:score(opts):rank(iso) end
       out[#out + 1] = {iso3 = iso, pillar = row.pillar, rank = e.rank, new_rank = row.new_rank,
                        add = rank{add = row.gain}, set = rank(row.new_value),
                        less = row.gain > e.step and rank{add = row.gain - e.step} or e.rank}
@@ -310,15 +313,15 @@ for _, iso in ipairs{"%s"} do
   end
 end
 return gci.records(out, {"iso3", "pillar", "rank", "new_rank", "add", "set", "less"})
-""" % (path, '", "'.join(isos)))
-    got = table(out)
-    check(rc == 0 and len(got) >= len(isos), "%s: Lua gains: %d rows, %s" % (path, len(got), err))
-    for r in got:
-        what = "%s %s %s" % (path, r["iso3"], r["pillar"])
-        check(int(r["new_rank"]) < int(r["rank"]), "%s: new rank %s better than %s" % (what, r["new_rank"], r["rank"]))
-        check(r["add"] == r["new_rank"], "%s: adding the gain gives rank %s, explain says %s" % (what, r["add"], r["new_rank"]))
-        check(r["set"] == r["new_rank"], "%s: setting new_value gives rank %s, explain says %s" % (what, r["set"], r["new_rank"]))
-        check(r["less"] == r["rank"], "%s: one step less gives rank %s, not %s" % (what, r["less"], r["rank"]))
+""" % (path, opts, '", "'.join(isos)))
+        got = table(out)
+        check(rc == 0 and len(got) >= len(isos), "%s %s: Lua gains: %d rows, %s" % (path, opts, len(got), err))
+        for r in got:
+            what = "%s %s %s %s" % (path, opts, r["iso3"], r["pillar"])
+            check(int(r["new_rank"]) < int(r["rank"]), "%s: new rank %s better than %s" % (what, r["new_rank"], r["rank"]))
+            check(r["add"] == r["new_rank"], "%s: adding the gain gives rank %s, explain says %s" % (what, r["add"], r["new_rank"]))
+            check(r["set"] == r["new_rank"], "%s: setting new_value gives rank %s, explain says %s" % (what, r["set"], r["new_rank"]))
+            check(r["less"] == r["rank"], "%s: one step less gives rank %s, not %s" % (what, r["less"], r["rank"]))
 rc, out, err = run(["explain", "data/gci2024.csv", "VNM"])
 check("in steps of 0.000001 (the data has more decimals" in out, "2024: the footer names the grid: %s" % out[-400:])
 check("smallest single-pillar gain to a better rank: capacity +0.114484 " in out,
