@@ -41,7 +41,7 @@ void gs_explain_free(gs_explain *e) {
   free(e);
 }
 
-/* Rows i != u with rank[i] == level (compared as ranks: NaN matches
+/* Rows i != u with v[i] == level (ranks or rounded scores; NaN matches
  * nothing), into a new array. */
 static size_t *collect(const double *v, size_t n, size_t u, double level, size_t *count) {
   size_t m = 0;
@@ -116,8 +116,8 @@ static double shown(double x, double g, double max, int sd) {
 }
 
 /* Whether candidate m for pillar p gives unit u a rank better than `now`,
- * both ways a user may apply it: adding the gain (d:with{{add = gain}})
- * and setting the value shown.  *rank gets the rank adding it gives (NaN
+ * both ways a user may apply it: adding the gain (d:with{ISO = {pillar =
+ * {add = gain}}}) and setting the value shown.  *rank gets the rank adding it gives (NaN
  * when out of memory, which is then "not better"). */
 static int better(const search *c, size_t p, double m, double now, double *rank) {
   double x = gs_dataset_pv(c->d, c->u, p), max = c->d->pmax[p];
