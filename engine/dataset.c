@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static void free_strv(char **v, size_t n) {
   if (!v) return;
@@ -81,6 +82,16 @@ long gs_dataset_row(const gs_dataset *d, const char *key) {
   for (size_t i = 0; i < d->n; i++)
     if (strcmp(d->key[i], key) == 0) return (long)i;
   return -1;
+}
+
+long gs_dataset_row_nocase(const gs_dataset *d, const char *key) {
+  long found = -1;
+  for (size_t i = 0; i < d->n; i++)
+    if (strcasecmp(d->key[i], key) == 0) {
+      if (found >= 0) return -1; /* ambiguous */
+      found = (long)i;
+    }
+  return found;
 }
 
 long gs_dataset_col(const gs_dataset *d, const char *name) {

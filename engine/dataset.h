@@ -41,6 +41,10 @@ gs_dataset *gs_dataset_copy(const gs_dataset *d);
 /* Row of `key`, or -1. Linear in n; n is a few hundred. */
 long gs_dataset_row(const gs_dataset *d, const char *key);
 
+/* Row of the one key equal to `key` ignoring ASCII case, or -1 when no
+ * key or more than one matches (for hints and forgiving command lines). */
+long gs_dataset_row_nocase(const gs_dataset *d, const char *key);
+
 /* Column index of `name` among d->col, or -1. */
 long gs_dataset_col(const gs_dataset *d, const char *name);
 

@@ -7,21 +7,25 @@
 #include <string.h>
 
 #include "score.h"
-#include "target.h"
+
+/* Whether x is written exactly (up to 1e-9) with dg decimals. */
+static int on_grid(double x, int dg) {
+  double y = x * pow(10.0, dg);
+  return fabs(y - nearbyint(y)) <= 1e-9 * fmax(1, fabs(y));
+}
 
 /* The number of decimals (0..6) needed to write every pillar value of d
- * exactly (up to 1e-9): the grid gains move on. */
-static int step_digits(const gs_dataset *d) {
+ * exactly: the grid gains move on.  *exact is 0 when some value needs more
+ * than 6 (data published unrounded, as the GCI 2024 file). */
+static int step_digits(const gs_dataset *d, int *exact) {
   int dg = 0;
+  *exact = 1;
   for (size_t p = 0; p < d->npillar; p++)
     for (size_t i = 0; i <= d->n; i++) {
       /* the pillar's maximum counts too: a gain may end exactly there */
       double x = i < d->n ? gs_dataset_pv(d, i, p) : d->pmax[p];
-      while (dg < 6) {
-        double y = x * pow(10.0, dg);
-        if (fabs(y - nearbyint(y)) <= 1e-9 * fmax(1, fabs(y))) break;
-        dg++;
-      }
+      while (dg < 6 && !on_grid(x, dg)) dg++;
+      if (!on_grid(x, dg)) *exact = 0;
     }
   return dg;
 }
@@ -37,17 +41,91 @@ void gs_explain_free(gs_explain *e) {
   free(e);
 }
 
-/* Rows whose rounded score equals `level`, other than u, into a new array. */
-static size_t *collect(const double *rd, size_t n, size_t u, double level, size_t *count) {
+/* Rows i != u with v[i] == level (ranks or rounded scores; NaN matches
+ * nothing), into a new array. */
+static size_t *collect(const double *v, size_t n, size_t u, double level, size_t *count) {
   size_t m = 0;
-  for (size_t i = 0; i < n; i++) m += i != u && rd[i] == level;
+  for (size_t i = 0; i < n; i++) m += i != u && v[i] == level;
   size_t *out = malloc((m ? m : 1) * sizeof *out);
   if (!out) return NULL;
   m = 0;
   for (size_t i = 0; i < n; i++)
-    if (i != u && rd[i] == level) out[m++] = i;
+    if (i != u && v[i] == level) out[m++] = i;
   *count = m;
   return out;
+}
+
+/* What the gain search needs, borrowed from gs_explain_unit. */
+typedef struct {
+  const gs_dataset *d;
+  const gs_explain_spec *spec;
+  size_t u;
+  int sd;               /* gains move in steps of 10^-sd */
+  double smax;          /* S(max) when scaled */
+  const double *scores; /* n: everyone's score now */
+  double *work, *rk;    /* n each: scratch */
+  double *y;            /* k: scratch */
+} search;
+
+/* The score of unit u with pillar p at v and the others as they are,
+ * computed as gs_score_dataset computes it (the same operations in the
+ * same order, so the same double). */
+static double score_with(const search *c, size_t p, double v) {
+  size_t k = c->d->npillar;
+  for (size_t q = 0; q < k; q++) c->y[q] = gs_dataset_pv(c->d, c->u, q);
+  c->y[p] = v;
+  double s = gs_score_unit(c->y, c->spec->w, k, GS_AGG_ARITHMETIC, 0);
+  return c->spec->scale > 0 ? c->spec->scale * s / c->smax : s;
+}
+
+/* The rank unit u gets with score s, everyone else as they are: gs_rank
+ * itself, so that it is the rank d:with(...):score():rank gives, ordinal
+ * ties broken by file order included.  NaN when out of memory. */
+static double rank_with(const search *c, double s) {
+  size_t n = c->d->n;
+  memcpy(c->work, c->scores, n * sizeof *c->work);
+  c->work[c->u] = s;
+  if (gs_rank(c->work, n, c->spec->digits, c->spec->ties, c->rk) != 0) return NAN;
+  return c->rk[c->u];
+}
+
+/* Steps are counted in doubles, whole up to 2^53: a wide range on a fine
+ * grid would overflow a long.  Past that many steps the last candidate is
+ * the maximum itself. */
+#define MAX_STEPS 9007199254740992.0
+
+/* The gain of candidate m (a whole number of steps of 10^-sd, >= 1),
+ * capped so that value + gain stays within the pillar's maximum: the
+ * capped candidate is max - value, which may be off the grid. */
+static double candidate(double x, double max, int sd, double m) {
+  double g = m / pow(10.0, sd); /* the double nearest m * 10^-sd */
+  if (m >= MAX_STEPS || x + g > max) {
+    g = max - x;
+    while (g > 0 && x + g > max) g = nextafter(g, 0);
+  }
+  return g;
+}
+
+/* The value shown for x + g: on the grid when x is (16.31 + 0.04 is
+ * 16.350000000000001 in binary; 16.35 is what people read and set), else
+ * x + g itself, the value adding g gives. */
+static double shown(double x, double g, double max, int sd) {
+  if (!on_grid(x, sd)) return x + g;
+  double v = gs_round(x + g, sd);
+  return v > max ? max : v;
+}
+
+/* Whether candidate m for pillar p gives unit u a rank better than `now`,
+ * both ways a user may apply it: adding the gain (d:with{ISO = {pillar =
+ * {add = gain}}}) and setting the value shown.  *rank gets the rank adding it gives (NaN
+ * when out of memory, which is then "not better"). */
+static int better(const search *c, size_t p, double m, double now, double *rank) {
+  double x = gs_dataset_pv(c->d, c->u, p), max = c->d->pmax[p];
+  double g = candidate(x, max, c->sd, m);
+  *rank = rank_with(c, score_with(c, p, x + g));
+  if (!(*rank < now)) return 0;
+  double v = shown(x, g, max, c->sd);
+  return v == x + g || rank_with(c, score_with(c, p, v)) < now;
 }
 
 gs_explain *gs_explain_unit(const gs_dataset *d, size_t u, const gs_explain_spec *spec, char *err,
@@ -56,28 +134,28 @@ gs_explain *gs_explain_unit(const gs_dataset *d, size_t u, const gs_explain_spec
   if (k == 0) { snprintf(err, errlen, "%s has no pillars", d->source); return NULL; }
   if (u >= n) { snprintf(err, errlen, "row %zu out of range", u); return NULL; }
   gs_explain *e = calloc(1, sizeof *e);
-  double *rd = malloc(n * sizeof *rd), *y = malloc(k * sizeof *y);
-  gs_target_result *t = NULL;
-  if (!e || !rd || !y) goto oom;
+  double *rd = malloc(n * sizeof *rd), *work = malloc(n * sizeof *work), *y = malloc(k * sizeof *y);
+  if (!e || !rd || !work || !y) goto oom;
   e->unit = u;
   e->n = n;
   e->k = k;
   e->best = -1;
   e->scores = malloc(n * sizeof *e->scores);
   e->ranks = malloc(n * sizeof *e->ranks);
-  e->points = malloc(7 * k * sizeof *e->points);
+  e->points = malloc(8 * k * sizeof *e->points);
   if (!e->scores || !e->ranks || !e->points) goto oom;
   e->share = e->points + k;
   e->gap = e->share + k;
   e->gap_points = e->gap + k;
   e->gain = e->gap_points + k;
-  e->new_score = e->gain + k;
+  e->new_value = e->gain + k;
+  e->new_score = e->new_value + k;
   e->new_rank = e->new_score + k;
   /* gs_score_dataset validates the weights and the scale for us. */
   if (gs_score_dataset(d, spec->w, GS_AGG_ARITHMETIC, spec->scale, 0, e->scores, err, errlen) != 0) goto fail;
   if (gs_rank(e->scores, n, spec->digits, spec->ties, e->ranks) != 0) goto oom;
   /* S(max) exactly as score.c computes it, so that a gained score below
-   * rounds as the ranks' scores do */
+   * is the double d:score would compute */
   double smax = 1;
   e->factor = 1;
   if (spec->scale > 0) {
@@ -87,62 +165,67 @@ gs_explain *gs_explain_unit(const gs_dataset *d, size_t u, const gs_explain_spec
   }
   e->score = e->scores[u];
   e->rank = e->ranks[u];
-  e->step_digits = step_digits(d);
+  e->step_digits = step_digits(d, &e->grid_exact);
   for (size_t p = 0; p < k; p++) {
     double x = gs_dataset_pv(d, u, p);
     e->points[p] = e->factor * spec->w[p] * x;
     e->share[p] = e->score != 0 ? e->points[p] / e->score : NAN;
     e->gap[p] = d->pmax[p] - x;
     e->gap_points[p] = e->factor * spec->w[p] * e->gap[p];
-    e->gain[p] = e->new_score[p] = e->new_rank[p] = NAN;
+    e->gain[p] = e->new_value[p] = e->new_score[p] = e->new_rank[p] = NAN;
   }
-  /* neighbours on the rounded scores the ranks use */
-  for (size_t i = 0; i < n; i++) rd[i] = gs_round(e->scores[i], spec->digits);
-  double me = rd[u], up = INFINITY, down = -INFINITY;
+  /* Neighbours by rank, not by score: under ordinal ties the unit ranked
+   * just above may share the score (a tie broken by file order).  Under
+   * the other rules ranks follow the rounded scores, so this is the
+   * nearest strictly higher (lower) rounded score. */
+  double me = e->rank, up = -INFINITY, down = INFINITY;
   for (size_t i = 0; i < n; i++) {
-    if (rd[i] > me && rd[i] < up) up = rd[i];
-    if (rd[i] < me && rd[i] > down) down = rd[i];
+    if (e->ranks[i] < me && e->ranks[i] > up) up = e->ranks[i];
+    if (e->ranks[i] > me && e->ranks[i] < down) down = e->ranks[i];
   }
-  if (!(e->above = collect(rd, n, u, up, &e->nabove)) || !(e->below = collect(rd, n, u, down, &e->nbelow)) ||
-      !(e->tied = collect(rd, n, u, me, &e->ntied)))
+  for (size_t i = 0; i < n; i++) rd[i] = gs_round(e->scores[i], spec->digits);
+  if (!(e->above = collect(e->ranks, n, u, up, &e->nabove)) ||
+      !(e->below = collect(e->ranks, n, u, down, &e->nbelow)) || !(e->tied = collect(rd, n, u, rd[u], &e->ntied)))
     goto oom;
-  /* The gains: target.c's search for the next better rank.  Fractional
-   * ranks move in halves; the others in whole ranks. */
-  double better = e->rank - (spec->ties == GS_TIES_FRACTIONAL ? 0.5 : 1);
-  e->first = better < 1;
-  if (!e->first) {
-    gs_target_spec ts = {.w = spec->w, .method = GS_AGG_ARITHMETIC, .scale = spec->scale, .offset = 0,
-                         .digits = spec->digits, .ties = spec->ties, .step_digits = e->step_digits,
-                         .rank = better};
-    if (!(t = gs_target(d, u, &ts, err, errlen))) goto fail;
-    for (size_t p = 0; p < k; p++) {
-      if (isnan(t->alone[p])) continue;
-      double x = gs_dataset_pv(d, u, p);
-      e->gain[p] = gs_round(t->alone[p] - x, e->step_digits);
-      for (size_t q = 0; q < k; q++) y[q] = gs_dataset_pv(d, u, q);
-      y[p] = t->alone[p];
-      double s = gs_score_unit(y, spec->w, k, GS_AGG_ARITHMETIC, 0);
-      if (spec->scale > 0) s = spec->scale * s / smax;
-      e->new_score[p] = s;
-      /* the new rank: everyone else as they are, this unit at s */
-      double keep = e->scores[u];
-      e->scores[u] = s;
-      int bad = gs_rank(e->scores, n, spec->digits, spec->ties, rd) != 0;
-      e->scores[u] = keep;
-      if (bad) goto oom;
-      e->new_rank[p] = rd[u];
-      if (e->best < 0 || e->gain[p] < e->gain[e->best]) e->best = (long)p;
+  /* The gains: for each pillar alone, the fewest steps that give a rank
+   * better than now, by bisection (value + gain, the score and so the
+   * rank move monotonically with the steps, float rounding included). */
+  e->first = !(e->rank > 1);
+  search c = {.d = d, .spec = spec, .u = u, .sd = e->step_digits, .smax = smax, .scores = e->scores,
+              .work = work, .rk = rd, .y = y};
+  for (size_t p = 0; !e->first && p < k; p++) {
+    double x = gs_dataset_pv(d, u, p), max = d->pmax[p], r;
+    if (!(x < max) || !isfinite(max)) continue;
+    /* the fewest steps that reach the maximum (the last one capped there) */
+    double hi = fmin(fmax(ceil((max - x) * pow(10.0, e->step_digits) - 1e-6), 1), MAX_STEPS);
+    if (!better(&c, p, hi, e->rank, &r)) {
+      if (isnan(r)) goto oom;
+      continue;
     }
+    double lo = 1; /* invariant: hi is better; every m < lo is not */
+    while (lo < hi) {
+      double mid = lo + floor((hi - lo) / 2);
+      if (better(&c, p, mid, e->rank, &r)) hi = mid;
+      else if (isnan(r)) goto oom;
+      else lo = mid + 1;
+    }
+    double g = candidate(x, max, e->step_digits, hi);
+    e->gain[p] = g;
+    e->new_value[p] = shown(x, g, max, e->step_digits);
+    e->new_score[p] = score_with(&c, p, x + g);
+    e->new_rank[p] = rank_with(&c, e->new_score[p]);
+    if (isnan(e->new_rank[p])) goto oom;
+    if (e->best < 0 || g < e->gain[e->best]) e->best = (long)p;
   }
-  gs_target_result_free(t);
   free(rd);
+  free(work);
   free(y);
   return e;
 oom:
   snprintf(err, errlen, "out of memory");
 fail:
-  gs_target_result_free(t);
   free(rd);
+  free(work);
   free(y);
   gs_explain_free(e);
   return NULL;

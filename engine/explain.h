@@ -6,12 +6,17 @@
  *
  * With weights w_i, pillar values x_i and factor f (1, or s / S(max) when
  * the score is rescaled to s), pillar i contributes points_i = f w_i x_i,
- * and the points sum to the score.  "Just above" is the nearest strictly
- * higher rounded score (every unit sharing it), "just below" the nearest
- * strictly lower one.  The gains come from target.c: for each pillar alone
- * the smallest value, on the data's grid of 10^-step (step = the most
- * decimals any pillar value has, at most 6) and within the pillar's
- * maximum, whose rank (same digits and tie rule) is better than now. */
+ * and the points sum to the score.  "Just above" are the units at the
+ * nearest better rank (every unit sharing it), "just below" those at the
+ * nearest worse one: under dense, competition and fractional ties the
+ * nearest strictly higher (lower) rounded score; under ordinal ties, whose
+ * equal scores are ranked in file order, possibly a unit with the same
+ * score.  The gain of a pillar is the smallest increase of that pillar
+ * alone, in whole steps of 10^-step (step = the most decimals any pillar
+ * value has, at most 6) or up to the pillar's maximum, whose rank (same
+ * digits and tie rule, computed by gs_rank on the very doubles d:score
+ * computes) is better than now.  It is checked as a user applies it:
+ * value + gain gives the new rank, and so does setting new_value. */
 #ifndef GS_EXPLAIN_H
 #define GS_EXPLAIN_H
 #include <stddef.h>
@@ -29,6 +34,8 @@ typedef struct {
 typedef struct {
   size_t unit, n, k;    /* the unit's row; rows; pillars */
   int step_digits;      /* the grid of the gains: 10^-step_digits */
+  int grid_exact;       /* every pillar value is on that grid (0: some value
+                           has more than 6 decimals, new values are off it) */
   double factor;        /* f above */
   double score, rank;   /* the unit's, rank under spec's digits and ties */
   double *scores;       /* n: every unit's score */
@@ -39,6 +46,7 @@ typedef struct {
   double *gap;          /* max_i - x_i */
   double *gap_points;   /* f w_i (max_i - x_i) */
   double *gain;         /* smallest increase of x_i alone to a better rank; NaN: not possible */
+  double *new_value;    /* x_i + gain, on the grid when x_i is (NaN when none) */
   double *new_score;    /* the score with that gain (NaN when none) */
   double *new_rank;     /* the rank with that gain (NaN when none) */
   long best;            /* the pillar needing the smallest gain (first on ties), -1: none */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "csvload.h"
 #include "datadir.h"
@@ -25,6 +26,7 @@ static const char usage[] =
     "share of the score, the gap to each pillar's maximum, the countries just\n"
     "above and below, and the smallest gain of a single pillar that gives a\n"
     "better rank (on the data's grid, e.g. steps of 0.01, up to the maximum).\n"
+    "ISO3 may be typed in any case when that is unambiguous (vnm for VNM).\n"
     "\n"
     "options:\n"
     "  --weights P=W,...   pillar weights, e.g. technical=2 (pillars not named keep 1)\n"
@@ -47,7 +49,15 @@ typedef struct {
   int fmt_given;
 } ex_opts;
 
-/* Parses "name=w,name=w" into w (d's pillars, the rest kept at 1).
+/* s without leading and trailing blanks (cut in place). */
+static char *trim(char *s) {
+  while (*s == ' ' || *s == '\t') s++;
+  char *e = s + strlen(s);
+  while (e > s && (e[-1] == ' ' || e[-1] == '\t')) *--e = '\0';
+  return s;
+}
+
+/* Parses "name=w,name=w" (blanks around names and weights allowed) into w (d's pillars, the rest kept at 1).
  * Returns 0, or GS_EX_USAGE after printing what is wrong. */
 static int parse_weights(const char *spec, const gs_dataset *d, double *w) {
   for (size_t p = 0; p < d->npillar; p++) w[p] = 1;
@@ -55,16 +65,19 @@ static int parse_weights(const char *spec, const gs_dataset *d, double *w) {
   if (snprintf(buf, sizeof buf, "%s", spec) >= (int)sizeof buf) return gs_usage_error("--weights: too long%s", "");
   for (char *save = NULL, *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
     char *eq = strchr(item, '=');
-    if (!eq) return gs_usage_error("--weights: '%s' is not pillar=weight", item);
+    if (!eq) return gs_usage_error("--weights: '%s' is not pillar=weight", trim(item));
     *eq = '\0';
+    /* "technical=2, legal=1" (a blank after the comma) is what people type */
+    item = trim(item);
+    char *val = trim(eq + 1);
     long c = gs_dataset_col(d, item);
     long p = c < 0 ? -1 : gs_dataset_pillar_of(d, (size_t)c);
     if (p < 0) return gs_usage_error("--weights: unknown pillar '%s'", item);
     char *end;
     errno = 0;
-    double v = strtod(eq + 1, &end);
-    if (errno || end == eq + 1 || *end || !isfinite(v) || v < 0)
-      return gs_usage_error("--weights: weight '%s' must be a finite number >= 0", eq + 1);
+    double v = strtod(val, &end);
+    if (errno || end == val || *end || !isfinite(v) || v < 0)
+      return gs_usage_error("--weights: weight '%s' must be a finite number >= 0", val);
     w[p] = v;
   }
   return 0;
@@ -144,7 +157,22 @@ int gs_explain_main(int argc, char **argv) {
   char err[1024], where[4096];
   /* DATA.csv falls back to the installed data directory, as gci.load's
    * paths do (datadir.h; gcisim(1), ENVIRONMENT) */
-  gs_dataset *d = gs_load_csv(gs_datadir_resolve(o.data, where, sizeof where), NULL, err, sizeof err);
+  const char *path = gs_datadir_resolve(o.data, where, sizeof where);
+  /* A file that cannot be opened has no line or column to point at: say
+   * so as gci.load does ("PATH: cannot read: why"); errors inside the
+   * file keep file:line:column. */
+  FILE *in = fopen(path, "rb");
+  struct stat st;
+  if (in && fstat(fileno(in), &st) == 0 && S_ISDIR(st.st_mode)) {
+    fclose(in);
+    in = NULL;
+    errno = EISDIR;
+  }
+  if (!in) {
+    fprintf(stderr, "gcisim: explain: %s: cannot read: %s\n", path, strerror(errno));
+    return GS_EX_DATA;
+  }
+  gs_dataset *d = gs_load_csv_file(in, path, NULL, err, sizeof err);
   if (!d) {
     fprintf(stderr, "%s\n", err);
     return GS_EX_DATA;
@@ -152,6 +180,9 @@ int gs_explain_main(int argc, char **argv) {
   double *w = NULL;
   lua_State *L = NULL;
   long u = gs_dataset_row(d, o.iso3);
+  /* typed on a command line: vnm means VNM when no other key differs
+   * from it only in case */
+  if (u < 0) u = gs_dataset_row_nocase(d, o.iso3);
   if (u < 0) {
     rc = gs_usage_error("explain: unknown country '%s'", o.iso3);
     fprintf(stderr, "(the codes are in the %s column of %s)\n", d->key_col, o.data);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lgci.h"
+#include "output.h"
 
 #define BOX_MT "gci.explain_box"
 
@@ -32,6 +33,14 @@ static const char *human(double v, char *buf, size_t len) {
   while (*e == '0') *e-- = '\0';
   if (*e == '.') *e = '\0';
   if (strcmp(buf, "-0") == 0) snprintf(buf, len, "0");
+  return buf;
+}
+
+/* A number in full (the shortest text that reads back as the same
+ * double): a gain is what the user adds, and 4 decimals could round it
+ * below what gives the rank. */
+static const char *exact(double v, char *buf, size_t len) {
+  gs_format_number(v, buf, len);
   return buf;
 }
 
@@ -91,7 +100,7 @@ void gs_lua_push_explain(lua_State *L, const gs_dataset *d, size_t u, const gs_e
   lua_createtable(L, (int)k + 1, 14);
   for (size_t p = 0; p < k; p++) {
     double x = gs_dataset_pv(d, u, p);
-    lua_createtable(L, 0, 11);
+    lua_createtable(L, 0, 12);
     lua_pushstring(L, d->col[d->pillar[p]].name);
     lua_setfield(L, -2, "pillar");
     set_num(L, "value", x);
@@ -100,18 +109,19 @@ void gs_lua_push_explain(lua_State *L, const gs_dataset *d, size_t u, const gs_e
     set_num(L, "points", e->points[p]);
     set_num(L, "share_pct", 100 * e->share[p]);
     /* the gap on the data's grid (20 - 16.31 is 3.6900000000000013 in
-     * binary), and its points from that */
-    double gap = gs_round(e->gap[p], e->step_digits);
+     * binary), and its points from that; unrounded when the data is off
+     * the grid (rounding 0.25948303850156 to 10^-6 would misstate it) */
+    double gap = e->grid_exact ? gs_round(e->gap[p], e->step_digits) : e->gap[p];
     set_num(L, "gap", gap);
     set_num(L, "gap_points", e->factor * spec->w[p] * gap);
-    if (!e->first) {
-      if (isnan(e->gain[p])) lua_pushliteral(L, "not possible");
-      else gs_lua_pushnum(L, e->gain[p]);
-      lua_setfield(L, -2, "gain");
-      if (!isnan(e->gain[p])) {
-        set_num(L, "new_value", gs_round(x + e->gain[p], e->step_digits));
-        set_num(L, "new_rank", e->new_rank[p]);
-      }
+    /* possible is its own boolean column, so that gain stays a number
+     * column (empty, JSON null, nil when there is none) */
+    lua_pushboolean(L, !isnan(e->gain[p]));
+    lua_setfield(L, -2, "possible");
+    if (!isnan(e->gain[p])) {
+      set_num(L, "gain", e->gain[p]);
+      set_num(L, "new_value", e->new_value[p]);
+      set_num(L, "new_rank", e->new_rank[p]);
     }
     lua_rawseti(L, -2, (lua_Integer)p + 1);
   }
@@ -152,7 +162,7 @@ void gs_lua_push_explain(lua_State *L, const gs_dataset *d, size_t u, const gs_e
     lua_pushstring(L, d->col[d->pillar[p]].name);
     lua_setfield(L, -2, "pillar");
     set_num(L, "gain", e->gain[p]);
-    set_num(L, "value", gs_round(gs_dataset_pv(d, u, p) + e->gain[p], e->step_digits));
+    set_num(L, "value", e->new_value[p]);
     set_num(L, "score", e->new_score[p]);
     set_num(L, "rank", e->new_rank[p]);
     lua_setfield(L, -2, "best");
@@ -161,8 +171,8 @@ void gs_lua_push_explain(lua_State *L, const gs_dataset *d, size_t u, const gs_e
   /* the metatable: columns and the footer for people */
   lua_createtable(L, 0, 2);
   static const char *const cols[] = {"pillar", "value", "max", "weight", "points", "share_pct", "gap",
-                                     "gap_points", "gain", "new_value", "new_rank", NULL};
-  lua_createtable(L, 11, 0);
+                                     "gap_points", "possible", "gain", "new_value", "new_rank", NULL};
+  lua_createtable(L, 12, 0);
   for (int i = 0; cols[i]; i++) {
     lua_pushstring(L, cols[i]);
     lua_rawseti(L, -2, i + 1);
@@ -184,12 +194,19 @@ void gs_lua_push_explain(lua_State *L, const gs_dataset *d, size_t u, const gs_e
            d->name[u], human(e->score, s1, sizeof s1), how, human(e->rank, s2, sizeof s2),
            gs_ties_name(spec->ties), digits);
   luaL_addstring(&b, line);
-  add_neighbours(&b, d, e, "just above: ", e->above, e->nabove, "none (ranked first)");
-  add_neighbours(&b, d, e, "just below: ", e->below, e->nbelow, "none (ranked last)");
-  if (e->ntied) add_neighbours(&b, d, e, "tied with: ", e->tied, e->ntied, "");
+  /* "ranked first" would be wrong for a fractional rank 2 shared by three:
+   * with no one above but others at the same rank, say "tied" */
+  int shared = 0;
+  for (size_t j = 0; j < e->ntied; j++) shared |= e->ranks[e->tied[j]] == e->rank;
+  add_neighbours(&b, d, e, "just above: ", e->above, e->nabove, shared ? "none (tied for first)" : "none (ranked first)");
+  add_neighbours(&b, d, e, "just below: ", e->below, e->nbelow, shared ? "none (tied for last)" : "none (ranked last)");
+  if (e->ntied) {
+    add_neighbours(&b, d, e, "tied with: ", e->tied, e->ntied, "");
+    if (spec->ties == GS_TIES_ORDINAL) luaL_addstring(&b, " (ordinal ties: equal scores ranked in file order)");
+  }
   luaL_addchar(&b, '\n');
   if (e->first) {
-    luaL_addstring(&b, "no better rank exists: gain, new_value and new_rank are left empty");
+    luaL_addstring(&b, "no better rank exists: possible is false, gain, new_value and new_rank are left empty");
   } else {
     char stepbuf[32];
     snprintf(stepbuf, sizeof stepbuf, "%.*f", e->step_digits, step);
@@ -198,8 +215,8 @@ void gs_lua_push_explain(lua_State *L, const gs_dataset *d, size_t u, const gs_e
     } else {
       size_t p = (size_t)e->best;
       snprintf(line, sizeof line, "smallest single-pillar gain to a better rank: %s +%s (%s -> %s), score %s, rank %s",
-               d->col[d->pillar[p]].name, human(e->gain[p], s1, sizeof s1), human(gs_dataset_pv(d, u, p), s2, sizeof s2),
-               human(gs_round(gs_dataset_pv(d, u, p) + e->gain[p], e->step_digits), s3, sizeof s3),
+               d->col[d->pillar[p]].name, exact(e->gain[p], s1, sizeof s1), human(gs_dataset_pv(d, u, p), s2, sizeof s2),
+               human(e->new_value[p], s3, sizeof s3),
                human(e->new_score[p], s4, sizeof s4), human(e->new_rank[p], s5, sizeof s5));
     }
     luaL_addstring(&b, line);
@@ -208,9 +225,12 @@ void gs_lua_push_explain(lua_State *L, const gs_dataset *d, size_t u, const gs_e
         luaL_addstring(&b, more++ ? ", " : "; as small: ");
         luaL_addstring(&b, d->col[d->pillar[p]].name);
       }
+    /* Say which grid the gains are on: with unrounded data (more than 6
+     * decimals) new_value is off it, and the gain is what to add. */
     snprintf(line, sizeof line,
-             "\ngain: the smallest increase of that pillar alone, in steps of %s up to its maximum, that gives a "
-             "better rank (\"not possible\" when the maximum is not enough)", stepbuf);
+             "\ngain: the smallest increase of that pillar alone, in steps of %s%s or up to its maximum, that "
+             "gives a better rank; new_value = value + gain (possible = false: even the maximum is not enough)",
+             stepbuf, e->grid_exact ? " (the data's grid)" : " (the data has more decimals: new_value is off that grid)");
     luaL_addstring(&b, line);
   }
   luaL_pushresult(&b);

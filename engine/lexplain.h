@@ -10,8 +10,9 @@
 
 /* Explains row u of d (borrowed; it must outlive the call only) and pushes
  * a list of records, one per pillar and a last "(score)" row, with columns
- * pillar, value, max, weight, points, share_pct, gap, gap_points, gain,
- * new_value, new_rank; fields iso3, country, score, rank, ties, digits,
+ * pillar, value, max, weight, points, share_pct, gap, gap_points,
+ * possible (a boolean: a single-pillar gain exists), gain, new_value,
+ * new_rank (nil when not possible); fields iso3, country, score, rank, ties, digits,
  * step, factor, above, below, tied (lists of {iso3, country, score, rank,
  * difference}) and best ({pillar, gain, value, score, rank}, or absent);
  * and a footer saying how the points add up, the neighbours and the best

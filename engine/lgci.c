@@ -102,7 +102,13 @@ const gs_dataset *gs_lua_checkdataset(lua_State *L, int i) {
 
 static long row_check(lua_State *L, const gs_dataset *d, const char *key) {
   long r = gs_dataset_row(d, key);
-  if (r < 0) luaL_error(L, "unknown country '%s' (not in %s)", key, d->source);
+  if (r < 0) {
+    /* codes are case-sensitive in Lua (a script should say what it means),
+     * but a near miss gets a hint */
+    long near = gs_dataset_row_nocase(d, key);
+    if (near >= 0) luaL_error(L, "unknown country '%s' (not in %s; did you mean '%s'?)", key, d->source, d->key[near]);
+    luaL_error(L, "unknown country '%s' (not in %s)", key, d->source);
+  }
   return r;
 }
 
@@ -352,6 +358,7 @@ typedef struct {
   /* What r:explain needs: set only by d:score's arithmetic mean, whose
    * points add up (a formula's or a geometric mean's do not). */
   int explainable;
+  int published;   /* d:column's: a published column, not computed here */
   double scale;    /* as given to d:score (0: none) */
   double *w;       /* the dataset's npillar weights, inline */
 } res;
@@ -370,6 +377,7 @@ static res *res_push(lua_State *L, int ds, size_t n, const char *label) {
   r->rank = r->score + n;
   r->w = r->rank + (n ? n : 1);
   r->explainable = 0;
+  r->published = 0;
   r->scale = 0;
   lua_pushvalue(L, ds);
   lua_setiuservalue(L, -2, 1);
@@ -623,6 +631,7 @@ static int res_ranked(lua_State *L) {
   o->digits = r->digits;
   o->ties = r->ties;
   o->explainable = r->explainable;
+  o->published = r->published;
   o->scale = r->scale;
   memcpy(o->w, r->w, res_dataset(L, 1)->npillar * sizeof *o->w);
   rank_opts(L, 2, &o->digits, &o->ties);
@@ -672,8 +681,16 @@ static int res_tostring(lua_State *L) {
  * the result's digits and tie rule. */
 static int res_explain(lua_State *L) {
   res *r = res_check(L, 1);
-  const char *key = luaL_checkstring(L, 2);
+  /* luaL_checkstring would say "bad argument #2 to '?'" when the call is a
+   * tail call (return r:explain()), which has no name to report */
+  if (lua_type(L, 2) != LUA_TSTRING)
+    return luaL_error(L, "explain: needs a country code, e.g. r:explain(\"VNM\"), got %s", luaL_typename(L, 2));
+  const char *key = lua_tostring(L, 2);
   long u = res_row(L, 1, key);
+  if (r->published)
+    return luaL_error(L, "explain: d:column(\"%s\") is a published column, not computed from pillar weights, so "
+                      "it has no pillar contributions; explain a computed score: d:score():explain(\"%s\") "
+                      "or d:score{weights = ..., scale = ...}:explain(...)", r->label, key);
   if (!r->explainable)
     return luaL_error(L, "explain: a %s result has no pillar contributions; explain works on "
                       "d:score{weights = ..., scale = ...} (the arithmetic mean)", r->label);
@@ -879,6 +896,7 @@ static int ds_column(lua_State *L) {
   if (c < 0) return luaL_error(L, "column: no column '%s' in %s", name, d->source);
   if (d->col[c].type != GS_COL_NUMBER) return luaL_error(L, "column: '%s' is not numeric", name);
   res *r = res_push(L, 1, d->n, name);
+  r->published = 1;
   memcpy(r->score, d->col[c].num, d->n * sizeof *r->score);
   rank_opts(L, 3, &r->digits, &r->ties);
   return 1;

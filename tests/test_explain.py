@@ -8,7 +8,7 @@ and the smallest single-pillar gains by brute force over every 0.01 step
 of each pillar up to its maximum.  Prints "N passed, N failed" last.
 """
 import csv, json, os, re
-from decimal import Decimal, ROUND_HALF_UP
+from decimal import Decimal, ROUND_CEILING, ROUND_HALF_UP
 
 from gstest import TMP, check, done, run, table
 
@@ -109,11 +109,13 @@ def check_case(c, label):
         check(near(r["gap_points"], f * c.w[p] * (MAX - X[c.iso][p])), "%s %s: gap points %s" % (label, PILLARS[p], r["gap_points"]))
         g = c.gain[p]
         if c.rank == 1:
-            check(r["gain"] == "" and r["new_rank"] == "", "%s %s: no gain for rank 1: %r" % (label, PILLARS[p], r["gain"]))
+            check(r["gain"] == "" and r["new_rank"] == "" and r["possible"] == "false",
+                  "%s %s: no gain for rank 1: %r" % (label, PILLARS[p], r["gain"]))
         elif g is None:
-            check(r["gain"] == "not possible" and r["new_value"] == "", "%s %s: gain %r, want not possible" % (label, PILLARS[p], r["gain"]))
+            check(r["possible"] == "false" and r["gain"] == "" and r["new_value"] == "",
+                  "%s %s: gain %r, want not possible" % (label, PILLARS[p], r["gain"]))
         else:
-            check(near(r["gain"], g), "%s %s: gain %s, want %s (brute force)" % (label, PILLARS[p], r["gain"], g))
+            check(r["possible"] == "true" and near(r["gain"], g), "%s %s: gain %s, want %s (brute force)" % (label, PILLARS[p], r["gain"], g))
             check(near(r["new_value"], X[c.iso][p] + g), "%s %s: new value %s" % (label, PILLARS[p], r["new_value"]))
             x = list(X[c.iso]); x[p] += g
             nr = rank_of(r2(score(x, c.w, c.scale)), c.others, c.ties)
@@ -214,7 +216,7 @@ check(rc == 0 and len(rows) == 6, "explain after ranked: %s" % err)
 if len(rows) == 6:
     for p in range(5):
         g = cw.gain[p]
-        check((rows[p]["gain"] == "not possible") if g is None else near(rows[p]["gain"], g),
+        check((rows[p]["gain"] == "" and rows[p]["possible"] == "false") if g is None else near(rows[p]["gain"], g),
               "ranked/scaled %s gain %s, want %s" % (PILLARS[p], rows[p]["gain"], g))
     check(near(rows[1]["points"], Decimal(100) / 120 * 2 * X["VNM"][1]), "scaled points %s" % rows[1]["points"])
 # the same through the CLI
@@ -223,13 +225,209 @@ check(rc == 0 and cli == out, "CLI and r:explain print the same table")
 
 # results whose points do not add up: a clear error
 for expr, what in (("d:score(function(c) return c.legal end)", "formula"),
-                   ("d:score{method = 'geometric'}", "geometric"),
-                   ("d:column('score')", "score")):
+                   ("d:score{method = 'geometric'}", "geometric")):
     rc, out, err = run([], "local d = gci.load('data/gci2020.csv')\nreturn %s:explain('VNM')\n" % expr)
     check(rc == 1 and re.search(r"t\.lua:2: explain: a %s result has no pillar contributions" % what, err),
           "explain on %s: exit %d, %r" % (what, rc, err))
+# a published column (UX finding 18): say what it is and what to do instead,
+# also after :ranked
+for expr in ("d:column('score')", "d:column('score'):ranked{ties = 'competition'}"):
+    rc, out, err = run([], "local d = gci.load('data/gci2020.csv')\nreturn %s:explain('VNM')\n" % expr)
+    check(rc == 1 and "t.lua:2: explain: d:column(\"score\") is a published column, not computed from pillar weights" in err
+          and 'd:score():explain("VNM")' in err, "explain on %s: exit %d, %r" % (expr, rc, err))
+# no country code: the method is named, even in a tail call (was "bad argument #2 to '?'")
+for call in ("return d:score():explain()", "local e = d:score():explain(); return e", "return d:score():explain({})"):
+    rc, out, err = run([], "local d = gci.load('data/gci2020.csv')\n%s\n" % call)
+    check(rc == 1 and "t.lua:2: explain: needs a country code, e.g. r:explain(\"VNM\"), got " in err and "'?'" not in err,
+          "%s: %r" % (call, err))
 rc, out, err = run([], "local d = gci.load('data/gci2020.csv')\nreturn d:score():explain('XXX')\n")
 check(rc == 1 and "t.lua:2: unknown country 'XXX'" in err, "r:explain unknown country: %r" % err)
+
+# ---- gains on data off the 0.01 grid (UX finding 4) ----
+# data/gci2024.csv publishes 15-digit pillar values.  The reference: with
+# default weights and dense ranks, a better rank needs the rounded score to
+# reach the next higher rounded score L among the others, i.e. an exact
+# score >= L - 0.005 (half up), so the fewest steps are
+# ceil((L - 0.005 - S) / step), capped at the pillar's maximum.  The grid
+# is 10^-6 for 2024 (values have more than 6 decimals), 0.01 for 2020.
+def ref_gains(path, iso, step):
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    xs = {r["iso3"]: [Decimal(r[p]) for p in PILLARS] for r in rows}
+    sc = {k: sum(v) for k, v in xs.items()}
+    me = r2(sc[iso])
+    ups = [r2(v) for k, v in sc.items() if k != iso and r2(v) > me]
+    out = []
+    for p in range(5):
+        x = xs[iso][p]
+        if not ups or x >= MAX:
+            out.append(None)
+            continue
+        need = min(ups) - Decimal("0.005") - sc[iso]
+        m = max(1, (need / step).to_integral_value(rounding=ROUND_CEILING))
+        g = m * step
+        if x + g > MAX:
+            g = MAX - x if sc[iso] + MAX - x >= min(ups) - Decimal("0.005") else None
+        out.append(g)
+    return out
+
+
+for path, step, isos in (("data/gci2024.csv", Decimal("0.000001"), ["VNM", "IND", "BRA", "KEN", "FRA", "MNG", "AFG"]),
+                         ("data/gci2020.csv", STEP, ["VNM", "IND", "BRA", "KEN", "FRA", "MNG"])):
+    for iso in isos:
+        rc, out, err = run(["explain", path, iso, "--format", "csv"])
+        rows = table(out)
+        check(rc == 0 and len(rows) == 6, "%s %s: %s" % (path, iso, err))
+        want = ref_gains(path, iso, step)
+        with open(path, newline="", encoding="utf-8") as f:
+            xrow = [r for r in csv.DictReader(f) if r["iso3"] == iso][0]
+        for p in range(min(5, len(rows))):
+            # the gap is max - value, not rounded to a grid the data is not on
+            check(near(rows[p]["gap"], MAX - Decimal(xrow[PILLARS[p]]), 1e-12),
+                  "%s %s %s: gap %s" % (path, iso, PILLARS[p], rows[p]["gap"]))
+        for p in range(min(5, len(rows))):
+            g, got = want[p], rows[p]["gain"]
+            if g is None:
+                check(got == "" and rows[p]["possible"] == "false", "%s %s %s: gain %r, want none" % (path, iso, PILLARS[p], got))
+            else:
+                check(rows[p]["possible"] == "true" and got != "" and abs(Decimal(got) - g) <= Decimal("1e-12"),
+                      "%s %s %s: gain %s, want %s" % (path, iso, PILLARS[p], got, g))
+    # through the Lua API, as a user applies it: adding the gain, or setting
+    # new_value, gives new_rank (better than now); one step less does not.
+    # Default scores, and weights with a scale (other doubles, other sums).
+    for opts in ("nil", "{weights = {legal = 1, technical = 2, organizational = 1, capacity = 0.7, cooperation = 1.5}, scale = 100}"):
+        rc, out, err = run(["--format", "csv"], """
+local d = gci.load("%s")
+local opts = %s
+local out = {}
+for _, iso in ipairs{"%s"} do
+  local e = d:score(opts):explain(iso)
+  for i = 1, #e - 1 do
+    local row = e[i]
+    if type(row.gain) == "number" then
+      local function rank(t) return d:with{[iso] = {[row.pillar] = t}}:score(opts):rank(iso) end
+      out[#out + 1] = {iso3 = iso, pillar = row.pillar, rank = e.rank, new_rank = row.new_rank,
+                       add = rank{add = row.gain}, set = rank(row.new_value),
+                       less = row.gain > e.step and rank{add = row.gain - e.step} or e.rank}
+    end
+  end
+end
+return gci.records(out, {"iso3", "pillar", "rank", "new_rank", "add", "set", "less"})
+""" % (path, opts, '", "'.join(isos)))
+        got = table(out)
+        check(rc == 0 and len(got) >= len(isos), "%s %s: Lua gains: %d rows, %s" % (path, opts, len(got), err))
+        for r in got:
+            what = "%s %s %s %s" % (path, opts, r["iso3"], r["pillar"])
+            check(int(r["new_rank"]) < int(r["rank"]), "%s: new rank %s better than %s" % (what, r["new_rank"], r["rank"]))
+            check(r["add"] == r["new_rank"], "%s: adding the gain gives rank %s, explain says %s" % (what, r["add"], r["new_rank"]))
+            check(r["set"] == r["new_rank"], "%s: setting new_value gives rank %s, explain says %s" % (what, r["set"], r["new_rank"]))
+            check(r["less"] == r["rank"], "%s: one step less gives rank %s, not %s" % (what, r["less"], r["rank"]))
+rc, out, err = run(["explain", "data/gci2024.csv", "VNM"])
+check("in steps of 0.000001 (the data has more decimals" in out, "2024: the footer names the grid: %s" % out[-400:])
+check("smallest single-pillar gain to a better rank: capacity +0.114484 " in out,
+      "2024 VNM: the footer's gain in full: %s" % out[-500:])
+rc, out, err = run(["explain", "data/gci2020.csv", "VNM"])
+check("in steps of 0.01 (the data's grid)" in out, "2020: the footer names the grid")
+
+# ---- neighbours and gains under every tie rule (UX finding 11) ----
+# ties.csv: AAA, BBB, CCC at 10 on every pillar (score 50), DDD at 5 (25).
+# Ranks by hand: dense 1,1,1,2; competition 1,1,1,4; ordinal (equal scores
+# in file order) 1,2,3,4; fractional 2,2,2,4.  "Just above" is whoever
+# holds the nearest better rank, "just below" the nearest worse.
+HEAD = "iso3,country," + ",".join(PILLARS) + "\n"
+ties1 = os.path.join(TMP, "ties.csv")
+with open(ties1, "w") as f:
+    f.write(HEAD + "AAA,Aaa,10,10,10,10,10\nBBB,Bbb,10,10,10,10,10\nCCC,Ccc,10,10,10,10,10\nDDD,Ddd,5,5,5,5,5\n")
+# ties2.csv: DDD first in the file at 5,10,10,10,10 (45), then the three at 50.
+# Any one pillar +5 (the grid is 1: whole values) brings DDD to 50; +4 to 49.
+# At 50 DDD ties the three: dense 1, competition 1, ordinal 1 (first in the
+# file), fractional (1+4)/2 = 2.5.  Ordinal CCC (rank 3) needs 51: +1, rank 1.
+ties2 = os.path.join(TMP, "ties2.csv")
+with open(ties2, "w") as f:
+    f.write(HEAD + "DDD,Ddd,5,10,10,10,10\nAAA,Aaa,10,10,10,10,10\nBBB,Bbb,10,10,10,10,10\nCCC,Ccc,10,10,10,10,10\n")
+NAMES = {"AAA": "Aaa", "BBB": "Bbb", "CCC": "Ccc", "DDD": "Ddd"}
+# (file, rule, iso): (rank, [(above, rank)], [(below, rank)], gain, new_rank)
+TIE_CASES = {
+    (ties1, "dense", "AAA"): (1, [], [("DDD", 2)], None, None),
+    (ties1, "dense", "BBB"): (1, [], [("DDD", 2)], None, None),
+    (ties1, "dense", "DDD"): (2, [("AAA", 1), ("BBB", 1), ("CCC", 1)], [], None, None),
+    (ties1, "competition", "BBB"): (1, [], [("DDD", 4)], None, None),
+    (ties1, "competition", "DDD"): (4, [("AAA", 1), ("BBB", 1), ("CCC", 1)], [], None, None),
+    (ties1, "ordinal", "AAA"): (1, [], [("BBB", 2)], None, None),
+    (ties1, "ordinal", "BBB"): (2, [("AAA", 1)], [("CCC", 3)], 1, 1),
+    (ties1, "ordinal", "CCC"): (3, [("BBB", 2)], [("DDD", 4)], 1, 1),
+    (ties1, "ordinal", "DDD"): (4, [("CCC", 3)], [], None, None),
+    (ties1, "fractional", "BBB"): (2, [], [("DDD", 4)], 1, 1),
+    (ties1, "fractional", "DDD"): (4, [("AAA", 2), ("BBB", 2), ("CCC", 2)], [], None, None),
+    (ties2, "dense", "DDD"): (2, [("AAA", 1), ("BBB", 1), ("CCC", 1)], [], 5, 1),
+    (ties2, "competition", "DDD"): (4, [("AAA", 1), ("BBB", 1), ("CCC", 1)], [], 5, 1),
+    (ties2, "ordinal", "DDD"): (4, [("CCC", 3)], [], 5, 1),
+    (ties2, "ordinal", "AAA"): (1, [], [("BBB", 2)], None, None),
+    (ties2, "ordinal", "CCC"): (3, [("BBB", 2)], [("DDD", 4)], 1, 1),
+    (ties2, "fractional", "DDD"): (4, [("AAA", 2), ("BBB", 2), ("CCC", 2)], [], 5, 2.5),
+}
+
+
+def num(v):
+    return ("%g" % v) if v is not None else ""
+
+
+for (path, rule, iso), (rank, above, below, gain, new_rank) in TIE_CASES.items():
+    label = "%s --ties %s %s" % (os.path.basename(path), rule, iso)
+    rc, out, err = run([], """
+local e = gci.load("%s"):score():ranked{ties = "%s"}:explain("%s")
+local function list(t) local s = {} for _, n in ipairs(t) do s[#s + 1] = n.iso3 .. "=" .. n.rank end return table.concat(s, " ") end
+print(e.rank, list(e.above), list(e.below))
+""" % (path, rule, iso))
+    want = "%s\t%s\t%s" % (num(rank), " ".join("%s=%s" % (k, num(r)) for k, r in above),
+                           " ".join("%s=%s" % (k, num(r)) for k, r in below))
+    check(rc == 0 and out.strip("\n") == want, "%s: r:explain %r, want %r %s" % (label, out, want, err))
+    rc, out, err = run(["explain", path, iso, "--ties", rule])
+    foot = [l[2:] for l in out.splitlines() if l.startswith("# ")]
+    check(rc == 0 and len(foot) >= 3, "%s: %s" % (label, err))
+    if len(foot) < 3:
+        continue
+    check(("; rank %s (%s ties" % (num(rank), rule)) in foot[0], "%s: %r" % (label, foot[0]))
+    for line, who, what in ((foot[1], above, "just above: "), (foot[2], below, "just below: ")):
+        want = "; ".join("%s (%s) rank %s, score " % (k, NAMES[k], num(r)) for k, r in who)
+        got = "; ".join(re.sub(r"score [^;]*", "score ", x) for x in line[len(what):].split("; "))
+        if who:
+            check(line.startswith(what) and got == want, "%s: %r, want %r" % (label, line, want))
+        else:
+            check(line.startswith(what + "none ("), "%s: %r, want none" % (label, line))
+    rc, out, err = run(["explain", path, iso, "--ties", rule, "--format", "csv"])
+    rows = table(out)
+    for r in rows[:5]:
+        if gain is None:
+            check(r["gain"] == "" and r["new_rank"] == "" and r["possible"] == "false",
+                  "%s %s: gain %r, want none" % (label, r["pillar"], r["gain"]))
+        else:
+            check(r["possible"] == "true" and r["gain"] == num(gain) and r["new_rank"] == num(new_rank),
+                  "%s %s: gain %r rank %r, want %s rank %s" % (label, r["pillar"], r["gain"], r["new_rank"], gain, new_rank))
+# a shared fractional rank 2 is not "ranked first"
+rc, out, err = run(["explain", ties1, "BBB", "--ties", "fractional"])
+check("# just above: none (tied for first)" in out, "fractional BBB: tied for first: %r" % out)
+
+# ---- forgiving command lines ----
+# a lowercase code is the dataset's code when only one key matches ignoring case
+rc, upper, err = run(["explain", "data/gci2020.csv", "VNM", "--format", "csv"])
+rc2, lower, err2 = run(["explain", "data/gci2020.csv", "vnm", "--format", "csv"])
+check(rc2 == 0 and lower == upper and upper, "explain vnm = explain VNM: %d %r" % (rc2, err2))
+amb = os.path.join(TMP, "case.csv")
+with open(amb, "w") as f:
+    f.write(HEAD + "abc,Lower,10,10,10,10,10\nABC,Upper,5,5,5,5,5\n")
+rc, out, err = run(["explain", amb, "Abc"])
+check(rc == 64 and "unknown country 'Abc'" in err, "two keys differ only in case: no guess, %d %r" % (rc, err))
+rc, out, err = run(["explain", amb, "abc", "--format", "csv"])
+check(rc == 0 and table(out)[0]["value"] == "10", "the exact key wins: %r" % err)
+# in Lua codes stay exact, with a hint
+rc, out, err = run([], "local d = gci.load('data/gci2020.csv')\nreturn d:score():explain('vnm')\n")
+check(rc == 1 and "t.lua:2: unknown country 'vnm' (not in data/gci2020.csv; did you mean 'VNM'?)" in err, "Lua hint: %r" % err)
+# blanks around names and weights, as people type them
+rc, spaced, err = run(["explain", "data/gci2020.csv", "VNM", "--weights", " technical = 2, legal=1 ,capacity=0.5 ", "--format", "csv"])
+rc2, tight, err2 = run(["explain", "data/gci2020.csv", "VNM", "--weights", "technical=2,legal=1,capacity=0.5", "--format", "csv"])
+check(rc == 0 and spaced == tight and [r["weight"] for r in table(tight)][:5] == ["1", "2", "1", "0.5", "1"],
+      "--weights with blanks: %d %r" % (rc, err))
 
 # ---- formats, --out ----
 rc, out, err = run(["explain", "data/gci2020.csv", "VNM", "--format", "json"])
@@ -238,6 +436,11 @@ try:
 except ValueError:
     js = None
 check(rc == 0 and js and [r["pillar"] for r in js] == PILLARS + ["(score)"], "json output: %s" % out[:200])
+if js:
+    # VNM 2020: legal and cooperation are at 20 (no gain), the others are not
+    check([r["possible"] for r in js[:5]] == [False, True, True, True, False] and js[5].get("possible") is None,
+          "json: possible is a boolean: %s" % [r.get("possible") for r in js])
+    check(js[0]["gain"] is None and isinstance(js[1]["gain"], float), "json: gain is a number or null: %s" % js[:2])
 rc, out, err = run(["explain", "data/gci2020.csv", "VNM", "--format", "md"])
 check(rc == 0 and out.startswith("| pillar | value |") and "VNM (Viet Nam)" in out, "md output")
 dest = os.path.join(TMP, "vnm.csv")
@@ -268,7 +471,13 @@ with open(bad, "w") as f:
     f.write("iso3,country,legal,technical,organizational,capacity,cooperation\nVNM,Viet Nam,20,16.31,x,19.26,20\n")
 rc, out, err = run(["explain", bad, "VNM"])
 check(rc == 65 and err.startswith(bad + ":2:5: "), "bad CSV: 65 with file:line:column, got %d %r" % (rc, err))
-rc, out, err = run(["explain", os.path.join(TMP, "missing.csv"), "VNM"])
-check(rc == 65 and "missing.csv" in err, "missing file: 65, %r" % err)
+# a file that cannot be opened has no line and column (UX finding 18): the
+# wording of gci.load's message, exit 65 (a data error, as documented)
+missing = os.path.join(TMP, "missing.csv")
+rc, out, err = run(["explain", missing, "VNM"])
+check(rc == 65 and err == "gcisim: explain: %s: cannot read: No such file or directory\n" % missing and out == "",
+      "missing file: 65, %r" % err)
+rc, out, err = run(["explain", TMP, "VNM"])
+check(rc == 65 and err == "gcisim: explain: %s: cannot read: Is a directory\n" % TMP, "a directory: 65, %r" % err)
 
 done()

@@ -129,9 +129,99 @@ static void test_pillar_not_enough(void) {
   gs_dataset_free(d);
 }
 
+static void test_ordinal_neighbours(void) {
+  /* a = b = 10 for AAA, BBB, CCC (score 20), DDD first in the file at
+   * 5 + 10 = 15.  Ordinal ranks (equal scores in file order): AAA 1, BBB 2,
+   * CCC 3, DDD 4.  BBB's neighbours are AAA (above, same score) and CCC
+   * (below).  DDD needs +5 on a (or b) to reach 20, where it ties the
+   * three and, first in the file, ranks 1; +4 leaves it at 19, rank 4. */
+  gs_dataset *d = load("iso3,country,a,b\nDDD,D,5,10\nAAA,A,10,10\nBBB,B,10,10\nCCC,C,10,10\n");
+  if (!d) return;
+  const double w[] = {1, 1};
+  gs_explain_spec s = {.w = w, .digits = 2, .ties = GS_TIES_ORDINAL};
+  char err[256];
+  gs_explain *e = gs_explain_unit(d, 2, &s, err, sizeof err);
+  T_OK(e != NULL, "explain: %s", err);
+  if (e) {
+    T_NEAR(e->rank, 2, 0);
+    T_INT(e->nabove, 1);
+    if (e->nabove == 1) T_INT(e->above[0], 1); /* AAA */
+    T_INT(e->nbelow, 1);
+    if (e->nbelow == 1) T_INT(e->below[0], 3); /* CCC */
+    T_INT(e->ntied, 2);                        /* AAA and CCC share the score */
+  }
+  gs_explain_free(e);
+  e = gs_explain_unit(d, 0, &s, err, sizeof err);
+  T_OK(e != NULL, "explain: %s", err);
+  if (e) {
+    T_NEAR(e->rank, 4, 0);
+    T_INT(e->step_digits, 0);
+    T_NEAR(e->gain[0], 5, 0);
+    T_NEAR(e->gain[1], 5, 0);
+    T_NEAR(e->new_rank[0], 1, 0);
+    T_NEAR(e->new_value[1], 15, 0);
+  }
+  gs_explain_free(e);
+  gs_dataset_free(d);
+}
+
+static void test_off_grid(void) {
+  /* AAA 10.123456789 + 10 = 20.123456789 (rounds to 20.12), BBB 10 + 10.
+   * The grid is 10^-6 (values with more than 6 decimals).  BBB needs a
+   * score >= 20.115 (rounds half up to 20.12): a gain of at least 0.115,
+   * i.e. 115000 steps of 10^-6, new value 10.115 exactly (BBB is on the
+   * grid).  AAA is first. */
+  gs_dataset *d = load("iso3,country,a,b\nAAA,A,10.123456789,10\nBBB,B,10,10\n");
+  if (!d) return;
+  const double w[] = {1, 1};
+  gs_explain_spec s = {.w = w, .digits = 2, .ties = GS_TIES_DENSE};
+  char err[256];
+  gs_explain *e = gs_explain_unit(d, 1, &s, err, sizeof err);
+  T_OK(e != NULL, "explain: %s", err);
+  if (e) {
+    T_INT(e->step_digits, 6);
+    T_INT(e->grid_exact, 0);
+    T_NEAR(e->gain[0], 0.115, 1e-15);
+    T_NEAR(e->new_value[0], 10.115, 1e-15);
+    T_NEAR(e->new_rank[0], 1, 0);
+  }
+  gs_explain_free(e);
+  gs_dataset_free(d);
+}
+
+static void test_wide_range(void) {
+  /* Pillars 0..1e13 on a 10^-6 grid: 10^19 steps, more than a long holds.
+   * AAA 5e12 + 0.000001, BBB 1 + 0.000001: BBB needs a >= 5e12 - 0.005 for
+   * rank 1, more than 2^53 steps, so the gain is the maximum's: a up to
+   * 1e13 (+ 1e13 - 1), which gives rank 1; likewise b (1 + 1e13 > 5e12). */
+  static const char *const pil[] = {"a", "b"};
+  gs_load_opts o = {.pillars = pil, .npillars = 2, .has_range = 1, .pmin = 0, .pmax = 1e13};
+  static const char text[] = "iso3,country,a,b\nAAA,A,5000000000000,0.000001\nBBB,B,1,0.000001\n";
+  char err[256];
+  gs_dataset *d = gs_load_csv_mem("t.csv", text, strlen(text), &o, err, sizeof err);
+  T_OK(d != NULL, "load: %s", err);
+  if (!d) return;
+  const double w[] = {1, 1};
+  gs_explain_spec s = {.w = w, .digits = 2, .ties = GS_TIES_DENSE};
+  gs_explain *e = gs_explain_unit(d, 1, &s, err, sizeof err);
+  T_OK(e != NULL, "explain: %s", err);
+  if (e) {
+    T_INT(e->step_digits, 6);
+    T_NEAR(e->new_value[0], 1e13, 0);
+    T_NEAR(e->gain[0], 1e13 - 1, 0);
+    T_NEAR(e->new_rank[0], 1, 0);
+    T_NEAR(e->new_rank[1], 1, 0);
+  }
+  gs_explain_free(e);
+  gs_dataset_free(d);
+}
+
 int main(void) {
   test_ccc();
   test_bbb_competition_and_first();
   test_pillar_not_enough();
+  test_ordinal_neighbours();
+  test_off_grid();
+  test_wide_range();
   return t_done();
 }
