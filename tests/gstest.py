@@ -5,12 +5,15 @@
 check(cond, what) counts a check and prints "FAIL: what" when it fails;
 done() removes the temporary directory, prints "N passed, N failed" (the
 line tests/run.sh adds up) and exits non-zero on any failure.
-Stream(seed, d) is the documented random stream of engine/ua.h.
+Stream(seed, d) is the documented random stream of engine/ua.h;
+ua_draw, ua_score and rank_stats spell out its uncertainty recipe, the
+reference the analysis and teaching tests compare gcisim with.
 run(args, script=None) runs gcisim (GCISIM, default ./gcisim); with a
 script text, it is written to TMP/name and run as `gcisim run FILE args`.
 """
 import csv
 import io
+import math
 import os
 import shutil
 import subprocess
@@ -66,6 +69,55 @@ class Stream:
     def uniform(self):
         self.s = (self.s + GOLDEN) & M64
         return (_mix(self.s) >> 11) * 2.0 ** -53
+
+
+def ua_draw(seed, d, w, perturb, methods):
+    """Draw d of engine/ua.h's recipe, written out independently of the C:
+    each weight uniform within +-perturb of its nominal value, renormalised
+    to the nominal total, then the method.  Returns (weights, method)."""
+    k = len(w)
+    st = Stream(seed, d)
+    u = [st.uniform() for _ in range(k)]
+    um = st.uniform()
+    f = [w[i] * (1 + perturb * (2 * u[i] - 1)) for i in range(k)]
+    total, s = 0.0, 0.0
+    for v in w:
+        total += v
+    for v in f:
+        s += v
+    return [v * (total / s) for v in f], methods[int(um * len(methods))]
+
+
+def ua_score(row, wp, method, total, offset=1.0):
+    """A unit's score for one draw: the weighted sum, or the weighted
+    geometric mean of (value + offset), minus offset, times the nominal
+    total of the weights (`total`, as the C uses it, not sum(wp))."""
+    acc = 0.0
+    if method == "arithmetic":
+        for i in range(len(wp)):
+            acc += wp[i] * row[i]
+        return acc
+    for i in range(len(wp)):
+        acc += (wp[i] / total) * math.log(row[i] + offset)
+    return total * (math.exp(acc) - offset)
+
+
+def rank_stats(hist, n):
+    """The statistics of a rank histogram {rank: draws} over n draws, as
+    engine/ua.h defines them: percentiles by the inverted CDF (the smallest
+    rank reached by at least q of the draws), and within3 the share of
+    draws within 3 ranks of the median."""
+    def pct(q):
+        c = 0
+        for rk in sorted(hist):
+            c += hist[rk]
+            if c >= q * n:
+                return rk
+
+    med = pct(0.5)
+    return {"median": med, "p05": pct(0.05), "p95": pct(0.95),
+            "mean": sum(rk * c for rk, c in hist.items()) / n,
+            "within3": sum(c for rk, c in hist.items() if abs(rk - med) <= 3) / n}
 
 
 def done():

@@ -11,7 +11,7 @@ over every hundredth of a pillar.  Prints "N passed, N failed" last.
 """
 import csv, io, math, os, shutil, subprocess, sys, tempfile
 
-from gstest import Stream, GCISIM, TMP, check, done, run, table
+from gstest import GCISIM, TMP, check, done, rank_stats, run, table, ua_draw, ua_score
 
 
 
@@ -40,52 +40,21 @@ def reference_ua(x, w, perturb, n, seed, methods, offset=1.0):
         W += wi
 
     def scores(wp, method):
-        out = []
-        for row in x:
-            if method == "arithmetic":
-                acc = 0.0
-                for i in range(k):
-                    acc += wp[i] * row[i]
-            else:
-                acc = 0.0
-                for i in range(k):
-                    acc += (wp[i] / W) * math.log(row[i] + offset)
-                acc = W * (math.exp(acc) - offset)
-            out.append(acc)
-        return out
+        return [ua_score(row, wp, method, W, offset) for row in x]
 
     nominal = dense_ranks(scores(w, methods[0]))
     hist = [dict() for _ in range(units)]
     shift = 0
     for d in range(n):
-        st = Stream(seed, d)
-        u = [st.uniform() for _ in range(k)]
-        um = st.uniform()
-        f = [w[i] * (1 + perturb * (2 * u[i] - 1)) for i in range(k)]
-        s = 0.0
-        for v in f:
-            s += v
-        wp = [v * (W / s) for v in f]
-        method = methods[int(um * len(methods))]
+        wp, method = ua_draw(seed, d, w, perturb, methods)
         r = dense_ranks(scores(wp, method))
         for i in range(units):
             hist[i][r[i]] = hist[i].get(r[i], 0) + 1
             shift += abs(r[i] - nominal[i])
     stats = []
     for i in range(units):
-        h = hist[i]
-
-        def pct(q):
-            c = 0
-            for rk in sorted(h):
-                c += h[rk]
-                if c >= q * n:
-                    return rk
-
-        med = pct(0.5)
-        mean = sum(rk * c for rk, c in h.items()) / n
-        within = sum(c for rk, c in h.items() if abs(rk - med) <= 3) / n
-        stats.append((nominal[i], med, mean, pct(0.05), pct(0.95), within))
+        st = rank_stats(hist[i], n)
+        stats.append((nominal[i], st["median"], st["mean"], st["p05"], st["p95"], st["within3"]))
     return stats, shift / (n * units)
 
 

@@ -11,7 +11,7 @@ mistake.  Prints "N passed, N failed" last.
 """
 import csv, math, os, re, shutil, subprocess
 
-from gstest import GCISIM, TMP, Stream, check, done, run
+from gstest import GCISIM, TMP, check, done, rank_stats, run, ua_draw, ua_score
 
 TEACH = "scripts/teaching"
 P = ["legal", "technical", "organizational", "capacity", "cooperation"]
@@ -133,41 +133,13 @@ def reference_ua(n, seed, iso, perturb=0.25, methods=("arithmetic", "geometric")
     me = ISO.index(iso)
     hist = {}
     for d in range(n):
-        st = Stream(seed, d)
-        u = [st.uniform() for _ in range(k)]
-        um = st.uniform()
-        f = [w[i] * (1 + perturb * (2 * u[i] - 1)) for i in range(k)]
-        s = 0.0
-        for v in f:
-            s += v
-        wp = [v * (Wt / s) for v in f]
-        method = methods[int(um * len(methods))]
-        sc = []
-        for row in xs:
-            acc = 0.0
-            if method == "arithmetic":
-                for i in range(k):
-                    acc += wp[i] * row[i]
-            else:
-                for i in range(k):
-                    acc += (wp[i] / Wt) * math.log(row[i] + 1.0)
-                acc = Wt * (math.exp(acc) - 1.0)
-            sc.append(key(acc))
+        wp, method = ua_draw(seed, d, w, perturb, methods)
+        sc = [key(ua_score(row, wp, method, Wt)) for row in xs]
         mine = sc[me]
         r = len(set(v for v in sc if v > mine)) + 1
         hist[r] = hist.get(r, 0) + 1
 
-    def pct(q):
-        c = 0
-        for rk in sorted(hist):
-            c += hist[rk]
-            if c >= q * n:
-                return rk
-
-    med = pct(0.5)
-    return {"median": med, "p05": pct(0.05), "p95": pct(0.95),
-            "mean": sum(rk * c for rk, c in hist.items()) / n,
-            "within3": sum(c for rk, c in hist.items() if abs(rk - med) <= 3) / n}
+    return rank_stats(hist, n)
 
 
 UA = reference_ua(1000, 1, "ROU")
