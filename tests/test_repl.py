@@ -387,7 +387,10 @@ for first in [b"print(6 * 7)\n", b""]:
     try:
         p.stdin.write(first)
         p.stdin.flush()
-        time.sleep(0.5)
+        # the handler must be in place before the signal comes: under
+        # valgrind (make leakcheck) starting up takes seconds, and a SIGINT
+        # before it ends the process as the default action would
+        time.sleep(6 if os.environ.get("VALGRIND") else 0.5)
         p.send_signal(signal.SIGINT)
         time.sleep(0.3)
         out, err = p.communicate(b"print(1 + 2)\n", timeout=10)
