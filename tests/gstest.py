@@ -120,6 +120,24 @@ def rank_stats(hist, n):
             "within3": sum(c for rk, c in hist.items() if abs(rk - med) <= 3) / n}
 
 
+def alloc_total(failed):
+    """How many allocations a run makes, for an allocation-failure sweep:
+    failed(spec) runs it with GCISIM_FAIL_ALLOC=spec and says whether it
+    failed.  The smallest N for which failing "N and after" (N+) still
+    succeeds is one past the last allocation; found by doubling, then
+    bisection."""
+    lo, hi = 1, 1
+    while failed("%d+" % hi):
+        lo, hi = hi, hi * 2
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if not failed("%d+" % mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return hi - 1
+
+
 def done():
     shutil.rmtree(TMP, ignore_errors=True)
     print("%d passed, %d failed" % (_count["passed"], _count["failed"]))

@@ -23,7 +23,7 @@ Prints "N passed, N failed" last.
 """
 import concurrent.futures, csv, glob, io, os, re, shutil, subprocess, sys, tempfile, time
 
-from gstest import GCISIM, TMP, check, done
+from gstest import GCISIM, TMP, alloc_total, check, done
 
 SLOW = any(w in " ".join(GCISIM) for w in ("valgrind", "asan")) or bool(os.environ.get("VALGRIND"))
 ROOT = os.path.realpath(".")
@@ -235,18 +235,7 @@ def fail_at(spec):
     return spec, rc, o, err
 
 
-# Total allocations: the smallest N for which failing "N and after" (N+)
-# still succeeds is one past the last allocation.
-lo, hi = 1, 1
-while fail_at("%d+" % hi)[1] != 0:
-    lo, hi = hi, hi * 2
-while lo < hi:
-    mid = (lo + hi) // 2
-    if fail_at("%d+" % mid)[1] == 0:
-        hi = mid
-    else:
-        lo = mid + 1
-total = hi - 1
+total = alloc_total(lambda spec: fail_at(spec)[1] != 0)
 check(total > 100, "the representative run makes %d Lua allocations" % total)
 full = os.environ.get("GCISIM_ALLOC_SWEEP") == "full"
 stride = 1 if full or not SLOW else max(1, total // 40)  # every N, but under ASan/valgrind

@@ -11,7 +11,7 @@ mistake.  Prints "N passed, N failed" last.
 """
 import csv, math, os, re, shutil, subprocess
 
-from gstest import GCISIM, TMP, check, done, rank_stats, run, ua_draw, ua_score
+from gstest import GCISIM, TMP, alloc_total, check, done, rank_stats, run, ua_draw, ua_score
 
 TEACH = "scripts/teaching"
 P = ["legal", "technical", "organizational", "capacity", "cooperation"]
@@ -604,16 +604,7 @@ def fail_at(spec):
     return p.returncode, p.stdout, p.stderr
 
 
-lo, hi = 1, 1
-while fail_at("%d+" % hi)[0] != 0:
-    lo, hi = hi, hi * 2
-while lo < hi:
-    mid = (lo + hi) // 2
-    if fail_at("%d+" % mid)[0] == 0:
-        hi = mid
-    else:
-        lo = mid + 1
-total = hi - 1
+total = alloc_total(lambda spec: fail_at(spec)[0] != 0)
 check(total > 100, "check makes %d Lua allocations" % total)
 stride = max(1, total // (20 if SLOW else 150))
 bad = []
