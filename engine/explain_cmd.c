@@ -116,10 +116,7 @@ static int parse(int argc, char **argv, ex_opts *o) {
       o->digits = (int)n;
     } else if (strcmp(a, "--format") == 0) {
       NEEDV();
-      int f = gs_format_parse(v);
-      if (f < 0) return gs_usage_error("unknown format '%s' (table, csv, json or md)", v);
-      o->fmt = (gs_format)f;
-      o->fmt_given = 1;
+      if (gs_parse_format_option(v, &o->fmt, &o->fmt_given) != GS_EX_OK) return GS_EX_USAGE;
     } else if (strcmp(a, "--out") == 0) { NEEDV(); o->out = v; }
     else return gs_usage_error("explain: unknown option '%s'", a);
 #undef NEEDV

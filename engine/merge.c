@@ -122,10 +122,10 @@ int gs_merge_main(int argc, char **argv) {
   if (!files) return GS_EX_MEMORY;
   for (int i = 0; i < argc; i++) {
     if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
-      int f = gs_format_parse(argv[++i]);
-      if (f < 0) { free(files); return gs_usage_error("unknown format '%s' (table, csv, json or md)", argv[i]); }
-      fmt = (gs_format)f;
-      fmt_given = 1;
+      if (gs_parse_format_option(argv[++i], &fmt, &fmt_given) != GS_EX_OK) {
+        free(files);
+        return GS_EX_USAGE;
+      }
     } else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
       out = argv[++i];
     } else if (strncmp(argv[i], "--", 2) == 0) {

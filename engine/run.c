@@ -121,6 +121,14 @@ int gs_parse_number(const char *s, double *out) {
   return errno || end == s || *end || *out < 0 ? -1 : 0;
 }
 
+int gs_parse_format_option(const char *v, gs_format *fmt, int *given) {
+  int f = gs_format_parse(v);
+  if (f < 0) return gs_usage_error("unknown format '%s' (table, csv, json or md)", v);
+  if (fmt) *fmt = (gs_format)f;
+  if (given) *given = 1;
+  return GS_EX_OK;
+}
+
 /* The command main dispatched to, so a usage error points to that
  * command's --help rather than to the command list. */
 static const char *usage_command;
@@ -229,10 +237,7 @@ static int parse_run(int argc, char **argv, run_opts *o) {
 #define NEEDV() do { if (!v) return gs_usage_error("%s needs a value", a); i++; } while (0)
     if (strcmp(a, "--format") == 0) {
       NEEDV();
-      int f = gs_format_parse(v);
-      if (f < 0) return gs_usage_error("unknown format '%s' (table, csv, json or md)", v);
-      o->fmt = (gs_format)f;
-      o->fmt_given = 1;
+      if (gs_parse_format_option(v, &o->fmt, &o->fmt_given) != GS_EX_OK) return GS_EX_USAGE;
     } else if (strcmp(a, "--out") == 0) { NEEDV(); o->out = v; }
     else if (strcmp(a, "--plot") == 0) {
       NEEDV();

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "lgci.h"
+#include "output.h"
 #include "policy.h"
 #include "sandbox.h"
 
@@ -42,6 +43,11 @@ int gs_parse_number(const char *s, double *out);
 /* Prints "gcisim: " fmt (with one %s argument) and a usage hint to stderr;
  * returns GS_EX_USAGE. */
 int gs_usage_error(const char *fmt, const char *arg);
+
+/* --format F for the commands that print a table (run, explain, merge):
+ * sets *fmt and *given (either may be NULL) and returns GS_EX_OK, or
+ * prints the usage error and returns GS_EX_USAGE. */
+int gs_parse_format_option(const char *v, gs_format *fmt, int *given);
 
 /* Names the command running (main.c sets it before dispatching; name is a
  * static string), for gs_usage_error's pointer to `gcisim NAME --help`. */

@@ -45,6 +45,10 @@ for cmd in commands:
     rc, out, err = run([cmd, "--no-such-option", "x"])
     check(rc == 64 and "--no-such-option" in err, "%s refuses an unknown option with 64: %d %r" % (cmd, rc, err))
     check(("gcisim %s --help" % cmd) in err, "%s's usage error points to its own --help: %r" % (cmd, err))
+    if "--format F" in h:   # one --format rule for every command that prints a table
+        rc, out, err = run([cmd, "--format", "xml", "x"] if cmd != "run" else [cmd, "x.lua", "--format", "xml"])
+        check(rc == 64 and re.search(r"unknown format 'xml' \((table|csv), .*\)", err) is not None,
+              "%s --format xml: %d %r" % (cmd, rc, err))
     sub = subsections.get(cmd)
     check(sub is not None, "man page has a subsection for %s" % cmd)
     if sub is None:
