@@ -33,18 +33,6 @@
 
 /* ---------- options ---------- */
 
-static void check_known(lua_State *L, int t, const char *fn, const char *const *known) {
-  lua_pushnil(L);
-  while (lua_next(L, t)) {
-    int ok = 0;
-    if (lua_type(L, -2) == LUA_TSTRING)
-      for (int i = 0; known[i]; i++) ok |= strcmp(lua_tostring(L, -2), known[i]) == 0;
-    if (!ok)
-      luaL_error(L, "%s: unknown option '%s'", fn, lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
-    lua_pop(L, 1);
-  }
-}
-
 static double num_opt(lua_State *L, int t, const char *field, double def, const char *fn) {
   double v = def;
   if (lua_getfield(L, t, field) != LUA_TNIL) {
@@ -312,7 +300,7 @@ static int ds_uncertainty(lua_State *L) {
   lua_settop(L, 2);
   static const char *const known[] = {"weights", "perturb", "n", "seed", "methods", "digits", "ties",
                                       "offset", "threads", NULL};
-  check_known(L, 2, "uncertainty", known);
+  gs_lua_check_options(L, 2, known, "uncertainty");
   gs_ua_config cfg;
   unsigned first;
   ua_opts(L, d, 2, &cfg, "uncertainty", &first); /* pushes the data userdata (3) */
@@ -358,7 +346,7 @@ static int ds_sensitivity(lua_State *L) {
   lua_settop(L, 2);
   static const char *const known[] = {"weights", "perturb", "n", "seed", "methods", "digits", "ties",
                                       "offset", "threads", "boot", NULL};
-  check_known(L, 2, "sensitivity", known);
+  gs_lua_check_options(L, 2, known, "sensitivity");
   gs_ua_config cfg;
   unsigned first;
   ua_opts(L, d, 2, &cfg, "sensitivity", &first);
@@ -433,7 +421,7 @@ static int ds_target(lua_State *L) {
   lua_settop(L, 3);
   static const char *const known[] = {"rank", "tier", "thresholds", "score", "weights", "method", "scale",
                                       "offset", "digits", "ties", "step_digits", NULL};
-  check_known(L, 3, "target", known);
+  gs_lua_check_options(L, 3, known, "target");
   long u = gs_dataset_row(d, key);
   if (u < 0) return luaL_error(L, "target: unknown country '%s'", key);
   if (d->npillar == 0) return luaL_error(L, "target: %s has no pillars", d->source);

@@ -47,6 +47,28 @@ gs_ctx *gs_lua_getctx(lua_State *L) {
   return c;
 }
 
+void gs_lua_check_options(lua_State *L, int t, const char *const *known, const char *what) {
+  t = lua_absindex(L, t);
+  lua_pushnil(L);
+  while (lua_next(L, t)) {
+    int ok = 0;
+    if (lua_type(L, -2) == LUA_TSTRING)
+      for (int i = 0; known[i]; i++) ok |= strcmp(lua_tostring(L, -2), known[i]) == 0;
+    if (!ok) {
+      luaL_Buffer b;
+      luaL_buffinit(L, &b);
+      for (int i = 0; known[i]; i++) {
+        if (i) luaL_addstring(&b, ", ");
+        luaL_addstring(&b, known[i]);
+      }
+      luaL_pushresult(&b);
+      const char *key = lua_type(L, -3) == LUA_TSTRING ? lua_tostring(L, -3) : luaL_typename(L, -3);
+      luaL_error(L, "%s: unknown option '%s' (known: %s)", what, key, lua_tostring(L, -1));
+    }
+    lua_pop(L, 1);
+  }
+}
+
 int gs_lua_data_error(lua_State *L, const char *msg) {
   gs_ctx *c = gs_lua_getctx(L);
   if (c) snprintf(c->data_error, sizeof c->data_error, "%s", msg);
@@ -858,14 +880,7 @@ static int ds_score(lua_State *L) {
   }
   if (d->npillar == 0) return luaL_error(L, "score: %s has no pillars to score", d->source);
   static const char *const known[] = {"weights", "method", "scale", "offset", "digits", "ties", NULL};
-  lua_pushnil(L);
-  while (lua_next(L, 2)) {
-    int ok = 0;
-    if (lua_type(L, -2) == LUA_TSTRING)
-      for (int i = 0; known[i]; i++) ok |= strcmp(lua_tostring(L, -2), known[i]) == 0;
-    if (!ok) return luaL_error(L, "score: unknown option '%s'", lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
-    lua_pop(L, 1);
-  }
+  gs_lua_check_options(L, 2, known, "score");
   double *w = lua_newuserdatauv(L, d->npillar * sizeof *w, 0);
   lua_getfield(L, 2, "weights");
   read_weights(L, -1, d, w);
@@ -1085,12 +1100,8 @@ static int gci_compare(lua_State *L) {
   size_t nth = 0;
   check_opts_table(L, 3, "compare");
   if (lua_istable(L, 3)) {
-    lua_pushnil(L);
-    while (lua_next(L, 3)) {
-      if (lua_type(L, -2) != LUA_TSTRING || strcmp(lua_tostring(L, -2), "tiers") != 0)
-        return luaL_error(L, "compare: unknown option '%s'", lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
-      lua_pop(L, 1);
-    }
+    static const char *const known[] = {"tiers", NULL};
+    gs_lua_check_options(L, 3, known, "compare");
     lua_getfield(L, 3, "tiers");
     if (!lua_isnil(L, -1)) nth = read_thresholds(L, lua_gettop(L), th, 32);
     lua_pop(L, 1);

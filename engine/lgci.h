@@ -56,6 +56,12 @@ const gs_dataset *gs_lua_checkdataset(lua_State *L, int i);
  * whole, a float otherwise. */
 void gs_lua_pushnum(lua_State *L, double v);
 
+/* Rejects any key of the options table at stack index t that is not in
+ * known (NULL-terminated): a Lua error "what: unknown option 'k' (known:
+ * a, b, ...)".  Every gci function taking an options table uses it, so
+ * the message lists the right spellings everywhere. */
+void gs_lua_check_options(lua_State *L, int t, const char *const *known, const char *what);
+
 /* Raises a data error: the message is "file:line:column: what" without a
  * script position, and is remembered in ctx->data_error. */
 int gs_lua_data_error(lua_State *L, const char *msg);

@@ -103,28 +103,6 @@ static void set_columns(lua_State *L, const char *const *cols) {
   lua_setmetatable(L, -2);
 }
 
-/* Rejects any key of the table at t that is not in known (what: for messages). */
-static void check_keys(lua_State *L, int t, const char *const *known, const char *what) {
-  t = lua_absindex(L, t);
-  lua_pushnil(L);
-  while (lua_next(L, t)) {
-    int ok = 0;
-    if (lua_type(L, -2) == LUA_TSTRING)
-      for (int i = 0; known[i]; i++) ok |= strcmp(lua_tostring(L, -2), known[i]) == 0;
-    if (!ok) {
-      luaL_Buffer b;
-      luaL_buffinit(L, &b);
-      for (int i = 0; known[i]; i++) {
-        if (i) luaL_addstring(&b, ", ");
-        luaL_addstring(&b, known[i]);
-      }
-      luaL_pushresult(&b);
-      const char *key = lua_type(L, -3) == LUA_TSTRING ? lua_tostring(L, -3) : luaL_typename(L, -3);
-      luaL_error(L, "%s: unknown option '%s' (known: %s)", what, key, lua_tostring(L, -1));
-    }
-    lua_pop(L, 1);
-  }
-}
 
 /* ------------------------------------------------- method specifications */
 
@@ -623,7 +601,7 @@ static int ix_compute(lua_State *L) {
   if (!lua_isnoneornil(L, 3) && !lua_istable(L, 3)) return luaL_error(L, "compute: options must be a table");
   if (lua_isnoneornil(L, 3)) { lua_settop(L, 2); lua_newtable(L); }
   lua_settop(L, 3);
-  check_keys(L, 3, compute_opts, "compute");
+  gs_lua_check_options(L, 3, compute_opts, "compute");
   gs_h_opts o;
   gs_h_opts_default(&o);
   o.denominate = 0;
@@ -685,7 +663,7 @@ static int ix_compute(lua_State *L) {
   if (t == LUA_TBOOLEAN) {
     o.treat = lua_toboolean(L, -1);
   } else if (t == LUA_TTABLE) {
-    check_keys(L, -1, treat_opts, "compute: option 'treat'");
+    gs_lua_check_options(L, -1, treat_opts, "compute: option 'treat'");
     o.treat = 1;
     int tt = lua_gettop(L);
     if (lua_getfield(L, tt, "skew") != LUA_TNIL) {
@@ -1062,7 +1040,7 @@ static int hr_correlations(lua_State *L) {
   if (!lua_isnoneornil(L, 2)) {
     luaL_checktype(L, 2, LUA_TTABLE);
     static const char *const known[] = {"method", NULL};
-    check_keys(L, 2, known, "correlations");
+    gs_lua_check_options(L, 2, known, "correlations");
     lua_getfield(L, 2, "method");
     const char *m = lua_tostring(L, -1);
     if (m && strcmp(m, "spearman") == 0) spearman = 1;
@@ -1205,13 +1183,13 @@ static int ix_uncertainty(lua_State *L) {
   const gs_dataset *d = gs_lua_checkdataset(L, 2);
   luaL_checktype(L, 3, LUA_TTABLE);
   lua_settop(L, 3);
-  check_keys(L, 3, ua_opts, "uncertainty");
+  gs_lua_check_options(L, 3, ua_opts, "uncertainty");
   if (lua_getfield(L, 3, "base") == LUA_TNIL) { lua_pop(L, 1); lua_newtable(L); }
   if (!lua_istable(L, -1)) return luaL_error(L, "uncertainty: option 'base' must be a table of compute options");
   int base = lua_gettop(L); /* 4 */
   if (lua_getfield(L, 3, "vary") != LUA_TTABLE) return luaL_error(L, "uncertainty: option 'vary' must be a table such as {normalise = {\"minmax\", \"prank\"}}");
   int vary = lua_gettop(L); /* 5 */
-  check_keys(L, vary, ua_params, "uncertainty: vary");
+  gs_lua_check_options(L, vary, ua_params, "uncertainty: vary");
   lua_Number nd = 10000, seed = 1;
   if (lua_getfield(L, 3, "n") != LUA_TNIL) {
     nd = lua_tonumber(L, -1);

@@ -119,16 +119,7 @@ static void read_opts(lua_State *L, int t, plot_opts *o, const char *who) {
   o->width = 900;
   if (!t) return;
   static const char *const known[] = {"type", "title", "width", "height", "top", "countries", "before", "after", NULL};
-  lua_pushnil(L);
-  while (lua_next(L, t)) {
-    int ok = 0;
-    if (lua_type(L, -2) == LUA_TSTRING)
-      for (int i = 0; known[i]; i++) ok |= strcmp(lua_tostring(L, -2), known[i]) == 0;
-    if (!ok)
-      luaL_error(L, "%s: unknown option '%s' (type, title, width, height, top, countries, before, after)", who,
-                 lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
-    lua_pop(L, 1);
-  }
+  gs_lua_check_options(L, t, known, who);
   o->type = str_opt(L, t, "type", who);
   if (o->type && !gs_plot_type_valid(o->type))
     luaL_error(L, "%s: unknown chart type '%s' (slope, intervals, profile or bars)", who, o->type);

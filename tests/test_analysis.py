@@ -117,7 +117,8 @@ check(rc == 65, "merge refuses a shard of another analysis: %r" % err)
 for opts, msg in [('{perturb = 1.5}', "uncertainty: perturb must be at least 0 and below 1"),
                   ('{methods = {"median"}}', "uncertainty: unknown method 'median' (arithmetic or geometric)"),
                   ('{n = 0}', "uncertainty: option 'n' must be a whole number from 1 to 1000000000000"),
-                  ('{nn = 5}', "uncertainty: unknown option 'nn'"),
+                  ('{nn = 5}', "uncertainty: unknown option 'nn' (known: weights, perturb, n, seed, methods, digits, ties, "
+                               "offset, threads)"),
                   ('{weights = {legal = 1}}', "uncertainty: weights must name every pillar")]:
     rc, out, err = run([], 'local d = gci.load("data/gci2020.csv")\nreturn d:uncertainty%s' % opts)
     check(rc == 1 and err.strip().endswith("t.lua:2: " + msg), "error for %s: %r" % (opts, err))
