@@ -22,7 +22,7 @@ EDIT_CFLAGS := $(shell pkg-config --cflags libedit 2>/dev/null)
 EDIT_LIBS   := $(shell pkg-config --libs libedit 2>/dev/null || echo -ledit)
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
-CFLAGS   += -std=c17 -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE=700 -Wall -Wextra -Werror -pthread $(LUA_CFLAGS) $(CAIRO_CFLAGS) $(EDIT_CFLAGS)
+CFLAGS   += -std=c17 -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE=700 -Wall -Wextra -Werror -pthread
 LDLIBS   += $(LUA_LIBS) $(CAIRO_LIBS) -lcsv $(EDIT_LIBS) -lm -pthread
 # Bind every symbol at start: batch jobs are forked children, which then
 # inherit a resolved symbol table instead of each resolving it again.
@@ -33,9 +33,23 @@ BIN      ?= gcisim
 DEBIAN_PKGS = build-essential pkg-config liblua5.4-dev libcsv-dev libcairo2-dev fonts-dejavu-core libedit-dev
 TEST_PKGS   = python3 poppler-utils lua5.4
 
-ENGINE_SRC := $(filter-out engine/main.c,$(wildcard engine/*.c))
+# The engine is built by layer; a layer sees only its own headers and the
+# headers of the layers below it (doc/ARCHITECTURE.md):
+#   core   data, scoring, ranking, methods, analyses: no Lua, no cairo
+#   io     output formats, atomic files, path policy, data directory
+#   chart  chart layout and drawing (cairo)
+#   lua    the gci module: bindings, sandbox, printing of Lua values
+#   cli    main and the commands (run, batch, merge, repl, explain, check)
+LAYERS     := core io chart lua cli
+inc_core   := -Iengine/core
+inc_io     := $(inc_core) -Iengine/io
+inc_chart  := $(inc_io) -Iengine/chart $(CAIRO_CFLAGS)
+inc_lua    := $(inc_chart) -Iengine/lua $(LUA_CFLAGS)
+inc_cli    := $(inc_lua) -Iengine/cli $(EDIT_CFLAGS)
+ENGINE_SRC := $(filter-out engine/cli/main.c,$(foreach l,$(LAYERS),$(wildcard engine/$(l)/*.c)))
 ENGINE_OBJ := $(ENGINE_SRC:engine/%.c=$(BUILD)/%.o)
-# gcisim check's answer keys, compiled into the binary (engine/check.h)
+ENGINE_HDR := $(foreach l,$(LAYERS),$(wildcard engine/$(l)/*.h))
+# gcisim check's answer keys, compiled into the binary (engine/cli/check.h)
 TEACH_KEYS := $(sort $(wildcard scripts/teaching/keys/*.lua))
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/%)
@@ -61,7 +75,7 @@ LUA_MODULE ?= gci.so
 # The commands (run, batch, merge, repl, explain, check) belong to the binary,
 # not to the module: the module is the `gci` library alone, and does not
 # drag libedit into every Lua program that requires it.
-MODULE_SRC := $(filter-out $(addprefix engine/,run.c batch.c merge.c repl.c explain_cmd.c check.c),$(ENGINE_SRC))
+MODULE_SRC := $(filter-out engine/cli/%,$(ENGINE_SRC))
 PIC_OBJ    := $(MODULE_SRC:engine/%.c=$(PIC_BUILD)/%.o)
 MODULE_LIBS = $(filter-out $(LUA_LIBS),$(LDLIBS))
 
@@ -69,26 +83,34 @@ MODULE_LIBS = $(filter-out $(LUA_LIBS),$(LDLIBS))
 all: $(BIN) $(LUA_MODULE)
 lua-module: $(LUA_MODULE)
 
-$(BIN): $(BUILD)/main.o $(BUILD)/teachkeys.o $(BUILD)/libgcisim.a
+$(BIN): $(BUILD)/cli/main.o $(BUILD)/teachkeys.o $(BUILD)/libgcisim.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/libgcisim.a: $(ENGINE_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/%.o: engine/%.c engine/*.h | $(BUILD)
-	$(CC) $(CFLAGS) -c -o $@ $<
+# One pattern rule per layer, each with that layer's include path.
+define layer_rules
+$$(BUILD)/$(1)/%.o: engine/$(1)/%.c $$(ENGINE_HDR)
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) $$(inc_$(1)) -c -o $$@ $$<
+$$(PIC_BUILD)/$(1)/%.o: engine/$(1)/%.c $$(ENGINE_HDR)
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) $$(inc_$(1)) -fPIC -fvisibility=hidden -c -o $$@ $$<
+endef
+$(foreach l,$(LAYERS),$(eval $(call layer_rules,$(l))))
 
-$(BUILD)/teachkeys.c: $(TEACH_KEYS) engine/embed_keys.sh | $(BUILD)
-	sh engine/embed_keys.sh $(TEACH_KEYS) > $@.tmp && mv $@.tmp $@
+$(BUILD)/teachkeys.c: $(TEACH_KEYS) engine/cli/embed_keys.sh | $(BUILD)
+	sh engine/cli/embed_keys.sh $(TEACH_KEYS) > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/teachkeys.o: $(BUILD)/teachkeys.c engine/check.h
-	$(CC) $(CFLAGS) -Iengine -c -o $@ $<
+$(BUILD)/teachkeys.o: $(BUILD)/teachkeys.c engine/cli/check.h
+	$(CC) $(CFLAGS) $(inc_cli) -c -o $@ $<
 
 $(BUILD)/test_%: tests/unit/test_%.c tests/unit/harness.h $(BUILD)/libgcisim.a
-	$(CC) $(CFLAGS) -Iengine -o $@ $< $(BUILD)/libgcisim.a $(LDFLAGS) $(LDLIBS)
+	$(CC) $(CFLAGS) $(inc_cli) -o $@ $< $(BUILD)/libgcisim.a $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/bench_%: tests/bench/bench_%.c $(BUILD)/libgcisim.a
-	$(CC) $(CFLAGS) -Iengine -o $@ $< $(BUILD)/libgcisim.a $(LDFLAGS) $(LDLIBS)
+	$(CC) $(CFLAGS) $(inc_cli) -o $@ $< $(BUILD)/libgcisim.a $(LDFLAGS) $(LDLIBS)
 
 $(BUILD) $(PIC_BUILD):
 	mkdir -p $@
@@ -96,15 +118,13 @@ $(BUILD) $(PIC_BUILD):
 $(LUA_MODULE): $(PIC_OBJ)
 	$(CC) $(CFLAGS) -shared -o $@ $^ $(LDFLAGS) $(MODULE_LIBS)
 
-$(PIC_BUILD)/%.o: engine/%.c engine/*.h | $(PIC_BUILD)
-	$(CC) $(CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
 
 # The data directory is compiled into datadir.o (and run.o's usage text);
 # they are rebuilt when PKGDATADIR changes: the stamp is rewritten only
 # when its text differs.
-$(BUILD)/datadir.o $(BUILD)/run.o $(PIC_BUILD)/datadir.o $(PIC_BUILD)/run.o: CFLAGS += -DGS_DATADIR='"$(PKGDATADIR)"'
-$(BUILD)/datadir.o $(BUILD)/run.o: $(BUILD)/datadir.stamp
-$(PIC_BUILD)/datadir.o $(PIC_BUILD)/run.o: $(PIC_BUILD)/datadir.stamp
+$(BUILD)/io/datadir.o $(BUILD)/cli/run.o $(PIC_BUILD)/io/datadir.o $(PIC_BUILD)/cli/run.o: CFLAGS += -DGS_DATADIR='"$(PKGDATADIR)"'
+$(BUILD)/io/datadir.o $(BUILD)/cli/run.o: $(BUILD)/datadir.stamp
+$(PIC_BUILD)/io/datadir.o $(PIC_BUILD)/cli/run.o: $(PIC_BUILD)/datadir.stamp
 $(BUILD)/datadir.stamp $(PIC_BUILD)/datadir.stamp: FORCE
 	@mkdir -p $(@D); echo '$(PKGDATADIR)' | cmp -s - $@ || echo '$(PKGDATADIR)' > $@
 

@@ -19,10 +19,11 @@ LUA_LIBS=$(pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
 CAIRO_CFLAGS=$(pkg-config --cflags cairo fontconfig 2>/dev/null || echo -I/usr/include/cairo)
 CAIRO_LIBS=$(pkg-config --libs cairo fontconfig 2>/dev/null || echo -lcairo -lfontconfig)
 FLAGS="-g -O1 -std=c17 -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE=700 -pthread -fno-omit-frame-pointer
-  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Iengine $LUA_CFLAGS $CAIRO_CFLAGS"
-# The library modules only, as in gci.so: the commands (main, run, batch,
-# merge, repl, explain_cmd, check) are not what the harnesses drive.
-SRC=$(ls engine/*.c | grep -Ev '^engine/(main|run|batch|merge|repl|explain_cmd|check)\.c$')
+  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+  -Iengine/core -Iengine/io -Iengine/chart -Iengine/lua $LUA_CFLAGS $CAIRO_CFLAGS"
+# The library layers only, as in gci.so: the commands (engine/cli/) are not
+# what the harnesses drive.
+SRC=$(ls engine/core/*.c engine/io/*.c engine/chart/*.c engine/lua/*.c)
 HARNESSES=${FUZZ_ONLY:-csv lua}
 for h in $HARNESSES; do
   # shellcheck disable=SC2086

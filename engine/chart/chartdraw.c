@@ -12,7 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "output.h"
+#include "atomic.h"
 
 int gs_chart_format_for_path(const char *path) {
   const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');

@@ -1,5 +1,5 @@
-/* output.c - printing script values as tables, CSV, JSON or Markdown, and
- * atomic file output (see output.h). */
+/* output.c - printing script values as tables, CSV, JSON or Markdown (see
+ * output.h). */
 #include "output.h"
 
 #include <errno.h>
@@ -9,32 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static const char *const fmt_names[] = {"table", "csv", "json", "md", NULL};
-
-int gs_format_parse(const char *name) {
-  for (int i = 0; fmt_names[i]; i++)
-    if (strcmp(name, fmt_names[i]) == 0) return i;
-  return -1;
-}
-
-gs_format gs_format_for_path(const char *path, gs_format def) {
-  const char *dot = strrchr(path, '.');
-  int f = dot ? gs_format_parse(dot + 1) : -1;
-  return f >= 0 ? (gs_format)f : def;
-}
-
-void gs_format_number(double v, char *buf, size_t len) {
-  if (v == floor(v) && fabs(v) < 1e15) {
-    snprintf(buf, len, "%.0f", v);
-    if (strcmp(buf, "-0") == 0) snprintf(buf, len, "0");
-    return;
-  }
-  for (int prec = 15; prec <= 17; prec++) {
-    snprintf(buf, len, "%.*g", prec, v);
-    if (strtod(buf, NULL) == v) return;
-  }
-}
 
 /* Cell text for the value at stack top (not popped). is_num tells whether
  * it was a number, for alignment and JSON. Returns NULL for nil. */
@@ -384,43 +358,3 @@ int gs_output_value(lua_State *L, int idx, gs_format fmt, FILE *f) {
   return 0;
 }
 
-FILE *gs_atomic_open(const char *path, char *tmp_path, size_t len) {
-  int k = snprintf(tmp_path, len, "%s.tmp.XXXXXX", path);
-  if (k < 0 || (size_t)k >= len) { errno = ENAMETOOLONG; return NULL; }
-  int fd = mkstemp(tmp_path);
-  if (fd < 0) return NULL;
-  /* mkstemp makes the file 0600; the result should get the mode a plain
-   * `> path` would give it: the existing file's, or 0666 less the umask.
-   * (umask can only be read by setting it; commands are single-threaded
-   * when they write.) */
-  struct stat st;
-  mode_t mode;
-  if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-    mode = st.st_mode & 07777;
-  } else {
-    mode_t mask = umask(022);
-    umask(mask);
-    mode = 0666 & ~mask;
-  }
-  if (fchmod(fd, mode) != 0) { close(fd); unlink(tmp_path); return NULL; }
-  FILE *f = fdopen(fd, "w");
-  if (!f) { close(fd); unlink(tmp_path); }
-  return f;
-}
-
-int gs_atomic_commit(FILE *f, const char *tmp_path, const char *path, int sync) {
-  int bad = fflush(f) != 0 || ferror(f) || (sync && fsync(fileno(f)) != 0);
-  bad |= fclose(f) != 0;
-  if (bad || rename(tmp_path, path) != 0) {
-    int e = errno;
-    unlink(tmp_path);
-    errno = e ? e : EIO;
-    return -1;
-  }
-  return 0;
-}
-
-void gs_atomic_abort(FILE *f, const char *tmp_path) {
-  if (f) fclose(f);
-  unlink(tmp_path);
-}
