@@ -1,4 +1,4 @@
-/* merge.c - `gcisim merge` (see merge.h and the shard format in lanalysis.c). */
+/* merge.c - `gcisim merge` (see merge.h and the shard format in core/ua_shard.h). */
 #include "merge.h"
 
 #include <errno.h>
@@ -13,72 +13,19 @@
 #include "run.h"
 #include "sandbox.h"
 #include "ua.h"
+#include "ua_shard.h"
 
-typedef struct {
-  size_t n;
-  char **key, **name;
-  char note[4096];
-  gs_ua_result *r;
-} shard;
+typedef gs_ua_shard shard;
+#define shard_clear gs_ua_shard_clear
 
-static void shard_clear(shard *s) {
-  for (size_t i = 0; s->key && i < s->n; i++) {
-    free(s->key[i]);
-    free(s->name[i]);
-  }
-  free(s->key);
-  free(s->name);
-  gs_ua_result_free(s->r);
-  memset(s, 0, sizeof *s);
-}
-
-/* Reads one shard file; 0, or -1 with "file:line:1: message" in err. */
+/* Reads one shard file (parsing is in core/ua_shard.c); 0, or -1 with
+ * "file:line:1: message" in err. */
 static int shard_read(const char *path, shard *s, char *err, size_t errlen) {
   FILE *f = fopen(path, "r");
   if (!f) { snprintf(err, errlen, "%s:1:1: cannot open: %s", path, strerror(errno)); return -1; }
-  char line[4096];
-  long ln = 1;
-  int ok = fgets(line, sizeof line, f) && strcmp(line, "gcisim-shard 1\n") == 0;
-  if (!ok) { snprintf(err, errlen, "%s:1:1: not a gcisim shard file", path); goto bad; }
-  ln++;
-  if (!fgets(line, sizeof line, f) || sscanf(line, "units %zu", &s->n) != 1 || s->n == 0 || s->n > 1000000) {
-    snprintf(err, errlen, "%s:%ld:1: expected 'units N'", path, ln);
-    goto bad;
-  }
-  s->key = calloc(s->n, sizeof *s->key);
-  s->name = calloc(s->n, sizeof *s->name);
-  if (!s->key || !s->name) { snprintf(err, errlen, "%s: out of memory", path); goto bad; }
-  for (size_t i = 0; i < s->n; i++) {
-    ln++;
-    char *tab;
-    if (!fgets(line, sizeof line, f) || !(tab = strchr(line, '\t'))) {
-      snprintf(err, errlen, "%s:%ld:1: expected KEY<TAB>NAME", path, ln);
-      goto bad;
-    }
-    *tab = '\0';
-    line[strcspn(tab + 1, "\n") + (size_t)(tab + 1 - line)] = '\0';
-    s->key[i] = strdup(line);
-    s->name[i] = strdup(tab + 1);
-    if (!s->key[i] || !s->name[i]) { snprintf(err, errlen, "%s: out of memory", path); goto bad; }
-  }
-  ln++;
-  if (!fgets(line, sizeof line, f) || strncmp(line, "note ", 5) != 0) {
-    snprintf(err, errlen, "%s:%ld:1: expected 'note TEXT'", path, ln);
-    goto bad;
-  }
-  line[strcspn(line, "\n")] = '\0';
-  snprintf(s->note, sizeof s->note, "%s", line + 5);
-  char perr[512];
-  if (gs_ua_partial_read(f, &s->r, perr, sizeof perr) != 0) {
-    snprintf(err, errlen, "%s: %s", path, perr);
-    goto bad;
-  }
+  int rc = gs_ua_shard_read(f, path, s, err, errlen);
   fclose(f);
-  return 0;
-bad:
-  fclose(f);
-  shard_clear(s);
-  return -1;
+  return rc;
 }
 
 typedef struct {

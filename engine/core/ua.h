@@ -43,8 +43,32 @@
 
 enum { GS_UA_ARITHMETIC = 1u, GS_UA_GEOMETRIC = 2u };
 
-/* Largest n accepted (ranks are packed into 16 bits on the fast path). */
-#define GS_UA_MAX_UNITS 65535
+/* An allocator in the shape of lua_Alloc (without depending on Lua):
+ * fn(ud, NULL, 0, size) allocates, fn(ud, p, size, 0) frees (returning
+ * NULL).  Every byte the module allocates for a run goes through it, so a
+ * caller can charge it to a budget.  fn NULL means malloc/free. */
+typedef struct {
+  void *(*fn)(void *ud, void *ptr, size_t osize, size_t nsize);
+  void *ud;
+} gs_ua_alloc;
+
+/* Largest n accepted (ranks are kept as 2*rank in 32 bits). */
+#define GS_UA_MAX_UNITS 2147483647
+/* Statistics are exact at every n.  Up to GS_UA_DENSE_MAX units (or
+ * cfg->dense_max) a run keeps every unit's full rank histogram (n*(2n+1)
+ * counts, mergeable, readable with gs_ua_result_hist) in one pass; above
+ * it, a run is multi-pass: pass 1 takes each unit's rank sum and shift and
+ * a 64-bin histogram of its ranks, every further pass re-runs the same
+ * draws (they are a function of (seed, draw) only) and splits the bins
+ * that hold the 5th, 50th and 95th percentile 64 ways, until bins are one
+ * rank wide (the last pass also counts the cells within +-3 of the
+ * median).  Memory is O(n) per thread (about 3*76*4 + 40 bytes per unit),
+ * time ~(1 + log64(2n+1)) times one pass: 3 passes at 85,000 units.  Its
+ * statistics are the same numbers as the histograms would give; it keeps
+ * no histograms, so a sharded run (whose partial carries histograms) is
+ * limited to GS_UA_SHARD_MAX units. */
+#define GS_UA_DENSE_MAX 2048
+#define GS_UA_SHARD_MAX 65535
 /* Largest digits accepted. */
 #define GS_UA_MAX_DIGITS 12
 
@@ -76,6 +100,12 @@ typedef struct {
    * none. */
   int (*cancel)(void *ud);
   void *cancel_ud;
+  /* Allocator for everything a run allocates (results included: a result
+   * keeps a copy and frees through it); {NULL, NULL} = malloc/free. */
+  gs_ua_alloc alloc;
+  /* Largest n that keeps full histograms (see GS_UA_DENSE_MAX); 0 = that
+   * default.  Sharded runs always keep them. */
+  size_t dense_max;
 } gs_ua_config;
 
 /* Fills *cfg with the defaults: perturb 0.25, n_draws 10000, seed 1,
@@ -113,6 +143,18 @@ typedef struct {
   double within3;
 } gs_ua_unit_stats;
 
+/* One unit's statistics from its rank distribution: m pairs (2*rank,
+ * count) with distinct 2*rank ascending and counts summing to N >= 1;
+ * nom2 is 2*nominal rank.  The same code derives the statistics of
+ * gs_ua_run's results.  *shift2 (if not NULL) gets sum |2*rank - nom2| *
+ * count (exact below 2^53). */
+typedef struct {
+  uint32_t r2;
+  uint64_t count;
+} gs_ua_rank_count;
+void gs_ua_unit_stats_from(const gs_ua_rank_count *h, size_t m, uint64_t N, uint32_t nom2,
+                           gs_ua_unit_stats *st, double *shift2);
+
 /* A result of gs_ua_run or gs_ua_merge, or a partial read back from a file:
  * the config fingerprint, per-unit rank histograms (uint64 counts, exact to
  * merge) and the statistics derived from them.  Opaque; owned by the
@@ -122,8 +164,9 @@ typedef struct gs_ua_result gs_ua_result;
 /* Runs the draws of shard cfg->shard_index of cfg->shard_count: contiguous
  * blocks, shard I covers global draws [floor(I*D/N), floor((I+1)*D/N)) for
  * D = n_draws, N = shard_count.  Draws are split into contiguous blocks per
- * thread with per-thread histograms summed at the end; memory is
- * O(threads * n^2), independent of n_draws.  On success stores a new
+ * thread with per-thread counts summed at the end; memory is
+ * O(threads * n^2) up to dense_max units and O(threads * n) above (see
+ * GS_UA_DENSE_MAX), independent of n_draws.  On success stores a new
  * result in *out (caller frees) and returns 0; on error returns -1, writes
  * a message to err[errlen] (if err is not NULL) and leaves *out NULL. */
 int gs_ua_run(const gs_ua_config *cfg, gs_ua_result **out, char *err, size_t errlen);
@@ -139,7 +182,8 @@ const gs_ua_unit_stats *gs_ua_result_unit(const gs_ua_result *r, size_t i);
 /* Mean over units and draws of |rank - nominal rank|. */
 double gs_ua_result_mean_abs_shift(const gs_ua_result *r);
 /* Histogram of unit i: counts indexed by 2*rank, length 2n+1 (stored in
- * *len); entries 0 and 1 are always zero. */
+ * *len); entries 0 and 1 are always zero.  NULL (and *len 0) for a
+ * multi-pass result (n above dense_max), which keeps no histograms. */
 const uint64_t *gs_ua_result_hist(const gs_ua_result *r, size_t i, size_t *len);
 /* The shard this result covers (0 of 1 for a full run or a merge). */
 void gs_ua_result_shard(const gs_ua_result *r, uint32_t *index, uint32_t *count);
@@ -147,7 +191,8 @@ void gs_ua_result_shard(const gs_ua_result *r, uint32_t *index, uint32_t *count)
 /* Writes r as a mergeable text partial ("gcisim-ua-partial 1" header,
  * fingerprint with doubles in C99 hex-float notation so they round-trip
  * exactly, FNV-1a hash of the bit patterns of x, nominal ranks and the
- * nonzero histogram counts).  Returns 0, or -1 on a write error. */
+ * nonzero histogram counts).  Returns 0, or -1 on a write error or when r
+ * keeps no histograms. */
 int gs_ua_partial_write(FILE *f, const gs_ua_result *r);
 
 /* Reads a partial written by gs_ua_partial_write.  Returns 0 with a new

@@ -1,15 +1,7 @@
 /* lanalysis.c - the analysis methods of gci datasets: d:uncertainty,
- * d:sensitivity and d:target, and the shard files that `gcisim merge`
- * combines.  The numeric work is in ua.c and target.c; this file reads
- * options, reports progress and turns results into printable records.
- *
- * Shard files wrap ua.c's mergeable partial with what printing needs:
- *   gcisim-shard 1
- *   units N
- *   KEY<TAB>NAME          (N lines)
- *   note TEXT
- *   <ua.c partial>
- * so that `gcisim merge` prints exactly what one unsharded run prints. */
+ * d:sensitivity and d:target.  The numeric work is in core (ua*.c,
+ * target.c; shard files in ua_shard.c); this file reads options, reports
+ * progress and turns results into printable records. */
 #include "lanalysis.h"
 
 #include <lauxlib.h>
@@ -27,6 +19,7 @@
 #include "target.h"
 #include "sandbox.h"
 #include "ua.h"
+#include "ua_shard.h"
 
 #define UA_COLS "iso3", "country", "nominal", "median", "mean", "p05", "p95", "within3"
 
@@ -271,10 +264,7 @@ static void push_shard(lua_State *L, const gs_dataset *d, const gs_ua_result *r,
   size_t len = 0;
   FILE *f = open_memstream(&buf, &len);
   if (!f) luaL_error(L, "uncertainty: out of memory");
-  fprintf(f, "gcisim-shard 1\nunits %zu\n", d->n);
-  for (size_t i = 0; i < d->n; i++) fprintf(f, "%s\t%s\n", d->key[i], d->name[i]);
-  fprintf(f, "note %s\n", note);
-  int bad = gs_ua_partial_write(f, r) != 0;
+  int bad = gs_ua_shard_write(f, r, d->n, d->key, d->name, note) != 0;
   bad |= fclose(f) != 0;
   if (bad) { free(buf); luaL_error(L, "uncertainty: cannot write the shard"); }
   lua_createtable(L, 0, 1);
