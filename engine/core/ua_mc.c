@@ -286,8 +286,14 @@ static int dense_block(ua_job *j, gs_ua_scratch *s, void (*tick)(void *), void *
   return 0;
 }
 
-/* Multi-pass counting of one pass over the job's draws. */
-static void mp_block(ua_job *j, gs_ua_scratch *s, void (*tick)(void *), void *tud) {
+/* Multi-pass counting of one pass over the job's draws.  The counters
+ * are n * 3 * 76 words, far beyond the caches at large n, so draws are
+ * ranked MP_B at a time into a buffer and counted unit block by unit
+ * block: each unit's counters are fetched once per MP_B draws, not once
+ * per draw.  Returns -1 when out of memory. */
+#define MP_B 32
+#define MP_UB 256
+static int mp_block(ua_job *j, gs_ua_scratch *s, void (*tick)(void *), void *tud) {
   const gs_ua_model *m = j->m;
   const mp_state *mp = j->mp;
   size_t n = m->n;
@@ -296,42 +302,52 @@ static void mp_block(ua_job *j, gs_ua_scratch *s, void (*tick)(void *), void *tu
   const int64_t *a = mp->a;
   const uint8_t *sh = mp->sh, *nb = mp->nb;
   int first = mp->pass == 0;
-  uint64_t since = 0;
-  for (uint64_t d = j->lo; d < j->hi; d++) {
-    unsigned meth = gs_ua_scratch_draw(m, s, j->seed, d);
-    const uint32_t *r2 = gs_ua_rank(m, s, gs_ua_scratch_wp(s), meth);
-    if (first) {
-      uint64_t sh2 = 0;
-      for (size_t u = 0; u < n; u++) {
-        uint32_t v = r2[u];
-        j->sum2[u] += v;
-        sh2 += v > nom2[u] ? v - nom2[u] : nom2[u] - v;
+  size_t bsz = gs_ua_size(gs_ua_size(n, MP_B), sizeof(uint32_t));
+  uint32_t *rb = gs_ua_mem(&m->alloc, bsz, 0);
+  if (!rb) return -1;
+  for (uint64_t d0 = j->lo; d0 < j->hi;) {
+    size_t B = j->hi - d0 < MP_B ? (size_t)(j->hi - d0) : MP_B;
+    for (size_t b = 0; b < B; b++) {
+      unsigned meth = gs_ua_scratch_draw(m, s, j->seed, d0 + b);
+      memcpy(rb + b * n, gs_ua_rank(m, s, gs_ua_scratch_wp(s), meth), n * sizeof *rb);
+    }
+    for (size_t u0 = 0; u0 < n; u0 += MP_UB) {
+      size_t u1 = n - u0 < MP_UB ? n : u0 + MP_UB;
+      for (size_t b = 0; b < B; b++) {
+        const uint32_t *r2 = rb + b * n;
+        if (first) {
+          uint64_t sh2 = 0;
+          for (size_t u = u0; u < u1; u++) {
+            uint32_t v = r2[u];
+            j->sum2[u] += v;
+            sh2 += v > nom2[u] ? v - nom2[u] : nom2[u] - v;
+          }
+          j->shift += sh2;
+        }
+        for (size_t u = u0; u < u1; u++) {
+          int64_t v = r2[u];
+          for (size_t q = 0; q < 3; q++) {
+            size_t i = 3 * u + q;
+            uint64_t off = (uint64_t)(v - a[i]);
+            if (off < ((uint64_t)nb[i] << sh[i])) cnt[i * MP_W + (off >> sh[i])]++;
+          }
+        }
       }
-      j->shift += sh2;
     }
-    for (size_t u = 0; u < n; u++) {
-      int64_t v = r2[u];
-      for (size_t q = 0; q < 3; q++) {
-        size_t i = 3 * u + q;
-        uint64_t off = (uint64_t)(v - a[i]);
-        if (off < ((uint64_t)nb[i] << sh[i])) cnt[i * MP_W + (off >> sh[i])]++;
-      }
-    }
-    if (++since == UA_TICK) {
-      atomic_fetch_add_explicit(&j->done, since, memory_order_relaxed);
-      since = 0;
-      if (tick) tick(tud);
-      if (atomic_load_explicit(j->stop, memory_order_relaxed)) break;
-    }
+    d0 += B;
+    atomic_fetch_add_explicit(&j->done, B, memory_order_relaxed);
+    if (tick) tick(tud);
+    if (atomic_load_explicit(j->stop, memory_order_relaxed)) break;
   }
-  atomic_fetch_add_explicit(&j->done, since, memory_order_relaxed);
+  gs_ua_mem_free(&m->alloc, rb, bsz);
+  return 0;
 }
 
 static void ua_block(ua_job *j, void (*tick)(void *), void *tud) {
   gs_ua_scratch *s = gs_ua_scratch_new(j->m);
   if (!s) j->failed = 1;
   else if (!j->mp) j->failed = dense_block(j, s, tick, tud) != 0;
-  else mp_block(j, s, tick, tud);
+  else j->failed = mp_block(j, s, tick, tud) != 0;
   gs_ua_scratch_free(s);
   atomic_store(&j->finished, 1);
 }

@@ -1,13 +1,17 @@
-/* test_ua.c - uncertainty and sensitivity engine (engine/ua.c).
+/* test_ua.c - uncertainty and sensitivity engine (engine/core/ua_*.c).
  *
  * Expected values are computed here independently of the code under test:
  * by hand (3 countries x 2 pillars), by a brute-force O(n^2) reference that
- * re-generates the draws from the RNG formula documented in ua.h, and from
- * analytic Sobol indices (additive model, Ishigami). */
+ * re-generates the draws from the RNG formula documented in ua.h, by a
+ * sort-based reference (published GCI 2020 data; 2100 units for the
+ * multi-pass statistics) and from analytic Sobol indices (additive model,
+ * Ishigami). */
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "csvload.h"
+#include "dataset.h"
 #include "harness.h"
 #include "ua.h"
 
@@ -715,6 +719,240 @@ static void test_cancel(void) {
   T_OK(ks.calls >= 2 && ks.calls < 100, "Sobol cancel asked %d times", ks.calls);
 }
 
+
+/* --------------------------- 5. GCI 2020 and large n, against a sort */
+
+/* A second reference ranking, O(n log n): sort (key desc, index asc) with
+ * qsort and walk the groups -- a different algorithm from both the code's
+ * bitmap/radix paths and ref_rank2 (which is O(n^3) for dense ties). */
+static const double *sort_key;
+static int sort_cmp(const void *pa, const void *pb) {
+  size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+  if (sort_key[a] > sort_key[b]) return -1;
+  if (sort_key[a] < sort_key[b]) return 1;
+  return a < b ? -1 : a > b;
+}
+static void sort_rank2(const double *key, size_t n, gs_ties ties, size_t *ord, unsigned *r2) {
+  for (size_t i = 0; i < n; i++) ord[i] = i;
+  sort_key = key;
+  qsort(ord, n, sizeof *ord, sort_cmp);
+  size_t distinct = 0;
+  for (size_t j0 = 0; j0 < n;) {
+    size_t j1 = j0 + 1;
+    while (j1 < n && key[ord[j1]] == key[ord[j0]]) j1++;
+    distinct++;
+    for (size_t j = j0; j < j1; j++) {
+      size_t u = ord[j];
+      switch (ties) {
+      case GS_TIES_DENSE: r2[u] = (unsigned)(2 * distinct); break;
+      case GS_TIES_COMPETITION: r2[u] = (unsigned)(2 * (j0 + 1)); break;
+      case GS_TIES_ORDINAL: r2[u] = (unsigned)(2 * (j + 1)); break;
+      default: r2[u] = (unsigned)(j0 + 1 + j1); break; /* 2 * (j0+1 + j1)/2 */
+      }
+    }
+    j0 = j1;
+  }
+}
+
+static int u32_cmp(const void *pa, const void *pb) {
+  unsigned a = *(const unsigned *)pa, b = *(const unsigned *)pb;
+  return a < b ? -1 : a > b;
+}
+
+/* Runs cfg and checks every unit's statistics (and the histograms when
+ * the result keeps them) against the reference: every draw re-generated
+ * and ranked by sort_rank2, each unit's N ranks sorted, percentiles read
+ * at index ceil(q*N) - 1. */
+static void check_sorted(const gs_ua_config *c, const char *what) {
+  gs_ua_result *r = run_ok(c);
+  if (!r) return;
+  size_t n = c->n, k = c->k;
+  uint64_t N = c->n_draws;
+  unsigned *all = malloc(n * N * sizeof *all), *r2 = malloc(n * sizeof *r2), nom2[1];
+  unsigned *nom = malloc(n * sizeof *nom);
+  double *key = malloc(n * sizeof *key), *wd = malloc(k * sizeof *wd);
+  size_t *ord = malloc(n * sizeof *ord);
+  T_OK(all && r2 && nom && key && wd && ord, "out of memory");
+  if (!all || !r2 || !nom || !key || !wd || !ord) return;
+  (void)nom2;
+  unsigned first = (c->methods & 1) ? 1 : 2;
+  ref_keys(c->x, n, k, c->w, first, c->geo_offset, c->digits, key);
+  sort_rank2(key, n, c->ties, ord, nom);
+  for (uint64_t d = 0; d < N; d++) {
+    unsigned m = ref_draw(c->seed, d, k, c->w, c->perturb, c->methods, wd);
+    ref_keys(c->x, n, k, wd, m, c->geo_offset, c->digits, key);
+    sort_rank2(key, n, c->ties, ord, r2);
+    for (size_t u = 0; u < n; u++) all[u * N + d] = r2[u];
+  }
+  int ok = 1, hist_ok = 1;
+  uint64_t shift = 0;
+  size_t i05 = (size_t)((N + 19) / 20) - 1, i50 = (size_t)((N + 1) / 2) - 1, i95 = (size_t)((19 * N + 19) / 20) - 1;
+  for (size_t u = 0; u < n && ok; u++) {
+    unsigned *a = all + u * N;
+    uint64_t sum = 0;
+    for (uint64_t d = 0; d < N; d++) {
+      sum += a[d];
+      shift += a[d] > nom[u] ? a[d] - nom[u] : nom[u] - a[d];
+    }
+    size_t len;
+    const uint64_t *h = gs_ua_result_hist(r, u, &len);
+    if (h) { /* the histogram: counts of each 2*rank */
+      uint64_t *cnt = calloc(2 * n + 1, sizeof *cnt);
+      for (uint64_t d = 0; cnt && d < N; d++) cnt[a[d]]++;
+      if (!cnt || len != 2 * n + 1 || memcmp(cnt, h, len * sizeof *h)) hist_ok = 0;
+      free(cnt);
+    }
+    qsort(a, N, sizeof *a, u32_cmp);
+    unsigned med = a[i50];
+    uint64_t near = 0;
+    for (uint64_t d = 0; d < N; d++) near += (a[d] > med ? a[d] - med : med - a[d]) <= 6;
+    const gs_ua_unit_stats *g = gs_ua_result_unit(r, u);
+    if (g->nominal != nom[u] / 2.0 || g->median != med / 2.0 || g->p05 != a[i05] / 2.0 ||
+        g->p95 != a[i95] / 2.0 || g->mean != (double)sum / (2.0 * (double)N) ||
+        g->within3 != (double)near / (double)N) {
+      ok = 0;
+      fprintf(stderr, "%s: unit %zu: nominal %g/%g median %g/%g p05 %g/%g p95 %g/%g mean %.17g/%.17g w3 %g/%g\n",
+              what, u, g->nominal, nom[u] / 2.0, g->median, med / 2.0, g->p05, a[i05] / 2.0, g->p95,
+              a[i95] / 2.0, g->mean, (double)sum / (2.0 * (double)N), g->within3, (double)near / (double)N);
+    }
+  }
+  T_OK(ok, "%s: statistics differ from the sorted reference", what);
+  T_OK(hist_ok, "%s: histograms differ from the sorted reference", what);
+  if (ok)
+    T_OK(gs_ua_result_mean_abs_shift(r) == (double)shift / (2.0 * (double)n * (double)N),
+         "%s: mean abs shift %.17g vs %.17g", what, gs_ua_result_mean_abs_shift(r),
+         (double)shift / (2.0 * (double)n * (double)N));
+  free(all);
+  free(r2);
+  free(nom);
+  free(key);
+  free(wd);
+  free(ord);
+  gs_ua_result_free(r);
+}
+
+/* The published GCI 2020 pillars (194 x 5): histograms and statistics of
+ * the fast ranking paths equal the sort reference for every tie rule,
+ * digits (grid keys, exact doubles) and method, at 1 and 2 threads. */
+static void test_gci2020(void) {
+  char e[256];
+  gs_dataset *ds = gs_load_csv("data/gci2020.csv", NULL, e, sizeof e);
+  T_OK(ds != NULL, "load data/gci2020.csv: %s", e);
+  if (!ds) return;
+  size_t n = ds->n, k = ds->npillar;
+  T_INT(n, 194);
+  T_INT(k, 5);
+  double *x = malloc(n * k * sizeof *x);
+  for (size_t u = 0; u < n; u++)
+    for (size_t i = 0; i < k; i++) x[u * k + i] = gs_dataset_pv(ds, u, i);
+  static const double w1[5] = {1, 1, 1, 1, 1}, w2[5] = {2, 1, 0.5, 1.5, 1};
+  static const unsigned meth[3] = {3, 1, 2};
+  static const int digs[3] = {2, 0, -1};
+  int set = 0;
+  for (int mi = 0; mi < 3; mi++)
+    for (int di = 0; di < 3; di++)
+      for (int t = 0; t < 4; t++) {
+        gs_ua_config c = base_cfg(n, k, x, set % 2 ? w2 : w1);
+        c.methods = meth[mi];
+        c.digits = digs[di];
+        c.ties = (gs_ties)t;
+        c.perturb = 0.1 + 0.1 * (set % 5);
+        c.n_draws = 601 + (uint64_t)set;
+        c.seed = 2020 + (uint64_t)set;
+        c.threads = 1 + set % 2;
+        if (mi == 2 && di == 1) c.geo_offset = 0.5;
+        char what[96];
+        snprintf(what, sizeof what, "GCI 2020 methods %u digits %d ties %d", c.methods, c.digits, t);
+        check_sorted(&c, what);
+        set++;
+      }
+  free(x);
+  gs_dataset_free(ds);
+}
+
+/* Above dense_max units the run is multi-pass: the same statistics (here
+ * 2100 units, three passes, on a 0..20 grid with many ties) as the sort
+ * reference and as a forced one-pass histogram run, no histograms kept,
+ * partials refused, and sharded runs beyond GS_UA_SHARD_MAX refused. */
+static void test_multipass(void) {
+  enum { N = 2100, K = 4 };
+  double *x = malloc(N * K * sizeof *x);
+  ref_stream st = ref_stream_new(77, 1);
+  for (size_t j = 0; j < N * K; j++) x[j] = round(ref_uniform(&st) * 200) / 10; /* 0..20, 1 dp */
+  static const double w[K] = {1, 2, 1, 1};
+  static const struct { unsigned m; int digits; gs_ties ties; int threads; } cs[] = {
+      {3, 2, GS_TIES_DENSE, 2},       {1, 0, GS_TIES_COMPETITION, 1}, {1, 1, GS_TIES_FRACTIONAL, 2},
+      {2, 1, GS_TIES_ORDINAL, 1},     {1, -1, GS_TIES_DENSE, 2}};
+  for (size_t i = 0; i < sizeof cs / sizeof cs[0]; i++) {
+    gs_ua_config c = base_cfg(N, K, x, w);
+    c.methods = cs[i].m;
+    c.digits = cs[i].digits;
+    c.ties = cs[i].ties;
+    c.threads = cs[i].threads;
+    c.n_draws = 151;
+    c.seed = 500 + i;
+    c.perturb = 0.4;
+    char what[96];
+    snprintf(what, sizeof what, "multi-pass n %d methods %u digits %d ties %d", N, c.methods, c.digits,
+             (int)c.ties);
+    check_sorted(&c, what);
+    /* the one-pass histogram run gives bitwise the same statistics */
+    gs_ua_result *mp = run_ok(&c);
+    c.dense_max = N;
+    gs_ua_result *de = run_ok(&c);
+    if (mp && de) {
+      size_t len = 1;
+      T_OK(gs_ua_result_hist(mp, 0, &len) == NULL && len == 0, "a multi-pass result keeps no histograms");
+      T_OK(gs_ua_result_hist(de, 0, &len) != NULL && len == 2 * N + 1, "a dense result keeps them");
+      int same = 1;
+      for (size_t u = 0; u < N; u++)
+        same &= memcmp(gs_ua_result_unit(mp, u), gs_ua_result_unit(de, u), sizeof(gs_ua_unit_stats)) == 0;
+      double a = gs_ua_result_mean_abs_shift(mp), b = gs_ua_result_mean_abs_shift(de);
+      T_OK(same && memcmp(&a, &b, sizeof a) == 0, "%s: multi-pass and one-pass statistics differ", what);
+      FILE *f = tmpfile();
+      if (f) {
+        T_INT(gs_ua_partial_write(f, mp), -1);
+        fclose(f);
+      }
+    }
+    gs_ua_result_free(mp);
+    gs_ua_result_free(de);
+  }
+  free(x);
+  /* a shard keeps histograms: n above GS_UA_SHARD_MAX is refused, named */
+  size_t big = GS_UA_SHARD_MAX + 1;
+  double *xb = calloc(big, sizeof *xb);
+  static const double w1[1] = {1};
+  gs_ua_config c = base_cfg(big, 1, xb, w1);
+  c.shard_index = 0;
+  c.shard_count = 2;
+  c.n_draws = 4;
+  gs_ua_result *r = NULL;
+  T_INT(gs_ua_run(&c, &r, err, sizeof err), -1);
+  T_CONTAINS(err, "65535");
+  T_OK(r == NULL, "no result on failure");
+  free(xb);
+}
+
+/* gs_ua_unit_stats_from: by hand.  Ranks 1 (x3), 2.5 (x1), 5 (x6) over
+ * N = 10 with nominal 2: cum 3, 4, 10 -> p05 = 1 (3 >= 0.5), median = 5
+ * (cum 4 < 5, 10 >= 5), p95 = 5; mean = (3 + 2.5 + 30)/10 = 3.55; within
+ * +-3 of 5: 2.5 and 5 (not 1) -> 7/10; in half ranks shift2 = 3*|2-4| +
+ * 1*|5-4| + 6*|10-4| = 43. */
+static void test_stats_from(void) {
+  const gs_ua_rank_count h[] = {{2, 3}, {5, 1}, {10, 6}};
+  gs_ua_unit_stats s;
+  double sh = 0;
+  gs_ua_unit_stats_from(h, 3, 10, 4, &s, &sh);
+  T_NEAR(s.nominal, 2, 0);
+  T_NEAR(s.p05, 1, 0);
+  T_NEAR(s.median, 5, 0);
+  T_NEAR(s.p95, 5, 0);
+  T_NEAR(s.mean, 3.55, 1e-15);
+  T_NEAR(s.within3, 0.7, 0);
+  T_NEAR(sh, 43, 0);
+}
+
 int main(void) {
   test_hand();
   test_reference();
@@ -722,5 +960,8 @@ int main(void) {
   test_misc();
   test_sobol();
   test_cancel();
+  test_gci2020();
+  test_multipass();
+  test_stats_from();
   return t_done();
 }
