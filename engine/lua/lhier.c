@@ -1321,9 +1321,10 @@ static int ix_uncertainty(lua_State *L) {
     }
     count[c]++;
   }
-  /* per unit: the rank distribution over the draws */
-  typedef struct { double r; uint64_t k; } rc_t;
-  rc_t *pr = lua_newuserdatauv(L, combos * sizeof *pr, 0);
+  /* per unit: the rank distribution over the draws, as (2*rank, count)
+   * pairs for the uncertainty module's statistics (ranks are multiples of
+   * 1/2, so 2*rank is a whole number) */
+  gs_ua_rank_count *pr = lua_newuserdatauv(L, combos * sizeof *pr, 0);
   lua_newtable(L);
   int out = lua_gettop(L);
   lua_Integer row = 0;
@@ -1343,27 +1344,23 @@ static int ix_uncertainty(lua_State *L) {
     size_t u = ord[q];
     size_t m = 0;
     for (size_t c = 0; c < combos; c++)
-      if (count[c]) pr[m++] = (rc_t){rk[(c + 1) * n + u], count[c]};
+      if (count[c]) pr[m++] = (gs_ua_rank_count){(uint32_t)(2 * rk[(c + 1) * n + u]), count[c]};
     for (size_t i = 1; i < m; i++) { /* by rank */
-      rc_t v = pr[i];
+      gs_ua_rank_count v = pr[i];
       size_t j = i;
-      while (j > 0 && pr[j - 1].r > v.r) { pr[j] = pr[j - 1]; j--; }
+      while (j > 0 && pr[j - 1].r2 > v.r2) { pr[j] = pr[j - 1]; j--; }
       pr[j] = v;
     }
-    double mean = 0, med = NAN, p05 = NAN, p95 = NAN;
-    uint64_t cum = 0;
+    size_t md = 0; /* combinations giving the same rank: one pair */
     for (size_t i = 0; i < m; i++) {
-      mean += pr[i].r * (double)pr[i].k;
-      shift += fabs(pr[i].r - nom[u]) * (double)pr[i].k;
-      cum += pr[i].k;
-      /* inverted CDF: the smallest rank with cum >= q*N, in integers */
-      if (isnan(p05) && cum * 20 >= N) p05 = pr[i].r;
-      if (isnan(med) && cum * 2 >= N) med = pr[i].r;
-      if (isnan(p95) && cum * 20 >= 19 * N) p95 = pr[i].r;
+      if (md && pr[md - 1].r2 == pr[i].r2) pr[md - 1].count += pr[i].count;
+      else pr[md++] = pr[i];
     }
-    uint64_t within = 0;
-    for (size_t i = 0; i < m; i++)
-      if (fabs(pr[i].r - med) <= 3) within += pr[i].k;
+    gs_ua_unit_stats us;
+    double sh2 = 0;
+    gs_ua_unit_stats_from(pr, md, N, (uint32_t)(2 * nom[u]), &us, &sh2);
+    shift += sh2 / 2;
+    double med = us.median, mean = us.mean, p05 = us.p05, p95 = us.p95;
     kept++;
     lua_createtable(L, 0, 8);
     lua_pushstring(L, d->key[u]);
@@ -1374,13 +1371,13 @@ static int ix_uncertainty(lua_State *L) {
     lua_setfield(L, -2, "nominal");
     gs_lua_pushnum(L, med);
     lua_setfield(L, -2, "median");
-    gs_lua_pushnum(L, mean / (double)N);
+    gs_lua_pushnum(L, mean);
     lua_setfield(L, -2, "mean");
     gs_lua_pushnum(L, p05);
     lua_setfield(L, -2, "p05");
     gs_lua_pushnum(L, p95);
     lua_setfield(L, -2, "p95");
-    gs_lua_pushnum(L, (double)within / (double)N);
+    gs_lua_pushnum(L, us.within3);
     lua_setfield(L, -2, "within3");
     lua_rawseti(L, out, ++row);
   }
