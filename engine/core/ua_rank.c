@@ -267,6 +267,15 @@ GS_CLONES_POPCNT static void rank_grid(const gs_ua_model *m, gs_ua_scratch *s, i
     pre[q] = c;
     c += (uint32_t)__builtin_popcountll(bits[q]);
   }
+  if (m->ties == GS_TIES_DENSE) { /* the usual rule: ranks straight away */
+    uint32_t *restrict r2 = s->r2;
+    for (size_t u = 0; u < n; u++) {
+      uint32_t v = (uint32_t)(kmax - key[u]);
+      uint64_t below = bits[v >> 6] & ((UINT64_C(1) << (v & 63)) - 1);
+      r2[u] = 2 * (pre[v >> 6] + (uint32_t)__builtin_popcountll(below)) + 2;
+    }
+    return;
+  }
   for (size_t u = 0; u < n; u++) {
     uint32_t v = (uint32_t)(kmax - key[u]);
     uint64_t below = bits[v >> 6] & ((UINT64_C(1) << (v & 63)) - 1);
