@@ -184,18 +184,16 @@ static inline double round_key_d(double y) {
   return y >= 0 ? floor(y + 0.5 + 1e-9) : -floor(-y + 0.5 + 1e-9);
 }
 
-/* y[u] = sc[u] * scale; returns the largest |y| (NaN if any is NaN). */
-GS_CLONES static double scale_scores(double *restrict y, const double *restrict sc, double scale, size_t n) {
-  double big = 0.0;
-  int nan = 0;
+/* y[u] = sc[u] * scale; returns how many |y| are not below 2^30 (NaN
+ * included: the comparison is false), a count so the loop vectorises. */
+GS_CLONES static size_t scale_scores(double *restrict y, const double *restrict sc, double scale, size_t n) {
+  size_t wide = 0;
   for (size_t u = 0; u < n; u++) {
     double v = sc[u] * scale;
     y[u] = v;
-    double a = fabs(v);
-    nan |= a != a;
-    big = a > big ? a : big;
+    wide += !(fabs(v) < 0x1p30);
   }
-  return nan ? NAN : big;
+  return wide;
 }
 
 /* Integer keys of y (|y| < 2^30) and their minimum and maximum: the
@@ -354,8 +352,7 @@ const uint32_t *gs_ua_rank(const gs_ua_model *m, gs_ua_scratch *s, const double 
     rank_sort(m, s);
     return s->r2;
   }
-  double big = scale_scores(s->y, s->score, m->scale, n);
-  if (big < 0x1p30) { /* integer keys; otherwise (also NaN, inf) compare doubles */
+  if (scale_scores(s->y, s->score, m->scale, n) == 0) { /* integer keys; otherwise (also NaN, inf) compare doubles */
     int32_t kmin, kmax;
     keys32(s->key, s->y, n, &kmin, &kmax);
     uint32_t range = (uint32_t)((int64_t)kmax - kmin);
