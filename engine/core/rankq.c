@@ -5,10 +5,12 @@
  * that every count is one or two binary searches. */
 #include "rankq.h"
 
+#include "keysort.h"
+
 #include <math.h>
 #include <stdlib.h>
 
-typedef struct { double key; size_t idx; } item;
+typedef gs_keyrow item;
 
 struct gs_rankq {
   size_t m, u;
@@ -16,13 +18,6 @@ struct gs_rankq {
   item *it;       /* m others, descending by key, then by row */
   size_t *level;  /* m + 1: distinct keys among it[0..i-1] */
 };
-
-static int item_cmp(const void *a, const void *b) {
-  const item *x = a, *y = b;
-  if (x->key > y->key) return -1;
-  if (x->key < y->key) return 1;
-  return (x->idx > y->idx) - (x->idx < y->idx);
-}
 
 gs_rankq *gs_rankq_new(const double *score, size_t n, size_t u, int digits) {
   gs_rankq *q = calloc(1, sizeof *q);
@@ -38,7 +33,7 @@ gs_rankq *gs_rankq_new(const double *score, size_t n, size_t u, int digits) {
     q->it[q->m].idx = i;
     q->m++;
   }
-  qsort(q->it, q->m, sizeof *q->it, item_cmp);
+  if (gs_keysort(q->it, q->m) != 0) { gs_rankq_free(q); return NULL; }
   q->level[0] = 0;
   for (size_t i = 0; i < q->m; i++)
     q->level[i + 1] = q->level[i] + (i == 0 || q->it[i].key != q->it[i - 1].key);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keysort.h"
+
 static const char *const tie_names[] = {"dense", "competition", "ordinal", "fractional"};
 
 int gs_ties_parse(const char *name) {
@@ -26,18 +28,8 @@ double gs_round(double x, int digits) {
   return y / p;
 }
 
-typedef struct { double key; size_t idx; } rank_item;
-
-/* Descending by key, then by input position: the order ordinal ties use. */
-static int rank_cmp(const void *a, const void *b) {
-  const rank_item *x = a, *y = b;
-  if (x->key > y->key) return -1;
-  if (x->key < y->key) return 1;
-  return (x->idx > y->idx) - (x->idx < y->idx);
-}
-
 int gs_rank(const double *score, size_t n, int digits, gs_ties ties, double *rank) {
-  rank_item *it = malloc((n ? n : 1) * sizeof *it);
+  gs_keyrow *it = malloc((n ? n : 1) * sizeof *it);
   if (!it) return -1;
   size_t m = 0;
   for (size_t i = 0; i < n; i++) {
@@ -46,7 +38,8 @@ int gs_rank(const double *score, size_t n, int digits, gs_ties ties, double *ran
     it[m].idx = i;
     m++;
   }
-  qsort(it, m, sizeof *it, rank_cmp);
+  /* descending by rounded score, then by row: the order ordinal ties use */
+  if (gs_keysort(it, m) != 0) { free(it); return -1; }
   size_t dense = 0;
   for (size_t s = 0; s < m;) {
     size_t e = s + 1;

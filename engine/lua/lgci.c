@@ -465,23 +465,11 @@ static void rank_opts(lua_State *L, int t, int *digits, gs_ties *ties) {
   *digits = (int)dg;
 }
 
-/* Units in rank order (ties by input order); NaN scores last. */
-typedef struct { double rank; size_t i; } ord_item;
-static int ord_cmp(const void *a, const void *b) {
-  const ord_item *x = a, *y = b;
-  int xn = isnan(x->rank), yn = isnan(y->rank);
-  if (xn != yn) return xn - yn;
-  if (!xn && x->rank != y->rank) return x->rank < y->rank ? -1 : 1;
-  return (x->i > y->i) - (x->i < y->i);
-}
-
-/* Pushes a userdata array of n indices in rank order; returns it. */
+/* Pushes a userdata array of n indices in rank order (ties by input
+ * order, NaN last: gs_rank_order, O(n) for gs_rank's ranks); returns it. */
 static size_t *rank_order(lua_State *L, const double *rank, size_t n) {
-  ord_item *it = lua_newuserdatauv(L, (n ? n : 1) * sizeof *it, 0);
-  for (size_t i = 0; i < n; i++) it[i] = (ord_item){rank[i], i};
-  qsort(it, n, sizeof *it, ord_cmp);
-  size_t *o = (size_t *)it; /* compact in place: each index moves left */
-  for (size_t i = 0; i < n; i++) o[i] = it[i].i;
+  size_t *o = lua_newuserdatauv(L, (n ? n : 1) * sizeof *o, 0);
+  if (gs_rank_order(rank, n, o) != 0) luaL_error(L, "out of memory while ordering ranks");
   return o;
 }
 
