@@ -21,10 +21,19 @@ const char *const gs_gci_pillars[5] = {"legal", "technical", "organizational", "
                                        "cooperation"};
 
 typedef struct {
-  char **cell;  /* ncell strings */
+  char **cell;  /* ncell strings, in the loader's arena */
   size_t ncell, cap;
   long line;    /* first line of the record */
 } rec;
+
+/* Cells and the records' cell lists live in blocks of an arena, freed
+ * together once the dataset is built: a malloc per cell made half the load
+ * time at 10^6 rows. */
+typedef struct block {
+  struct block *next;
+  size_t used, cap;
+  max_align_t data[];
+} block;
 
 typedef struct {
   const char *file;
@@ -37,7 +46,33 @@ typedef struct {
   rec cur;       /* record being collected */
   long next_start; /* first line of the next record, for parse errors */
   int oom;
+  block *arena;  /* newest block first */
 } loader;
+
+/* n bytes from the arena, aligned for pointers; NULL when out of memory. */
+static void *arena_alloc(loader *ld, size_t n) {
+  n = (n + sizeof(void *) - 1) / sizeof(void *) * sizeof(void *);
+  block *b = ld->arena;
+  if (!b || b->cap - b->used < n) {
+    size_t cap = n > ((size_t)1 << 20) ? n : (size_t)1 << 20;
+    if (!(b = malloc(sizeof *b + cap))) return NULL;
+    b->next = ld->arena;
+    b->used = 0;
+    b->cap = cap;
+    ld->arena = b;
+  }
+  void *p = (char *)b->data + b->used;
+  b->used += n;
+  return p;
+}
+
+static void arena_free(loader *ld) {
+  while (ld->arena) {
+    block *next = ld->arena->next;
+    free(ld->arena);
+    ld->arena = next;
+  }
+}
 
 static void fail(loader *ld, long line, long col, const char *fmt, ...) {
   if (ld->failed) return;
@@ -101,15 +136,16 @@ static void on_field(void *s, size_t len, void *data) {
     ld->cur.cell = p;
     ld->cur.cap = nc;
   }
-  char *c = malloc(len + 1);
+  char *c = arena_alloc(ld, len + 1);
   if (!c) { ld->oom = 1; fail(ld, ld->cur.line, col, "out of memory"); return; }
   memcpy(c, f, len);
   c[len] = '\0';
   ld->cur.cell[ld->cur.ncell++] = c;
 }
 
+/* The record being collected keeps its cell list in ld->cur.cell (reused
+ * from record to record); stored records point into the arena. */
 static void free_rec(rec *r) {
-  for (size_t i = 0; i < r->ncell; i++) free(r->cell[i]);
   free(r->cell);
   memset(r, 0, sizeof *r);
 }
@@ -126,9 +162,12 @@ static void on_row(int term, void *data) {
     ld->recs = p;
     ld->caprec = nc;
   }
-  ld->recs[ld->nrec++] = ld->cur;
+  char **cells = arena_alloc(ld, ld->cur.ncell * sizeof *cells);
+  if (!cells) { ld->oom = 1; fail(ld, ld->cur.line, 1, "out of memory"); return; }
+  memcpy(cells, ld->cur.cell, ld->cur.ncell * sizeof *cells);
+  ld->recs[ld->nrec++] = (rec){cells, ld->cur.ncell, ld->cur.ncell, ld->cur.line};
   ld->next_start = ld->line + 1;
-  memset(&ld->cur, 0, sizeof ld->cur);
+  ld->cur.ncell = 0; /* its cell list is reused */
 }
 
 /* A decimal number as people write it: [+-]digits[.digits][e[+-]digits].
@@ -266,16 +305,14 @@ static gs_dataset *build(loader *ld, const gs_load_opts *o) {
            (d->col = calloc(nf, sizeof *d->col)) && (d->pillar = calloc(np + 1, sizeof *d->pillar)) &&
            (d->pmin = calloc(np + 1, sizeof *d->pmin)) && (d->pmax = calloc(np + 1, sizeof *d->pmax));
   if (!ok) { fail(ld, 1, 1, "out of memory"); goto bad; }
-  /* The key and name columns leave the cell table; ownership moves. */
+  /* The key and name columns are copied out of the arena. */
   for (size_t r = 0; r < n; r++) {
     rec *x = &ld->recs[r + 1];
     if (x->cell[keyc][0] == '\0') { fail(ld, x->line, keyc + 1, "empty %s", keyname); goto bad; }
-    d->key[r] = x->cell[keyc];
-    x->cell[keyc] = NULL;
+    if (!(d->key[r] = dupstr(x->cell[keyc]))) { fail(ld, x->line, 1, "out of memory"); goto bad; }
     if (namec >= 0) {
       if (x->cell[namec][0] == '\0') { fail(ld, x->line, namec + 1, "empty %s", namename); goto bad; }
-      d->name[r] = x->cell[namec];
-      x->cell[namec] = NULL;
+      if (!(d->name[r] = dupstr(x->cell[namec]))) { fail(ld, x->line, 1, "out of memory"); goto bad; }
     } else if (!(d->name[r] = dupstr(d->key[r]))) {
       fail(ld, x->line, 1, "out of memory");
       goto bad;
@@ -327,8 +364,7 @@ static gs_dataset *build(loader *ld, const gs_load_opts *o) {
       col->type = GS_COL_TEXT;
       if (!(col->text = calloc(n, sizeof *col->text))) { fail(ld, 1, 1, "out of memory"); goto bad; }
       for (size_t r = 0; r < n; r++) {
-        col->text[r] = ld->recs[r + 1].cell[c];
-        ld->recs[r + 1].cell[c] = NULL;
+        if (!(col->text[r] = dupstr(ld->recs[r + 1].cell[c]))) { fail(ld, 1, 1, "out of memory"); goto bad; }
       }
     }
   }
@@ -371,8 +407,8 @@ static gs_dataset *finish(loader *ld, struct csv_parser *p, const gs_load_opts *
   csv_free(p);
   gs_dataset *d = ld->failed ? NULL : build(ld, opts);
   free_rec(&ld->cur);
-  for (size_t r = 0; r < ld->nrec; r++) free_rec(&ld->recs[r]);
   free(ld->recs);
+  arena_free(ld);
   return d;
 }
 

@@ -11,7 +11,9 @@
 
 /* Whether x is written exactly (up to 1e-9) with dg decimals. */
 static int on_grid(double x, int dg) {
-  double y = x * pow(10.0, dg);
+  /* 10^0..10^6 are exact: the values pow gives, without a pow per value */
+  static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6};
+  double y = x * (dg >= 0 && dg <= 6 ? p10[dg] : pow(10.0, dg));
   return fabs(y - nearbyint(y)) <= 1e-9 * fmax(1, fabs(y));
 }
 

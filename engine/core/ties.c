@@ -20,9 +20,15 @@ const char *gs_ties_name(gs_ties t) { return tie_names[t]; }
 /* The nudge absorbs the binary representation error of decimal inputs, so
  * that 92.525 (stored as 92.52499999999999) rounds up as a person would.
  * It is far below the 1e-4 that separates any two 2-decimal scores. */
+/* Powers of ten up to 10^22 are exact doubles, the values pow returns
+ * for them: a table lookup gives the same p without a pow per score. */
+static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
 double gs_round(double x, int digits) {
   if (digits < 0 || !isfinite(x)) return x;
-  double p = pow(10.0, digits);
+  double p = digits <= 22 ? pow10_exact[digits] : pow(10.0, digits);
   double y = x * p;
   y = y >= 0 ? floor(y + 0.5 + 1e-9) : -floor(-y + 0.5 + 1e-9);
   return y / p;
