@@ -10,7 +10,7 @@ the process), the best of REPEAT runs, so that the other jobs sharing the
 machine disturb them less than wall time.  CSV output is the process's CPU
 time after the script returned (getrusage of the child less the script's
 os.clock at its end).  Fixed-count operations (get_1000, rank_1000: 1,000
-lookups whatever n) should show b ~ 0.  Points under 2 ms are too noisy to
+lookups whatever n) should show b ~ 0.  Points under 1 ms are too noisy to
 fit and are left out; an operation with fewer than 3 points left is shown
 but not judged.
 
@@ -31,7 +31,7 @@ GCISIM = os.environ.get("GCISIM", "./gcisim")
 SIZES = [int(x) for x in os.environ.get("SCALE_SIZES", "1000,10000,100000,1000000").split(",")]
 REPEAT = int(os.environ.get("SCALE_REPEAT", "2"))
 LIMIT = 1.2
-FLOOR = 0.002
+FLOOR = 0.001
 
 
 def dataset(n):
