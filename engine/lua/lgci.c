@@ -557,6 +557,19 @@ static int push_records(lua_State *L, int ri, size_t limit) {
   if (limit > r->n) limit = r->n;
   lua_createtable(L, (int)limit, 0);
   for (size_t k = 0; k < limit; k++) {
+#if defined(__GNUC__)
+    /* rank order reads rows from anywhere: fetch ahead (as gci.compare) */
+    if (k + 16 < limit) {
+      __builtin_prefetch(&d->key[o[k + 16]]);
+      __builtin_prefetch(&d->name[o[k + 16]]);
+      __builtin_prefetch(&r->score[o[k + 16]]);
+      __builtin_prefetch(&rank[o[k + 16]]);
+    }
+    if (k + 8 < limit) {
+      __builtin_prefetch(d->key[o[k + 8]]);
+      __builtin_prefetch(d->name[o[k + 8]]);
+    }
+#endif
     push_result_record(L, d, r, o[k], rank[o[k]]);
     lua_rawseti(L, -2, (lua_Integer)k + 1);
   }
@@ -1133,6 +1146,27 @@ static int gci_compare(lua_State *L) {
     long i = rows[q].before, j = rows[q].after;
     const gs_dataset *dk = j >= 0 ? db : da;
     size_t kr = (size_t)(j >= 0 ? j : i);
+#if defined(__GNUC__)
+    /* Rows come in rank order, their data from anywhere in memory: fetch
+     * the pointers 16 rows ahead and the strings they point to 8 ahead,
+     * so that at 10^6 units the loop does not wait on each record. */
+    if (q + 16 < nrows) {
+      long j16 = rows[q + 16].after, i16 = rows[q + 16].before;
+      size_t r16 = (size_t)(j16 >= 0 ? j16 : i16);
+      const gs_dataset *d16 = j16 >= 0 ? db : da;
+      __builtin_prefetch(&d16->key[r16]);
+      __builtin_prefetch(&d16->name[r16]);
+      if (i16 >= 0) __builtin_prefetch(&a->score[i16]);
+      if (j16 >= 0) __builtin_prefetch(&b->score[j16]);
+    }
+    if (q + 8 < nrows) {
+      long j8 = rows[q + 8].after, i8 = rows[q + 8].before;
+      size_t r8 = (size_t)(j8 >= 0 ? j8 : i8);
+      const gs_dataset *d8 = j8 >= 0 ? db : da;
+      __builtin_prefetch(d8->key[r8]);
+      __builtin_prefetch(d8->name[r8]);
+    }
+#endif
     lua_createtable(L, 0, 7);
     lua_pushvalue(L, f0);
     lua_pushstring(L, dk->key[kr]);
