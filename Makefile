@@ -31,7 +31,9 @@ BUILD    ?= build
 BIN      ?= gcisim
 # What building and running needs; .ci/run adds the test tools.
 DEBIAN_PKGS = build-essential pkg-config liblua5.4-dev libcsv-dev libcairo2-dev fonts-dejavu-core libedit-dev
-TEST_PKGS   = python3 poppler-utils lua5.4
+TEST_PKGS   = python3 poppler-utils lua5.4 parallel
+# The peer of `make bench` (tests/bench/peer.py; skipped with a message without them).
+BENCH_PKGS  = python3-numpy python3-pandas
 
 # The engine is built by layer; a layer sees only its own headers and the
 # headers of the layers below it (doc/ARCHITECTURE.md):
@@ -170,9 +172,14 @@ charts: $(BIN)
 	  ./$(BIN) run scripts/charts/$$c.lua docs/charts --allow-write docs/charts --quiet > /dev/null || exit 1; \
 	  echo "docs/charts/$$c.svg docs/charts/$$c.png"; done
 
+# tests/scale: exponents of every operation's time over 10^3..10^6 units
+# (fails above 1.2); tests/bench/ratios.py: the same operations against a
+# pandas/numpy peer, as ratios.  Both take CPU time; a few minutes in all.
 bench: $(BIN) $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do $$b || exit 1; done
 	@for s in tests/bench/*.sh; do [ -f "$$s" ] && GCISIM=./$(BIN) sh "$$s"; done; true
+	@GCISIM=./$(BIN) python3 tests/scale/run.py
+	@GCISIM=./$(BIN) python3 tests/bench/ratios.py
 
 # The sanitizer flags travel in OPT: setting CFLAGS on the command line
 # would override the Makefile's own additions (-std, the Lua include path).

@@ -9,6 +9,7 @@
  *   gcisim repl [DATA.csv] [options]   (repl.c)
  */
 #include <lua.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -64,6 +65,14 @@ static const command *find(const char *name) {
 }
 
 int main(int argc, char **argv) {
+  /* Large datasets allocate and free arrays of n doubles per operation.
+   * glibc maps each one over 128 KiB afresh and returns it on free, so
+   * every operation paid a page fault per 4 KiB again: at 10^6 units that
+   * was three quarters of r:explain's time (0.58 s against 0.13 s).  Kept
+   * in the heap up to 32 MiB and not trimmed below 1 GiB, freed arrays are
+   * reused; peak memory is the same. */
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
   if (argc < 2) {
     fputs(main_usage, stderr);
     return GS_EX_USAGE;

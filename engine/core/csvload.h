@@ -17,7 +17,9 @@
 
 #include "dataset.h"
 
-#define GS_MAX_FILE_BYTES ((size_t)64 << 20) /* datasets are small; 64 MiB */
+/* The default limit on a file's size (gs_load_opts.max_bytes raises it):
+ * 64 MiB holds about a million units of five 2-decimal pillars. */
+#define GS_MAX_FILE_BYTES ((size_t)64 << 20)
 #define GS_MAX_CELL_BYTES ((size_t)64 << 10)
 
 typedef struct {
@@ -29,6 +31,7 @@ typedef struct {
   int has_range;
   const char *const *na;        /* cells that mean "missing" in numeric columns, */
   size_t nna;                   /* e.g. {"NA"} for R's data; none by default */
+  size_t max_bytes;             /* largest file accepted; 0: GS_MAX_FILE_BYTES */
 } gs_load_opts;
 
 /* The five GCI pillar names, in the GCI's order. */

@@ -1,6 +1,7 @@
 /* dataset.c - the columnar dataset (see dataset.h). */
 #include "dataset.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -27,6 +28,7 @@ void gs_dataset_free(gs_dataset *d) {
   free(d->pillar);
   free(d->pmin);
   free(d->pmax);
+  free(d->kslot);
   free(d);
 }
 
@@ -74,11 +76,55 @@ gs_dataset *gs_dataset_copy(const gs_dataset *s) {
     if (ok && sc->type == GS_COL_NUMBER) ok = (dc->num = dupmem(sc->num, s->n * sizeof *sc->num)) != NULL;
     if (ok && sc->type == GS_COL_TEXT) ok = (dc->text = dup_strv(sc->text, s->n)) != NULL;
   }
+  if (ok && s->kslot) {
+    ok = (d->kslot = dupmem(s->kslot, (s->kmask + 1) * sizeof *s->kslot)) != NULL;
+    d->kmask = s->kmask;
+  }
   if (!ok) { gs_dataset_free(d); return NULL; }
   return d;
 }
 
+/* FNV-1a, 64 bits: keys are short codes; it spreads them well enough and
+ * the table is at most half full. */
+static size_t key_hash(const char *s) {
+  uint64_t h = 1469598103934665603u;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
+  return (size_t)(h ^ (h >> 29));
+}
+
+int gs_dataset_index(gs_dataset *d, size_t *dup_first, size_t *dup_second) {
+  free(d->kslot);
+  d->kslot = NULL;
+  d->kmask = 0;
+  size_t cap = 16;
+  while (cap < 2 * d->n) cap *= 2;
+  size_t *slot = calloc(cap, sizeof *slot);
+  if (!slot) return -1;
+  size_t mask = cap - 1;
+  for (size_t i = 0; i < d->n; i++) {
+    size_t h = key_hash(d->key[i]) & mask;
+    while (slot[h]) {
+      if (strcmp(d->key[slot[h] - 1], d->key[i]) == 0) {
+        if (dup_first) *dup_first = slot[h] - 1;
+        if (dup_second) *dup_second = i;
+        free(slot);
+        return 1;
+      }
+      h = (h + 1) & mask;
+    }
+    slot[h] = i + 1;
+  }
+  d->kslot = slot;
+  d->kmask = mask;
+  return 0;
+}
+
 long gs_dataset_row(const gs_dataset *d, const char *key) {
+  if (d->kslot) {
+    for (size_t h = key_hash(key) & d->kmask; d->kslot[h]; h = (h + 1) & d->kmask)
+      if (strcmp(d->key[d->kslot[h] - 1], key) == 0) return (long)(d->kslot[h] - 1);
+    return -1;
+  }
   for (size_t i = 0; i < d->n; i++)
     if (strcmp(d->key[i], key) == 0) return (long)i;
   return -1;

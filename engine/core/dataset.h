@@ -31,6 +31,11 @@ typedef struct {
   size_t npillar;    /* pillar columns, in the order scores use them */
   size_t *pillar;    /* npillar indices into col */
   double *pmin, *pmax; /* npillar ranges, inclusive */
+  /* Hash index of the keys (gs_dataset_index): kslot[h] holds row + 1, 0 for
+   * an empty slot, in an open-addressed table of kmask + 1 slots (a power
+   * of two at least twice n).  NULL when not built: lookups then scan. */
+  size_t *kslot;
+  size_t kmask;
 } gs_dataset;
 
 void gs_dataset_free(gs_dataset *d);
@@ -38,7 +43,13 @@ void gs_dataset_free(gs_dataset *d);
 /* A deep copy, or NULL when out of memory. */
 gs_dataset *gs_dataset_copy(const gs_dataset *d);
 
-/* Row of `key`, or -1. Linear in n; n is a few hundred. */
+/* Builds (or rebuilds) the hash index of d's keys, which every dataset the
+ * loader or gs_dataset_copy returns has.  Returns 0; 1 when two rows have
+ * the same key (*dup_first < *dup_second get their rows, the index is not
+ * built); -1 when out of memory.  Expected O(n). */
+int gs_dataset_index(gs_dataset *d, size_t *dup_first, size_t *dup_second);
+
+/* Row of `key`, or -1: expected O(1) through the index, a scan without it. */
 long gs_dataset_row(const gs_dataset *d, const char *key);
 
 /* Row of the one key equal to `key` ignoring ASCII case, or -1 when no

@@ -6,11 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rankq.h"
 #include "score.h"
 
 /* Whether x is written exactly (up to 1e-9) with dg decimals. */
 static int on_grid(double x, int dg) {
-  double y = x * pow(10.0, dg);
+  /* 10^0..10^6 are exact: the values pow gives, without a pow per value */
+  static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6};
+  double y = x * (dg >= 0 && dg <= 6 ? p10[dg] : pow(10.0, dg));
   return fabs(y - nearbyint(y)) <= 1e-9 * fmax(1, fabs(y));
 }
 
@@ -62,8 +65,7 @@ typedef struct {
   size_t u;
   int sd;               /* gains move in steps of 10^-sd */
   double smax;          /* S(max) when scaled */
-  const double *scores; /* n: everyone's score now */
-  double *work, *rk;    /* n each: scratch */
+  const gs_rankq *q;    /* everyone else's score now, for rank queries */
   double *y;            /* k: scratch */
 } search;
 
@@ -78,15 +80,12 @@ static double score_with(const search *c, size_t p, double v) {
   return c->spec->scale > 0 ? c->spec->scale * s / c->smax : s;
 }
 
-/* The rank unit u gets with score s, everyone else as they are: gs_rank
- * itself, so that it is the rank d:with(...):score():rank gives, ordinal
- * ties broken by file order included.  NaN when out of memory. */
+/* The rank unit u gets with score s, everyone else as they are: the rank
+ * gs_rank itself would give (rankq.h), so that it is the rank
+ * d:with(...):score():rank gives, ordinal ties broken by file order
+ * included, in O(log n) per bisection step instead of a sort. */
 static double rank_with(const search *c, double s) {
-  size_t n = c->d->n;
-  memcpy(c->work, c->scores, n * sizeof *c->work);
-  c->work[c->u] = s;
-  if (gs_rank(c->work, n, c->spec->digits, c->spec->ties, c->rk) != 0) return NAN;
-  return c->rk[c->u];
+  return gs_rankq_rank(c->q, s, c->spec->ties);
 }
 
 /* Steps are counted in doubles, whole up to 2^53: a wide range on a fine
@@ -134,8 +133,9 @@ gs_explain *gs_explain_unit(const gs_dataset *d, size_t u, const gs_explain_spec
   if (k == 0) { snprintf(err, errlen, "%s has no pillars", d->source); return NULL; }
   if (u >= n) { snprintf(err, errlen, "row %zu out of range", u); return NULL; }
   gs_explain *e = calloc(1, sizeof *e);
-  double *rd = malloc(n * sizeof *rd), *work = malloc(n * sizeof *work), *y = malloc(k * sizeof *y);
-  if (!e || !rd || !work || !y) goto oom;
+  double *rd = malloc(n * sizeof *rd), *y = malloc(k * sizeof *y);
+  gs_rankq *q = NULL;
+  if (!e || !rd || !y) goto oom;
   e->unit = u;
   e->n = n;
   e->k = k;
@@ -191,8 +191,8 @@ gs_explain *gs_explain_unit(const gs_dataset *d, size_t u, const gs_explain_spec
    * better than now, by bisection (value + gain, the score and so the
    * rank move monotonically with the steps, float rounding included). */
   e->first = !(e->rank > 1);
-  search c = {.d = d, .spec = spec, .u = u, .sd = e->step_digits, .smax = smax, .scores = e->scores,
-              .work = work, .rk = rd, .y = y};
+  if (!e->first && !(q = gs_rankq_new(e->scores, n, u, spec->digits))) goto oom;
+  search c = {.d = d, .spec = spec, .u = u, .sd = e->step_digits, .smax = smax, .q = q, .y = y};
   for (size_t p = 0; !e->first && p < k; p++) {
     double x = gs_dataset_pv(d, u, p), max = d->pmax[p], r;
     if (!(x < max) || !isfinite(max)) continue;
@@ -218,15 +218,15 @@ gs_explain *gs_explain_unit(const gs_dataset *d, size_t u, const gs_explain_spec
     if (e->best < 0 || g < e->gain[e->best]) e->best = (long)p;
   }
   free(rd);
-  free(work);
   free(y);
+  gs_rankq_free(q);
   return e;
 oom:
   snprintf(err, errlen, "out of memory");
 fail:
   free(rd);
-  free(work);
   free(y);
+  gs_rankq_free(q);
   gs_explain_free(e);
   return NULL;
 }

@@ -6,12 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rankq.h"
+
 typedef struct {
   const gs_dataset *d;
   size_t u, k;
   const gs_target_spec *s;
-  double *others;  /* n-1 rounded scores of the other units */
-  size_t nothers;
+  double *all;     /* n scores (unit u's as it is now) */
+  gs_rankq *q;     /* the other units' scores, for O(log n) rank queries */
   double smax;     /* score of all-max, for scale */
 } ctx;
 
@@ -21,29 +23,15 @@ static double unit_score(const ctx *c, const double *x) {
 }
 
 /* The rank the unit would have with score s, under the spec's tie rule
- * (ordinal: ties counted against the unit, the conservative reading). */
+ * (ordinal: ties counted against the unit, the conservative reading).
+ * O(log n): called at every bisection and greedy step. */
 static double rank_with(const ctx *c, double s) {
-  double r = gs_round(s, c->s->digits);
-  size_t above = 0, equal = 0;
-  for (size_t i = 0; i < c->nothers; i++) {
-    if (c->others[i] > r) above++;
-    else if (c->others[i] == r) equal++;
-  }
+  gs_rankq_counts k = gs_rankq_count(c->q, s);
   switch (c->s->ties) {
-  case GS_TIES_DENSE: {
-    /* distinct levels above */
-    size_t lv = 0;
-    for (size_t i = 0; i < c->nothers; i++) {
-      if (!(c->others[i] > r)) continue;
-      int seen = 0;
-      for (size_t j = 0; j < i && !seen; j++) seen = c->others[j] == c->others[i];
-      lv += !seen;
-    }
-    return (double)lv + 1;
-  }
-  case GS_TIES_COMPETITION: return (double)above + 1;
-  case GS_TIES_ORDINAL: return (double)(above + equal) + 1;
-  default: return (double)above + 1 + (double)equal / 2;
+  case GS_TIES_DENSE: return (double)k.levels_above + 1;
+  case GS_TIES_COMPETITION: return (double)k.above + 1;
+  case GS_TIES_ORDINAL: return (double)(k.above + k.equal) + 1;
+  default: return (double)k.above + 1 + (double)k.equal / 2;
   }
 }
 
@@ -67,12 +55,12 @@ gs_target_result *gs_target(const gs_dataset *d, size_t u, const gs_target_spec 
   ctx c = {.d = d, .u = u, .k = k, .s = spec, .smax = 1};
   gs_target_result *r = calloc(1, sizeof *r);
   double *x = malloc(k * sizeof *x), *y = malloc(k * sizeof *y);
-  c.others = malloc((d->n ? d->n : 1) * sizeof *c.others);
+  c.all = malloc((d->n ? d->n : 1) * sizeof *c.all);
   if (r) {
     r->alone = malloc(k * sizeof *r->alone);
     r->spread = malloc(k * sizeof *r->spread);
   }
-  if (!r || !x || !y || !c.others || !r->alone || !r->spread) {
+  if (!r || !x || !y || !c.all || !r->alone || !r->spread) {
     snprintf(err, errlen, "out of memory");
     goto fail;
   }
@@ -81,9 +69,12 @@ gs_target_result *gs_target(const gs_dataset *d, size_t u, const gs_target_spec 
     c.smax = gs_score_unit(x, spec->w, k, spec->method, spec->offset);
   }
   for (size_t i = 0; i < d->n; i++) {
-    if (i == u) continue;
     for (size_t p = 0; p < k; p++) x[p] = gs_dataset_pv(d, i, p);
-    c.others[c.nothers++] = gs_round(unit_score(&c, x), spec->digits);
+    c.all[i] = unit_score(&c, x);
+  }
+  if (!(c.q = gs_rankq_new(c.all, d->n, u, spec->digits))) {
+    snprintf(err, errlen, "out of memory");
+    goto fail;
   }
   for (size_t p = 0; p < k; p++) x[p] = gs_dataset_pv(d, u, p);
   r->score = unit_score(&c, x);
@@ -140,12 +131,14 @@ gs_target_result *gs_target(const gs_dataset *d, size_t u, const gs_target_spec 
   r->spread_rank = rank_with(&c, r->spread_score);
   free(x);
   free(y);
-  free(c.others);
+  free(c.all);
+  gs_rankq_free(c.q);
   return r;
 fail:
   free(x);
   free(y);
-  free(c.others);
+  free(c.all);
+  gs_rankq_free(c.q);
   gs_target_result_free(r);
   return NULL;
 }

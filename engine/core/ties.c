@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keysort.h"
+
 static const char *const tie_names[] = {"dense", "competition", "ordinal", "fractional"};
 
 int gs_ties_parse(const char *name) {
@@ -18,26 +20,22 @@ const char *gs_ties_name(gs_ties t) { return tie_names[t]; }
 /* The nudge absorbs the binary representation error of decimal inputs, so
  * that 92.525 (stored as 92.52499999999999) rounds up as a person would.
  * It is far below the 1e-4 that separates any two 2-decimal scores. */
+/* Powers of ten up to 10^22 are exact doubles, the values pow returns
+ * for them: a table lookup gives the same p without a pow per score. */
+static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
 double gs_round(double x, int digits) {
   if (digits < 0 || !isfinite(x)) return x;
-  double p = pow(10.0, digits);
+  double p = digits <= 22 ? pow10_exact[digits] : pow(10.0, digits);
   double y = x * p;
   y = y >= 0 ? floor(y + 0.5 + 1e-9) : -floor(-y + 0.5 + 1e-9);
   return y / p;
 }
 
-typedef struct { double key; size_t idx; } rank_item;
-
-/* Descending by key, then by input position: the order ordinal ties use. */
-static int rank_cmp(const void *a, const void *b) {
-  const rank_item *x = a, *y = b;
-  if (x->key > y->key) return -1;
-  if (x->key < y->key) return 1;
-  return (x->idx > y->idx) - (x->idx < y->idx);
-}
-
 int gs_rank(const double *score, size_t n, int digits, gs_ties ties, double *rank) {
-  rank_item *it = malloc((n ? n : 1) * sizeof *it);
+  gs_keyrow *it = malloc((n ? n : 1) * sizeof *it);
   if (!it) return -1;
   size_t m = 0;
   for (size_t i = 0; i < n; i++) {
@@ -46,7 +44,8 @@ int gs_rank(const double *score, size_t n, int digits, gs_ties ties, double *ran
     it[m].idx = i;
     m++;
   }
-  qsort(it, m, sizeof *it, rank_cmp);
+  /* descending by rounded score, then by row: the order ordinal ties use */
+  if (gs_keysort(it, m) != 0) { free(it); return -1; }
   size_t dense = 0;
   for (size_t s = 0; s < m;) {
     size_t e = s + 1;

@@ -333,6 +333,7 @@ int gs_sandbox_charge(lua_State *L, size_t bytes) {
 }
 
 void gs_sandbox_release(lua_State *L, size_t bytes) { sb_of(L)->used -= bytes; }
+size_t gs_sandbox_max_memory(const gs_sandbox *sb) { return sb->lim.max_memory; }
 
 void gs_sandbox_reset(gs_sandbox *sb) {
   sb->interrupted = 0;

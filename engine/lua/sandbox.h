@@ -60,6 +60,8 @@ int gs_sandbox_expired(gs_sandbox *sb);
  * -1 when the charge would pass the memory limit (the limit is then hit). */
 int gs_sandbox_charge(lua_State *L, size_t bytes);
 void gs_sandbox_release(lua_State *L, size_t bytes);
+/* The memory cap in bytes (0: none). */
+size_t gs_sandbox_max_memory(const gs_sandbox *sb);
 
 /* Starts a new evaluation in the same state (the REPL, once per line):
  * the clock and the instruction budget restart from zero and a limit that
