@@ -365,7 +365,7 @@ class Coin:
         return [None if r[name] in ("", "NA") else r[name] for r in self.rows]
 
 
-def build_example_coin(root=None, steps=None):
+def build_example_coin(root=None, steps=None, f_n="n_minmax", f_n_para=(0, 100)):
     """R/examples.R build_example_coin, step by step.  Returns a dict with
     the units kept, the data sets ("Denominated", "Imputed", "Screened",
     "Treated", "Normalised", "Aggregated": dicts code -> list over the kept
@@ -400,7 +400,7 @@ def build_example_coin(root=None, steps=None):
             for m in coin.ind:
                 data[m["iCode"]], out["treat"][m["iCode"]] = treat_column(data[m["iCode"]], winmax=5)
             out["Treated"] = {k: list(v) for k, v in data.items()}
-    norm = {m["iCode"]: normalise_column(data[m["iCode"]], float(m["Direction"]), "n_minmax", (0, 100))
+    norm = {m["iCode"]: normalise_column(data[m["iCode"]], float(m["Direction"]), f_n, f_n_para)
             for m in coin.ind}
     out["Normalised"] = norm
     agg = dict(norm)

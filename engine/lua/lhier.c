@@ -1416,6 +1416,42 @@ static int ix_uncertainty(lua_State *L) {
         lua_pop(L, 1);
       }
     }
+    /* with a step list, a varied imputation replaces the method of its
+     * impute steps (keeping their group for the group methods) */
+    if (lua_getfield(L, ot, "steps") == LUA_TTABLE && lua_getfield(L, ot, "impute") != LUA_TNIL) {
+      int sl = lua_gettop(L) - 1, iv = sl + 1;
+      int grouped = lua_type(L, iv) == LUA_TSTRING && strncmp(lua_tostring(L, iv), "group_", 6) == 0;
+      lua_Integer len = (lua_Integer)lua_rawlen(L, sl);
+      lua_createtable(L, (int)len, 0);
+      int ns = lua_gettop(L);
+      for (lua_Integer i = 1; i <= len; i++) {
+        int t = lua_rawgeti(L, sl, i);
+        int is_imp = (t == LUA_TSTRING && strcmp(lua_tostring(L, -1), "impute") == 0);
+        if (t == LUA_TTABLE) {
+          lua_rawgeti(L, -1, 1);
+          is_imp = lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), "impute") == 0;
+          lua_pop(L, 1);
+        }
+        if (is_imp) {
+          if (lua_type(L, iv) == LUA_TBOOLEAN) { lua_pop(L, 1); continue; } /* impute = false: no step */
+          lua_createtable(L, 2, 1);
+          lua_pushliteral(L, "impute");
+          lua_rawseti(L, -2, 1);
+          lua_pushvalue(L, iv);
+          lua_rawseti(L, -2, 2);
+          if (grouped && t == LUA_TTABLE) {
+            lua_getfield(L, -2, "group");
+            lua_setfield(L, -2, "group");
+          }
+          lua_remove(L, -2);
+        }
+        lua_rawseti(L, ns, (lua_Integer)lua_rawlen(L, ns) + 1);
+      }
+      lua_setfield(L, ot, "steps");
+      lua_pushnil(L);
+      lua_setfield(L, ot, "impute");
+    }
+    lua_settop(L, ot);
     /* group only goes with a group imputation: drop it for the others */
     lua_getfield(L, ot, "impute");
     const char *imp = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
