@@ -365,7 +365,7 @@ class Coin:
         return [None if r[name] in ("", "NA") else r[name] for r in self.rows]
 
 
-def build_example_coin(root=None, steps=None, f_n="n_minmax", f_n_para=(0, 100)):
+def build_example_coin(root=None, steps=None, f_n="n_minmax", f_n_para=(0, 100), f_ag="a_amean"):
     """R/examples.R build_example_coin, step by step.  Returns a dict with
     the units kept, the data sets ("Denominated", "Imputed", "Screened",
     "Treated", "Normalised", "Aggregated": dicts code -> list over the kept
@@ -411,7 +411,11 @@ def build_example_coin(root=None, steps=None, f_n="n_minmax", f_n_para=(0, 100))
                 continue
             kids = [k["iCode"] for k in coin.meta if k["Parent"] == m["iCode"]]
             w = [weight[k] for k in kids]
-            agg[m["iCode"]] = [a_amean([agg[k][u] for k in kids], w) for u in range(len(units))]
+            if f_ag == "a_copeland":  # Aggregate(by_df = TRUE): the whole table at once
+                agg[m["iCode"]] = a_copeland([[agg[k][u] for k in kids] for u in range(len(units))], w)
+            else:
+                f = {"a_amean": a_amean, "a_gmean": a_gmean, "a_hmean": a_hmean}[f_ag]
+                agg[m["iCode"]] = [f([agg[k][u] for k in kids], w) for u in range(len(units))]
     out["Aggregated"] = agg
     out["units"] = units
     out["names"] = {r["uCode"]: r["uName"] for r in coin.rows}

@@ -1199,6 +1199,124 @@ static int hr_treated(lua_State *L) {
   return 1;
 }
 
+/* Order of units for group ranks: by group (no group last, then by the
+ * group's first unit in data order), then by the root's group rank (NaN
+ * last), then data order. */
+typedef struct { int g; double rk; size_t i; } grp_item;
+static int grp_cmp(const void *a, const void *b) {
+  const grp_item *x = a, *y = b;
+  if ((x->g < 0) != (y->g < 0)) return x->g < 0 ? 1 : -1;
+  if (x->g != y->g) return x->g < y->g ? -1 : 1;
+  int xn = isnan(x->rk), yn = isnan(y->rk);
+  if (xn != yn) return xn - yn;
+  if (!xn && x->rk != y->rk) return x->rk < y->rk ? -1 : 1;
+  return (x->i > y->i) - (x->i < y->i);
+}
+
+static const char *const group_ranks_opts[] = {"node", NULL};
+
+/* res:group_ranks(column [, {node = code}]): each kept unit's rank at every
+ * node (or one node) among the units of its group in `column`, as COINr's
+ * rank_df(use_group): descending, ties as the result ranks (COINr: min),
+ * on scores at the result's digits (COINr's get_results(use =
+ * "groupranks") ranks its 2-decimal table: compute with digits = 2 for
+ * that).  A unit with no group (an empty or NA cell) gets no rank.  One
+ * record per kept unit: key, country, the group, then one column per node,
+ * from the root down; sorted by group, then by the root's group rank. */
+static int hr_group_ranks(lua_State *L) {
+  hr_box *b = hr_check(L, 1);
+  const gs_dataset *d = hr_dataset(L, 1);
+  const gs_hier *h = hr_index(L, 1);
+  const char *gname = luaL_checkstring(L, 2);
+  const char *only = NULL;
+  if (!lua_isnoneornil(L, 3)) {
+    luaL_checktype(L, 3, LUA_TTABLE);
+    gs_lua_check_options(L, 3, group_ranks_opts, "group_ranks");
+    if (lua_getfield(L, 3, "node") != LUA_TNIL) {
+      if (lua_type(L, -1) != LUA_TSTRING) return luaL_error(L, "group_ranks: option 'node' must be a node code");
+      only = lua_tostring(L, -1);
+      node_scores(L, b, only); /* known? */
+    }
+  }
+  lua_settop(L, 4);
+  int *grp = push_groups(L, d, gname, "group_ranks"); /* 5 */
+  size_t n = gs_h_result_units(b->r), nn = gs_h_count(h);
+  const int *kept = gs_h_result_kept(b->r);
+  grp_item *it = lua_newuserdatauv(L, (n ? n : 1) * sizeof *it, 0);
+  double *sub = lua_newuserdatauv(L, 2 * (n ? n : 1) * sizeof *sub, 0), *srk = sub + (n ? n : 1);
+  double *rk = lua_newuserdatauv(L, (nn ? nn : 1) * (n ? n : 1) * sizeof *rk, 0);
+  /* the nodes, from the root down */
+  size_t *nodes = lua_newuserdatauv(L, (nn ? nn : 1) * sizeof *nodes, 0);
+  size_t nsel = 0;
+  for (int lev = gs_h_max_level(h); lev >= 1; lev--)
+    for (size_t i = 0; i < nn; i++) {
+      gs_h_node_spec sp;
+      gs_h_node(h, i, &sp);
+      if (sp.level == lev && (!only || strcmp(sp.code, only) == 0)) nodes[nsel++] = i;
+    }
+  /* units grouped: sort by group id once, then rank each group's run */
+  size_t m = 0;
+  for (size_t u = 0; u < n; u++)
+    if (kept[u]) it[m++] = (grp_item){grp[u], 0, u};
+  qsort(it, m, sizeof *it, grp_cmp);
+  for (size_t q = 0; q < nsel; q++) {
+    gs_h_node_spec sp;
+    gs_h_node(h, nodes[q], &sp);
+    const double *sc = node_scores(L, b, sp.code);
+    double *r = rk + q * n;
+    for (size_t u = 0; u < n; u++) r[u] = NAN;
+    for (size_t a = 0; a < m;) {
+      size_t e = a;
+      while (e < m && it[e].g == it[a].g) e++;
+      if (it[a].g >= 0) {
+        for (size_t k = a; k < e; k++) sub[k - a] = sc[it[k].i];
+        if (gs_rank(sub, e - a, b->digits, b->ties, srk) != 0) return luaL_error(L, "out of memory while ranking");
+        for (size_t k = a; k < e; k++) r[it[k].i] = srk[k - a];
+      }
+      a = e;
+    }
+  }
+  /* records, sorted by group then by the first node's group rank */
+  for (size_t k = 0; k < m; k++) it[k].rk = nsel ? rk[it[k].i] : NAN;
+  qsort(it, m, sizeof *it, grp_cmp);
+  long gc = gs_dataset_col(d, gname);
+  const gs_column *col = &d->col[gc];
+  lua_createtable(L, (int)m, 0);
+  for (size_t k = 0; k < m; k++) {
+    size_t u = it[k].i;
+    lua_createtable(L, 0, (int)nsel + 3);
+    push_unit(L, d, u);
+    if (col->type == GS_COL_TEXT) lua_pushstring(L, col->text[u]);
+    else gs_lua_pushnum(L, col->num[u]);
+    lua_setfield(L, -2, gname);
+    for (size_t q = 0; q < nsel; q++) {
+      gs_h_node_spec sp;
+      gs_h_node(h, nodes[q], &sp);
+      gs_lua_pushnum(L, rk[q * n + u]);
+      lua_setfield(L, -2, sp.code);
+    }
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  /* columns */
+  lua_createtable(L, 0, 1);
+  lua_createtable(L, (int)nsel + 3, 0);
+  lua_pushstring(L, d->key_col);
+  lua_rawseti(L, -2, 1);
+  lua_pushliteral(L, "country");
+  lua_rawseti(L, -2, 2);
+  lua_pushstring(L, gname);
+  lua_rawseti(L, -2, 3);
+  for (size_t q = 0; q < nsel; q++) {
+    gs_h_node_spec sp;
+    gs_h_node(h, nodes[q], &sp);
+    lua_pushstring(L, sp.code);
+    lua_rawseti(L, -2, (lua_Integer)q + 4);
+  }
+  lua_setfield(L, -2, "__columns");
+  lua_setmetatable(L, -2);
+  return 1;
+}
+
 /* res:correlations([{method = "pearson" | "spearman"}]): each node but the
  * root against its parent and against the root, over the kept units. */
 static int hr_correlations(lua_State *L) {
@@ -1625,6 +1743,7 @@ static const luaL_Reg ix_meta[] = {{"__gc", ix_gc}, {"__len", ix_len}, {"__tostr
 static const luaL_Reg hr_methods[] = {
     {"node", hr_node},           {"level", hr_level},       {"levels", hr_levels},
     {"effective_weights", hr_effw}, {"score", hr_score},    {"rank", hr_rank},
+    {"group_ranks", hr_group_ranks},
     {"tiers", hr_tiers},         {"treated", hr_treated},   {"correlations", hr_correlations},
     {"availability", hr_availability}, {"screened", hr_screened}, {"warnings", hr_warnings},
     {NULL, NULL}};
