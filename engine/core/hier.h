@@ -6,7 +6,9 @@
  * does) or loaded from an ASEM_iMeta.csv-style CSV, then validated; a valid
  * tree evaluates a unit x column data matrix into normalised indicators and
  * scores at every node:
- *   denominate -> impute -> treat outliers -> normalise -> aggregate bottom-up.
+ *   the pre-processing steps (denominate, impute, screen, treat outliers)
+ *   in the order given, as COINr's build calls -> normalise -> aggregate
+ *   bottom-up.
  *
  * Ownership: a gs_hier owns copies of every string given to it.  Pointers it
  * hands out (codes, names, node info) stay valid until the next gs_h_add or
