@@ -1,17 +1,21 @@
 -- asem.lua: How do the 51 ASEM countries rank on COINr's ASEM Sustainable
--- Connectivity index, built with the example pipeline of data/asem/SOURCES.md
--- (denominate, impute by EurAsia_group mean, screen at 90% data availability,
--- winsorise outliers, min-max 0-100, arithmetic means), and on its two
--- sub-indices and eight pillars?
+-- Connectivity index, built exactly as COINr's build_example_coin() builds
+-- it (R/examples.R): denominate; impute by EurAsia_group mean; screen units
+-- below 90% data availability (on the imputed data, so all 51 stay);
+-- winsorise outliers (up to 5 points, else log); min-max 0-100;
+-- arithmetic means up the tree - and on its two sub-indices and eight
+-- pillars?  Ranks are COINr get_results' (min ties on exact scores).
 local d = gci.load("data/asem/ASEM_iData.csv", {key = "uCode", name = "uName", na = {"NA"}})
 local ix = gci.index_meta("data/asem/ASEM_iMeta.csv")
 local res = ix:compute(d, {
-  denominate = true,
-  impute = "group_mean", group = "EurAsia_group",
-  screen = 0.9,
-  treat = true,
-  normalise = {"minmax", 0, 100},
-  agg = "arithmetic",
+  steps = {
+    "denominate",                                      -- Denominate(dset = "Raw")
+    {"impute", "group_mean", group = "EurAsia_group"}, -- Impute(f_i = "i_mean_grp")
+    {"screen", 0.9},                                   -- Screen(dat_thresh = 0.9, "byNA")
+    {"treat", points = 5},                             -- Treat(winmax = 5)
+  },
+  normalise = {"minmax", 0, 100},                      -- Normalise(n_minmax, c(0, 100))
+  agg = "arithmetic",                                  -- Aggregate(f_ag = "a_amean")
 })
 
 local pillars = {}

@@ -1,18 +1,14 @@
 -- normalisation_choices.lua: How do the ASEM index ranks move when the
 -- indicators are normalised by percentile ranks instead of min-max 0-100
--- (same denomination, imputation, 90% screening and arithmetic means; no
--- outlier treatment, which percentile ranks make unnecessary)?
+-- (COINr's example pipeline, scripts/asem.lua: denomination, group-mean
+-- imputation, 90% screening and arithmetic means; no outlier treatment with
+-- percentile ranks, which make it unnecessary)?
 local d = gci.load("data/asem/ASEM_iData.csv", {key = "uCode", name = "uName", na = {"NA"}})
 local ix = gci.index_meta("data/asem/ASEM_iMeta.csv")
-local base = {denominate = true, impute = "group_mean", group = "EurAsia_group", screen = 0.9}
-local function with(extra)
-  local o = {}
-  for k, v in pairs(base) do o[k] = v end
-  for k, v in pairs(extra) do o[k] = v end
-  return o
-end
-local minmax = ix:compute(d, with{treat = true, normalise = {"minmax", 0, 100}})
-local prank = ix:compute(d, with{normalise = "prank"})
+local steps = {"denominate", {"impute", "group_mean", group = "EurAsia_group"}, {"screen", 0.9}}
+local minmax = ix:compute(d, {steps = {steps[1], steps[2], steps[3], {"treat", points = 5}},
+                              normalise = {"minmax", 0, 100}})
+local prank = ix:compute(d, {steps = steps, normalise = "prank"})
 
 local rows = {}
 for _, r in ipairs(minmax:node("Index")) do

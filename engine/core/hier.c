@@ -560,6 +560,19 @@ struct gs_h_result {
   char warn[256];
 };
 
+void gs_h_step_default(gs_h_step_kind kind, gs_h_step *s) {
+  memset(s, 0, sizeof *s);
+  s->kind = kind;
+  s->impute_kind = GS_IMP_MEAN;
+  s->groups = NULL;
+  s->screen_by = GS_SCREEN_BYNA;
+  s->dat_thresh = 2.0 / 3.0;
+  s->nonzero_thresh = 0.05;
+  s->skew_thresh = 2;
+  s->kurt_thresh = 3.5;
+  s->max_points = 5;
+}
+
 void gs_h_opts_default(gs_h_opts *o) {
   memset(o, 0, sizeof *o);
   gs_m_norm_default(GS_NORM_MINMAX, &o->norm);
@@ -655,7 +668,30 @@ gs_h_result *gs_h_eval(const gs_hier *h, const gs_h_data *d, const gs_h_opts *op
   }
   for (size_t k = 0; k < nn * n; k++) r->scores[k] = r->pre[k] = NAN;
 
-  /* indicator columns, denominated, into pre */
+  /* the pipeline: the legacy fields become a step list */
+  gs_h_step legacy[4];
+  const gs_h_step *steps = opts->steps;
+  size_t n_steps = opts->n_steps;
+  if (!steps) {
+    n_steps = 0;
+    if (opts->denominate) gs_h_step_default(GS_STEP_DENOMINATE, &legacy[n_steps++]);
+    gs_h_step_default(GS_STEP_SCREEN, &legacy[n_steps]);
+    legacy[n_steps++].dat_thresh = opts->screen;
+    if (opts->impute) {
+      gs_h_step_default(GS_STEP_IMPUTE, &legacy[n_steps]);
+      legacy[n_steps].impute_kind = opts->impute_kind;
+      legacy[n_steps++].groups = opts->groups;
+    }
+    if (opts->treat) {
+      gs_h_step_default(GS_STEP_TREAT, &legacy[n_steps]);
+      legacy[n_steps].skew_thresh = opts->skew_thresh;
+      legacy[n_steps].kurt_thresh = opts->kurt_thresh;
+      legacy[n_steps++].max_points = opts->max_points;
+    }
+    steps = legacy;
+  }
+
+  /* indicator columns into pre; every unit kept to begin with */
   for (size_t i = 0; i < nn; i++) {
     const struct node *nd = &h->nodes[i];
     const char *o = nd->origin ? nd->origin : "eval";
@@ -664,67 +700,107 @@ gs_h_result *gs_h_eval(const gs_hier *h, const gs_h_data *d, const gs_h_opts *op
     if (j < 0) { seterr(err, errlen, o, "indicator '%s': no data column of that name", nd->code); goto fail; }
     double *col = r->pre + i * n;
     for (size_t u = 0; u < n; u++) col[u] = d->data[u * d->n_cols + (size_t)j];
-    if (opts->denominate && nd->denom) {
-      long k = find_col(d, nd->denom);
-      if (k < 0) {
-        seterr(err, errlen, o, "indicator '%s': no denominator column '%s'", nd->code, nd->denom);
-        goto fail;
-      }
-      for (size_t u = 0; u < n; u++) {
-        double den = d->data[u * d->n_cols + (size_t)k];
-        col[u] = (isnan(den) || den == 0) ? NAN : col[u] / den;
-      }
-    }
   }
-
-  /* screening by data availability */
+  for (size_t u = 0; u < n; u++) r->kept[u] = 1;
+  r->n_kept = n;
   for (size_t u = 0; u < n; u++) {
     size_t have = 0;
     for (size_t i = 0; i < nn; i++)
       if (h->nodes[i].level == 1) have += !isnan(r->pre[i * n + u]);
-    r->share[u] = n_ind ? (double)have / (double)n_ind : 0;
+    r->share[u] = n_ind ? 1.0 - (double)(n_ind - have) / (double)n_ind : 0;
   }
-  if (opts->screen > 0) r->n_kept = gs_m_screen(r->share, n, opts->screen, r->kept);
-  else {
-    for (size_t u = 0; u < n; u++) r->kept[u] = 1;
-    r->n_kept = n;
-  }
-  if (n > 0 && r->n_kept == 0) {
-    seterr(err, errlen, "eval", "screening: no unit has data availability >= %g", opts->screen);
-    goto fail;
+
+  for (size_t st = 0; st < n_steps; st++) {
+    const gs_h_step *sp = &steps[st];
+    /* the kept units, compacted: t1[k] is unit idx[k] */
+    size_t nk = 0;
+    for (size_t u = 0; u < n; u++)
+      if (r->kept[u]) {
+        grp[nk] = sp->groups ? sp->groups[u] : 0;
+        idx[nk++] = u;
+      }
+    switch (sp->kind) {
+    case GS_STEP_DENOMINATE:
+      for (size_t i = 0; i < nn; i++) {
+        const struct node *nd = &h->nodes[i];
+        const char *o = nd->origin ? nd->origin : "eval";
+        if (nd->level != 1 || !nd->denom) continue;
+        long k = find_col(d, nd->denom);
+        if (k < 0) {
+          seterr(err, errlen, o, "indicator '%s': no denominator column '%s'", nd->code, nd->denom);
+          goto fail;
+        }
+        double *col = r->pre + i * n;
+        for (size_t u = 0; u < n; u++) col[u] = col[u] / d->data[u * d->n_cols + (size_t)k];
+      }
+      break;
+    case GS_STEP_SCREEN: {
+      if (!(sp->dat_thresh >= 0 && sp->dat_thresh <= 1) || !(sp->nonzero_thresh >= 0 && sp->nonzero_thresh <= 1)) {
+        seterr(err, errlen, "eval", "screening thresholds must be in [0,1]");
+        goto fail;
+      }
+      for (size_t k = 0; k < nk; k++) {
+        size_t u = idx[k], nna = 0, nzero = 0;
+        for (size_t i = 0; i < nn; i++) {
+          if (h->nodes[i].level != 1) continue;
+          double x = r->pre[i * n + u];
+          if (isnan(x)) nna++;
+          else if (x == 0) nzero++;
+        }
+        /* get_data_avail's formulas, computed as R does */
+        double avail = n_ind ? 1.0 - (double)nna / (double)n_ind : 0;
+        double nonzero = n_ind > nna ? 1.0 - (double)nzero / (double)(n_ind - nna) : NAN;
+        int low_data = avail < sp->dat_thresh, low_nz = !(nonzero >= sp->nonzero_thresh);
+        r->share[u] = avail;
+        int drop = sp->screen_by == GS_SCREEN_BYNA ? low_data
+                 : sp->screen_by == GS_SCREEN_BYZEROS ? low_nz : (low_data || low_nz);
+        if (drop) { r->kept[u] = 0; r->n_kept--; }
+      }
+      if (n > 0 && r->n_kept == 0) {
+        seterr(err, errlen, "eval", "screening: no unit is left (data availability >= %g%s)", sp->dat_thresh,
+               sp->screen_by == GS_SCREEN_BYNA ? "" : ", or non-zero share");
+        goto fail;
+      }
+      for (size_t i = 0; i < nn; i++) /* a dropped unit's values are gone */
+        if (h->nodes[i].level == 1)
+          for (size_t u = 0; u < n; u++)
+            if (!r->kept[u]) r->pre[i * n + u] = NAN;
+      break;
+    }
+    case GS_STEP_IMPUTE:
+    case GS_STEP_TREAT:
+      for (size_t i = 0; i < nn; i++) {
+        if (h->nodes[i].level != 1) continue;
+        double *col = r->pre + i * n;
+        for (size_t k = 0; k < nk; k++) t1[k] = col[idx[k]];
+        if (sp->kind == GS_STEP_IMPUTE) {
+          int by_group = sp->impute_kind == GS_IMP_GROUP_MEAN || sp->impute_kind == GS_IMP_GROUP_MEDIAN;
+          int rc = gs_m_impute(t1, nk, sp->impute_kind, by_group ? (sp->groups ? grp : NULL) : NULL, t2, NULL);
+          if (rc == GS_M_EINVAL) {
+            seterr(err, errlen, "eval", "imputation: invalid kind or missing group ids");
+            goto fail;
+          }
+        } else if (gs_m_treat(t1, nk, sp->skew_thresh, sp->kurt_thresh, sp->max_points, t2, &r->treat[i]) !=
+                   GS_M_OK) {
+          seterr(err, errlen, "eval", "treatment: invalid parameters");
+          goto fail;
+        }
+        for (size_t k = 0; k < nk; k++) col[idx[k]] = t2[k];
+      }
+      break;
+    }
   }
   size_t nk = 0;
   for (size_t u = 0; u < n; u++)
-    if (r->kept[u]) {
-      grp[nk] = opts->groups ? opts->groups[u] : 0;
-      idx[nk++] = u;
-    }
+    if (r->kept[u]) idx[nk++] = u;
 
-  /* indicators, over the kept units (compacted: t1[k] is unit idx[k]) */
+  /* normalisation, over the kept units */
   for (size_t i = 0; i < nn; i++) {
     const struct node *nd = &h->nodes[i];
     const char *o = nd->origin ? nd->origin : "eval";
     if (nd->level != 1) continue;
     double *col = r->pre + i * n;
     for (size_t k = 0; k < nk; k++) t1[k] = col[idx[k]];
-    if (opts->impute) {
-      int st = gs_m_impute(t1, nk, opts->impute_kind, opts->groups ? grp : NULL, t2, NULL);
-      if (st == GS_M_EINVAL) {
-        seterr(err, errlen, "eval", "imputation: invalid kind or missing group ids");
-        goto fail;
-      }
-      double *t = t1; t1 = t2; t2 = t;
-    }
-    if (opts->treat) {
-      if (gs_m_treat(t1, nk, opts->skew_thresh, opts->kurt_thresh, opts->max_points, t2,
-                     &r->treat[i]) != GS_M_OK) {
-        seterr(err, errlen, "eval", "treatment: invalid parameters");
-        goto fail;
-      }
-      double *t = t1; t1 = t2; t2 = t;
-    }
-    for (size_t u = 0; u < n; u++) col[u] = NAN;
-    for (size_t k = 0; k < nk; k++) col[idx[k]] = t1[k];
     if (!nd->has_norm && opts->norm_fn) {
       for (size_t k = 0; k < nk; k++) t2[k] = NAN;
       if (opts->norm_fn(opts->norm_ud, nd->code, t1, nk, nd->dir, t2, err, errlen) != 0) goto fail;
@@ -758,12 +834,21 @@ gs_h_result *gs_h_eval(const gs_hier *h, const gs_h_data *d, const gs_h_opts *op
       for (size_t c = 0; c < m; c++) w[c] = h->nodes[kids[c]].weight;
       double *out = r->scores + i * n;
       if (nd->agg == GS_AGG_COPELAND) {
+        /* the units that play: kept, with a value, and above min_share */
+        size_t np = 0;
         for (size_t u = 0; u < n; u++) {
-          for (size_t c = 0; c < m; c++) X[u * m + c] = r->scores[kids[c] * n + u];
-          if (nd->min_share > 0 && gs_m_share(X + u * m, m) < nd->min_share)
-            for (size_t c = 0; c < m; c++) X[u * m + c] = NAN;
+          out[u] = NAN;
+          if (!r->kept[u]) continue;
+          for (size_t c = 0; c < m; c++) X[np * m + c] = r->scores[kids[c] * n + u];
+          double sh = gs_m_share(X + np * m, m);
+          if (sh == 0 || (nd->min_share > 0 && sh < nd->min_share)) continue;
+          idx[np++] = u;
         }
-        gs_m_copeland(X, n, m, w, out); /* weights were validated at add */
+        if (gs_m_copeland(X, np, m, w, t1) != GS_M_OK) {
+          warn(r, "node '%s': copeland: %s", nd->code, gs_m_strerror(GS_M_EINVAL));
+          continue;
+        }
+        for (size_t k = 0; k < np; k++) out[idx[k]] = t1[k];
         continue;
       }
       for (size_t u = 0; u < n; u++) {

@@ -6,7 +6,9 @@
  * does) or loaded from an ASEM_iMeta.csv-style CSV, then validated; a valid
  * tree evaluates a unit x column data matrix into normalised indicators and
  * scores at every node:
- *   denominate -> impute -> treat outliers -> normalise -> aggregate bottom-up.
+ *   the pre-processing steps (denominate, impute, screen, treat outliers)
+ *   in the order given, as COINr's build calls -> normalise -> aggregate
+ *   bottom-up.
  *
  * Ownership: a gs_hier owns copies of every string given to it.  Pointers it
  * hands out (codes, names, node info) stay valid until the next gs_h_add or
@@ -118,7 +120,33 @@ typedef struct {
 typedef int (*gs_h_norm_fn)(void *ud, const char *code, const double *x, size_t n, int dir,
                             double *out, char *err, size_t errlen);
 
+/* One pre-processing step of an ordered pipeline (COINr's build calls:
+ * Denominate, Impute, Screen, Treat, in any order, each any number of
+ * times).  Normalisation and aggregation always follow the last step. */
+typedef enum { GS_STEP_DENOMINATE, GS_STEP_IMPUTE, GS_STEP_SCREEN, GS_STEP_TREAT } gs_h_step_kind;
+/* COINr Screen's unit_screen: "byNA", "byzeros", "byNAandzeros". */
+typedef enum { GS_SCREEN_BYNA, GS_SCREEN_BYZEROS, GS_SCREEN_BOTH } gs_h_screen_by;
 typedef struct {
+  gs_h_step_kind kind;
+  /* impute */
+  gs_m_impute_kind impute_kind;
+  const int *groups;      /* n_units group ids (borrowed), < 0 = no group; group kinds only */
+  /* screen: a unit is dropped when (byNA) its availability 1 - (#NaN / #indicators)
+   * is below dat_thresh, (byzeros) its non-zero share 1 - #zeros / #non-NaN
+   * is below nonzero_thresh, or (both) either */
+  gs_h_screen_by screen_by;
+  double dat_thresh, nonzero_thresh;
+  /* treat (gs_m_treat) */
+  double skew_thresh, kurt_thresh;
+  int max_points;
+} gs_h_step;
+/* Fills *s with COINr's defaults for the kind: impute GS_IMP_MEAN; screen
+ * byNA with dat_thresh 2/3 and nonzero_thresh 0.05; treat 2, 3.5, 5. */
+void gs_h_step_default(gs_h_step_kind kind, gs_h_step *s);
+
+typedef struct {
+  const gs_h_step *steps;      /* the ordered pipeline (borrowed); NULL = the fixed order below */
+  size_t n_steps;
   gs_m_norm_spec norm;         /* for every indicator without its own */
   int denominate;              /* divide indicators by their denominator column */
   int impute;                  /* impute missing indicator values */
@@ -132,26 +160,38 @@ typedef struct {
   void *norm_ud;               /* passed to norm_fn */
 } gs_h_opts;
 
-/* Defaults: min-max 0..100 (COINr's default), denominate on, impute off
- * (GS_IMP_MEAN when on), treat off (2, 3.5, 5 when on), no screening, no
- * custom normalisation. */
+/* Defaults: no step list, min-max 0..100 (COINr's default), denominate on,
+ * impute off (GS_IMP_MEAN when on), treat off (2, 3.5, 5 when on), no
+ * screening, no custom normalisation.  Without a step list the fields
+ * denominate, screen, impute and treat run in that fixed order (gcisim's
+ * order before step lists; COINr's example imputes before it screens). */
 void gs_h_opts_default(gs_h_opts *o);
 
 typedef struct gs_h_result gs_h_result;
 
-/* Evaluates a validated tree on d.  For each indicator: take its column
- * (error if absent); divide by the denominator column if opts->denominate
- * and the indicator has one (error if that column is absent; a zero or NaN
- * denominator gives NaN).  Screening: a unit's data availability is the
- * share of indicators with a value at this point (after denomination,
- * before imputation; gs_m_availability); when opts->screen > 0, units with
- * availability < opts->screen are dropped (gs_m_screen): they take no part
- * in imputation, treatment, normalisation or Copeland contests, and every
- * score of theirs is NaN (error if no unit is left).  Then, over the kept
- * units: impute (gs_m_impute); treat (gs_m_treat); normalise with its own
- * spec, else opts->norm_fn if set, else opts->norm, and its direction
- * (dist2targ with a NaN target uses the indicator's target; error if it has
- * none).
+/* Evaluates a validated tree on d.  Every indicator's column is taken
+ * (error if absent); then the steps run in order, each on the units still
+ * kept:
+ *  - denominate: x / the indicator's denominator column, for indicators
+ *    that have one (error if that column is absent); IEEE division as R's:
+ *    x/0 is +-Inf (0/0 NaN), a NaN on either side gives NaN.  An Inf is a
+ *    value, not a missing one: it counts as available, is not imputed, and
+ *    flows on by IEEE arithmetic as in R (a column with an Inf has NaN
+ *    skewness, so treatment leaves it; min-max then gives NaN to the Inf
+ *    and 0 to the others - R does the same).
+ *  - impute (gs_m_impute) per indicator;
+ *  - screen: drops units by data availability / zeros (see gs_h_step); they
+ *    take no part in any later step, imputation, treatment, normalisation
+ *    or Copeland contests, and every score of theirs is NaN (error if no
+ *    unit is left).  A unit's recorded share (gs_h_result_share) is its
+ *    availability at the last screen step that saw it, or at the start when
+ *    there is none;
+ *  - treat (gs_m_treat) per indicator.
+ * Without a step list: denominate if opts->denominate, screen (byNA at
+ * opts->screen), impute if opts->impute (opts->groups), treat if opts->treat.
+ * Then each indicator is normalised with its own spec, else opts->norm_fn if
+ * set, else opts->norm, and its direction (dist2targ with a NaN target uses
+ * the indicator's target; error if it has none).
  * Then each level from 2 up: each node aggregates its children's scores
  * with its method, its children's weights and its min_share
  * (gs_m_aggregate, or gs_m_copeland across units, where a unit below

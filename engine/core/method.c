@@ -160,6 +160,14 @@ int gs_m_norm_zscore(const double *x, size_t n, int dir, double mean, double sd,
   return GS_M_OK;
 }
 
+/* Min rank (1-based) of v among the oriented non-NaN x[j]: 1 + #{x'_j < v}. */
+static double min_rank(double v, const double *x, size_t n, double dir) {
+  size_t below = 0;
+  for (size_t j = 0; j < n; j++)
+    if (!isnan(x[j]) && dir * x[j] < v) below++;
+  return 1.0 + (double)below;
+}
+
 int gs_m_norm_rank(const double *x, size_t n, int dir, double *out) {
   if (bad_dir(dir)) return GS_M_EINVAL;
   double d = dir;
@@ -167,7 +175,7 @@ int gs_m_norm_rank(const double *x, size_t n, int dir, double *out) {
   for (size_t i = 0; i < n; i++) k += !isnan(x[i]);
   if (k == 0) return fill_nan(out, n, GS_M_ENODATA);
   for (size_t i = 0; i < n; i++)
-    out[i] = isnan(x[i]) ? NAN : avg_rank(d * x[i], x, n, d, NULL);
+    out[i] = isnan(x[i]) ? NAN : min_rank(d * x[i], x, n, d);
   return GS_M_OK;
 }
 
@@ -179,7 +187,7 @@ int gs_m_norm_prank(const double *x, size_t n, int dir, double *out) {
   if (k == 0) return fill_nan(out, n, GS_M_ENODATA);
   if (k < 2) return fill_nan(out, n, GS_M_EDEGEN);
   for (size_t i = 0; i < n; i++)
-    out[i] = isnan(x[i]) ? NAN : (avg_rank(d * x[i], x, n, d, NULL) - 1) / (double)(k - 1);
+    out[i] = isnan(x[i]) ? NAN : (min_rank(d * x[i], x, n, d) - 1) / (double)(k - 1);
   return GS_M_OK;
 }
 
@@ -308,7 +316,7 @@ double gs_m_agg_harm(const double *v, const double *w, size_t m, int *status) {
   int st = agg_prep(v, w, m, &W);
   if (!st)
     for (size_t i = 0; i < m; i++)
-      if (!isnan(v[i]) && !(v[i] > 0)) st = GS_M_EDOMAIN;
+      if (!isnan(v[i]) && v[i] == 0) st = GS_M_EDOMAIN;
   set_status(status, st);
   if (st) return NAN;
   for (size_t i = 0; i < m; i++)
@@ -387,28 +395,27 @@ double gs_m_aggregate(gs_m_agg_kind kind, double p, const double *v, const doubl
 }
 
 int gs_m_copeland(const double *x, size_t n, size_t m, const double *w, double *score) {
-  for (size_t j = 0; j < m; j++)
+  double W = 0;
+  for (size_t j = 0; j < m; j++) {
     if (!isfinite(WI(j)) || WI(j) < 0) return GS_M_EINVAL;
-  for (size_t a = 0; a < n; a++) {
-    if (gs_m_share(x + a * m, m) == 0) { score[a] = NAN; continue; }
-    double s = 0;
-    for (size_t b = 0; b < n; b++) {
-      if (b == a) continue;
-      double wa = 0, wb = 0;
-      int common = 0;
+    W += WI(j);
+  }
+  if (!(W > 0)) return GS_M_EINVAL;
+  for (size_t a = 0; a < n; a++) score[a] = 0;
+  /* outrankMatrix: the upper triangle is computed, the lower is 1 - upper */
+  for (size_t a = 0; a < n; a++)
+    for (size_t b = a + 1; b < n; b++) {
+      double gt = 0, eq = 0;
       for (size_t j = 0; j < m; j++) {
         double xa = x[a * m + j], xb = x[b * m + j];
         if (isnan(xa) || isnan(xb)) continue;
-        common = 1;
-        if (xa > xb) wa += WI(j);
-        else if (xb > xa) wb += WI(j);
+        if (xa > xb) gt += WI(j) / W;
+        else if (xa == xb) eq += WI(j) / W;
       }
-      if (!common) continue;
-      if (wa > wb) s += 1;
-      else if (wb > wa) s -= 1;
+      double o = gt + eq / 2;
+      score[a] += o;
+      score[b] += 1 - o;
     }
-    score[a] = s;
-  }
   return GS_M_OK;
 }
 
@@ -445,11 +452,11 @@ int gs_m_impute(const double *x, size_t n, gs_m_impute_kind kind, const int *gro
     if (!isnan(x[i])) continue;
     double v = overall;
     if (by_group) {
-      double gv = median ? wmedian(x, NULL, n, group, group[i]) : group_mean(x, n, group, group[i]);
-      if (!isnan(gv)) v = gv;
+      if (group[i] < 0) continue; /* no group: COINr's skip_f_na leaves it */
+      v = median ? wmedian(x, NULL, n, group, group[i]) : group_mean(x, n, group, group[i]);
     }
     out[i] = v;
-    k++;
+    k += !isnan(v);
   }
   if (n_imputed) *n_imputed = k;
   return GS_M_OK;
@@ -482,24 +489,14 @@ size_t gs_m_screen(const double *share, size_t n, double threshold, int *keep) {
 
 /* -------------------------------------------------------------- outliers */
 
-static int sk_pass(double s, double k, double st, double kt) {
-  if (isnan(s) || isnan(k)) return 1;
-  return fabs(s) < st || k < kt;
-}
-
-/* Winsorises every point at the max (hi) or min (!hi) to the next value
- * inside.  Returns the number of points changed (0 if no value inside). */
-static int winsorise_once(double *x, size_t n, int hi) {
-  double ext = hi ? -INFINITY : INFINITY, next = hi ? -INFINITY : INFINITY;
-  for (size_t i = 0; i < n; i++)
-    if (!isnan(x[i]) && (hi ? x[i] > ext : x[i] < ext)) ext = x[i];
-  for (size_t i = 0; i < n; i++)
-    if (!isnan(x[i]) && x[i] != ext && (hi ? x[i] > next : x[i] < next)) next = x[i];
-  if (isinf(next)) return 0;
-  int c = 0;
-  for (size_t i = 0; i < n; i++)
-    if (x[i] == ext) { x[i] = next; c++; }
-  return c;
+/* check_SkewKurt as R evaluates it: (|skew| < st) | (kurt < kt), where a
+ * comparison with NaN is NA and TRUE | NA is TRUE.  1 pass, 0 fail, -1 NA. */
+static int sk_check(const double *x, size_t n, double st, double kt, double *s, double *k) {
+  *s = gs_m_skew(x, n);
+  *k = gs_m_kurt(x, n);
+  int a = isnan(*s) ? -1 : fabs(*s) < st, b = isnan(*k) ? -1 : *k < kt;
+  if (a == 1 || b == 1) return 1;
+  return (a < 0 || b < 0) ? -1 : 0;
 }
 
 int gs_m_treat(const double *x, size_t n, double skew_thresh, double kurt_thresh, int max_points,
@@ -507,38 +504,61 @@ int gs_m_treat(const double *x, size_t n, double skew_thresh, double kurt_thresh
   gs_m_treat_report r = {0};
   if (max_points < 0) return GS_M_EINVAL;
   memcpy(out, x, n * sizeof *out);
-  double s = gs_m_skew(out, n), k = gs_m_kurt(out, n);
+  double s, k;
+  int pass = sk_check(out, n, skew_thresh, kurt_thresh, &s, &k);
   r.skew0 = r.skew1 = s;
   r.kurt0 = r.kurt1 = k;
-  if (sk_pass(s, k, skew_thresh, kurt_thresh)) {
-    r.passes = 1;
+  r.passes = pass == 1;
+  r.check_na = pass < 0;
+  if (pass != 0) { /* passes, or NA: COINr returns the column untreated */
     if (rep) *rep = r;
     return GS_M_OK;
   }
-  r.treated = 1;
-  int nwin = 0, pass = 0;
-  while (nwin < max_points) {
-    int c = winsorise_once(out, n, s >= 0);
-    if (c == 0) break;
-    nwin += c;
-    s = gs_m_skew(out, n);
-    k = gs_m_kurt(out, n);
-    if ((pass = sk_pass(s, k, skew_thresh, kurt_thresh))) break;
+  /* winsorise: nwin = |imax| + |imin|, the points moved at the latest high
+   * and latest low step.  A moved point equals the next extreme, so it is
+   * moved (and counted) again with it: the count is of distinct points. */
+  size_t nhi = 0, nlo = 0, nwin = 0;
+  while (pass == 0 && nwin < (size_t)max_points) {
+    int hi = gs_m_skew(out, n) >= 0;
+    /* the points at the extreme, set to the next value in */
+    double ext = NAN;
+    for (size_t i = 0; i < n; i++)
+      if (!isnan(out[i]) && (isnan(ext) || (hi ? out[i] > ext : out[i] < ext))) ext = out[i];
+    double next = NAN;
+    for (size_t i = 0; i < n; i++)
+      if (!isnan(out[i]) && out[i] != ext && (isnan(next) || (hi ? out[i] > next : out[i] < next))) next = out[i];
+    if (isnan(ext) || isnan(next)) break; /* nothing inside to move to */
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+      if (!isnan(out[i]) && out[i] == ext) { out[i] = next; c++; }
+    if (hi) nhi = c;
+    else nlo = c;
+    nwin = nhi + nlo;
+    pass = sk_check(out, n, skew_thresh, kurt_thresh, &s, &k);
   }
-  if (!pass) { /* undo, and log_CT the original values */
+  r.treated = 1;
+  if (pass == 1) {
+    r.n_winsorised = (int)nwin;
+  } else {
+    /* log_CT on the original values (combine_treat = FALSE) */
     double mn = INFINITY, mx = -INFINITY;
     for (size_t i = 0; i < n; i++)
       if (!isnan(x[i])) { if (x[i] < mn) mn = x[i]; if (x[i] > mx) mx = x[i]; }
-    for (size_t i = 0; i < n; i++)
-      out[i] = isnan(x[i]) ? NAN : log(x[i] - mn + 0.01 * (mx - mn));
-    nwin = 0;
-    r.log_transformed = 1;
-    s = gs_m_skew(out, n);
-    k = gs_m_kurt(out, n);
-    pass = sk_pass(s, k, skew_thresh, kurt_thresh);
+    if (pass == 0) {
+      for (size_t i = 0; i < n; i++)
+        out[i] = isnan(x[i]) ? NAN : log(x[i] - mn + 0.01 * (mx - mn));
+      r.log_transformed = 1;
+      pass = sk_check(out, n, skew_thresh, kurt_thresh, &s, &k);
+    }
+    if (pass < 0) { /* an NA check after a treatment: COINr returns x as it was */
+      memcpy(out, x, n * sizeof *out);
+      r.treated = r.log_transformed = 0;
+      s = r.skew0;
+      k = r.kurt0;
+    }
   }
-  r.n_winsorised = nwin;
-  r.passes = pass;
+  r.passes = pass == 1;
+  r.check_na = pass < 0;
   r.skew1 = s;
   r.kurt1 = k;
   if (rep) *rep = r;

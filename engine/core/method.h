@@ -66,15 +66,14 @@ int gs_m_norm_minmax(const double *x, size_t n, int dir, double lo, double hi, d
  * sd > 0; EDEGEN for fewer than 2 values or zero spread. */
 int gs_m_norm_zscore(const double *x, size_t n, int dir, double mean, double sd, double *out);
 
-/* Rank: the average rank of x' among the k non-NaN values, worst = 1, best =
- * k; tied values share the mean of the ranks they span:
- *   rank_i = 1 + #{j: x'_j < x'_i} + (#{j: x'_j == x'_i} - 1) / 2.
- * (COINr n_rank uses ties "min"; this module uses average ranks.) */
+/* Rank (COINr n_rank = R rank(x', ties.method = "min")): worst = 1; tied
+ * values share the lowest rank they span:
+ *   rank_i = 1 + #{j: x'_j < x'_i}. */
 int gs_m_norm_rank(const double *x, size_t n, int dir, double *out);
 
-/* Percentile rank in [0,1]:  out = (rank_i - 1) / (k - 1), rank_i as in
- * gs_m_norm_rank (average ranks), k = number of non-NaN values (COINr
- * n_prank's formula, with average instead of min ranks).  EDEGEN if k < 2. */
+/* Percentile rank in [0,1] (COINr n_prank):  out = (rank_i - 1) / (k - 1),
+ * rank_i as in gs_m_norm_rank (min ranks), k = number of non-NaN values.
+ * EDEGEN if k < 2. */
 int gs_m_norm_prank(const double *x, size_t n, int dir, double *out);
 
 /* Goalposts (COINr n_goalposts, trunc2posts = TRUE), lo < hi:
@@ -140,8 +139,9 @@ double gs_m_agg_arith(const double *v, const double *w, size_t m, int *status);
 /* Weighted geometric mean: prod v_i^(w_i / sum w) = exp(sum w_i ln v_i / sum w).
  * EDOMAIN if any available v_i <= 0 (COINr a_gmean stops there too). */
 double gs_m_agg_geom(const double *v, const double *w, size_t m, int *status);
-/* Weighted harmonic mean: sum w_i / sum (w_i / v_i).  EDOMAIN if any
- * available v_i <= 0. */
+/* Weighted harmonic mean (COINr a_hmean): sum w_i / sum (w_i / v_i).
+ * EDOMAIN if an available v_i is 0 (COINr stops there; negative values are
+ * allowed, as in COINr). */
 double gs_m_agg_harm(const double *v, const double *w, size_t m, int *status);
 /* Generalised (power) mean: (sum w_i v_i^p / sum w_i)^(1/p); p = 0 is the
  * geometric mean, p = -1 the harmonic, p = 1 the arithmetic.  EDOMAIN if an
@@ -179,14 +179,16 @@ double gs_m_share(const double *v, size_t m);
 double gs_m_aggregate(gs_m_agg_kind kind, double p, const double *v, const double *w,
                       size_t m, double min_share, int *status);
 
-/* Copeland scores across n units on m indicators.  x is n x m row-major
- * (x[i*m + j]), w[m] the weights (NULL = equal).  For a pair (a, b) only the
- * indicators where both are non-NaN count: a beats b if the weight of those
- * where x_a > x_b exceeds the weight where x_b > x_a (equal weight = draw).
- *   score_a = #wins - #losses  over all b != a with at least one common
- * indicator.  A unit whose row is all NaN gets NaN and plays no pair.
- * (COINr a_copeland instead sums the rows of the weighted outranking matrix.)
- * score is caller-owned, n doubles.  Returns GS_M_OK or GS_M_EINVAL. */
+/* Copeland scores across n units on m indicators, as COINr a_copeland
+ * (aggregate.R outrankMatrix + row sums).  x is n x m row-major
+ * (x[i*m + j]), w[m] the weights (NULL = equal), rescaled to sum 1 over all
+ * m indicators.  For a < b (in row order) the outranking entry is
+ *   o(a,b) = sum of w_j where x_aj > x_bj + half the sum of w_j where x_aj == x_bj,
+ * comparisons with a NaN left out; o(b,a) = 1 - o(a,b) (as COINr fills the
+ * lower triangle, so with missing values the result depends on row order).
+ *   score_a = sum over b != a of o(a,b).
+ * score is caller-owned, n doubles.  Returns GS_M_OK, or GS_M_EINVAL for a
+ * bad weight or weights summing to 0. */
 int gs_m_copeland(const double *x, size_t n, size_t m, const double *w, double *score);
 
 /* --------------------------------------------------------- missing data */
@@ -194,15 +196,17 @@ typedef enum { GS_IMP_MEAN, GS_IMP_MEDIAN, GS_IMP_GROUP_MEAN, GS_IMP_GROUP_MEDIA
 /* "mean", "median", "group_mean", "group_median" -> kind; -1 otherwise. */
 int gs_m_impute_parse(const char *name);
 
-/* Imputes one column: out[i] = x[i] where x[i] is not NaN, else the mean or
+/* Imputes one column as COINr i_mean / i_median / i_mean_grp /
+ * i_median_grp: out[i] = x[i] where x[i] is not NaN, else the mean or
  * median of the non-NaN values of x (the overall kinds) or of the non-NaN
  * values of the units with group[j] == group[i] (the group kinds).  A group
- * with no value of its own falls back to the overall mean/median.  Only
- * observed values are used, never imputed ones.  group (n ints) is needed for
- * the group kinds and ignored otherwise.  out: caller-owned, n doubles, must
- * not overlap x.  *n_imputed (may be NULL) receives the number of imputed
- * cells.  Returns GS_M_OK, EINVAL, or ENODATA when x has no value (out is
- * then a copy of x). */
+ * with no value of its own stays missing (COINr: the mean of nothing is
+ * NaN); a unit with no group (group[i] < 0) is left as it is (skip_f_na).
+ * Only observed values are used, never imputed ones.  group (n ints) is
+ * needed for the group kinds and ignored otherwise.  out: caller-owned, n
+ * doubles, must not overlap x.  *n_imputed (may be NULL) receives the number
+ * of cells filled.  Returns GS_M_OK, EINVAL, or ENODATA when x has no value
+ * (out is then a copy of x). */
 int gs_m_impute(const double *x, size_t n, gs_m_impute_kind kind, const int *group,
                 double *out, size_t *n_imputed);
 
@@ -219,27 +223,37 @@ size_t gs_m_screen(const double *share, size_t n, double threshold, int *keep);
 /* -------------------------------------------------------------- outliers */
 typedef struct {
   int treated;         /* 1 if the column failed the check and was changed */
-  int n_winsorised;    /* points winsorised in the final result (0 if undone) */
+  int n_winsorised;    /* distinct points winsorised in the final result (0 if
+                        * log-transformed or untreated) */
   int log_transformed; /* 1 if winsorisation failed and log_CT was applied */
   int passes;          /* 1 if the final column passes the check */
+  int check_na;        /* 1 if the check was NA (NaN skew/kurtosis): column left as it was */
   double skew0, kurt0; /* before */
   double skew1, kurt1; /* after */
 } gs_m_treat_report;
 
-/* COINr's default Treat on one column (treat.R: winsorise + log_CT with
- * check_SkewKurt).  The check passes when |skew| < skew_thresh OR
- * kurt < kurt_thresh (gs_m_skew, gs_m_kurt; a NaN statistic - fewer than 4
- * values, or no spread - counts as passing, so nothing is done).  COINr's
- * defaults are 2, 3.5 and max_points 5.
- *  1. out = x.  While the check fails and fewer than max_points points were
- *     winsorised: if skew >= 0, every point equal to the maximum is set to the
- *     largest value below it, else every point equal to the minimum is set
- *     to the smallest value above it; each such point counts one (so tied
- *     extremes can take the count past max_points, as in COINr).
- *  2. If the column then passes, done.  Otherwise the winsorisation is undone
- *     and COINr's log_CT is applied to the original values:
- *        out = ln(x - min x + 0.01 (max x - min x))
- *     (whatever the side of the skew), and passes is re-evaluated.
+/* COINr's default Treat on one column (treat.R: Treat.numeric with f1 =
+ * winsorise, f2 = log_CT, f_pass = check_SkewKurt, combine_treat = FALSE).
+ * The check is (|skew| < skew_thresh) OR (kurt < kurt_thresh) with
+ * gs_m_skew and gs_m_kurt, evaluated as R does: a NaN statistic (fewer than
+ * 3 or 4 values, or no spread) makes its comparison NA, so the check is
+ * true if the other comparison is true and NA otherwise.  COINr's defaults
+ * are 2, 3.5 and max_points (winmax) 5.
+ *  0. If the check is true or NA, the column is returned as it is
+ *     (passes = 1, or check_na = 1: not a pass).
+ *  1. out = x.  While the check fails and nwin < max_points: if skew >= 0,
+ *     every point equal to the maximum is set to the largest value below it
+ *     (else every point equal to the minimum to the smallest value above
+ *     it); nwin = (points moved at the latest high step) + (points moved at
+ *     the latest low step).  A point moved earlier equals the next extreme,
+ *     so it moves and counts again with it: nwin counts distinct points (one
+ *     new point a step gives 1, 2, 3, ...), and ties can take it past
+ *     max_points, as in COINr.  The loop also stops when no value is inside.
+ *  2. If the check then passes, done (n_winsorised = nwin).  If it fails,
+ *     the winsorisation is undone and log_CT is applied to the original
+ *     values:  out = ln(x - min x + 0.01 (max x - min x))  (whatever the side
+ *     of the skew), and the check is evaluated again for `passes`.
+ *  3. An NA check after step 1 or 2 returns the original column (check_na).
  * out: caller-owned, n doubles, must not overlap x.  rep may be NULL.
  * Returns GS_M_OK or EINVAL (max_points < 0). */
 int gs_m_treat(const double *x, size_t n, double skew_thresh, double kurt_thresh, int max_points,

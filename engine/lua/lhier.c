@@ -520,8 +520,9 @@ static int norm_cb(void *ud, const char *code, const double *x, size_t n, int di
   return 0;
 }
 
-static const char *const compute_opts[] = {"denominate", "impute", "group", "screen", "treat",
+static const char *const compute_opts[] = {"steps", "denominate", "impute", "group", "screen", "treat",
                                            "normalise", "agg", "digits", "ties", NULL};
+static const char step_list[] = "denominate, impute, screen or treat";
 static const char *const treat_opts[] = {"skew", "kurt", "points", NULL};
 
 /* Makes a copy of the index at stack index ixi with the aggregation
@@ -593,8 +594,178 @@ static const gs_hier *agg_override(lua_State *L, int ixi, int ai) {
   return b->h;
 }
 
-/* ix:compute(dataset [, {denominate=, impute=, group=, screen=, treat=,
- * normalise=, agg=, digits=, ties=}]) */
+/* Pushes a userdata of d->n group ids for the column `gname`: units with
+ * equal values share an id; an empty or NaN cell is no group (-1), as an NA
+ * group in COINr.  what names the option for errors. */
+static int *push_groups(lua_State *L, const gs_dataset *d, const char *gname, const char *what) {
+  long c = gs_dataset_col(d, gname);
+  if (c < 0) return luaL_error(L, "%s: no column '%s' in %s", what, gname, d->source), NULL;
+  int *groups = lua_newuserdatauv(L, (d->n ? d->n : 1) * sizeof *groups, 0);
+  const gs_column *col = &d->col[c];
+  for (size_t i = 0; i < d->n; i++) {
+    int none = col->type == GS_COL_TEXT ? (col->text[i][0] == '\0' || strcmp(col->text[i], "NA") == 0)
+                                        : isnan(col->num[i]);
+    groups[i] = none ? -1 : (int)i;
+    for (size_t j = 0; j < i && !none; j++) {
+      if (groups[j] < 0) continue;
+      int same = col->type == GS_COL_TEXT ? strcmp(col->text[i], col->text[j]) == 0 : col->num[i] == col->num[j];
+      if (same) { groups[i] = groups[j]; break; }
+    }
+  }
+  return groups;
+}
+
+/* Checks a step table: positions 1..npos (the name and its arguments) and
+ * the known option names; anything else is an error naming the known ones. */
+static void check_step(lua_State *L, int t, const char *const *known, lua_Integer npos, const char *what) {
+  lua_pushnil(L);
+  while (lua_next(L, t)) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) == LUA_TNUMBER && lua_isinteger(L, -1)) {
+      lua_Integer k = lua_tointeger(L, -1);
+      if (k >= 1 && k <= npos) continue;
+      luaL_error(L, "%s: takes %d argument%s after the step name", what, (int)npos - 1, npos == 2 ? "" : "s");
+    }
+    if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "%s: option names must be strings", what);
+    int ok = 0;
+    for (int i = 0; known[i]; i++) ok |= strcmp(lua_tostring(L, -1), known[i]) == 0;
+    if (!ok) {
+      luaL_Buffer b;
+      luaL_buffinit(L, &b);
+      for (int i = 0; known[i]; i++) {
+        if (i) luaL_addstring(&b, ", ");
+        luaL_addstring(&b, known[i]);
+      }
+      if (!known[0]) luaL_addstring(&b, "none");
+      luaL_pushresult(&b);
+      luaL_error(L, "%s: unknown option '%s' (known: %s)", what, lua_tostring(L, -2), lua_tostring(L, -1));
+    }
+  }
+}
+
+static const char *const step_denominate_opts[] = {NULL};
+static const char *const step_impute_opts[] = {"group", NULL};
+static const char *const step_screen_opts[] = {"by", "nonzero", NULL};
+static const char *const step_treat_opts[] = {"skew", "kurt", "points", NULL};
+
+/* Reads compute's `steps` list (at stack index si) into a userdata array of
+ * gs_h_step, pushed above a table that anchors the group id arrays (both
+ * stay on the stack until compute returns).  Each item is a step name or a table
+ * {name, [argument], option = ...}:
+ *   "denominate"
+ *   {"impute", "mean" | "median" | "group_mean" | "group_median", group = column}
+ *   {"screen", threshold, by = "na" | "zeros" | "both", nonzero = share}
+ *   {"treat", skew = 2, kurt = 3.5, points = 5}  (or "treat") */
+static gs_h_step *read_steps(lua_State *L, int si, const gs_dataset *d, size_t *n_steps) {
+  si = lua_absindex(L, si);
+  if (!lua_istable(L, si)) return luaL_error(L, "compute: option 'steps' must be a list of steps (%s)", step_list), NULL;
+  size_t n = lua_rawlen(L, si);
+  lua_newtable(L); /* anchors the group ids */
+  int anchor = lua_gettop(L);
+  gs_h_step *steps = lua_newuserdatauv(L, (n ? n : 1) * sizeof *steps, 0);
+  int top = lua_gettop(L);
+  for (size_t i = 0; i < n; i++) {
+    int t = lua_rawgeti(L, si, (lua_Integer)i + 1);
+    int it = lua_gettop(L);
+    const char *name = NULL;
+    if (t == LUA_TSTRING) name = lua_tostring(L, it);
+    else if (t == LUA_TTABLE && lua_rawgeti(L, it, 1) == LUA_TSTRING)
+      name = lua_tostring(L, -1); /* stays on the stack above the step table */
+    if (!name)
+      return luaL_error(L, "compute: steps[%d] must be a step name or {name, ...} (%s)", (int)i + 1, step_list), NULL;
+    char what[64];
+    snprintf(what, sizeof what, "compute: steps[%d] (%s)", (int)i + 1, name);
+    gs_h_step *sp = &steps[i];
+    int is_table = t == LUA_TTABLE;
+    if (strcmp(name, "denominate") == 0) {
+      gs_h_step_default(GS_STEP_DENOMINATE, sp);
+      if (is_table) check_step(L, it, step_denominate_opts, 1, what);
+    } else if (strcmp(name, "impute") == 0) {
+      gs_h_step_default(GS_STEP_IMPUTE, sp);
+      const char *kind = "mean";
+      if (is_table) {
+        check_step(L, it, step_impute_opts, 2, what);
+        int kt = lua_rawgeti(L, it, 2);
+        if (kt == LUA_TSTRING) kind = lua_tostring(L, -1);
+        else if (kt != LUA_TNIL) return luaL_error(L, "%s: the method must be mean, median, group_mean or group_median", what), NULL;
+        int k = gs_m_impute_parse(kind);
+        if (k < 0) return luaL_error(L, "%s: unknown imputation '%s' (mean, median, group_mean or group_median)", what, kind), NULL;
+        sp->impute_kind = (gs_m_impute_kind)k;
+        lua_pop(L, 1);
+        int grouped = k == GS_IMP_GROUP_MEAN || k == GS_IMP_GROUP_MEDIAN;
+        int gt = lua_getfield(L, it, "group");
+        if (gt != LUA_TNIL && gt != LUA_TSTRING) return luaL_error(L, "%s: option 'group' must be a column name", what), NULL;
+        if (grouped && gt == LUA_TNIL) return luaL_error(L, "%s: %s needs option 'group' (a column of the dataset)", what, kind), NULL;
+        if (!grouped && gt != LUA_TNIL) return luaL_error(L, "%s: option 'group' is only used with group_mean or group_median", what), NULL;
+        if (grouped) {
+          sp->groups = push_groups(L, d, lua_tostring(L, -1), what);
+          lua_rawseti(L, anchor, (lua_Integer)lua_rawlen(L, anchor) + 1);
+        }
+        lua_pop(L, 1);
+      }
+    } else if (strcmp(name, "screen") == 0) {
+      gs_h_step_default(GS_STEP_SCREEN, sp);
+      if (is_table) {
+        check_step(L, it, step_screen_opts, 2, what);
+        int vt = lua_rawgeti(L, it, 2);
+        if (vt != LUA_TNIL) {
+          double v = lua_tonumber(L, -1);
+          if (vt != LUA_TNUMBER || !(v >= 0 && v <= 1))
+            return luaL_error(L, "%s: the threshold must be a number from 0 to 1 (the minimum share of indicators with data)", what), NULL;
+          sp->dat_thresh = v;
+        }
+        lua_pop(L, 1);
+        int bt = lua_getfield(L, it, "by");
+        if (bt != LUA_TNIL) {
+          const char *by = lua_tostring(L, -1);
+          if (bt != LUA_TSTRING) by = "";
+          if (strcmp(by, "na") == 0) sp->screen_by = GS_SCREEN_BYNA;
+          else if (strcmp(by, "zeros") == 0) sp->screen_by = GS_SCREEN_BYZEROS;
+          else if (strcmp(by, "both") == 0) sp->screen_by = GS_SCREEN_BOTH;
+          else return luaL_error(L, "%s: option 'by' must be na, zeros or both", what), NULL;
+        }
+        lua_pop(L, 1);
+        int zt = lua_getfield(L, it, "nonzero");
+        if (zt != LUA_TNIL) {
+          double v = lua_tonumber(L, -1);
+          if (zt != LUA_TNUMBER || !(v >= 0 && v <= 1))
+            return luaL_error(L, "%s: option 'nonzero' must be a number from 0 to 1", what), NULL;
+          sp->nonzero_thresh = v;
+        }
+        lua_pop(L, 1);
+      }
+    } else if (strcmp(name, "treat") == 0) {
+      gs_h_step_default(GS_STEP_TREAT, sp);
+      if (is_table) {
+        check_step(L, it, step_treat_opts, 1, what);
+        if (lua_getfield(L, it, "skew") != LUA_TNIL) {
+          if (!lua_isnumber(L, -1) || !(lua_tonumber(L, -1) > 0)) return luaL_error(L, "%s: skew must be a number > 0", what), NULL;
+          sp->skew_thresh = lua_tonumber(L, -1);
+        }
+        if (lua_getfield(L, it, "kurt") != LUA_TNIL) {
+          if (!lua_isnumber(L, -1) || !isfinite(lua_tonumber(L, -1))) return luaL_error(L, "%s: kurt must be a number", what), NULL;
+          sp->kurt_thresh = lua_tonumber(L, -1);
+        }
+        if (lua_getfield(L, it, "points") != LUA_TNIL) {
+          lua_Number v = lua_tonumber(L, -1);
+          if (!lua_isnumber(L, -1) || v != floor(v) || v < 0 || v > 1e6)
+            return luaL_error(L, "%s: points must be an integer >= 0", what), NULL;
+          sp->max_points = (int)v;
+        }
+      }
+    } else {
+      return luaL_error(L, "compute: steps[%d]: unknown step '%s' (%s; normalisation and aggregation always come last)",
+                        (int)i + 1, name, step_list), NULL;
+    }
+    lua_settop(L, top); /* drop the step table */
+  }
+  *n_steps = n;
+  return steps;
+}
+
+/* ix:compute(dataset [, {steps=, normalise=, agg=, digits=, ties=}]), or
+ * with the fixed-order fields denominate=, impute=, group=, screen=, treat=
+ * instead of steps= */
 static int ix_compute(lua_State *L) {
   ix_check(L, 1);
   const gs_dataset *d = gs_lua_checkdataset(L, 2);
@@ -605,9 +776,21 @@ static int ix_compute(lua_State *L) {
   gs_h_opts o;
   gs_h_opts_default(&o);
   o.denominate = 0;
-  int digits = 6; /* ranks ignore differences below 1e-6: floating-point noise */
-  gs_ties ties = GS_TIES_DENSE;
+  /* ranks as COINr's get_results: min ("competition") ties on exact scores */
+  int digits = -1;
+  gs_ties ties = GS_TIES_COMPETITION;
 
+  if (lua_getfield(L, 3, "steps") != LUA_TNIL) {
+    static const char *const fixed[] = {"denominate", "impute", "group", "screen", "treat", NULL};
+    for (const char *const *f = fixed; *f; f++) {
+      if (lua_getfield(L, 3, *f) != LUA_TNIL)
+        return luaL_error(L, "compute: option '%s' cannot be combined with 'steps' (write it as a step)", *f);
+      lua_pop(L, 1);
+    }
+    o.steps = read_steps(L, -1, d, &o.n_steps); /* the list, its anchor and the steps stay on the stack */
+  } else {
+    lua_pop(L, 1);
+  }
   int t = lua_getfield(L, 3, "denominate");
   if (t != LUA_TNIL && t != LUA_TBOOLEAN) return luaL_error(L, "compute: option 'denominate' must be true or false");
   o.denominate = lua_toboolean(L, -1);
@@ -626,29 +809,14 @@ static int ix_compute(lua_State *L) {
   }
   lua_pop(L, 1);
   int grouped = o.impute && (o.impute_kind == GS_IMP_GROUP_MEAN || o.impute_kind == GS_IMP_GROUP_MEDIAN);
-  t = lua_getfield(L, 3, "group"); /* 4 */
+  t = lua_getfield(L, 3, "group");
   if (t != LUA_TNIL && t != LUA_TSTRING) return luaL_error(L, "compute: option 'group' must be a column name");
   if (grouped && t == LUA_TNIL)
     return luaL_error(L, "compute: impute = '%s' needs option 'group' (a column of the dataset)",
                       o.impute_kind == GS_IMP_GROUP_MEAN ? "group_mean" : "group_median");
   if (!grouped && t != LUA_TNIL)
     return luaL_error(L, "compute: option 'group' is only used with impute = 'group_mean' or 'group_median'");
-  int *groups = lua_newuserdatauv(L, (d->n ? d->n : 1) * sizeof *groups, 0); /* 5 */
-  if (grouped) {
-    const char *gname = lua_tostring(L, 4);
-    long c = gs_dataset_col(d, gname);
-    if (c < 0) return luaL_error(L, "compute: option 'group': no column '%s' in %s", gname, d->source);
-    const gs_column *col = &d->col[c];
-    for (size_t i = 0; i < d->n; i++) {
-      groups[i] = (int)i;
-      for (size_t j = 0; j < i; j++) {
-        int same = col->type == GS_COL_TEXT ? strcmp(col->text[i], col->text[j]) == 0
-                                            : (col->num[i] == col->num[j] || (isnan(col->num[i]) && isnan(col->num[j])));
-        if (same) { groups[i] = groups[j]; break; }
-      }
-    }
-    o.groups = groups;
-  }
+  if (grouped) o.groups = push_groups(L, d, lua_tostring(L, -1), "compute: option 'group'"); /* stays on the stack */
 
   t = lua_getfield(L, 3, "screen");
   if (t != LUA_TNIL) {
@@ -1031,6 +1199,124 @@ static int hr_treated(lua_State *L) {
   return 1;
 }
 
+/* Order of units for group ranks: by group (no group last, then by the
+ * group's first unit in data order), then by the root's group rank (NaN
+ * last), then data order. */
+typedef struct { int g; double rk; size_t i; } grp_item;
+static int grp_cmp(const void *a, const void *b) {
+  const grp_item *x = a, *y = b;
+  if ((x->g < 0) != (y->g < 0)) return x->g < 0 ? 1 : -1;
+  if (x->g != y->g) return x->g < y->g ? -1 : 1;
+  int xn = isnan(x->rk), yn = isnan(y->rk);
+  if (xn != yn) return xn - yn;
+  if (!xn && x->rk != y->rk) return x->rk < y->rk ? -1 : 1;
+  return (x->i > y->i) - (x->i < y->i);
+}
+
+static const char *const group_ranks_opts[] = {"node", NULL};
+
+/* res:group_ranks(column [, {node = code}]): each kept unit's rank at every
+ * node (or one node) among the units of its group in `column`, as COINr's
+ * rank_df(use_group): descending, ties as the result ranks (COINr: min),
+ * on scores at the result's digits (COINr's get_results(use =
+ * "groupranks") ranks its 2-decimal table: compute with digits = 2 for
+ * that).  A unit with no group (an empty or NA cell) gets no rank.  One
+ * record per kept unit: key, country, the group, then one column per node,
+ * from the root down; sorted by group, then by the root's group rank. */
+static int hr_group_ranks(lua_State *L) {
+  hr_box *b = hr_check(L, 1);
+  const gs_dataset *d = hr_dataset(L, 1);
+  const gs_hier *h = hr_index(L, 1);
+  const char *gname = luaL_checkstring(L, 2);
+  const char *only = NULL;
+  if (!lua_isnoneornil(L, 3)) {
+    luaL_checktype(L, 3, LUA_TTABLE);
+    gs_lua_check_options(L, 3, group_ranks_opts, "group_ranks");
+    if (lua_getfield(L, 3, "node") != LUA_TNIL) {
+      if (lua_type(L, -1) != LUA_TSTRING) return luaL_error(L, "group_ranks: option 'node' must be a node code");
+      only = lua_tostring(L, -1);
+      node_scores(L, b, only); /* known? */
+    }
+  }
+  lua_settop(L, 4);
+  int *grp = push_groups(L, d, gname, "group_ranks"); /* 5 */
+  size_t n = gs_h_result_units(b->r), nn = gs_h_count(h);
+  const int *kept = gs_h_result_kept(b->r);
+  grp_item *it = lua_newuserdatauv(L, (n ? n : 1) * sizeof *it, 0);
+  double *sub = lua_newuserdatauv(L, 2 * (n ? n : 1) * sizeof *sub, 0), *srk = sub + (n ? n : 1);
+  double *rk = lua_newuserdatauv(L, (nn ? nn : 1) * (n ? n : 1) * sizeof *rk, 0);
+  /* the nodes, from the root down */
+  size_t *nodes = lua_newuserdatauv(L, (nn ? nn : 1) * sizeof *nodes, 0);
+  size_t nsel = 0;
+  for (int lev = gs_h_max_level(h); lev >= 1; lev--)
+    for (size_t i = 0; i < nn; i++) {
+      gs_h_node_spec sp;
+      gs_h_node(h, i, &sp);
+      if (sp.level == lev && (!only || strcmp(sp.code, only) == 0)) nodes[nsel++] = i;
+    }
+  /* units grouped: sort by group id once, then rank each group's run */
+  size_t m = 0;
+  for (size_t u = 0; u < n; u++)
+    if (kept[u]) it[m++] = (grp_item){grp[u], 0, u};
+  qsort(it, m, sizeof *it, grp_cmp);
+  for (size_t q = 0; q < nsel; q++) {
+    gs_h_node_spec sp;
+    gs_h_node(h, nodes[q], &sp);
+    const double *sc = node_scores(L, b, sp.code);
+    double *r = rk + q * n;
+    for (size_t u = 0; u < n; u++) r[u] = NAN;
+    for (size_t a = 0; a < m;) {
+      size_t e = a;
+      while (e < m && it[e].g == it[a].g) e++;
+      if (it[a].g >= 0) {
+        for (size_t k = a; k < e; k++) sub[k - a] = sc[it[k].i];
+        if (gs_rank(sub, e - a, b->digits, b->ties, srk) != 0) return luaL_error(L, "out of memory while ranking");
+        for (size_t k = a; k < e; k++) r[it[k].i] = srk[k - a];
+      }
+      a = e;
+    }
+  }
+  /* records, sorted by group then by the first node's group rank */
+  for (size_t k = 0; k < m; k++) it[k].rk = nsel ? rk[it[k].i] : NAN;
+  qsort(it, m, sizeof *it, grp_cmp);
+  long gc = gs_dataset_col(d, gname);
+  const gs_column *col = &d->col[gc];
+  lua_createtable(L, (int)m, 0);
+  for (size_t k = 0; k < m; k++) {
+    size_t u = it[k].i;
+    lua_createtable(L, 0, (int)nsel + 3);
+    push_unit(L, d, u);
+    if (col->type == GS_COL_TEXT) lua_pushstring(L, col->text[u]);
+    else gs_lua_pushnum(L, col->num[u]);
+    lua_setfield(L, -2, gname);
+    for (size_t q = 0; q < nsel; q++) {
+      gs_h_node_spec sp;
+      gs_h_node(h, nodes[q], &sp);
+      gs_lua_pushnum(L, rk[q * n + u]);
+      lua_setfield(L, -2, sp.code);
+    }
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  /* columns */
+  lua_createtable(L, 0, 1);
+  lua_createtable(L, (int)nsel + 3, 0);
+  lua_pushstring(L, d->key_col);
+  lua_rawseti(L, -2, 1);
+  lua_pushliteral(L, "country");
+  lua_rawseti(L, -2, 2);
+  lua_pushstring(L, gname);
+  lua_rawseti(L, -2, 3);
+  for (size_t q = 0; q < nsel; q++) {
+    gs_h_node_spec sp;
+    gs_h_node(h, nodes[q], &sp);
+    lua_pushstring(L, sp.code);
+    lua_rawseti(L, -2, (lua_Integer)q + 4);
+  }
+  lua_setfield(L, -2, "__columns");
+  lua_setmetatable(L, -2);
+  return 1;
+}
+
 /* res:correlations([{method = "pearson" | "spearman"}]): each node but the
  * root against its parent and against the root, over the kept units. */
 static int hr_correlations(lua_State *L) {
@@ -1248,6 +1534,42 @@ static int ix_uncertainty(lua_State *L) {
         lua_pop(L, 1);
       }
     }
+    /* with a step list, a varied imputation replaces the method of its
+     * impute steps (keeping their group for the group methods) */
+    if (lua_getfield(L, ot, "steps") == LUA_TTABLE && lua_getfield(L, ot, "impute") != LUA_TNIL) {
+      int sl = lua_gettop(L) - 1, iv = sl + 1;
+      int grouped = lua_type(L, iv) == LUA_TSTRING && strncmp(lua_tostring(L, iv), "group_", 6) == 0;
+      lua_Integer len = (lua_Integer)lua_rawlen(L, sl);
+      lua_createtable(L, (int)len, 0);
+      int ns = lua_gettop(L);
+      for (lua_Integer i = 1; i <= len; i++) {
+        int t = lua_rawgeti(L, sl, i);
+        int is_imp = (t == LUA_TSTRING && strcmp(lua_tostring(L, -1), "impute") == 0);
+        if (t == LUA_TTABLE) {
+          lua_rawgeti(L, -1, 1);
+          is_imp = lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), "impute") == 0;
+          lua_pop(L, 1);
+        }
+        if (is_imp) {
+          if (lua_type(L, iv) == LUA_TBOOLEAN) { lua_pop(L, 1); continue; } /* impute = false: no step */
+          lua_createtable(L, 2, 1);
+          lua_pushliteral(L, "impute");
+          lua_rawseti(L, -2, 1);
+          lua_pushvalue(L, iv);
+          lua_rawseti(L, -2, 2);
+          if (grouped && t == LUA_TTABLE) {
+            lua_getfield(L, -2, "group");
+            lua_setfield(L, -2, "group");
+          }
+          lua_remove(L, -2);
+        }
+        lua_rawseti(L, ns, (lua_Integer)lua_rawlen(L, ns) + 1);
+      }
+      lua_setfield(L, ot, "steps");
+      lua_pushnil(L);
+      lua_setfield(L, ot, "impute");
+    }
+    lua_settop(L, ot);
     /* group only goes with a group imputation: drop it for the others */
     lua_getfield(L, ot, "impute");
     const char *imp = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
@@ -1418,6 +1740,7 @@ static const luaL_Reg ix_meta[] = {{"__gc", ix_gc}, {"__len", ix_len}, {"__tostr
 static const luaL_Reg hr_methods[] = {
     {"node", hr_node},           {"level", hr_level},       {"levels", hr_levels},
     {"effective_weights", hr_effw}, {"score", hr_score},    {"rank", hr_rank},
+    {"group_ranks", hr_group_ranks},
     {"tiers", hr_tiers},         {"treated", hr_treated},   {"correlations", hr_correlations},
     {"availability", hr_availability}, {"screened", hr_screened}, {"warnings", hr_warnings},
     {NULL, NULL}};

@@ -72,18 +72,20 @@ static void test_norm(void) {
   T_NEAR(o[0], 10 + 2 * 3.5 / sd, TOL); T_NEAR(o[4], 10 - 2 * 0.5 / sd, TOL);
   T_INT(gs_m_norm_zscore(x, 5, 1, 0, 0, o), GS_M_EINVAL);
 
-  /* ranks of 3, NaN, 1, 3, 5: 1 -> 1, the two 3s -> 2.5, 5 -> 4 */
+  /* ranks of 3, NaN, 1, 3, 5 as R's rank(ties.method = "min") (COINr
+   * n_rank): 1 -> 1, the two 3s -> 2, 5 -> 4 */
   double y[] = {3, NA, 1, 3, 5};
   T_INT(gs_m_norm_rank(y, 5, 1, o), GS_M_OK);
-  T_NEAR(o[0], 2.5, TOL); T_OK(isnan(o[1]), "NaN kept"); T_NEAR(o[2], 1, TOL);
-  T_NEAR(o[3], 2.5, TOL); T_NEAR(o[4], 4, TOL);
+  T_NEAR(o[0], 2, TOL); T_OK(isnan(o[1]), "NaN kept"); T_NEAR(o[2], 1, TOL);
+  T_NEAR(o[3], 2, TOL); T_NEAR(o[4], 4, TOL);
+  /* reversed: -3, -1, -3, -5: -5 -> 1, the two -3s -> 2, -1 -> 4 */
   T_INT(gs_m_norm_rank(y, 5, -1, o), GS_M_OK);
-  T_NEAR(o[0], 2.5, TOL); T_NEAR(o[2], 4, TOL); T_NEAR(o[4], 1, TOL);
-  /* percentile ranks (r - 1) / (4 - 1) */
+  T_NEAR(o[0], 2, TOL); T_NEAR(o[2], 4, TOL); T_NEAR(o[4], 1, TOL);
+  /* percentile ranks (r - 1) / (4 - 1) (COINr n_prank) */
   T_INT(gs_m_norm_prank(y, 5, 1, o), GS_M_OK);
-  T_NEAR(o[0], 0.5, TOL); T_OK(isnan(o[1]), "NaN kept"); T_NEAR(o[2], 0, TOL); T_NEAR(o[4], 1, TOL);
+  T_NEAR(o[0], 1.0 / 3, TOL); T_OK(isnan(o[1]), "NaN kept"); T_NEAR(o[2], 0, TOL); T_NEAR(o[4], 1, TOL);
   T_INT(gs_m_norm_prank(y, 5, -1, o), GS_M_OK);
-  T_NEAR(o[2], 1, TOL); T_NEAR(o[4], 0, TOL); T_NEAR(o[3], 0.5, TOL);
+  T_NEAR(o[2], 1, TOL); T_NEAR(o[4], 0, TOL); T_NEAR(o[3], 1.0 / 3, TOL);
   double one[] = {NA, 7};
   T_INT(gs_m_norm_prank(one, 2, 1, o), GS_M_EDEGEN);
 
@@ -156,8 +158,12 @@ static void test_agg(void) {
   double v0[] = {0, 2, 3};
   T_OK(isnan(gs_m_agg_geom(v0, NULL, 3, &st)), "geom with 0 -> NaN");
   T_INT(st, GS_M_EDOMAIN);
+  /* COINr a_hmean stops at a zero only; a negative value is computed:
+   * 2 / (1/-1 + 1/2) = 2 / -0.5 = -4 */
   double vneg[] = {-1, 2};
-  T_OK(isnan(gs_m_agg_harm(vneg, NULL, 2, &st)), "harm with negative -> NaN");
+  T_NEAR(gs_m_agg_harm(vneg, NULL, 2, &st), -4, TOL);
+  T_INT(st, GS_M_OK);
+  T_OK(isnan(gs_m_agg_harm(v0, NULL, 3, &st)), "harm with 0 -> NaN");
   T_INT(st, GS_M_EDOMAIN);
   T_OK(isnan(gs_m_agg_power(v0, NULL, 3, -2, &st)), "power p<0 with 0 -> NaN");
   T_INT(st, GS_M_EDOMAIN);
@@ -200,28 +206,39 @@ static void test_agg(void) {
 }
 
 static void test_copeland(void) {
-  /* A = 1 5 2, B = 2 3 1, C = 3 1 3; weights 1 1 2.
-   * A-B: B wins ind1 (1), A wins ind2, ind3 (3): A beats B.
-   * A-C: A wins ind2 (1), C wins ind1, ind3 (3): C beats A.
-   * B-C: B wins ind2 (1), C wins ind1, ind3 (3): C beats B.
-   * A: 1 - 1 = 0, B: 0 - 2 = -2, C: 2 - 0 = 2. */
+  /* COINr a_copeland: weights rescaled to sum 1; o(a,b) = weight where a > b
+   * + half the weight where equal; o(b,a) = 1 - o(a,b); score = row sum.
+   * A = 1 5 2, B = 2 3 1, C = 3 1 3; weights 1 1 2 -> .25 .25 .5.
+   * o(A,B) = .25 + .5 = .75 (ind2, ind3); o(A,C) = .25 (ind2); o(B,C) = .25.
+   * A = .75 + .25 = 1, B = .25 + .25 = .5, C = .75 + .75 = 1.5. */
   double X[] = {1, 5, 2, 2, 3, 1, 3, 1, 3}, w[] = {1, 1, 2}, s[3];
   T_INT(gs_m_copeland(X, 3, 3, w, s), GS_M_OK);
-  T_NEAR(s[0], 0, TOL); T_NEAR(s[1], -2, TOL); T_NEAR(s[2], 2, TOL);
-  /* weights 2 1 1: A-B is a draw (2 vs 2), C beats A (3 vs 1) and B (3 vs 1). */
+  T_NEAR(s[0], 1, TOL); T_NEAR(s[1], 0.5, TOL); T_NEAR(s[2], 1.5, TOL);
+  /* weights 2 1 1 -> .5 .25 .25: o(A,B) = .5, o(A,C) = .25, o(B,C) = .25:
+   * A = .5 + .25 = .75, B = .5 + .25 = .75, C = .75 + .75 = 1.5. */
   double w2[] = {2, 1, 1};
   T_INT(gs_m_copeland(X, 3, 3, w2, s), GS_M_OK);
-  T_NEAR(s[0], -1, TOL); T_NEAR(s[1], -1, TOL); T_NEAR(s[2], 2, TOL);
-  /* a unit with no data gets NaN and plays nobody; NaN cells are skipped:
-   * A = 1 NaN, B = 2 0, D = NaN NaN: only ind1 is common to A and B -> B wins. */
+  T_NEAR(s[0], 0.75, TOL); T_NEAR(s[1], 0.75, TOL); T_NEAR(s[2], 1.5, TOL);
+  /* ties count half: A = 1 2, B = 1 3 (equal weights .5 .5): o(A,B) = .25 */
+  double Z[] = {1, 2, 1, 3}, sz[2];
+  T_INT(gs_m_copeland(Z, 2, 2, NULL, sz), GS_M_OK);
+  T_NEAR(sz[0], 0.25, TOL); T_NEAR(sz[1], 0.75, TOL);
+  /* NaN comparisons are left out, and the lower triangle is 1 - upper (as
+   * COINr fills it): A = 1 NaN, B = 2 0, D = NaN NaN.  o(A,B) = 0 (ind1,
+   * B higher), o(A,D) = 0, o(B,D) = 0; so o(B,A) = o(D,A) = o(D,B) = 1:
+   * A = 0, B = 1, D = 2. */
   double Y[] = {1, NA, 2, 0, NA, NA}, sy[3];
   T_INT(gs_m_copeland(Y, 3, 2, NULL, sy), GS_M_OK);
-  T_NEAR(sy[0], -1, TOL); T_NEAR(sy[1], 1, TOL); T_OK(isnan(sy[2]), "empty row -> NaN");
+  T_NEAR(sy[0], 0, TOL); T_NEAR(sy[1], 1, TOL); T_NEAR(sy[2], 2, TOL);
+  double wz[] = {0, 0};
+  T_INT(gs_m_copeland(Z, 2, 2, wz, sz), GS_M_EINVAL);
 }
 
 static void test_impute(void) {
   /* groups: 1 = {1, 3, 8, NaN}, 2 = {10, NaN}, 3 = {5}, 4 = {NaN}.
-   * overall: mean 27/5 = 5.4, median 5; group 1 mean 4, median 3; group 2: 10. */
+   * overall: mean 27/5 = 5.4, median 5; group 1 mean 4, median 3; group 2:
+   * 10; group 4 has no value: it stays missing (COINr i_mean_grp: the mean
+   * of nothing is NaN). */
   double x[] = {1, NA, 3, 8, 10, NA, 5, NA}, o[8];
   int grp[] = {1, 1, 1, 1, 2, 2, 3, 4};
   size_t k = 0;
@@ -231,10 +248,15 @@ static void test_impute(void) {
   T_INT(gs_m_impute(x, 8, GS_IMP_MEDIAN, NULL, o, &k), GS_M_OK);
   T_NEAR(o[1], 5, TOL); T_NEAR(o[7], 5, TOL);
   T_INT(gs_m_impute(x, 8, GS_IMP_GROUP_MEAN, grp, o, &k), GS_M_OK);
-  T_NEAR(o[1], 4, TOL); T_NEAR(o[5], 10, TOL); T_NEAR(o[7], 5.4, TOL); T_NEAR(o[3], 8, 0);
+  T_NEAR(o[1], 4, TOL); T_NEAR(o[5], 10, TOL); T_OK(isnan(o[7]), "empty group stays missing");
+  T_NEAR(o[3], 8, 0);
   T_INT(gs_m_impute(x, 8, GS_IMP_GROUP_MEDIAN, grp, o, &k), GS_M_OK);
-  T_NEAR(o[1], 3, TOL); T_NEAR(o[5], 10, TOL); T_NEAR(o[7], 5, TOL);
-  T_INT(k, 3);
+  T_NEAR(o[1], 3, TOL); T_NEAR(o[5], 10, TOL); T_OK(isnan(o[7]), "empty group stays missing");
+  T_INT(k, 2);
+  /* a unit with no group (id < 0) is left as it is (skip_f_na) */
+  int grp2[] = {1, -1, 1, 1, 2, 2, 3, 4};
+  T_INT(gs_m_impute(x, 8, GS_IMP_GROUP_MEAN, grp2, o, &k), GS_M_OK);
+  T_OK(isnan(o[1]), "no group: not imputed"); T_NEAR(o[5], 10, TOL); T_INT(k, 1);
   T_INT(gs_m_impute(x, 8, GS_IMP_GROUP_MEAN, NULL, o, &k), GS_M_EINVAL);
   double none[] = {NA, NA};
   T_INT(gs_m_impute(none, 2, GS_IMP_MEAN, NULL, o, &k), GS_M_ENODATA);
@@ -284,17 +306,26 @@ static void test_treat(void) {
   T_INT(r.n_winsorised, 1); T_INT(r.passes, 1);
   T_NEAR(o[11], -30, 0); T_NEAR(o[0], -1, 0); T_OK(isnan(o[12]), "NaN kept");
 
-  /* 1..30, 300, 1000, 2000, 3000: winsorising 3000 (1 point), then the two
-   * 2000s (3 points), then the three 1000s (6 points >= 5) still fails, so
-   * the original is log_CT transformed: ln(x - 1 + 0.01 * 2999). */
+  /* 1..30, 300, 1000, 2000, 3000 (COINr winsorise counts distinct points):
+   * step 1 moves 3000 to 2000 (1 point at the max), step 2 the two 2000s to
+   * 1000 (2), step 3 the three 1000s to 300 (3), step 4 the four 300s to 30
+   * (4): one new point a step, 1, 2, 3, 4 - not 1, 3, 6, 10. */
   double c[34], cw[34];
   for (int i = 0; i < 30; i++) c[i] = cw[i] = i + 1;
   c[30] = cw[30] = 300; c[31] = 1000; c[32] = 2000; c[33] = 3000;
   cw[31] = cw[32] = cw[33] = 1000;
-  T_OK(!ref_pass(cw, 34), "3 points winsorised still fails");
+  T_OK(!ref_pass(cw, 34), "2 points winsorised still fails");
   cw[31] = cw[32] = cw[33] = 300;
-  T_OK(!ref_pass(cw, 34), "6 points winsorised still fails");
+  T_OK(!ref_pass(cw, 34), "3 points winsorised still fails");
+  for (int i = 30; i < 34; i++) cw[i] = 30;
+  T_OK(ref_pass(cw, 34), "4 points winsorised passes");
+  /* winmax 5 (COINr's default): 4 steps, 4 points, passes */
   T_INT(gs_m_treat(c, 34, 2, 3.5, 5, o, &r), GS_M_OK);
+  T_INT(r.treated, 1); T_INT(r.n_winsorised, 4); T_INT(r.log_transformed, 0); T_INT(r.passes, 1);
+  for (int i = 0; i < 34; i++) T_NEAR(o[i], cw[i], 0);
+  /* winmax 3: stops after 3 points, still fails, so the original is log_CT
+   * transformed: ln(x - 1 + 0.01 * 2999) */
+  T_INT(gs_m_treat(c, 34, 2, 3.5, 3, o, &r), GS_M_OK);
   T_INT(r.treated, 1); T_INT(r.log_transformed, 1); T_INT(r.n_winsorised, 0);
   double lc[34];
   for (int i = 0; i < 34; i++) {
@@ -302,12 +333,26 @@ static void test_treat(void) {
     T_NEAR(o[i], lc[i], 1e-12);
   }
   T_INT(r.passes, ref_pass(lc, 34));
-  /* with max_points 10 the 300s go to 30 as well (10 points) and it passes */
-  for (int i = 30; i < 34; i++) cw[i] = 30;
-  T_OK(ref_pass(cw, 34), "10 points winsorised passes");
-  T_INT(gs_m_treat(c, 34, 2, 3.5, 10, o, &r), GS_M_OK);
-  T_INT(r.n_winsorised, 10); T_INT(r.log_transformed, 0); T_INT(r.passes, 1);
-  for (int i = 0; i < 34; i++) T_NEAR(o[i], cw[i], 0);
+  /* winmax 4: exactly enough */
+  T_INT(gs_m_treat(c, 34, 2, 3.5, 4, o, &r), GS_M_OK);
+  T_INT(r.n_winsorised, 4); T_INT(r.log_transformed, 0);
+
+  /* ties at the extreme move together and can take the count past winmax
+   * (COINr: nwin is checked before a step): 1..30 and 500, 500: winmax 1
+   * still moves both 500s to 30 (2 points). */
+  double e[32], ew[32];
+  for (int i = 0; i < 30; i++) e[i] = ew[i] = i + 1;
+  e[30] = e[31] = 500; ew[30] = ew[31] = 30;
+  T_OK(!ref_pass(e, 32), "two tied outliers fail");
+  T_OK(ref_pass(ew, 32), "moved together they pass");
+  T_INT(gs_m_treat(e, 32, 2, 3.5, 1, o, &r), GS_M_OK);
+  T_INT(r.n_winsorised, 2); T_INT(r.passes, 1); T_NEAR(o[31], 30, 0);
+
+  /* no spread: skewness and kurtosis are NaN, the check is NA (R: NA | NA),
+   * which is not a pass; COINr returns the column untreated */
+  double f[] = {4, 4, 4, 4, 4};
+  T_INT(gs_m_treat(f, 5, 2, 3.5, 5, o, &r), GS_M_OK);
+  T_INT(r.treated, 0); T_INT(r.passes, 0); T_INT(r.check_na, 1); T_NEAR(o[0], 4, 0);
 
   /* a column that passes is untouched */
   double d[] = {1, 2, 3, 4, 5, 6};
