@@ -84,7 +84,8 @@ int gs_bod(const double *Y, size_t n, size_t m, double lo, double up, double *sc
     for (size_t k = 0; k < m; k++) {
       double w = glp_get_col_prim(lp, (int)k + 1);
       if (weight) weight[o * m + k] = w;
-      share[o * m + k] = s > 0 ? w * yo[k] / s : 0.0;
+      double sh = s > 0 ? w * yo[k] / s : 0.0;
+      share[o * m + k] = sh > 0 ? sh : 0.0; /* no -0 or -1e-17 from the solver */
     }
   }
   glp_delete_prob(lp);

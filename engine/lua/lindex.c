@@ -1,0 +1,764 @@
+/* lindex.c - the analyses of an index result (ix:compute's gci.index_result),
+ * as methods that return printable records:
+ *
+ *   res:unit(unit)                 every node's score and rank for one unit
+ *   res:strengths(unit [, opts])   its best and worst indicators (get_str_weak)
+ *   res:corr_flags([opts])         collinear / negative pairs within groups
+ *   res:cronbach([opts])           Cronbach's alpha per aggregation group
+ *   res:pca([opts])                components and loadings per group (LAPACK)
+ *   res:mpi([opts])                Mazziotta-Pareto index, MPI or AMPI
+ *   res:bod([opts])                benefit-of-the-doubt weights (GLPK)
+ *   res:remove_elements([opts])    rank changes when an element weighs 0
+ *
+ * The numerics are in the core (analysis.h, bod.h, reaggregate.h); this file
+ * reads options, gathers the matrices (every scratch buffer a userdata, so a
+ * Lua error leaks nothing) and builds the records.  The core's own
+ * temporary mallocs are charged against --max-memory around each call. */
+#include "lindex.h"
+
+#include <lauxlib.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "bod.h"
+#include "lgci.h"
+#include "method.h"
+#include "reaggregate.h"
+#include "sandbox.h"
+
+/* ------------------------------------------------------------ helpers */
+
+typedef struct {
+  const gs_h_result *r;
+  const gs_hier *h;
+  const gs_dataset *d;
+  int digits;
+  gs_ties ties;
+  size_t n; /* units */
+} ctx_t;
+
+static ctx_t get_ctx(lua_State *L) {
+  ctx_t c;
+  c.r = gs_lua_index_result(L, 1, &c.h, &c.d, &c.digits, &c.ties);
+  c.n = gs_h_result_units(c.r);
+  return c;
+}
+
+/* Charges (or, with release, gives back) bytes the core mallocs for a
+ * moment; no Lua error may come between the two. */
+static int charge(lua_State *L, size_t bytes) {
+  gs_ctx *x = gs_lua_getctx(L);
+  if (x && x->sandbox && gs_sandbox_charge(L, bytes) != 0) return -1;
+  return 0;
+}
+static void release(lua_State *L, size_t bytes) {
+  gs_ctx *x = gs_lua_getctx(L);
+  if (x && x->sandbox) gs_sandbox_release(L, bytes);
+}
+static int limit_error(lua_State *L) {
+  gs_ctx *x = gs_lua_getctx(L);
+  return luaL_error(L, "%s", x && x->sandbox ? gs_sandbox_limit_message(x->sandbox) : "out of memory");
+}
+
+static void *scratch(lua_State *L, size_t bytes) { return lua_newuserdatauv(L, bytes ? bytes : 1, 0); }
+
+/* Gives the list on the stack top a metatable naming its columns. */
+static void set_columns(lua_State *L, const char *const *cols, int ncols) {
+  lua_createtable(L, 0, 1);
+  lua_createtable(L, ncols, 0);
+  for (int i = 0; i < ncols; i++) {
+    lua_pushstring(L, cols[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+  lua_setfield(L, -2, "__columns");
+  lua_setmetatable(L, -2);
+}
+
+static void set_str(lua_State *L, const char *k, const char *v) {
+  if (!v) return;
+  lua_pushstring(L, v);
+  lua_setfield(L, -2, k);
+}
+static void set_num(lua_State *L, const char *k, double v) {
+  gs_lua_pushnum(L, v);
+  lua_setfield(L, -2, k);
+}
+static void set_int(lua_State *L, const char *k, lua_Integer v) {
+  lua_pushinteger(L, v);
+  lua_setfield(L, -2, k);
+}
+
+static void push_unit(lua_State *L, const gs_dataset *d, size_t u) {
+  set_str(L, d->key_col, d->key[u]);
+  set_str(L, "country", d->name[u]);
+}
+
+/* opts at index i: nil or a table of known options; pushes an empty table
+ * for nil so that later lua_getfield calls work.  Returns the index. */
+static int opts_table(lua_State *L, int i, const char *const *known, const char *what) {
+  if (lua_isnoneornil(L, i)) {
+    lua_newtable(L);
+    lua_replace(L, i);
+  } else if (!lua_istable(L, i)) {
+    luaL_error(L, "%s: options must be a table", what);
+  }
+  gs_lua_check_options(L, i, known, what);
+  return i;
+}
+
+static double opt_num(lua_State *L, int t, const char *k, double def, const char *what) {
+  int ty = lua_getfield(L, t, k);
+  double v = def;
+  if (ty != LUA_TNIL) {
+    if (ty != LUA_TNUMBER) luaL_error(L, "%s: option '%s' must be a number", what, k);
+    v = lua_tonumber(L, -1);
+  }
+  lua_pop(L, 1);
+  return v;
+}
+
+static int opt_int(lua_State *L, int t, const char *k, int def, int lo, int hi, const char *what) {
+  double v = opt_num(L, t, k, def, what);
+  if (v != floor(v) || v < lo || v > hi) luaL_error(L, "%s: option '%s' must be an integer from %d to %d", what, k, lo, hi);
+  return (int)v;
+}
+
+static int opt_bool(lua_State *L, int t, const char *k, int def, const char *what) {
+  int ty = lua_getfield(L, t, k);
+  int v = def;
+  if (ty != LUA_TNIL) {
+    if (ty != LUA_TBOOLEAN) luaL_error(L, "%s: option '%s' must be true or false", what, k);
+    v = lua_toboolean(L, -1);
+  }
+  lua_pop(L, 1);
+  return v;
+}
+
+/* A string option among choices (NULL-terminated); returns its index. */
+static int opt_choice(lua_State *L, int t, const char *k, const char *const *choices, const char *what) {
+  int ty = lua_getfield(L, t, k);
+  int v = 0;
+  if (ty != LUA_TNIL) {
+    const char *s = ty == LUA_TSTRING ? lua_tostring(L, -1) : "";
+    for (v = 0; choices[v] && strcmp(choices[v], s) != 0; v++) {}
+    if (!choices[v]) {
+      luaL_Buffer b;
+      luaL_buffinit(L, &b);
+      for (int i = 0; choices[i]; i++) {
+        if (i) luaL_addstring(&b, choices[i + 1] ? ", " : " or ");
+        luaL_addstring(&b, choices[i]);
+      }
+      luaL_pushresult(&b);
+      luaL_error(L, "%s: option '%s' must be %s", what, k, lua_tostring(L, -1));
+    }
+  }
+  lua_pop(L, 1);
+  return v;
+}
+
+static gs_h_node_spec node_at(const gs_hier *h, size_t i) {
+  gs_h_node_spec s;
+  gs_h_node(h, i, &s);
+  return s;
+}
+
+/* The node option (default the root): its index; a Lua error if unknown. */
+static long opt_node(lua_State *L, int t, const gs_hier *h, const char *what) {
+  int ty = lua_getfield(L, t, "node");
+  long i = gs_h_root(h);
+  if (ty != LUA_TNIL) {
+    if (ty != LUA_TSTRING) luaL_error(L, "%s: option 'node' must be a node code", what);
+    i = gs_h_find(h, lua_tostring(L, -1));
+    if (i < 0) luaL_error(L, "%s: unknown node '%s' (res:levels() lists them)", what, lua_tostring(L, -1));
+  }
+  lua_pop(L, 1);
+  return i;
+}
+
+/* Whether node i lies under node anc (or is it). */
+static int under(const gs_hier *h, size_t i, size_t anc) {
+  for (long c = (long)i; c >= 0;) {
+    if ((size_t)c == anc) return 1;
+    gs_h_node_spec s = node_at(h, (size_t)c);
+    c = s.parent ? gs_h_find(h, s.parent) : -1;
+  }
+  return 0;
+}
+
+/* Pushes a userdata of the node indices of the indicators under node anc,
+ * in index order; *k = their number. */
+static size_t *indicators_under(lua_State *L, const gs_hier *h, size_t anc, size_t *k) {
+  size_t nn = gs_h_count(h), c = 0;
+  size_t *o = scratch(L, nn * sizeof *o);
+  for (size_t i = 0; i < nn; i++)
+    if (node_at(h, i).level == 1 && under(h, i, anc)) o[c++] = i;
+  *k = c;
+  return o;
+}
+
+/* The ancestor of node i at level lev (its code), or NULL. */
+static const char *ancestor(const gs_hier *h, size_t i, int lev) {
+  for (long c = (long)i; c >= 0;) {
+    gs_h_node_spec s = node_at(h, (size_t)c);
+    if (s.level == lev) return s.code;
+    c = s.parent ? gs_h_find(h, s.parent) : -1;
+  }
+  return NULL;
+}
+
+/* Pushes a userdata matrix (m rows x k) of the scores of nodes idx[k]
+ * over the kept units (their indices in rows[m], a second userdata).
+ * With raw set, level-1 nodes take the dataset's column (times direction
+ * when dir_adjust) instead. */
+static double *gather(lua_State *L, const ctx_t *c, const size_t *idx, size_t k, int raw, int dir_adjust,
+                      size_t **rows, size_t *m) {
+  const int *kept = gs_h_result_kept(c->r);
+  size_t *rw = scratch(L, c->n * sizeof *rw);
+  size_t mm = 0;
+  for (size_t u = 0; u < c->n; u++)
+    if (kept[u]) rw[mm++] = u;
+  double *X = scratch(L, mm * k * sizeof *X);
+  for (size_t j = 0; j < k; j++) {
+    gs_h_node_spec s = node_at(c->h, idx[j]);
+    const double *v = NULL;
+    double dir = 1;
+    if (raw && s.level == 1) {
+      long col = gs_dataset_col(c->d, s.code);
+      if (col < 0 || c->d->col[col].type != GS_COL_NUMBER) luaL_error(L, "no numeric column '%s'", s.code);
+      v = c->d->col[col].num;
+      if (dir_adjust) dir = s.direction;
+    } else {
+      v = gs_h_result_get(c->r, s.code);
+    }
+    for (size_t i = 0; i < mm; i++) X[i * k + j] = dir * v[rw[i]];
+  }
+  *rows = rw;
+  *m = mm;
+  return X;
+}
+
+/* The aggregation groups of level lev: the nodes of level lev + 1, each
+ * with its children.  Pushes a userdata of child indices (grouped, in
+ * index order) and one of group starts (ngroups + 1 entries, into the
+ * first) and of the group node indices. */
+typedef struct {
+  size_t ng;
+  size_t *gnode, *start, *child;
+} groups_t;
+
+static groups_t groups_of(lua_State *L, const gs_hier *h, int lev) {
+  size_t nn = gs_h_count(h);
+  groups_t g = {0, scratch(L, nn * sizeof(size_t)), scratch(L, (nn + 1) * sizeof(size_t)),
+                scratch(L, nn * sizeof(size_t))};
+  size_t c = 0;
+  for (size_t p = 0; p < nn; p++) {
+    gs_h_node_spec ps = node_at(h, p);
+    if (ps.level != lev + 1) continue;
+    g.gnode[g.ng] = p;
+    g.start[g.ng] = c;
+    for (size_t i = 0; i < nn; i++) {
+      gs_h_node_spec s = node_at(h, i);
+      if (s.level == lev && s.parent && strcmp(s.parent, ps.code) == 0) g.child[c++] = i;
+    }
+    g.ng++;
+  }
+  g.start[g.ng] = c;
+  return g;
+}
+
+static int opt_level(lua_State *L, int t, const gs_hier *h, int def, int top_ok, const char *what) {
+  int max = gs_h_max_level(h) - (top_ok ? 0 : 1);
+  return opt_int(L, t, "level", def, 1, max < 1 ? 1 : max, what);
+}
+
+static const char *const data_choices[] = {"normalised", "raw", NULL};
+
+/* ------------------------------------------------------ unit report */
+
+typedef struct {
+  int level;
+  size_t i;
+} lev_item;
+static int lev_cmp(const void *a, const void *b) {
+  const lev_item *x = a, *y = b;
+  if (x->level != y->level) return y->level - x->level;
+  return (x->i > y->i) - (x->i < y->i);
+}
+
+/* res:unit(unit): code, name, level, parent, score, rank of every node,
+ * highest level first (COINr get_unit_summary over all levels). */
+static int ri_unit(lua_State *L) {
+  ctx_t c = get_ctx(L);
+  const char *key = luaL_checkstring(L, 2);
+  long u = gs_dataset_row(c.d, key);
+  if (u < 0) return luaL_error(L, "unit: unknown unit '%s' (not in %s)", key, c.d->source);
+  size_t nn = gs_h_count(c.h);
+  lev_item *it = scratch(L, nn * sizeof *it);
+  for (size_t i = 0; i < nn; i++) it[i] = (lev_item){node_at(c.h, i).level, i};
+  qsort(it, nn, sizeof *it, lev_cmp);
+  double *rk = scratch(L, c.n * sizeof *rk);
+  lua_createtable(L, (int)nn, 0);
+  for (size_t q = 0; q < nn; q++) {
+    gs_h_node_spec s = node_at(c.h, it[q].i);
+    const double *sc = gs_h_result_get(c.r, s.code);
+    if (gs_rank(sc, c.n, c.digits, c.ties, rk) != 0) return luaL_error(L, "out of memory while ranking");
+    lua_createtable(L, 0, 6);
+    set_str(L, "code", s.code);
+    set_str(L, "name", s.name);
+    set_int(L, "level", s.level);
+    set_str(L, "parent", s.parent);
+    set_num(L, "score", sc[u]);
+    set_num(L, "rank", rk[u]);
+    lua_rawseti(L, -2, (lua_Integer)q + 1);
+  }
+  static const char *const cols[] = {"code", "name", "level", "parent", "score", "rank"};
+  set_columns(L, cols, 6);
+  return 1;
+}
+
+/* ------------------------------------------ strengths and weaknesses */
+
+static const char *const sw_opts[] = {"top", "bottom", "min_discard", "data", "level", NULL};
+
+/* res:strengths(unit [, {top = 5, bottom = 5, min_discard = true,
+ * data = "normalised" | "raw", level = 2}]) */
+static int ri_strengths(lua_State *L) {
+  ctx_t c = get_ctx(L);
+  const char *key = luaL_checkstring(L, 2);
+  lua_settop(L, 3);
+  int t = opts_table(L, 3, sw_opts, "strengths");
+  long u = gs_dataset_row(c.d, key);
+  if (u < 0) return luaL_error(L, "strengths: unknown unit '%s' (not in %s)", key, c.d->source);
+  size_t k;
+  size_t *ind = indicators_under(L, c.h, (size_t)gs_h_root(c.h), &k);
+  int top = opt_int(L, t, "top", 5, 1, (int)k, "strengths");
+  int bottom = opt_int(L, t, "bottom", 5, 1, (int)k, "strengths");
+  int mind = opt_bool(L, t, "min_discard", 1, "strengths");
+  int raw = opt_choice(L, t, "data", data_choices, "strengths") == 1;
+  int maxl = gs_h_max_level(c.h);
+  int lev = opt_int(L, t, "level", maxl >= 2 ? 2 : 1, 1, maxl, "strengths");
+  /* all units, not only the kept ones: a raw value ranks among every unit */
+  double *X = scratch(L, c.n * k * sizeof *X);
+  for (size_t j = 0; j < k; j++) {
+    gs_h_node_spec s = node_at(c.h, ind[j]);
+    const double *v;
+    double dir = 1;
+    if (raw) {
+      v = c.d->col[gs_dataset_col(c.d, s.code)].num;
+      dir = s.direction;
+    } else {
+      v = gs_h_result_get(c.r, s.code);
+    }
+    for (size_t i = 0; i < c.n; i++) X[i * k + j] = dir * v[i];
+  }
+  if (!raw && !gs_h_result_kept(c.r)[u])
+    return luaL_error(L, "strengths: unit '%s' was screened out and has no normalised values", key);
+  double *rank = scratch(L, k * sizeof *rank);
+  size_t *order = scratch(L, k * sizeof *order), m;
+  if (charge(L, k * 16) != 0) return limit_error(L);
+  int st = gs_a_str_weak(X, c.n, k, (size_t)u, mind, rank, order, &m);
+  release(L, k * 16);
+  if (st != GS_M_OK) return luaL_error(L, "strengths: %s", gs_m_strerror(st));
+  lua_newtable(L);
+  lua_Integer row = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    size_t want = (size_t)(pass ? bottom : top), from = pass ? (m > want ? m - want : 0) : 0;
+    size_t to = pass ? m : (want < m ? want : m);
+    for (size_t q = from; q < to; q++) {
+      size_t j = order[q];
+      gs_h_node_spec s = node_at(c.h, ind[j]);
+      lua_createtable(L, 0, 7);
+      set_str(L, "kind", pass ? "weakness" : "strength");
+      set_str(L, "code", s.code);
+      set_str(L, "name", s.name);
+      set_str(L, "group", ancestor(c.h, ind[j], lev));
+      set_num(L, "rank", rank[j]);
+      set_num(L, "value", raw ? c.d->col[gs_dataset_col(c.d, s.code)].num[u] : X[(size_t)u * k + j]);
+      lua_rawseti(L, -2, ++row);
+    }
+  }
+  static const char *const cols[] = {"kind", "code", "name", "group", "rank", "value"};
+  set_columns(L, cols, 6);
+  return 1;
+}
+
+/* ---------------------------------------------------- correlation flags */
+
+static const char *const cf_opts[] = {"threshold", "type", "level", "group_level", "method", "data", NULL};
+static const char *const cf_types[] = {"high", "low", NULL};
+static const char *const methods[] = {"pearson", "spearman", NULL};
+
+/* res:corr_flags([{threshold = 0.9, type = "high" | "low", level = 1,
+ * group_level = level + 1, method = "pearson" | "spearman", data}]):
+ * pairs of nodes of `level` under the same node of `group_level` whose
+ * correlation is above (high) or below (low) the threshold. */
+static int ri_corr_flags(lua_State *L) {
+  ctx_t c = get_ctx(L);
+  lua_settop(L, 2);
+  int t = opts_table(L, 2, cf_opts, "corr_flags");
+  double th = opt_num(L, t, "threshold", 0.9, "corr_flags");
+  if (!(th >= -1 && th <= 1)) return luaL_error(L, "corr_flags: option 'threshold' must be from -1 to 1");
+  int low = opt_choice(L, t, "type", cf_types, "corr_flags") == 1;
+  int lev = opt_level(L, t, c.h, 1, 0, "corr_flags");
+  int gl = opt_int(L, t, "group_level", lev + 1, lev + 1, gs_h_max_level(c.h), "corr_flags");
+  int spear = opt_choice(L, t, "method", methods, "corr_flags") == 1;
+  int raw = opt_choice(L, t, "data", data_choices, "corr_flags") == 1;
+  size_t nn = gs_h_count(c.h), k = 0;
+  size_t *idx = scratch(L, nn * sizeof *idx);
+  for (size_t i = 0; i < nn; i++)
+    if (node_at(c.h, i).level == lev) idx[k++] = i;
+  size_t *rows, m;
+  double *X = gather(L, &c, idx, k, raw, 0, &rows, &m);
+  double *a = scratch(L, m * sizeof *a), *b = scratch(L, m * sizeof *b);
+  lua_newtable(L);
+  lua_Integer row = 0;
+  for (size_t p = 0; p < k; p++)
+    for (size_t q = p + 1; q < k; q++) {
+      const char *g1 = ancestor(c.h, idx[p], gl), *g2 = ancestor(c.h, idx[q], gl);
+      if (!g1 || !g2 || strcmp(g1, g2) != 0) continue;
+      for (size_t i = 0; i < m; i++) a[i] = X[i * k + p], b[i] = X[i * k + q];
+      double r = spear ? gs_m_spearman(a, b, m) : gs_m_pearson(a, b, m);
+      if (isnan(r) || !(low ? r < th : r > th)) continue;
+      lua_createtable(L, 0, 4);
+      set_str(L, "group", g1);
+      set_str(L, "ind1", node_at(c.h, idx[p]).code);
+      set_str(L, "ind2", node_at(c.h, idx[q]).code);
+      set_num(L, "r", r);
+      lua_rawseti(L, -2, ++row);
+    }
+  static const char *const cols[] = {"group", "ind1", "ind2", "r"};
+  set_columns(L, cols, 4);
+  return 1;
+}
+
+/* ------------------------------------------------------- Cronbach, PCA */
+
+static const char *const grp_opts[] = {"level", "data", NULL};
+
+/* res:cronbach([{level = 1, data}]): alpha of each group of level-`level`
+ * nodes (the children of each node one level up), over the kept units. */
+static int ri_cronbach(lua_State *L) {
+  ctx_t c = get_ctx(L);
+  lua_settop(L, 2);
+  int t = opts_table(L, 2, grp_opts, "cronbach");
+  int lev = opt_level(L, t, c.h, 1, 0, "cronbach");
+  int raw = opt_choice(L, t, "data", data_choices, "cronbach") == 1;
+  groups_t g = groups_of(L, c.h, lev);
+  lua_newtable(L);
+  int out = lua_gettop(L);
+  for (size_t q = 0; q < g.ng; q++) {
+    size_t k = g.start[q + 1] - g.start[q], *rows, m;
+    double *X = gather(L, &c, g.child + g.start[q], k, raw, 0, &rows, &m);
+    lua_createtable(L, 0, 4);
+    set_str(L, "group", node_at(c.h, g.gnode[q]).code);
+    set_int(L, "level", lev + 1);
+    set_int(L, "k", (lua_Integer)k);
+    set_num(L, "alpha", gs_a_cronbach(X, m, k));
+    lua_rawseti(L, out, (lua_Integer)q + 1);
+    lua_settop(L, out);
+  }
+  static const char *const cols[] = {"group", "level", "k", "alpha"};
+  set_columns(L, cols, 4);
+  return 1;
+}
+
+/* res:pca([{level = 1, data}]) -> components, loadings.
+ * components: group, pc, eigenvalue, variance (share), cumulative, units;
+ * loadings: group, code, weight (the first component's loading, COINr's
+ * PCA weight), pc1, pc2, ... */
+static int ri_pca(lua_State *L) {
+  ctx_t c = get_ctx(L);
+  lua_settop(L, 2);
+  int t = opts_table(L, 2, grp_opts, "pca");
+  int lev = opt_level(L, t, c.h, 1, 0, "pca");
+  int raw = opt_choice(L, t, "data", data_choices, "pca") == 1;
+  groups_t g = groups_of(L, c.h, lev);
+  lua_newtable(L);
+  int comps = lua_gettop(L);
+  lua_newtable(L);
+  int loads = lua_gettop(L);
+  lua_Integer nc = 0, nl = 0;
+  size_t kmax = 0;
+  for (size_t q = 0; q < g.ng; q++) {
+    size_t k = g.start[q + 1] - g.start[q], *rows, m, used;
+    const char *gc = node_at(c.h, g.gnode[q]).code;
+    if (k > kmax) kmax = k;
+    double *X = gather(L, &c, g.child + g.start[q], k, raw, 0, &rows, &m);
+    double *eig = scratch(L, k * sizeof *eig), *ld = scratch(L, k * k * sizeof *ld);
+    size_t bytes = m * k * sizeof(double) + 2 * k * k * sizeof(double) + k * sizeof(double) + 64;
+    if (charge(L, bytes) != 0) return limit_error(L);
+    int st = gs_a_pca(X, m, k, eig, ld, &used);
+    release(L, bytes);
+    if (st != GS_M_OK) return luaL_error(L, "pca: group '%s': %s", gc, gs_m_strerror(st));
+    double cum = 0, tot = 0;
+    for (size_t p = 0; p < k; p++) tot += eig[p];
+    for (size_t p = 0; p < k; p++) {
+      cum += eig[p];
+      lua_createtable(L, 0, 6);
+      set_str(L, "group", gc);
+      set_int(L, "pc", (lua_Integer)p + 1);
+      set_num(L, "eigenvalue", eig[p]);
+      set_num(L, "variance", eig[p] / tot);
+      set_num(L, "cumulative", cum / tot);
+      set_int(L, "units", (lua_Integer)used);
+      lua_rawseti(L, comps, ++nc);
+    }
+    for (size_t j = 0; j < k; j++) {
+      lua_createtable(L, 0, (int)k + 3);
+      set_str(L, "group", gc);
+      set_str(L, "code", node_at(c.h, g.child[g.start[q] + j]).code);
+      set_num(L, "weight", ld[j * k]);
+      for (size_t p = 0; p < k; p++) {
+        lua_pushfstring(L, "pc%d", (int)p + 1);
+        gs_lua_pushnum(L, ld[j * k + p]);
+        lua_settable(L, -3);
+      }
+      lua_rawseti(L, loads, ++nl);
+    }
+    lua_settop(L, loads);
+  }
+  static const char *const ccols[] = {"group", "pc", "eigenvalue", "variance", "cumulative", "units"};
+  lua_pushvalue(L, comps);
+  set_columns(L, ccols, 6);
+  lua_pop(L, 1);
+  lua_pushvalue(L, loads);
+  lua_createtable(L, 0, 1);
+  lua_createtable(L, (int)kmax + 3, 0);
+  lua_pushliteral(L, "group");
+  lua_rawseti(L, -2, 1);
+  lua_pushliteral(L, "code");
+  lua_rawseti(L, -2, 2);
+  lua_pushliteral(L, "weight");
+  lua_rawseti(L, -2, 3);
+  for (size_t p = 0; p < kmax; p++) {
+    lua_pushfstring(L, "pc%d", (int)p + 1);
+    lua_rawseti(L, -2, (lua_Integer)p + 4);
+  }
+  lua_setfield(L, -2, "__columns");
+  lua_setmetatable(L, -2);
+  lua_pop(L, 1);
+  lua_pushvalue(L, comps);
+  lua_pushvalue(L, loads);
+  return 2;
+}
+
+/* ------------------------------------------------- scores of the kept */
+
+/* Pushes records {key, country, score, rank} for the kept units rows[m]
+ * with scores s[m], ranked with the result's rules (two scratch userdata
+ * stay below the records on the stack). */
+static void unit_scores(lua_State *L, const ctx_t *c, const size_t *rows, size_t m, const double *s) {
+  double *full = scratch(L, c->n * sizeof *full), *rk = scratch(L, c->n * sizeof *rk);
+  for (size_t u = 0; u < c->n; u++) full[u] = NAN;
+  for (size_t i = 0; i < m; i++) full[rows[i]] = s[i];
+  if (gs_rank(full, c->n, c->digits, c->ties, rk) != 0) luaL_error(L, "out of memory while ranking");
+  lua_createtable(L, (int)m, 0);
+  for (size_t i = 0; i < m; i++) {
+    lua_createtable(L, 0, 4);
+    push_unit(L, c->d, rows[i]);
+    set_num(L, "score", s[i]);
+    set_num(L, "rank", rk[rows[i]]);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+}
+
+/* ---------------------------------------------------------- MPI, AMPI */
+
+static const char *const mpi_opts[] = {"node", "method", "polarity", "goalposts", NULL};
+static const char *const mpi_methods[] = {"mpi", "ampi", NULL};
+static const char *const polarities[] = {"positive", "negative", NULL};
+
+/* res:mpi([{node = root, method = "mpi" | "ampi", polarity = "positive" |
+ * "negative", goalposts = {code = value}}]): the indicators under node,
+ * after denomination, imputation and treatment (before normalisation),
+ * over the kept units. */
+static int ri_mpi(lua_State *L) {
+  ctx_t c = get_ctx(L);
+  lua_settop(L, 2);
+  int t = opts_table(L, 2, mpi_opts, "mpi");
+  long node = opt_node(L, t, c.h, "mpi");
+  int ampi = opt_choice(L, t, "method", mpi_methods, "mpi") == 1;
+  int sign = opt_choice(L, t, "polarity", polarities, "mpi") == 1 ? -1 : 1;
+  size_t k;
+  size_t *ind = indicators_under(L, c.h, (size_t)node, &k);
+  if (k < 2) return luaL_error(L, "mpi: node '%s' has fewer than 2 indicators", node_at(c.h, (size_t)node).code);
+  const int *kept = gs_h_result_kept(c.r);
+  size_t *rows = scratch(L, c.n * sizeof *rows), m = 0;
+  for (size_t u = 0; u < c.n; u++)
+    if (kept[u]) rows[m++] = u;
+  double *X = scratch(L, m * k * sizeof *X), *gp = scratch(L, k * sizeof *gp);
+  int *dir = scratch(L, k * sizeof *dir);
+  int has_gp = lua_getfield(L, t, "goalposts") != LUA_TNIL;
+  int gpi = lua_gettop(L);
+  if (has_gp && !lua_istable(L, gpi)) return luaL_error(L, "mpi: option 'goalposts' must be a table {indicator = value}");
+  if (has_gp && !ampi) return luaL_error(L, "mpi: option 'goalposts' is for method = 'ampi'");
+  for (size_t j = 0; j < k; j++) {
+    gs_h_node_spec s = node_at(c.h, ind[j]);
+    const double *v = gs_h_result_pre(c.r, s.code);
+    dir[j] = s.direction;
+    double sum = 0;
+    for (size_t i = 0; i < m; i++) {
+      X[i * k + j] = v[rows[i]];
+      sum += v[rows[i]];
+    }
+    gp[j] = sum / (double)m;
+    if (has_gp) {
+      if (lua_getfield(L, gpi, s.code) != LUA_TNUMBER)
+        return luaL_error(L, "mpi: goalposts: no number for indicator '%s'", s.code);
+      gp[j] = lua_tonumber(L, -1);
+      lua_pop(L, 1);
+    }
+  }
+  if (has_gp) { /* every key must be an indicator used */
+    lua_pushnil(L);
+    while (lua_next(L, gpi)) {
+      lua_pop(L, 1);
+      int ok = 0;
+      for (size_t j = 0; j < k && lua_type(L, -1) == LUA_TSTRING; j++)
+        ok |= strcmp(lua_tostring(L, -1), node_at(c.h, ind[j]).code) == 0;
+      if (!ok) return luaL_error(L, "mpi: goalposts: '%s' is not an indicator under the node", luaL_tolstring(L, -1, NULL));
+    }
+  }
+  double *Z = scratch(L, m * k * sizeof *Z), *out = scratch(L, m * sizeof *out);
+  int st;
+  if (ampi) {
+    if (charge(L, m * k * sizeof(double) + 64) != 0) return limit_error(L);
+    st = gs_a_ampi(X, m, k, dir, gp, sign, out);
+    release(L, m * k * sizeof(double) + 64);
+  } else {
+    st = gs_a_standardise(X, m, k, dir, Z);
+    if (st == GS_M_OK) st = gs_a_mpi(Z, m, k, sign, out);
+  }
+  if (st != GS_M_OK) return luaL_error(L, "mpi: %s", gs_m_strerror(st));
+  unit_scores(L, &c, rows, m, out);
+  const char *cols[] = {c.d->key_col, "country", "score", "rank"};
+  set_columns(L, cols, 4);
+  return 1;
+}
+
+/* ----------------------------------------------- benefit of the doubt */
+
+static const char *const bod_opts[] = {"node", "bounds", NULL};
+
+/* res:bod([{node = root, bounds = {lo, up}}]): each kept unit's
+ * benefit-of-the-doubt score (0..1) and the shares of its score that its
+ * most favourable weights give each indicator under node (normalised
+ * values, which must be >= 0). */
+static int ri_bod(lua_State *L) {
+  ctx_t c = get_ctx(L);
+  lua_settop(L, 2);
+  int t = opts_table(L, 2, bod_opts, "bod");
+  long node = opt_node(L, t, c.h, "bod");
+  double lo = 0, up = 1;
+  if (lua_getfield(L, t, "bounds") != LUA_TNIL) {
+    if (!lua_istable(L, -1) || lua_rawlen(L, -1) != 2) return luaL_error(L, "bod: option 'bounds' must be {lo, up}");
+    lua_rawgeti(L, -1, 1);
+    lua_rawgeti(L, -2, 2);
+    if (!lua_isnumber(L, -2) || !lua_isnumber(L, -1)) return luaL_error(L, "bod: option 'bounds' must be {lo, up}");
+    lo = lua_tonumber(L, -2);
+    up = lua_tonumber(L, -1);
+    lua_pop(L, 2);
+  }
+  lua_pop(L, 1);
+  size_t k;
+  size_t *ind = indicators_under(L, c.h, (size_t)node, &k);
+  size_t *rows, m;
+  double *Y = gather(L, &c, ind, k, 0, 0, &rows, &m);
+  double *score = scratch(L, m * sizeof *score), *share = scratch(L, m * k * sizeof *share);
+  char err[256];
+  size_t bytes = (m * k + 1) * (sizeof(int) * 2 + sizeof(double)) + (k + 1) * sizeof(double) + 4096 + m * k * 64;
+  if (charge(L, bytes) != 0) return limit_error(L);
+  int rc = gs_bod(Y, m, k, lo, up, score, share, NULL, err, sizeof err);
+  release(L, bytes);
+  if (rc != 0) return luaL_error(L, "bod: %s", err);
+  unit_scores(L, &c, rows, m, score);
+  for (size_t i = 0; i < m; i++) {
+    lua_rawgeti(L, -1, (lua_Integer)i + 1);
+    for (size_t j = 0; j < k; j++) set_num(L, node_at(c.h, ind[j]).code, share[i * k + j]);
+    lua_pop(L, 1);
+  }
+  lua_createtable(L, 0, 1);
+  lua_createtable(L, (int)k + 4, 0);
+  const char *head[] = {c.d->key_col, "country", "score", "rank"};
+  for (int i = 0; i < 4; i++) {
+    lua_pushstring(L, head[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+  for (size_t j = 0; j < k; j++) {
+    lua_pushstring(L, node_at(c.h, ind[j]).code);
+    lua_rawseti(L, -2, (lua_Integer)j + 5);
+  }
+  lua_setfield(L, -2, "__columns");
+  lua_setmetatable(L, -2);
+  return 1;
+}
+
+/* --------------------------------------------------- removing elements */
+
+static const char *const rm_opts[] = {"level", "node", NULL};
+
+/* res:remove_elements([{level = 1, node = root}]): for each node of
+ * `level`, the scores of `node` with that element weighing 0 (COINr
+ * remove_elements), ranked with the result's rules; records code, level,
+ * parent, mean_abs_change (mean over kept units of |nominal rank - rank|),
+ * max_abs_change. */
+static int ri_remove(lua_State *L) {
+  ctx_t c = get_ctx(L);
+  lua_settop(L, 2);
+  int t = opts_table(L, 2, rm_opts, "remove_elements");
+  int lev = opt_level(L, t, c.h, 1, 0, "remove_elements");
+  long node = opt_node(L, t, c.h, "remove_elements");
+  const char *target = node_at(c.h, (size_t)node).code;
+  const int *kept = gs_h_result_kept(c.r);
+  double *nom = scratch(L, c.n * sizeof *nom), *s = scratch(L, c.n * sizeof *s), *rk = scratch(L, c.n * sizeof *rk);
+  if (gs_rank(gs_h_result_get(c.r, target), c.n, c.digits, c.ties, nom) != 0)
+    return luaL_error(L, "out of memory while ranking");
+  size_t nn = gs_h_count(c.h);
+  size_t bytes = nn * (c.n + 1) * 2 * sizeof(double) + nn * 256 + c.n * gs_h_count_level(c.h, 1) * sizeof(double);
+  lua_newtable(L);
+  lua_Integer row = 0;
+  for (size_t i = 0; i < nn; i++) {
+    gs_h_node_spec e = node_at(c.h, i);
+    if (e.level != lev) continue;
+    char err[512];
+    if (charge(L, bytes) != 0) return limit_error(L);
+    int rc = gs_ra_scores(c.h, c.r, e.code, target, s, err, sizeof err);
+    release(L, bytes);
+    if (rc != 0) return luaL_error(L, "remove_elements: without '%s': %s", e.code, err);
+    if (gs_rank(s, c.n, c.digits, c.ties, rk) != 0) return luaL_error(L, "out of memory while ranking");
+    double sum = 0, mx = 0;
+    size_t cnt = 0;
+    for (size_t u = 0; u < c.n; u++) {
+      if (!kept[u] || isnan(nom[u]) || isnan(rk[u])) continue;
+      double dlt = fabs(nom[u] - rk[u]);
+      sum += dlt;
+      if (dlt > mx) mx = dlt;
+      cnt++;
+    }
+    lua_createtable(L, 0, 5);
+    set_str(L, "code", e.code);
+    set_int(L, "level", e.level);
+    set_str(L, "parent", e.parent);
+    set_num(L, "mean_abs_change", cnt ? sum / (double)cnt : NAN);
+    set_num(L, "max_abs_change", cnt ? mx : NAN);
+    lua_rawseti(L, -2, ++row);
+  }
+  static const char *const cols[] = {"code", "level", "parent", "mean_abs_change", "max_abs_change"};
+  set_columns(L, cols, 5);
+  return 1;
+}
+
+/* ----------------------------------------------------------- register */
+
+static const luaL_Reg methods_[] = {
+    {"unit", ri_unit},     {"strengths", ri_strengths}, {"corr_flags", ri_corr_flags},
+    {"cronbach", ri_cronbach}, {"pca", ri_pca},         {"mpi", ri_mpi},
+    {"bod", ri_bod},       {"remove_elements", ri_remove}, {NULL, NULL}};
+
+void gs_lua_open_index(lua_State *L) {
+  luaL_getmetatable(L, "gci.index_result");
+  if (lua_getfield(L, -1, "__index") == LUA_TTABLE) luaL_setfuncs(L, methods_, 0);
+  lua_pop(L, 2);
+}
