@@ -1,0 +1,383 @@
+#!/usr/bin/env python3
+"""Tests of the analyses of an index result (engine/lua/lindex.c over
+engine/core/analysis.c, bod.c, reaggregate.c): res:unit, res:strengths,
+res:corr_flags, res:cronbach, res:pca, res:mpi, res:bod, res:remove_elements.
+
+Every expectation is computed here, independently of gcisim: from the raw
+values of a small dataset (normalisation "none", so the indicators are the
+data themselves) with plain-Python formulas, a Jacobi eigen-solver for PCA,
+a vertex enumeration for the two-indicator benefit-of-the-doubt programs
+and a brute-force re-aggregation for remove_elements; and, on the ASEM
+example, from the normalised indicators gcisim prints (res:level(1)) as the
+input of the same independent formulas.  Prints "N passed, N failed" last.
+"""
+import itertools
+import math
+import os
+
+from gstest import TMP, check, done, run, table
+
+# ---------------------------------------------------------------- data
+# Six units, indicators i1, i2 under P1 and i3, i4 (lower is better) under
+# P2, the index Ix = arithmetic mean of P1 and P2 with weights 1 and 2.
+UNITS = ["A", "B", "C", "D", "E", "F"]
+VALS = {
+    "A": [1, 2, 3, 9], "B": [2, 1, 5, 7], "C": [3, 4, 4, 5],
+    "D": [4, 3, 8, 1], "E": [5, 6, 6, 3], "F": [6, 5, 2, 4],
+}
+IND = ["i1", "i2", "i3", "i4"]
+DIR = [1, 1, 1, -1]
+PARENT = {"i1": "P1", "i2": "P1", "i3": "P2", "i4": "P2"}
+W = {"i1": 1, "i2": 1, "i3": 1, "i4": 1, "P1": 1, "P2": 2}
+
+CSV = os.path.join(TMP, "small.csv")
+with open(CSV, "w") as f:
+    f.write("code,name,i1,i2,i3,i4\n")
+    for u in UNITS:
+        f.write("%s,Unit %s,%s\n" % (u, u, ",".join(str(v) for v in VALS[u])))
+
+HEAD = """
+local d = gci.load(%r, {key = "code", name = "name"})
+local ix = gci.index{
+  {code = "i1", parent = "P1"}, {code = "i2", parent = "P1"},
+  {code = "i3", parent = "P2"}, {code = "i4", parent = "P2", direction = -1},
+  {code = "P1", parent = "Ix"}, {code = "P2", parent = "Ix", weight = 2},
+  {code = "Ix"},
+}
+local res = ix:compute(d, {normalise = "none", ties = "competition", digits = -1})
+""" % CSV
+
+
+def gc(expr, head=HEAD, fmt="csv"):
+    code, out, err = run(["--format", fmt], head + "return " + expr + "\n")
+    check(code == 0, "%s exits 0 (%s)" % (expr, err.strip()))
+    return table(out)
+
+
+def fails(expr, needle, head=HEAD):
+    code, out, err = run([], head + "return " + expr + "\n")
+    check(code != 0 and needle in err, "%s fails with %r (got %r)" % (expr, needle, err.strip()))
+
+
+def near(a, b, tol=1e-9):
+    return a is not None and b is not None and abs(float(a) - float(b)) <= tol * max(1.0, abs(float(b)))
+
+
+def mean(x):
+    return sum(x) / len(x)
+
+
+def sd(x, pop=False):
+    m = mean(x)
+    return math.sqrt(sum((v - m) ** 2 for v in x) / (len(x) - (0 if pop else 1)))
+
+
+def cov(x, y):
+    pairs = [(a, b) for a, b in zip(x, y) if a is not None and b is not None]
+    if len(pairs) < 2:
+        return None
+    mx = mean([a for a, _ in pairs])
+    my = mean([b for _, b in pairs])
+    return sum((a - mx) * (b - my) for a, b in pairs) / (len(pairs) - 1)
+
+
+def pearson(x, y):
+    return cov(x, y) / math.sqrt(cov(x, x) * cov(y, y))
+
+
+def cronbach(cols):
+    k = len(cols)
+    c = [[cov(a, b) for b in cols] for a in cols]
+    tot = sum(v for row in c for v in row if v is not None)
+    diag = sum(c[i][i] for i in range(k))
+    return k * k * ((tot - diag) / (k * (k - 1))) / tot
+
+
+def jacobi(a):
+    """Eigenvalues and eigenvectors of a symmetric matrix (cyclic Jacobi)."""
+    n = len(a)
+    a = [row[:] for row in a]
+    v = [[1.0 if i == j else 0.0 for j in range(n)] for i in range(n)]
+    for _ in range(100):
+        off = sum(a[i][j] ** 2 for i in range(n) for j in range(n) if i != j)
+        if off < 1e-22:
+            break
+        for p in range(n):
+            for q in range(p + 1, n):
+                if abs(a[p][q]) < 1e-300:
+                    continue
+                th = (a[q][q] - a[p][p]) / (2 * a[p][q])
+                t = (1 if th >= 0 else -1) / (abs(th) + math.sqrt(th * th + 1))
+                c = 1 / math.sqrt(t * t + 1)
+                s = t * c
+                for k in range(n):
+                    akp, akq = a[k][p], a[k][q]
+                    a[k][p], a[k][q] = c * akp - s * akq, s * akp + c * akq
+                for k in range(n):
+                    apk, aqk = a[p][k], a[q][k]
+                    a[p][k], a[q][k] = c * apk - s * aqk, s * apk + c * aqk
+                for k in range(n):
+                    vkp, vkq = v[k][p], v[k][q]
+                    v[k][p], v[k][q] = c * vkp - s * vkq, s * vkp + c * vkq
+    pairs = sorted(((a[i][i], [v[k][i] for k in range(n)]) for i in range(n)), key=lambda t: -t[0])
+    out = []
+    for val, vec in pairs:
+        if sum(vec) < 0:
+            vec = [-x for x in vec]
+        out.append((val, vec))
+    return out
+
+
+def min_ranks(scores):
+    """R's rank(-x, ties = "min") on a dict (None = no rank)."""
+    return {u: (None if s is None else 1 + sum(1 for t in scores.values() if t is not None and t > s))
+            for u, s in scores.items()}
+
+
+COL = {c: [VALS[u][j] for u in UNITS] for j, c in enumerate(IND)}
+
+# ------------------------------------------------------------ unit report
+rows = gc('res:unit("C")')
+by = {r["code"]: r for r in rows}
+p1 = {u: (VALS[u][0] + VALS[u][1]) / 2 for u in UNITS}
+p2 = {u: (VALS[u][2] - VALS[u][3]) / 2 for u in UNITS}
+ixs = {u: (p1[u] + 2 * p2[u]) / 3 for u in UNITS}
+check([r["code"] for r in rows][:3] == ["Ix", "P1", "P2"], "unit: highest level first")
+check(near(by["Ix"]["score"], ixs["C"]), "unit: C's index score (3.5 + 2*(-0.5))/3")
+check(by["Ix"]["rank"] == str(min_ranks(ixs)["C"]), "unit: C's index rank")
+check(by["i4"]["score"] == "-5" and by["i4"]["rank"] == str(min_ranks({u: -VALS[u][3] for u in UNITS})["C"]),
+      "unit: an indicator's (oriented) value and rank")
+
+# ------------------------------------------------- strengths, weaknesses
+# Unit B, oriented values: i1 2 (rank 5), i2 1 (rank 6 = worst), i3 5
+# (rank 3), i4 -7 (rank 5).  min_discard drops i2; the order by rank is
+# i3 (3), i1 (5), i4 (5, after i1: column order).
+rows = gc('res:strengths("B", {top = 1, bottom = 2})')
+check([(r["kind"], r["code"], r["rank"]) for r in rows] ==
+      [("strength", "i3", "3"), ("weakness", "i1", "5"), ("weakness", "i4", "5")],
+      "strengths: B's best and worst, min_discard (got %r)" % [(r["kind"], r["code"], r["rank"]) for r in rows])
+check([r["group"] for r in rows] == ["P2", "P1", "P2"], "strengths: the level-2 group of each")
+rows = gc('res:strengths("B", {top = 1, bottom = 1, min_discard = false, data = "raw"})')
+check([(r["code"], r["rank"], r["value"]) for r in rows] == [("i3", "3", "5"), ("i2", "6", "1")],
+      "strengths: raw values, min_discard off (got %r)" % [(r["code"], r["rank"], r["value"]) for r in rows])
+fails('res:strengths("ZZZ")', "unknown unit 'ZZZ'")
+fails('res:strengths("A", {top = 9})', "option 'top' must be an integer from 1 to 4")
+fails('res:strengths("A", {best = 1})', "best")
+
+# --------------------------------------------------- correlation flags
+r12 = pearson(COL["i1"], COL["i2"])
+r34 = pearson(COL["i3"], [-v for v in COL["i4"]])
+rows = gc("res:corr_flags{threshold = 0.5}")
+want = [("P1", "i1", "i2", r12)] if r12 > 0.5 else []
+want += [("P2", "i3", "i4", r34)] if r34 > 0.5 else []
+check(len(rows) == len(want) and all(r["group"] == w[0] and r["ind1"] == w[1] and near(r["r"], w[3])
+                                     for r, w in zip(rows, want)), "corr_flags high: %r vs %r" % (rows, want))
+rows = gc('res:corr_flags{threshold = 0.99, type = "low"}')
+check(len(rows) == 2 and near(rows[0]["r"], r12) and near(rows[1]["r"], r34), "corr_flags low: both pairs")
+rows = gc("res:corr_flags{threshold = 0.5, group_level = 3}")
+pairs = {(r["ind1"], r["ind2"]) for r in rows}
+allp = {(a, b) for a, b in itertools.combinations(IND, 2)
+        if pearson([DIR[IND.index(a)] * v for v in COL[a]], [DIR[IND.index(b)] * v for v in COL[b]]) > 0.5}
+check(pairs == allp, "corr_flags over the whole index (group_level 3): %r vs %r" % (pairs, allp))
+fails('res:corr_flags{type = "middle"}', "option 'type' must be high or low")
+
+# --------------------------------------------------------- Cronbach
+rows = gc("res:cronbach()")
+a1 = cronbach([COL["i1"], COL["i2"]])
+a2 = cronbach([COL["i3"], [-v for v in COL["i4"]]])
+check([r["group"] for r in rows] == ["P1", "P2"], "cronbach: one row per group")
+check(near(rows[0]["alpha"], a1) and near(rows[1]["alpha"], a2), "cronbach: %r vs %r %r" % (rows, a1, a2))
+rows = gc("res:cronbach{level = 2}")
+check(len(rows) == 1 and rows[0]["group"] == "Ix" and near(rows[0]["alpha"], cronbach([list(p1.values()), list(p2.values())])),
+      "cronbach of the level-2 group")
+
+# -------------------------------------------------------------- PCA
+head_pca = HEAD + "local comps, loads = res:pca{level = 1}\n"
+comps = gc("comps", head_pca)
+loads = gc("loads", head_pca)
+for g, cols in (("P1", [COL["i1"], COL["i2"]]), ("P2", [COL["i3"], [-v for v in COL["i4"]]])):
+    r = pearson(*cols)
+    ev = jacobi([[1, r], [r, 1]])
+    got = [c for c in comps if c["group"] == g]
+    check(len(got) == 2 and near(got[0]["eigenvalue"], ev[0][0]) and near(got[1]["eigenvalue"], ev[1][0]),
+          "pca %s eigenvalues 1 +- r: %r vs %r" % (g, got, ev))
+    check(near(got[0]["variance"], ev[0][0] / 2) and near(got[1]["cumulative"], 1), "pca %s variance shares" % g)
+    gl = [x for x in loads if x["group"] == g]
+    check(all(near(x["weight"], ev[0][1][i]) and near(x["pc1"], ev[0][1][i]) for i, x in enumerate(gl)),
+          "pca %s first loadings = COINr weights" % g)
+# a 3x3 case: i3 moved under P1
+HEAD3 = HEAD.replace('{code = "i3", parent = "P2"}', '{code = "i3", parent = "P1"}')
+comps = gc("comps", HEAD3 + "local comps, loads = res:pca()\n")
+loads = gc("loads", HEAD3 + "local comps, loads = res:pca()\n")
+cols3 = [COL["i1"], COL["i2"], COL["i3"]]
+R = [[pearson(a, b) for b in cols3] for a in cols3]
+ev = jacobi(R)
+got = [c for c in comps if c["group"] == "P1"]
+check(len(got) == 3 and all(near(got[i]["eigenvalue"], ev[i][0]) for i in range(3)),
+      "pca 3x3 eigenvalues (Jacobi reference): %r vs %r" % ([c["eigenvalue"] for c in got], [e[0] for e in ev]))
+gl = [x for x in loads if x["group"] == "P1"]
+check(all(near(gl[j]["pc%d" % (c + 1)], ev[c][1][j], 1e-7) for j in range(3) for c in range(3)),
+      "pca 3x3 loadings (Jacobi reference)")
+
+# -------------------------------------------------------------- MPI
+rows = gc("res:mpi()")
+z = {}
+for j, c in enumerate(IND):
+    x = [DIR[j] * v for v in COL[c]]
+    z[c] = [100 + 10 * (v - mean(x)) / sd(x) for v in x]
+mpi = {}
+for i, u in enumerate(UNITS):
+    vals = [z[c][i] for c in IND]
+    m, s = mean(vals), sd(vals)
+    mpi[u] = m - s * (s / m)
+check(all(near(r["score"], mpi[r["code"]]) for r in rows) and len(rows) == 6, "mpi: M - S cv on 100 +- 10 z-scores")
+check(all(r["rank"] == str(min_ranks(mpi)[r["code"]]) for r in rows), "mpi: ranks")
+rows = gc('res:mpi{polarity = "negative", node = "P1"}')
+for r in rows:
+    i = UNITS.index(r["code"])
+    vals = [z["i1"][i], z["i2"][i]]
+    m, s = mean(vals), sd(vals)
+    check(near(r["score"], m + s * s / m), "mpi negative polarity on P1, unit %s" % r["code"])
+# AMPI with goalposts: y = 70 + 60 (x - (g - delta)) / (2 delta), population sd
+rows = gc('res:mpi{method = "ampi", goalposts = {i1 = 3, i2 = 3, i3 = 5, i4 = 5}}')
+ampi = {}
+for i, u in enumerate(UNITS):
+    ys = []
+    for j, c in enumerate(IND):
+        x = COL[c]
+        delta = (max(x) - min(x)) / 2
+        g = {"i1": 3, "i2": 3, "i3": 5, "i4": 5}[c]
+        lo, hi = g - delta, g + delta
+        ys.append(70 + 60 * ((x[i] - lo) if DIR[j] > 0 else (hi - x[i])) / (hi - lo))
+    m, s = mean(ys), sd(ys, pop=True)
+    ampi[u] = m - s * s / m
+check(all(near(r["score"], ampi[r["code"]]) for r in rows), "ampi with goalposts")
+fails('res:mpi{goalposts = {i1 = 1}}', "goalposts' is for method = 'ampi'")
+fails('res:mpi{method = "ampi", goalposts = {i1 = 1}}', "no number for indicator 'i2'")
+fails('res:mpi{node = "Nope"}', "unknown node 'Nope'")
+
+
+# ------------------------------------------------ benefit of the doubt
+def bod2(Y, o, lo=0.0, up=1.0):
+    """max y_o . w over {w >= 0, Y w <= 1, share bounds}: the best feasible
+    vertex, vertices being the intersections of two constraint lines."""
+    lines = [(1.0, 0.0, 0.0), (0.0, 1.0, 0.0)]  # w1 >= 0, w2 >= 0 as a.w = b
+    lines += [(y[0], y[1], 1.0) for y in Y]
+    yo = Y[o]
+    # share_1 = w1 y1 / (w1 y1 + w2 y2) in [lo, up]  <=>  linear in w
+    for s in (lo, up):
+        lines.append((yo[0] * (1 - s), -s * yo[1], 0.0))
+
+    def feasible(w):
+        if w[0] < -1e-12 or w[1] < -1e-12:
+            return False
+        if any(y[0] * w[0] + y[1] * w[1] > 1 + 1e-12 for y in Y):
+            return False
+        tot = yo[0] * w[0] + yo[1] * w[1]
+        if tot > 1e-12:
+            sh = yo[0] * w[0] / tot
+            if sh < lo - 1e-9 or sh > up + 1e-9 or 1 - sh < lo - 1e-9 or 1 - sh > up + 1e-9:
+                return False
+        return True
+
+    best = 0.0
+    for (a1, b1, c1), (a2, b2, c2) in itertools.combinations(lines, 2):
+        det = a1 * b2 - a2 * b1
+        if abs(det) < 1e-15:
+            continue
+        w = ((c1 * b2 - c2 * b1) / det, (a1 * c2 - a2 * c1) / det)
+        if feasible(w):
+            best = max(best, yo[0] * w[0] + yo[1] * w[1])
+    return best
+
+
+Y = [[VALS[u][0], VALS[u][1]] for u in UNITS]
+rows = gc('res:bod{node = "P1"}')
+check(len(rows) == 6 and all(near(r["score"], bod2(Y, UNITS.index(r["code"])), 1e-7) for r in rows),
+      "bod: every unit's LP optimum (vertex enumeration): %r" % [(r["code"], r["score"]) for r in rows])
+check(all(near(float(r["i1"]) + float(r["i2"]), 1, 1e-9) for r in rows), "bod: shares sum to 1")
+rows = gc('res:bod{node = "P1", bounds = {0.3, 0.7}}')
+check(all(near(r["score"], bod2(Y, UNITS.index(r["code"]), 0.3, 0.7), 1e-7) for r in rows),
+      "bod with share bounds [0.3, 0.7]: %r vs %r" % ([r["score"] for r in rows], [bod2(Y, i, 0.3, 0.7) for i in range(6)]))
+check(all(0.3 - 1e-9 <= float(r["i1"]) <= 0.7 + 1e-9 for r in rows), "bod: shares within the bounds")
+fails('res:bod()', "values >= 0")  # i4 is oriented (negated): -9..-1
+fails('res:bod{node = "P1", bounds = {0.6, 0.9}}', "share bounds")
+
+
+# --------------------------------------------------- removing elements
+def index_scores(zero=None):
+    """The index by brute force, with one element's weight 0."""
+    w = dict(W)
+    if zero:
+        w[zero] = 0
+    out = {}
+    for u in UNITS:
+        x = {c: DIR[j] * VALS[u][j] for j, c in enumerate(IND)}
+        p = {}
+        for g in ("P1", "P2"):
+            kids = [c for c in IND if PARENT[c] == g]
+            p[g] = sum(w[c] * x[c] for c in kids) / sum(w[c] for c in kids)
+        out[u] = (w["P1"] * p["P1"] + w["P2"] * p["P2"]) / (w["P1"] + w["P2"])
+    return out
+
+
+nom = min_ranks(index_scores())
+for lev, elems in ((1, IND), (2, ["P1", "P2"])):
+    rows = gc("res:remove_elements{level = %d}" % lev)
+    check([r["code"] for r in rows] == elems, "remove_elements level %d: one row per element" % lev)
+    for r in rows:
+        rk = min_ranks(index_scores(r["code"]))
+        ch = [abs(nom[u] - rk[u]) for u in UNITS]
+        check(near(r["mean_abs_change"], mean(ch)) and near(r["max_abs_change"], max(ch)),
+              "remove_elements %s: mean |rank change| %s vs %s" % (r["code"], r["mean_abs_change"], mean(ch)))
+# the same through gcisim itself: an index with i3's weight 0
+rows = gc("res:remove_elements()")
+head0 = HEAD.replace('{code = "i3", parent = "P2"}', '{code = "i3", parent = "P2", weight = 0}')
+r0 = {r["code"]: int(r["rank"]) for r in gc("res", head0)}
+rn = {r["code"]: int(r["rank"]) for r in gc("res")}
+check(near([r for r in rows if r["code"] == "i3"][0]["mean_abs_change"], mean([abs(rn[u] - r0[u]) for u in UNITS])),
+      "remove_elements i3 = an index computed with i3 weighing 0")
+fails("res:remove_elements{level = 3}", "option 'level' must be an integer from 1 to 2")
+
+# --------------------------------------------------------------- ASEM
+ASEM = """
+local d  = gci.load("data/asem/ASEM_iData.csv", {key = "uCode", name = "uName", na = {"NA"}})
+local ix = gci.index_meta("data/asem/ASEM_iMeta.csv")
+local res = ix:compute(d, {impute = "group_mean", group = "EurAsia_group", treat = true})
+"""
+lev1 = gc("res:level(1)", ASEM)
+import csv  # noqa: E402
+with open("data/asem/ASEM_iMeta.csv", newline="") as f:
+    META = [m for m in csv.DictReader(f) if m["Type"] == "Indicator"]
+GROUPS = {}
+for m in META:
+    GROUPS.setdefault(m["Parent"], []).append(m["iCode"])
+NCOL = {c: [float(r[c]) for r in lev1] for c in [m["iCode"] for m in META]}
+rows = gc("res:cronbach()", ASEM)
+check(len(rows) == 8, "ASEM cronbach: 8 pillars")
+for r in rows:
+    a = cronbach([NCOL[c] for c in GROUPS[r["group"]]])
+    check(near(r["alpha"], a, 1e-6), "ASEM cronbach %s: %s vs %.6f" % (r["group"], r["alpha"], a))
+comps = gc("comps", ASEM + "local comps, loads = res:pca()\n")
+for g, codes in GROUPS.items():
+    cols = [NCOL[c] for c in codes]
+    ev = jacobi([[pearson(a, b) for b in cols] for a in cols])
+    got = [float(c["eigenvalue"]) for c in comps if c["group"] == g]
+    check(len(got) == len(codes) and all(near(x, e[0], 1e-6) for x, e in zip(got, ev)),
+          "ASEM pca %s eigenvalues vs Jacobi" % g)
+rows = gc("res:corr_flags{threshold = 0.85}", ASEM)
+want = set()
+for g, codes in GROUPS.items():
+    for a, b in itertools.combinations(codes, 2):
+        if pearson(NCOL[a], NCOL[b]) > 0.85:
+            want.add((g, a, b))
+check({(r["group"], r["ind1"], r["ind2"]) for r in rows} == want, "ASEM corr_flags > 0.85: %r" % want)
+rows = gc('res:strengths("ESP")', ASEM)
+esp = {c: NCOL[c][[r["uCode"] for r in lev1].index("ESP")] for c in NCOL}
+rk = {c: 1 + sum(1 for v in NCOL[c] if v > esp[c]) for c in NCOL}
+worst = {c: 1 + sum(1 for v in NCOL[c] if v > min(NCOL[c])) for c in NCOL}
+order = sorted([c for c in NCOL if rk[c] != worst[c]], key=lambda c: (rk[c], [m["iCode"] for m in META].index(c)))
+check([r["code"] for r in rows] == order[:5] + order[-5:], "ASEM strengths of ESP: %r vs %r" %
+      ([r["code"] for r in rows], order[:5] + order[-5:]))
+
+done()
