@@ -74,7 +74,14 @@ int gs_bod(const double *Y, size_t n, size_t m, double lo, double up, double *sc
         glp_set_mat_row(lp, (int)(n + m + k) + 1, (int)m, ind, vup);
       }
     for (size_t k = 0; k < m; k++) glp_set_obj_coef(lp, (int)k + 1, yo[k]);
-    if (glp_simplex(lp, &parm) != 0 || glp_get_status(lp) != GLP_OPT) {
+    /* The previous unit's basis is a good start, but after the bound rows
+     * changed it can be singular: then start again from the standard one. */
+    int ret = glp_simplex(lp, &parm);
+    if (ret != 0) {
+      glp_std_basis(lp);
+      ret = glp_simplex(lp, &parm);
+    }
+    if (ret != 0 || glp_get_status(lp) != GLP_OPT) {
       if (err && errlen) snprintf(err, errlen, "the linear program of unit %zu has no optimum", o + 1);
       rc = -1;
       break;

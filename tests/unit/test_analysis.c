@@ -151,6 +151,17 @@ static void test_bod(void) {
   T_NEAR(share[1], 0.4, 1e-9);
   T_NEAR(score[1], 10.0 / 11.0, 1e-9);
   T_NEAR(score[2], 2.0 / 3.0, 1e-9);
+  /* A zero: A (2, 0), B (1, 2), C (1, 1), shares in [0.3, 0.7].  A's
+   * indicator 2 must carry 30% of a score it adds nothing to: only w with
+   * score 0 is feasible.  B: w1 + 2w2 = 1 at w = (0.5, 0.25) (share 0.5,
+   * A's row 2w1 = 1 holds): 1.  C: max w1 + w2 under 2w1 <= 1 and
+   * w1 + 2w2 <= 1 is w = (0.5, 0.25), 0.75, share 2/3 within the bounds.
+   * (A regression: the warm-started simplex met a singular basis here.) */
+  const double Z[] = {2, 0, 1, 2, 1, 1};
+  T_INT(gs_bod(Z, 3, 2, 0.3, 0.7, score, share, NULL, err, sizeof err), 0);
+  T_NEAR(score[0], 0, 1e-9);
+  T_NEAR(score[1], 1, 1e-9);
+  T_NEAR(score[2], 0.75, 1e-9);
   const double bad[] = {1, -1, 1, 1};
   T_INT(gs_bod(bad, 2, 2, 0, 1, score, share, NULL, err, sizeof err), -1);
   T_CONTAINS(err, ">= 0");
