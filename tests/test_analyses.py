@@ -339,6 +339,71 @@ check(near([r for r in rows if r["code"] == "i3"][0]["mean_abs_change"], mean([a
       "remove_elements i3 = an index computed with i3 weighing 0")
 fails("res:remove_elements{level = 3}", "option 'level' must be an integer from 1 to 2")
 
+# ---------------------------------------------------- optimised weights
+def index_w(w):
+    """The index with level-2 weights w = (wP1, wP2), by brute force."""
+    return [(w[0] * p1[u] + w[1] * p2[u]) / (w[0] + w[1]) for u in UNITS]
+
+
+def corr_pair(w):
+    ix_ = index_w(w)
+    return pearson(list(p1.values()), ix_), pearson(list(p2.values()), ix_)
+
+
+def balance_obj(w, t):
+    c = corr_pair(w)
+    return sum((ti - ci / sum(c)) ** 2 for ti, ci in zip(t, c)) / 2
+
+
+def argmin_1d(fn):
+    """The minimiser over a in (0, 1) of fn((a, 1 - a)): a grid, then golden-section refinement."""
+    grid = [i / 2000 for i in range(1, 2000)]
+    a0 = min(grid, key=lambda a: fn((a, 1 - a)))
+    lo, hi = max(a0 - 1 / 2000, 1e-9), min(a0 + 1 / 2000, 1 - 1e-9)
+    g = (math.sqrt(5) - 1) / 2
+    for _ in range(200):
+        x1, x2 = hi - g * (hi - lo), lo + g * (hi - lo)
+        if fn((x1, 1 - x1)) < fn((x2, 1 - x2)):
+            hi = x2
+        else:
+            lo = x1
+    return (lo + hi) / 2
+
+
+for target, tv in (("", (0.5, 0.5)), (", target = {P1 = 1, P2 = 2}", (1 / 3, 2 / 3))):
+    rows = gc("res:opt_weights{level = 2%s}" % target)
+    a = argmin_1d(lambda w: balance_obj(w, tv))
+    cp = corr_pair((a, 1 - a))
+    check([r["code"] for r in rows] == ["P1", "P2"] and near(rows[0]["weight"], a, 1e-4) and near(rows[1]["weight"], 1 - a, 1e-4),
+          "opt_weights balance%s: %s vs brute force %.6f" % (target, [r["weight"] for r in rows], a))
+    check(near(rows[0]["target"], tv[0]) and near(rows[0]["r"], cp[0], 1e-4) and near(rows[1]["r"], cp[1], 1e-4),
+          "opt_weights balance%s: targets and correlations at the optimum" % target)
+# infomax over the four indicators: at least as good as the best point of a grid
+rows = gc('res:opt_weights{level = 1, type = "infomax"}')
+X = {c: [DIR[j] * v for v in COL[c]] for j, c in enumerate(IND)}
+
+
+def infomax_sum(w4):
+    wp = {c: w4[j] for j, c in enumerate(IND)}
+    ix_ = []
+    for i, u in enumerate(UNITS):
+        pp = {}
+        for g in ("P1", "P2"):
+            kids = [c for c in IND if PARENT[c] == g]
+            pp[g] = sum(wp[c] * X[c][i] for c in kids) / sum(wp[c] for c in kids)
+        ix_.append((pp["P1"] + 2 * pp["P2"]) / 3)
+    return sum(pearson(X[c], ix_) for c in IND)
+
+
+best = max(infomax_sum(w4) for w4 in itertools.product([0.05 * k for k in range(1, 20)], repeat=4))
+got = sum(float(r["r"]) for r in rows)
+check(near(sum(float(r["weight"]) for r in rows), 1) and got >= best - 1e-6,
+      "opt_weights infomax: sum of correlations %.6f >= grid best %.6f" % (got, best))
+check(near(got, infomax_sum([float(r["weight"]) for r in rows])), "opt_weights infomax: reported r at the reported weights")
+fails('res:opt_weights{target = {P1 = 1}}', "no number for node 'P2'")
+fails('res:opt_weights{type = "infomax", target = {P1 = 1, P2 = 1}}', "'target' is for type = 'balance'")
+fails('res:opt_weights{level = 3}', "option 'level' must be an integer from 1 to 2")
+
 # --------------------------------------------------------------- ASEM
 ASEM = """
 local d  = gci.load("data/asem/ASEM_iData.csv", {key = "uCode", name = "uName", na = {"NA"}})

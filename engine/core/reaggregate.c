@@ -9,6 +9,12 @@
 #include "method.h"
 
 gs_hier *gs_ra_copy(const gs_hier *h, const char *zero, char *err, size_t errlen) {
+  const double w0 = 0;
+  return gs_ra_copy_w(h, zero ? &zero : NULL, &w0, zero ? 1 : 0, err, errlen);
+}
+
+gs_hier *gs_ra_copy_w(const gs_hier *h, const char *const *codes, const double *w, size_t m, char *err,
+                      size_t errlen) {
   gs_hier *c = gs_h_new();
   if (!c) {
     if (err && errlen) snprintf(err, errlen, "out of memory");
@@ -16,7 +22,7 @@ gs_hier *gs_ra_copy(const gs_hier *h, const char *zero, char *err, size_t errlen
   }
   gs_m_norm_spec none;
   gs_m_norm_default(GS_NORM_NONE, &none);
-  int found = zero == NULL;
+  size_t found = 0;
   for (size_t i = 0; i < gs_h_count(h); i++) {
     gs_h_node_spec s;
     gs_h_node(h, i, &s);
@@ -25,17 +31,18 @@ gs_hier *gs_ra_copy(const gs_hier *h, const char *zero, char *err, size_t errlen
       s.norm = &none;
       s.denominator = NULL;
     }
-    if (zero && strcmp(s.code, zero) == 0) {
-      s.weight = 0;
-      found = 1;
-    }
+    for (size_t k = 0; k < m; k++)
+      if (strcmp(s.code, codes[k]) == 0) {
+        s.weight = w[k];
+        found++;
+      }
     if (gs_h_add(c, &s, err, errlen) != 0) {
       gs_h_free(c);
       return NULL;
     }
   }
-  if (!found) {
-    if (err && errlen) snprintf(err, errlen, "no node '%s' in the index", zero);
+  if (found != m) {
+    if (err && errlen) snprintf(err, errlen, "a node to reweight is not in the index");
     gs_h_free(c);
     return NULL;
   }
@@ -48,8 +55,14 @@ gs_hier *gs_ra_copy(const gs_hier *h, const char *zero, char *err, size_t errlen
 
 int gs_ra_scores(const gs_hier *h, const gs_h_result *r, const char *zero, const char *target,
                  double *out, char *err, size_t errlen) {
+  const double w0 = 0;
+  return gs_ra_scores_w(h, r, zero ? &zero : NULL, &w0, zero ? 1 : 0, target, out, err, errlen);
+}
+
+int gs_ra_scores_w(const gs_hier *h, const gs_h_result *r, const char *const *codes, const double *w,
+                   size_t m, const char *target, double *out, char *err, size_t errlen) {
   size_t n = gs_h_result_units(r), k = gs_h_count_level(h, 1);
-  gs_hier *c = gs_ra_copy(h, zero, err, errlen);
+  gs_hier *c = gs_ra_copy_w(h, codes, w, m, err, errlen);
   if (!c) return -1;
   const char **names = malloc((k ? k : 1) * sizeof *names);
   double *X = malloc((n * k > 0 ? n * k : 1) * sizeof *X);

@@ -19,6 +19,16 @@
  * Returns a new tree (gs_h_free), or NULL with a message in err. */
 gs_hier *gs_ra_copy(const gs_hier *h, const char *zero, char *err, size_t errlen);
 
+/* As gs_ra_copy, with the m nodes codes[] weighing w[] instead (each w >= 0,
+ * finite; an unknown code is an error). */
+gs_hier *gs_ra_copy_w(const gs_hier *h, const char *const *codes, const double *w, size_t m, char *err,
+                      size_t errlen);
+
+/* Re-aggregates r with the m nodes codes[] weighing w[] and writes the
+ * scores of node `target` to out, as gs_ra_scores. */
+int gs_ra_scores_w(const gs_hier *h, const gs_h_result *r, const char *const *codes, const double *w,
+                   size_t m, const char *target, double *out, char *err, size_t errlen);
+
 /* Re-aggregates r (computed from h) with node `zero` weighing 0 (NULL =
  * nominal weights) and writes the n_units scores of node `target` to
  * out (caller-owned, gs_h_result_units(r) doubles).  Returns 0, or -1 with a

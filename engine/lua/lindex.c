@@ -9,8 +9,10 @@
  *   res:mpi([opts])                Mazziotta-Pareto index, MPI or AMPI
  *   res:bod([opts])                benefit-of-the-doubt weights (GLPK)
  *   res:remove_elements([opts])    rank changes when an element weighs 0
+ *   res:opt_weights([opts])        weights for target importances (GSL)
  *
- * The numerics are in the core (analysis.h, bod.h, reaggregate.h); this file
+ * The numerics are in the core (analysis.h, bod.h, reaggregate.h,
+ * optweights.h); this file
  * reads options, gathers the matrices (every scratch buffer a userdata, so a
  * Lua error leaks nothing) and builds the records.  The core's own
  * temporary mallocs are charged against --max-memory around each call. */
@@ -25,6 +27,7 @@
 #include "bod.h"
 #include "lgci.h"
 #include "method.h"
+#include "optweights.h"
 #include "reaggregate.h"
 #include "sandbox.h"
 
@@ -750,12 +753,110 @@ static int ri_remove(lua_State *L) {
   return 1;
 }
 
+/* ----------------------------------------------------- optimised weights */
+
+static const char *const ow_opts_[] = {"level", "target", "type", "tol", "maxiter", NULL};
+static const char *const ow_types[] = {"balance", "infomax", NULL};
+
+/* res:opt_weights([{level = max - 1, target = {code = importance} (default
+ * equal), type = "balance" | "infomax", tol = 1e-6, maxiter = 500}]):
+ * records code, level, parent, nominal (effective weight), weight (the
+ * optimised one, summing to 1 over the level), target (scaled to sum 1),
+ * r (correlation with the index at the optimum), share (r / sum r); the
+ * footer tells the objective, iterations and whether it converged. */
+static int ri_opt_weights(lua_State *L) {
+  ctx_t c = get_ctx(L);
+  lua_settop(L, 2);
+  int t = opts_table(L, 2, ow_opts_, "opt_weights");
+  gs_ow_opts o;
+  gs_ow_opts_default(&o);
+  int maxl = gs_h_max_level(c.h);
+  if (maxl < 2) return luaL_error(L, "opt_weights: the index has no level below its root");
+  o.level = opt_int(L, t, "level", maxl - 1, 1, maxl - 1, "opt_weights");
+  o.infomax = opt_choice(L, t, "type", ow_types, "opt_weights") == 1;
+  o.tol = opt_num(L, t, "tol", o.tol, "opt_weights");
+  if (!(o.tol > 0)) return luaL_error(L, "opt_weights: option 'tol' must be > 0");
+  o.maxiter = opt_int(L, t, "maxiter", o.maxiter, 1, 1000000, "opt_weights");
+  size_t nn = gs_h_count(c.h), m = gs_h_count_level(c.h, o.level), k = 0;
+  size_t *idx = scratch(L, nn * sizeof *idx);
+  for (size_t i = 0; i < nn; i++)
+    if (node_at(c.h, i).level == o.level) idx[k++] = i;
+  double *tg = scratch(L, m * sizeof *tg), *w = scratch(L, m * sizeof *w), *r = scratch(L, m * sizeof *r);
+  int ty = lua_getfield(L, t, "target");
+  int tgi = lua_gettop(L);
+  if (ty != LUA_TNIL) {
+    if (ty != LUA_TTABLE) return luaL_error(L, "opt_weights: option 'target' must be a table {node = importance}");
+    if (o.infomax) return luaL_error(L, "opt_weights: option 'target' is for type = 'balance'");
+    for (size_t j = 0; j < m; j++) {
+      const char *code = node_at(c.h, idx[j]).code;
+      if (lua_getfield(L, tgi, code) != LUA_TNUMBER)
+        return luaL_error(L, "opt_weights: target: no number for node '%s'", code);
+      tg[j] = lua_tonumber(L, -1);
+      lua_pop(L, 1);
+    }
+    lua_pushnil(L);
+    while (lua_next(L, tgi)) {
+      lua_pop(L, 1);
+      int ok = 0;
+      for (size_t j = 0; j < m && lua_type(L, -1) == LUA_TSTRING; j++)
+        ok |= strcmp(lua_tostring(L, -1), node_at(c.h, idx[j]).code) == 0;
+      if (!ok) return luaL_error(L, "opt_weights: target: '%s' is not a node of level %d", luaL_tolstring(L, -1, NULL), o.level);
+    }
+    o.target = tg;
+  }
+  double obj;
+  int iters, conv;
+  char err[512];
+  size_t bytes = (nn * (c.n + 1) * 2 * sizeof(double) + nn * 256 + c.n * gs_h_count_level(c.h, 1) * sizeof(double)) +
+                 m * (m + 8) * sizeof(double) + c.n * sizeof(double) + 1024;
+  if (charge(L, bytes) != 0) return limit_error(L);
+  int rc = gs_ow_optimise(c.h, c.r, &o, w, r, &obj, &iters, &conv, err, sizeof err);
+  release(L, bytes);
+  if (rc != 0) return luaL_error(L, "opt_weights: %s", err);
+  double tsum = 0, rsum = 0, nsum = 0;
+  for (size_t j = 0; j < m; j++) {
+    tsum += o.target ? tg[j] : 1.0;
+    rsum += r[j];
+    nsum += gs_h_eff_weight(c.h, idx[j]);
+  }
+  lua_createtable(L, (int)m, 0);
+  for (size_t j = 0; j < m; j++) {
+    gs_h_node_spec s = node_at(c.h, idx[j]);
+    lua_createtable(L, 0, 8);
+    set_str(L, "code", s.code);
+    set_int(L, "level", s.level);
+    set_str(L, "parent", s.parent);
+    set_num(L, "nominal", gs_h_eff_weight(c.h, idx[j]) / nsum);
+    set_num(L, "weight", w[j]);
+    if (!o.infomax) set_num(L, "target", (o.target ? tg[j] : 1.0) / tsum);
+    set_num(L, "r", r[j]);
+    set_num(L, "share", r[j] / rsum);
+    lua_rawseti(L, -2, (lua_Integer)j + 1);
+  }
+  lua_createtable(L, 0, 2);
+  static const char *const cols[] = {"code", "level", "parent", "nominal", "weight", "target", "r", "share"};
+  lua_createtable(L, 8, 0);
+  for (int i = 0, q = 0; i < 8; i++) {
+    if (o.infomax && i == 5) continue;
+    lua_pushstring(L, cols[i]);
+    lua_rawseti(L, -2, ++q);
+  }
+  lua_setfield(L, -2, "__columns");
+  lua_pushfstring(L, "%s: objective %s after %d iterations%s", o.infomax ? "infomax" : "balance",
+                  lua_tostring(L, (gs_lua_pushnum(L, obj), -1)), iters, conv ? "" : " (not converged)");
+  lua_remove(L, -2);
+  lua_setfield(L, -2, "__footer");
+  lua_setmetatable(L, -2);
+  return 1;
+}
+
 /* ----------------------------------------------------------- register */
 
 static const luaL_Reg methods_[] = {
     {"unit", ri_unit},     {"strengths", ri_strengths}, {"corr_flags", ri_corr_flags},
     {"cronbach", ri_cronbach}, {"pca", ri_pca},         {"mpi", ri_mpi},
-    {"bod", ri_bod},       {"remove_elements", ri_remove}, {NULL, NULL}};
+    {"bod", ri_bod},       {"remove_elements", ri_remove}, {"opt_weights", ri_opt_weights},
+    {NULL, NULL}};
 
 void gs_lua_open_index(lua_State *L) {
   luaL_getmetatable(L, "gci.index_result");
