@@ -416,6 +416,49 @@ check(len(rows) == 6 and all(near(r["score"], want[r["code"]]) for r in rows), "
 check(all(r["rank"] == str(min_ranks(want)[r["code"]]) for r in rows), "what-if: edited index ranks")
 fails('d:with{A = {nope = 1}}', "with: no numeric column 'nope' (editing A)")
 
+# ------------------------------------------------------------ panel data
+# Two years; the second adds unit D.  Per year: min-max 0..100 within the
+# year; global (COINr purse, global = TRUE): min-max over all unit-years.
+Y1 = {"A": [1, 2], "B": [2, 1], "C": [3, 4]}
+Y2 = {"A": [5, 2], "B": [2, 1], "C": [3, 9], "D": [0, 0]}
+for name, yv in (("y1.csv", Y1), ("y2.csv", Y2)):
+    with open(os.path.join(TMP, name), "w") as f:
+        f.write("code,name,i1,i2\n" + "".join("%s,Unit %s,%d,%d\n" % (u, u, v[0], v[1]) for u, v in yv.items()))
+PANEL = """
+local ix = gci.index{{code = "i1", parent = "P"}, {code = "i2", parent = "P"}, {code = "P"}}
+local d1 = gci.load(%r, {key = "code", name = "name"})
+local d2 = gci.load(%r, {key = "code", name = "name"})
+""" % (os.path.join(TMP, "y1.csv"), os.path.join(TMP, "y2.csv"))
+
+
+def minmax_scores(years, pooled):
+    allv = [v for yv in years.values() for v in yv.values()]
+    out = {}
+    for y, yv in years.items():
+        vals = allv if pooled else list(yv.values())
+        lo = [min(v[j] for v in vals) for j in range(2)]
+        hi = [max(v[j] for v in vals) for j in range(2)]
+        out[y] = {u: mean([100 * (v[j] - lo[j]) / (hi[j] - lo[j]) for j in range(2)]) for u, v in yv.items()}
+    return out
+
+
+for glob in (False, True):
+    rows = gc("ix:panel({[2021] = d2, [2020] = d1}, {global = %s, ties = 'competition', digits = -1})"
+              % ("true" if glob else "false"), PANEL)
+    want = minmax_scores({2020: Y1, 2021: Y2}, glob)
+    check([(r["year"], r["code"]) for r in rows] == [("2020", u) for u in Y1] + [("2021", u) for u in Y2],
+          "panel: years in order, units in data order")
+    check(all(near(r["score"], want[int(r["year"])][r["code"]]) for r in rows),
+          "panel (global = %s): min-max scores %r" % (glob, [(r["code"], r["score"]) for r in rows]))
+    rk = {y: min_ranks(want[y]) for y in want}
+    check(all(r["rank"] == str(rk[int(r["year"])][r["code"]]) for r in rows), "panel: ranks within each year")
+    ch = {r["code"]: r["rank_change"] for r in rows if r["year"] == "2021"}
+    check(all(ch[u] == str(rk[2020][u] - rk[2021][u]) for u in Y1) and ch["D"] == "",
+          "panel (global = %s): rank changes %r" % (glob, ch))
+fails("ix:panel({[2020] = 1})", "gci.dataset expected", PANEL)
+fails("ix:panel({[2020] = d1}, {global = 1})", "option 'global' must be true or false", PANEL)
+fails("ix:panel({[2020] = d1}, {colour = 1})", "colour", PANEL)
+
 # --------------------------------------------------------------- ASEM
 ASEM = """
 local d  = gci.load("data/asem/ASEM_iData.csv", {key = "uCode", name = "uName", na = {"NA"}})

@@ -10,6 +10,7 @@
  *   res:bod([opts])                benefit-of-the-doubt weights (GLPK)
  *   res:remove_elements([opts])    rank changes when an element weighs 0
  *   res:opt_weights([opts])        weights for target importances (GSL)
+ *   ix:panel({[year] = d, ...}, opts)  per-year results, rank changes (COINr purse)
  *
  * The numerics are in the core (analysis.h, bod.h, reaggregate.h,
  * optweights.h); this file
@@ -20,11 +21,13 @@
 
 #include <lauxlib.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analysis.h"
 #include "bod.h"
+#include "csvload.h"
 #include "lgci.h"
 #include "method.h"
 #include "optweights.h"
@@ -850,6 +853,248 @@ static int ri_opt_weights(lua_State *L) {
   return 1;
 }
 
+/* ------------------------------------------------------------- panel */
+
+/* Calls ix:compute(d, opts) with the index at ixi, the dataset at di and the
+ * options at oi; leaves the result on the stack top. */
+static void compute_call(lua_State *L, int ixi, int di, int oi) {
+  luaL_getmetafield(L, ixi, "__index");
+  lua_getfield(L, -1, "compute");
+  lua_remove(L, -2);
+  lua_pushvalue(L, ixi);
+  lua_pushvalue(L, di);
+  lua_pushvalue(L, oi);
+  lua_call(L, 3, 1);
+}
+
+typedef struct {
+  int isnum;
+  double num;
+  const char *str;
+  int ki; /* stack index of the key */
+} year_item;
+static int year_cmp(const void *a, const void *b) {
+  const year_item *x = a, *y = b;
+  if (x->isnum != y->isnum) return x->isnum ? -1 : 1;
+  if (x->isnum) return (x->num > y->num) - (x->num < y->num);
+  return strcmp(x->str, y->str);
+}
+
+/* Appends the concatenation of s1 and s2 (s2 may be NULL) to the buffer as
+ * one CSV field, quoted when it needs it. */
+static void csv_field2(luaL_Buffer *b, const char *s1, const char *s2) {
+  int q = strpbrk(s1, ",\"\r\n") || (s2 && strpbrk(s2, ",\"\r\n"));
+  if (q) luaL_addchar(b, '"');
+  for (int part = 0; part < 2; part++)
+    for (const char *s = part ? s2 : s1; s && *s; s++) {
+      if (*s == '"') luaL_addchar(b, '"');
+      luaL_addchar(b, *s);
+    }
+  if (q) luaL_addchar(b, '"');
+}
+static void csv_field(luaL_Buffer *b, const char *s) { csv_field2(b, s, NULL); }
+
+/* ix:panel({[year] = dataset, ...} [, compute options + {global = false}]):
+ * the index computed for each year, records KEY, country, year, score,
+ * rank, rank_change (the previous year's rank minus this one; none in the
+ * first year or for a unit new that year), years in order.  With global =
+ * true (COINr's Normalise(purse, global = TRUE)) every step before
+ * normalisation still runs year by year, but the normalisation (and what
+ * follows) runs once over all unit-years pooled, so that a score means the
+ * same in every year. */
+static int ix_panel(lua_State *L) {
+  luaL_checkudata(L, 1, "gci.index");
+  luaL_checktype(L, 2, LUA_TTABLE);
+  if (!lua_isnoneornil(L, 3)) luaL_checktype(L, 3, LUA_TTABLE);
+  lua_settop(L, 3);
+  /* the compute options without `global` (4), and global */
+  lua_newtable(L);
+  int global = 0;
+  if (!lua_isnil(L, 3)) {
+    lua_pushnil(L);
+    while (lua_next(L, 3)) {
+      if (lua_type(L, -2) == LUA_TSTRING && strcmp(lua_tostring(L, -2), "global") == 0) {
+        if (!lua_isboolean(L, -1)) return luaL_error(L, "panel: option 'global' must be true or false");
+        global = lua_toboolean(L, -1);
+      } else {
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_settable(L, 4);
+        continue;
+      }
+      lua_pop(L, 1);
+    }
+  }
+  /* the years, sorted (5: keys list) */
+  size_t ny = 0;
+  lua_newtable(L);
+  lua_pushnil(L);
+  while (lua_next(L, 2)) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) != LUA_TNUMBER && lua_type(L, -1) != LUA_TSTRING)
+      return luaL_error(L, "panel: the datasets must be given as {[year] = dataset, ...}");
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, 5, (lua_Integer)++ny);
+  }
+  if (ny == 0) return luaL_error(L, "panel: no dataset given");
+  luaL_checkstack(L, (int)ny * 2 + 20, "panel");
+  year_item *yi = scratch(L, ny * sizeof *yi); /* 6 */
+  for (size_t y = 0; y < ny; y++) {
+    lua_rawgeti(L, 5, (lua_Integer)y + 1); /* base + 1 + y: the keys, kept on the stack */
+    yi[y].isnum = lua_type(L, -1) == LUA_TNUMBER;
+    yi[y].num = lua_tonumber(L, -1);
+    yi[y].str = yi[y].isnum ? NULL : lua_tostring(L, -1);
+    yi[y].ki = lua_gettop(L);
+  }
+  qsort(yi, ny, sizeof *yi, year_cmp);
+  const char **ystr = scratch(L, ny * sizeof *ystr); /* "@year", strings kept on the stack */
+  for (size_t y = 0; y < ny; y++) {
+    lua_pushfstring(L, "@%s", luaL_tolstring(L, yi[y].ki, NULL));
+    lua_remove(L, -2);
+    ystr[y] = lua_tostring(L, -1);
+  }
+  int res0 = lua_gettop(L) + 1; /* the per-year results: res0 + y */
+  for (size_t y = 0; y < ny; y++) {
+    lua_pushvalue(L, yi[y].ki);
+    lua_gettable(L, 2);
+    int di = lua_gettop(L);
+    gs_lua_checkdataset(L, di);
+    compute_call(L, 1, di, 4);
+    lua_remove(L, di);
+  }
+  const gs_hier *h0 = NULL;
+  const gs_dataset *d0;
+  int digits;
+  gs_ties ties;
+  gs_lua_index_result(L, res0, &h0, &d0, &digits, &ties);
+  gs_h_node_spec root = node_at(h0, (size_t)gs_h_root(h0));
+  /* scores[y]: each year's root scores (per year), or the pooled ones */
+  const double **scores = scratch(L, ny * sizeof *scores);
+  int pooled_i = 0;
+  size_t *offset = scratch(L, (ny + 1) * sizeof *offset);
+  offset[0] = 0;
+  for (size_t y = 0; y < ny; y++) {
+    const gs_hier *h;
+    const gs_dataset *d;
+    int dg;
+    gs_ties tt;
+    const gs_h_result *r = gs_lua_index_result(L, res0 + (int)y, &h, &d, &dg, &tt);
+    scores[y] = gs_h_result_get(r, root.code);
+    offset[y + 1] = offset[y] + d->n;
+  }
+  if (global) {
+    /* one CSV of all unit-years: key "KEY@year", the indicators after the
+     * steps before normalisation */
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    luaL_addstring(&b, "key,name");
+    for (size_t i = 0; i < gs_h_count(h0); i++) {
+      gs_h_node_spec s = node_at(h0, i);
+      if (s.level != 1) continue;
+      luaL_addchar(&b, ',');
+      csv_field(&b, s.code);
+    }
+    luaL_addchar(&b, '\n');
+    for (size_t y = 0; y < ny; y++) {
+      const gs_hier *h;
+      const gs_dataset *d;
+      int dg;
+      gs_ties tt;
+      const gs_h_result *r = gs_lua_index_result(L, res0 + (int)y, &h, &d, &dg, &tt);
+      for (size_t u = 0; u < d->n; u++) {
+        char cell[64];
+        csv_field2(&b, d->key[u], ystr[y]);
+        luaL_addchar(&b, ',');
+        csv_field(&b, d->name[u]);
+        for (size_t i = 0; i < gs_h_count(h0); i++) {
+          gs_h_node_spec s = node_at(h0, i);
+          if (s.level != 1) continue;
+          const double *v = gs_h_result_pre(r, s.code);
+          double x = v ? v[u] : NAN;
+          if (isnan(x) || isinf(x)) snprintf(cell, sizeof cell, "NA");
+          else snprintf(cell, sizeof cell, "%.17g", x);
+          luaL_addchar(&b, ',');
+          luaL_addstring(&b, cell);
+        }
+        luaL_addchar(&b, '\n');
+      }
+    }
+    luaL_pushresult(&b);
+    size_t len;
+    const char *text = lua_tolstring(L, -1, &len);
+    static const char *const na[] = {"NA"};
+    static const char *const nopillars[] = {NULL};
+    gs_load_opts lo;
+    memset(&lo, 0, sizeof lo);
+    lo.key_col = "key";
+    lo.name_col = "name";
+    lo.pillars = nopillars;
+    lo.npillars = 0;
+    lo.na = na;
+    lo.nna = 1;
+    char err[512];
+    gs_dataset *pd = gs_load_csv_mem("panel", text, len, &lo, err, sizeof err);
+    if (!pd) return luaL_error(L, "panel: pooling the years: %s", err);
+    lua_pop(L, 1);
+    gs_lua_push_dataset(L, pd);
+    int pdi = lua_gettop(L);
+    /* the options that act from normalisation on */
+    lua_newtable(L);
+    int po = lua_gettop(L);
+    static const char *const keep[] = {"normalise", "agg", "ties", "digits", NULL};
+    for (int i = 0; keep[i]; i++) {
+      lua_getfield(L, 4, keep[i]);
+      lua_setfield(L, po, keep[i]);
+    }
+    compute_call(L, 1, pdi, po);
+    pooled_i = lua_gettop(L);
+    const gs_hier *h;
+    const gs_dataset *d;
+    int dg;
+    gs_ties tt;
+    const gs_h_result *r = gs_lua_index_result(L, pooled_i, &h, &d, &dg, &tt);
+    const double *all = gs_h_result_get(r, root.code);
+    for (size_t y = 0; y < ny; y++) scores[y] = all + offset[y];
+  }
+  /* records, year by year; ranks within the year */
+  lua_newtable(L);
+  int out = lua_gettop(L);
+  lua_Integer row = 0;
+  double *prev = NULL;
+  const gs_dataset *pdset = NULL;
+  for (size_t y = 0; y < ny; y++) {
+    const gs_hier *h;
+    const gs_dataset *d;
+    int dg;
+    gs_ties tt;
+    const gs_h_result *r = gs_lua_index_result(L, res0 + (int)y, &h, &d, &dg, &tt);
+    double *rk = scratch(L, d->n * sizeof *rk);
+    lua_insert(L, out); /* keep the ranks below the records */
+    out++;
+    if (gs_rank(scores[y], d->n, dg, tt, rk) != 0) return luaL_error(L, "out of memory while ranking");
+    const int *kept = gs_h_result_kept(r);
+    for (size_t u = 0; u < d->n; u++) {
+      if (!kept[u]) continue;
+      lua_createtable(L, 0, 6);
+      push_unit(L, d, u);
+      lua_pushvalue(L, yi[y].ki);
+      lua_setfield(L, -2, "year");
+      set_num(L, "score", scores[y][u]);
+      set_num(L, "rank", rk[u]);
+      if (prev) {
+        long pu = gs_dataset_row(pdset, d->key[u]);
+        if (pu >= 0 && !isnan(prev[pu]) && !isnan(rk[u])) set_num(L, "rank_change", prev[pu] - rk[u]);
+      }
+      lua_rawseti(L, out, ++row);
+    }
+    prev = rk;
+    pdset = d;
+  }
+  const char *cols[] = {d0->key_col, "country", "year", "score", "rank", "rank_change"};
+  set_columns(L, cols, 6);
+  return 1;
+}
+
 /* ----------------------------------------------------------- register */
 
 static const luaL_Reg methods_[] = {
@@ -858,8 +1103,13 @@ static const luaL_Reg methods_[] = {
     {"bod", ri_bod},       {"remove_elements", ri_remove}, {"opt_weights", ri_opt_weights},
     {NULL, NULL}};
 
+static const luaL_Reg ix_methods_[] = {{"panel", ix_panel}, {NULL, NULL}};
+
 void gs_lua_open_index(lua_State *L) {
   luaL_getmetatable(L, "gci.index_result");
   if (lua_getfield(L, -1, "__index") == LUA_TTABLE) luaL_setfuncs(L, methods_, 0);
+  lua_pop(L, 2);
+  luaL_getmetatable(L, "gci.index");
+  if (lua_getfield(L, -1, "__index") == LUA_TTABLE) luaL_setfuncs(L, ix_methods_, 0);
   lua_pop(L, 2);
 }
