@@ -500,4 +500,16 @@ order = sorted([c for c in NCOL if rk[c] != worst[c]], key=lambda c: (rk[c], [m[
 check([r["code"] for r in rows] == order[:5] + order[-5:], "ASEM strengths of ESP: %r vs %r" %
       ([r["code"] for r in rows], order[:5] + order[-5:]))
 
+# Cronbach on the raw ASEM data (COINr's get_cronbach(coin, dset = "Raw",
+# iCodes = group, Level = 1)): straight from the CSV, missing values
+# ("NA") left out pair by pair, as R's cov(use = "pairwise.complete.obs").
+with open("data/asem/ASEM_iData.csv", newline="") as f:
+    RAW = list(csv.DictReader(f))
+rows = gc('res:cronbach{data = "raw"}', ASEM)
+for r in rows:
+    cols = [[None if x[c] in ("", "NA") else float(x[c]) for x in RAW] for c in GROUPS[r["group"]]]
+    a = cronbach(cols)
+    check(near(r["alpha"], a, 1e-9), "ASEM raw cronbach %s: %s vs %.12f" % (r["group"], r["alpha"], a))
+check(any(x[c] == "NA" for x in RAW for g in GROUPS.values() for c in g), "the raw ASEM data has missing values")
+
 done()
