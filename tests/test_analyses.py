@@ -404,9 +404,9 @@ fails('res:opt_weights{target = {P1 = 1}}', "no number for node 'P2'")
 fails('res:opt_weights{type = "infomax", target = {P1 = 1, P2 = 1}}', "'target' is for type = 'balance'")
 fails('res:opt_weights{level = 3}', "option 'level' must be an integer from 1 to 2")
 
-# ------------------------------------------- what-if: d:with, then compute
+# --------------------------------------- what-if: compute on edited data
 # A's i1 from 1 to 6 and every unit's i4 plus 1: the whole pipeline again
-rows = gc('ix:compute(d:with{A = {i1 = 6}, ["*"] = {i4 = {add = 1}}}, {normalise = "none", ties = "competition", digits = -1})')
+rows = gc('ix:whatif(d, {A = {i1 = 6}, ["*"] = {i4 = {add = 1}}}, {normalise = "none", ties = "competition", digits = -1})')
 V2 = {u: list(VALS[u]) for u in UNITS}
 V2["A"][0] = 6
 for u in UNITS:
@@ -414,7 +414,12 @@ for u in UNITS:
 want = {u: ((V2[u][0] + V2[u][1]) / 2 + 2 * (V2[u][2] - V2[u][3]) / 2) / 3 for u in UNITS}
 check(len(rows) == 6 and all(near(r["score"], want[r["code"]]) for r in rows), "what-if: edited index scores")
 check(all(r["rank"] == str(min_ranks(want)[r["code"]]) for r in rows), "what-if: edited index ranks")
-fails('d:with{A = {nope = 1}}', "with: no numeric column 'nope' (editing A)")
+fails('ix:whatif(d, {A = {nope = 1}})', "whatif: no numeric column 'nope'")
+fails('ix:whatif(d, {Q = {i1 = 1}})', "whatif: unknown unit 'Q'")
+fails('ix:whatif(d, {A = {i1 = {add = 1, mul = 2}}})', "must be a number or one of")
+rows = gc('ix:whatif(d, {["*"] = {i1 = {mul = 2}}, A = {i1 = {set = 0}}}, {normalise = "none"}):node("P1")')
+check({r["code"]: r["score"] for r in rows}["A"] == "1" and {r["code"]: r["score"] for r in rows}["B"] == "2.5",
+      "whatif: '*' first, then the unit's own edit (A: (0 + 2)/2; B: (4 + 1)/2)")
 
 # ------------------------------------------------------------ panel data
 # Two years; the second adds unit D.  Per year: min-max 0..100 within the

@@ -962,11 +962,8 @@ static void apply_edits(lua_State *L, gs_dataset *e, int t, const long *rows, si
     if (lua_type(L, -2) != LUA_TSTRING) luaL_error(L, "with: %s: keys must be pillar names", who);
     const char *col = lua_tostring(L, -2);
     long c = gs_dataset_col(e, col);
-    /* any numeric column: an index's indicators are not pillars (what-if
-     * on an index dataset, then ix:compute on the copy) */
-    if (c < 0 || e->col[c].type != GS_COL_NUMBER)
-      luaL_error(L, e->npillar ? "with: unknown pillar '%s' (editing %s)" : "with: no numeric column '%s' (editing %s)",
-                 col, who);
+    if (c < 0 || e->col[c].type != GS_COL_NUMBER || gs_dataset_pillar_of(e, (size_t)c) < 0)
+      luaL_error(L, "with: unknown pillar '%s' (editing %s)", col, who);
     for (size_t k = 0; k < nrows; k++) apply_edit(L, e, (size_t)rows[k], c, who);
     lua_pop(L, 1);
   }

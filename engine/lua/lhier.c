@@ -24,13 +24,13 @@
 #include "dataset.h"
 #include "hier.h"
 #include "lgci.h"
-#include "lindex.h"
 #include "method.h"
 #include "datadir.h"
 #include "policy.h"
 #include "sandbox.h"
 #include "ties.h"
 #include "ua.h"
+#include "lindex.h" /* the analyses, hooked in by gs_lua_open_hier */
 
 #define IX_MT "gci.index"
 #define HR_MT "gci.index_result"

@@ -11,6 +11,7 @@
  *   res:remove_elements([opts])    rank changes when an element weighs 0
  *   res:opt_weights([opts])        weights for target importances (GSL)
  *   ix:panel({[year] = d, ...}, opts)  per-year results, rank changes (COINr purse)
+ *   ix:whatif(d, edits [, opts])   ix:compute on a copy of d with edited values
  *
  * The numerics are in the core (analysis.h, bod.h, reaggregate.h,
  * optweights.h); this file
@@ -1095,6 +1096,79 @@ static int ix_panel(lua_State *L) {
   return 1;
 }
 
+/* ------------------------------------------------------------ what-if */
+
+/* Applies the edit at the stack top (a number, or one of {set=}, {add=},
+ * {mul=}) to column c of row r of e. */
+static void whatif_edit(lua_State *L, gs_dataset *e, size_t r, size_t c, const char *who) {
+  double *cell = &e->col[c].num[r], v = *cell;
+  int kinds = 0;
+  if (lua_type(L, -1) == LUA_TNUMBER) {
+    v = lua_tonumber(L, -1);
+    kinds = 1;
+  } else if (lua_istable(L, -1)) {
+    static const char *const ops[] = {"set", "add", "mul"};
+    for (int k = 0; k < 3; k++) {
+      if (lua_getfield(L, -1, ops[k]) != LUA_TNIL) {
+        if (lua_type(L, -1) != LUA_TNUMBER) kinds = 9;
+        double x = lua_tonumber(L, -1);
+        v = k == 0 ? x : k == 1 ? *cell + x : *cell * x;
+        kinds++;
+      }
+      lua_pop(L, 1);
+    }
+  }
+  if (kinds != 1)
+    luaL_error(L, "whatif: edit of %s %s must be a number or one of {set=x}, {add=x}, {mul=x}", who, e->col[c].name);
+  if (!isfinite(v)) luaL_error(L, "whatif: %s %s would not be a finite number", e->key[r], e->col[c].name);
+  *cell = v;
+}
+
+/* ix:whatif(d, {UNIT = {column = edit, ...}, ["*"] = {...}} [, opts]):
+ * ix:compute(copy, opts) where the copy of d has the edits applied (every
+ * unit's "*" edits first, then each unit's own); any numeric column can be
+ * edited (an indicator, a denominator), so the whole pipeline runs again
+ * on the edited data. */
+static int ix_whatif(lua_State *L) {
+  luaL_checkudata(L, 1, "gci.index");
+  const gs_dataset *d = gs_lua_checkdataset(L, 2);
+  luaL_checktype(L, 3, LUA_TTABLE);
+  if (lua_isnoneornil(L, 4)) {
+    lua_settop(L, 3);
+    lua_newtable(L);
+  }
+  lua_settop(L, 4);
+  gs_dataset *e = gs_dataset_copy(d);
+  if (!e) return luaL_error(L, "whatif: out of memory");
+  gs_lua_push_dataset(L, e); /* 5: owns e from here on */
+  for (int pass = 0; pass < 2; pass++) {
+    lua_pushnil(L);
+    while (lua_next(L, 3)) {
+      if (lua_type(L, -2) != LUA_TSTRING || !lua_istable(L, -1))
+        return luaL_error(L, "whatif: expected {UNIT = {column = value, ...}, ...}");
+      const char *who = lua_tostring(L, -2);
+      int all = strcmp(who, "*") == 0;
+      long row = all ? -1 : gs_dataset_row(e, who);
+      if (!all && row < 0) return luaL_error(L, "whatif: unknown unit '%s' (not in %s)", who, e->source);
+      if (all == (pass == 0)) {
+        int vt = lua_gettop(L);
+        lua_pushnil(L);
+        while (lua_next(L, vt)) {
+          const char *col = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
+          long c = gs_dataset_col(e, col);
+          if (c < 0 || e->col[c].type != GS_COL_NUMBER)
+            return luaL_error(L, "whatif: no numeric column '%s' in %s (editing %s)", col, e->source, who);
+          for (size_t r = all ? 0 : (size_t)row; r < (all ? e->n : (size_t)row + 1); r++) whatif_edit(L, e, r, (size_t)c, who);
+          lua_pop(L, 1);
+        }
+      }
+      lua_pop(L, 1);
+    }
+  }
+  compute_call(L, 1, 5, 4);
+  return 1;
+}
+
 /* ----------------------------------------------------------- register */
 
 static const luaL_Reg methods_[] = {
@@ -1103,7 +1177,7 @@ static const luaL_Reg methods_[] = {
     {"bod", ri_bod},       {"remove_elements", ri_remove}, {"opt_weights", ri_opt_weights},
     {NULL, NULL}};
 
-static const luaL_Reg ix_methods_[] = {{"panel", ix_panel}, {NULL, NULL}};
+static const luaL_Reg ix_methods_[] = {{"panel", ix_panel}, {"whatif", ix_whatif}, {NULL, NULL}};
 
 void gs_lua_open_index(lua_State *L) {
   luaL_getmetatable(L, "gci.index_result");
