@@ -464,6 +464,37 @@ fails("ix:panel({[2020] = 1})", "gci.dataset expected", PANEL)
 fails("ix:panel({[2020] = d1}, {global = 1})", "option 'global' must be true or false", PANEL)
 fails("ix:panel({[2020] = d1}, {colour = 1})", "colour", PANEL)
 
+# the same panel from one long CSV with a year column (gci.load_panel), the
+# rows of the two years interleaved and a blank line: the same records
+LONG = os.path.join(TMP, "long.csv")
+with open(LONG, "w") as f:
+    f.write("code,name,Year,i1,i2\n")
+    for u in ["A", "B", "C", "D"]:
+        for yr, yv in ((2021, Y2), (2020, Y1)):
+            if u in yv:
+                f.write("%s,\"Unit %s, Ltd\",%d,%d,%d\n" % (u, u, yr, yv[u][0], yv[u][1]))
+    f.write("\n")
+PANEL_LONG = """
+local ix = gci.index{{code = "i1", parent = "P"}, {code = "i2", parent = "P"}, {code = "P"}}
+local ds = gci.load_panel(%r, {key = "code", name = "name", year = "Year"})
+""" % LONG
+for glob in (False, True):
+    rows = gc("ix:panel(ds, {global = %s, ties = 'competition', digits = -1})" % ("true" if glob else "false"), PANEL_LONG)
+    want = minmax_scores({2020: Y1, 2021: Y2}, glob)
+    check(len(rows) == 7 and all(near(r["score"], want[int(r["year"])][r["code"]]) for r in rows)
+          and rows[0]["country"] == "Unit A, Ltd", "load_panel + panel (global = %s)" % glob)
+rows = gc("gci.records({{n2020 = #ds[2020], n2021 = #ds[2021]}}, {'n2020', 'n2021'})", PANEL_LONG)
+check(rows == [{"n2020": "3", "n2021": "4"}], "load_panel: one dataset per year, numeric year keys")
+with open(LONG, "a") as f:
+    f.write("B,b,2020,9,9\n")  # line 10 (header 1, seven records, a blank line): B again in 2020
+code, out, err = run([], PANEL_LONG + "return 1\n")
+check(code == 65 and "long.csv:10:1: duplicate code 'B'" in err, "load_panel: duplicate key in a year at its own line: %r" % err)
+with open(LONG, "a") as f:
+    f.write("E,e,,1,1\n")
+fails('gci.load_panel(%r, {year = "Year"})' % LONG, "long.csv:11:3: empty year (column 'Year')")
+fails('gci.load_panel(%r, {year = "Yr"})' % LONG, "no 'Yr' column in the header")
+fails('gci.load_panel(%r, {key = "code"})' % LONG, "option 'year' must name the year column")
+
 # --------------------------------------------------------------- ASEM
 ASEM = """
 local d  = gci.load("data/asem/ASEM_iData.csv", {key = "uCode", name = "uName", na = {"NA"}})

@@ -1454,7 +1454,7 @@ void gs_lua_open_hier(lua_State *L, int module) {
   module = lua_absindex(L, module);
   new_class(L, IX_MT, ix_meta, ix_methods);
   new_class(L, HR_MT, hr_meta, hr_methods);
-  gs_lua_open_index(L); /* the analyses: lindex.c */
+  gs_lua_open_index(L, module); /* the analyses: lindex.c */
   lua_pushcfunction(L, gci_index);
   lua_setfield(L, module, "index");
   lua_pushcfunction(L, gci_index_meta);

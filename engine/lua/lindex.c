@@ -12,6 +12,7 @@
  *   res:opt_weights([opts])        weights for target importances (GSL)
  *   ix:panel({[year] = d, ...}, opts)  per-year results, rank changes (COINr purse)
  *   ix:whatif(d, edits [, opts])   ix:compute on a copy of d with edited values
+ *   gci.load_panel(path, {year =}) a long CSV -> {[year] = dataset}
  *
  * The numerics are in the core (analysis.h, bod.h, reaggregate.h,
  * optweights.h); this file
@@ -29,6 +30,9 @@
 #include "analysis.h"
 #include "bod.h"
 #include "csvload.h"
+#include "datadir.h"
+#include "panelsplit.h"
+#include "policy.h"
 #include "lgci.h"
 #include "method.h"
 #include "optweights.h"
@@ -1169,6 +1173,154 @@ static int ix_whatif(lua_State *L) {
   return 1;
 }
 
+/* --------------------------------------------------- long panel CSV */
+
+#define PANEL_MT "gci.panel_loading"
+
+/* What gci.load_panel holds while it builds datasets: freed by __gc if a
+ * Lua error (a memory limit) interrupts it. */
+typedef struct {
+  gs_panel *p;
+  gs_dataset **ds;
+  size_t n;
+} panel_box;
+
+static int panel_gc(lua_State *L) {
+  panel_box *b = luaL_checkudata(L, 1, PANEL_MT);
+  for (size_t i = 0; b->ds && i < b->n; i++) gs_dataset_free(b->ds[i]);
+  free(b->ds);
+  gs_panel_free(b->p);
+  b->ds = NULL;
+  b->p = NULL;
+  return 0;
+}
+
+static const char *const lp_opts[] = {"year", "key", "name", "na", NULL};
+
+/* gci.load_panel(path, {year = column, key =, name =, na = {...}}): a long
+ * CSV with one row per unit and year, as a table {[year] = dataset} (a
+ * year that reads as a number is a number key), for ix:panel.  Each year's
+ * dataset is what gci.load would give for that year's rows; errors name the
+ * file and its own line numbers. */
+static int gci_load_panel(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 2);
+  gs_lua_check_options(L, 2, lp_opts, "gci.load_panel");
+  if (lua_getfield(L, 2, "year") != LUA_TSTRING)
+    return luaL_error(L, "gci.load_panel: option 'year' must name the year column");
+  const char *ycol = lua_tostring(L, -1); /* anchored by the options */
+  lua_pop(L, 1);
+  gs_load_opts o;
+  memset(&o, 0, sizeof o);
+  if (lua_getfield(L, 2, "key") != LUA_TNIL) {
+    if (!lua_isstring(L, -1)) return luaL_error(L, "gci.load_panel: option 'key' must be a column name");
+    o.key_col = lua_tostring(L, -1);
+  }
+  lua_pop(L, 1);
+  if (lua_getfield(L, 2, "name") != LUA_TNIL) {
+    if (!lua_isstring(L, -1)) return luaL_error(L, "gci.load_panel: option 'name' must be a column name");
+    o.name_col = lua_tostring(L, -1);
+  }
+  lua_pop(L, 1);
+  if (lua_getfield(L, 2, "na") != LUA_TNIL) {
+    if (!lua_istable(L, -1)) return luaL_error(L, "gci.load_panel: option 'na' must be a list of strings, e.g. {\"NA\"}");
+    size_t n = lua_rawlen(L, -1);
+    const char **na = scratch(L, n * sizeof *na);
+    for (size_t i = 0; i < n; i++) {
+      if (lua_rawgeti(L, -2, (lua_Integer)i + 1) != LUA_TSTRING)
+        return luaL_error(L, "gci.load_panel: option 'na': item %d is not a string", (int)i + 1);
+      na[i] = lua_tostring(L, -1); /* anchored by the option table */
+      lua_pop(L, 1);
+    }
+    o.na = na;
+    o.nna = n;
+  } else {
+    lua_pushnil(L);
+  }
+  static const char *const nopillars[] = {NULL};
+  o.pillars = nopillars; /* an index's data has no pillars */
+  o.npillars = 0;
+  panel_box *pb = lua_newuserdatauv(L, sizeof *pb, 0);
+  pb->p = NULL, pb->ds = NULL, pb->n = 0;
+  if (luaL_newmetatable(L, PANEL_MT)) {
+    lua_pushcfunction(L, panel_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushliteral(L, PANEL_MT);
+    lua_setfield(L, -2, "__metatable");
+  }
+  lua_setmetatable(L, -2);
+  /* read the file (the sandbox's policy decides), then split it, in C with
+   * no Lua call in between */
+  char where[4096], err[1024];
+  path = gs_datadir_resolve(path, where, sizeof where);
+  gs_ctx *ctx = gs_lua_getctx(L);
+  FILE *f;
+  if (ctx && ctx->policy) {
+    if (!(f = gs_policy_open_read(ctx->policy, path, err, sizeof err))) return luaL_error(L, "gci.load_panel: %s", err);
+  } else if (!(f = fopen(path, "rb"))) {
+    return luaL_error(L, "gci.load_panel: %s: cannot read", path);
+  }
+  size_t cap = 1 << 16, len = 0;
+  char *text = malloc(cap);
+  int toobig = 0;
+  while (text) {
+    if (len == cap) {
+      if (cap >= GS_MAX_FILE_BYTES) { toobig = 1; break; }
+      char *t = realloc(text, cap * 2);
+      if (!t) { free(text); text = NULL; break; }
+      text = t, cap *= 2;
+    }
+    size_t k = fread(text + len, 1, cap - len, f);
+    if (k == 0) break;
+    len += k;
+  }
+  fclose(f);
+  if (!text) return luaL_error(L, "gci.load_panel: out of memory");
+  if (toobig) {
+    free(text);
+    return luaL_error(L, "gci.load_panel: %s: more than %d MiB", path, (int)(GS_MAX_FILE_BYTES >> 20));
+  }
+  if (charge(L, len * 2 + 64) != 0) {
+    free(text);
+    return limit_error(L);
+  }
+  pb->p = gs_panel_split(text, len, ycol, path, err, sizeof err);
+  free(text);
+  if (!pb->p) {
+    release(L, len * 2 + 64);
+    return gs_lua_data_error(L, err);
+  }
+  size_t ny = pb->p->n, extra = ny * (len + 1);
+  if (charge(L, extra) != 0) {
+    release(L, len * 2 + 64);
+    return limit_error(L);
+  }
+  pb->ds = calloc(ny ? ny : 1, sizeof *pb->ds);
+  if (pb->ds) pb->n = ny;
+  for (size_t y = 0; pb->ds && y < ny; y++) {
+    const char *t = pb->p->text[y];
+    pb->ds[y] = gs_load_csv_mem(path, t, strlen(t), &o, err, sizeof err);
+    if (!pb->ds[y]) break;
+  }
+  release(L, len * 2 + 64 + extra);
+  if (!pb->ds) return luaL_error(L, "gci.load_panel: out of memory");
+  for (size_t y = 0; y < ny; y++)
+    if (!pb->ds[y]) return gs_lua_data_error(L, err);
+  /* the table {[year] = dataset}: each dataset leaves the box as it is pushed */
+  lua_createtable(L, 0, (int)ny);
+  int out = lua_gettop(L);
+  for (size_t y = 0; y < ny; y++) {
+    const char *ys = pb->p->year[y];
+    if (lua_stringtonumber(L, ys) == 0) lua_pushstring(L, ys);
+    gs_dataset *d = pb->ds[y];
+    pb->ds[y] = NULL;
+    gs_lua_push_dataset(L, d);
+    lua_settable(L, out);
+  }
+  return 1;
+}
+
 /* ----------------------------------------------------------- register */
 
 static const luaL_Reg methods_[] = {
@@ -1179,7 +1331,10 @@ static const luaL_Reg methods_[] = {
 
 static const luaL_Reg ix_methods_[] = {{"panel", ix_panel}, {"whatif", ix_whatif}, {NULL, NULL}};
 
-void gs_lua_open_index(lua_State *L) {
+void gs_lua_open_index(lua_State *L, int module) {
+  module = lua_absindex(L, module);
+  lua_pushcfunction(L, gci_load_panel);
+  lua_setfield(L, module, "load_panel");
   luaL_getmetatable(L, "gci.index_result");
   if (lua_getfield(L, -1, "__index") == LUA_TTABLE) luaL_setfuncs(L, methods_, 0);
   lua_pop(L, 2);

@@ -1,7 +1,8 @@
 /* lindex.h - the analyses of an index result (engine/lua/lindex.c):
  * res:strengths, res:unit, res:corr_flags, res:cronbach, res:pca, res:mpi,
- * res:bod, res:remove_elements, on the "gci.index_result" class that
- * lhier.c makes. */
+ * res:bod, res:remove_elements, res:opt_weights on the "gci.index_result"
+ * class that lhier.c makes; ix:panel, ix:whatif on "gci.index"; and
+ * gci.load_panel. */
 #ifndef GS_LINDEX_H
 #define GS_LINDEX_H
 #include <lua.h>
@@ -17,7 +18,8 @@
 const gs_h_result *gs_lua_index_result(lua_State *L, int i, const gs_hier **h, const gs_dataset **d,
                                        int *digits, gs_ties *ties);
 
-/* Adds the analysis methods to the index result class (gs_lua_open_hier
- * calls it after making the class). */
-void gs_lua_open_index(lua_State *L);
+/* Adds the analysis methods to the index and index result classes and
+ * gci.load_panel to the module table at stack index `module`
+ * (gs_lua_open_hier calls it after making the classes). */
+void gs_lua_open_index(lua_State *L, int module);
 #endif
