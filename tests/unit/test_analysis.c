@@ -4,6 +4,7 @@
 #include "bod.h"
 #include "harness.h"
 #include "method.h"
+#include "panelsplit.h"
 
 #define TOL 1e-12
 static const double NA = NAN;
@@ -169,7 +170,32 @@ static void test_bod(void) {
   T_CONTAINS(err, "bounds");
 }
 
+/* Panel split: the records of other years become their newlines only (a
+ * quoted field's newline included), so line numbers survive. */
+static void test_panel_split(void) {
+  const char *t = "k,y,v\nA,1,x\nB,2,\"multi\nline\"\nC,1,z\n";
+  char err[128];
+  gs_panel *p = gs_panel_split(t, strlen(t), "y", "t.csv", err, sizeof err);
+  T_OK(p != NULL, "split: %s", err);
+  if (!p) return;
+  T_INT(p->n, 2);
+  T_STR(p->year[0], "1");
+  T_STR(p->year[1], "2");
+  T_STR(p->text[0], "k,y,v\nA,1,x\n\n\nC,1,z\n");
+  T_STR(p->text[1], "k,y,v\n\nB,2,\"multi\nline\"\n\n");
+  gs_panel_free(p);
+  T_OK(gs_panel_split(t, strlen(t), "year", "t.csv", err, sizeof err) == NULL, "no such column");
+  T_STR(err, "t.csv:1:1: no 'year' column in the header");
+  const char *e = "k,y\nA,1\nB,\n";
+  T_OK(gs_panel_split(e, strlen(e), "y", "t.csv", err, sizeof err) == NULL, "empty year");
+  T_STR(err, "t.csv:3:2: empty year (column 'y')");
+  const char *q = "k,y\nA,\"1\n";
+  T_OK(gs_panel_split(q, strlen(q), "y", "t.csv", err, sizeof err) == NULL, "unterminated quote");
+  gs_panel_free(NULL);
+}
+
 int main(void) {
+  test_panel_split();
   test_cronbach();
   test_pca();
   test_mpi();
