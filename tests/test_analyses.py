@@ -495,6 +495,17 @@ fails('gci.load_panel(%r, {year = "Year"})' % LONG, "long.csv:11:3: empty year (
 fails('gci.load_panel(%r, {year = "Yr"})' % LONG, "no 'Yr' column in the header")
 fails('gci.load_panel(%r, {key = "code"})' % LONG, "option 'year' must name the year column")
 
+# chartable: MPI and BoD records (units keyed by iso3) draw as bar charts
+svg = os.path.join(TMP, "mpi.svg")
+code, out, err = run(["--allow-write", TMP], """
+local d = gci.load("data/gci2020.csv")
+local ix = gci.index{{code = "legal", parent = "P"}, {code = "technical", parent = "P"}, {code = "P"}}
+local res = ix:compute(d, {normalise = "none"})
+gci.plot(res:mpi(), %r, {title = "MPI", top = 5})
+return 1
+""" % svg)
+check(code == 0 and os.path.exists(svg) and ">MPI<" in open(svg).read(), "gci.plot of res:mpi(): %r" % err)
+
 # --------------------------------------------------------------- ASEM
 ASEM = """
 local d  = gci.load("data/asem/ASEM_iData.csv", {key = "uCode", name = "uName", na = {"NA"}})
