@@ -863,13 +863,21 @@ static int ri_opt_weights(lua_State *L) {
 /* Calls ix:compute(d, opts) with the index at ixi, the dataset at di and the
  * options at oi; leaves the result on the stack top. */
 static void compute_call(lua_State *L, int ixi, int di, int oi) {
-  luaL_getmetafield(L, ixi, "__index");
+  if (luaL_getmetafield(L, ixi, "__index") != LUA_TTABLE) luaL_error(L, "not a gci.index");
   lua_getfield(L, -1, "compute");
   lua_remove(L, -2);
   lua_pushvalue(L, ixi);
   lua_pushvalue(L, di);
   lua_pushvalue(L, oi);
   lua_call(L, 3, 1);
+}
+
+typedef struct {
+  const char *key;
+  double rank;
+} key_rank;
+static int kr_cmp(const void *a, const void *b) {
+  return strcmp(((const key_rank *)a)->key, ((const key_rank *)b)->key);
 }
 
 typedef struct {
@@ -1065,8 +1073,8 @@ static int ix_panel(lua_State *L) {
   lua_newtable(L);
   int out = lua_gettop(L);
   lua_Integer row = 0;
-  double *prev = NULL;
-  const gs_dataset *pdset = NULL;
+  key_rank *prev = NULL; /* the previous year's keys and ranks, sorted by key */
+  size_t nprev = 0;
   for (size_t y = 0; y < ny; y++) {
     const gs_hier *h;
     const gs_dataset *d;
@@ -1075,6 +1083,10 @@ static int ix_panel(lua_State *L) {
     const gs_h_result *r = gs_lua_index_result(L, res0 + (int)y, &h, &d, &dg, &tt);
     double *rk = scratch(L, d->n * sizeof *rk);
     lua_insert(L, out); /* keep the ranks below the records */
+    out++;
+    /* this year's keys sorted, for the next year's look-ups (n log n) */
+    key_rank *kr = scratch(L, d->n * sizeof *kr);
+    lua_insert(L, out);
     out++;
     if (gs_rank(scores[y], d->n, dg, tt, rk) != 0) return luaL_error(L, "out of memory while ranking");
     const int *kept = gs_h_result_kept(r);
@@ -1087,13 +1099,15 @@ static int ix_panel(lua_State *L) {
       set_num(L, "score", scores[y][u]);
       set_num(L, "rank", rk[u]);
       if (prev) {
-        long pu = gs_dataset_row(pdset, d->key[u]);
-        if (pu >= 0 && !isnan(prev[pu]) && !isnan(rk[u])) set_num(L, "rank_change", prev[pu] - rk[u]);
+        key_rank q = {d->key[u], 0}, *hit = bsearch(&q, prev, nprev, sizeof *prev, kr_cmp);
+        if (hit && !isnan(hit->rank) && !isnan(rk[u])) set_num(L, "rank_change", hit->rank - rk[u]);
       }
       lua_rawseti(L, out, ++row);
     }
-    prev = rk;
-    pdset = d;
+    for (size_t u = 0; u < d->n; u++) kr[u] = (key_rank){d->key[u], kept[u] ? rk[u] : NAN};
+    qsort(kr, d->n, sizeof *kr, kr_cmp);
+    prev = kr;
+    nprev = d->n;
   }
   const char *cols[] = {d0->key_col, "country", "year", "score", "rank", "rank_change"};
   set_columns(L, cols, 6);
