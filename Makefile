@@ -23,14 +23,18 @@ EDIT_LIBS   := $(shell pkg-config --libs libedit 2>/dev/null || echo -ledit)
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
 CFLAGS   += -std=c17 -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE=700 -Wall -Wextra -Werror -pthread
-LDLIBS   += $(LUA_LIBS) $(CAIRO_LIBS) -lcsv $(EDIT_LIBS) -lm -pthread
+# LAPACK (PCA eigenvalues), GLPK (benefit-of-the-doubt linear programs) and
+# GSL (the simplex of optimised weights): the core layer's analyses
+# (engine/core/analysis.h, bod.h, optweights.h).
+ANALYSIS_LIBS := -llapacke -llapack -lglpk -lgsl -lgslcblas
+LDLIBS   += $(LUA_LIBS) $(CAIRO_LIBS) -lcsv $(EDIT_LIBS) $(ANALYSIS_LIBS) -lm -pthread
 # Bind every symbol at start: batch jobs are forked children, which then
 # inherit a resolved symbol table instead of each resolving it again.
 LDFLAGS  += -Wl,-z,now
 BUILD    ?= build
 BIN      ?= gcisim
 # What building and running needs; .ci/run adds the test tools.
-DEBIAN_PKGS = build-essential pkg-config liblua5.4-dev libcsv-dev libcairo2-dev fonts-dejavu-core libedit-dev
+DEBIAN_PKGS = build-essential pkg-config liblua5.4-dev libcsv-dev libcairo2-dev fonts-dejavu-core libedit-dev liblapacke-dev libglpk-dev libgsl-dev
 TEST_PKGS   = python3 poppler-utils lua5.4 parallel
 # The peer of `make bench` (tests/bench/peer.py; skipped with a message without them).
 BENCH_PKGS  = python3-numpy python3-pandas

@@ -120,6 +120,8 @@ static void ds_adopt(lua_State *L, ds_box *b, gs_dataset *d) {
   }
 }
 
+void gs_lua_push_dataset(lua_State *L, gs_dataset *d) { ds_adopt(L, ds_push_box(L), d); }
+
 const gs_dataset *gs_lua_checkdataset(lua_State *L, int i) {
   ds_box *b = luaL_checkudata(L, i, DS_MT);
   if (!b->d) luaL_error(L, "dataset has been freed");

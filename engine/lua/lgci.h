@@ -51,6 +51,10 @@ void gs_lua_open_hier(lua_State *L, int module);
  * borrowed for as long as that userdata lives; raises a Lua error for
  * anything else.  The one place that knows the box's layout. */
 const gs_dataset *gs_lua_checkdataset(lua_State *L, int i);
+/* Pushes a new gci.dataset holding d, which it takes over (freed with the
+ * userdata, also when charging its memory raises an error; only if the
+ * userdata itself cannot be allocated is d lost). */
+void gs_lua_push_dataset(lua_State *L, gs_dataset *d);
 
 /* Pushes v as gcisim prints numbers: nil for NaN, an integer when it is
  * whole, a float otherwise. */

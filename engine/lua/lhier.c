@@ -30,6 +30,7 @@
 #include "sandbox.h"
 #include "ties.h"
 #include "ua.h"
+#include "lindex.h" /* the analyses, hooked in by gs_lua_open_hier */
 
 #define IX_MT "gci.index"
 #define HR_MT "gci.index_result"
@@ -1731,6 +1732,17 @@ static int ix_uncertainty(lua_State *L) {
   return 1;
 }
 
+/* For lindex.c (the analyses): what a result holds. */
+const gs_h_result *gs_lua_index_result(lua_State *L, int i, const gs_hier **h, const gs_dataset **d,
+                                       int *digits, gs_ties *ties) {
+  hr_box *b = hr_check(L, i);
+  *h = hr_index(L, i);
+  *d = hr_dataset(L, i);
+  *digits = b->digits;
+  *ties = b->ties;
+  return b->r;
+}
+
 /* ----------------------------------------------------------- register */
 
 static const luaL_Reg ix_methods[] = {{"compute", ix_compute}, {"uncertainty", ix_uncertainty}, {"levels", ix_levels},
@@ -1762,6 +1774,7 @@ void gs_lua_open_hier(lua_State *L, int module) {
   module = lua_absindex(L, module);
   new_class(L, IX_MT, ix_meta, ix_methods);
   new_class(L, HR_MT, hr_meta, hr_methods);
+  gs_lua_open_index(L, module); /* the analyses: lindex.c */
   lua_pushcfunction(L, gci_index);
   lua_setfield(L, module, "index");
   lua_pushcfunction(L, gci_index_meta);
