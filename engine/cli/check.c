@@ -703,9 +703,15 @@ int gs_check_main(int argc, char **argv, const gs_check_key *keys) {
   memset(&c, 0, sizeof c);
   c.keys = keys;
   gs_run_sbopts_init(&c.sbo);
-  int took;
+  int took, rest = 0; /* after "--": the exercise file, whatever its name */
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
+    if (rest) {
+      if (c.file) return gs_usage_error("check: one exercise at a time (extra '%s')", a);
+      c.file = a;
+      continue;
+    }
+    if (strcmp(a, "--") == 0) { rest = 1; continue; }
     if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
       fputs(check_usage, stdout);
       return GS_EX_OK;

@@ -430,6 +430,9 @@ static void nothing_written(const run_opts *o) {
   else fprintf(stderr, "gcisim: nothing was written: no chart, and the result was not printed\n");
 }
 
+/* Runs a parsed command: everything after the command line. */
+static int run_parsed(run_opts *o);
+
 int gs_run_main(int argc, char **argv) {
   run_opts o;
   memset(&o, 0, sizeof o);
@@ -440,6 +443,33 @@ int gs_run_main(int argc, char **argv) {
     return GS_EX_OK;
   }
   if (rc != GS_EX_OK) { free(o.args); return rc; }
+  return run_parsed(&o);
+}
+
+/* The batch runner's entry: no argv is built from the job's fields, so no
+ * field of a manifest can ever be read as an option (issue 11, class 1). */
+int gs_run(const gs_run_opts *ro) {
+  run_opts o;
+  memset(&o, 0, sizeof o);
+  o.script = ro->script;
+  o.args = calloc((size_t)ro->nargs + 1, sizeof *o.args);
+  if (!o.args) { fprintf(stderr, "gcisim: out of memory\n"); return GS_EX_MEMORY; }
+  for (int i = 0; i < ro->nargs; i++) o.args[i] = ro->args[i];
+  o.nargs = ro->nargs;
+  o.fmt = ro->fmt;
+  o.fmt_given = 1;
+  o.out = ro->out;
+  o.no_sync = ro->no_sync;
+  o.sbo = ro->sbo;
+  o.ctx.dataset = ro->dataset;
+  o.ctx.threads = ro->threads;
+  o.ctx.quiet = ro->quiet;
+  return run_parsed(&o);
+}
+
+static int run_parsed(run_opts *op) {
+  run_opts o = *op; /* the body below was written for a local */
+  int rc = GS_EX_OK;
   if ((o.plot && check_writable("--plot", o.plot)) || (o.out && check_writable("--out", o.out))) {
     free(o.args);
     return GS_EX_OUTPUT;
