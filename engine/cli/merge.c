@@ -73,6 +73,13 @@ static int shard_read(const char *path, shard *s, char *err, size_t errlen) {
     snprintf(err, errlen, "%s: %s", path, perr);
     goto bad;
   }
+  /* The units listed above are what the partial's ranks index: a count
+   * that disagrees made the printing read past key[] (issue 11, class 5). */
+  if (gs_ua_result_n(s->r) != s->n) {
+    snprintf(err, errlen, "%s:%ld:1: the partial has n %zu units, but line 2 says 'units %zu'", path, ln + 2,
+             gs_ua_result_n(s->r), s->n);
+    goto bad;
+  }
   fclose(f);
   return 0;
 bad:

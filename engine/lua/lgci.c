@@ -409,9 +409,13 @@ static res *res_push(lua_State *L, int ds, size_t n, const char *label) {
 
 static res *res_check(lua_State *L, int i) { return luaL_checkudata(L, i, RES_MT); }
 
+/* The result's dataset, anchored as its user value.  Anchoring keeps the
+ * box alive, but not the dataset in it: when both became garbage in one
+ * cycle, the dataset's __gc ran and a weak-keyed table could still hand
+ * the result out (issue 11, class 6), so the box is checked like any. */
 static const gs_dataset *res_dataset(lua_State *L, int i) {
   lua_getiuservalue(L, i, 1);
-  const gs_dataset *d = ((ds_box *)lua_touserdata(L, -1))->d;
+  const gs_dataset *d = gs_lua_checkdataset(L, -1);
   lua_pop(L, 1);
   return d;
 }
@@ -979,6 +983,10 @@ static int ds_with(lua_State *L) {
   if (!e) return luaL_error(L, "with: out of memory");
   ds_adopt(L, b, e);
   long *rows = lua_newuserdatauv(L, (d->n ? d->n : 1) * sizeof *rows, 0); /* 4 */
+  /* A group may name a country many times: rows[] holds each row once
+   * (seen[] marks them), so its size is the dataset's, whatever the
+   * group's length (issue 11, class 5: 5000 "USA" wrote past rows[]). */
+  unsigned char *seen = lua_newuserdatauv(L, d->n ? d->n : 1, 0); /* 5 */
   for (int pass = 0; pass < 3; pass++) {
     lua_pushnil(L);
     while (lua_next(L, 2)) {
@@ -994,11 +1002,16 @@ static int ds_with(lua_State *L) {
       } else if (push_group(L, who)) {
         if (pass == 1) {
           size_t gn = lua_rawlen(L, -1);
+          memset(seen, 0, e->n ? e->n : 1);
           for (size_t g = 1; g <= gn; g++) {
             lua_rawgeti(L, -1, (lua_Integer)g);
-            long r = gs_dataset_row(e, lua_tostring(L, -1));
+            const char *code = lua_tostring(L, -1);
+            long r = code ? gs_dataset_row(e, code) : -1;
             lua_pop(L, 1);
-            if (r >= 0) rows[nr++] = r;
+            if (r >= 0 && (size_t)r < e->n && !seen[r]) {
+              seen[r] = 1;
+              rows[nr++] = r;
+            }
           }
           if (nr == 0) return luaL_error(L, "with: no member of group '%s' is in %s", who, e->source);
         }
