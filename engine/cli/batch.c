@@ -61,22 +61,23 @@ const char gs_batch_usage[] =
     "                        (script, dataset, arguments, format, version) are unchanged\n"
     "  --quiet               no progress line and no report on stderr\n"
     "  --threads N           threads per job for uncertainty analysis (default 1)\n"
-    "  --timeout S, --max-memory SIZE, --max-instructions N, --allow-read DIR\n"
+    "  --timeout S, --max-memory SIZE, --max-instructions N, --max-output SIZE,\n"
+    "  --allow-read DIR\n"
     "                        limits and sandbox for every job, as for gcisim run\n"
     "\n"
     "statuses: ok, script_error, data_error, timeout, memory, instructions,\n"
-    "          output_error, usage_error, crashed, interrupted\n"
+    "          output_error, output_limit, usage_error, crashed, interrupted\n"
     "exit codes: 0 all jobs ok, 1 some failed, 64 usage or setup error\n";
 
 /* ---------- statuses ---------- */
 
 enum {
   ST_PENDING, ST_OK, ST_SCRIPT, ST_USAGE, ST_DATA, ST_TIMEOUT, ST_MEMORY,
-  ST_INSTR, ST_OUTPUT, ST_CRASHED, ST_INTERRUPTED, ST_COUNT
+  ST_INSTR, ST_OUTPUT, ST_CRASHED, ST_INTERRUPTED, ST_OUTLIMIT, ST_COUNT
 };
 static const char *const st_names[ST_COUNT] = {
     "pending", "ok", "script_error", "usage_error", "data_error", "timeout", "memory",
-    "instructions", "output_error", "crashed", "interrupted"};
+    "instructions", "output_error", "crashed", "interrupted", "output_limit"};
 
 static int status_of_exit(int code) {
   switch (code) {
@@ -88,6 +89,7 @@ static int status_of_exit(int code) {
   case GS_EX_MEMORY: return ST_MEMORY;
   case GS_EX_INSTR: return ST_INSTR;
   case GS_EX_OUTPUT: return ST_OUTPUT;
+  case GS_EX_OUTLIMIT: return ST_OUTLIMIT;
   default: return ST_CRASHED;
   }
 }
@@ -401,6 +403,10 @@ static int parse_opts(int argc, char **argv, batch *b) {
       NEEDV();
       if (check_size(v)) return berr("--max-memory needs a size such as 64M, got '%s'", v);
       b->max_memory = v;
+      gs_run_sbopts_parse(&b->sbo, a, v);
+    } else if (IS("--max-output", "--max-output")) {
+      NEEDV();
+      if (check_size(v)) return berr("--max-output needs a size such as 1M, got '%s'", v);
       gs_run_sbopts_parse(&b->sbo, a, v);
     } else if (IS("--max-instructions", "--max-instructions")) {
       NEEDV();

@@ -45,6 +45,7 @@ static const char check_usage[] =
     "                          (default 10)\n"
     "  --max-memory SIZE       memory limit for each, e.g. 64M (default 256M)\n"
     "  --max-instructions N    Lua instruction limit for each (default none)\n"
+    "  --max-output SIZE       bytes the exercise may print (default 64M)\n"
     "  --help                  this text\n"
     "\n"
     "An exercise names itself with `exercise \"ID\"` and sets answers.NAME = ...\n"
@@ -53,7 +54,7 @@ static const char check_usage[] =
     "exit codes: 0 every answer right, 1 some answer wrong or blank, another\n"
     "            exercise than --expect, or a script error (file.lua:LINE:\n"
     "            message), 64 usage, 65 data error, 80 timeout, 81 memory\n"
-    "            limit, 82 instruction limit\n";
+    "            limit, 82 instruction limit, 83 output limit\n";
 
 #define BLANK_KEY "gcisim.check.blank"
 #define NILS_KEY "gcisim.check.nils" /* the answers set to nil: {name = true} */

@@ -24,7 +24,8 @@ enum {
   GS_EX_OUTPUT = 73,  /* EX_CANTCREAT: the output could not be written */
   GS_EX_TIMEOUT = 80, /* --timeout passed */
   GS_EX_MEMORY = 81,  /* --max-memory passed */
-  GS_EX_INSTR = 82    /* --max-instructions passed */
+  GS_EX_INSTR = 82,   /* --max-instructions passed */
+  GS_EX_OUTLIMIT = 83 /* --max-output passed */
 };
 
 /* `gcisim run --help`. */

@@ -249,12 +249,8 @@ static int gci_load(lua_State *L) {
   path = gs_datadir_resolve(path, where, sizeof where);
   /* Check the policy on the file actually opened, then load from it: no
    * Lua call may raise between the open and the load (the stream would leak). */
-  FILE *f;
-  if (ctx && ctx->policy) {
-    if (!(f = gs_policy_open_read(ctx->policy, path, err, sizeof err))) return luaL_error(L, "gci.load: %s", err);
-  } else if (!(f = fopen(path, "rb"))) {
-    return luaL_error(L, "gci.load: %s: cannot read", path);
-  }
+  FILE *f = gs_policy_open_read(ctx ? ctx->policy : NULL, path, err, sizeof err);
+  if (!f) return luaL_error(L, "gci.load: %s", err);
   gs_dataset *d = gs_load_csv_file(f, path, &o, err, sizeof err);
   if (!d) return gs_lua_data_error(L, err);
   ds_adopt(L, b, d);

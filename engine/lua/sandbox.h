@@ -6,7 +6,8 @@
  *   memory        a lua_Alloc that refuses to grow the heap past max_memory;
  *   instructions  a count hook adding to one budget shared by all threads;
  *   wall clock    checked by the same hook, with a hard watchdog behind it
- *                 for time spent inside C (a pathological pattern match).
+ *                 for time spent inside C (a pathological pattern match);
+ *   output        print counts what it writes and stops at max_output.
  * Once a limit is hit it stays hit: every later hook call raises again, so
  * pcall, coroutines and error handlers cannot swallow it.
  * The sandbox owns its lua_State; gs_sandbox_free closes it (NULL is fine). */
@@ -18,13 +19,15 @@
 
 typedef enum {
   GS_LIMIT_NONE, GS_LIMIT_TIME, GS_LIMIT_MEMORY, GS_LIMIT_INSTRUCTIONS,
-  GS_LIMIT_INTERRUPT  /* gs_sandbox_interrupt (Ctrl-C in the REPL) */
+  GS_LIMIT_INTERRUPT, /* gs_sandbox_interrupt (Ctrl-C in the REPL) */
+  GS_LIMIT_OUTPUT     /* print wrote more than max_output bytes */
 } gs_limit;
 
 typedef struct {
   size_t max_memory;          /* bytes; 0 = unlimited */
   double timeout;             /* seconds; 0 = unlimited */
   uint64_t max_instructions;  /* 0 = unlimited */
+  size_t max_output;          /* bytes print may write in all; 0 = unlimited */
   int trusted;                /* full standard library (no sandbox) */
 } gs_limits;
 
