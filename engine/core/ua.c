@@ -471,10 +471,12 @@ static int model_init(model *m, const gs_ua_config *cfg, char *err, size_t errle
 
 /* ---------------------------------------------------------------- threads */
 
+/* Threads to run: as asked, but never more than the online cores (nor
+ * 256): more threads add only memory (issue 11, class 7). */
 static int ncores(int threads) {
-  if (threads > 0) return threads;
   long c = sysconf(_SC_NPROCESSORS_ONLN);
-  return c < 1 ? 1 : c > 256 ? 256 : (int)c;
+  c = c < 1 ? 1 : c > 256 ? 256 : c;
+  return threads > 0 && threads < c ? threads : (int)c;
 }
 
 static double now_s(void) {
@@ -721,6 +723,13 @@ int gs_ua_run(const gs_ua_config *cfg, gs_ua_result **out, char *err, size_t err
   int T = ncores(cfg->threads);
   if ((uint64_t)T > total) T = total ? (int)total : 1;
   size_t n = cfg->n, k = cfg->k, R = 2 * n + 1;
+  /* Charged up front: the result's and every thread's histograms (64- and
+   * 32-bit) and scratch. */
+  size_t charged = (size_t)(T + 1) * (n * R * (sizeof(uint64_t) + sizeof(uint32_t)) + n * 64 + k * 32);
+  if (gs_budget_charge(cfg->budget, charged) != 0) {
+    model_free(&m);
+    return fail(err, errlen, "memory limit: %d threads need %zu MiB", T, charged >> 20);
+  }
 
   gs_ua_result *r = result_alloc(n, k, cfg->max != NULL);
   ua_job *jobs = calloc((size_t)T, sizeof *jobs);
@@ -800,6 +809,7 @@ done:
   free(jobs);
   free(tid);
   model_free(&m);
+  gs_budget_release(cfg->budget, charged);
   return rc;
 }
 

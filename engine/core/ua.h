@@ -39,6 +39,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "budget.h"
 #include "ties.h"
 
 enum { GS_UA_ARITHMETIC = 1u, GS_UA_GEOMETRIC = 2u };
@@ -76,6 +77,11 @@ typedef struct {
    * none. */
   int (*cancel)(void *ud);
   void *cancel_ud;
+  /* Optional memory budget (budget.h): the run's working memory (result,
+   * per-thread histograms and scratch) is charged before it is allocated
+   * and released at the end; a refusal fails the run with "memory limit".
+   * NULL for none. */
+  const gs_budget *budget;
 } gs_ua_config;
 
 /* Fills *cfg with the defaults: perturb 0.25, n_draws 10000, seed 1,

@@ -369,7 +369,7 @@ int gs_sandbox_expired(gs_sandbox *sb) {
 
 int gs_sandbox_charge(lua_State *L, size_t bytes) {
   gs_sandbox *sb = sb_of(L);
-  if (sb->lim.max_memory && sb->used + bytes > sb->lim.max_memory) {
+  if (sb->lim.max_memory && (bytes > sb->lim.max_memory || sb->used + bytes > sb->lim.max_memory)) {
     set_hit(sb, GS_LIMIT_MEMORY);
     return -1;
   }
@@ -378,6 +378,15 @@ int gs_sandbox_charge(lua_State *L, size_t bytes) {
 }
 
 void gs_sandbox_release(lua_State *L, size_t bytes) { sb_of(L)->used -= bytes; }
+
+static int budget_charge(void *ud, size_t bytes) { return gs_sandbox_charge(((gs_sandbox *)ud)->L, bytes); }
+static void budget_release(void *ud, size_t bytes) { gs_sandbox_release(((gs_sandbox *)ud)->L, bytes); }
+
+void gs_sandbox_budget(gs_sandbox *sb, gs_budget *b) {
+  b->charge = budget_charge;
+  b->release = budget_release;
+  b->ud = sb;
+}
 
 void gs_sandbox_reset(gs_sandbox *sb) {
   sb->interrupted = 0;

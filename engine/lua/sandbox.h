@@ -15,6 +15,8 @@
 #define GS_SANDBOX_H
 #include <lua.h>
 #include <stddef.h>
+
+#include "budget.h"
 #include <stdint.h>
 
 typedef enum {
@@ -63,6 +65,12 @@ int gs_sandbox_expired(gs_sandbox *sb);
  * -1 when the charge would pass the memory limit (the limit is then hit). */
 int gs_sandbox_charge(lua_State *L, size_t bytes);
 void gs_sandbox_release(lua_State *L, size_t bytes);
+
+/* The same accounting as a core budget (budget.h), for core calls that
+ * allocate on the script's behalf (d:uncertainty's per-thread histograms):
+ * fills *b; its charge and release must be called from the thread running
+ * the script.  A refused charge hits the memory limit. */
+void gs_sandbox_budget(gs_sandbox *sb, gs_budget *b);
 
 /* Starts a new evaluation in the same state (the REPL, once per line):
  * the clock and the instruction budget restart from zero and a limit that
