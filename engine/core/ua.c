@@ -188,6 +188,11 @@ static void score_all(const model *m, scratch *s, const double *wp, unsigned met
  * rounds up to 101.
  * For y >= 0 the sum is positive, so truncation is the floor. */
 static inline int64_t round_key(double y) {
+  /* Saturated at +-2^46 (NaN to 0): a huge geo_offset gave an infinite
+   * score, and its cast to int64 was undefined (issue 11, class 10).  The
+   * fast path is not taken then (model_init); this is the guard behind. */
+  if (!(y < 0x1p46)) return y != y ? 0 : (INT64_C(1) << 46);
+  if (!(y > -0x1p46)) return -(INT64_C(1) << 46);
   return y >= 0 ? (int64_t)(y + 0.5 + 1e-9) : -(int64_t)(-y + 0.5 + 1e-9);
 }
 
@@ -446,7 +451,8 @@ static int model_init(model *m, const gs_ua_config *cfg, char *err, size_t errle
   m->scale = 1.0;
   for (int i = 0; i < cfg->digits; i++) m->scale *= 10.0;
   /* |S| <= W * max x (both means are bounded by the largest pillar). */
-  m->fast = cfg->digits >= 0 && W * xmax * m->scale * 2.0 + 16.0 < 0x1p44;
+  m->fast = cfg->digits >= 0 && W * xmax * m->scale * 2.0 + 16.0 < 0x1p44 &&
+            (!geo || W * (xmax + m->c) * m->scale * 2.0 < 0x1p44); /* exp(log(x + c)) - c */
   if (geo) {
     m->lg = malloc(n * k * sizeof *m->lg);
     if (!m->lg) {
