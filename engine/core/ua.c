@@ -1230,6 +1230,12 @@ static int sa_core(size_t d, sa_fn f, void *ud, void *(*snew)(void *), void (*sf
   if (opt->n_base < 2 || opt->n_base > (UINT64_C(1) << 40))
     return fail(err, errlen, "n_base must be in [2, 2^40]");
   uint64_t N = opt->n_base;
+  int T = ncores(opt->threads);
+  /* fA, fB, fAB, the bootstrap tables and each thread's N indices */
+  size_t charged = ((size_t)N * (d + 2) + ((size_t)opt->n_boot + 1) * (2 * d + 1) + 6 * d) * sizeof(double) +
+                   (size_t)T * (size_t)N * sizeof(size_t);
+  if (gs_budget_charge(opt->budget, charged) != 0)
+    return fail(err, errlen, "memory limit: %" PRIu64 " base samples need %zu MiB", N, charged >> 20);
   sa_ctx c = {.d = d, .f = f, .ud = ud, .snew = snew, .sfree = sfree, .N = N, .seed = opt->seed,
               .nb = opt->n_boot, .bseed = opt->boot_seed, .cancel = opt->cancel,
               .cancel_ud = opt->cancel_ud};
@@ -1250,7 +1256,6 @@ static int sa_core(size_t d, sa_fn f, void *ud, void *(*snew)(void *), void (*sf
   r->ST = r->S + 3 * d;
   r->ST_lo = r->S + 4 * d;
   r->ST_hi = r->S + 5 * d;
-  int T = ncores(opt->threads);
   sa_parallel(&c, 0, N, T);
   if (atomic_load(&c.stop)) goto cancelled;
   if (c.failed) goto oom;
@@ -1290,6 +1295,7 @@ done:
   free(c.bS);
   free(c.bST);
   free(col);
+  gs_budget_release(opt->budget, charged);
   return rc;
 }
 

@@ -196,6 +196,9 @@ typedef struct {
    * NULL for none. */
   int (*cancel)(void *ud);
   void *cancel_ud;
+  /* Optional memory budget (budget.h), as in gs_ua_config: the model
+   * outputs, bootstrap tables and per-thread indices are charged first. */
+  const gs_budget *budget;
 } gs_sa_options;
 
 typedef struct {

@@ -369,9 +369,12 @@ static int ds_sensitivity(lua_State *L) {
   so.boot_seed = cfg.seed + 1;
   so.threads = cfg.threads;
   gs_ctx *ctx = gs_lua_getctx(L);
+  gs_budget budget;
   if (ctx && ctx->sandbox) {
     so.cancel = sandbox_cancel;
     so.cancel_ud = ctx->sandbox;
+    gs_sandbox_budget(ctx->sandbox, &budget); /* issue 11, class 7 */
+    so.budget = &budget;
   }
   gs_sa_result *sr = NULL;
   char err[512];
