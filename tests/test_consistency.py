@@ -87,6 +87,7 @@ cases = [
     ("timeout", ["run", os.path.join(TMP, "s.lua"), "--timeout", "0.2"], "while true do end", 80),
     ("memory", ["run", os.path.join(TMP, "s.lua"), "--max-memory", "8M"], "local t = {} for i = 1, 1e8 do t[i] = i end", 81),
     ("instructions", ["run", os.path.join(TMP, "s.lua"), "--max-instructions", "10000"], "while true do end", 82),
+    ("output limit", ["run", os.path.join(TMP, "s.lua"), "--max-output", "1k"], "while true do print('x') end", 83),
 ]
 _, run_help, _ = run(["run", "--help"])
 codes_line = run_help.split("exit codes:", 1)[1]

@@ -421,7 +421,8 @@ check(rc == 0 and res == {"n": ("ok", "")} and out.startswith("exercise 07-count
 # without --keys, a keys/ directory next to the file is not looked at: a
 # student could write the key of their own answers there (UX finding 10b)
 rc, out, err = run(["check", os.path.join(own, "count.lua")])
-check(rc == 1 and 'count.lua:1: unknown exercise "07-count"' in err and out == "",
+check(rc == 1 and 'count.lua:1: unknown exercise "07-count"' in err and
+      out == "%s: not checked: the script stopped with an error (see above)\n" % os.path.join(own, "count.lua"),
       "keys/ next to the file are ignored without --keys: %d %r %r" % (rc, out, err))
 with open(os.path.join(own, "count.lua"), "w") as f:
     f.write('exercise "07-count"\nanswers.n = %d\n' % (len(ROWS) - 1))
@@ -475,7 +476,7 @@ rc, out, err = run(["check", fake])
 check(rc == 0, "without --expect, the file is graded as the exercise it names: %d %r" % (rc, err))
 decl = [i + 1 for i, l in enumerate(open(fake, encoding="utf-8")) if l.startswith('exercise "01-read-score"')]
 rc, out, err = run(["check", fake, "--expect", "06-target"])
-check(rc == 1 and out == "" and len(decl) == 1 and
+check(rc == 1 and out == "%s: not checked: the script stopped with an error (see above)\n" % fake and len(decl) == 1 and
       err.startswith('%s:%d: this file is exercise "01-read-score", not the expected "06-target" (--expect)' % (fake, decl[0]))
       and "blank" not in err, "--expect another id: %d %r" % (rc, err))
 rc, res, out, err = gcheck(fake, "--expect", "01-read-score")

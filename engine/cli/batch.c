@@ -61,22 +61,23 @@ const char gs_batch_usage[] =
     "                        (script, dataset, arguments, format, version) are unchanged\n"
     "  --quiet               no progress line and no report on stderr\n"
     "  --threads N           threads per job for uncertainty analysis (default 1)\n"
-    "  --timeout S, --max-memory SIZE, --max-instructions N, --allow-read DIR\n"
+    "  --timeout S, --max-memory SIZE, --max-instructions N, --max-output SIZE,\n"
+    "  --allow-read DIR\n"
     "                        limits and sandbox for every job, as for gcisim run\n"
     "\n"
     "statuses: ok, script_error, data_error, timeout, memory, instructions,\n"
-    "          output_error, usage_error, crashed, interrupted\n"
+    "          output_error, output_limit, usage_error, crashed, interrupted\n"
     "exit codes: 0 all jobs ok, 1 some failed, 64 usage or setup error\n";
 
 /* ---------- statuses ---------- */
 
 enum {
   ST_PENDING, ST_OK, ST_SCRIPT, ST_USAGE, ST_DATA, ST_TIMEOUT, ST_MEMORY,
-  ST_INSTR, ST_OUTPUT, ST_CRASHED, ST_INTERRUPTED, ST_COUNT
+  ST_INSTR, ST_OUTPUT, ST_CRASHED, ST_INTERRUPTED, ST_OUTLIMIT, ST_COUNT
 };
 static const char *const st_names[ST_COUNT] = {
     "pending", "ok", "script_error", "usage_error", "data_error", "timeout", "memory",
-    "instructions", "output_error", "crashed", "interrupted"};
+    "instructions", "output_error", "crashed", "interrupted", "output_limit"};
 
 static int status_of_exit(int code) {
   switch (code) {
@@ -88,6 +89,7 @@ static int status_of_exit(int code) {
   case GS_EX_MEMORY: return ST_MEMORY;
   case GS_EX_INSTR: return ST_INSTR;
   case GS_EX_OUTPUT: return ST_OUTPUT;
+  case GS_EX_OUTLIMIT: return ST_OUTLIMIT;
   default: return ST_CRASHED;
   }
 }
@@ -281,6 +283,7 @@ typedef struct {
   const char *scripts[64], *datasets[64];
   int nscripts, ndatasets;
   const char *manifest;
+  gs_run_sbopts sbo; /* the limits above, parsed, for gs_run */
   char **cargs; /* borrowed from argv: -- ARGS */
   int ncargs;
   /* jobs */
@@ -353,6 +356,7 @@ static int berr(const char *fmt, const char *a) {
 static int parse_opts(int argc, char **argv, batch *b) {
   b->fmt = "csv";
   b->threads = "1";
+  gs_run_sbopts_init(&b->sbo);
   long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
   b->njobs_parallel = ncpu > 0 ? (int)ncpu : 1;
   for (int i = 0; i < argc; i++) {
@@ -394,20 +398,28 @@ static int parse_opts(int argc, char **argv, batch *b) {
       NEEDV();
       if (check_num(v)) return berr("--timeout needs seconds, got '%s'", v);
       b->timeout = v;
+      gs_run_sbopts_parse(&b->sbo, a, v);
     } else if (IS("--max-memory", "--max-memory")) {
       NEEDV();
       if (check_size(v)) return berr("--max-memory needs a size such as 64M, got '%s'", v);
       b->max_memory = v;
+      gs_run_sbopts_parse(&b->sbo, a, v);
+    } else if (IS("--max-output", "--max-output")) {
+      NEEDV();
+      if (check_size(v)) return berr("--max-output needs a size such as 1M, got '%s'", v);
+      gs_run_sbopts_parse(&b->sbo, a, v);
     } else if (IS("--max-instructions", "--max-instructions")) {
       NEEDV();
       if (check_num(v)) return berr("--max-instructions needs a number, got '%s'", v);
       b->max_instructions = v;
+      gs_run_sbopts_parse(&b->sbo, a, v);
     } else if (IS("--allow-read", "--allow-read")) {
       NEEDV();
       struct stat st;
       if (stat(v, &st) != 0 || !S_ISDIR(st.st_mode)) return berr("--allow-read: '%s' is not a directory", v);
       if (b->nreads == 16) return berr("too many %s", a);
       b->reads[b->nreads++] = v;
+      gs_run_sbopts_parse(&b->sbo, a, v);
     } else {
       return berr("unknown option or argument '%s'", a);
     }
@@ -838,33 +850,24 @@ static void child_main(batch *b, job *j, int errfd, int devnull, job *const *liv
   if (dup2(devnull, 1) < 0 || dup2(errfd, 2) < 0) _exit(GS_EX_OUTPUT);
   close(devnull);
   close(errfd);
-  char *argv[32 + 2 * 16 + 1024];
-  int ac = 0;
-#define A(s) (argv[ac++] = (char *)(s))
-  A(j->script);
-  A("--dataset"); A(j->dataset);
-  A("--out"); A(j->result);
-  A("--format"); A(b->fmt);
-  A("--quiet");
-  A("--no-sync"); /* a killed job still leaves no half file; fsync per job cost ~1 ms */
-  A("--threads"); A(b->threads);
-  if (b->timeout) { A("--timeout"); A(b->timeout); }
-  if (b->max_memory) { A("--max-memory"); A(b->max_memory); }
-  if (b->max_instructions) { A("--max-instructions"); A(b->max_instructions); }
-  for (int i = 0; i < b->nreads; i++) { A("--allow-read"); A(b->reads[i]); }
-  A("--");
-  char **extra = j->args;
-  int nextra = j->nargs;
-  char **argvp = argv;
-  if (nextra > 1024) { /* beyond the stack array: allocate (rare) */
-    argvp = malloc(((size_t)ac + (size_t)nextra + 1) * sizeof *argvp);
-    if (!argvp) _exit(GS_EX_MEMORY);
-    memcpy(argvp, argv, (size_t)ac * sizeof *argvp);
-  }
-  for (int i = 0; i < nextra; i++) argvp[ac++] = extra[i];
-  argvp[ac] = NULL;
-#undef A
-  int rc = gs_run_main(ac, argvp);
+  /* The job as data (run.h): no argv is built from the manifest's fields,
+   * so a field such as "--trusted" is a file name and nothing else
+   * (tests/escapes/batch_option_injection.lua). */
+  gs_run_opts ro;
+  memset(&ro, 0, sizeof ro);
+  ro.script = j->script;
+  ro.args = j->args;
+  ro.nargs = j->nargs;
+  ro.dataset = j->dataset;
+  ro.out = j->result;
+  ro.fmt = (gs_format)gs_format_parse(b->fmt);
+  ro.quiet = 1;
+  ro.no_sync = 1; /* a killed job still leaves no half file; fsync per job cost ~1 ms */
+  double th = 1;
+  gs_parse_number(b->threads, &th);
+  ro.threads = (int)th;
+  ro.sbo = b->sbo;
+  int rc = gs_run(&ro);
   if (rc == GS_EX_OK) {
     /* The hash, written after the result: both there = job done. */
     char hex[32];

@@ -16,6 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lgci.h"
@@ -45,6 +52,7 @@ static const char check_usage[] =
     "                          (default 10)\n"
     "  --max-memory SIZE       memory limit for each, e.g. 64M (default 256M)\n"
     "  --max-instructions N    Lua instruction limit for each (default none)\n"
+    "  --max-output SIZE       bytes the exercise may print (default 64M)\n"
     "  --help                  this text\n"
     "\n"
     "An exercise names itself with `exercise \"ID\"` and sets answers.NAME = ...\n"
@@ -53,7 +61,7 @@ static const char check_usage[] =
     "exit codes: 0 every answer right, 1 some answer wrong or blank, another\n"
     "            exercise than --expect, or a script error (file.lua:LINE:\n"
     "            message), 64 usage, 65 data error, 80 timeout, 81 memory\n"
-    "            limit, 82 instruction limit\n";
+    "            limit, 82 instruction limit, 83 output limit\n";
 
 #define BLANK_KEY "gcisim.check.blank"
 #define NILS_KEY "gcisim.check.nils" /* the answers set to nil: {name = true} */
@@ -510,6 +518,222 @@ static int in_sandbox(check *c, lua_CFunction fn, const char *what) {
   return rc;
 }
 
+/* ---------- the student's file in a process of its own ----------
+ * The verdict must come from where the student cannot write (issue 11,
+ * class 11): a print of "3 of 3 right: well done" followed by a stall in
+ * C once passed for the real report, which never came.  So the student's
+ * file runs in a child process whose stdout is a pipe: every line it
+ * prints reaches the terminal after "| ", and the only lines without it
+ * are the parent's.  The answers come back over a second pipe, and the
+ * parent, which runs the key and prints the verdict, prints one even when
+ * the child was killed (a watchdog's timeout, a signal, its own deadline). */
+
+#define STUDENT_PREFIX "| "
+
+static int wr_all(int fd, const void *p, size_t n) {
+  const char *s = p;
+  while (n) {
+    ssize_t k = write(fd, s, n);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) return -1;
+    s += k;
+    n -= (size_t)k;
+  }
+  return 0;
+}
+
+static int wr_str(int fd, const char *s) {
+  uint32_t n = s ? (uint32_t)strlen(s) : UINT32_MAX;
+  return wr_all(fd, &n, sizeof n) || (s && wr_all(fd, s, n)) ? -1 : 0;
+}
+
+/* The student's results, in the child, after its stdout is closed. */
+static void send_student(int fd, const check *c, int rc) {
+  int32_t h[3] = {rc, c->mismatch, (int32_t)c->ns};
+  if (wr_all(fd, h, sizeof h) || wr_str(fd, c->id)) return;
+  for (size_t i = 0; i < c->ns; i++) {
+    int32_t k = (int32_t)c->sval[i].k;
+    if (wr_str(fd, c->sname[i]) || wr_all(fd, &k, sizeof k) || wr_all(fd, &c->sval[i].num, sizeof(double)) ||
+        wr_str(fd, c->sval[i].str))
+      return;
+  }
+}
+
+/* A reader of the result bytes, all in memory. */
+typedef struct {
+  const char *p;
+  size_t n;
+  int bad;
+} rd;
+
+static void rd_take(rd *r, void *out, size_t n) {
+  if (r->bad || r->n < n) { r->bad = 1; memset(out, 0, n); return; }
+  memcpy(out, r->p, n);
+  r->p += n;
+  r->n -= n;
+}
+
+static char *rd_str(rd *r) {
+  uint32_t n;
+  rd_take(r, &n, sizeof n);
+  if (r->bad || n == UINT32_MAX) return NULL;
+  if (r->n < n) { r->bad = 1; return NULL; }
+  char *s = malloc((size_t)n + 1);
+  if (!s) { r->bad = 1; return NULL; }
+  memcpy(s, r->p, n);
+  s[n] = '\0';
+  r->p += n;
+  r->n -= n;
+  return s;
+}
+
+/* Reads the results into c; 0, or -1 when they are incomplete. */
+static int take_student(check *c, const char *buf, size_t len, int *rc) {
+  rd r = {buf, len, 0};
+  int32_t h[3];
+  rd_take(&r, h, sizeof h);
+  char *id = rd_str(&r);
+  if (r.bad || h[2] < 0) { free(id); return -1; }
+  *rc = h[0];
+  c->mismatch = h[1];
+  snprintf(c->id, sizeof c->id, "%s", id ? id : "");
+  free(id);
+  size_t ns = (size_t)h[2];
+  c->sname = calloc(ns ? ns : 1, sizeof *c->sname);
+  c->sval = calloc(ns ? ns : 1, sizeof *c->sval);
+  if (!c->sname || !c->sval) return -1;
+  c->scap = ns;
+  for (size_t i = 0; i < ns && !r.bad; i++) {
+    char *name = rd_str(&r);
+    int32_t k;
+    value v = {0};
+    rd_take(&r, &k, sizeof k);
+    rd_take(&r, &v.num, sizeof v.num);
+    v.str = rd_str(&r);
+    v.k = (vkind)k;
+    if (r.bad || !name || k < V_NONE || k > V_OTHER) { free(name); free(v.str); return -1; }
+    c->sname[c->ns] = name;
+    c->sval[c->ns++] = v;
+  }
+  return r.bad ? -1 : 0;
+}
+
+static double mono_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Copies the child's printed lines to stdout, each after STUDENT_PREFIX;
+ * control characters but tab and newline become '?', so that a carriage
+ * return or a terminal escape cannot hide the prefix. */
+static void relay(const char *s, size_t n, int *bol) {
+  for (size_t i = 0; i < n; i++) {
+    unsigned char ch = (unsigned char)s[i];
+    if (*bol) fputs(STUDENT_PREFIX, stdout);
+    fputc((ch < 0x20 && ch != '\n' && ch != '\t') || ch == 0x7f ? '?' : ch, stdout);
+    *bol = ch == '\n';
+  }
+}
+
+/* Runs the student's file in a child; returns its exit code as
+ * in_sandbox would, with c filled in, or the code of the limit or signal
+ * that ended it (*killed set, and *why saying what). */
+static int run_student(check *c, int *killed, const char **why) {
+  int outp[2], resp[2];
+  *killed = 0;
+  *why = NULL;
+  if (pipe(outp) != 0) return GS_EX_MEMORY;
+  if (pipe(resp) != 0) { close(outp[0]); close(outp[1]); return GS_EX_MEMORY; }
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(outp[0]); close(outp[1]); close(resp[0]); close(resp[1]);
+    fprintf(stderr, "gcisim: cannot start the exercise: %s\n", strerror(errno));
+    return GS_EX_MEMORY;
+  }
+  if (pid == 0) {
+    close(outp[0]);
+    close(resp[0]);
+    if (dup2(outp[1], 1) < 0) _exit(GS_EX_OUTPUT);
+    close(outp[1]);
+    int rc = in_sandbox(c, student_main, NULL);
+    fflush(stdout);
+    fflush(stderr);
+    close(1); /* the parent sees the end of the printing, then the results */
+    send_student(resp[1], c, rc);
+    _exit(0);
+  }
+  close(outp[1]);
+  close(resp[1]);
+  /* The child's watchdog ends it 2 s after --timeout; this deadline is the
+   * parent's own, for a child that ends no other way. */
+  double deadline = c->sbo.lim.timeout > 0 ? mono_s() + c->sbo.lim.timeout + 5.0 : 0;
+  char *res = NULL;
+  size_t rlen = 0, rcap = 0;
+  int bol = 1, open_out = 1, open_res = 1, timed_out = 0;
+  while (open_out || open_res) {
+    struct pollfd pf[2] = {{open_out ? outp[0] : -1, POLLIN, 0}, {open_res ? resp[0] : -1, POLLIN, 0}};
+    int ms = -1;
+    if (deadline > 0) {
+      double left = deadline - mono_s();
+      if (left <= 0) { timed_out = 1; break; }
+      ms = (int)(left * 1000) + 1;
+    }
+    int k = poll(pf, 2, ms);
+    if (k < 0 && errno == EINTR) continue;
+    if (k < 0) break;
+    char buf[4096];
+    if (open_out && (pf[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+      ssize_t r = read(outp[0], buf, sizeof buf);
+      if (r > 0) relay(buf, (size_t)r, &bol);
+      else if (r == 0 || errno != EINTR) open_out = 0;
+    }
+    if (open_res && (pf[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+      if (rlen == rcap) {
+        size_t nc = rcap ? 2 * rcap : 4096;
+        char *nb = realloc(res, nc);
+        if (!nb) { timed_out = 1; break; }
+        res = nb;
+        rcap = nc;
+      }
+      ssize_t r = read(resp[0], res + rlen, rcap - rlen);
+      if (r > 0) rlen += (size_t)r;
+      else if (r == 0 || errno != EINTR) open_res = 0;
+    }
+  }
+  if (!bol) fputc('\n', stdout);
+  fflush(stdout);
+  if (timed_out) kill(pid, SIGKILL);
+  close(outp[0]);
+  close(resp[0]);
+  int ws = 0;
+  while (waitpid(pid, &ws, 0) < 0 && errno == EINTR) {}
+  int rc;
+  if (!timed_out && WIFEXITED(ws) && WEXITSTATUS(ws) == 0 && take_student(c, res, rlen, &rc) == 0) {
+    free(res);
+    return rc;
+  }
+  free(res);
+  *killed = 1;
+  if (timed_out) {
+    fprintf(stderr, "gcisim: %s: the exercise did not end, and was stopped\n", c->file);
+    *why = "timeout (--timeout)";
+    return GS_EX_TIMEOUT;
+  }
+  if (WIFEXITED(ws)) {
+    switch (WEXITSTATUS(ws)) {
+    case GS_EX_TIMEOUT: *why = "timeout (--timeout)"; return GS_EX_TIMEOUT;
+    case GS_EX_MEMORY: *why = "memory limit (--max-memory)"; return GS_EX_MEMORY;
+    default: break;
+    }
+  }
+  fprintf(stderr, "gcisim: %s: the exercise ended abnormally (%s %d)\n", c->file,
+          WIFSIGNALED(ws) ? "signal" : "exit", WIFSIGNALED(ws) ? WTERMSIG(ws) : WEXITSTATUS(ws));
+  *why = "the exercise ended abnormally";
+  return GS_EX_SCRIPT;
+}
+
 /* The number of blanks ___ left in the code of the file (comments and
  * string contents are not told apart from code beyond `--`: close enough
  * for a note to the student). */
@@ -703,9 +927,15 @@ int gs_check_main(int argc, char **argv, const gs_check_key *keys) {
   memset(&c, 0, sizeof c);
   c.keys = keys;
   gs_run_sbopts_init(&c.sbo);
-  int took;
+  int took, rest = 0; /* after "--": the exercise file, whatever its name */
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
+    if (rest) {
+      if (c.file) return gs_usage_error("check: one exercise at a time (extra '%s')", a);
+      c.file = a;
+      continue;
+    }
+    if (strcmp(a, "--") == 0) { rest = 1; continue; }
     if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
       fputs(check_usage, stdout);
       return GS_EX_OK;
@@ -735,8 +965,23 @@ int gs_check_main(int argc, char **argv, const gs_check_key *keys) {
   int rc;
   if (!(c.pol = gs_run_policy(&c.sbo, &c.file, 1, &rc))) return rc;
 
-  rc = in_sandbox(&c, student_main, NULL);
+  int killed;
+  const char *why;
+  rc = run_student(&c, &killed, &why);
   if (rc != 0) {
+    /* the verdict, from the parent, whatever ended the exercise */
+    if (!why) {
+      switch (rc) {
+      case GS_EX_TIMEOUT: why = "timeout (--timeout)"; break;
+      case GS_EX_MEMORY: why = "memory limit (--max-memory)"; break;
+      case GS_EX_INSTR: why = "instruction limit (--max-instructions)"; break;
+      case GS_EX_OUTLIMIT: why = "output limit (--max-output)"; break;
+      case GS_EX_DATA: why = "a data error (see above)"; break;
+      default: why = "the script stopped with an error (see above)"; break;
+      }
+    }
+    printf("%s: not checked: %s\n", c.file, why);
+    fflush(stdout);
     int blanks = blanks_in_code(c.file);
     if (blanks && rc == GS_EX_SCRIPT && !c.mismatch)
       fprintf(stderr, "(%s still has %d blank%s ___ in its code: fill in each one)\n", c.file, blanks,

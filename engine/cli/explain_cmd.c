@@ -87,10 +87,11 @@ static int parse(int argc, char **argv, ex_opts *o) {
   o->digits = 2;
   o->ties = GS_TIES_DENSE;
   o->fmt = GS_FMT_TABLE;
-  int npos = 0;
+  int npos = 0, rest = 0; /* after "--": operands only */
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-    if (a[0] != '-' || a[1] == '\0') {
+    if (!rest && strcmp(a, "--") == 0) { rest = 1; continue; }
+    if (rest || a[0] != '-' || a[1] == '\0') {
       if (npos == 0) o->data = a;
       else if (npos == 1) o->iso3 = a;
       else return gs_usage_error("explain: unexpected argument '%s'", a);

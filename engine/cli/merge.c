@@ -67,8 +67,11 @@ int gs_merge_main(int argc, char **argv) {
   char **files = calloc((size_t)argc + 1, sizeof *files);
   size_t nf = 0;
   if (!files) return GS_EX_MEMORY;
+  int rest = 0; /* after "--": every argument is a shard file */
   for (int i = 0; i < argc; i++) {
-    if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+    if (rest) files[nf++] = argv[i];
+    else if (strcmp(argv[i], "--") == 0) rest = 1;
+    else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
       if (gs_parse_format_option(argv[++i], &fmt, &fmt_given) != GS_EX_OK) {
         free(files);
         return GS_EX_USAGE;

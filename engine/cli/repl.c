@@ -95,9 +95,11 @@ static void on_sigint(int sig) {
 
 static int parse(int argc, char **argv, repl *r) {
   gs_run_sbopts_init(&r->sbo);
+  int rest = 0; /* after "--": the dataset, whatever its name */
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-    if (a[0] != '-' || a[1] == '\0') {
+    if (!rest && strcmp(a, "--") == 0) { rest = 1; continue; }
+    if (rest || a[0] != '-' || a[1] == '\0') {
       if (r->data) return gs_usage_error("repl: unexpected argument '%s' (one dataset at most)", a);
       r->data = a;
       continue;

@@ -8,6 +8,7 @@
 #include <lauxlib.h>
 #include <limits.h>
 #include <lualib.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,7 @@ const char gs_usage[] =
     "  --max-memory SIZE   Lua memory cap, e.g. 64M or 1G (default 256M; 0 = none)\n"
     "  --timeout SECONDS   wall-clock limit (default 10; 0 = none)\n"
     "  --max-instructions N  Lua instruction budget (default: none)\n"
+    "  --max-output SIZE   bytes print may write in all (default 64M; 0 = none)\n"
     "  --trusted           !! NO SANDBOX: the full Lua standard library, including\n"
     "                      io, os and package, and no file restrictions. Only for\n"
     "                      your own scripts. Limits still apply. !!\n"
@@ -72,7 +74,8 @@ const char gs_usage[] =
     "  scripts may read it, but not leave it.\n"
     "\n"
     "exit codes: 0 ok, 1 script error, 64 usage, 65 data error, 73 output not\n"
-    "            written, 80 timeout, 81 memory limit, 82 instruction limit\n";
+    "            written, 80 timeout, 81 memory limit, 82 instruction limit,\n"
+    "            83 output limit\n";
 
 typedef struct {
   int help;                 /* --help: print the usage and run nothing */
@@ -147,12 +150,13 @@ void gs_run_sbopts_init(gs_run_sbopts *s) {
   memset(s, 0, sizeof *s);
   s->lim.max_memory = (size_t)256 << 20;
   s->lim.timeout = 10;
+  s->lim.max_output = (size_t)64 << 20;
 }
 
 int gs_run_sbopts_parse(gs_run_sbopts *s, const char *a, const char *v) {
   if (strcmp(a, "--trusted") == 0) { s->lim.trusted = 1; return 1; }
   int known = strcmp(a, "--allow-read") == 0 || strcmp(a, "--allow-write") == 0 || strcmp(a, "--max-memory") == 0 ||
-              strcmp(a, "--timeout") == 0 || strcmp(a, "--max-instructions") == 0;
+              strcmp(a, "--timeout") == 0 || strcmp(a, "--max-instructions") == 0 || strcmp(a, "--max-output") == 0;
   if (!known) return 0;
   if (!v) { gs_usage_error("%s needs a value", a); return -1; }
   if (strcmp(a, "--allow-read") == 0 || strcmp(a, "--allow-write") == 0) {
@@ -162,6 +166,8 @@ int gs_run_sbopts_parse(gs_run_sbopts *s, const char *a, const char *v) {
     else s->reads[s->nreads++] = v;
   } else if (strcmp(a, "--max-memory") == 0) {
     if (gs_parse_size(v, &s->lim.max_memory)) { gs_usage_error("--max-memory needs a size such as 64M, got '%s'", v); return -1; }
+  } else if (strcmp(a, "--max-output") == 0) {
+    if (gs_parse_size(v, &s->lim.max_output)) { gs_usage_error("--max-output needs a size such as 1M, got '%s'", v); return -1; }
   } else if (strcmp(a, "--timeout") == 0) {
     if (gs_parse_number(v, &s->lim.timeout)) { gs_usage_error("--timeout needs seconds, got '%s'", v); return -1; }
   } else {
@@ -210,6 +216,7 @@ int gs_run_exit_code(const gs_sandbox *sb, const gs_ctx *ctx, const char *msg) {
   if (hit == GS_LIMIT_TIME) return GS_EX_TIMEOUT;
   if (hit == GS_LIMIT_MEMORY) return GS_EX_MEMORY;
   if (hit == GS_LIMIT_INSTRUCTIONS) return GS_EX_INSTR;
+  if (hit == GS_LIMIT_OUTPUT) return GS_EX_OUTLIMIT;
   if (ctx->data_error[0] && msg && strstr(msg, ctx->data_error)) return GS_EX_DATA;
   return GS_EX_SCRIPT;
 }
@@ -419,6 +426,14 @@ static void report_error(run_opts *o, const char *msg) {
 
 static char tmp_out[PATH_MAX + 32];
 
+/* SIGTERM, SIGHUP, SIGINT: remove the temporaries (--out's, --plot's, a
+ * gci.plot or gci.write in progress), then die of the signal as before. */
+static void on_fatal_signal(int sig) {
+  gs_atomic_cleanup_signal();
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
 /* Removes the rendered chart's temporary, if any. */
 static void drop_chart(run_opts *o) {
   if (o->pend.f) gs_atomic_abort(o->pend.f, o->pend.tmp);
@@ -430,6 +445,9 @@ static void nothing_written(const run_opts *o) {
   else fprintf(stderr, "gcisim: nothing was written: no chart, and the result was not printed\n");
 }
 
+/* Runs a parsed command: everything after the command line. */
+static int run_parsed(run_opts *o);
+
 int gs_run_main(int argc, char **argv) {
   run_opts o;
   memset(&o, 0, sizeof o);
@@ -440,6 +458,33 @@ int gs_run_main(int argc, char **argv) {
     return GS_EX_OK;
   }
   if (rc != GS_EX_OK) { free(o.args); return rc; }
+  return run_parsed(&o);
+}
+
+/* The batch runner's entry: no argv is built from the job's fields, so no
+ * field of a manifest can ever be read as an option (issue 11, class 1). */
+int gs_run(const gs_run_opts *ro) {
+  run_opts o;
+  memset(&o, 0, sizeof o);
+  o.script = ro->script;
+  o.args = calloc((size_t)ro->nargs + 1, sizeof *o.args);
+  if (!o.args) { fprintf(stderr, "gcisim: out of memory\n"); return GS_EX_MEMORY; }
+  for (int i = 0; i < ro->nargs; i++) o.args[i] = ro->args[i];
+  o.nargs = ro->nargs;
+  o.fmt = ro->fmt;
+  o.fmt_given = 1;
+  o.out = ro->out;
+  o.no_sync = ro->no_sync;
+  o.sbo = ro->sbo;
+  o.ctx.dataset = ro->dataset;
+  o.ctx.threads = ro->threads;
+  o.ctx.quiet = ro->quiet;
+  return run_parsed(&o);
+}
+
+static int run_parsed(run_opts *op) {
+  run_opts o = *op; /* the body below was written for a local */
+  int rc = GS_EX_OK;
   if ((o.plot && check_writable("--plot", o.plot)) || (o.out && check_writable("--out", o.out))) {
     free(o.args);
     return GS_EX_OUTPUT;
@@ -454,6 +499,14 @@ int gs_run_main(int argc, char **argv) {
   if (!o.sb) { fprintf(stderr, "gcisim: cannot create a Lua state (out of memory)\n"); rc = GS_EX_MEMORY; goto done; }
   o.ctx.sandbox = o.sb;
   gs_sandbox_watchdog(o.sb, GS_EX_TIMEOUT, tmp_out);
+  {
+    static const int sigs[] = {SIGTERM, SIGHUP, SIGINT};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_fatal_signal;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) sigaction(sigs[i], &sa, NULL);
+  }
   lua_State *L = gs_sandbox_state(o.sb);
   lua_pushcfunction(L, pmain);
   lua_pushlightuserdata(L, &o);

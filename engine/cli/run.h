@@ -24,7 +24,8 @@ enum {
   GS_EX_OUTPUT = 73,  /* EX_CANTCREAT: the output could not be written */
   GS_EX_TIMEOUT = 80, /* --timeout passed */
   GS_EX_MEMORY = 81,  /* --max-memory passed */
-  GS_EX_INSTR = 82    /* --max-instructions passed */
+  GS_EX_INSTR = 82,   /* --max-instructions passed */
+  GS_EX_OUTLIMIT = 83 /* --max-output passed */
 };
 
 /* `gcisim run --help`. */
@@ -85,4 +86,22 @@ gs_policy *gs_run_policy(const gs_run_sbopts *s, const char *const *files, int n
  * GS_EX_DATA when msg carries the data error gci recorded in ctx, else
  * GS_EX_SCRIPT.  msg may be NULL. */
 int gs_run_exit_code(const gs_sandbox *sb, const gs_ctx *ctx, const char *msg);
+
+/* One run described as data, for the batch runner: what `gcisim run
+ * SCRIPT ARGS... --dataset D --out F --format X ...` does, without an argv
+ * (so no job field can be taken for an option).  Every string is borrowed
+ * for the call. */
+typedef struct {
+  const char *script;
+  char *const *args; /* the script's arg[1..nargs] */
+  int nargs;
+  const char *dataset; /* may be NULL */
+  const char *out;     /* may be NULL: stdout */
+  gs_format fmt;
+  int threads, quiet, no_sync;
+  gs_run_sbopts sbo;
+} gs_run_opts;
+
+/* Runs it; returns the exit code, as gs_run_main. */
+int gs_run(const gs_run_opts *o);
 #endif

@@ -160,3 +160,27 @@ void gs_dataset_drop_pillar(gs_dataset *d, size_t p) {
   memmove(d->pmax + p, d->pmax + p + 1, rest * sizeof *d->pmax);
   d->npillar--;
 }
+
+/* A heap block of b bytes, as malloc charges it (header and rounding). */
+static size_t blk(size_t b) { return ((b + 15) & ~(size_t)15) + 16; }
+
+static size_t str_bytes(const char *s) { return s ? blk(strlen(s) + 1) : 0; }
+
+size_t gs_dataset_bytes(const gs_dataset *d) {
+  if (!d) return 0;
+  size_t b = blk(sizeof *d) + str_bytes(d->source) + str_bytes(d->key_col) + str_bytes(d->name_col);
+  b += blk(d->n * sizeof *d->key) + blk(d->n * sizeof *d->name);
+  for (size_t i = 0; i < d->n; i++) b += str_bytes(d->key[i]) + str_bytes(d->name[i]);
+  b += blk((d->ncol ? d->ncol : 1) * sizeof *d->col) + 3 * blk(d->npillar * sizeof(double));
+  for (size_t c = 0; c < d->ncol; c++) {
+    const gs_column *col = &d->col[c];
+    b += str_bytes(col->name);
+    if (col->num) b += blk(d->n * sizeof *col->num);
+    if (col->text) {
+      b += blk(d->n * sizeof *col->text);
+      for (size_t i = 0; i < d->n; i++) b += str_bytes(col->text[i]);
+    }
+  }
+  if (d->kslot) b += blk((d->kmask + 1) * sizeof *d->kslot); /* the key index */
+  return b;
+}

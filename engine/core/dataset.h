@@ -40,6 +40,11 @@ typedef struct {
 
 void gs_dataset_free(gs_dataset *d);
 
+/* The bytes d holds on the heap: structure, arrays and every string, with
+ * a malloc overhead of 16 bytes a block (what a copy costs, what a script
+ * is charged for it against --max-memory). */
+size_t gs_dataset_bytes(const gs_dataset *d);
+
 /* A deep copy, or NULL when out of memory. */
 gs_dataset *gs_dataset_copy(const gs_dataset *d);
 

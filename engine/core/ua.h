@@ -39,6 +39,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "budget.h"
 #include "ties.h"
 
 enum { GS_UA_ARITHMETIC = 1u, GS_UA_GEOMETRIC = 2u };
@@ -106,6 +107,11 @@ typedef struct {
   /* Largest n that keeps full histograms (see GS_UA_DENSE_MAX); 0 = that
    * default.  Sharded runs always keep them. */
   size_t dense_max;
+  /* Optional memory budget (budget.h): the run's working memory (result,
+   * per-thread histograms and scratch) is charged before it is allocated
+   * and released at the end; a refusal fails the run with "memory limit".
+   * NULL for none. */
+  const gs_budget *budget;
 } gs_ua_config;
 
 /* Fills *cfg with the defaults: perturb 0.25, n_draws 10000, seed 1,
@@ -235,6 +241,9 @@ typedef struct {
    * NULL for none. */
   int (*cancel)(void *ud);
   void *cancel_ud;
+  /* Optional memory budget (budget.h), as in gs_ua_config: the model
+   * outputs, bootstrap tables and per-thread indices are charged first. */
+  const gs_budget *budget;
 } gs_sa_options;
 
 typedef struct {

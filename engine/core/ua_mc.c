@@ -57,10 +57,12 @@ void gs_ua_mem_free(const gs_ua_alloc *a, void *p, size_t size) {
 
 /* ---------------------------------------------------------------- threads */
 
+/* Threads to run: as asked, but never more than the online cores (nor
+ * 256): more threads add only memory (issue 11, class 7). */
 int gs_ua_ncores(int threads) {
-  if (threads > 0) return threads;
   long c = sysconf(_SC_NPROCESSORS_ONLN);
-  return c < 1 ? 1 : c > 256 ? 256 : (int)c;
+  c = c < 1 ? 1 : c > 256 ? 256 : c;
+  return threads > 0 && threads < c ? threads : (int)c;
 }
 
 static double now_s(void) {
@@ -518,6 +520,18 @@ int gs_ua_run(const gs_ua_config *cfg, gs_ua_result **out, char *err, size_t err
   }
   int T = gs_ua_ncores(cfg->threads);
   if ((uint64_t)T > total) T = total ? (int)total : 1;
+  /* Charged up front to the caller's budget (budget.h, issue 11 class 7):
+   * the result, each thread's scratch and counters (16-bit histograms in
+   * one pass; the multi-pass counters and per-unit state otherwise). */
+  size_t n3_ = gs_ua_size(n, 3);
+  size_t charged = (size_t)(T + 1) * (n * 64 + k * 32) +
+                   (dense ? n * R * (sizeof(uint64_t) + (size_t)T * sizeof(uint16_t))
+                          : n3_ * 7 * sizeof(uint64_t) + n * 16 +
+                                (size_t)T * (gs_ua_size(n3_, MP_W) * sizeof(uint32_t) + n * sizeof(uint64_t)));
+  if (gs_budget_charge(cfg->budget, charged) != 0) {
+    gs_ua_model_free(&m);
+    return gs_ua_fail(err, errlen, "memory limit: %d threads need %zu MiB", T, charged >> 20);
+  }
 
   gs_ua_result *r = gs_ua_result_alloc(al, n, k, cfg->max != NULL, dense);
   ua_job *jobs = calloc((size_t)T, sizeof *jobs);
@@ -655,5 +669,6 @@ done:
   free(jobs);
   free(tid);
   gs_ua_model_free(&m);
+  gs_budget_release(cfg->budget, charged);
   return rc;
 }

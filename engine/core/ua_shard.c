@@ -317,6 +317,13 @@ int gs_ua_shard_read(FILE *f, const char *path, gs_ua_shard *s, char *err, size_
     fail(err, errlen, "%s: %s", path, perr);
     goto bad;
   }
+  /* The units listed above are what the partial's ranks index: a count
+   * that disagrees made the printing read past key[] (issue 11, class 5). */
+  if (gs_ua_result_n(s->r) != s->n) {
+    fail(err, errlen, "%s:%ld:1: the partial has n %zu units, but line 2 says 'units %zu'", path, ln + 2,
+         gs_ua_result_n(s->r), s->n);
+    goto bad;
+  }
   return 0;
 bad:
   gs_ua_shard_clear(s);

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -184,6 +185,13 @@ static int sa_core(size_t d, sa_fn f, void *ud, void *(*snew)(void *), void (*sf
   if (opt->n_base < 2 || opt->n_base > (UINT64_C(1) << 40))
     return fail(err, errlen, "n_base must be in [2, 2^40]");
   uint64_t N = opt->n_base;
+  int T = gs_ua_ncores(opt->threads);
+  /* fA, fB, fAB, the bootstrap tables and each thread's N indices, charged
+   * to the caller's budget before they are allocated (issue 11, class 7) */
+  size_t charged = ((size_t)N * (d + 2) + ((size_t)opt->n_boot + 1) * (2 * d + 1) + 6 * d) * sizeof(double) +
+                   (size_t)T * (size_t)N * sizeof(size_t);
+  if (gs_budget_charge(opt->budget, charged) != 0)
+    return fail(err, errlen, "memory limit: %" PRIu64 " base samples need %zu MiB", N, charged >> 20);
   sa_ctx c = {.d = d, .f = f, .ud = ud, .snew = snew, .sfree = sfree, .N = N, .seed = opt->seed,
               .nb = opt->n_boot, .bseed = opt->boot_seed, .cancel = opt->cancel,
               .cancel_ud = opt->cancel_ud};
@@ -204,7 +212,6 @@ static int sa_core(size_t d, sa_fn f, void *ud, void *(*snew)(void *), void (*sf
   r->ST = r->S + 3 * d;
   r->ST_lo = r->S + 4 * d;
   r->ST_hi = r->S + 5 * d;
-  int T = gs_ua_ncores(opt->threads);
   sa_parallel(&c, 0, N, T);
   if (atomic_load(&c.stop)) goto cancelled;
   if (c.failed) goto oom;
@@ -244,6 +251,7 @@ done:
   free(c.bS);
   free(c.bST);
   free(col);
+  gs_budget_release(opt->budget, charged);
   return rc;
 }
 

@@ -15,4 +15,9 @@
 FILE *gs_atomic_open(const char *path, char *tmp_path, size_t len);
 int gs_atomic_commit(FILE *f, const char *tmp_path, const char *path, int sync);
 void gs_atomic_abort(FILE *f, const char *tmp_path);
+
+/* Removes every temporary still open (up to 16 are tracked), for a process
+ * about to die: async-signal-safe (unlink only), for a watchdog or a
+ * SIGTERM handler, so no path.tmp.XXXXXX is left behind (issue 11, class 8). */
+void gs_atomic_cleanup_signal(void);
 #endif

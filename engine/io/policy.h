@@ -32,5 +32,14 @@ int gs_policy_check(const gs_policy *p, const char *path, int write, char *err, 
  * without blocking.  Returns the stream (the caller closes it), or NULL
  * with a message in err. */
 FILE *gs_policy_open_read(const gs_policy *p, const char *path, char *err, size_t errlen);
+/* It is THE way a file a script names is opened (sandbox rule: one open
+ * helper).  p may be NULL (no policy, as in gci.so under stock lua5.4):
+ * any path then, but still only a regular file, opened without blocking. */
+
+/* The whole file at path, opened by gs_policy_open_read: a malloc'd buffer
+ * (the caller frees it) of *len bytes plus a NUL, or NULL with a message in
+ * err when refused, unreadable or larger than max bytes. */
+char *gs_policy_read_file(const gs_policy *p, const char *path, size_t max, size_t *len, char *err,
+                          size_t errlen);
 
 #endif

@@ -234,9 +234,11 @@ static void ua_note(const gs_ua_config *c, char *buf, size_t len) {
            gs_ties_name(c->ties), c->digits, (unsigned long long)c->seed, geo);
 }
 
-typedef struct { gs_ua_result *r; } ua_box;
+typedef struct { gs_ua_result *r; size_t charged; } ua_box;
 static int ua_box_gc(lua_State *L) {
   ua_box *b = lua_touserdata(L, 1);
+  if (b->charged) gs_sandbox_release(L, b->charged);
+  b->charged = 0;
   gs_ua_result_free(b->r);
   b->r = NULL;
   return 0;
@@ -245,6 +247,7 @@ static int ua_box_gc(lua_State *L) {
 static ua_box *push_ua_box(lua_State *L) {
   ua_box *b = lua_newuserdatauv(L, sizeof *b, 0);
   b->r = NULL;
+  b->charged = 0;
   if (luaL_newmetatable(L, "gci.ua_box")) {
     lua_pushcfunction(L, ua_box_gc);
     lua_setfield(L, -2, "__gc");
@@ -299,9 +302,13 @@ static int ds_uncertainty(lua_State *L) {
   progress pr = {now(), 0, ctx && !ctx->quiet && isatty(2)};
   cfg.progress = progress_cb;
   cfg.progress_ud = &pr;
+  gs_budget budget;
   if (ctx && ctx->sandbox) {
     cfg.cancel = sandbox_cancel;
     cfg.cancel_ud = ctx->sandbox;
+    /* the histograms count against --max-memory (issue 11, class 7) */
+    gs_sandbox_budget(ctx->sandbox, &budget);
+    cfg.budget = &budget;
   }
   if (ctx && ctx->shard_count > 0) {
     cfg.shard_index = ctx->shard_index;
@@ -315,6 +322,11 @@ static int ds_uncertainty(lua_State *L) {
     if (ctx && ctx->sandbox && gs_sandbox_limit_hit(ctx->sandbox) != GS_LIMIT_NONE)
       return luaL_error(L, "%s", gs_sandbox_limit_message(ctx->sandbox));
     return luaL_error(L, "uncertainty: %s", err);
+  }
+  if (ctx && ctx->sandbox) { /* the result, while it lives */
+    size_t n = gs_ua_result_n(b->r), bytes = n * (2 * n + 1) * sizeof(uint64_t) + n * 64;
+    if (gs_sandbox_charge(L, bytes) != 0) return luaL_error(L, "%s", gs_sandbox_limit_message(ctx->sandbox));
+    b->charged = bytes;
   }
   char note[600];
   ua_note(&cfg, note, sizeof note);
@@ -347,9 +359,12 @@ static int ds_sensitivity(lua_State *L) {
   so.boot_seed = cfg.seed + 1;
   so.threads = cfg.threads;
   gs_ctx *ctx = gs_lua_getctx(L);
+  gs_budget budget;
   if (ctx && ctx->sandbox) {
     so.cancel = sandbox_cancel;
     so.cancel_ud = ctx->sandbox;
+    gs_sandbox_budget(ctx->sandbox, &budget); /* issue 11, class 7 */
+    so.budget = &budget;
   }
   gs_sa_result *sr = NULL;
   char err[512];

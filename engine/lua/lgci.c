@@ -86,8 +86,18 @@ typedef struct {
   size_t charged;
 } ds_box;
 
-static size_t ds_bytes(const gs_dataset *d) {
-  return d->n * (d->ncol + 2) * 24 + 256 + (d->kslot ? (d->kmask + 1) * sizeof *d->kslot : 0);
+/* What a dataset costs the script: every byte of it, strings included
+ * (rows x columns alone let 30 d:with copies of a 60 MB CSV reach 1.8 GB
+ * under --max-memory 64M: issue 11, class 7). */
+static size_t ds_bytes(const gs_dataset *d) { return gs_dataset_bytes(d); }
+
+/* Charges box b for a dataset of `bytes` before it is made (a copy): the
+ * limit is checked before the memory is taken, not after. */
+static void ds_precharge(lua_State *L, ds_box *b, size_t bytes) {
+  gs_ctx *c = gs_lua_getctx(L);
+  if (!c || !c->sandbox) return;
+  if (gs_sandbox_charge(L, bytes) != 0) luaL_error(L, "%s", gs_sandbox_limit_message(c->sandbox));
+  b->charged = bytes;
 }
 
 static int ds_gc(lua_State *L) {
@@ -113,6 +123,7 @@ static ds_box *ds_push_box(lua_State *L) {
 static void ds_adopt(lua_State *L, ds_box *b, gs_dataset *d) {
   b->d = d;
   gs_ctx *c = gs_lua_getctx(L);
+  if (b->charged) return; /* ds_precharge did */
   if (c && c->sandbox) {
     size_t bytes = ds_bytes(d);
     if (gs_sandbox_charge(L, bytes) != 0) luaL_error(L, "%s", gs_sandbox_limit_message(c->sandbox));
@@ -268,12 +279,8 @@ static int gci_load(lua_State *L) {
   path = gs_datadir_resolve(path, where, sizeof where);
   /* Check the policy on the file actually opened, then load from it: no
    * Lua call may raise between the open and the load (the stream would leak). */
-  FILE *f;
-  if (ctx && ctx->policy) {
-    if (!(f = gs_policy_open_read(ctx->policy, path, err, sizeof err))) return luaL_error(L, "gci.load: %s", err);
-  } else if (!(f = fopen(path, "rb"))) {
-    return luaL_error(L, "gci.load: %s: cannot read", path);
-  }
+  FILE *f = gs_policy_open_read(ctx ? ctx->policy : NULL, path, err, sizeof err);
+  if (!f) return luaL_error(L, "gci.load: %s", err);
   gs_dataset *d = gs_load_csv_file(f, path, &o, err, sizeof err);
   if (!d) return gs_lua_data_error(L, err);
   ds_adopt(L, b, d);
@@ -428,9 +435,13 @@ static res *res_push(lua_State *L, int ds, size_t n, const char *label) {
 
 static res *res_check(lua_State *L, int i) { return luaL_checkudata(L, i, RES_MT); }
 
+/* The result's dataset, anchored as its user value.  Anchoring keeps the
+ * box alive, but not the dataset in it: when both became garbage in one
+ * cycle, the dataset's __gc ran and a weak-keyed table could still hand
+ * the result out (issue 11, class 6), so the box is checked like any. */
 static const gs_dataset *res_dataset(lua_State *L, int i) {
   lua_getiuservalue(L, i, 1);
-  const gs_dataset *d = ((ds_box *)lua_touserdata(L, -1))->d;
+  const gs_dataset *d = gs_lua_checkdataset(L, -1);
   lua_pop(L, 1);
   return d;
 }
@@ -997,10 +1008,15 @@ static int ds_with(lua_State *L) {
   luaL_checktype(L, 2, LUA_TTABLE);
   lua_settop(L, 2);
   ds_box *b = ds_push_box(L); /* 3 */
+  ds_precharge(L, b, ds_bytes(d));
   gs_dataset *e = gs_dataset_copy(d);
   if (!e) return luaL_error(L, "with: out of memory");
   ds_adopt(L, b, e);
   size_t *rows = lua_newuserdatauv(L, (d->n ? d->n : 1) * sizeof *rows, 0); /* 4 */
+  /* A group may name a country many times: rows[] holds each row once
+   * (seen[] marks them), so its size is the dataset's, whatever the
+   * group's length (issue 11, class 5: 5000 "USA" wrote past rows[]). */
+  unsigned char *seen = lua_newuserdatauv(L, d->n ? d->n : 1, 0); /* 5 */
   for (int pass = 0; pass < 3; pass++) {
     lua_pushnil(L);
     while (lua_next(L, 2)) {
@@ -1016,11 +1032,16 @@ static int ds_with(lua_State *L) {
       } else if (push_group(L, who)) {
         if (pass == 1) {
           size_t gn = lua_rawlen(L, -1);
+          memset(seen, 0, e->n ? e->n : 1);
           for (size_t g = 1; g <= gn; g++) {
             lua_rawgeti(L, -1, (lua_Integer)g);
-            long r = gs_dataset_row(e, lua_tostring(L, -1));
+            const char *code = lua_tostring(L, -1);
+            long r = code ? gs_dataset_row(e, code) : -1;
             lua_pop(L, 1);
-            if (r >= 0) rows[nr++] = (size_t)r;
+            if (r >= 0 && (size_t)r < e->n && !seen[r]) {
+              seen[r] = 1;
+              rows[nr++] = (size_t)r;
+            }
           }
           if (nr == 0) return luaL_error(L, "with: no member of group '%s' is in %s", who, e->source);
         }
@@ -1042,6 +1063,7 @@ static int ds_without(lua_State *L) {
   const gs_dataset *d = gs_lua_checkdataset(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
   ds_box *b = ds_push_box(L);
+  ds_precharge(L, b, ds_bytes(d));
   gs_dataset *e = gs_dataset_copy(d);
   if (!e) return luaL_error(L, "without: out of memory");
   ds_adopt(L, b, e);

@@ -421,11 +421,15 @@ static int gci_index_meta(lua_State *L) {
   gs_ctx *ctx = gs_lua_getctx(L);
   char err[1024], where[4096];
   path = gs_datadir_resolve(path, where, sizeof where); /* as gci.load does */
-  if (ctx && ctx->policy && gs_policy_check(ctx->policy, path, 0, err, sizeof err) != 0)
-    return luaL_error(L, "gci.index_meta: %s", err);
   ix_box *b = ix_push(L);
-  if (gs_h_load_meta_file(b->h, path, err, sizeof err) != 0 || gs_h_validate(b->h, path, err, sizeof err) != 0)
-    return gs_lua_data_error(L, err);
+  /* Through the one open helper (policy.h): a FIFO or device is refused at
+   * once instead of blocking until the watchdog (issue 11, class 8). */
+  size_t len;
+  char *text = gs_policy_read_file(ctx ? ctx->policy : NULL, path, (size_t)64 << 20, &len, err, sizeof err);
+  if (!text) return luaL_error(L, "gci.index_meta: %s", err);
+  int rc = gs_h_load_meta_csv(b->h, text, len, path, err, sizeof err);
+  free(text);
+  if (rc != 0 || gs_h_validate(b->h, path, err, sizeof err) != 0) return gs_lua_data_error(L, err);
   return 1;
 }
 

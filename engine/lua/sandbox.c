@@ -19,6 +19,8 @@
  *    inside C where no hook runs, such as a pathological pattern match. */
 #include "sandbox.h"
 
+#include "atomic.h"
+
 #include <lauxlib.h>
 #include <lualib.h>
 #include <signal.h>
@@ -42,6 +44,7 @@ struct gs_sandbox {
   unsigned long fail_at;  /* GCISIM_FAIL_ALLOC (test only): fail this allocation, 0 = never */
   int fail_after;         /* "N+": and every later one */
   unsigned long nalloc;   /* growing allocations so far, counted when fail_at is set */
+  size_t printed;         /* bytes print wrote (max_output) */
   volatile sig_atomic_t interrupted; /* set by gs_sandbox_interrupt (a signal handler) */
 };
 
@@ -54,7 +57,7 @@ static double now(void) {
 static gs_sandbox *sb_of(lua_State *L) { return *(gs_sandbox **)lua_getextraspace(L); }
 
 static int has_limits(const gs_sandbox *sb) {
-  return sb->lim.max_instructions || sb->lim.timeout > 0 || sb->lim.max_memory;
+  return sb->lim.max_instructions || sb->lim.timeout > 0 || sb->lim.max_memory || sb->lim.max_output;
 }
 
 static void set_hit(gs_sandbox *sb, gs_limit what) {
@@ -75,6 +78,10 @@ static void set_hit(gs_sandbox *sb, gs_limit what) {
     break;
   case GS_LIMIT_INTERRUPT:
     snprintf(sb->msg, sizeof sb->msg, "interrupted");
+    break;
+  case GS_LIMIT_OUTPUT:
+    snprintf(sb->msg, sizeof sb->msg, "output limit: the script printed more than %zu bytes (--max-output)",
+             sb->lim.max_output);
     break;
   default: break;
   }
@@ -151,6 +158,39 @@ static int sb_setmetatable(lua_State *L) {
   lua_insert(L, 1);
   lua_call(L, 2, 1);
   return 1;
+}
+
+/* print, as the base library's (tab-separated luaL_tolstring, newline),
+ * counting every byte against max_output: a print loop wrote 1.8 GB/s to
+ * a teacher's terminal or a batch's log (issue 11, class 8).  The text
+ * that would pass the limit is not written at all. */
+static int sb_print(lua_State *L) {
+  gs_sandbox *sb = sb_of(L);
+  int n = lua_gettop(L);
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  for (int i = 1; i <= n; i++) {
+    luaL_tolstring(L, i, NULL);
+    if (i > 1) luaL_addchar(&b, '\t');
+    luaL_addvalue(&b);
+  }
+  luaL_addchar(&b, '\n');
+  luaL_pushresult(&b);
+  size_t len;
+  const char *s = lua_tolstring(L, -1, &len);
+  if (sb->lim.max_output && (sb->hit == GS_LIMIT_OUTPUT || len > sb->lim.max_output - sb->printed)) {
+    set_hit(sb, GS_LIMIT_OUTPUT);
+    /* every later instruction raises again (sb_hook) */
+    lua_sethook(L, sb_hook, LUA_MASKCOUNT, 1);
+    luaL_where(L, 1);
+    lua_pushstring(L, sb->msg);
+    lua_concat(L, 2);
+    return lua_error(L);
+  }
+  sb->printed += len;
+  fwrite(s, 1, len, stdout);
+  fflush(stdout);
+  return 0;
 }
 
 /* xpcall's message handler, wrapped.  An error raised by the hook (a hit
@@ -242,6 +282,8 @@ static void open_sandboxed(lua_State *L) {
   wrap(L, "load", sb_load);
   wrap(L, "collectgarbage", sb_collectgarbage);
   wrap(L, "xpcall", sb_xpcall);
+  lua_pushcfunction(L, sb_print);
+  lua_setglobal(L, "print");
   lua_pushcfunction(L, sb_require);
   lua_setglobal(L, "require");
   /* os: the clock and the time only. */
@@ -270,8 +312,11 @@ static void open_sandboxed(lua_State *L) {
 }
 
 static int open_libs(lua_State *L) {
-  if (lua_toboolean(L, 1)) luaL_openlibs(L);
-  else open_sandboxed(L);
+  if (lua_toboolean(L, 1)) {
+    luaL_openlibs(L);
+    lua_pushcfunction(L, sb_print); /* --max-output holds when trusted too */
+    lua_setglobal(L, "print");
+  } else open_sandboxed(L);
   return 0;
 }
 
@@ -324,7 +369,7 @@ int gs_sandbox_expired(gs_sandbox *sb) {
 
 int gs_sandbox_charge(lua_State *L, size_t bytes) {
   gs_sandbox *sb = sb_of(L);
-  if (sb->lim.max_memory && sb->used + bytes > sb->lim.max_memory) {
+  if (sb->lim.max_memory && (bytes > sb->lim.max_memory || sb->used + bytes > sb->lim.max_memory)) {
     set_hit(sb, GS_LIMIT_MEMORY);
     return -1;
   }
@@ -335,11 +380,21 @@ int gs_sandbox_charge(lua_State *L, size_t bytes) {
 void gs_sandbox_release(lua_State *L, size_t bytes) { sb_of(L)->used -= bytes; }
 size_t gs_sandbox_max_memory(const gs_sandbox *sb) { return sb->lim.max_memory; }
 
+static int budget_charge(void *ud, size_t bytes) { return gs_sandbox_charge(((gs_sandbox *)ud)->L, bytes); }
+static void budget_release(void *ud, size_t bytes) { gs_sandbox_release(((gs_sandbox *)ud)->L, bytes); }
+
+void gs_sandbox_budget(gs_sandbox *sb, gs_budget *b) {
+  b->charge = budget_charge;
+  b->release = budget_release;
+  b->ud = sb;
+}
+
 void gs_sandbox_reset(gs_sandbox *sb) {
   sb->interrupted = 0;
   sb->hit = GS_LIMIT_NONE;
   sb->msg[0] = '\0';
   sb->count = 0;
+  sb->printed = 0;
   sb->start = now();
   /* after a hit the hook ran on every instruction; back to its period */
   if (has_limits(sb)) lua_sethook(sb->L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
@@ -360,6 +415,7 @@ static char wd_msg[300];
 static void wd_fire(int sig) {
   (void)sig;
   if (wd_path) unlink(wd_path);
+  gs_atomic_cleanup_signal(); /* a chart or gci.write temporary too */
   ssize_t r = write(2, wd_msg, strlen(wd_msg));
   (void)r;
   _exit(wd_code);

@@ -6,7 +6,8 @@
  *   memory        a lua_Alloc that refuses to grow the heap past max_memory;
  *   instructions  a count hook adding to one budget shared by all threads;
  *   wall clock    checked by the same hook, with a hard watchdog behind it
- *                 for time spent inside C (a pathological pattern match).
+ *                 for time spent inside C (a pathological pattern match);
+ *   output        print counts what it writes and stops at max_output.
  * Once a limit is hit it stays hit: every later hook call raises again, so
  * pcall, coroutines and error handlers cannot swallow it.
  * The sandbox owns its lua_State; gs_sandbox_free closes it (NULL is fine). */
@@ -14,17 +15,21 @@
 #define GS_SANDBOX_H
 #include <lua.h>
 #include <stddef.h>
+
+#include "budget.h"
 #include <stdint.h>
 
 typedef enum {
   GS_LIMIT_NONE, GS_LIMIT_TIME, GS_LIMIT_MEMORY, GS_LIMIT_INSTRUCTIONS,
-  GS_LIMIT_INTERRUPT  /* gs_sandbox_interrupt (Ctrl-C in the REPL) */
+  GS_LIMIT_INTERRUPT, /* gs_sandbox_interrupt (Ctrl-C in the REPL) */
+  GS_LIMIT_OUTPUT     /* print wrote more than max_output bytes */
 } gs_limit;
 
 typedef struct {
   size_t max_memory;          /* bytes; 0 = unlimited */
   double timeout;             /* seconds; 0 = unlimited */
   uint64_t max_instructions;  /* 0 = unlimited */
+  size_t max_output;          /* bytes print may write in all; 0 = unlimited */
   int trusted;                /* full standard library (no sandbox) */
 } gs_limits;
 
@@ -62,6 +67,12 @@ int gs_sandbox_charge(lua_State *L, size_t bytes);
 void gs_sandbox_release(lua_State *L, size_t bytes);
 /* The memory cap in bytes (0: none). */
 size_t gs_sandbox_max_memory(const gs_sandbox *sb);
+
+/* The same accounting as a core budget (budget.h), for core calls that
+ * allocate on the script's behalf (d:uncertainty's per-thread histograms):
+ * fills *b; its charge and release must be called from the thread running
+ * the script.  A refused charge hits the memory limit. */
+void gs_sandbox_budget(gs_sandbox *sb, gs_budget *b);
 
 /* Starts a new evaluation in the same state (the REPL, once per line):
  * the clock and the instruction budget restart from zero and a limit that

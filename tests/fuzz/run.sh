@@ -6,7 +6,9 @@
 # exec count; exits non-zero if a harness finds a crash (the reproducer is
 # left in build-fuzz/, named crash-*, leak-*, timeout-* or oom-*).
 #   FUZZ_JOBS=both  run the two harnesses at the same time (2 cores)
-#   FUZZ_ONLY=csv|lua  build and run only that harness
+#   FUZZ_ONLY=csv|lua|api  build and run only that harness
+# fuzz_api drives the gci API with hostile arguments through the generator
+# tests/fuzz/api_gen.lua (issue 11); its corpus starts empty.
 #   FUZZ_SEED=N  a fixed random seed (CI uses one, so a run can be repeated)
 set -e
 SECONDS_EACH=${1:-60}
@@ -24,7 +26,7 @@ FLAGS="-g -O1 -std=c17 -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE=700 -pthread -f
 # The library layers only, as in gci.so: the commands (engine/cli/) are not
 # what the harnesses drive.
 SRC=$(ls engine/core/*.c engine/io/*.c engine/chart/*.c engine/lua/*.c)
-HARNESSES=${FUZZ_ONLY:-csv lua}
+HARNESSES=${FUZZ_ONLY:-csv lua api}
 for h in $HARNESSES; do
   # shellcheck disable=SC2086
   $CC $FLAGS -o "$OUT/fuzz_$h" "tests/fuzz/fuzz_$h.c" $SRC $LUA_LIBS $CAIRO_LIBS -lcsv -lm
@@ -39,7 +41,7 @@ run_one() {
   # tests/escapes/pattern_blowup.lua), which a fuzzer cannot use.  Crashes
   # and leaks still stop the run.
   extra=""
-  [ "$h" = lua ] && extra="-fork=1 -ignore_timeouts=1 -ignore_ooms=0 -ignore_crashes=0"
+  [ "$h" = lua ] || [ "$h" = api ] && extra="-fork=1 -ignore_timeouts=1 -ignore_ooms=0 -ignore_crashes=0"
   # shellcheck disable=SC2086
   ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
   "$OUT/fuzz_$h" $extra -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
@@ -63,8 +65,10 @@ elif [ "${FUZZ_JOBS:-}" = both ]; then
   run_one lua & p2=$!
   wait $p1 || status=1
   wait $p2 || status=1
+  run_one api || status=1
 else
   run_one csv || status=1
   run_one lua || status=1
+  run_one api || status=1
 fi
 exit $status
