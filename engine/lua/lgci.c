@@ -371,7 +371,8 @@ static int group_has(lua_State *L, int list, const char *key) {
 
 typedef struct {
   size_t n;
-  int digits;
+  int digits;      /* default: the data's precision (dataset.h) */
+  int digits_asked; /* digits came from an option, not from the data */
   gs_ties ties;
   int ranked;      /* rank[] holds the default ranks */
   char label[48];
@@ -388,10 +389,12 @@ typedef struct {
 /* Pushes a result over the dataset at stack index ds. */
 static res *res_push(lua_State *L, int ds, size_t n, const char *label) {
   ds = lua_absindex(L, ds);
-  size_t k = gs_lua_checkdataset(L, ds)->npillar;
+  const gs_dataset *d = gs_lua_checkdataset(L, ds);
+  size_t k = d->npillar;
   res *r = lua_newuserdatauv(L, sizeof *r + (2 * (n ? n : 1) + k) * sizeof(double), 1);
   r->n = n;
-  r->digits = 2;
+  r->digits = gs_dataset_score_digits(d);
+  r->digits_asked = 0;
   r->ties = GS_TIES_DENSE;
   r->ranked = 0;
   snprintf(r->label, sizeof r->label, "%s", label);
@@ -434,8 +437,9 @@ void gs_lua_pushnum(lua_State *L, double v) {
   else lua_pushnumber(L, v);
 }
 
-/* Reads {ties=, digits=} into *digits / *ties (defaults kept). */
-static void rank_opts(lua_State *L, int t, int *digits, gs_ties *ties) {
+/* Reads {ties=, digits=} into *digits / *ties (defaults kept); *asked
+ * (when not NULL) becomes 1 if digits were given. */
+static void rank_opts_asked(lua_State *L, int t, int *digits, gs_ties *ties, int *asked) {
   if (!lua_istable(L, t)) return;
   const char *tn = opt_string(L, t, "ties", NULL);
   if (tn) {
@@ -443,9 +447,17 @@ static void rank_opts(lua_State *L, int t, int *digits, gs_ties *ties) {
     if (x < 0) luaL_error(L, "unknown tie rule '%s' (dense, competition, ordinal or fractional)", tn);
     *ties = (gs_ties)x;
   }
+  if (asked) {
+    *asked |= lua_getfield(L, t, "digits") != LUA_TNIL;
+    lua_pop(L, 1);
+  }
   double dg = opt_number(L, t, "digits", *digits);
   if (dg != floor(dg) || dg < -1 || dg > 15) luaL_error(L, "digits must be an integer from 0 to 15 (or -1 for exact)");
   *digits = (int)dg;
+}
+
+static void rank_opts(lua_State *L, int t, int *digits, gs_ties *ties) {
+  rank_opts_asked(L, t, digits, ties, NULL);
 }
 
 /* Units in rank order (ties by input order); NaN scores last. */
@@ -543,29 +555,64 @@ static void push_result_record(lua_State *L, const gs_dataset *d, const res *r, 
   lua_setfield(L, -2, "rank");
 }
 
-/* Pushes the first `limit` records in rank order. */
-static int push_records(lua_State *L, int ri, size_t limit) {
+/* How a result ranks, for its footer: "dense ranks on scores rounded to 3
+ * decimals (the precision of the data)". */
+static void rank_note(const res *r, char *buf, size_t len) {
+  if (r->digits < 0)
+    snprintf(buf, len, "%s ranks on exact scores", gs_ties_name(r->ties));
+  else
+    snprintf(buf, len, "%s ranks on scores rounded to %d decimals%s", gs_ties_name(r->ties), r->digits,
+             r->digits_asked ? "" : " (the precision of the data)");
+}
+
+/* Gives the records on top the metatable of result records ranked like r:
+ * their columns and, as footer, how they were ranked.  One metatable per
+ * rank setting, made once and kept in the registry. */
+static void set_result_records_mt(lua_State *L, const res *r) {
+  char name[64];
+  snprintf(name, sizeof name, "gci.records:%s:%d:%d", gs_ties_name(r->ties), r->digits, r->digits_asked);
+  if (luaL_getmetatable(L, name) == LUA_TNIL) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    set_records_mt(L, name, result_cols, NULL); /* creates it on the empty table */
+    lua_getmetatable(L, -1);
+    char note[128];
+    rank_note(r, note, sizeof note);
+    lua_pushstring(L, note);
+    lua_setfield(L, -2, "__footer");
+    lua_remove(L, -2);
+  }
+  lua_setmetatable(L, -2);
+}
+
+/* Pushes the first `limit` records in rank order; with `whole_ties`, also
+ * those tied with the last of them (r:top never cuts a tie). */
+static int push_records_ties(lua_State *L, int ri, size_t limit, int whole_ties) {
   res *r = res_check(L, ri);
   const gs_dataset *d = res_dataset(L, ri);
   const double *rank = res_ranks(L, r);
   size_t *o = rank_order(L, rank, r->n);
   if (limit > r->n) limit = r->n;
+  if (whole_ties && limit > 0)
+    while (limit < r->n && rank[o[limit]] == rank[o[limit - 1]]) limit++;
   lua_createtable(L, (int)limit, 0);
   for (size_t k = 0; k < limit; k++) {
     push_result_record(L, d, r, o[k], rank[o[k]]);
     lua_rawseti(L, -2, (lua_Integer)k + 1);
   }
-  set_records_mt(L, "gci.records", result_cols, NULL);
+  set_result_records_mt(L, r);
   lua_remove(L, -2);
   return 1;
 }
+
+static int push_records(lua_State *L, int ri, size_t limit) { return push_records_ties(L, ri, limit, 0); }
 
 static int res_rows_mm(lua_State *L) { return push_records(L, 1, (size_t)-1); }
 
 static int res_top(lua_State *L) {
   lua_Integer n = luaL_checkinteger(L, 2);
   luaL_argcheck(L, n >= 0, 2, "must be >= 0");
-  return push_records(L, 1, (size_t)n);
+  return push_records_ties(L, 1, (size_t)n, 1);
 }
 
 static int res_len(lua_State *L) {
@@ -651,12 +698,13 @@ static int res_ranked(lua_State *L) {
   res *o = res_push(L, -1, r->n, r->label);
   memcpy(o->score, r->score, r->n * sizeof *o->score);
   o->digits = r->digits;
+  o->digits_asked = r->digits_asked;
   o->ties = r->ties;
   o->explainable = r->explainable;
   o->published = r->published;
   o->scale = r->scale;
   memcpy(o->w, r->w, res_dataset(L, 1)->npillar * sizeof *o->w);
-  rank_opts(L, 2, &o->digits, &o->ties);
+  rank_opts_asked(L, 2, &o->digits, &o->ties, &o->digits_asked);
   return 1;
 }
 
@@ -694,8 +742,12 @@ static int res_index(lua_State *L) {
 
 static int res_tostring(lua_State *L) {
   res *r = res_check(L, 1);
-  lua_pushfstring(L, "gci.result(%s: %d countries, %s ranks at %d digits)", r->label, (int)r->n,
-                  gs_ties_name(r->ties), r->digits);
+  if (r->digits < 0)
+    lua_pushfstring(L, "gci.result(%s: %d countries, %s ranks on exact scores)", r->label, (int)r->n,
+                    gs_ties_name(r->ties));
+  else
+    lua_pushfstring(L, "gci.result(%s: %d countries, %s ranks at %d digits)", r->label, (int)r->n,
+                    gs_ties_name(r->ties), r->digits);
   return 1;
 }
 
@@ -777,14 +829,14 @@ static int res_tiers(lua_State *L) {
 
 /* ---------- scoring ---------- */
 
-/* Reads weights for d's pillars from the table at t (nil: all 1). */
+/* Reads weights for d's pillars from the table at t (nil: all 1); a pillar
+ * the table does not name keeps weight 1, as with `gcisim explain
+ * --weights` and d:uncertainty (one rule for partial weights). */
 static void read_weights(lua_State *L, int t, const gs_dataset *d, double *w) {
   for (size_t p = 0; p < d->npillar; p++) w[p] = 1;
   if (lua_isnoneornil(L, t)) return;
   if (!lua_istable(L, t)) luaL_error(L, "weights must be a table {pillar = weight, ...}");
   t = lua_absindex(L, t);
-  int *seen = lua_newuserdatauv(L, (d->npillar ? d->npillar : 1) * sizeof *seen, 0);
-  memset(seen, 0, (d->npillar ? d->npillar : 1) * sizeof *seen);
   lua_pushnil(L);
   while (lua_next(L, t)) {
     if (lua_type(L, -2) != LUA_TSTRING) luaL_error(L, "weights: keys must be pillar names");
@@ -793,12 +845,8 @@ static void read_weights(lua_State *L, int t, const gs_dataset *d, double *w) {
     double v = lua_tonumber(L, -1);
     if (!(v >= 0) || !isfinite(v)) luaL_error(L, "weights: weight of '%s' must be a finite number >= 0", lua_tostring(L, -2));
     w[p] = v;
-    seen[p] = 1;
     lua_pop(L, 1);
   }
-  for (size_t p = 0; p < d->npillar; p++)
-    if (!seen[p]) luaL_error(L, "weights: no weight for pillar '%s' (give 0 to leave it out)", d->col[d->pillar[p]].name);
-  lua_pop(L, 1);
 }
 
 static int ro_newindex(lua_State *L) {
@@ -892,7 +940,7 @@ static int ds_score(lua_State *L) {
   if (scale < 0) return luaL_error(L, "score: scale must be positive");
   double offset = opt_number(L, 2, "offset", GS_GEO_OFFSET_DEFAULT);
   res *r = res_push(L, 1, d->n, m == GS_AGG_GEOMETRIC ? "geometric" : "arithmetic");
-  rank_opts(L, 2, &r->digits, &r->ties);
+  rank_opts_asked(L, 2, &r->digits, &r->ties, &r->digits_asked);
   char err[256];
   if (gs_score_dataset(d, w, (gs_agg)m, scale, offset, r->score, err, sizeof err) != 0)
     return luaL_error(L, "score: %s", err);
@@ -912,8 +960,9 @@ static int ds_column(lua_State *L) {
   if (d->col[c].type != GS_COL_NUMBER) return luaL_error(L, "column: '%s' is not numeric", name);
   res *r = res_push(L, 1, d->n, name);
   r->published = 1;
+  r->digits = gs_dataset_col_digits(d, (size_t)c); /* as published */
   memcpy(r->score, d->col[c].num, d->n * sizeof *r->score);
-  rank_opts(L, 3, &r->digits, &r->ties);
+  rank_opts_asked(L, 3, &r->digits, &r->ties, &r->digits_asked);
   return 1;
 }
 
