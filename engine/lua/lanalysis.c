@@ -420,8 +420,7 @@ static int ds_target(lua_State *L) {
   static const char *const known[] = {"rank", "tier", "thresholds", "score", "weights", "method", "scale",
                                       "offset", "digits", "ties", "step_digits", NULL};
   gs_lua_check_options(L, 3, known, "target");
-  long u = gs_dataset_row(d, key);
-  if (u < 0) return luaL_error(L, "target: unknown country '%s'", key);
+  long u = gs_lua_checkrow(L, d, key, "target"); /* with a hint for a near miss */
   if (d->npillar == 0) return luaL_error(L, "target: %s has no pillars", d->source);
   double *w = lua_newuserdatauv(L, d->npillar * sizeof *w, 0);
   weights_opt(L, 3, d, w, "target");

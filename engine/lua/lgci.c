@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "csvload.h"
 #include "datadir.h"
@@ -122,16 +123,37 @@ const gs_dataset *gs_lua_checkdataset(lua_State *L, int i) {
 }
 
 
-static long row_check(lua_State *L, const gs_dataset *d, const char *key) {
+/* The row a mistyped key most likely means, for hints: the one key equal
+ * to it but for case ("vnm"), else the one country whose name it is, in
+ * any case ("Viet Nam"); -1 when there is no such single row. */
+static long key_near(const gs_dataset *d, const char *key) {
+  long r = gs_dataset_row_nocase(d, key);
+  if (r >= 0) return r;
+  for (size_t i = 0; i < d->n; i++)
+    if (strcasecmp(d->name[i], key) == 0) {
+      if (r >= 0) return -1; /* two countries of that name: no guess */
+      r = (long)i;
+    }
+  return r;
+}
+
+long gs_lua_checkrow(lua_State *L, const gs_dataset *d, const char *key, const char *fn) {
   long r = gs_dataset_row(d, key);
   if (r < 0) {
     /* codes are case-sensitive in Lua (a script should say what it means),
      * but a near miss gets a hint */
-    long near = gs_dataset_row_nocase(d, key);
-    if (near >= 0) luaL_error(L, "unknown country '%s' (not in %s; did you mean '%s'?)", key, d->source, d->key[near]);
-    luaL_error(L, "unknown country '%s' (not in %s)", key, d->source);
+    long near = key_near(d, key);
+    const char *sep = fn ? ": " : "";
+    if (!fn) fn = "";
+    if (near >= 0)
+      luaL_error(L, "%s%sunknown country '%s' (not in %s; did you mean '%s'?)", fn, sep, key, d->source, d->key[near]);
+    luaL_error(L, "%s%sunknown country '%s' (not in %s)", fn, sep, key, d->source);
   }
   return r;
+}
+
+static long row_check(lua_State *L, const gs_dataset *d, const char *key) {
+  return gs_lua_checkrow(L, d, key, NULL);
 }
 
 static long pillar_check(lua_State *L, const gs_dataset *d, const char *name) {
@@ -297,9 +319,14 @@ static int ds_source(lua_State *L) {
   return 1;
 }
 
+/* d:get(key): the record, or nil for a key that is not in the dataset;
+ * a near miss ("vnm", "Viet Nam") is an error with a hint instead, since
+ * a nil there would only fail later, without one. */
 static int ds_get(lua_State *L) {
   const gs_dataset *d = gs_lua_checkdataset(L, 1);
-  long r = gs_dataset_row(d, luaL_checkstring(L, 2));
+  const char *key = luaL_checkstring(L, 2);
+  long r = gs_dataset_row(d, key);
+  if (r < 0 && key_near(d, key) >= 0) gs_lua_checkrow(L, d, key, "get");
   if (r < 0) { lua_pushnil(L); return 1; }
   push_row(L, d, (size_t)r);
   return 1;
@@ -327,19 +354,66 @@ static int ds_countries(lua_State *L) {
 
 static void push_groups(lua_State *L) { luaL_getsubtable(L, LUA_REGISTRYINDEX, GROUPS_KEY); }
 
-/* gci.group(name, {iso3, ...}) registers a named group; returns name. */
+/* Whether s has the shape of an ISO 3166-1 alpha-3 code: three ASCII
+ * capital letters.  (Whether the code is assigned is for the dataset to
+ * say, when the group is used.) */
+static int iso3_shape(const char *s) {
+  for (int i = 0; i < 3; i++)
+    if (s[i] < 'A' || s[i] > 'Z') return 0;
+  return s[3] == '\0';
+}
+
+/* gci.group(name, {iso3, ...} [, {iso3 = false}]) registers a named group;
+ * returns name.  Members must look like ISO3 codes ("vnm", "Viet Nam" and
+ * "VN" are refused here, where the typo is); {iso3 = false} allows other
+ * keys, for datasets loaded with gci.load(path, {key = ...}).  Whether
+ * each member is in the data is checked where the group is used. */
 static int gci_group(lua_State *L) {
   const char *name = luaL_checkstring(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
+  check_opts_table(L, 3, "gci.group");
+  int iso3 = 1;
+  if (lua_istable(L, 3)) {
+    static const char *const known[] = {"iso3", NULL};
+    gs_lua_check_options(L, 3, known, "gci.group");
+    int t = lua_getfield(L, 3, "iso3");
+    if (t != LUA_TNIL && t != LUA_TBOOLEAN) return luaL_error(L, "gci.group: option 'iso3' must be true or false");
+    if (t == LUA_TBOOLEAN) iso3 = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+  }
   if (strcmp(name, "*") == 0) return luaL_error(L, "gci.group: '*' means every country; pick another name");
   size_t n = lua_rawlen(L, 2);
   if (n == 0) return luaL_error(L, "gci.group: group '%s' has no members", name);
   lua_createtable(L, (int)n, 0);
+  int list = lua_gettop(L);
+  lua_newtable(L); /* members seen, for duplicates */
   for (size_t i = 1; i <= n; i++) {
     if (lua_rawgeti(L, 2, (lua_Integer)i) != LUA_TSTRING)
       return luaL_error(L, "gci.group: member %d of '%s' is not a country code", (int)i, name);
-    lua_rawseti(L, -2, (lua_Integer)i);
+    const char *m = lua_tostring(L, -1);
+    if (iso3 && !iso3_shape(m)) {
+      char up[4] = {0};
+      int fix = strlen(m) == 3;
+      for (int k = 0; fix && k < 3; k++) {
+        up[k] = (char)(m[k] >= 'a' && m[k] <= 'z' ? m[k] - 'a' + 'A' : m[k]);
+        fix = up[k] >= 'A' && up[k] <= 'Z';
+      }
+      if (fix)
+        return luaL_error(L, "gci.group: member '%s' of '%s' is not an ISO 3166 alpha-3 code (did you mean '%s'?)",
+                          m, name, up);
+      return luaL_error(L, "gci.group: member '%s' of '%s' is not an ISO 3166 alpha-3 code (three capital "
+                        "letters); for a dataset with other keys, gci.group(name, members, {iso3 = false})", m, name);
+    }
+    lua_pushvalue(L, -1);
+    if (lua_rawget(L, list + 1) != LUA_TNIL)
+      return luaL_error(L, "gci.group: member '%s' is listed twice in '%s'", m, name);
+    lua_pop(L, 1);
+    lua_pushvalue(L, -1);
+    lua_pushboolean(L, 1);
+    lua_rawset(L, list + 1);
+    lua_rawseti(L, list, (lua_Integer)i);
   }
+  lua_pop(L, 1);
   push_groups(L);
   lua_pushvalue(L, -2);
   lua_setfield(L, -2, name);
@@ -354,6 +428,49 @@ static int push_group(lua_State *L, const char *name) {
   int t = lua_getfield(L, -1, name);
   lua_remove(L, -2);
   return t != LUA_TNIL;
+}
+
+/* Reads the option {missing = "error" | "ignore"} of the options table at
+ * t (none: "error"); returns 1 for "ignore". */
+static int missing_opt(lua_State *L, int t, const char *fn) {
+  if (!lua_istable(L, t)) return 0;
+  int ty = lua_getfield(L, t, "missing");
+  int ignore = 0;
+  if (ty != LUA_TNIL) {
+    const char *v = ty == LUA_TSTRING ? lua_tostring(L, -1) : "";
+    if (strcmp(v, "ignore") == 0) ignore = 1;
+    else if (strcmp(v, "error") != 0) luaL_error(L, "%s: option 'missing' must be \"error\" or \"ignore\"", fn);
+  }
+  lua_pop(L, 1);
+  return ignore;
+}
+
+/* Using group `name` (member list at index gl) on d: members d lacks are
+ * an error naming them (a typo such as "VIE" for "VNM" would otherwise
+ * leave the group one country short, silently), unless `ignore`. */
+static void group_check(lua_State *L, int gl, const char *name, const gs_dataset *d, int ignore, const char *fn) {
+  if (ignore) return;
+  size_t n = lua_rawlen(L, gl), bad = 0, len = 0;
+  char list[400];
+  list[0] = '\0';
+  for (size_t g = 1; g <= n; g++) {
+    lua_rawgeti(L, gl, (lua_Integer)g);
+    const char *m = lua_tostring(L, -1); /* anchored by the member list */
+    lua_pop(L, 1);
+    if (gs_dataset_row(d, m) >= 0) continue;
+    long near = key_near(d, m);
+    if (len < sizeof list) {
+      int k = near >= 0 ? snprintf(list + len, sizeof list - len, "%s'%s' (did you mean '%s'?)", bad ? ", " : "", m,
+                                   d->key[near])
+                        : snprintf(list + len, sizeof list - len, "%s'%s'", bad ? ", " : "", m);
+      len += k > 0 ? (size_t)k : 0;
+      if (len >= sizeof list) memcpy(list + sizeof list - 4, "...", 4);
+    }
+    bad++;
+  }
+  if (bad)
+    luaL_error(L, "%s: group '%s' has %s not in %s: %s (missing = \"ignore\" uses the members present)", fn, name,
+               bad == 1 ? "a member" : "members", d->source, list);
 }
 
 static int group_has(lua_State *L, int list, const char *key) {
@@ -631,12 +748,16 @@ static int res_score(lua_State *L) {
   return 1;
 }
 
-/* r:rank(iso [, {ties=, digits=, group=}]) */
+/* r:rank(iso [, {ties=, digits=, group=, missing=}]) */
 static int res_rank(lua_State *L) {
   res *r = res_check(L, 1);
   const char *key = luaL_checkstring(L, 2);
   long i = res_row(L, 1, key);
   check_opts_table(L, 3, "rank");
+  if (lua_istable(L, 3)) {
+    static const char *const known[] = {"ties", "digits", "group", "missing", NULL};
+    gs_lua_check_options(L, 3, known, "rank");
+  }
   int digits = r->digits;
   gs_ties ties = r->ties;
   rank_opts(L, 3, &digits, &ties);
@@ -655,6 +776,7 @@ static int res_rank(lua_State *L) {
   int gl = lua_gettop(L);
   if (!group_has(L, gl, key)) return luaL_error(L, "country '%s' is not in group '%s'", key, group);
   const gs_dataset *d = res_dataset(L, 1);
+  group_check(L, gl, group, d, missing_opt(L, 3, "rank"), "rank");
   size_t gn = lua_rawlen(L, gl), m = 0;
   double *s = lua_newuserdatauv(L, 2 * (gn ? gn : 1) * sizeof *s, 0);
   double *rk = s + gn;
@@ -956,8 +1078,23 @@ static int ds_column(lua_State *L) {
   const char *name = luaL_checkstring(L, 2);
   check_opts_table(L, 3, "column");
   long c = gs_dataset_col(d, name);
-  if (c < 0) return luaL_error(L, "column: no column '%s' in %s", name, d->source);
-  if (d->col[c].type != GS_COL_NUMBER) return luaL_error(L, "column: '%s' is not numeric", name);
+  if (c < 0 || d->col[c].type != GS_COL_NUMBER) {
+    /* say what the column is, and which ones can be ranked */
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (size_t k = 0, m = 0; k < d->ncol; k++)
+      if (d->col[k].type == GS_COL_NUMBER) {
+        if (m++) luaL_addstring(&b, ", ");
+        luaL_addstring(&b, d->col[k].name);
+      }
+    luaL_pushresult(&b);
+    const char *nums = lua_tostring(L, -1);
+    if (strcmp(name, d->name_col) == 0 || strcmp(name, d->key_col) == 0 || c >= 0)
+      return luaL_error(L, "column: '%s' is %s of %s (text, not numbers); numeric columns: %s", name,
+                        strcmp(name, d->key_col) == 0 ? "the key column" : strcmp(name, d->name_col) == 0
+                        ? "the name column" : "a column", d->source, nums);
+    return luaL_error(L, "column: no column '%s' in %s; numeric columns: %s", name, d->source, nums);
+  }
   res *r = res_push(L, 1, d->n, name);
   r->published = 1;
   r->digits = gs_dataset_col_digits(d, (size_t)c); /* as published */
@@ -1016,12 +1153,21 @@ static void apply_edits(lua_State *L, gs_dataset *e, int t, const long *rows, si
   }
 }
 
-/* d:with{VNM = {technical = 20}, ASEAN = {legal = {add = 1}}, ["*"] = {...}}
+/* d:with({VNM = {technical = 20}, ASEAN = {legal = {add = 1}}, ["*"] = {...}}
+ *        [, {missing = "ignore"}])
  * Edits for every country ("*") apply first, then groups, then single
- * countries, so the most specific edit has the last word. */
+ * countries, so the most specific edit has the last word.  A group with
+ * members the dataset lacks is an error unless missing = "ignore". */
 static int ds_with(lua_State *L) {
   const gs_dataset *d = gs_lua_checkdataset(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
+  check_opts_table(L, 3, "with");
+  int ignore = 0;
+  if (lua_istable(L, 3)) {
+    static const char *const known[] = {"missing", NULL};
+    gs_lua_check_options(L, 3, known, "with");
+    ignore = missing_opt(L, 3, "with");
+  }
   lua_settop(L, 2);
   ds_box *b = ds_push_box(L); /* 3 */
   gs_dataset *e = gs_dataset_copy(d);
@@ -1042,6 +1188,7 @@ static int ds_with(lua_State *L) {
         if (pass == 2) rows[nr++] = gs_dataset_row(e, who);
       } else if (push_group(L, who)) {
         if (pass == 1) {
+          group_check(L, lua_gettop(L), who, e, ignore, "with");
           size_t gn = lua_rawlen(L, -1);
           for (size_t g = 1; g <= gn; g++) {
             lua_rawgeti(L, -1, (lua_Integer)g);
@@ -1054,6 +1201,9 @@ static int ds_with(lua_State *L) {
         lua_pop(L, 1);
       } else {
         lua_pop(L, 1);
+        long near = key_near(e, who);
+        if (near >= 0)
+          return luaL_error(L, "with: unknown country or group '%s' (did you mean '%s'?)", who, e->key[near]);
         return luaL_error(L, "with: unknown country or group '%s'", who);
       }
       if (nr) apply_edits(L, e, vt, rows, nr, who);
