@@ -678,8 +678,8 @@ static void rank_note(const res *r, char *buf, size_t len) {
   if (r->digits < 0)
     snprintf(buf, len, "%s ranks on exact scores", gs_ties_name(r->ties));
   else
-    snprintf(buf, len, "%s ranks on scores rounded to %d decimals%s", gs_ties_name(r->ties), r->digits,
-             r->digits_asked ? "" : " (the precision of the data)");
+    snprintf(buf, len, "%s ranks on scores rounded to %d decimal%s%s", gs_ties_name(r->ties), r->digits,
+             r->digits == 1 ? "" : "s", r->digits_asked ? "" : " (the precision of the data)");
 }
 
 /* Gives the records on top the metatable of result records ranked like r:
