@@ -119,7 +119,7 @@ for opts, msg in [('{perturb = 1.5}', "uncertainty: perturb must be at least 0 a
                   ('{n = 0}', "uncertainty: option 'n' must be a whole number from 1 to 1000000000000"),
                   ('{nn = 5}', "uncertainty: unknown option 'nn' (known: weights, perturb, n, seed, methods, digits, ties, "
                                "offset, threads)"),
-                  ('{weights = {legal = 1}}', "uncertainty: weights must name every pillar")]:
+                  ('{weights = {legal = 1, speed = 2}}', "uncertainty: unknown pillar 'speed' in weights")]:
     rc, out, err = run([], 'local d = gci.load("data/gci2020.csv")\nreturn d:uncertainty%s' % opts)
     check(rc == 1 and err.strip().endswith("t.lua:2: " + msg), "error for %s: %r" % (opts, err))
 

@@ -247,27 +247,36 @@ check(rc == 1 and "t.lua:2: unknown country 'XXX'" in err, "r:explain unknown co
 # data/gci2024.csv publishes 15-digit pillar values.  The reference: with
 # default weights and dense ranks, a better rank needs the rounded score to
 # reach the next higher rounded score L among the others, i.e. an exact
-# score >= L - 0.005 (half up), so the fewest steps are
-# ceil((L - 0.005 - S) / step), capped at the pillar's maximum.  The grid
-# is 10^-6 for 2024 (values have more than 6 decimals), 0.01 for 2020.
+# score >= L - half a unit of the last digit (half up), so the fewest steps
+# are ceil((L - half - S) / step), capped at the pillar's maximum.  The grid
+# is 10^-6 for 2024 (values have more than 6 decimals), 0.01 for 2020; the
+# scores are rounded, by default, to the decimals the pillars are written
+# with, at most 6 (2024: 6, 2020: 2).
+def written_digits(rows, cap=6):
+    return min(cap, max(len(r[p].split(".")[1]) if "." in r[p] else 0 for r in rows for p in PILLARS))
+
+
 def ref_gains(path, iso, step):
     with open(path, newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
+    q = Decimal(10) ** -written_digits(rows)
+    def rd(v):
+        return v.quantize(q, rounding=ROUND_HALF_UP)
     xs = {r["iso3"]: [Decimal(r[p]) for p in PILLARS] for r in rows}
     sc = {k: sum(v) for k, v in xs.items()}
-    me = r2(sc[iso])
-    ups = [r2(v) for k, v in sc.items() if k != iso and r2(v) > me]
+    me = rd(sc[iso])
+    ups = [rd(v) for k, v in sc.items() if k != iso and rd(v) > me]
     out = []
     for p in range(5):
         x = xs[iso][p]
         if not ups or x >= MAX:
             out.append(None)
             continue
-        need = min(ups) - Decimal("0.005") - sc[iso]
+        need = min(ups) - q / 2 - sc[iso]
         m = max(1, (need / step).to_integral_value(rounding=ROUND_CEILING))
         g = m * step
         if x + g > MAX:
-            g = MAX - x if sc[iso] + MAX - x >= min(ups) - Decimal("0.005") else None
+            g = MAX - x if sc[iso] + MAX - x >= min(ups) - q / 2 else None
         out.append(g)
     return out
 
@@ -324,7 +333,8 @@ return gci.records(out, {"iso3", "pillar", "rank", "new_rank", "add", "set", "le
             check(r["less"] == r["rank"], "%s: one step less gives rank %s, not %s" % (what, r["less"], r["rank"]))
 rc, out, err = run(["explain", "data/gci2024.csv", "VNM"])
 check("in steps of 0.000001 (the data has more decimals" in out, "2024: the footer names the grid: %s" % out[-400:])
-check("smallest single-pillar gain to a better rank: capacity +0.114484 " in out,
+g24 = ref_gains("data/gci2024.csv", "VNM", Decimal("0.000001"))[3]  # capacity, the only pillar below 20
+check("smallest single-pillar gain to a better rank: capacity +%s " % g24.normalize() in out,
       "2024 VNM: the footer's gain in full: %s" % out[-500:])
 rc, out, err = run(["explain", "data/gci2020.csv", "VNM"])
 check("in steps of 0.01 (the data's grid)" in out, "2020: the footer names the grid")

@@ -380,8 +380,9 @@ rc, res, out, err = gcheck(p)
 check(rc == 0 and "rnak" in out and "not an answer of this exercise" in out, "unknown answer name:\n%s" % out)
 
 # ---- a reason for every "not yet" (UX suggestions) ----
-# nil is not the blank: d:get("fin") (lower case) is nil, and nothing in the file is blank
-p = solved("01_read_score.lua", {"capacity": 'd:get("fin")'}, out="nil.lua")
+# nil is not the blank: a misspelled field is nil, and nothing in the file is blank
+# (d:get("fin") in lower case is an error with a hint now, not nil)
+p = solved("01_read_score.lua", {"capacity": 'd:get("FIN").capacty'}, out="nil.lua")
 rc, res, out, err = gcheck(p)
 check(res.get("capacity", ("", ""))[1].startswith("your answer is nil") and "blank" not in res["capacity"][1],
       "a nil answer is not called blank:\n%s" % out)

@@ -32,7 +32,8 @@ static const char usage[] =
     "  --weights P=W,...   pillar weights, e.g. technical=2 (pillars not named keep 1)\n"
     "  --scale S           rescale so that every pillar at its maximum scores S\n"
     "  --ties T            dense (default), competition, ordinal or fractional\n"
-    "  --digits N          round scores to N decimals before ranking (default 2;\n"
+    "  --digits N          round scores to N decimals before ranking (default: as\n"
+    "                      many as the pillars are written with, at most 6;\n"
     "                      -1 compares exact scores)\n"
     "  --format F          table (default), csv, json or md\n"
     "  --out FILE          write to FILE atomically; the format follows the extension\n"
@@ -84,7 +85,7 @@ static int parse_weights(const char *spec, const gs_dataset *d, double *w) {
 }
 
 static int parse(int argc, char **argv, ex_opts *o) {
-  o->digits = 2;
+  o->digits = -2; /* not given: the data's precision, once loaded */
   o->ties = GS_TIES_DENSE;
   o->fmt = GS_FMT_TABLE;
   int npos = 0, rest = 0; /* after "--": operands only */
@@ -200,6 +201,7 @@ int gs_explain_main(int argc, char **argv) {
   double total = 0;
   for (size_t p = 0; p < d->npillar; p++) total += w[p];
   if (!(total > 0)) { rc = gs_usage_error("--weights: the weights must not all be zero%s", ""); goto done; }
+  if (o.digits == -2) o.digits = gs_dataset_score_digits(d); /* ranks follow the data */
   gs_explain_spec spec = {.w = w, .scale = o.scale, .digits = o.digits, .ties = o.ties};
   if (!(L = luaL_newstate())) { fprintf(stderr, "gcisim: out of memory\n"); rc = GS_EX_MEMORY; goto done; }
   FILE *f = stdout;

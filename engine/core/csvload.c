@@ -192,6 +192,29 @@ static int number_syntax(const char *s) {
   return *p == '\0';
 }
 
+/* The decimals a number is written with (number_syntax already holds):
+ * the digits after the point less the exponent, so "0.919" has 3, "20"
+ * and "20." 0, "20.0" 1 (trailing zeros are part of what was published),
+ * "1.5e-3" 4 and "1.5e2" 0.  Clamped to 0..999 (the rank default is
+ * capped far below; see GS_DIGITS_MAX). */
+static int written_decimals(const char *s) {
+  const char *p = s + (*s == '+' || *s == '-');
+  while (*p >= '0' && *p <= '9') p++;
+  long k = 0;
+  if (*p == '.')
+    for (p++; *p >= '0' && *p <= '9'; p++) k++;
+  if (*p == 'e' || *p == 'E') {
+    p++;
+    int neg = *p == '-';
+    p += *p == '+' || *p == '-';
+    long e = 0;
+    for (; *p >= '0' && *p <= '9'; p++)
+      if (e < 100000) e = e * 10 + (*p - '0');
+    k += neg ? e : -e;
+  }
+  return k < 0 ? 0 : k > 999 ? 999 : (int)k;
+}
+
 static int looks_nonfinite(const char *s) {
   const char *p = s + (*s == '+' || *s == '-');
   static const char *const words[] = {"nan", "inf", "infinity"};
@@ -349,6 +372,10 @@ static gs_dataset *build(loader *ld, const gs_load_opts *o) {
         rec *x = &ld->recs[r + 1];
         const char *cell = is_na(o, x->cell[c]) ? "" : x->cell[c];
         if (parse_num(ld, cell, h->cell[c], x->line, (long)c + 1, pi >= 0, &col->num[r])) goto bad;
+        if (*cell) {
+          int k = written_decimals(cell);
+          if (k > col->decimals) col->decimals = k;
+        }
         if (pi >= 0 && (col->num[r] < lo || col->num[r] > hi)) {
           fail(ld, x->line, (long)c + 1, "pillar '%s' value %s outside its range %g..%g", h->cell[c],
                x->cell[c], lo, hi);

@@ -9,7 +9,9 @@
  * columns.  A column is numeric when it is a pillar, is named "score" or
  * "rank", or its first non-empty cell is a number; numeric cells elsewhere
  * may be empty (missing, NaN), pillar cells may not; opts->na names other
- * markers of a missing value (such as "NA"). */
+ * markers of a missing value (such as "NA").  Each numeric column records
+ * the most decimals written in its cells (gs_column.decimals), the
+ * precision ranks follow by default. */
 #ifndef GS_CSVLOAD_H
 #define GS_CSVLOAD_H
 #include <stddef.h>

@@ -72,6 +72,7 @@ gs_dataset *gs_dataset_copy(const gs_dataset *s) {
     const gs_column *sc = &s->col[c];
     d->ncol = c + 1;
     dc->type = sc->type;
+    dc->decimals = sc->decimals;
     ok = (dc->name = dupstr(sc->name)) != NULL;
     if (ok && sc->type == GS_COL_NUMBER) ok = (dc->num = dupmem(sc->num, s->n * sizeof *sc->num)) != NULL;
     if (ok && sc->type == GS_COL_TEXT) ok = (dc->text = dup_strv(sc->text, s->n)) != NULL;
@@ -150,6 +151,26 @@ long gs_dataset_pillar_of(const gs_dataset *d, size_t col) {
   for (size_t p = 0; p < d->npillar; p++)
     if (d->pillar[p] == col) return (long)p;
   return -1;
+}
+
+int gs_dataset_col_digits(const gs_dataset *d, size_t c) {
+  int k = c < d->ncol && d->col[c].type == GS_COL_NUMBER ? d->col[c].decimals : 0;
+  return k < 0 ? 0 : k > GS_DIGITS_MAX ? GS_DIGITS_MAX : k;
+}
+
+int gs_dataset_score_digits(const gs_dataset *d) {
+  int k = 0;
+  if (d->npillar)
+    for (size_t p = 0; p < d->npillar; p++) {
+      int x = gs_dataset_col_digits(d, d->pillar[p]);
+      if (x > k) k = x;
+    }
+  else
+    for (size_t c = 0; c < d->ncol; c++) {
+      int x = gs_dataset_col_digits(d, c);
+      if (x > k) k = x;
+    }
+  return k;
 }
 
 void gs_dataset_drop_pillar(gs_dataset *d, size_t p) {

@@ -17,6 +17,9 @@ typedef struct {
   gs_coltype type;
   double *num;  /* GS_COL_NUMBER: n values, NaN where the cell was empty */
   char **text;  /* GS_COL_TEXT: n strings, "" where the cell was empty */
+  int decimals; /* GS_COL_NUMBER: the most decimals written in a cell of the
+                   file ("0.919" 3, "20" 0, "1.5e-3" 4): the precision the
+                   values were published with; kept by copies and edits */
 } gs_column;
 
 typedef struct {
@@ -71,6 +74,20 @@ long gs_dataset_pillar_of(const gs_dataset *d, size_t col);
 static inline double gs_dataset_pv(const gs_dataset *d, size_t r, size_t p) {
   return d->col[d->pillar[p]].num[r];
 }
+
+/* Ranks follow the data: by default scores are rounded, before ties are
+ * detected, to the precision the values were published with, at most
+ * GS_DIGITS_MAX decimals (values written with more, such as GCI 2024's
+ * 15-digit series, are ranked at 6; 1e-6 of a 0-100 score is far below
+ * any published precision and far above double rounding noise). */
+#define GS_DIGITS_MAX 6
+
+/* The default rank digits of numeric column c: its decimals, capped. */
+int gs_dataset_col_digits(const gs_dataset *d, size_t c);
+
+/* The default rank digits of scores computed from d: the most decimals of
+ * its pillars (of its numeric columns when it has no pillars), capped. */
+int gs_dataset_score_digits(const gs_dataset *d);
 
 /* Removes pillar p from the pillar list (its column stays as data). */
 void gs_dataset_drop_pillar(gs_dataset *d, size_t p);

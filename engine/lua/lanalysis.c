@@ -47,13 +47,13 @@ static double int_opt(lua_State *L, int t, const char *field, double def, double
   return v;
 }
 
-/* Weights for d's pillars (all 1 when absent); every pillar needs one. */
+/* Weights for d's pillars: a pillar the table does not name keeps weight
+ * 1, the rule of d:score and `gcisim explain --weights` (README). */
 static void weights_opt(lua_State *L, int t, const gs_dataset *d, double *w, const char *fn) {
   for (size_t p = 0; p < d->npillar; p++) w[p] = 1;
   if (lua_getfield(L, t, "weights") == LUA_TNIL) { lua_pop(L, 1); return; }
   if (!lua_istable(L, -1)) luaL_error(L, "%s: weights must be a table {pillar = weight, ...}", fn);
   int wt = lua_gettop(L);
-  size_t seen = 0;
   lua_pushnil(L);
   while (lua_next(L, wt)) {
     const char *name = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
@@ -63,10 +63,8 @@ static void weights_opt(lua_State *L, int t, const gs_dataset *d, double *w, con
     if (lua_type(L, -1) != LUA_TNUMBER || !(lua_tonumber(L, -1) > 0) || !isfinite(lua_tonumber(L, -1)))
       luaL_error(L, "%s: weight of '%s' must be a finite number > 0", fn, name);
     w[p] = lua_tonumber(L, -1);
-    seen++;
     lua_pop(L, 1);
   }
-  if (seen != d->npillar) luaL_error(L, "%s: weights must name every pillar", fn);
   lua_pop(L, 1);
 }
 
@@ -117,7 +115,7 @@ static void ua_opts(lua_State *L, const gs_dataset *d, int t, gs_ua_config *cfg,
   if (!(cfg->perturb >= 0 && cfg->perturb < 1)) luaL_error(L, "%s: perturb must be at least 0 and below 1", fn);
   cfg->seed = (uint64_t)int_opt(L, t, "seed", 1, 0, 9007199254740991.0, fn);
   cfg->methods = methods_opt(L, t, fn, first);
-  cfg->digits = (int)int_opt(L, t, "digits", 2, -1, GS_UA_MAX_DIGITS, fn);
+  cfg->digits = (int)int_opt(L, t, "digits", gs_dataset_score_digits(d), -1, GS_UA_MAX_DIGITS, fn);
   if (lua_getfield(L, t, "ties") != LUA_TNIL) {
     const char *s = lua_tostring(L, -1);
     int tr = s ? gs_ties_parse(s) : -1;
@@ -427,8 +425,7 @@ static int ds_target(lua_State *L) {
   static const char *const known[] = {"rank", "tier", "thresholds", "score", "weights", "method", "scale",
                                       "offset", "digits", "ties", "step_digits", NULL};
   gs_lua_check_options(L, 3, known, "target");
-  long u = gs_dataset_row(d, key);
-  if (u < 0) return luaL_error(L, "target: unknown country '%s'", key);
+  long u = gs_lua_checkrow(L, d, key, "target"); /* with a hint for a near miss */
   if (d->npillar == 0) return luaL_error(L, "target: %s has no pillars", d->source);
   double *w = lua_newuserdatauv(L, d->npillar * sizeof *w, 0);
   weights_opt(L, 3, d, w, "target");
@@ -441,7 +438,7 @@ static int ds_target(lua_State *L) {
   s.method = (gs_agg)m;
   s.scale = num_opt(L, 3, "scale", 0, "target");
   s.offset = num_opt(L, 3, "offset", GS_GEO_OFFSET_DEFAULT, "target");
-  s.digits = (int)int_opt(L, 3, "digits", 2, -1, 12, "target");
+  s.digits = (int)int_opt(L, 3, "digits", gs_dataset_score_digits(d), -1, 12, "target");
   s.step_digits = (int)int_opt(L, 3, "step_digits", 2, 0, 6, "target");
   if (lua_getfield(L, 3, "ties") != LUA_TNIL) {
     const char *tn = lua_tostring(L, -1);

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "compare.h"
 #include "csvload.h"
@@ -140,16 +141,37 @@ const gs_dataset *gs_lua_checkdataset(lua_State *L, int i) {
 }
 
 
-static long row_check(lua_State *L, const gs_dataset *d, const char *key) {
+/* The row a mistyped key most likely means, for hints: the one key equal
+ * to it but for case ("vnm"), else the one country whose name it is, in
+ * any case ("Viet Nam"); -1 when there is no such single row. */
+static long key_near(const gs_dataset *d, const char *key) {
+  long r = gs_dataset_row_nocase(d, key);
+  if (r >= 0) return r;
+  for (size_t i = 0; i < d->n; i++)
+    if (strcasecmp(d->name[i], key) == 0) {
+      if (r >= 0) return -1; /* two countries of that name: no guess */
+      r = (long)i;
+    }
+  return r;
+}
+
+long gs_lua_checkrow(lua_State *L, const gs_dataset *d, const char *key, const char *fn) {
   long r = gs_dataset_row(d, key);
   if (r < 0) {
     /* codes are case-sensitive in Lua (a script should say what it means),
      * but a near miss gets a hint */
-    long near = gs_dataset_row_nocase(d, key);
-    if (near >= 0) luaL_error(L, "unknown country '%s' (not in %s; did you mean '%s'?)", key, d->source, d->key[near]);
-    luaL_error(L, "unknown country '%s' (not in %s)", key, d->source);
+    long near = key_near(d, key);
+    const char *sep = fn ? ": " : "";
+    if (!fn) fn = "";
+    if (near >= 0)
+      luaL_error(L, "%s%sunknown country '%s' (not in %s; did you mean '%s'?)", fn, sep, key, d->source, d->key[near]);
+    luaL_error(L, "%s%sunknown country '%s' (not in %s)", fn, sep, key, d->source);
   }
   return r;
+}
+
+static long row_check(lua_State *L, const gs_dataset *d, const char *key) {
+  return gs_lua_checkrow(L, d, key, NULL);
 }
 
 static long pillar_check(lua_State *L, const gs_dataset *d, const char *name) {
@@ -323,9 +345,14 @@ static int ds_source(lua_State *L) {
   return 1;
 }
 
+/* d:get(key): the record, or nil for a key that is not in the dataset;
+ * a near miss ("vnm", "Viet Nam") is an error with a hint instead, since
+ * a nil there would only fail later, without one. */
 static int ds_get(lua_State *L) {
   const gs_dataset *d = gs_lua_checkdataset(L, 1);
-  long r = gs_dataset_row(d, luaL_checkstring(L, 2));
+  const char *key = luaL_checkstring(L, 2);
+  long r = gs_dataset_row(d, key);
+  if (r < 0 && key_near(d, key) >= 0) gs_lua_checkrow(L, d, key, "get");
   if (r < 0) { lua_pushnil(L); return 1; }
   push_row(L, d, (size_t)r);
   return 1;
@@ -353,19 +380,66 @@ static int ds_countries(lua_State *L) {
 
 static void push_groups(lua_State *L) { luaL_getsubtable(L, LUA_REGISTRYINDEX, GROUPS_KEY); }
 
-/* gci.group(name, {iso3, ...}) registers a named group; returns name. */
+/* Whether s has the shape of an ISO 3166-1 alpha-3 code: three ASCII
+ * capital letters.  (Whether the code is assigned is for the dataset to
+ * say, when the group is used.) */
+static int iso3_shape(const char *s) {
+  for (int i = 0; i < 3; i++)
+    if (s[i] < 'A' || s[i] > 'Z') return 0;
+  return s[3] == '\0';
+}
+
+/* gci.group(name, {iso3, ...} [, {iso3 = false}]) registers a named group;
+ * returns name.  Members must look like ISO3 codes ("vnm", "Viet Nam" and
+ * "VN" are refused here, where the typo is); {iso3 = false} allows other
+ * keys, for datasets loaded with gci.load(path, {key = ...}).  Whether
+ * each member is in the data is checked where the group is used. */
 static int gci_group(lua_State *L) {
   const char *name = luaL_checkstring(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
+  check_opts_table(L, 3, "gci.group");
+  int iso3 = 1;
+  if (lua_istable(L, 3)) {
+    static const char *const known[] = {"iso3", NULL};
+    gs_lua_check_options(L, 3, known, "gci.group");
+    int t = lua_getfield(L, 3, "iso3");
+    if (t != LUA_TNIL && t != LUA_TBOOLEAN) return luaL_error(L, "gci.group: option 'iso3' must be true or false");
+    if (t == LUA_TBOOLEAN) iso3 = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+  }
   if (strcmp(name, "*") == 0) return luaL_error(L, "gci.group: '*' means every country; pick another name");
   size_t n = lua_rawlen(L, 2);
   if (n == 0) return luaL_error(L, "gci.group: group '%s' has no members", name);
   lua_createtable(L, (int)n, 0);
+  int list = lua_gettop(L);
+  lua_newtable(L); /* members seen, for duplicates */
   for (size_t i = 1; i <= n; i++) {
     if (lua_rawgeti(L, 2, (lua_Integer)i) != LUA_TSTRING)
       return luaL_error(L, "gci.group: member %d of '%s' is not a country code", (int)i, name);
-    lua_rawseti(L, -2, (lua_Integer)i);
+    const char *m = lua_tostring(L, -1);
+    if (iso3 && !iso3_shape(m)) {
+      char up[4] = {0};
+      int fix = strlen(m) == 3;
+      for (int k = 0; fix && k < 3; k++) {
+        up[k] = (char)(m[k] >= 'a' && m[k] <= 'z' ? m[k] - 'a' + 'A' : m[k]);
+        fix = up[k] >= 'A' && up[k] <= 'Z';
+      }
+      if (fix)
+        return luaL_error(L, "gci.group: member '%s' of '%s' is not an ISO 3166 alpha-3 code (did you mean '%s'?)",
+                          m, name, up);
+      return luaL_error(L, "gci.group: member '%s' of '%s' is not an ISO 3166 alpha-3 code (three capital "
+                        "letters); for a dataset with other keys, gci.group(name, members, {iso3 = false})", m, name);
+    }
+    lua_pushvalue(L, -1);
+    if (lua_rawget(L, list + 1) != LUA_TNIL)
+      return luaL_error(L, "gci.group: member '%s' is listed twice in '%s'", m, name);
+    lua_pop(L, 1);
+    lua_pushvalue(L, -1);
+    lua_pushboolean(L, 1);
+    lua_rawset(L, list + 1);
+    lua_rawseti(L, list, (lua_Integer)i);
   }
+  lua_pop(L, 1);
   push_groups(L);
   lua_pushvalue(L, -2);
   lua_setfield(L, -2, name);
@@ -380,6 +454,49 @@ static int push_group(lua_State *L, const char *name) {
   int t = lua_getfield(L, -1, name);
   lua_remove(L, -2);
   return t != LUA_TNIL;
+}
+
+/* Reads the option {missing = "error" | "ignore"} of the options table at
+ * t (none: "error"); returns 1 for "ignore". */
+static int missing_opt(lua_State *L, int t, const char *fn) {
+  if (!lua_istable(L, t)) return 0;
+  int ty = lua_getfield(L, t, "missing");
+  int ignore = 0;
+  if (ty != LUA_TNIL) {
+    const char *v = ty == LUA_TSTRING ? lua_tostring(L, -1) : "";
+    if (strcmp(v, "ignore") == 0) ignore = 1;
+    else if (strcmp(v, "error") != 0) luaL_error(L, "%s: option 'missing' must be \"error\" or \"ignore\"", fn);
+  }
+  lua_pop(L, 1);
+  return ignore;
+}
+
+/* Using group `name` (member list at index gl) on d: members d lacks are
+ * an error naming them (a typo such as "VIE" for "VNM" would otherwise
+ * leave the group one country short, silently), unless `ignore`. */
+static void group_check(lua_State *L, int gl, const char *name, const gs_dataset *d, int ignore, const char *fn) {
+  if (ignore) return;
+  size_t n = lua_rawlen(L, gl), bad = 0, len = 0;
+  char list[400];
+  list[0] = '\0';
+  for (size_t g = 1; g <= n; g++) {
+    lua_rawgeti(L, gl, (lua_Integer)g);
+    const char *m = lua_tostring(L, -1); /* anchored by the member list */
+    lua_pop(L, 1);
+    if (gs_dataset_row(d, m) >= 0) continue;
+    long near = key_near(d, m);
+    if (len < sizeof list) {
+      int k = near >= 0 ? snprintf(list + len, sizeof list - len, "%s'%s' (did you mean '%s'?)", bad ? ", " : "", m,
+                                   d->key[near])
+                        : snprintf(list + len, sizeof list - len, "%s'%s'", bad ? ", " : "", m);
+      len += k > 0 ? (size_t)k : 0;
+      if (len >= sizeof list) memcpy(list + sizeof list - 4, "...", 4);
+    }
+    bad++;
+  }
+  if (bad)
+    luaL_error(L, "%s: group '%s' has %s not in %s: %s (missing = \"ignore\" uses the members present)", fn, name,
+               bad == 1 ? "a member" : "members", d->source, list);
 }
 
 static int group_has(lua_State *L, int list, const char *key) {
@@ -397,7 +514,8 @@ static int group_has(lua_State *L, int list, const char *key) {
 
 typedef struct {
   size_t n;
-  int digits;
+  int digits;      /* default: the data's precision (dataset.h) */
+  int digits_asked; /* digits came from an option, not from the data */
   gs_ties ties;
   int ranked;      /* rank[] holds the default ranks */
   char label[48];
@@ -414,10 +532,12 @@ typedef struct {
 /* Pushes a result over the dataset at stack index ds. */
 static res *res_push(lua_State *L, int ds, size_t n, const char *label) {
   ds = lua_absindex(L, ds);
-  size_t k = gs_lua_checkdataset(L, ds)->npillar;
+  const gs_dataset *d = gs_lua_checkdataset(L, ds);
+  size_t k = d->npillar;
   res *r = lua_newuserdatauv(L, sizeof *r + (2 * (n ? n : 1) + k) * sizeof(double), 1);
   r->n = n;
-  r->digits = 2;
+  r->digits = gs_dataset_score_digits(d);
+  r->digits_asked = 0;
   r->ties = GS_TIES_DENSE;
   r->ranked = 0;
   snprintf(r->label, sizeof r->label, "%s", label);
@@ -464,8 +584,9 @@ void gs_lua_pushnum(lua_State *L, double v) {
   else lua_pushnumber(L, v);
 }
 
-/* Reads {ties=, digits=} into *digits / *ties (defaults kept). */
-static void rank_opts(lua_State *L, int t, int *digits, gs_ties *ties) {
+/* Reads {ties=, digits=} into *digits / *ties (defaults kept); *asked
+ * (when not NULL) becomes 1 if digits were given. */
+static void rank_opts_asked(lua_State *L, int t, int *digits, gs_ties *ties, int *asked) {
   if (!lua_istable(L, t)) return;
   const char *tn = opt_string(L, t, "ties", NULL);
   if (tn) {
@@ -473,9 +594,17 @@ static void rank_opts(lua_State *L, int t, int *digits, gs_ties *ties) {
     if (x < 0) luaL_error(L, "unknown tie rule '%s' (dense, competition, ordinal or fractional)", tn);
     *ties = (gs_ties)x;
   }
+  if (asked) {
+    *asked |= lua_getfield(L, t, "digits") != LUA_TNIL;
+    lua_pop(L, 1);
+  }
   double dg = opt_number(L, t, "digits", *digits);
   if (dg != floor(dg) || dg < -1 || dg > 15) luaL_error(L, "digits must be an integer from 0 to 15 (or -1 for exact)");
   *digits = (int)dg;
+}
+
+static void rank_opts(lua_State *L, int t, int *digits, gs_ties *ties) {
+  rank_opts_asked(L, t, digits, ties, NULL);
 }
 
 /* Pushes a userdata array of n indices in rank order (ties by input
@@ -561,13 +690,46 @@ static void push_result_record(lua_State *L, const gs_dataset *d, const res *r, 
   lua_setfield(L, -2, "rank");
 }
 
-/* Pushes the first `limit` records in rank order. */
-static int push_records(lua_State *L, int ri, size_t limit) {
+/* How a result ranks, for its footer: "dense ranks on scores rounded to 3
+ * decimals (the precision of the data)". */
+static void rank_note(const res *r, char *buf, size_t len) {
+  if (r->digits < 0)
+    snprintf(buf, len, "%s ranks on exact scores", gs_ties_name(r->ties));
+  else
+    snprintf(buf, len, "%s ranks on scores rounded to %d decimal%s%s", gs_ties_name(r->ties), r->digits,
+             r->digits == 1 ? "" : "s", r->digits_asked ? "" : " (the precision of the data)");
+}
+
+/* Gives the records on top the metatable of result records ranked like r:
+ * their columns and, as footer, how they were ranked.  One metatable per
+ * rank setting, made once and kept in the registry. */
+static void set_result_records_mt(lua_State *L, const res *r) {
+  char name[64];
+  snprintf(name, sizeof name, "gci.records:%s:%d:%d", gs_ties_name(r->ties), r->digits, r->digits_asked);
+  if (luaL_getmetatable(L, name) == LUA_TNIL) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    set_records_mt(L, name, result_cols, NULL); /* creates it on the empty table */
+    lua_getmetatable(L, -1);
+    char note[128];
+    rank_note(r, note, sizeof note);
+    lua_pushstring(L, note);
+    lua_setfield(L, -2, "__footer");
+    lua_remove(L, -2);
+  }
+  lua_setmetatable(L, -2);
+}
+
+/* Pushes the first `limit` records in rank order; with `whole_ties`, also
+ * those tied with the last of them (r:top never cuts a tie). */
+static int push_records_ties(lua_State *L, int ri, size_t limit, int whole_ties) {
   res *r = res_check(L, ri);
   const gs_dataset *d = res_dataset(L, ri);
   const double *rank = res_ranks(L, r);
   size_t *o = rank_order(L, rank, r->n);
   if (limit > r->n) limit = r->n;
+  if (whole_ties && limit > 0)
+    while (limit < r->n && rank[o[limit]] == rank[o[limit - 1]]) limit++;
   lua_createtable(L, (int)limit, 0);
   for (size_t k = 0; k < limit; k++) {
 #if defined(__GNUC__)
@@ -586,17 +748,19 @@ static int push_records(lua_State *L, int ri, size_t limit) {
     push_result_record(L, d, r, o[k], rank[o[k]]);
     lua_rawseti(L, -2, (lua_Integer)k + 1);
   }
-  set_records_mt(L, "gci.records", result_cols, NULL);
+  set_result_records_mt(L, r);
   lua_remove(L, -2);
   return 1;
 }
+
+static int push_records(lua_State *L, int ri, size_t limit) { return push_records_ties(L, ri, limit, 0); }
 
 static int res_rows_mm(lua_State *L) { return push_records(L, 1, (size_t)-1); }
 
 static int res_top(lua_State *L) {
   lua_Integer n = luaL_checkinteger(L, 2);
   luaL_argcheck(L, n >= 0, 2, "must be >= 0");
-  return push_records(L, 1, (size_t)n);
+  return push_records_ties(L, 1, (size_t)n, 1);
 }
 
 static int res_len(lua_State *L) {
@@ -615,12 +779,16 @@ static int res_score(lua_State *L) {
   return 1;
 }
 
-/* r:rank(iso [, {ties=, digits=, group=}]) */
+/* r:rank(iso [, {ties=, digits=, group=, missing=}]) */
 static int res_rank(lua_State *L) {
   res *r = res_check(L, 1);
   const char *key = luaL_checkstring(L, 2);
   long i = res_row(L, 1, key);
   check_opts_table(L, 3, "rank");
+  if (lua_istable(L, 3)) {
+    static const char *const known[] = {"ties", "digits", "group", "missing", NULL};
+    gs_lua_check_options(L, 3, known, "rank");
+  }
   int digits = r->digits;
   gs_ties ties = r->ties;
   rank_opts(L, 3, &digits, &ties);
@@ -639,6 +807,7 @@ static int res_rank(lua_State *L) {
   int gl = lua_gettop(L);
   if (!group_has(L, gl, key)) return luaL_error(L, "country '%s' is not in group '%s'", key, group);
   const gs_dataset *d = res_dataset(L, 1);
+  group_check(L, gl, group, d, missing_opt(L, 3, "rank"), "rank");
   size_t gn = lua_rawlen(L, gl), m = 0;
   double *s = lua_newuserdatauv(L, 2 * (gn ? gn : 1) * sizeof *s, 0);
   double *rk = s + gn;
@@ -682,12 +851,13 @@ static int res_ranked(lua_State *L) {
   res *o = res_push(L, -1, r->n, r->label);
   memcpy(o->score, r->score, r->n * sizeof *o->score);
   o->digits = r->digits;
+  o->digits_asked = r->digits_asked;
   o->ties = r->ties;
   o->explainable = r->explainable;
   o->published = r->published;
   o->scale = r->scale;
   memcpy(o->w, r->w, res_dataset(L, 1)->npillar * sizeof *o->w);
-  rank_opts(L, 2, &o->digits, &o->ties);
+  rank_opts_asked(L, 2, &o->digits, &o->ties, &o->digits_asked);
   return 1;
 }
 
@@ -725,8 +895,12 @@ static int res_index(lua_State *L) {
 
 static int res_tostring(lua_State *L) {
   res *r = res_check(L, 1);
-  lua_pushfstring(L, "gci.result(%s: %d countries, %s ranks at %d digits)", r->label, (int)r->n,
-                  gs_ties_name(r->ties), r->digits);
+  if (r->digits < 0)
+    lua_pushfstring(L, "gci.result(%s: %d countries, %s ranks on exact scores)", r->label, (int)r->n,
+                    gs_ties_name(r->ties));
+  else
+    lua_pushfstring(L, "gci.result(%s: %d countries, %s ranks at %d digits)", r->label, (int)r->n,
+                    gs_ties_name(r->ties), r->digits);
   return 1;
 }
 
@@ -808,14 +982,14 @@ static int res_tiers(lua_State *L) {
 
 /* ---------- scoring ---------- */
 
-/* Reads weights for d's pillars from the table at t (nil: all 1). */
+/* Reads weights for d's pillars from the table at t (nil: all 1); a pillar
+ * the table does not name keeps weight 1, as with `gcisim explain
+ * --weights` and d:uncertainty (one rule for partial weights). */
 static void read_weights(lua_State *L, int t, const gs_dataset *d, double *w) {
   for (size_t p = 0; p < d->npillar; p++) w[p] = 1;
   if (lua_isnoneornil(L, t)) return;
   if (!lua_istable(L, t)) luaL_error(L, "weights must be a table {pillar = weight, ...}");
   t = lua_absindex(L, t);
-  int *seen = lua_newuserdatauv(L, (d->npillar ? d->npillar : 1) * sizeof *seen, 0);
-  memset(seen, 0, (d->npillar ? d->npillar : 1) * sizeof *seen);
   lua_pushnil(L);
   while (lua_next(L, t)) {
     if (lua_type(L, -2) != LUA_TSTRING) luaL_error(L, "weights: keys must be pillar names");
@@ -824,12 +998,8 @@ static void read_weights(lua_State *L, int t, const gs_dataset *d, double *w) {
     double v = lua_tonumber(L, -1);
     if (!(v >= 0) || !isfinite(v)) luaL_error(L, "weights: weight of '%s' must be a finite number >= 0", lua_tostring(L, -2));
     w[p] = v;
-    seen[p] = 1;
     lua_pop(L, 1);
   }
-  for (size_t p = 0; p < d->npillar; p++)
-    if (!seen[p]) luaL_error(L, "weights: no weight for pillar '%s' (give 0 to leave it out)", d->col[d->pillar[p]].name);
-  lua_pop(L, 1);
 }
 
 static int ro_newindex(lua_State *L) {
@@ -923,7 +1093,7 @@ static int ds_score(lua_State *L) {
   if (scale < 0) return luaL_error(L, "score: scale must be positive");
   double offset = opt_number(L, 2, "offset", GS_GEO_OFFSET_DEFAULT);
   res *r = res_push(L, 1, d->n, m == GS_AGG_GEOMETRIC ? "geometric" : "arithmetic");
-  rank_opts(L, 2, &r->digits, &r->ties);
+  rank_opts_asked(L, 2, &r->digits, &r->ties, &r->digits_asked);
   char err[256];
   if (gs_score_dataset(d, w, (gs_agg)m, scale, offset, r->score, err, sizeof err) != 0)
     return luaL_error(L, "score: %s", err);
@@ -939,12 +1109,28 @@ static int ds_column(lua_State *L) {
   const char *name = luaL_checkstring(L, 2);
   check_opts_table(L, 3, "column");
   long c = gs_dataset_col(d, name);
-  if (c < 0) return luaL_error(L, "column: no column '%s' in %s", name, d->source);
-  if (d->col[c].type != GS_COL_NUMBER) return luaL_error(L, "column: '%s' is not numeric", name);
+  if (c < 0 || d->col[c].type != GS_COL_NUMBER) {
+    /* say what the column is, and which ones can be ranked */
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (size_t k = 0, m = 0; k < d->ncol; k++)
+      if (d->col[k].type == GS_COL_NUMBER) {
+        if (m++) luaL_addstring(&b, ", ");
+        luaL_addstring(&b, d->col[k].name);
+      }
+    luaL_pushresult(&b);
+    const char *nums = lua_tostring(L, -1);
+    if (strcmp(name, d->name_col) == 0 || strcmp(name, d->key_col) == 0 || c >= 0)
+      return luaL_error(L, "column: '%s' is %s of %s (text, not numbers); numeric columns: %s", name,
+                        strcmp(name, d->key_col) == 0 ? "the key column" : strcmp(name, d->name_col) == 0
+                        ? "the name column" : "a column", d->source, nums);
+    return luaL_error(L, "column: no column '%s' in %s; numeric columns: %s", name, d->source, nums);
+  }
   res *r = res_push(L, 1, d->n, name);
   r->published = 1;
+  r->digits = gs_dataset_col_digits(d, (size_t)c); /* as published */
   memcpy(r->score, d->col[c].num, d->n * sizeof *r->score);
-  rank_opts(L, 3, &r->digits, &r->ties);
+  rank_opts_asked(L, 3, &r->digits, &r->ties, &r->digits_asked);
   return 1;
 }
 
@@ -1000,12 +1186,21 @@ static void apply_edits(lua_State *L, gs_dataset *e, int t, const size_t *rows, 
   }
 }
 
-/* d:with{VNM = {technical = 20}, ASEAN = {legal = {add = 1}}, ["*"] = {...}}
+/* d:with({VNM = {technical = 20}, ASEAN = {legal = {add = 1}}, ["*"] = {...}}
+ *        [, {missing = "ignore"}])
  * Edits for every country ("*") apply first, then groups, then single
- * countries, so the most specific edit has the last word. */
+ * countries, so the most specific edit has the last word.  A group with
+ * members the dataset lacks is an error unless missing = "ignore". */
 static int ds_with(lua_State *L) {
   const gs_dataset *d = gs_lua_checkdataset(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
+  check_opts_table(L, 3, "with");
+  int ignore = 0;
+  if (lua_istable(L, 3)) {
+    static const char *const known[] = {"missing", NULL};
+    gs_lua_check_options(L, 3, known, "with");
+    ignore = missing_opt(L, 3, "with");
+  }
   lua_settop(L, 2);
   ds_box *b = ds_push_box(L); /* 3 */
   ds_precharge(L, b, ds_bytes(d));
@@ -1031,6 +1226,7 @@ static int ds_with(lua_State *L) {
         if (pass == 2) rows[nr++] = (size_t)gs_dataset_row(e, who);
       } else if (push_group(L, who)) {
         if (pass == 1) {
+          group_check(L, lua_gettop(L), who, e, ignore, "with");
           size_t gn = lua_rawlen(L, -1);
           memset(seen, 0, e->n ? e->n : 1);
           for (size_t g = 1; g <= gn; g++) {
@@ -1048,6 +1244,9 @@ static int ds_with(lua_State *L) {
         lua_pop(L, 1);
       } else {
         lua_pop(L, 1);
+        long near = key_near(e, who);
+        if (near >= 0)
+          return luaL_error(L, "with: unknown country or group '%s' (did you mean '%s'?)", who, e->key[near]);
         return luaL_error(L, "with: unknown country or group '%s'", who);
       }
       if (nr) apply_edits(L, e, vt, rows, nr, who);

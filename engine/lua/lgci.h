@@ -56,6 +56,11 @@ const gs_dataset *gs_lua_checkdataset(lua_State *L, int i);
  * userdata itself cannot be allocated is d lost). */
 void gs_lua_push_dataset(lua_State *L, gs_dataset *d);
 
+/* The row of `key` in d, or a Lua error "fn: unknown country 'key' (not
+ * in SOURCE; did you mean 'KEY'?)" with the hint when the key differs only
+ * in case or names a country (fn may be NULL: no prefix). */
+long gs_lua_checkrow(lua_State *L, const gs_dataset *d, const char *key, const char *fn);
+
 /* Pushes v as gcisim prints numbers: nil for NaN, an integer when it is
  * whole, a float otherwise. */
 void gs_lua_pushnum(lua_State *L, double v);

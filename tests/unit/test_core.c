@@ -148,6 +148,44 @@ static void test_loader_good(void) {
   gs_dataset_free(NULL);
 }
 
+/* Each numeric column records the most decimals written in it (the
+ * default rank digits follow it), counted on the text: trailing zeros
+ * count, an exponent shifts ("1.5e-3" is 0.0015: 4; "1.5e2" 150: 0). */
+static void test_loader_decimals(void) {
+  char err[512];
+  const char *text = "iso3,legal,technical,v,w,notes\n"
+                     "AAA,0.919,20,1.5e-3,1.5e2,x\n"
+                     "BBB,1,20.0,,-2E+1,y\n"
+                     "CCC,0.5,3.25,NA,0.1234567890,z\n";
+  const char *na[] = {"NA"};
+  gs_load_opts o = {.na = na, .nna = 1};
+  gs_dataset *d = load_str(text, &o, err);
+  T_OK(d != NULL, "load failed: %s", err);
+  if (!d) return;
+  long c;
+  T_INT(d->col[c = gs_dataset_col(d, "legal")].decimals, 3);
+  T_INT(gs_dataset_col_digits(d, (size_t)c), 3);
+  T_INT(d->col[gs_dataset_col(d, "technical")].decimals, 2);   /* "3.25"; "20.0" has 1 */
+  T_INT(d->col[gs_dataset_col(d, "v")].decimals, 4);           /* empty and NA cells do not count */
+  T_INT(d->col[c = gs_dataset_col(d, "w")].decimals, 10);
+  T_INT(gs_dataset_col_digits(d, (size_t)c), GS_DIGITS_MAX);   /* capped: 6 */
+  T_INT(GS_DIGITS_MAX, 6);
+  T_INT(gs_dataset_col_digits(d, (size_t)gs_dataset_col(d, "notes")), 0);
+  T_INT(gs_dataset_score_digits(d), 3);                        /* the pillars: legal 3, technical 2 */
+  gs_dataset *e = gs_dataset_copy(d);
+  T_OK(e && gs_dataset_score_digits(e) == 3, "a copy keeps the precision");
+  if (e) {
+    gs_dataset_drop_pillar(e, 0);
+    T_INT(gs_dataset_score_digits(e), 2);                      /* technical alone */
+  }
+  gs_dataset_free(e);
+  gs_dataset_free(d);
+  /* no pillars: the numeric columns' precision */
+  d = load_str("iso3,rank,score\nAAA,1,0.931\nBBB,2,0.926\n", NULL, err);
+  T_OK(d && d->npillar == 0 && gs_dataset_score_digits(d) == 3, "no pillars: %s", err);
+  gs_dataset_free(d);
+}
+
 /* The real file: 194 rows, five pillars; values as published. */
 static void test_gci2020(void) {
   char err[512];
@@ -224,6 +262,7 @@ int main(void) {
   test_round();
   test_loader_errors();
   test_loader_good();
+  test_loader_decimals();
   test_gci2020();
   test_score();
   test_policy();
