@@ -114,11 +114,15 @@ rc, out, err = run(["merge"] + parts[:3] + [other])
 check(rc == 65, "merge refuses a shard of another analysis: %r" % err)
 
 # ---- option errors ----
-for opts, msg in [('{perturb = 1.5}', "uncertainty: perturb must be at least 0 and below 1"),
-                  ('{methods = {"median"}}', "uncertainty: unknown method 'median' (arithmetic or geometric)"),
+for opts, msg in [('{perturb = 1.5}', "uncertainty: option 'perturb' must be a number from 0 to 1 (excluded)"),
+                  ('{agg = {"median"}}', "uncertainty: unknown agg 'median' (arithmetic or geometric)"),
+                  ('{methods = {"median"}}', "uncertainty: unknown agg 'median' (arithmetic or geometric)"),
+                  ('{offset = 1e308}', "uncertainty: option 'offset' must be a number from 0 to 1000000"),
+                  ('{offset = 0/0}', "uncertainty: option 'offset' must be a finite number"),
+                  ('{digits = "2"}', "uncertainty: option 'digits' must be a number, got string"),
                   ('{n = 0}', "uncertainty: option 'n' must be a whole number from 1 to 1000000000000"),
-                  ('{nn = 5}', "uncertainty: unknown option 'nn' (known: weights, perturb, n, seed, methods, digits, ties, "
-                               "offset, threads)"),
+                  ('{nn = 5}', "uncertainty: unknown option 'nn' (known: weights, perturb, n, seed, agg, digits, ties, "
+                               "offset, threads, methods)"),
                   ('{weights = {legal = 1}}', "uncertainty: weights must name every pillar")]:
     rc, out, err = run([], 'local d = gci.load("data/gci2020.csv")\nreturn d:uncertainty%s' % opts)
     check(rc == 1 and err.strip().endswith("t.lua:2: " + msg), "error for %s: %r" % (opts, err))

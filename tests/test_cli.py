@@ -403,7 +403,7 @@ check(lines[6].split()[:3] == ["iso3", "country", "score_before"] and {l.split()
       "print(comparison:movers()) lists exactly the %d movers: %d lines" % (len(movers), len(body)))
 
 # ---- an unknown option names the known ones (one check for every options table) ----
-for call, want in [("d:score{wieghts = 1}", "score: unknown option 'wieghts' (known: weights, method, scale, offset, digits, ties)"),
+for call, want in [("d:score{wieghts = 1}", "score: unknown option 'wieghts' (known: weights, agg, scale, offset, digits, ties, method)"),
                    ("gci.compare(d:score(), d:score(), {tier = 1})", "compare: unknown option 'tier' (known: tiers)")]:
     rc, out, err = run([], 'local d = gci.load("data/gci2020.csv")\nreturn %s\n' % call)
     check(rc == 1 and err.strip().endswith("t.lua:2: " + want), "%s: %r" % (call, err))

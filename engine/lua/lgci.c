@@ -22,6 +22,7 @@
 #include "dataset.h"
 #include "lanalysis.h"
 #include "lexplain.h"
+#include "lopts.h"
 #include "lplot.h"
 #include "output.h"
 #include "score.h"
@@ -48,25 +49,7 @@ gs_ctx *gs_lua_getctx(lua_State *L) {
 }
 
 void gs_lua_check_options(lua_State *L, int t, const char *const *known, const char *what) {
-  t = lua_absindex(L, t);
-  lua_pushnil(L);
-  while (lua_next(L, t)) {
-    int ok = 0;
-    if (lua_type(L, -2) == LUA_TSTRING)
-      for (int i = 0; known[i]; i++) ok |= strcmp(lua_tostring(L, -2), known[i]) == 0;
-    if (!ok) {
-      luaL_Buffer b;
-      luaL_buffinit(L, &b);
-      for (int i = 0; known[i]; i++) {
-        if (i) luaL_addstring(&b, ", ");
-        luaL_addstring(&b, known[i]);
-      }
-      luaL_pushresult(&b);
-      const char *key = lua_type(L, -3) == LUA_TSTRING ? lua_tostring(L, -3) : luaL_typename(L, -3);
-      luaL_error(L, "%s: unknown option '%s' (known: %s)", what, key, lua_tostring(L, -1));
-    }
-    lua_pop(L, 1);
-  }
+  gs_opts_check(L, t, known, what); /* lopts.h: snapshot, then the check */
 }
 
 int gs_lua_data_error(lua_State *L, const char *msg) {
@@ -167,45 +150,27 @@ static void push_row(lua_State *L, const gs_dataset *d, size_t r) {
   }
 }
 
-static void check_opts_table(lua_State *L, int i, const char *fn) {
-  if (!lua_isnoneornil(L, i) && !lua_istable(L, i))
-    luaL_error(L, "%s: options must be a table", fn);
+static const char *opt_string(lua_State *L, int t, const char *field, const char *def, const char *fn) {
+  return gs_opt_string(L, t, field, def, fn);
 }
 
-static const char *opt_string(lua_State *L, int t, const char *field, const char *def) {
-  const char *s = def;
-  if (lua_getfield(L, t, field) != LUA_TNIL) {
-    /* Strings only: lua_tostring would turn a number into a new string held
-     * by this stack slot alone, freed after the pop (found by fuzz_lua). */
-    if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "option '%s' must be a string", field);
-    s = lua_tostring(L, -1);
-  }
-  lua_pop(L, 1); /* s stays valid: the option table holds the string */
-  return s;
-}
-
-static double opt_number(lua_State *L, int t, const char *field, double def) {
-  double v = def;
-  if (lua_getfield(L, t, field) != LUA_TNIL) {
-    if (!lua_isnumber(L, -1)) luaL_error(L, "option '%s' must be a number", field);
-    v = lua_tonumber(L, -1);
-    if (!isfinite(v)) luaL_error(L, "option '%s' must be finite", field);
-  }
-  lua_pop(L, 1);
-  return v;
+static double opt_number(lua_State *L, int t, const char *field, double def, const char *fn) {
+  return gs_opt_number(L, t, field, def, fn);
 }
 
 /* gci.load(path [, {key=, name=, pillars={...}, min=, max=, na={...}}]) */
 static int gci_load(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
-  check_opts_table(L, 2, "gci.load");
+  static const char *const known[] = {"key", "name", "pillars", "min", "max", "na", NULL};
+  int given = gs_opts_check(L, 2, known, "gci.load");
+  lua_settop(L, 2);
   gs_ctx *ctx = gs_lua_getctx(L);
   char err[1024];
   gs_load_opts o = {0};
   const char **pil = NULL;
-  if (lua_istable(L, 2)) {
-    o.key_col = opt_string(L, 2, "key", NULL);
-    o.name_col = opt_string(L, 2, "name", NULL);
+  if (given) {
+    o.key_col = opt_string(L, 2, "key", NULL, "gci.load");
+    o.name_col = opt_string(L, 2, "name", NULL, "gci.load");
     if (lua_getfield(L, 2, "pillars") != LUA_TNIL) {
       if (!lua_istable(L, -1)) return luaL_error(L, "gci.load: option 'pillars' must be a list of column names");
       size_t n = lua_rawlen(L, -1);
@@ -238,8 +203,8 @@ static int gci_load(lua_State *L) {
     }
     lua_pop(L, 1);
     o.has_range = 1;
-    o.pmin = opt_number(L, 2, "min", 0);
-    o.pmax = opt_number(L, 2, "max", 20);
+    o.pmin = opt_number(L, 2, "min", 0, "gci.load");
+    o.pmax = opt_number(L, 2, "max", 20, "gci.load");
     if (!(o.pmin < o.pmax)) return luaL_error(L, "gci.load: min must be below max");
   }
   ds_box *b = ds_push_box(L);
@@ -435,17 +400,9 @@ void gs_lua_pushnum(lua_State *L, double v) {
 }
 
 /* Reads {ties=, digits=} into *digits / *ties (defaults kept). */
-static void rank_opts(lua_State *L, int t, int *digits, gs_ties *ties) {
-  if (!lua_istable(L, t)) return;
-  const char *tn = opt_string(L, t, "ties", NULL);
-  if (tn) {
-    int x = gs_ties_parse(tn);
-    if (x < 0) luaL_error(L, "unknown tie rule '%s' (dense, competition, ordinal or fractional)", tn);
-    *ties = (gs_ties)x;
-  }
-  double dg = opt_number(L, t, "digits", *digits);
-  if (dg != floor(dg) || dg < -1 || dg > 15) luaL_error(L, "digits must be an integer from 0 to 15 (or -1 for exact)");
-  *digits = (int)dg;
+static void rank_opts(lua_State *L, int t, int *digits, gs_ties *ties, const char *fn) {
+  *ties = gs_opt_ties(L, t, *ties, fn);
+  *digits = gs_opt_digits(L, t, *digits, fn);
 }
 
 /* Units in rank order (ties by input order); NaN scores last. */
@@ -589,11 +546,12 @@ static int res_rank(lua_State *L) {
   res *r = res_check(L, 1);
   const char *key = luaL_checkstring(L, 2);
   long i = res_row(L, 1, key);
-  check_opts_table(L, 3, "rank");
+  static const char *const known[] = {"digits", "ties", "group", NULL};
+  gs_opts_check(L, 3, known, "rank");
   int digits = r->digits;
   gs_ties ties = r->ties;
-  rank_opts(L, 3, &digits, &ties);
-  const char *group = lua_istable(L, 3) ? opt_string(L, 3, "group", NULL) : NULL;
+  rank_opts(L, 3, &digits, &ties, "rank");
+  const char *group = opt_string(L, 3, "group", NULL, "rank");
   if (!group) {
     if (digits == r->digits && ties == r->ties) {
       gs_lua_pushnum(L, res_ranks(L, r)[i]);
@@ -628,10 +586,11 @@ static int res_rank(lua_State *L) {
 /* r:ranks([{ties=, digits=}]) -> {iso3 = rank, ...} */
 static int res_ranks_fn(lua_State *L) {
   res *r = res_check(L, 1);
-  check_opts_table(L, 2, "ranks");
+  static const char *const known[] = {"digits", "ties", NULL};
+  gs_opts_check(L, 2, known, "ranks");
   int digits = r->digits;
   gs_ties ties = r->ties;
-  rank_opts(L, 2, &digits, &ties);
+  rank_opts(L, 2, &digits, &ties, "ranks");
   const gs_dataset *d = res_dataset(L, 1);
   double *tmp = lua_newuserdatauv(L, (r->n ? r->n : 1) * sizeof *tmp, 0);
   rank_or_die(L, r->score, r->n, digits, ties, tmp);
@@ -647,6 +606,9 @@ static int res_ranks_fn(lua_State *L) {
 static int res_ranked(lua_State *L) {
   res *r = res_check(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
+  static const char *const known[] = {"digits", "ties", NULL};
+  gs_opts_check(L, 2, known, "ranked");
+  lua_settop(L, 2);
   lua_getiuservalue(L, 1, 1);
   res *o = res_push(L, -1, r->n, r->label);
   memcpy(o->score, r->score, r->n * sizeof *o->score);
@@ -656,7 +618,7 @@ static int res_ranked(lua_State *L) {
   o->published = r->published;
   o->scale = r->scale;
   memcpy(o->w, r->w, res_dataset(L, 1)->npillar * sizeof *o->w);
-  rank_opts(L, 2, &o->digits, &o->ties);
+  rank_opts(L, 2, &o->digits, &o->ties, "ranked");
   return 1;
 }
 
@@ -707,6 +669,8 @@ static int res_explain(lua_State *L) {
    * tail call (return r:explain()), which has no name to report */
   if (lua_type(L, 2) != LUA_TSTRING)
     return luaL_error(L, "explain: needs a country code, e.g. r:explain(\"VNM\"), got %s", luaL_typename(L, 2));
+  static const char *const known[] = {NULL};
+  gs_opts_check(L, 3, known, "explain");
   const char *key = lua_tostring(L, 2);
   long u = res_row(L, 1, key);
   if (r->published)
@@ -789,10 +753,7 @@ static void read_weights(lua_State *L, int t, const gs_dataset *d, double *w) {
   while (lua_next(L, t)) {
     if (lua_type(L, -2) != LUA_TSTRING) luaL_error(L, "weights: keys must be pillar names");
     long p = pillar_check(L, d, lua_tostring(L, -2));
-    if (!lua_isnumber(L, -1)) luaL_error(L, "weights: weight of '%s' is not a number", lua_tostring(L, -2));
-    double v = lua_tonumber(L, -1);
-    if (!(v >= 0) || !isfinite(v)) luaL_error(L, "weights: weight of '%s' must be a finite number >= 0", lua_tostring(L, -2));
-    w[p] = v;
+    w[p] = gs_opt_check_weight(L, -1, lua_tostring(L, -2), "weights");
     seen[p] = 1;
     lua_pop(L, 1);
   }
@@ -872,27 +833,22 @@ static int ds_score(lua_State *L) {
     lua_settop(L, 2);
     return score_formula(L);
   }
-  check_opts_table(L, 2, "score");
+  /* "method" is the deprecated spelling of "agg" (lopts.h) */
+  static const char *const known[] = {"weights", "agg", "scale", "offset", "digits", "ties", "method", NULL};
+  gs_opts_check(L, 2, known, "score");
   lua_settop(L, 2);
-  if (lua_isnil(L, 2)) { /* d:score() and d:score(nil): all defaults */
-    lua_newtable(L);
-    lua_replace(L, 2);
-  }
   if (d->npillar == 0) return luaL_error(L, "score: %s has no pillars to score", d->source);
-  static const char *const known[] = {"weights", "method", "scale", "offset", "digits", "ties", NULL};
-  gs_lua_check_options(L, 2, known, "score");
   double *w = lua_newuserdatauv(L, d->npillar * sizeof *w, 0);
   lua_getfield(L, 2, "weights");
   read_weights(L, -1, d, w);
   lua_pop(L, 1);
-  const char *mn = opt_string(L, 2, "method", "arithmetic");
+  const char *mn = gs_opt_agg(L, 2, "arithmetic", "score");
   int m = gs_agg_parse(mn);
-  if (m < 0) return luaL_error(L, "score: unknown method '%s' (arithmetic or geometric)", mn);
-  double scale = opt_number(L, 2, "scale", 0);
-  if (scale < 0) return luaL_error(L, "score: scale must be positive");
-  double offset = opt_number(L, 2, "offset", GS_GEO_OFFSET_DEFAULT);
+  if (m < 0) return luaL_error(L, "score: unknown agg '%s' (arithmetic or geometric)", mn);
+  double scale = opt_number(L, 2, "scale", 0, "score");
+  double offset = opt_number(L, 2, "offset", GS_GEO_OFFSET_DEFAULT, "score");
   res *r = res_push(L, 1, d->n, m == GS_AGG_GEOMETRIC ? "geometric" : "arithmetic");
-  rank_opts(L, 2, &r->digits, &r->ties);
+  rank_opts(L, 2, &r->digits, &r->ties, "score");
   char err[256];
   if (gs_score_dataset(d, w, (gs_agg)m, scale, offset, r->score, err, sizeof err) != 0)
     return luaL_error(L, "score: %s", err);
@@ -906,14 +862,15 @@ static int ds_score(lua_State *L) {
 static int ds_column(lua_State *L) {
   const gs_dataset *d = gs_lua_checkdataset(L, 1);
   const char *name = luaL_checkstring(L, 2);
-  check_opts_table(L, 3, "column");
+  static const char *const known[] = {"digits", "ties", NULL};
+  gs_opts_check(L, 3, known, "column");
   long c = gs_dataset_col(d, name);
   if (c < 0) return luaL_error(L, "column: no column '%s' in %s", name, d->source);
   if (d->col[c].type != GS_COL_NUMBER) return luaL_error(L, "column: '%s' is not numeric", name);
   res *r = res_push(L, 1, d->n, name);
   r->published = 1;
   memcpy(r->score, d->col[c].num, d->n * sizeof *r->score);
-  rank_opts(L, 3, &r->digits, &r->ties);
+  rank_opts(L, 3, &r->digits, &r->ties, "column");
   return 1;
 }
 
@@ -1098,10 +1055,8 @@ static int gci_compare(lua_State *L) {
   res *a = res_check(L, 1), *b = res_check(L, 2);
   double th[32];
   size_t nth = 0;
-  check_opts_table(L, 3, "compare");
-  if (lua_istable(L, 3)) {
-    static const char *const known[] = {"tiers", NULL};
-    gs_lua_check_options(L, 3, known, "compare");
+  static const char *const known[] = {"tiers", NULL};
+  if (gs_opts_check(L, 3, known, "compare")) {
     lua_getfield(L, 3, "tiers");
     if (!lua_isnil(L, -1)) nth = read_thresholds(L, lua_gettop(L), th, 32);
     lua_pop(L, 1);

@@ -24,6 +24,7 @@
 #include "dataset.h"
 #include "hier.h"
 #include "lgci.h"
+#include "lopts.h"
 #include "method.h"
 #include "datadir.h"
 #include "policy.h"
@@ -296,6 +297,10 @@ static int node_num(lua_State *L, int t, const char *f, lua_Integer item, const 
 static int gci_index(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 1);
+  /* the node strings are kept until the tree is built: read them from a
+   * private copy no script code (a finalizer run by an allocation) can
+   * change or free (lopts.h) */
+  gs_opts_snapshot(L, 1);
   size_t n = lua_rawlen(L, 1);
   if (n == 0) return luaL_error(L, "gci.index: give a list of nodes {code = ..., parent = ...}");
   gs_h_node_spec *sp = lua_newuserdatauv(L, n * sizeof *sp, 0);           /* 2 */
@@ -696,19 +701,8 @@ static int ix_compute(lua_State *L) {
     read_norm(L, -1, "compute: option 'normalise'", &o.norm);
   }
 
-  if (lua_getfield(L, 3, "ties") != LUA_TNIL) {
-    int k = lua_type(L, -1) == LUA_TSTRING ? gs_ties_parse(lua_tostring(L, -1)) : -1;
-    if (k < 0) return luaL_error(L, "compute: option 'ties' must be dense, competition, ordinal or fractional");
-    ties = (gs_ties)k;
-  }
-  lua_pop(L, 1);
-  if (lua_getfield(L, 3, "digits") != LUA_TNIL) {
-    lua_Number v = lua_tonumber(L, -1);
-    if (lua_type(L, -1) != LUA_TNUMBER || v != floor(v) || v < -1 || v > 15)
-      return luaL_error(L, "compute: option 'digits' must be an integer from 0 to 15 (or -1 for exact)");
-    digits = (int)v;
-  }
-  lua_pop(L, 1);
+  ties = gs_opt_ties(L, 3, ties, "compute");
+  digits = gs_opt_digits(L, 3, digits, "compute");
 
   /* the index to use: ix itself, or a copy with other aggregations */
   const gs_hier *h;
@@ -1190,17 +1184,8 @@ static int ix_uncertainty(lua_State *L) {
   if (lua_getfield(L, 3, "vary") != LUA_TTABLE) return luaL_error(L, "uncertainty: option 'vary' must be a table such as {normalise = {\"minmax\", \"prank\"}}");
   int vary = lua_gettop(L); /* 5 */
   gs_lua_check_options(L, vary, ua_params, "uncertainty: vary");
-  lua_Number nd = 10000, seed = 1;
-  if (lua_getfield(L, 3, "n") != LUA_TNIL) {
-    nd = lua_tonumber(L, -1);
-    if (lua_type(L, -1) != LUA_TNUMBER || nd != floor(nd) || nd < 1 || nd > 1e12)
-      return luaL_error(L, "uncertainty: option 'n' must be a whole number from 1 to 1e12");
-  }
-  if (lua_getfield(L, 3, "seed") != LUA_TNIL) {
-    seed = lua_tonumber(L, -1);
-    if (lua_type(L, -1) != LUA_TNUMBER || seed != floor(seed) || seed < 0 || seed > 9007199254740991.0)
-      return luaL_error(L, "uncertainty: option 'seed' must be a whole number >= 0");
-  }
+  lua_Number nd = gs_opt_number(L, 3, "n", 10000, "uncertainty");
+  lua_Number seed = gs_opt_number(L, 3, "seed", 1, "uncertainty");
   lua_settop(L, vary);
   /* the varied choices, validated before anything is computed */
   size_t np = 0, cnt[4], combos = 1;
