@@ -90,7 +90,7 @@ typedef struct {
 
 static int print_merged(lua_State *L) {
   print_job *j = lua_touserdata(L, 1);
-  gs_lua_push_ua_records(L, j->r, j->first->key, j->first->name, j->first->note);
+  gs_lua_push_ua_records(L, j->r, "iso3", j->first->key, j->first->name, j->first->note);
   return gs_output_value(L, -1, j->fmt, j->f);
 }
 

@@ -23,13 +23,13 @@
 #include "dataset.h"
 #include "lgci.h"
 #include "lopts.h"
+#include "lrecords.h"
 #include "output.h"
 #include "score.h"
 #include "target.h"
 #include "sandbox.h"
 #include "ua.h"
 
-#define UA_COLS "iso3", "country", "nominal", "median", "mean", "p05", "p95", "within3"
 
 
 /* ---------- options ---------- */
@@ -166,16 +166,8 @@ static void set_num(lua_State *L, const char *k, double v) {
   lua_setfield(L, -2, k);
 }
 
-static void push_cols(lua_State *L, const char *const *cols) {
-  lua_newtable(L);
-  for (int i = 0; cols[i]; i++) {
-    lua_pushstring(L, cols[i]);
-    lua_rawseti(L, -2, i + 1);
-  }
-}
-
-void gs_lua_push_ua_records(lua_State *L, const gs_ua_result *r, char *const *keys, char *const *names,
-                            const char *note) {
+void gs_lua_push_ua_records(lua_State *L, const gs_ua_result *r, const char *key_col, char *const *keys,
+                            char *const *names, const char *note) {
   size_t n = gs_ua_result_n(r);
   /* nominal rank order, ties by input order */
   size_t *ord = lua_newuserdatauv(L, (n ? n : 1) * sizeof *ord, 0);
@@ -193,7 +185,7 @@ void gs_lua_push_ua_records(lua_State *L, const gs_ua_result *r, char *const *ke
     const gs_ua_unit_stats *s = gs_ua_result_unit(r, ord[q]);
     lua_createtable(L, 0, 8);
     lua_pushstring(L, keys[ord[q]]);
-    lua_setfield(L, -2, "iso3");
+    lua_setfield(L, -2, key_col);
     lua_pushstring(L, names[ord[q]]);
     lua_setfield(L, -2, "country");
     set_num(L, "nominal", s->nominal);
@@ -208,16 +200,11 @@ void gs_lua_push_ua_records(lua_State *L, const gs_ua_result *r, char *const *ke
   lua_setfield(L, -2, "mean_abs_shift");
   lua_pushinteger(L, (lua_Integer)gs_ua_result_draws(r));
   lua_setfield(L, -2, "draws");
-  lua_newtable(L);
-  static const char *const cols[] = {UA_COLS, NULL};
-  push_cols(L, cols);
-  lua_setfield(L, -2, "__columns");
+  const char *cols[] = {key_col, "country", "nominal", "median", "mean", "p05", "p95", "within3", NULL};
   char footer[1200];
   snprintf(footer, sizeof footer, "%s; mean absolute rank shift %.4f over %llu draws", note,
            gs_ua_result_mean_abs_shift(r), (unsigned long long)gs_ua_result_draws(r));
-  lua_pushstring(L, footer);
-  lua_setfield(L, -2, "__footer");
-  lua_setmetatable(L, -2);
+  gs_records_setmeta(L, -1, "gci.uncertainty", cols, footer, NULL);
   lua_remove(L, -2);
 }
 
@@ -273,9 +260,11 @@ static void push_shard(lua_State *L, const gs_dataset *d, const gs_ua_result *r,
   lua_pushlstring(L, buf, len);
   free(buf);
   lua_setfield(L, -2, "text");
-  lua_createtable(L, 0, 1);
+  lua_createtable(L, 0, 2);
   lua_pushcfunction(L, shard_raw);
   lua_setfield(L, -2, "__raw");
+  lua_pushliteral(L, "gci.shard");
+  lua_setfield(L, -2, "__metatable");
   lua_setmetatable(L, -2);
 }
 
@@ -324,7 +313,7 @@ static int ds_uncertainty(lua_State *L) {
     push_shard(L, d, b->r, note);
     return 1;
   }
-  gs_lua_push_ua_records(L, b->r, d->key, d->name, note);
+  gs_lua_push_ua_records(L, b->r, d->key_col, d->key, d->name, note);
   return 1;
 }
 
@@ -384,13 +373,8 @@ static int ds_sensitivity(lua_State *L) {
            "(Jansen), 5-95%% bootstrap intervals over %u resamples; %llu model runs (N = %llu); %s",
            so.n_boot, (unsigned long long)sr->n_eval, (unsigned long long)so.n_base, base);
   gs_sa_result_free(sr);
-  lua_newtable(L);
   static const char *const cols[] = {"input", "S", "S_p05", "S_p95", "ST", "ST_p05", "ST_p95", NULL};
-  push_cols(L, cols);
-  lua_setfield(L, -2, "__columns");
-  lua_pushstring(L, note);
-  lua_setfield(L, -2, "__footer");
-  lua_setmetatable(L, -2);
+  gs_records_setmeta(L, -1, "gci.sensitivity", cols, note, NULL);
   return 1;
 }
 
@@ -513,10 +497,7 @@ static int ds_target(lua_State *L) {
   set_num(L, "rank", r->rank);
   lua_pushboolean(L, r->reached);
   lua_setfield(L, -2, "reached");
-  lua_newtable(L);
   static const char *const cols[] = {"pillar", "current", "alone", "spread", "increase", NULL};
-  push_cols(L, cols);
-  lua_setfield(L, -2, "__columns");
   char footer[512];
   if (r->reached)
     snprintf(footer, sizeof footer, "%s (%s) already reaches %s: rank %g, score %.4f", key, d->name[u], goal,
@@ -526,9 +507,7 @@ static int ds_target(lua_State *L) {
              "%s (%s), rank %g with score %.4f, target %s; alone: the smallest value of that pillar alone that "
              "reaches it; spread: the smallest total increase over pillars (%s)",
              key, d->name[u], r->rank, r->score, goal, r->spread_ok ? "found" : "cannot: not even every pillar at its maximum");
-  lua_pushstring(L, footer);
-  lua_setfield(L, -2, "__footer");
-  lua_setmetatable(L, -2);
+  gs_records_setmeta(L, -1, "gci.target", cols, footer, NULL);
   return 1;
 }
 

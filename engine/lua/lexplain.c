@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lgci.h"
+#include "lrecords.h"
 #include "output.h"
 
 #define BOX_MT "gci.explain_box"
@@ -236,5 +237,6 @@ void gs_lua_push_explain(lua_State *L, const gs_dataset *d, size_t u, const gs_e
   luaL_pushresult(&b);
   lua_setfield(L, -2, "__footer");
   lua_setmetatable(L, -2);
+  gs_records_adopt(L, -1, "gci.explain", NULL); /* protected (lrecords.h) */
   lua_remove(L, -2); /* the box: the explanation is copied out */
 }

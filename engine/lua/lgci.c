@@ -23,6 +23,7 @@
 #include "lanalysis.h"
 #include "lexplain.h"
 #include "lopts.h"
+#include "lrecords.h"
 #include "lplot.h"
 #include "output.h"
 #include "score.h"
@@ -425,73 +426,10 @@ static size_t *rank_order(lua_State *L, const double *rank, size_t n) {
   return o;
 }
 
-static const char *const result_cols[] = {"iso3", "country", "score", "rank", NULL};
-
-/* Sets the metatable of the records table on top, naming its columns. */
-/* A memory stream owned by a userdata, so a Lua error raised while it is
- * being written (an __index or __rows metamethod) cannot leak it. */
-typedef struct {
-  FILE *f;
-  char *buf;
-  size_t len;
-} membuf;
-
-static int membuf_gc(lua_State *L) {
-  membuf *m = lua_touserdata(L, 1);
-  if (m->f) fclose(m->f);
-  m->f = NULL;
-  free(m->buf);
-  m->buf = NULL;
-  return 0;
-}
-
-/* __tostring of record lists and comparisons: the table gcisim prints for
- * them, so that print(r:top(5)) shows the records, in a script as in the
- * stock interpreter with gci.so (where nothing else prints them). */
-static int records_tostring(lua_State *L) {
-  membuf *m = lua_newuserdatauv(L, sizeof *m, 0);
-  memset(m, 0, sizeof *m);
-  if (luaL_newmetatable(L, "gci.membuf")) {
-    lua_pushcfunction(L, membuf_gc);
-    lua_setfield(L, -2, "__gc");
-  }
-  lua_setmetatable(L, -2);
-  m->f = open_memstream(&m->buf, &m->len);
-  if (!m->f) return luaL_error(L, "out of memory");
-  gs_output_value(L, 1, GS_FMT_TABLE, m->f);
-  int bad = fclose(m->f) != 0;
-  m->f = NULL;
-  if (bad) return luaL_error(L, "out of memory");
-  size_t n = m->len;
-  while (n > 0 && m->buf[n - 1] == '\n') n--;
-  lua_pushlstring(L, m->buf, n);
-  return 1; /* the userdata's __gc frees buf */
-}
-
-static void set_records_mt(lua_State *L, const char *mtname, const char *const *cols,
-                           const luaL_Reg *methods) {
-  if (luaL_newmetatable(L, mtname)) {
-    lua_pushcfunction(L, records_tostring);
-    lua_setfield(L, -2, "__tostring");
-    lua_newtable(L);
-    for (int i = 0; cols[i]; i++) {
-      lua_pushstring(L, cols[i]);
-      lua_rawseti(L, -2, i + 1);
-    }
-    lua_setfield(L, -2, "__columns");
-    if (methods) {
-      lua_newtable(L);
-      luaL_setfuncs(L, methods, 0);
-      lua_setfield(L, -2, "__index");
-    }
-  }
-  lua_setmetatable(L, -2);
-}
-
 static void push_result_record(lua_State *L, const gs_dataset *d, const res *r, size_t i, double rank) {
   lua_createtable(L, 0, 4);
   lua_pushstring(L, d->key[i]);
-  lua_setfield(L, -2, "iso3");
+  lua_setfield(L, -2, d->key_col); /* the dataset's key column, in every object */
   lua_pushstring(L, d->name[i]);
   lua_setfield(L, -2, "country");
   gs_lua_pushnum(L, r->score[i]);
@@ -512,7 +450,8 @@ static int push_records(lua_State *L, int ri, size_t limit) {
     push_result_record(L, d, r, o[k], rank[o[k]]);
     lua_rawseti(L, -2, (lua_Integer)k + 1);
   }
-  set_records_mt(L, "gci.records", result_cols, NULL);
+  const char *cols[] = {d->key_col, "country", "score", "rank", NULL};
+  gs_records_setmeta(L, -1, "gci.records", cols, NULL, NULL);
   lua_remove(L, -2);
   return 1;
 }
@@ -767,26 +706,38 @@ static int ro_newindex(lua_State *L) {
   return luaL_error(L, "the record of %s is read-only (copy it with d:get)", lua_tostring(L, -1));
 }
 
+/* pairs(c) walks the row with a C iterator holding it as an upvalue: the
+ * row table itself never reaches the script (returning `next, row` as
+ * pairs usually does would hand it out, writable). */
+static int ro_next(lua_State *L) {
+  lua_settop(L, 2);
+  if (lua_next(L, lua_upvalueindex(1))) return 2;
+  return 0;
+}
+
 static int ro_pairs(lua_State *L) {
-  lua_getglobal(L, "next");
   luaL_getmetafield(L, 1, "__index");
+  lua_pushcclosure(L, ro_next, 1);
+  lua_pushvalue(L, 1);
   lua_pushnil(L);
   return 3;
 }
 
 /* Pushes the dataset's read-only row records, built once and kept in the
  * dataset's user value: a formula then costs one Lua call per country and
- * no allocation.  Each record is an empty proxy whose metatable indexes
- * the row's values and refuses writes, so a formula cannot change what
- * the next call sees. */
+ * no allocation.  Each record is an empty USERDATA proxy whose protected
+ * metatable indexes the row's values and refuses writes: a userdata has
+ * no raw fields, so rawset(c, ...) fails as c.x = ... does, and pairs(c)
+ * never hands out the row; a formula cannot change what the next call, a
+ * later formula or the dataset sees. */
 static void push_row_cache(lua_State *L, int ds) {
   if (lua_getiuservalue(L, ds, 1) == LUA_TTABLE) return;
   lua_pop(L, 1);
   const gs_dataset *d = gs_lua_checkdataset(L, ds);
   lua_createtable(L, (int)d->n, 0);
   for (size_t i = 0; i < d->n; i++) {
-    lua_newtable(L);           /* the proxy */
-    lua_createtable(L, 0, 4);  /* its metatable */
+    lua_newuserdatauv(L, 0, 0); /* the proxy */
+    lua_createtable(L, 0, 4);   /* its metatable */
     push_row(L, d, i);
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, ro_newindex);
@@ -995,8 +946,6 @@ static int ds_without(lua_State *L) {
 
 /* ---------- comparisons ---------- */
 
-static const char *const cmp_cols[] = {"iso3", "country", "score_before", "rank_before",
-                                       "score_after", "rank_after", "rank_change", NULL};
 
 /* Keeps the records of comparison 1 whose `field` is a nonzero number
  * (changed = 1) or is missing (changed = 0), in a list of the same kind. */
@@ -1026,9 +975,6 @@ static int cmp_tier_changes(lua_State *L) { return cmp_filter(L, "tier_change", 
 static const luaL_Reg cmp_methods[] = {{"movers", cmp_movers}, {"unmatched", cmp_unmatched},
                                        {"tier_changes", cmp_tier_changes}, {NULL, NULL}};
 
-static const char *const cmp_tier_cols[] = {"iso3", "country", "score_before", "rank_before", "tier_before",
-                                            "score_after", "rank_after", "tier_after", "rank_change",
-                                            "tier_change", NULL};
 
 /* Adds tier_before, tier_after and tier_change (positive = a better tier)
  * to the comparison records at index t, by the thresholds th[0..n-1]. */
@@ -1072,7 +1018,7 @@ static int gci_compare(lua_State *L) {
     long i = gs_dataset_row(da, db->key[j]);
     lua_createtable(L, 0, 7);
     lua_pushstring(L, db->key[j]);
-    lua_setfield(L, -2, "iso3");
+    lua_setfield(L, -2, db->key_col);
     lua_pushstring(L, db->name[j]);
     lua_setfield(L, -2, "country");
     if (i >= 0) {
@@ -1098,7 +1044,7 @@ static int gci_compare(lua_State *L) {
     if (gs_dataset_row(db, da->key[i]) >= 0) continue;
     lua_createtable(L, 0, 4);
     lua_pushstring(L, da->key[i]);
-    lua_setfield(L, -2, "iso3");
+    lua_setfield(L, -2, db->key_col); /* one name in one object: after's */
     lua_pushstring(L, da->name[i]);
     lua_setfield(L, -2, "country");
     gs_lua_pushnum(L, a->score[i]);
@@ -1109,9 +1055,13 @@ static int gci_compare(lua_State *L) {
   }
   if (nth) {
     add_tiers(L, lua_gettop(L), th, nth);
-    set_records_mt(L, "gci.comparison.tiers", cmp_tier_cols, cmp_methods);
+    const char *cols[] = {db->key_col, "country", "score_before", "rank_before", "tier_before", "score_after",
+                          "rank_after", "tier_after", "rank_change", "tier_change", NULL};
+    gs_records_setmeta(L, -1, "gci.comparison", cols, NULL, cmp_methods);
   } else {
-    set_records_mt(L, "gci.comparison", cmp_cols, cmp_methods);
+    const char *cols[] = {db->key_col, "country", "score_before", "rank_before", "score_after", "rank_after",
+                          "rank_change", NULL};
+    gs_records_setmeta(L, -1, "gci.comparison", cols, NULL, cmp_methods);
   }
   return 1;
 }
@@ -1122,10 +1072,7 @@ static int gci_records(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   luaL_checktype(L, 2, LUA_TTABLE);
   lua_settop(L, 2);
-  lua_newtable(L);
-  lua_pushvalue(L, 2);
-  lua_setfield(L, -2, "__columns");
-  lua_setmetatable(L, 1);
+  gs_records_setmeta_list(L, 1, "gci.records", 2, NULL, NULL);
   lua_settop(L, 1);
   return 1;
 }

@@ -24,6 +24,7 @@
 #include "dataset.h"
 #include "hier.h"
 #include "lgci.h"
+#include "lrecords.h"
 #include "lopts.h"
 #include "method.h"
 #include "datadir.h"
@@ -102,6 +103,7 @@ static void set_columns(lua_State *L, const char *const *cols) {
   }
   lua_setfield(L, -2, "__columns");
   lua_setmetatable(L, -2);
+  gs_records_adopt(L, -1, "gci.records", NULL); /* protected (lrecords.h) */
 }
 
 
@@ -923,6 +925,7 @@ static int hr_level(lua_State *L) {
   lua_pushvalue(L, cols);
   lua_setfield(L, -2, "__columns");
   lua_setmetatable(L, list);
+  gs_records_adopt(L, list, "gci.records", NULL); /* protected (lrecords.h) */
   return 1;
 }
 
@@ -1394,6 +1397,7 @@ static int ix_uncertainty(lua_State *L) {
   luaL_pushresult(&fb);
   lua_setfield(L, -2, "__footer");
   lua_setmetatable(L, -2);
+  gs_records_adopt(L, -1, "gci.uncertainty", NULL); /* protected (lrecords.h) */
   return 1;
 }
 

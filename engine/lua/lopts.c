@@ -47,7 +47,9 @@ void gs_opts_push_known(lua_State *L, const char *const *known) {
  * cyclic tables stay shared and the copy ends. */
 static void copy_value(lua_State *L, int idx, int seen, int depth) {
   idx = lua_absindex(L, idx);
-  if (lua_type(L, idx) != LUA_TTABLE || lua_getmetatable(L, idx)) {
+  /* the top table is always copied (its metatable ignored); below it, a
+   * table with a metatable is an object (a result, records): kept */
+  if (lua_type(L, idx) != LUA_TTABLE || (depth > 0 && lua_getmetatable(L, idx))) {
     if (lua_type(L, idx) == LUA_TTABLE) lua_pop(L, 1); /* the metatable */
     lua_pushvalue(L, idx); /* not a plain table: kept as it is */
     return;
@@ -89,9 +91,6 @@ int gs_opts_check(lua_State *L, int arg, const char *const *known, const char *f
     return 0;
   }
   if (!lua_istable(L, arg)) return luaL_error(L, "%s: options must be a table, got %s", fn, luaL_typename(L, arg));
-  if (lua_getmetatable(L, arg))
-    return luaL_error(L, "%s: options must be a plain table (this one has a metatable, whose fields gcisim "
-                      "would not read)", fn);
   gs_opts_snapshot(L, arg);
   lua_pushnil(L);
   while (lua_next(L, arg)) {

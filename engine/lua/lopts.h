@@ -7,9 +7,9 @@
  * the argument's stack slot.  Plain nested tables (weights, lists) are
  * copied too; a table with a metatable (a result, a records list) is kept
  * as it is.  So:
- *   - no script code runs while options are read (an option table with a
- *     metatable is refused outright, so that an __index default cannot be
- *     silently ignored either);
+ *   - no script code runs while options are read: the metatable of an
+ *     option table (and of a plain nested table) is ignored, never
+ *     consulted (no __index default, no __pairs);
  *   - every string read from the snapshot stays valid until the C
  *     function returns (the snapshot is anchored by its stack slot and no
  *     script can change it), whatever script code runs later (a formula,
