@@ -11,7 +11,7 @@ over every hundredth of a pillar.  Prints "N passed, N failed" last.
 """
 import csv, io, math, os, shutil, subprocess, sys, tempfile
 
-from gstest import GCISIM, TMP, check, done, rank_stats, run, table, ua_draw, ua_score
+from gstest import GCISIM, TMP, check, done, rank_stats, ranks, rounded, run, table, ua_draw, ua_score
 
 
 
@@ -22,14 +22,12 @@ from gstest import GCISIM, TMP, check, done, rank_stats, run, table, ua_draw, ua
 
 
 def key(score):
-    """Half away from zero at 2 decimals, with the 1e-9 nudge of ties.c."""
-    return math.floor(score * 100 + 0.5 + 1e-9)
+    """The rounded score ranks compare (gstest.rounded, 2 decimals)."""
+    return rounded(score, 2)
 
 
 def dense_ranks(scores):
-    levels = sorted(set(key(s) for s in scores), reverse=True)
-    pos = {v: i + 1 for i, v in enumerate(levels)}
-    return [pos[key(s)] for s in scores]
+    return ranks(list(scores))
 
 
 def reference_ua(x, w, perturb, n, seed, methods, offset=1.0):

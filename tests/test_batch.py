@@ -9,7 +9,7 @@ Prints "N passed, N failed" last.
 """
 import csv, io, json, math, os, pty, shutil, signal, subprocess, sys, tempfile, time
 
-from gstest import GCISIM, TMP, check, done
+from gstest import GCISIM, TMP, check, done, ranks
 
 SLOW = bool(os.environ.get("VALGRIND")) or "valgrind" in GCISIM[0]
 
@@ -69,9 +69,7 @@ def r2(x):
 
 
 def dense(scores):
-    rd = {k: r2(v) for k, v in scores.items()}
-    pos = {v: i + 1 for i, v in enumerate(sorted(set(rd.values()), reverse=True))}
-    return {k: pos[v] for k, v in rd.items()}
+    return ranks(scores)
 
 
 def load(name):

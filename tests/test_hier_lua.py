@@ -9,7 +9,7 @@ out by hand in the comments.  Prints "N passed, N failed" last.
 """
 import csv, io, math, os, subprocess, tempfile
 
-from gstest import GCISIM, TMP, check, done, run, table
+from gstest import GCISIM, TMP, check, done, ranks, run, table
 
 
 
@@ -26,11 +26,7 @@ def near(a, b, tol=1e-6):
 
 def dense(scores, digits=6):
     """Dense ranks, descending, on scores rounded to `digits` decimals."""
-    p = 10 ** digits
-    rd = {k: math.floor(abs(v) * p + 0.5 + 1e-9) / p * (1 if v >= 0 else -1) for k, v in scores.items()}
-    levels = sorted(set(rd.values()), reverse=True)
-    pos = {v: i + 1 for i, v in enumerate(levels)}
-    return {k: pos[v] for k, v in rd.items()}
+    return ranks(scores, digits)
 
 
 # ------------------------------------------------------------------ ASEM,

@@ -663,18 +663,40 @@ static int gci_tier(lua_State *L) {
   return 1;
 }
 
-/* r:tiers([thresholds]) -> {iso3 = tier} */
+/* r:tiers([thresholds]): records (key, country, score, rank, tier) in rank
+ * order, as res:tiers gives for an index.  The map {iso3 = tier} it used
+ * to return still answers t.VNM for one release (deprecated, CHANGELOG):
+ * the records' method table falls back to it. */
 static int res_tiers(lua_State *L) {
   res *r = res_check(L, 1);
   double th[32];
   size_t n = read_thresholds(L, 2, th, 32);
+  lua_settop(L, 1);
   const gs_dataset *d = res_dataset(L, 1);
-  lua_createtable(L, 0, (int)r->n);
-  for (size_t i = 0; i < r->n; i++) {
-    if (isnan(r->score[i])) continue;
-    lua_pushinteger(L, tier_of(r->score[i], th, n));
-    lua_setfield(L, -2, d->key[i]);
+  const double *rank = res_ranks(L, r);
+  size_t *o = rank_order(L, rank, r->n); /* 2 */
+  lua_createtable(L, 0, (int)r->n);      /* 3: the old map */
+  lua_createtable(L, (int)r->n, 0);      /* 4: the records */
+  for (size_t k = 0; k < r->n; k++) {
+    size_t i = o[k];
+    push_result_record(L, d, r, i, rank[i]);
+    if (!isnan(r->score[i])) {
+      lua_pushinteger(L, tier_of(r->score[i], th, n));
+      lua_pushvalue(L, -1);
+      lua_setfield(L, 3, d->key[i]);
+      lua_setfield(L, -2, "tier");
+    }
+    lua_rawseti(L, 4, (lua_Integer)k + 1);
   }
+  const char *cols[] = {d->key_col, "country", "score", "rank", "tier", NULL};
+  gs_records_setmeta(L, 4, "gci.records", cols, NULL, NULL);
+  lua_getmetatable(L, 4); /* the C API reads it despite __metatable */
+  lua_getfield(L, -1, "__index");
+  lua_createtable(L, 0, 1);
+  lua_pushvalue(L, 3);
+  lua_setfield(L, -2, "__index");
+  lua_setmetatable(L, -2);
+  lua_settop(L, 4);
   return 1;
 }
 
