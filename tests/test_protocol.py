@@ -106,6 +106,13 @@ return {#r, n, r[1].iso3}
 ''')
 check(rc == 0 and out.split() == [str(N), str(N), TOP], "result protocol: %r %r" % (out, err))
 
+# an index result: the same, over its root node's records
+rc, out, err = run([], PRE + '''local n = 0
+for row in res:rows() do n = n + 1; assert(row.iso3 == res[n].iso3) end
+return {#res, n, res[1].iso3}
+''')
+check(rc == 0 and out.split() == [str(N), str(N), TOP], "index result protocol: %r %r" % (out, err))
+
 # one key column name for every object built from one dataset
 rc, a, err = run(["--format", "csv"], PRE + "return d:score()\n")
 rc2, b, err2 = run(["--format", "csv"], PRE + "return res\n")
@@ -239,7 +246,7 @@ OPTIONS = {
     "res:availability": (None, None), "res:effective_weights": (None, None), "res:level": (None, None),
     "res:levels": (None, None), "res:node": (None, None), "res:rank": (None, None), "res:score": (None, None),
     "res:screened": (None, None), "res:tiers": (None, None), "res:treated": (None, None),
-    "res:warnings": (None, None),
+    "res:warnings": (None, None), "res:rows": (None, None),
     "c:movers": (None, None), "c:unmatched": (None, None), "c:tier_changes": (None, None), "c:rows": (None, None),
 }
 

@@ -1403,6 +1403,26 @@ static int ix_uncertainty(lua_State *L) {
 
 /* ----------------------------------------------------------- register */
 
+/* res:rows() and res[i]: the records of the root node (what returning
+ * res prints), as for every tabular object (lrecords.h). */
+static int hr_rows_iter(lua_State *L) {
+  hr_rows(L);
+  lua_replace(L, 1);
+  lua_settop(L, 1);
+  return gs_records_rows(L);
+}
+
+static int hr_index_mm(lua_State *L) {
+  if (lua_type(L, 2) == LUA_TNUMBER) {
+    hr_rows(L);
+    lua_rawgeti(L, -1, luaL_checkinteger(L, 2));
+    return 1;
+  }
+  lua_pushvalue(L, 2);
+  lua_rawget(L, lua_upvalueindex(1)); /* the methods */
+  return 1;
+}
+
 static const luaL_Reg ix_methods[] = {{"compute", ix_compute}, {"uncertainty", ix_uncertainty}, {"levels", ix_levels},
                                       {"effective_weights", ix_effw}, {NULL, NULL}};
 static const luaL_Reg ix_meta[] = {{"__gc", ix_gc}, {"__len", ix_len}, {"__tostring", ix_tostring}, {NULL, NULL}};
@@ -1412,7 +1432,7 @@ static const luaL_Reg hr_methods[] = {
     {"effective_weights", hr_effw}, {"score", hr_score},    {"rank", hr_rank},
     {"tiers", hr_tiers},         {"treated", hr_treated},   {"correlations", hr_correlations},
     {"availability", hr_availability}, {"screened", hr_screened}, {"warnings", hr_warnings},
-    {NULL, NULL}};
+    {"rows", hr_rows_iter}, {NULL, NULL}};
 static const luaL_Reg hr_meta[] = {{"__gc", hr_gc}, {"__len", hr_len}, {"__tostring", hr_tostring},
                                    {"__rows", hr_rows}, {NULL, NULL}};
 
@@ -1431,6 +1451,11 @@ void gs_lua_open_hier(lua_State *L, int module) {
   module = lua_absindex(L, module);
   new_class(L, IX_MT, ix_meta, ix_methods);
   new_class(L, HR_MT, hr_meta, hr_methods);
+  luaL_getmetatable(L, HR_MT); /* __index: numbers give records, names methods */
+  lua_getfield(L, -1, "__index");
+  lua_pushcclosure(L, hr_index_mm, 1);
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 1);
   lua_pushcfunction(L, gci_index);
   lua_setfield(L, module, "index");
   lua_pushcfunction(L, gci_index_meta);
