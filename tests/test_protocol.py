@@ -254,7 +254,8 @@ rc, out, err = run(["--trusted"], PRE + '''local out = {}
 for k, v in pairs(gci) do if type(v) == "function" then out[#out + 1] = "gci." .. k end end
 local function methods(prefix, obj)
   local mt = debug.getmetatable(obj)
-  local idx = type(mt.__index) == "table" and mt.__index or mt.methods
+  local idx = mt.__index
+  if type(idx) == "function" then idx = mt.methods or select(2, debug.getupvalue(idx, 1)) end
   for k in pairs(idx) do out[#out + 1] = prefix .. ":" .. k end
 end
 methods("d", d); methods("r", r); methods("ix", ix); methods("res", res); methods("c", gci.compare(r, r))
