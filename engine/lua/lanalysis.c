@@ -29,6 +29,7 @@
 #include "target.h"
 #include "sandbox.h"
 #include "ua.h"
+#include "uatable.h"
 
 
 
@@ -169,17 +170,9 @@ static void set_num(lua_State *L, const char *k, double v) {
 void gs_lua_push_ua_records(lua_State *L, const gs_ua_result *r, const char *key_col, char *const *keys,
                             char *const *names, const char *note) {
   size_t n = gs_ua_result_n(r);
-  /* nominal rank order, ties by input order */
+  /* nominal rank order, ties by input order: as gcisim merge (uatable.h) */
   size_t *ord = lua_newuserdatauv(L, (n ? n : 1) * sizeof *ord, 0);
-  for (size_t i = 0; i < n; i++) ord[i] = i;
-  for (size_t i = 1; i < n; i++) { /* insertion sort: stable, n is small */
-    size_t v = ord[i], j = i;
-    while (j > 0 && gs_ua_result_unit(r, ord[j - 1])->nominal > gs_ua_result_unit(r, v)->nominal) {
-      ord[j] = ord[j - 1];
-      j--;
-    }
-    ord[j] = v;
-  }
+  if (gs_ua_table_order(r, ord) != 0) luaL_error(L, "uncertainty: out of memory");
   lua_createtable(L, (int)n, 2);
   for (size_t q = 0; q < n; q++) {
     const gs_ua_unit_stats *s = gs_ua_result_unit(r, ord[q]);
@@ -201,9 +194,8 @@ void gs_lua_push_ua_records(lua_State *L, const gs_ua_result *r, const char *key
   lua_pushinteger(L, (lua_Integer)gs_ua_result_draws(r));
   lua_setfield(L, -2, "draws");
   const char *cols[] = {key_col, "country", "nominal", "median", "mean", "p05", "p95", "within3", NULL};
-  char footer[1200];
-  snprintf(footer, sizeof footer, "%s; mean absolute rank shift %.4f over %llu draws", note,
-           gs_ua_result_mean_abs_shift(r), (unsigned long long)gs_ua_result_draws(r));
+  char footer[1400];
+  gs_ua_table_footer(r, note, footer, sizeof footer);
   gs_records_setmeta(L, -1, "gci.uncertainty", cols, footer, NULL);
   lua_remove(L, -2);
 }
