@@ -122,6 +122,20 @@ size_t gs_table_rows(const gs_table *t) { return t->nrows; }
 size_t gs_table_columns(const gs_table *t) { return t->ncols; }
 size_t gs_table_bytes(const gs_table *t) { return t->bytes; }
 
+gs_cell_kind gs_table_cell(const gs_table *t, size_t row, size_t col, double *num, long long *i, int *b,
+                           const char **text) {
+  const cell *c = &t->cells[row * t->ncols + col];
+  switch (c->kind) {
+  case CELL_NUM: *num = c->v.num; return GS_CELL_NUMBER;
+  case CELL_INT: *i = c->v.i; return GS_CELL_INTEGER;
+  case CELL_BOOL: *b = c->v.b; return GS_CELL_BOOL;
+  case CELL_TEXT: *text = c->v.s; return GS_CELL_TEXT;
+  default: return GS_CELL_NONE;
+  }
+}
+
+const char *gs_table_column(const gs_table *t, size_t j) { return t->names[j]; }
+
 /* ---------- rendering ---------- */
 
 /* The text of a cell (NULL: missing); is_num: 1 number, 2 boolean. */

@@ -55,6 +55,15 @@ size_t gs_table_columns(const gs_table *t);
 /* Bytes allocated so far (for memory accounting). */
 size_t gs_table_bytes(const gs_table *t);
 
+/* Reading a cell back: its kind, and its value through the pointer that
+ * kind uses (a text stays owned by t). */
+typedef enum { GS_CELL_NONE, GS_CELL_NUMBER, GS_CELL_INTEGER, GS_CELL_BOOL, GS_CELL_TEXT } gs_cell_kind;
+gs_cell_kind gs_table_cell(const gs_table *t, size_t row, size_t col, double *num, long long *i, int *b,
+                           const char **text);
+
+/* Column j's name, owned by t. */
+const char *gs_table_column(const gs_table *t, size_t j);
+
 /* Writes t in format fmt; 0, or -1 when a write failed. */
 int gs_table_write(const gs_table *t, gs_format fmt, FILE *f);
 

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lgci.h"
 #include "output.h"
+#include "table.h"
 
 static int rows_next(lua_State *L) {
   lua_Integer i = lua_tointeger(L, lua_upvalueindex(2)) + 1;
@@ -125,4 +127,35 @@ void gs_records_adopt(lua_State *L, int t, const char *kind, const luaL_Reg *met
   const char *footer = lua_getfield(L, mt, "__footer") == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
   gs_records_setmeta_list(L, t, kind, cols, footer, methods); /* footer anchored at the top */
   lua_settop(L, top);
+}
+
+void gs_records_push_table(lua_State *L, const gs_table *t, const char *kind, const luaL_Reg *methods) {
+  size_t nr = gs_table_rows(t), nc = gs_table_columns(t);
+  lua_createtable(L, (int)nr, 0);
+  int list = lua_gettop(L);
+  for (size_t i = 0; i < nr; i++) {
+    lua_createtable(L, 0, (int)nc);
+    for (size_t j = 0; j < nc; j++) {
+      double num;
+      long long in;
+      int b;
+      const char *text;
+      switch (gs_table_cell(t, i, j, &num, &in, &b, &text)) {
+      case GS_CELL_NUMBER: gs_lua_pushnum(L, num); break;
+      case GS_CELL_INTEGER: lua_pushinteger(L, (lua_Integer)in); break;
+      case GS_CELL_BOOL: lua_pushboolean(L, b); break;
+      case GS_CELL_TEXT: lua_pushstring(L, text); break;
+      default: continue;
+      }
+      lua_setfield(L, -2, gs_table_column(t, j));
+    }
+    lua_rawseti(L, list, (lua_Integer)i + 1);
+  }
+  lua_createtable(L, (int)nc, 0);
+  for (size_t j = 0; j < nc; j++) {
+    lua_pushstring(L, gs_table_column(t, j));
+    lua_rawseti(L, -2, (lua_Integer)j + 1);
+  }
+  gs_records_setmeta_list(L, list, kind, lua_gettop(L), gs_table_footer(t), methods);
+  lua_settop(L, list);
 }

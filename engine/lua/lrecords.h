@@ -37,6 +37,12 @@ void gs_records_setmeta_list(lua_State *L, int t, const char *kind, int cols, co
  * __footer, built by hand) into its records metatable as above. */
 void gs_records_adopt(lua_State *L, int t, const char *kind, const luaL_Reg *methods);
 
+/* Pushes the gs_table t (borrowed) as a records object: one record per
+ * row (a missing cell is nil; whole numbers are integers), its columns
+ * and footer in the metatable. */
+struct gs_table;
+void gs_records_push_table(lua_State *L, const struct gs_table *t, const char *kind, const luaL_Reg *methods);
+
 /* x:rows(): an iterator over x[1], x[2], ... (a Lua C function). */
 int gs_records_rows(lua_State *L);
 
