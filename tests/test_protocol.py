@@ -203,6 +203,17 @@ return {d:score{agg = "geometric"}:score("VNM") == d:score{method = "geometric"}
         #d:uncertainty{n = 5, agg = "geometric"} == #d:uncertainty{n = 5, methods = {"geometric"}}}
 ''')
 check(rc == 0 and out.split() == ["true", "true", "true"], "agg and its old spellings: %r %r" % (out, err))
+# ix:compute's grouping column is group_by; its old name group still works
+rc, out, err = run([], '''local d = gci.load("data/asem/ASEM_iData.csv", {key = "uCode", name = "uName", na = {"NA"}})
+local ix = gci.index_meta("data/asem/ASEM_iMeta.csv")
+local a = ix:compute(d, {impute = "group_mean", group_by = "EurAsia_group"})
+local b = ix:compute(d, {impute = "group_mean", group = "EurAsia_group"})
+local c = ix:compute(d, {impute = "group_mean", group_by = "EurAsia_group", digits = 6})
+return {tostring(a[1].score == b[1].score), tostring(a[1].score == c[1].score),
+        tostring(pcall(ix.compute, ix, d, {impute = "group_mean", group = "x", group_by = "y"}))}
+''')
+check(rc == 0 and out.split() == ["true", "true", "false"], "group_by and group: %r %r" % (out, err))
+
 # a weight of 0 leaves a pillar out in every call (one rule)
 rc, out, err = run([], '''local d = gci.load("data/gci2020.csv")
 local w = {legal = 0, technical = 1, organizational = 1, capacity = 1, cooperation = 1}
@@ -238,8 +249,8 @@ OPTIONS = {
     "r:ranked": ("r:ranked(%s)", ["digits", "ties"]),
     "r:explain": ('r:explain("VNM", %s)', []),
     "r:score": (None, None), "r:top": (None, None), "r:rows": (None, None), "r:tiers": (None, None),
-    "ix:compute": ("ix:compute(d, %s)", ["denominate", "impute", "group", "screen", "treat", "normalise",
-                                         "agg", "digits", "ties"]),
+    "ix:compute": ("ix:compute(d, %s)", ["denominate", "impute", "group_by", "screen", "treat", "normalise",
+                                         "agg", "digits", "ties", "group"]),
     "ix:uncertainty": ("ix:uncertainty(d, %s)", ["base", "vary", "n", "seed"]),
     "ix:levels": (None, None), "ix:effective_weights": (None, None),
     "res:correlations": ("res:correlations(%s)", ["method"]),

@@ -527,8 +527,10 @@ static int norm_cb(void *ud, const char *code, const double *x, size_t n, int di
   return 0;
 }
 
-static const char *const compute_opts[] = {"denominate", "impute", "group", "screen", "treat",
-                                           "normalise", "agg", "digits", "ties", NULL};
+/* "group" is the deprecated name of "group_by" (a column): `group` names
+ * a country group (gci.group) everywhere else. */
+static const char *const compute_opts[] = {"denominate", "impute", "group_by", "screen", "treat",
+                                           "normalise", "agg", "digits", "ties", "group", NULL};
 static const char *const treat_opts[] = {"skew", "kurt", "points", NULL};
 
 /* Makes a copy of the index at stack index ixi with the aggregation
@@ -609,6 +611,16 @@ static int ix_compute(lua_State *L) {
   if (lua_isnoneornil(L, 3)) { lua_settop(L, 2); lua_newtable(L); }
   lua_settop(L, 3);
   gs_lua_check_options(L, 3, compute_opts, "compute");
+  /* group_by, or its old name group: read below as "group" (the snapshot
+   * is private, lopts.h) */
+  if (lua_getfield(L, 3, "group_by") != LUA_TNIL) {
+    if (lua_getfield(L, 3, "group") != LUA_TNIL)
+      return luaL_error(L, "compute: give 'group_by' only ('group' is its old, deprecated name)");
+    lua_pop(L, 1);
+    lua_setfield(L, 3, "group");
+  } else {
+    lua_pop(L, 1);
+  }
   gs_h_opts o;
   gs_h_opts_default(&o);
   o.denominate = 0;
@@ -634,17 +646,17 @@ static int ix_compute(lua_State *L) {
   lua_pop(L, 1);
   int grouped = o.impute && (o.impute_kind == GS_IMP_GROUP_MEAN || o.impute_kind == GS_IMP_GROUP_MEDIAN);
   t = lua_getfield(L, 3, "group"); /* 4 */
-  if (t != LUA_TNIL && t != LUA_TSTRING) return luaL_error(L, "compute: option 'group' must be a column name");
+  if (t != LUA_TNIL && t != LUA_TSTRING) return luaL_error(L, "compute: option 'group_by' must be a column name");
   if (grouped && t == LUA_TNIL)
-    return luaL_error(L, "compute: impute = '%s' needs option 'group' (a column of the dataset)",
+    return luaL_error(L, "compute: impute = '%s' needs option 'group_by' (a column of the dataset)",
                       o.impute_kind == GS_IMP_GROUP_MEAN ? "group_mean" : "group_median");
   if (!grouped && t != LUA_TNIL)
-    return luaL_error(L, "compute: option 'group' is only used with impute = 'group_mean' or 'group_median'");
+    return luaL_error(L, "compute: option 'group_by' is only used with impute = 'group_mean' or 'group_median'");
   int *groups = lua_newuserdatauv(L, (d->n ? d->n : 1) * sizeof *groups, 0); /* 5 */
   if (grouped) {
     const char *gname = lua_tostring(L, 4);
     long c = gs_dataset_col(d, gname);
-    if (c < 0) return luaL_error(L, "compute: option 'group': no column '%s' in %s", gname, d->source);
+    if (c < 0) return luaL_error(L, "compute: option 'group_by': no column '%s' in %s", gname, d->source);
     const gs_column *col = &d->col[c];
     for (size_t i = 0; i < d->n; i++) {
       groups[i] = (int)i;
@@ -1242,6 +1254,8 @@ static int ix_uncertainty(lua_State *L) {
     if (strncmp(imp, "group_", 6) != 0) {
       lua_pushnil(L);
       lua_setfield(L, ot, "group");
+      lua_pushnil(L);
+      lua_setfield(L, ot, "group_by");
     }
     lua_pop(L, 1);
     lua_pushcfunction(L, ix_compute);
