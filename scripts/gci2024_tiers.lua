@@ -6,7 +6,8 @@
 -- Korea); their scores are in the World Bank Data360 series.
 local d = gci.load("data/gci2024.csv")
 local r = d:column("score")
-local tiers = r:tiers{95, 85, 55, 20}
+local tiers = {}
+for _, row in ipairs(r:tiers{95, 85, 55, 20}) do tiers[row.iso3] = row.tier end
 local rows, listed, same = {}, 0, 0
 for c in d:countries() do
   local official = c.tier_official

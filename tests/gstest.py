@@ -5,6 +5,9 @@
 check(cond, what) counts a check and prints "FAIL: what" when it fails;
 done() removes the temporary directory, prints "N passed, N failed" (the
 line tests/run.sh adds up) and exits non-zero on any failure.
+rounded(x, digits) and ranks(scores, digits, ties) are THE rank reference
+of the tests (one rounding rule, one dense/competition ranking), written
+from README's definition, not from the C.
 Stream(seed, d) is the documented random stream of engine/ua.h;
 ua_draw, ua_score and rank_stats spell out its uncertainty recipe, the
 reference the analysis and teaching tests compare gcisim with.
@@ -47,6 +50,46 @@ def run(args, script=None, name="t.lua"):
 def table(out):
     """CSV text as a list of dicts."""
     return list(csv.DictReader(io.StringIO(out)))
+
+
+def rounded(x, digits=2):
+    """The key a score is ranked on: x rounded half away from zero to
+    `digits` decimals, as the GCI publishes its scores (README, "Ranks"),
+    as an exact integer count of 10^-digits (digits < 0: x itself).
+    A Decimal is rounded exactly; a float is first taken as the decimal a
+    person reads (the 1e-9 absorbs binary error: 92.525 is stored as
+    92.52499999999999 and still rounds up)."""
+    if digits is None or digits < 0:
+        return x
+    try:
+        from decimal import Decimal, ROUND_HALF_UP
+        if isinstance(x, Decimal):
+            return int(x.scaleb(digits).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    except ImportError:
+        pass
+    y = math.floor(abs(x) * 10 ** digits + 0.5 + 1e-9)
+    return y if x >= 0 else -y
+
+
+def ranks(scores, digits=2, ties="dense"):
+    """Ranks, higher score first, of a {key: score} dict (-> {key: rank})
+    or a list of scores (-> list of ranks), on rounded(score, digits).
+    ties: "dense" (1, 2, 2, 3) or "competition" (1, 2, 2, 4)."""
+    items = list(scores.items()) if isinstance(scores, dict) else list(enumerate(scores))
+    keys = {k: rounded(v, digits) for k, v in items}
+    if ties == "dense":
+        levels = sorted(set(keys.values()), reverse=True)
+        pos = {v: i + 1 for i, v in enumerate(levels)}
+        out = {k: pos[v] for k, v in keys.items()}
+    elif ties == "competition":
+        vals = sorted(keys.values(), reverse=True)
+        first = {}
+        for i, v in enumerate(vals):
+            first.setdefault(v, i + 1)
+        out = {k: first[v] for k, v in keys.items()}
+    else:
+        raise ValueError("ties: dense or competition")
+    return out if isinstance(scores, dict) else [out[i] for i in range(len(items))]
 
 
 M64 = (1 << 64) - 1

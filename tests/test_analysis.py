@@ -11,7 +11,7 @@ over every hundredth of a pillar.  Prints "N passed, N failed" last.
 """
 import csv, io, math, os, shutil, subprocess, sys, tempfile
 
-from gstest import GCISIM, TMP, check, done, rank_stats, run, table, ua_draw, ua_score
+from gstest import GCISIM, TMP, check, done, rank_stats, ranks, rounded, run, table, ua_draw, ua_score
 
 
 
@@ -22,14 +22,12 @@ from gstest import GCISIM, TMP, check, done, rank_stats, run, table, ua_draw, ua
 
 
 def key(score):
-    """Half away from zero at 2 decimals, with the 1e-9 nudge of ties.c."""
-    return math.floor(score * 100 + 0.5 + 1e-9)
+    """The rounded score ranks compare (gstest.rounded, 2 decimals)."""
+    return rounded(score, 2)
 
 
 def dense_ranks(scores):
-    levels = sorted(set(key(s) for s in scores), reverse=True)
-    pos = {v: i + 1 for i, v in enumerate(levels)}
-    return [pos[key(s)] for s in scores]
+    return ranks(list(scores))
 
 
 def reference_ua(x, w, perturb, n, seed, methods, offset=1.0):
@@ -114,11 +112,15 @@ rc, out, err = run(["merge"] + parts[:3] + [other])
 check(rc == 65, "merge refuses a shard of another analysis: %r" % err)
 
 # ---- option errors ----
-for opts, msg in [('{perturb = 1.5}', "uncertainty: perturb must be at least 0 and below 1"),
-                  ('{methods = {"median"}}', "uncertainty: unknown method 'median' (arithmetic or geometric)"),
+for opts, msg in [('{perturb = 1.5}', "uncertainty: option 'perturb' must be a number from 0 to 1 (excluded)"),
+                  ('{agg = {"median"}}', "uncertainty: unknown agg 'median' (arithmetic or geometric)"),
+                  ('{methods = {"median"}}', "uncertainty: unknown agg 'median' (arithmetic or geometric)"),
+                  ('{offset = 1e308}', "uncertainty: option 'offset' must be a number from 0 to 1000000"),
+                  ('{offset = 0/0}', "uncertainty: option 'offset' must be a finite number"),
+                  ('{digits = "2"}', "uncertainty: option 'digits' must be a number, got string"),
                   ('{n = 0}', "uncertainty: option 'n' must be a whole number from 1 to 1000000000000"),
-                  ('{nn = 5}', "uncertainty: unknown option 'nn' (known: weights, perturb, n, seed, methods, digits, ties, "
-                               "offset, threads)"),
+                  ('{nn = 5}', "uncertainty: unknown option 'nn' (known: weights, perturb, n, seed, agg, digits, ties, "
+                               "offset, threads, methods)"),
                   ('{weights = {legal = 1, speed = 2}}', "uncertainty: unknown pillar 'speed' in weights")]:
     rc, out, err = run([], 'local d = gci.load("data/gci2020.csv")\nreturn d:uncertainty%s' % opts)
     check(rc == 1 and err.strip().endswith("t.lua:2: " + msg), "error for %s: %r" % (opts, err))

@@ -9,7 +9,7 @@ Prints "N passed, N failed" last.
 """
 import csv, io, json, math, os, pty, shutil, signal, subprocess, sys, tempfile, time
 
-from gstest import GCISIM, TMP, check, done
+from gstest import GCISIM, TMP, check, done, ranks
 
 SLOW = bool(os.environ.get("VALGRIND")) or "valgrind" in GCISIM[0]
 
@@ -80,9 +80,7 @@ def written_digits(rows, cols, cap=6):
 
 
 def dense(scores, digits=2):
-    rd = {k: rnd(v, digits) for k, v in scores.items()}
-    pos = {v: i + 1 for i, v in enumerate(sorted(set(rd.values()), reverse=True))}
-    return {k: pos[v] for k, v in rd.items()}
+    return ranks(scores, digits)
 
 
 def load(name):

@@ -8,7 +8,7 @@ Prints "N passed, N failed" last.
 """
 import csv, io, json, math, os, shutil, stat, subprocess, sys, tempfile
 
-from gstest import GCISIM, TMP, check, done, run, table
+from gstest import GCISIM, TMP, check, done, ranks, run, table
 
 
 
@@ -36,12 +36,8 @@ def r2(x):
 
 
 def dense(scores, digits=2):
-    """Dense ranks (descending) of a {key: score} dict, on rounded scores."""
-    p = 10 ** digits
-    rd = {k: math.floor(abs(v) * p + 0.5 + 1e-9) / p * (1 if v >= 0 else -1) for k, v in scores.items()}
-    levels = sorted(set(rd.values()), reverse=True)
-    pos = {v: i + 1 for i, v in enumerate(levels)}
-    return {k: pos[v] for k, v in rd.items()}
+    """Dense ranks (descending) of a {key: score} dict (gstest.ranks)."""
+    return ranks(scores, digits)
 
 
 G20 = load("gci2020.csv")
@@ -412,7 +408,7 @@ check(lines[2 + n5].split()[:3] == ["iso3", "country", "score_before"] and {l.sp
       "print(comparison:movers()) lists exactly the %d movers: %d lines" % (len(movers), len(body)))
 
 # ---- an unknown option names the known ones (one check for every options table) ----
-for call, want in [("d:score{wieghts = 1}", "score: unknown option 'wieghts' (known: weights, method, scale, offset, digits, ties)"),
+for call, want in [("d:score{wieghts = 1}", "score: unknown option 'wieghts' (known: weights, agg, scale, offset, digits, ties, method)"),
                    ("gci.compare(d:score(), d:score(), {tier = 1})", "compare: unknown option 'tier' (known: tiers)")]:
     rc, out, err = run([], 'local d = gci.load("data/gci2020.csv")\nreturn %s\n' % call)
     check(rc == 1 and err.strip().endswith("t.lua:2: " + want), "%s: %r" % (call, err))

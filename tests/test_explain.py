@@ -442,10 +442,14 @@ check(rc == 0 and spaced == tight and [r["weight"] for r in table(tight)][:5] ==
 # ---- formats, --out ----
 rc, out, err = run(["explain", "data/gci2020.csv", "VNM", "--format", "json"])
 try:
-    js = json.loads(out)
+    doc = json.loads(out)
 except ValueError:
-    js = None
+    doc = None
+# a table with a footer is {"rows": [...], "metadata": {"footer": ...}} (README, Output formats)
+js = doc.get("rows") if isinstance(doc, dict) else None
 check(rc == 0 and js and [r["pillar"] for r in js] == PILLARS + ["(score)"], "json output: %s" % out[:200])
+check(isinstance(doc, dict) and doc.get("metadata", {}).get("footer", "").startswith("VNM (Viet Nam): score "),
+      "json output keeps the footer as metadata: %s" % out[-300:])
 if js:
     # VNM 2020: legal and cooperation are at 20 (no gain), the others are not
     check([r["possible"] for r in js[:5]] == [False, True, True, True, False] and js[5].get("possible") is None,

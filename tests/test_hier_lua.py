@@ -9,7 +9,7 @@ out by hand in the comments.  Prints "N passed, N failed" last.
 """
 import csv, io, math, os, subprocess, tempfile
 
-from gstest import GCISIM, TMP, check, done, run, table
+from gstest import GCISIM, TMP, check, done, ranks, run, table
 
 
 
@@ -26,11 +26,7 @@ def near(a, b, tol=1e-6):
 
 def dense(scores, digits=6):
     """Dense ranks, descending, on scores rounded to `digits` decimals."""
-    p = 10 ** digits
-    rd = {k: math.floor(abs(v) * p + 0.5 + 1e-9) / p * (1 if v >= 0 else -1) for k, v in scores.items()}
-    levels = sorted(set(rd.values()), reverse=True)
-    pos = {v: i + 1 for i, v in enumerate(levels)}
-    return {k: pos[v] for k, v in rd.items()}
+    return ranks(scores, digits)
 
 
 # ------------------------------------------------------------------ ASEM,
@@ -280,8 +276,8 @@ err_case('local ix = gci.index{ {code = "a", parent = "P", wieght = 2}, {code = 
 err_case('local ix = gci.index{ {code = "a", parent = "P"}, {code = "a", parent = "P"}, {code = "P"} }\n', 1,
          T + ":1: gci.index: item 2: duplicate code 'a' (also item 1)", "duplicate", tree=False)
 err_case('ix:compute(d, {normalize = "minmax"})\n', 1,
-         T + ":6: compute: unknown option 'normalize' (known: steps, denominate, impute, group, screen, treat, normalise,"
-         " agg, digits, ties)", "unknown option")
+         T + ":6: compute: unknown option 'normalize' (known: steps, denominate, impute, group_by, screen, treat,"
+         " normalise, agg, digits, ties, group)", "unknown option")
 err_case('ix:compute(d, {normalise = "maxmin"})\n', 1,
          T + ":6: compute: option 'normalise': unknown normalisation 'maxmin' (minmax, zscore, rank, prank,"
          " goalposts, dist2max, dist2targ or none)", "bad normalisation name")
@@ -293,9 +289,9 @@ err_case('ix:compute(d, {agg = "mode"})\n', 1,
 err_case('ix:compute(d, {agg = {a = "min"}})\n', 1,
          T + ":6: compute: option 'agg': 'a' is an indicator, not an aggregate", "agg on an indicator")
 err_case('ix:compute(d, {impute = "group_mean"})\n', 1,
-         T + ":6: compute: impute = 'group_mean' needs option 'group' (a column of the dataset)", "group missing")
+         T + ":6: compute: impute = 'group_mean' needs option 'group_by' (a column of the dataset)", "group missing")
 err_case('ix:compute(d, {impute = "group_mean", group = "region"})\n', 1,
-         T + ":6: compute: option 'group': no column 'region' in " + os.path.join(TMP, "small.csv") + "", "group column missing")
+         T + ":6: compute: option 'group_by': no column 'region' in " + os.path.join(TMP, "small.csv") + "", "group column missing")
 err_case('ix:compute(d, {screen = 1.5})\n', 1,
          T + ":6: compute: option 'screen' must be a number from 0 to 1 (the minimum share of indicators with data)",
          "bad screen")

@@ -22,7 +22,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from gstest import GCISIM, TMP, check, done  # noqa: E402
+from gstest import GCISIM, TMP, check, done, ranks  # noqa: E402
 
 REPO = os.getcwd()
 PREFIX = "/usr/local"
@@ -97,9 +97,7 @@ def scores(rows, change=None):
 
 
 def dense(sc):
-    levels = sorted({round2(v) for v in sc.values()}, reverse=True)
-    pos = {v: i + 1 for i, v in enumerate(levels)}
-    return {k: pos[round2(v)] for k, v in sc.items()}
+    return ranks(sc)
 
 
 S = scores(ROWS)

@@ -16,7 +16,7 @@ import time
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(__file__))
-from gstest import TMP, check, done, run, table  # noqa: E402
+from gstest import TMP, check, done, ranks, run, table  # noqa: E402
 
 NS = "{http://www.w3.org/2000/svg}"
 OUT = os.path.join(TMP, "out")
@@ -35,11 +35,8 @@ NAME20 = {r["iso3"]: r["country"] for r in D20}
 
 
 def dense(rows, key, digits):
-    """iso3 -> dense rank of round(value, digits), higher is better."""
-    vals = {r["iso3"]: round(float(r[key]), digits) for r in rows if r[key] != ""}
-    distinct = sorted(set(vals.values()), reverse=True)
-    pos = {v: i + 1 for i, v in enumerate(distinct)}
-    return {k: pos[v] for k, v in vals.items()}
+    """iso3 -> dense rank of the value rounded to digits, higher is better."""
+    return ranks({r["iso3"]: float(r[key]) for r in rows if r[key] != ""}, digits)
 
 
 def in_rank_order(rows, ranks):

@@ -12,7 +12,7 @@ Prints "N passed, N failed" last.
 """
 import atexit, csv, os, pty, re, select, shutil, signal, subprocess, sys, termios, time
 
-from gstest import GCISIM, TMP, check, done
+from gstest import GCISIM, TMP, check, done, ranks
 
 CHILDREN = set()  # pids (= process groups) not reaped yet
 
@@ -81,8 +81,7 @@ def r2(x):
 
 
 SUM = {r["iso3"]: r2(sum(float(r[p]) for p in PILLARS)) for r in ROWS}
-LEVELS = sorted(set(SUM.values()), reverse=True)
-DENSE = {k: LEVELS.index(v) + 1 for k, v in SUM.items()}
+DENSE = ranks({r["iso3"]: sum(float(r[p]) for p in PILLARS) for r in ROWS})
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]|\x07")
 
 

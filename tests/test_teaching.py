@@ -11,7 +11,7 @@ mistake.  Prints "N passed, N failed" last.
 """
 import csv, math, os, re, shutil, subprocess
 
-from gstest import GCISIM, TMP, alloc_total, check, done, rank_stats, run, ua_draw, ua_score
+from gstest import GCISIM, TMP, alloc_total, check, done, rank_stats, ranks, rounded, run, ua_draw, ua_score
 
 TEACH = "scripts/teaching"
 P = ["legal", "technical", "organizational", "capacity", "cooperation"]
@@ -24,18 +24,16 @@ PUB = {r["iso3"]: float(r["score"]) for r in ROWS}
 
 
 def key(s):
-    """Half away from zero at 2 decimals (scores here are >= 0)."""
-    return math.floor(s * 100 + 0.5 + 1e-9)
+    """The rounded score ranks compare (gstest.rounded, 2 decimals)."""
+    return rounded(s, 2)
 
 
 def dense(scores):
-    levels = sorted(set(key(v) for v in scores.values()), reverse=True)
-    pos = {v: i + 1 for i, v in enumerate(levels)}
-    return {k: pos[key(v)] for k, v in scores.items()}
+    return ranks(scores)
 
 
 def competition(scores):
-    return {k: 1 + sum(1 for w in scores.values() if key(w) > key(v)) for k, v in scores.items()}
+    return ranks(scores, ties="competition")
 
 
 # ---- filling in an exercise ----

@@ -1,10 +1,9 @@
 /* explain_cmd.c - `gcisim explain` (see explain_cmd.h).  No script runs
  * here, so there is no sandbox: the command reads the one file it is given.
- * A bare Lua state only carries the printable table to output.c. */
+ * The explanation is computed and printed in C (explaintable.h), with no Lua state. */
 #include "explain_cmd.h"
 
 #include <errno.h>
-#include <lauxlib.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -14,8 +13,8 @@
 
 #include "csvload.h"
 #include "datadir.h"
-#include "lexplain.h"
-#include "output.h"
+#include "atomic.h"
+#include "explaintable.h"
 #include "run.h"
 #include "score.h"
 
@@ -114,7 +113,7 @@ static int parse(int argc, char **argv, ex_opts *o) {
       NEEDV();
       char *end;
       long n = strtol(v, &end, 10);
-      if (end == v || *end || n < -1 || n > 15) return gs_usage_error("--digits needs a whole number from -1 to 15, got '%s'", v);
+      if (end == v || *end || n < -1 || n > 12) return gs_usage_error("--digits needs a whole number from -1 to 12, got '%s'", v);
       o->digits = (int)n;
     } else if (strcmp(a, "--format") == 0) {
       NEEDV();
@@ -126,20 +125,6 @@ static int parse(int argc, char **argv, ex_opts *o) {
   if (npos < 2) return gs_usage_error("explain needs a dataset and a country code, e.g. gcisim explain data/gci2020.csv VNM%s", "");
   if (o->out && !o->fmt_given) o->fmt = gs_format_for_path(o->out, o->fmt);
   return GS_EX_OK;
-}
-
-typedef struct {
-  const gs_dataset *d;
-  size_t u;
-  const gs_explain_spec *spec;
-  gs_format fmt;
-  FILE *f;
-} ex_call;
-
-static int pwrite(lua_State *L) {
-  ex_call *c = lua_touserdata(L, 1);
-  gs_lua_push_explain(L, c->d, c->u, c->spec);
-  return gs_output_value(L, -1, c->fmt, c->f);
 }
 
 static char tmp_out[PATH_MAX + 32];
@@ -177,7 +162,8 @@ int gs_explain_main(int argc, char **argv) {
     return GS_EX_DATA;
   }
   double *w = NULL;
-  lua_State *L = NULL;
+  gs_explain *e = NULL;
+  gs_table *table = NULL;
   long u = gs_dataset_row(d, o.iso3);
   /* typed on a command line: vnm means VNM when no other key differs
    * from it only in case */
@@ -203,21 +189,24 @@ int gs_explain_main(int argc, char **argv) {
   if (!(total > 0)) { rc = gs_usage_error("--weights: the weights must not all be zero%s", ""); goto done; }
   if (o.digits == -2) o.digits = gs_dataset_score_digits(d); /* ranks follow the data */
   gs_explain_spec spec = {.w = w, .scale = o.scale, .digits = o.digits, .ties = o.ties};
-  if (!(L = luaL_newstate())) { fprintf(stderr, "gcisim: out of memory\n"); rc = GS_EX_MEMORY; goto done; }
+  /* computed and printed in C, through gs_table (explaintable.h: the
+   * same table r:explain gives a script): no Lua state */
+  if (!(e = gs_explain_unit(d, (size_t)u, &spec, err, sizeof err))) {
+    fprintf(stderr, "gcisim: explain: %s\n", err);
+    rc = GS_EX_DATA;
+    goto done;
+  }
+  if (!(table = gs_explain_table(d, (size_t)u, &spec, e))) { fprintf(stderr, "gcisim: out of memory\n"); rc = GS_EX_MEMORY; goto done; }
   FILE *f = stdout;
   if (o.out && !(f = gs_atomic_open(o.out, tmp_out, sizeof tmp_out))) {
     fprintf(stderr, "gcisim: cannot write %s: %s\n", o.out, strerror(errno));
     rc = GS_EX_OUTPUT;
     goto done;
   }
-  ex_call c = {d, (size_t)u, &spec, o.fmt, f};
-  lua_pushcfunction(L, pwrite);
-  lua_pushlightuserdata(L, &c);
-  if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
-    const char *msg = lua_tostring(L, -1);
-    fprintf(stderr, "gcisim: %s\n", msg ? msg : "(no message)");
+  if (gs_table_write(table, o.fmt, f) != 0) {
+    fprintf(stderr, "gcisim: cannot write %s\n", o.out ? o.out : "the output");
     if (o.out) gs_atomic_abort(f, tmp_out);
-    rc = GS_EX_SCRIPT;
+    rc = GS_EX_OUTPUT;
     goto done;
   }
   if (o.out) {
@@ -229,7 +218,8 @@ int gs_explain_main(int argc, char **argv) {
     rc = GS_EX_OUTPUT;
   }
 done:
-  if (L) lua_close(L);
+  gs_table_free(table);
+  gs_explain_free(e);
   free(w);
   gs_dataset_free(d);
   return rc;

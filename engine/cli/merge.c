@@ -2,18 +2,17 @@
 #include "merge.h"
 
 #include <errno.h>
-#include <lauxlib.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "lanalysis.h"
-#include "output.h"
+#include "atomic.h"
 #include "run.h"
-#include "sandbox.h"
+#include "table.h"
 #include "ua.h"
 #include "ua_shard.h"
+#include "uatable.h"
 
 typedef gs_ua_shard shard;
 #define shard_clear gs_ua_shard_clear
@@ -26,19 +25,6 @@ static int shard_read(const char *path, shard *s, char *err, size_t errlen) {
   int rc = gs_ua_shard_read(f, path, s, err, errlen);
   fclose(f);
   return rc;
-}
-
-typedef struct {
-  gs_ua_result *r;
-  shard *first;
-  gs_format fmt;
-  FILE *f;
-} print_job;
-
-static int print_merged(lua_State *L) {
-  print_job *j = lua_touserdata(L, 1);
-  gs_lua_push_ua_records(L, j->r, j->first->key, j->first->name, j->first->note);
-  return gs_output_value(L, -1, j->fmt, j->f);
 }
 
 const char gs_merge_usage[] =
@@ -92,7 +78,7 @@ int gs_merge_main(int argc, char **argv) {
   int rc = GS_EX_OK;
   char err[1200];
   gs_ua_result *merged = NULL;
-  gs_sandbox *sb = NULL;
+  gs_table *table = NULL;
   if (!sh || !parts) { rc = GS_EX_MEMORY; goto done; }
   for (size_t i = 0; i < nf; i++) {
     if (shard_read(files[i], &sh[i], err, sizeof err) != 0) { fprintf(stderr, "%s\n", err); rc = GS_EX_DATA; goto done; }
@@ -110,18 +96,15 @@ int gs_merge_main(int argc, char **argv) {
     rc = GS_EX_DATA;
     goto done;
   }
-  gs_limits lim = {0};
-  sb = gs_sandbox_new(&lim);
-  if (!sb) { rc = GS_EX_MEMORY; goto done; }
+  /* printed through gs_table, without a Lua state (uatable.h: the same
+   * table d:uncertainty prints) */
+  table = gs_ua_table(merged, "iso3", sh[0].key, sh[0].name, sh[0].note);
+  if (!table) { rc = GS_EX_MEMORY; goto done; }
   char tmp[PATH_MAX + 32];
   FILE *f = out ? gs_atomic_open(out, tmp, sizeof tmp) : stdout;
   if (!f) { fprintf(stderr, "gcisim: cannot write %s: %s\n", out, strerror(errno)); rc = GS_EX_OUTPUT; goto done; }
-  print_job job = {merged, &sh[0], fmt, f};
-  lua_State *L = gs_sandbox_state(sb);
-  lua_pushcfunction(L, print_merged);
-  lua_pushlightuserdata(L, &job);
-  if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
-    fprintf(stderr, "gcisim merge: %s\n", lua_tostring(L, -1));
+  if (gs_table_write(table, fmt, f) != 0 || (!out && fflush(f) != 0)) {
+    fprintf(stderr, "gcisim merge: cannot write the output\n");
     if (out) gs_atomic_abort(f, tmp);
     rc = GS_EX_OUTPUT;
     goto done;
@@ -131,7 +114,7 @@ int gs_merge_main(int argc, char **argv) {
     rc = GS_EX_OUTPUT;
   }
 done:
-  gs_sandbox_free(sb);
+  gs_table_free(table);
   gs_ua_result_free(merged);
   for (size_t i = 0; sh && i < nf; i++) shard_clear(&sh[i]);
   free(sh);

@@ -439,11 +439,13 @@ int gs_ua_model_init(gs_ua_model *m, const gs_ua_config *cfg, char *err, size_t 
   size_t n = cfg->n, k = cfg->k;
   double W = 0.0;
   for (size_t i = 0; i < k; i++) {
-    if (!(cfg->w[i] > 0.0 && isfinite(cfg->w[i])))
-      return gs_ua_fail(err, errlen, "weight %zu must be finite and > 0", i + 1);
+    /* 0 leaves a pillar out, as in d:score (one weights rule) */
+    if (!(cfg->w[i] >= 0.0 && isfinite(cfg->w[i])))
+      return gs_ua_fail(err, errlen, "weight %zu must be finite and >= 0", i + 1);
     W += cfg->w[i];
   }
   if (!isfinite(W)) return gs_ua_fail(err, errlen, "weights overflow");
+  if (!(W > 0.0)) return gs_ua_fail(err, errlen, "weights must not all be zero");
   for (size_t u = 0; u < n; u++)
     for (size_t i = 0; i < k; i++) {
       double v = cfg->x[u * k + i];

@@ -14,37 +14,28 @@
 
 #include "dataset.h"
 #include "lgci.h"
+#include "lopts.h"
+#include "lrecords.h"
 #include "output.h"
 #include "score.h"
 #include "target.h"
 #include "sandbox.h"
 #include "ua.h"
 #include "ua_shard.h"
+#include "uatable.h"
 
-#define UA_COLS "iso3", "country", "nominal", "median", "mean", "p05", "p95", "within3"
 
 
 /* ---------- options ---------- */
 
+/* Numbers through lopts.h: one type and one documented range per option
+ * name wherever it appears. */
 static double num_opt(lua_State *L, int t, const char *field, double def, const char *fn) {
-  double v = def;
-  if (lua_getfield(L, t, field) != LUA_TNIL) {
-    if (lua_type(L, -1) != LUA_TNUMBER) luaL_error(L, "%s: option '%s' must be a number", fn, field);
-    v = lua_tonumber(L, -1);
-    if (!isfinite(v)) luaL_error(L, "%s: option '%s' must be finite", fn, field);
-  }
-  lua_pop(L, 1);
-  return v;
+  return gs_opt_number(L, t, field, def, fn);
 }
 
 static double int_opt(lua_State *L, int t, const char *field, double def, double lo, double hi, const char *fn) {
-  double v = num_opt(L, t, field, def, fn);
-  if (v != floor(v) || v < lo || v > hi) {
-    char msg[200]; /* lua_pushfstring has no %.0f */
-    snprintf(msg, sizeof msg, "%s: option '%s' must be a whole number from %.0f to %.0f", fn, field, lo, hi);
-    luaL_error(L, "%s", msg);
-  }
-  return v;
+  return gs_opt_number_in(L, t, field, def, lo, hi, 1, fn);
 }
 
 /* Weights for d's pillars: a pillar the table does not name keeps weight
@@ -60,32 +51,42 @@ static void weights_opt(lua_State *L, int t, const gs_dataset *d, double *w, con
     long c = lua_type(L, -2) == LUA_TSTRING ? gs_dataset_col(d, name) : -1;
     long p = c < 0 ? -1 : gs_dataset_pillar_of(d, (size_t)c);
     if (p < 0) luaL_error(L, "%s: unknown pillar '%s' in weights", fn, name);
-    if (lua_type(L, -1) != LUA_TNUMBER || !(lua_tonumber(L, -1) > 0) || !isfinite(lua_tonumber(L, -1)))
-      luaL_error(L, "%s: weight of '%s' must be a finite number > 0", fn, name);
-    w[p] = lua_tonumber(L, -1);
+    w[p] = gs_opt_check_weight(L, -1, name, fn);
     lua_pop(L, 1);
   }
   lua_pop(L, 1);
 }
 
+/* `agg`: one aggregation ("geometric") or a list of them, drawn with equal
+ * probability; `methods` is its deprecated spelling. */
 static unsigned methods_opt(lua_State *L, int t, const char *fn, unsigned *first) {
   unsigned m = 0;
   *first = 0;
-  if (lua_getfield(L, t, "methods") == LUA_TNIL) {
+  lua_getfield(L, t, "agg");
+  lua_getfield(L, t, "methods");
+  if (!lua_isnil(L, -1) && !lua_isnil(L, -2))
+    luaL_error(L, "%s: give 'agg' only ('methods' is its old, deprecated name)", fn);
+  if (lua_isnil(L, -1)) lua_pop(L, 1);
+  else lua_remove(L, -2);
+  if (lua_isnil(L, -1)) {
     lua_pop(L, 1);
     *first = GS_UA_ARITHMETIC;
     return GS_UA_ARITHMETIC | GS_UA_GEOMETRIC;
   }
+  if (lua_type(L, -1) == LUA_TSTRING) { /* one aggregation: a list of one */
+    lua_createtable(L, 1, 0);
+    lua_insert(L, -2);
+    lua_rawseti(L, -2, 1);
+  }
   if (!lua_istable(L, -1) || lua_rawlen(L, -1) == 0)
-    luaL_error(L, "%s: methods must be a list such as {\"arithmetic\", \"geometric\"}", fn);
+    luaL_error(L, "%s: agg must be \"arithmetic\", \"geometric\" or a list such as {\"arithmetic\", \"geometric\"}", fn);
   size_t n = lua_rawlen(L, -1);
   for (size_t i = 1; i <= n; i++) {
-    lua_rawgeti(L, -1, (lua_Integer)i);
-    const char *s = lua_tostring(L, -1);
+    const char *s = lua_rawgeti(L, -1, (lua_Integer)i) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
     int a = s ? gs_agg_parse(s) : -1;
-    if (a < 0) luaL_error(L, "%s: unknown method '%s' (arithmetic or geometric)", fn, s ? s : "?");
+    if (a < 0) luaL_error(L, "%s: unknown agg '%s' (arithmetic or geometric)", fn, s ? s : "?");
     unsigned bit = a == GS_AGG_GEOMETRIC ? GS_UA_GEOMETRIC : GS_UA_ARITHMETIC;
-    if (m & bit) luaL_error(L, "%s: method '%s' listed twice", fn, s);
+    if (m & bit) luaL_error(L, "%s: agg '%s' listed twice", fn, s);
     if (!*first) *first = bit;
     m |= bit;
     lua_pop(L, 1);
@@ -112,19 +113,11 @@ static void ua_opts(lua_State *L, const gs_dataset *d, int t, gs_ua_config *cfg,
   cfg->max = mx;
   cfg->w = w;
   cfg->perturb = num_opt(L, t, "perturb", 0.25, fn);
-  if (!(cfg->perturb >= 0 && cfg->perturb < 1)) luaL_error(L, "%s: perturb must be at least 0 and below 1", fn);
   cfg->seed = (uint64_t)int_opt(L, t, "seed", 1, 0, 9007199254740991.0, fn);
   cfg->methods = methods_opt(L, t, fn, first);
-  cfg->digits = (int)int_opt(L, t, "digits", gs_dataset_score_digits(d), -1, GS_UA_MAX_DIGITS, fn);
-  if (lua_getfield(L, t, "ties") != LUA_TNIL) {
-    const char *s = lua_tostring(L, -1);
-    int tr = s ? gs_ties_parse(s) : -1;
-    if (tr < 0) luaL_error(L, "%s: unknown tie rule '%s' (dense, competition, ordinal or fractional)", fn, s ? s : "?");
-    cfg->ties = (gs_ties)tr;
-  }
-  lua_pop(L, 1);
+  cfg->digits = gs_opt_digits(L, t, gs_dataset_score_digits(d), fn);
+  cfg->ties = gs_opt_ties(L, t, cfg->ties, fn);
   cfg->geo_offset = num_opt(L, t, "offset", GS_GEO_OFFSET_DEFAULT, fn);
-  if (cfg->geo_offset < 0) luaL_error(L, "%s: offset must be >= 0", fn);
   gs_ctx *ctx = gs_lua_getctx(L);
   cfg->threads = (int)int_opt(L, t, "threads", ctx ? ctx->threads : 0, 0, 1024, fn);
 }
@@ -165,34 +158,18 @@ static void set_num(lua_State *L, const char *k, double v) {
   lua_setfield(L, -2, k);
 }
 
-static void push_cols(lua_State *L, const char *const *cols) {
-  lua_newtable(L);
-  for (int i = 0; cols[i]; i++) {
-    lua_pushstring(L, cols[i]);
-    lua_rawseti(L, -2, i + 1);
-  }
-}
-
-void gs_lua_push_ua_records(lua_State *L, const gs_ua_result *r, char *const *keys, char *const *names,
-                            const char *note) {
+void gs_lua_push_ua_records(lua_State *L, const gs_ua_result *r, const char *key_col, char *const *keys,
+                            char *const *names, const char *note) {
   size_t n = gs_ua_result_n(r);
-  /* nominal rank order, ties by input order */
+  /* nominal rank order, ties by input order: as gcisim merge (uatable.h) */
   size_t *ord = lua_newuserdatauv(L, (n ? n : 1) * sizeof *ord, 0);
-  for (size_t i = 0; i < n; i++) ord[i] = i;
-  for (size_t i = 1; i < n; i++) { /* insertion sort: stable, n is small */
-    size_t v = ord[i], j = i;
-    while (j > 0 && gs_ua_result_unit(r, ord[j - 1])->nominal > gs_ua_result_unit(r, v)->nominal) {
-      ord[j] = ord[j - 1];
-      j--;
-    }
-    ord[j] = v;
-  }
+  if (gs_ua_table_order(r, ord) != 0) luaL_error(L, "uncertainty: out of memory");
   lua_createtable(L, (int)n, 2);
   for (size_t q = 0; q < n; q++) {
     const gs_ua_unit_stats *s = gs_ua_result_unit(r, ord[q]);
     lua_createtable(L, 0, 8);
     lua_pushstring(L, keys[ord[q]]);
-    lua_setfield(L, -2, "iso3");
+    lua_setfield(L, -2, key_col);
     lua_pushstring(L, names[ord[q]]);
     lua_setfield(L, -2, "country");
     set_num(L, "nominal", s->nominal);
@@ -207,16 +184,10 @@ void gs_lua_push_ua_records(lua_State *L, const gs_ua_result *r, char *const *ke
   lua_setfield(L, -2, "mean_abs_shift");
   lua_pushinteger(L, (lua_Integer)gs_ua_result_draws(r));
   lua_setfield(L, -2, "draws");
-  lua_newtable(L);
-  static const char *const cols[] = {UA_COLS, NULL};
-  push_cols(L, cols);
-  lua_setfield(L, -2, "__columns");
-  char footer[1200];
-  snprintf(footer, sizeof footer, "%s; mean absolute rank shift %.4f over %llu draws", note,
-           gs_ua_result_mean_abs_shift(r), (unsigned long long)gs_ua_result_draws(r));
-  lua_pushstring(L, footer);
-  lua_setfield(L, -2, "__footer");
-  lua_setmetatable(L, -2);
+  const char *cols[] = {key_col, "country", "nominal", "median", "mean", "p05", "p95", "within3", NULL};
+  char footer[1400];
+  gs_ua_table_footer(r, note, footer, sizeof footer);
+  gs_records_setmeta(L, -1, "gci.uncertainty", cols, footer, NULL);
   lua_remove(L, -2);
 }
 
@@ -272,9 +243,11 @@ static void push_shard(lua_State *L, const gs_dataset *d, const gs_ua_result *r,
   lua_pushlstring(L, buf, len);
   free(buf);
   lua_setfield(L, -2, "text");
-  lua_createtable(L, 0, 1);
+  lua_createtable(L, 0, 2);
   lua_pushcfunction(L, shard_raw);
   lua_setfield(L, -2, "__raw");
+  lua_pushliteral(L, "gci.shard");
+  lua_setfield(L, -2, "__metatable");
   lua_setmetatable(L, -2);
 }
 
@@ -289,8 +262,8 @@ static int ds_uncertainty(lua_State *L) {
   if (lua_isnoneornil(L, 2)) { lua_settop(L, 1); lua_newtable(L); }
   luaL_checktype(L, 2, LUA_TTABLE);
   lua_settop(L, 2);
-  static const char *const known[] = {"weights", "perturb", "n", "seed", "methods", "digits", "ties",
-                                      "offset", "threads", NULL};
+  static const char *const known[] = {"weights", "perturb", "n", "seed", "agg", "digits", "ties",
+                                      "offset", "threads", "methods", NULL};
   gs_lua_check_options(L, 2, known, "uncertainty");
   gs_ua_config cfg;
   unsigned first;
@@ -332,7 +305,7 @@ static int ds_uncertainty(lua_State *L) {
     push_shard(L, d, b->r, note);
     return 1;
   }
-  gs_lua_push_ua_records(L, b->r, d->key, d->name, note);
+  gs_lua_push_ua_records(L, b->r, d->key_col, d->key, d->name, note);
   return 1;
 }
 
@@ -344,8 +317,8 @@ static int ds_sensitivity(lua_State *L) {
   if (lua_isnoneornil(L, 2)) { lua_settop(L, 1); lua_newtable(L); }
   luaL_checktype(L, 2, LUA_TTABLE);
   lua_settop(L, 2);
-  static const char *const known[] = {"weights", "perturb", "n", "seed", "methods", "digits", "ties",
-                                      "offset", "threads", "boot", NULL};
+  static const char *const known[] = {"weights", "perturb", "n", "seed", "agg", "digits", "ties",
+                                      "offset", "threads", "boot", "methods", NULL};
   gs_lua_check_options(L, 2, known, "sensitivity");
   gs_ua_config cfg;
   unsigned first;
@@ -395,13 +368,8 @@ static int ds_sensitivity(lua_State *L) {
            "(Jansen), 5-95%% bootstrap intervals over %u resamples; %llu model runs (N = %llu); %s",
            so.n_boot, (unsigned long long)sr->n_eval, (unsigned long long)so.n_base, base);
   gs_sa_result_free(sr);
-  lua_newtable(L);
   static const char *const cols[] = {"input", "S", "S_p05", "S_p95", "ST", "ST_p05", "ST_p95", NULL};
-  push_cols(L, cols);
-  lua_setfield(L, -2, "__columns");
-  lua_pushstring(L, note);
-  lua_setfield(L, -2, "__footer");
-  lua_setmetatable(L, -2);
+  gs_records_setmeta(L, -1, "gci.sensitivity", cols, note, NULL);
   return 1;
 }
 
@@ -422,31 +390,23 @@ static int ds_target(lua_State *L) {
   const char *key = luaL_checkstring(L, 2);
   luaL_checktype(L, 3, LUA_TTABLE);
   lua_settop(L, 3);
-  static const char *const known[] = {"rank", "tier", "thresholds", "score", "weights", "method", "scale",
-                                      "offset", "digits", "ties", "step_digits", NULL};
+  static const char *const known[] = {"rank", "tier", "thresholds", "score", "weights", "agg", "scale",
+                                      "offset", "digits", "ties", "step_digits", "method", NULL};
   gs_lua_check_options(L, 3, known, "target");
   long u = gs_lua_checkrow(L, d, key, "target"); /* with a hint for a near miss */
   if (d->npillar == 0) return luaL_error(L, "target: %s has no pillars", d->source);
   double *w = lua_newuserdatauv(L, d->npillar * sizeof *w, 0);
   weights_opt(L, 3, d, w, "target");
   gs_target_spec s = {.w = w, .digits = 2, .ties = GS_TIES_DENSE, .step_digits = 2};
-  lua_getfield(L, 3, "method");
-  const char *mn = lua_isnil(L, -1) ? "arithmetic" : lua_tostring(L, -1);
-  int m = mn ? gs_agg_parse(mn) : -1;
-  if (m < 0) return luaL_error(L, "target: unknown method '%s'", mn ? mn : "?");
-  lua_pop(L, 1);
+  const char *mn = gs_opt_agg(L, 3, "arithmetic", "target");
+  int m = gs_agg_parse(mn);
+  if (m < 0) return luaL_error(L, "target: unknown agg '%s' (arithmetic or geometric)", mn);
   s.method = (gs_agg)m;
   s.scale = num_opt(L, 3, "scale", 0, "target");
   s.offset = num_opt(L, 3, "offset", GS_GEO_OFFSET_DEFAULT, "target");
-  s.digits = (int)int_opt(L, 3, "digits", gs_dataset_score_digits(d), -1, 12, "target");
+  s.digits = gs_opt_digits(L, 3, gs_dataset_score_digits(d), "target");
   s.step_digits = (int)int_opt(L, 3, "step_digits", 2, 0, 6, "target");
-  if (lua_getfield(L, 3, "ties") != LUA_TNIL) {
-    const char *tn = lua_tostring(L, -1);
-    int t = tn ? gs_ties_parse(tn) : -1;
-    if (t < 0) return luaL_error(L, "target: unknown tie rule '%s'", tn ? tn : "?");
-    s.ties = (gs_ties)t;
-  }
-  lua_pop(L, 1);
+  s.ties = gs_opt_ties(L, 3, s.ties, "target");
   int goals = 0;
   char goal[160];
   lua_getfield(L, 3, "rank");
@@ -476,6 +436,8 @@ static int ds_target(lua_State *L) {
       if (nt == 0 || nt > 32) return luaL_error(L, "target: give 1 to 32 thresholds");
       for (size_t i = 0; i < nt; i++) {
         lua_rawgeti(L, -1, (lua_Integer)i + 1);
+        if (lua_type(L, -1) != LUA_TNUMBER || !isfinite(lua_tonumber(L, -1)))
+          return luaL_error(L, "target: threshold %d is not a finite number", (int)i + 1);
         th[i] = lua_tonumber(L, -1);
         lua_pop(L, 1);
         if (i && !(th[i] < th[i - 1])) return luaL_error(L, "target: thresholds must decrease");
@@ -529,10 +491,7 @@ static int ds_target(lua_State *L) {
   set_num(L, "rank", r->rank);
   lua_pushboolean(L, r->reached);
   lua_setfield(L, -2, "reached");
-  lua_newtable(L);
   static const char *const cols[] = {"pillar", "current", "alone", "spread", "increase", NULL};
-  push_cols(L, cols);
-  lua_setfield(L, -2, "__columns");
   char footer[512];
   if (r->reached)
     snprintf(footer, sizeof footer, "%s (%s) already reaches %s: rank %g, score %.4f", key, d->name[u], goal,
@@ -542,9 +501,7 @@ static int ds_target(lua_State *L) {
              "%s (%s), rank %g with score %.4f, target %s; alone: the smallest value of that pillar alone that "
              "reaches it; spread: the smallest total increase over pillars (%s)",
              key, d->name[u], r->rank, r->score, goal, r->spread_ok ? "found" : "cannot: not even every pillar at its maximum");
-  lua_pushstring(L, footer);
-  lua_setfield(L, -2, "__footer");
-  lua_setmetatable(L, -2);
+  gs_records_setmeta(L, -1, "gci.target", cols, footer, NULL);
   return 1;
 }
 

@@ -25,6 +25,8 @@
 #include "dataset.h"
 #include "lanalysis.h"
 #include "lexplain.h"
+#include "lopts.h"
+#include "lrecords.h"
 #include "lplot.h"
 #include "output.h"
 #include "scenario.h"
@@ -52,25 +54,7 @@ gs_ctx *gs_lua_getctx(lua_State *L) {
 }
 
 void gs_lua_check_options(lua_State *L, int t, const char *const *known, const char *what) {
-  t = lua_absindex(L, t);
-  lua_pushnil(L);
-  while (lua_next(L, t)) {
-    int ok = 0;
-    if (lua_type(L, -2) == LUA_TSTRING)
-      for (int i = 0; known[i]; i++) ok |= strcmp(lua_tostring(L, -2), known[i]) == 0;
-    if (!ok) {
-      luaL_Buffer b;
-      luaL_buffinit(L, &b);
-      for (int i = 0; known[i]; i++) {
-        if (i) luaL_addstring(&b, ", ");
-        luaL_addstring(&b, known[i]);
-      }
-      luaL_pushresult(&b);
-      const char *key = lua_type(L, -3) == LUA_TSTRING ? lua_tostring(L, -3) : luaL_typename(L, -3);
-      luaL_error(L, "%s: unknown option '%s' (known: %s)", what, key, lua_tostring(L, -1));
-    }
-    lua_pop(L, 1);
-  }
+  gs_opts_check(L, t, known, what); /* lopts.h: snapshot, then the check */
 }
 
 int gs_lua_data_error(lua_State *L, const char *msg) {
@@ -207,45 +191,32 @@ static void push_row(lua_State *L, const gs_dataset *d, size_t r) {
   }
 }
 
+static const char *opt_string(lua_State *L, int t, const char *field, const char *def, const char *fn) {
+  return gs_opt_string(L, t, field, def, fn);
+}
+
+/* An options argument at i is absent or a table. */
 static void check_opts_table(lua_State *L, int i, const char *fn) {
-  if (!lua_isnoneornil(L, i) && !lua_istable(L, i))
-    luaL_error(L, "%s: options must be a table", fn);
+  if (!lua_isnoneornil(L, i) && !lua_istable(L, i)) luaL_error(L, "%s: options must be a table", fn);
 }
 
-static const char *opt_string(lua_State *L, int t, const char *field, const char *def) {
-  const char *s = def;
-  if (lua_getfield(L, t, field) != LUA_TNIL) {
-    /* Strings only: lua_tostring would turn a number into a new string held
-     * by this stack slot alone, freed after the pop (found by fuzz_lua). */
-    if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "option '%s' must be a string", field);
-    s = lua_tostring(L, -1);
-  }
-  lua_pop(L, 1); /* s stays valid: the option table holds the string */
-  return s;
-}
-
-static double opt_number(lua_State *L, int t, const char *field, double def) {
-  double v = def;
-  if (lua_getfield(L, t, field) != LUA_TNIL) {
-    if (!lua_isnumber(L, -1)) luaL_error(L, "option '%s' must be a number", field);
-    v = lua_tonumber(L, -1);
-    if (!isfinite(v)) luaL_error(L, "option '%s' must be finite", field);
-  }
-  lua_pop(L, 1);
-  return v;
+static double opt_number(lua_State *L, int t, const char *field, double def, const char *fn) {
+  return gs_opt_number(L, t, field, def, fn);
 }
 
 /* gci.load(path [, {key=, name=, pillars={...}, min=, max=, na={...}}]) */
 static int gci_load(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
-  check_opts_table(L, 2, "gci.load");
+  static const char *const known[] = {"key", "name", "pillars", "min", "max", "na", "max_size", NULL};
+  int given = gs_opts_check(L, 2, known, "gci.load");
+  lua_settop(L, 2);
   gs_ctx *ctx = gs_lua_getctx(L);
   char err[1024];
   gs_load_opts o = {0};
   const char **pil = NULL;
-  if (lua_istable(L, 2)) {
-    o.key_col = opt_string(L, 2, "key", NULL);
-    o.name_col = opt_string(L, 2, "name", NULL);
+  if (given) {
+    o.key_col = opt_string(L, 2, "key", NULL, "gci.load");
+    o.name_col = opt_string(L, 2, "name", NULL, "gci.load");
     if (lua_getfield(L, 2, "pillars") != LUA_TNIL) {
       if (!lua_istable(L, -1)) return luaL_error(L, "gci.load: option 'pillars' must be a list of column names");
       size_t n = lua_rawlen(L, -1);
@@ -280,7 +251,7 @@ static int gci_load(lua_State *L) {
     /* max_size: the largest file accepted, in bytes (default 64 MiB);
      * under a memory cap no larger than the cap, since the cells of a
      * file take at least its size in memory while it loads. */
-    double ms = opt_number(L, 2, "max_size", 0);
+    double ms = opt_number(L, 2, "max_size", 0, "gci.load");
     if (ms != 0) {
       if (!(ms >= 1) || ms != floor(ms) || ms > 0x1p62)
         return luaL_error(L, "gci.load: max_size must be a whole number of bytes >= 1");
@@ -290,8 +261,8 @@ static int gci_load(lua_State *L) {
       o.max_bytes = (size_t)ms;
     }
     o.has_range = 1;
-    o.pmin = opt_number(L, 2, "min", 0);
-    o.pmax = opt_number(L, 2, "max", 20);
+    o.pmin = opt_number(L, 2, "min", 0, "gci.load");
+    o.pmax = opt_number(L, 2, "max", 20, "gci.load");
     if (!(o.pmin < o.pmax)) return luaL_error(L, "gci.load: min must be below max");
   }
   ds_box *b = ds_push_box(L);
@@ -584,27 +555,21 @@ void gs_lua_pushnum(lua_State *L, double v) {
   else lua_pushnumber(L, v);
 }
 
-/* Reads {ties=, digits=} into *digits / *ties (defaults kept); *asked
- * (when not NULL) becomes 1 if digits were given. */
-static void rank_opts_asked(lua_State *L, int t, int *digits, gs_ties *ties, int *asked) {
+/* Reads {ties=, digits=} into *digits / *ties (defaults kept) through the
+ * one option reader (lopts.h); *asked (when not NULL) becomes 1 if digits
+ * were given. */
+static void rank_opts_asked(lua_State *L, int t, int *digits, gs_ties *ties, int *asked, const char *fn) {
   if (!lua_istable(L, t)) return;
-  const char *tn = opt_string(L, t, "ties", NULL);
-  if (tn) {
-    int x = gs_ties_parse(tn);
-    if (x < 0) luaL_error(L, "unknown tie rule '%s' (dense, competition, ordinal or fractional)", tn);
-    *ties = (gs_ties)x;
-  }
   if (asked) {
     *asked |= lua_getfield(L, t, "digits") != LUA_TNIL;
     lua_pop(L, 1);
   }
-  double dg = opt_number(L, t, "digits", *digits);
-  if (dg != floor(dg) || dg < -1 || dg > 15) luaL_error(L, "digits must be an integer from 0 to 15 (or -1 for exact)");
-  *digits = (int)dg;
+  *ties = gs_opt_ties(L, t, *ties, fn);
+  *digits = gs_opt_digits(L, t, *digits, fn);
 }
 
-static void rank_opts(lua_State *L, int t, int *digits, gs_ties *ties) {
-  rank_opts_asked(L, t, digits, ties, NULL);
+static void rank_opts(lua_State *L, int t, int *digits, gs_ties *ties, const char *fn) {
+  rank_opts_asked(L, t, digits, ties, NULL, fn);
 }
 
 /* Pushes a userdata array of n indices in rank order (ties by input
@@ -615,73 +580,10 @@ static size_t *rank_order(lua_State *L, const double *rank, size_t n) {
   return o;
 }
 
-static const char *const result_cols[] = {"iso3", "country", "score", "rank", NULL};
-
-/* Sets the metatable of the records table on top, naming its columns. */
-/* A memory stream owned by a userdata, so a Lua error raised while it is
- * being written (an __index or __rows metamethod) cannot leak it. */
-typedef struct {
-  FILE *f;
-  char *buf;
-  size_t len;
-} membuf;
-
-static int membuf_gc(lua_State *L) {
-  membuf *m = lua_touserdata(L, 1);
-  if (m->f) fclose(m->f);
-  m->f = NULL;
-  free(m->buf);
-  m->buf = NULL;
-  return 0;
-}
-
-/* __tostring of record lists and comparisons: the table gcisim prints for
- * them, so that print(r:top(5)) shows the records, in a script as in the
- * stock interpreter with gci.so (where nothing else prints them). */
-static int records_tostring(lua_State *L) {
-  membuf *m = lua_newuserdatauv(L, sizeof *m, 0);
-  memset(m, 0, sizeof *m);
-  if (luaL_newmetatable(L, "gci.membuf")) {
-    lua_pushcfunction(L, membuf_gc);
-    lua_setfield(L, -2, "__gc");
-  }
-  lua_setmetatable(L, -2);
-  m->f = open_memstream(&m->buf, &m->len);
-  if (!m->f) return luaL_error(L, "out of memory");
-  gs_output_value(L, 1, GS_FMT_TABLE, m->f);
-  int bad = fclose(m->f) != 0;
-  m->f = NULL;
-  if (bad) return luaL_error(L, "out of memory");
-  size_t n = m->len;
-  while (n > 0 && m->buf[n - 1] == '\n') n--;
-  lua_pushlstring(L, m->buf, n);
-  return 1; /* the userdata's __gc frees buf */
-}
-
-static void set_records_mt(lua_State *L, const char *mtname, const char *const *cols,
-                           const luaL_Reg *methods) {
-  if (luaL_newmetatable(L, mtname)) {
-    lua_pushcfunction(L, records_tostring);
-    lua_setfield(L, -2, "__tostring");
-    lua_newtable(L);
-    for (int i = 0; cols[i]; i++) {
-      lua_pushstring(L, cols[i]);
-      lua_rawseti(L, -2, i + 1);
-    }
-    lua_setfield(L, -2, "__columns");
-    if (methods) {
-      lua_newtable(L);
-      luaL_setfuncs(L, methods, 0);
-      lua_setfield(L, -2, "__index");
-    }
-  }
-  lua_setmetatable(L, -2);
-}
-
 static void push_result_record(lua_State *L, const gs_dataset *d, const res *r, size_t i, double rank) {
   lua_createtable(L, 0, 4);
   lua_pushstring(L, d->key[i]);
-  lua_setfield(L, -2, "iso3");
+  lua_setfield(L, -2, d->key_col); /* the dataset's key column, in every object */
   lua_pushstring(L, d->name[i]);
   lua_setfield(L, -2, "country");
   gs_lua_pushnum(L, r->score[i]);
@@ -698,26 +600,6 @@ static void rank_note(const res *r, char *buf, size_t len) {
   else
     snprintf(buf, len, "%s ranks on scores rounded to %d decimal%s%s", gs_ties_name(r->ties), r->digits,
              r->digits == 1 ? "" : "s", r->digits_asked ? "" : " (the precision of the data)");
-}
-
-/* Gives the records on top the metatable of result records ranked like r:
- * their columns and, as footer, how they were ranked.  One metatable per
- * rank setting, made once and kept in the registry. */
-static void set_result_records_mt(lua_State *L, const res *r) {
-  char name[64];
-  snprintf(name, sizeof name, "gci.records:%s:%d:%d", gs_ties_name(r->ties), r->digits, r->digits_asked);
-  if (luaL_getmetatable(L, name) == LUA_TNIL) {
-    lua_pop(L, 1);
-    lua_newtable(L);
-    set_records_mt(L, name, result_cols, NULL); /* creates it on the empty table */
-    lua_getmetatable(L, -1);
-    char note[128];
-    rank_note(r, note, sizeof note);
-    lua_pushstring(L, note);
-    lua_setfield(L, -2, "__footer");
-    lua_remove(L, -2);
-  }
-  lua_setmetatable(L, -2);
 }
 
 /* Pushes the first `limit` records in rank order; with `whole_ties`, also
@@ -748,7 +630,12 @@ static int push_records_ties(lua_State *L, int ri, size_t limit, int whole_ties)
     push_result_record(L, d, r, o[k], rank[o[k]]);
     lua_rawseti(L, -2, (lua_Integer)k + 1);
   }
-  set_result_records_mt(L, r);
+  {
+    const char *cols[] = {d->key_col, "country", "score", "rank", NULL};
+    char note[128];
+    rank_note(r, note, sizeof note);
+    gs_records_setmeta(L, -1, "gci.records", cols, note, NULL);
+  }
   lua_remove(L, -2);
   return 1;
 }
@@ -785,14 +672,12 @@ static int res_rank(lua_State *L) {
   const char *key = luaL_checkstring(L, 2);
   long i = res_row(L, 1, key);
   check_opts_table(L, 3, "rank");
-  if (lua_istable(L, 3)) {
-    static const char *const known[] = {"ties", "digits", "group", "missing", NULL};
-    gs_lua_check_options(L, 3, known, "rank");
-  }
+  static const char *const known[] = {"digits", "ties", "group", "missing", NULL};
+  gs_opts_check(L, 3, known, "rank");
   int digits = r->digits;
   gs_ties ties = r->ties;
-  rank_opts(L, 3, &digits, &ties);
-  const char *group = lua_istable(L, 3) ? opt_string(L, 3, "group", NULL) : NULL;
+  rank_opts(L, 3, &digits, &ties, "rank");
+  const char *group = opt_string(L, 3, "group", NULL, "rank");
   if (!group) {
     if (digits == r->digits && ties == r->ties) {
       gs_lua_pushnum(L, res_ranks(L, r)[i]);
@@ -828,10 +713,11 @@ static int res_rank(lua_State *L) {
 /* r:ranks([{ties=, digits=}]) -> {iso3 = rank, ...} */
 static int res_ranks_fn(lua_State *L) {
   res *r = res_check(L, 1);
-  check_opts_table(L, 2, "ranks");
+  static const char *const known[] = {"digits", "ties", NULL};
+  gs_opts_check(L, 2, known, "ranks");
   int digits = r->digits;
   gs_ties ties = r->ties;
-  rank_opts(L, 2, &digits, &ties);
+  rank_opts(L, 2, &digits, &ties, "ranks");
   const gs_dataset *d = res_dataset(L, 1);
   double *tmp = lua_newuserdatauv(L, (r->n ? r->n : 1) * sizeof *tmp, 0);
   rank_or_die(L, r->score, r->n, digits, ties, tmp);
@@ -847,6 +733,9 @@ static int res_ranks_fn(lua_State *L) {
 static int res_ranked(lua_State *L) {
   res *r = res_check(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
+  static const char *const known[] = {"digits", "ties", NULL};
+  gs_opts_check(L, 2, known, "ranked");
+  lua_settop(L, 2);
   lua_getiuservalue(L, 1, 1);
   res *o = res_push(L, -1, r->n, r->label);
   memcpy(o->score, r->score, r->n * sizeof *o->score);
@@ -857,7 +746,7 @@ static int res_ranked(lua_State *L) {
   o->published = r->published;
   o->scale = r->scale;
   memcpy(o->w, r->w, res_dataset(L, 1)->npillar * sizeof *o->w);
-  rank_opts_asked(L, 2, &o->digits, &o->ties, &o->digits_asked);
+  rank_opts_asked(L, 2, &o->digits, &o->ties, &o->digits_asked, "ranked");
   return 1;
 }
 
@@ -912,6 +801,8 @@ static int res_explain(lua_State *L) {
    * tail call (return r:explain()), which has no name to report */
   if (lua_type(L, 2) != LUA_TSTRING)
     return luaL_error(L, "explain: needs a country code, e.g. r:explain(\"VNM\"), got %s", luaL_typename(L, 2));
+  static const char *const known[] = {NULL};
+  gs_opts_check(L, 3, known, "explain");
   const char *key = lua_tostring(L, 2);
   long u = res_row(L, 1, key);
   if (r->published)
@@ -965,18 +856,40 @@ static int gci_tier(lua_State *L) {
   return 1;
 }
 
-/* r:tiers([thresholds]) -> {iso3 = tier} */
+/* r:tiers([thresholds]): records (key, country, score, rank, tier) in rank
+ * order, as res:tiers gives for an index.  The map {iso3 = tier} it used
+ * to return still answers t.VNM for one release (deprecated, CHANGELOG):
+ * the records' method table falls back to it. */
 static int res_tiers(lua_State *L) {
   res *r = res_check(L, 1);
   double th[32];
   size_t n = read_thresholds(L, 2, th, 32);
+  lua_settop(L, 1);
   const gs_dataset *d = res_dataset(L, 1);
-  lua_createtable(L, 0, (int)r->n);
-  for (size_t i = 0; i < r->n; i++) {
-    if (isnan(r->score[i])) continue;
-    lua_pushinteger(L, tier_of(r->score[i], th, n));
-    lua_setfield(L, -2, d->key[i]);
+  const double *rank = res_ranks(L, r);
+  size_t *o = rank_order(L, rank, r->n); /* 2 */
+  lua_createtable(L, 0, (int)r->n);      /* 3: the old map */
+  lua_createtable(L, (int)r->n, 0);      /* 4: the records */
+  for (size_t k = 0; k < r->n; k++) {
+    size_t i = o[k];
+    push_result_record(L, d, r, i, rank[i]);
+    if (!isnan(r->score[i])) {
+      lua_pushinteger(L, tier_of(r->score[i], th, n));
+      lua_pushvalue(L, -1);
+      lua_setfield(L, 3, d->key[i]);
+      lua_setfield(L, -2, "tier");
+    }
+    lua_rawseti(L, 4, (lua_Integer)k + 1);
   }
+  const char *cols[] = {d->key_col, "country", "score", "rank", "tier", NULL};
+  gs_records_setmeta(L, 4, "gci.records", cols, NULL, NULL);
+  lua_getmetatable(L, 4); /* the C API reads it despite __metatable */
+  lua_getfield(L, -1, "__index");
+  lua_createtable(L, 0, 1);
+  lua_pushvalue(L, 3);
+  lua_setfield(L, -2, "__index");
+  lua_setmetatable(L, -2);
+  lua_settop(L, 4);
   return 1;
 }
 
@@ -994,10 +907,7 @@ static void read_weights(lua_State *L, int t, const gs_dataset *d, double *w) {
   while (lua_next(L, t)) {
     if (lua_type(L, -2) != LUA_TSTRING) luaL_error(L, "weights: keys must be pillar names");
     long p = pillar_check(L, d, lua_tostring(L, -2));
-    if (!lua_isnumber(L, -1)) luaL_error(L, "weights: weight of '%s' is not a number", lua_tostring(L, -2));
-    double v = lua_tonumber(L, -1);
-    if (!(v >= 0) || !isfinite(v)) luaL_error(L, "weights: weight of '%s' must be a finite number >= 0", lua_tostring(L, -2));
-    w[p] = v;
+    w[p] = gs_opt_check_weight(L, -1, lua_tostring(L, -2), "weights");
     lua_pop(L, 1);
   }
 }
@@ -1007,26 +917,38 @@ static int ro_newindex(lua_State *L) {
   return luaL_error(L, "the record of %s is read-only (copy it with d:get)", lua_tostring(L, -1));
 }
 
+/* pairs(c) walks the row with a C iterator holding it as an upvalue: the
+ * row table itself never reaches the script (returning `next, row` as
+ * pairs usually does would hand it out, writable). */
+static int ro_next(lua_State *L) {
+  lua_settop(L, 2);
+  if (lua_next(L, lua_upvalueindex(1))) return 2;
+  return 0;
+}
+
 static int ro_pairs(lua_State *L) {
-  lua_getglobal(L, "next");
   luaL_getmetafield(L, 1, "__index");
+  lua_pushcclosure(L, ro_next, 1);
+  lua_pushvalue(L, 1);
   lua_pushnil(L);
   return 3;
 }
 
 /* Pushes the dataset's read-only row records, built once and kept in the
  * dataset's user value: a formula then costs one Lua call per country and
- * no allocation.  Each record is an empty proxy whose metatable indexes
- * the row's values and refuses writes, so a formula cannot change what
- * the next call sees. */
+ * no allocation.  Each record is an empty USERDATA proxy whose protected
+ * metatable indexes the row's values and refuses writes: a userdata has
+ * no raw fields, so rawset(c, ...) fails as c.x = ... does, and pairs(c)
+ * never hands out the row; a formula cannot change what the next call, a
+ * later formula or the dataset sees. */
 static void push_row_cache(lua_State *L, int ds) {
   if (lua_getiuservalue(L, ds, 1) == LUA_TTABLE) return;
   lua_pop(L, 1);
   const gs_dataset *d = gs_lua_checkdataset(L, ds);
   lua_createtable(L, (int)d->n, 0);
   for (size_t i = 0; i < d->n; i++) {
-    lua_newtable(L);           /* the proxy */
-    lua_createtable(L, 0, 4);  /* its metatable */
+    lua_newuserdatauv(L, 0, 0); /* the proxy */
+    lua_createtable(L, 0, 4);   /* its metatable */
     push_row(L, d, i);
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, ro_newindex);
@@ -1073,27 +995,22 @@ static int ds_score(lua_State *L) {
     lua_settop(L, 2);
     return score_formula(L);
   }
-  check_opts_table(L, 2, "score");
+  /* "method" is the deprecated spelling of "agg" (lopts.h) */
+  static const char *const known[] = {"weights", "agg", "scale", "offset", "digits", "ties", "method", NULL};
+  gs_opts_check(L, 2, known, "score");
   lua_settop(L, 2);
-  if (lua_isnil(L, 2)) { /* d:score() and d:score(nil): all defaults */
-    lua_newtable(L);
-    lua_replace(L, 2);
-  }
   if (d->npillar == 0) return luaL_error(L, "score: %s has no pillars to score", d->source);
-  static const char *const known[] = {"weights", "method", "scale", "offset", "digits", "ties", NULL};
-  gs_lua_check_options(L, 2, known, "score");
   double *w = lua_newuserdatauv(L, d->npillar * sizeof *w, 0);
   lua_getfield(L, 2, "weights");
   read_weights(L, -1, d, w);
   lua_pop(L, 1);
-  const char *mn = opt_string(L, 2, "method", "arithmetic");
+  const char *mn = gs_opt_agg(L, 2, "arithmetic", "score");
   int m = gs_agg_parse(mn);
-  if (m < 0) return luaL_error(L, "score: unknown method '%s' (arithmetic or geometric)", mn);
-  double scale = opt_number(L, 2, "scale", 0);
-  if (scale < 0) return luaL_error(L, "score: scale must be positive");
-  double offset = opt_number(L, 2, "offset", GS_GEO_OFFSET_DEFAULT);
+  if (m < 0) return luaL_error(L, "score: unknown agg '%s' (arithmetic or geometric)", mn);
+  double scale = opt_number(L, 2, "scale", 0, "score");
+  double offset = opt_number(L, 2, "offset", GS_GEO_OFFSET_DEFAULT, "score");
   res *r = res_push(L, 1, d->n, m == GS_AGG_GEOMETRIC ? "geometric" : "arithmetic");
-  rank_opts_asked(L, 2, &r->digits, &r->ties, &r->digits_asked);
+  rank_opts_asked(L, 2, &r->digits, &r->ties, &r->digits_asked, "score");
   char err[256];
   if (gs_score_dataset(d, w, (gs_agg)m, scale, offset, r->score, err, sizeof err) != 0)
     return luaL_error(L, "score: %s", err);
@@ -1107,7 +1024,8 @@ static int ds_score(lua_State *L) {
 static int ds_column(lua_State *L) {
   const gs_dataset *d = gs_lua_checkdataset(L, 1);
   const char *name = luaL_checkstring(L, 2);
-  check_opts_table(L, 3, "column");
+  static const char *const known[] = {"digits", "ties", NULL};
+  gs_opts_check(L, 3, known, "column");
   long c = gs_dataset_col(d, name);
   if (c < 0 || d->col[c].type != GS_COL_NUMBER) {
     /* say what the column is, and which ones can be ranked */
@@ -1130,7 +1048,7 @@ static int ds_column(lua_State *L) {
   r->published = 1;
   r->digits = gs_dataset_col_digits(d, (size_t)c); /* as published */
   memcpy(r->score, d->col[c].num, d->n * sizeof *r->score);
-  rank_opts_asked(L, 3, &r->digits, &r->ties, &r->digits_asked);
+  rank_opts_asked(L, 3, &r->digits, &r->ties, &r->digits_asked, "column");
   return 1;
 }
 
@@ -1281,8 +1199,6 @@ static int ds_without(lua_State *L) {
 
 /* ---------- comparisons ---------- */
 
-static const char *const cmp_cols[] = {"iso3", "country", "score_before", "rank_before",
-                                       "score_after", "rank_after", "rank_change", NULL};
 
 /* Keeps the records of comparison 1 whose `field` is a nonzero number
  * (changed = 1) or is missing (changed = 0), in a list of the same kind. */
@@ -1312,9 +1228,6 @@ static int cmp_tier_changes(lua_State *L) { return cmp_filter(L, "tier_change", 
 static const luaL_Reg cmp_methods[] = {{"movers", cmp_movers}, {"unmatched", cmp_unmatched},
                                        {"tier_changes", cmp_tier_changes}, {NULL, NULL}};
 
-static const char *const cmp_tier_cols[] = {"iso3", "country", "score_before", "rank_before", "tier_before",
-                                            "score_after", "rank_after", "tier_after", "rank_change",
-                                            "tier_change", NULL};
 
 /* Adds tier_before, tier_after and tier_change (positive = a better tier)
  * to the comparison records at index t, by the thresholds th[0..n-1]. */
@@ -1341,10 +1254,8 @@ static int gci_compare(lua_State *L) {
   res *a = res_check(L, 1), *b = res_check(L, 2);
   double th[32];
   size_t nth = 0;
-  check_opts_table(L, 3, "compare");
-  if (lua_istable(L, 3)) {
-    static const char *const known[] = {"tiers", NULL};
-    gs_lua_check_options(L, 3, known, "compare");
+  static const char *const known[] = {"tiers", NULL};
+  if (gs_opts_check(L, 3, known, "compare")) {
     lua_getfield(L, 3, "tiers");
     if (!lua_isnil(L, -1)) nth = read_thresholds(L, lua_gettop(L), th, 32);
     lua_pop(L, 1);
@@ -1363,7 +1274,8 @@ static int gci_compare(lua_State *L) {
                                        "score_after", "rank_after", "rank_change"};
   int f0 = lua_gettop(L) + 1;
   luaL_checkstack(L, 12, "compare");
-  for (int f = 0; f < 7; f++) lua_pushstring(L, fields[f]);
+  /* the key column keeps after's name (one name in one object) */
+  for (int f = 0; f < 7; f++) lua_pushstring(L, f == 0 ? db->key_col : fields[f]);
   lua_createtable(L, nrows > INT_MAX ? INT_MAX : (int)nrows, 0);
   for (long q = 0; q < nrows; q++) {
     long i = rows[q].before, j = rows[q].after;
@@ -1422,9 +1334,13 @@ static int gci_compare(lua_State *L) {
   }
   if (nth) {
     add_tiers(L, lua_gettop(L), th, nth);
-    set_records_mt(L, "gci.comparison.tiers", cmp_tier_cols, cmp_methods);
+    const char *cols[] = {db->key_col, "country", "score_before", "rank_before", "tier_before", "score_after",
+                          "rank_after", "tier_after", "rank_change", "tier_change", NULL};
+    gs_records_setmeta(L, -1, "gci.comparison", cols, NULL, cmp_methods);
   } else {
-    set_records_mt(L, "gci.comparison", cmp_cols, cmp_methods);
+    const char *cols[] = {db->key_col, "country", "score_before", "rank_before", "score_after", "rank_after",
+                          "rank_change", NULL};
+    gs_records_setmeta(L, -1, "gci.comparison", cols, NULL, cmp_methods);
   }
   return 1;
 }
@@ -1435,10 +1351,7 @@ static int gci_records(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   luaL_checktype(L, 2, LUA_TTABLE);
   lua_settop(L, 2);
-  lua_newtable(L);
-  lua_pushvalue(L, 2);
-  lua_setfield(L, -2, "__columns");
-  lua_setmetatable(L, 1);
+  gs_records_setmeta_list(L, 1, "gci.records", 2, NULL, NULL);
   lua_settop(L, 1);
   return 1;
 }

@@ -24,6 +24,8 @@
 #include "dataset.h"
 #include "hier.h"
 #include "lgci.h"
+#include "lrecords.h"
+#include "lopts.h"
 #include "method.h"
 #include "datadir.h"
 #include "policy.h"
@@ -102,6 +104,7 @@ static void set_columns(lua_State *L, const char *const *cols) {
   }
   lua_setfield(L, -2, "__columns");
   lua_setmetatable(L, -2);
+  gs_records_adopt(L, -1, "gci.records", NULL); /* protected (lrecords.h) */
 }
 
 
@@ -297,6 +300,10 @@ static int node_num(lua_State *L, int t, const char *f, lua_Integer item, const 
 static int gci_index(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 1);
+  /* the node strings are kept until the tree is built: read them from a
+   * private copy no script code (a finalizer run by an allocation) can
+   * change or free (lopts.h) */
+  gs_opts_snapshot(L, 1);
   size_t n = lua_rawlen(L, 1);
   if (n == 0) return luaL_error(L, "gci.index: give a list of nodes {code = ..., parent = ...}");
   gs_h_node_spec *sp = lua_newuserdatauv(L, n * sizeof *sp, 0);           /* 2 */
@@ -525,8 +532,10 @@ static int norm_cb(void *ud, const char *code, const double *x, size_t n, int di
   return 0;
 }
 
-static const char *const compute_opts[] = {"steps", "denominate", "impute", "group", "screen", "treat",
-                                           "normalise", "agg", "digits", "ties", NULL};
+/* "group" is the deprecated name of "group_by" (a column): `group` names
+ * a country group (gci.group) everywhere else. */
+static const char *const compute_opts[] = {"steps", "denominate", "impute", "group_by", "screen", "treat",
+                                           "normalise", "agg", "digits", "ties", "group", NULL};
 static const char step_list[] = "denominate, impute, screen or treat";
 static const char *const treat_opts[] = {"skew", "kurt", "points", NULL};
 
@@ -778,6 +787,16 @@ static int ix_compute(lua_State *L) {
   if (lua_isnoneornil(L, 3)) { lua_settop(L, 2); lua_newtable(L); }
   lua_settop(L, 3);
   gs_lua_check_options(L, 3, compute_opts, "compute");
+  /* group_by, or its old name group: read below as "group" (the snapshot
+   * is private, lopts.h) */
+  if (lua_getfield(L, 3, "group_by") != LUA_TNIL) {
+    if (lua_getfield(L, 3, "group") != LUA_TNIL)
+      return luaL_error(L, "compute: give 'group_by' only ('group' is its old, deprecated name)");
+    lua_pop(L, 1);
+    lua_setfield(L, 3, "group");
+  } else {
+    lua_pop(L, 1);
+  }
   gs_h_opts o;
   gs_h_opts_default(&o);
   o.denominate = 0;
@@ -815,13 +834,13 @@ static int ix_compute(lua_State *L) {
   lua_pop(L, 1);
   int grouped = o.impute && (o.impute_kind == GS_IMP_GROUP_MEAN || o.impute_kind == GS_IMP_GROUP_MEDIAN);
   t = lua_getfield(L, 3, "group");
-  if (t != LUA_TNIL && t != LUA_TSTRING) return luaL_error(L, "compute: option 'group' must be a column name");
+  if (t != LUA_TNIL && t != LUA_TSTRING) return luaL_error(L, "compute: option 'group_by' must be a column name");
   if (grouped && t == LUA_TNIL)
-    return luaL_error(L, "compute: impute = '%s' needs option 'group' (a column of the dataset)",
+    return luaL_error(L, "compute: impute = '%s' needs option 'group_by' (a column of the dataset)",
                       o.impute_kind == GS_IMP_GROUP_MEAN ? "group_mean" : "group_median");
   if (!grouped && t != LUA_TNIL)
-    return luaL_error(L, "compute: option 'group' is only used with impute = 'group_mean' or 'group_median'");
-  if (grouped) o.groups = push_groups(L, d, lua_tostring(L, -1), "compute: option 'group'"); /* stays on the stack */
+    return luaL_error(L, "compute: option 'group_by' is only used with impute = 'group_mean' or 'group_median'");
+  if (grouped) o.groups = push_groups(L, d, lua_tostring(L, -1), "compute: option 'group_by'"); /* stays on the stack */
 
   t = lua_getfield(L, 3, "screen");
   if (t != LUA_TNIL) {
@@ -869,19 +888,8 @@ static int ix_compute(lua_State *L) {
     read_norm(L, -1, "compute: option 'normalise'", &o.norm);
   }
 
-  if (lua_getfield(L, 3, "ties") != LUA_TNIL) {
-    int k = lua_type(L, -1) == LUA_TSTRING ? gs_ties_parse(lua_tostring(L, -1)) : -1;
-    if (k < 0) return luaL_error(L, "compute: option 'ties' must be dense, competition, ordinal or fractional");
-    ties = (gs_ties)k;
-  }
-  lua_pop(L, 1);
-  if (lua_getfield(L, 3, "digits") != LUA_TNIL) {
-    lua_Number v = lua_tonumber(L, -1);
-    if (lua_type(L, -1) != LUA_TNUMBER || v != floor(v) || v < -1 || v > 15)
-      return luaL_error(L, "compute: option 'digits' must be an integer from 0 to 15 (or -1 for exact)");
-    digits = (int)v;
-  }
-  lua_pop(L, 1);
+  ties = gs_opt_ties(L, 3, ties, "compute");
+  digits = gs_opt_digits(L, 3, digits, "compute");
 
   /* the index to use: ix itself, or a copy with other aggregations */
   const gs_hier *h;
@@ -1102,6 +1110,7 @@ static int hr_level(lua_State *L) {
   lua_pushvalue(L, cols);
   lua_setfield(L, -2, "__columns");
   lua_setmetatable(L, list);
+  gs_records_adopt(L, list, "gci.records", NULL); /* protected (lrecords.h) */
   return 1;
 }
 
@@ -1481,17 +1490,8 @@ static int ix_uncertainty(lua_State *L) {
   if (lua_getfield(L, 3, "vary") != LUA_TTABLE) return luaL_error(L, "uncertainty: option 'vary' must be a table such as {normalise = {\"minmax\", \"prank\"}}");
   int vary = lua_gettop(L); /* 5 */
   gs_lua_check_options(L, vary, ua_params, "uncertainty: vary");
-  lua_Number nd = 10000, seed = 1;
-  if (lua_getfield(L, 3, "n") != LUA_TNIL) {
-    nd = lua_tonumber(L, -1);
-    if (lua_type(L, -1) != LUA_TNUMBER || nd != floor(nd) || nd < 1 || nd > 1e12)
-      return luaL_error(L, "uncertainty: option 'n' must be a whole number from 1 to 1e12");
-  }
-  if (lua_getfield(L, 3, "seed") != LUA_TNIL) {
-    seed = lua_tonumber(L, -1);
-    if (lua_type(L, -1) != LUA_TNUMBER || seed != floor(seed) || seed < 0 || seed > 9007199254740991.0)
-      return luaL_error(L, "uncertainty: option 'seed' must be a whole number >= 0");
-  }
+  lua_Number nd = gs_opt_number(L, 3, "n", 10000, "uncertainty");
+  lua_Number seed = gs_opt_number(L, 3, "seed", 1, "uncertainty");
   lua_settop(L, vary);
   /* the varied choices, validated before anything is computed */
   size_t np = 0, cnt[4], combos = 1;
@@ -1581,6 +1581,8 @@ static int ix_uncertainty(lua_State *L) {
     if (strncmp(imp, "group_", 6) != 0) {
       lua_pushnil(L);
       lua_setfield(L, ot, "group");
+      lua_pushnil(L);
+      lua_setfield(L, ot, "group_by");
     }
     lua_pop(L, 1);
     lua_pushcfunction(L, ix_compute);
@@ -1733,6 +1735,7 @@ static int ix_uncertainty(lua_State *L) {
   luaL_pushresult(&fb);
   lua_setfield(L, -2, "__footer");
   lua_setmetatable(L, -2);
+  gs_records_adopt(L, -1, "gci.uncertainty", NULL); /* protected (lrecords.h) */
   return 1;
 }
 
@@ -1749,6 +1752,26 @@ const gs_h_result *gs_lua_index_result(lua_State *L, int i, const gs_hier **h, c
 
 /* ----------------------------------------------------------- register */
 
+/* res:rows() and res[i]: the records of the root node (what returning
+ * res prints), as for every tabular object (lrecords.h). */
+static int hr_rows_iter(lua_State *L) {
+  hr_rows(L);
+  lua_replace(L, 1);
+  lua_settop(L, 1);
+  return gs_records_rows(L);
+}
+
+static int hr_index_mm(lua_State *L) {
+  if (lua_type(L, 2) == LUA_TNUMBER) {
+    hr_rows(L);
+    lua_rawgeti(L, -1, luaL_checkinteger(L, 2));
+    return 1;
+  }
+  lua_pushvalue(L, 2);
+  lua_rawget(L, lua_upvalueindex(1)); /* the methods */
+  return 1;
+}
+
 static const luaL_Reg ix_methods[] = {{"compute", ix_compute}, {"uncertainty", ix_uncertainty}, {"levels", ix_levels},
                                       {"effective_weights", ix_effw}, {NULL, NULL}};
 static const luaL_Reg ix_meta[] = {{"__gc", ix_gc}, {"__len", ix_len}, {"__tostring", ix_tostring}, {NULL, NULL}};
@@ -1759,7 +1782,7 @@ static const luaL_Reg hr_methods[] = {
     {"group_ranks", hr_group_ranks},
     {"tiers", hr_tiers},         {"treated", hr_treated},   {"correlations", hr_correlations},
     {"availability", hr_availability}, {"screened", hr_screened}, {"warnings", hr_warnings},
-    {NULL, NULL}};
+    {"rows", hr_rows_iter}, {NULL, NULL}};
 static const luaL_Reg hr_meta[] = {{"__gc", hr_gc}, {"__len", hr_len}, {"__tostring", hr_tostring},
                                    {"__rows", hr_rows}, {NULL, NULL}};
 
@@ -1779,6 +1802,11 @@ void gs_lua_open_hier(lua_State *L, int module) {
   new_class(L, IX_MT, ix_meta, ix_methods);
   new_class(L, HR_MT, hr_meta, hr_methods);
   gs_lua_open_index(L, module); /* the analyses: lindex.c */
+  luaL_getmetatable(L, HR_MT); /* __index: numbers give records, names methods */
+  lua_getfield(L, -1, "__index");
+  lua_pushcclosure(L, hr_index_mm, 1);
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 1);
   lua_pushcfunction(L, gci_index);
   lua_setfield(L, module, "index");
   lua_pushcfunction(L, gci_index_meta);

@@ -1,360 +1,400 @@
-/* output.c - printing script values as tables, CSV, JSON or Markdown (see
- * output.h). */
+/* output.c - printing script values: a Lua value becomes a gs_table
+ * (table.h), which is then rendered (see output.h). */
 #include "output.h"
 
-#include <errno.h>
 #include <lauxlib.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-/* Cell text for the value at stack top (not popped). is_num tells whether
- * it was a number, for alignment and JSON. Returns NULL for nil. */
-static const char *cell_text(lua_State *L, gs_format fmt, char *buf, size_t len, int *is_num) {
-  *is_num = 0;
+#include "lgci.h"
+#include "sandbox.h"
+#include "table.h"
+
+/* The table being built, owned by a userdata so that a Lua error (a
+ * __tostring that raises, a memory limit) cannot leak it; its bytes are
+ * charged to the script's memory limit. */
+typedef struct {
+  gs_table *t;
+  size_t charged;
+  int sandboxed;
+} tbox;
+
+static int tbox_gc(lua_State *L) {
+  tbox *b = lua_touserdata(L, 1);
+  if (b->charged && b->sandboxed) gs_sandbox_release(L, b->charged);
+  gs_table_free(b->t);
+  b->t = NULL;
+  b->charged = 0;
+  return 0;
+}
+
+static tbox *push_box(lua_State *L) {
+  tbox *b = lua_newuserdatauv(L, sizeof *b, 0);
+  memset(b, 0, sizeof *b);
+  if (luaL_newmetatable(L, "gci.tablebox")) {
+    lua_pushcfunction(L, tbox_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushliteral(L, "gci.tablebox");
+    lua_setfield(L, -2, "__metatable");
+  }
+  lua_setmetatable(L, -2);
+  gs_ctx *c = gs_lua_getctx(L);
+  b->sandboxed = c && c->sandbox;
+  return b;
+}
+
+/* Charges what the table grew by since the last call. */
+static void charge(lua_State *L, tbox *b) {
+  size_t now = gs_table_bytes(b->t);
+  if (!b->sandboxed || now <= b->charged) return;
+  if (gs_sandbox_charge(L, now - b->charged) != 0) {
+    gs_ctx *c = gs_lua_getctx(L);
+    luaL_error(L, "%s", gs_sandbox_limit_message(c->sandbox));
+  }
+  b->charged = now;
+}
+
+static void oom(lua_State *L, int rc) {
+  if (rc != 0) luaL_error(L, "out of memory while printing");
+}
+
+/* A new table in the box b with the column names in the list at `names`
+ * (strings, anchored there: no Lua code runs until they are copied). */
+static void new_table(lua_State *L, tbox *b, int names, int bare) {
+  size_t n = lua_rawlen(L, names);
+  const char **v = malloc((n ? n : 1) * sizeof *v);
+  if (!v) luaL_error(L, "out of memory while printing");
+  for (size_t j = 0; j < n; j++) {
+    lua_rawgeti(L, names, (lua_Integer)j + 1);
+    v[j] = lua_tostring(L, -1); /* a string: the list holds it */
+    lua_pop(L, 1);
+  }
+  b->t = gs_table_new(n, v, bare);
+  free(v);
+  if (!b->t) luaL_error(L, "out of memory while printing");
+  charge(L, b);
+}
+
+/* Puts the value at stack top (popped) in cell (row, col).  Numbers,
+ * strings, booleans and nil are cells as they are; a value whose
+ * metatable has __tostring prints as that text; anything else cannot be
+ * printed (it would show as a "table: 0x..." address). */
+static void set_cell(lua_State *L, tbox *b, size_t row, size_t col, const char *where) {
   switch (lua_type(L, -1)) {
-  case LUA_TNIL: return NULL;
-  case LUA_TNUMBER: {
-    double v = lua_tonumber(L, -1);
-    *is_num = 1;
-    if (!isfinite(v)) return NULL;
-    if (lua_isinteger(L, -1)) snprintf(buf, len, "%lld", (long long)lua_tointeger(L, -1));
-    else if ((fmt == GS_FMT_TABLE || fmt == GS_FMT_MD) && v != floor(v)) {
-      /* for people: at most 4 decimals, trailing zeros trimmed */
-      snprintf(buf, len, "%.4f", v);
-      char *e = buf + strlen(buf) - 1;
-      while (*e == '0') *e-- = '\0';
-      if (*e == '.') *e = '\0';
-    } else gs_format_number(v, buf, len);
-    return buf;
+  case LUA_TNIL: break;
+  case LUA_TNUMBER:
+    if (lua_isinteger(L, -1)) gs_table_set_integer(b->t, row, col, (long long)lua_tointeger(L, -1));
+    else gs_table_set_number(b->t, row, col, lua_tonumber(L, -1));
+    break;
+  case LUA_TBOOLEAN: gs_table_set_bool(b->t, row, col, lua_toboolean(L, -1)); break;
+  case LUA_TSTRING: {
+    size_t len;
+    const char *s = lua_tolstring(L, -1, &len);
+    oom(L, gs_table_set_text(b->t, row, col, s, len));
+    break;
   }
-  case LUA_TBOOLEAN: snprintf(buf, len, "%s", lua_toboolean(L, -1) ? "true" : "false"); *is_num = 2; return buf;
-  case LUA_TSTRING: return lua_tostring(L, -1);
-  default: {
-    const char *s = luaL_tolstring(L, -1, NULL);
-    snprintf(buf, len, "%s", s);
+  default:
+    if (luaL_getmetafield(L, -1, "__tostring") == LUA_TNIL)
+      luaL_error(L, "cannot print %s: a %s has no text (return numbers, strings or records)", where,
+                 luaL_typename(L, -1));
     lua_pop(L, 1);
-    return buf;
-  }
-  }
-}
-
-static size_t utf8_width(const char *s) {
-  size_t w = 0;
-  for (; *s; s++) w += ((unsigned char)*s & 0xC0) != 0x80;
-  return w;
-}
-
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
-/* Pushes the column list for the records list at index t. */
-static void push_columns(lua_State *L, int t) {
-  if (luaL_getmetafield(L, t, "__columns") != LUA_TNIL) return;
-  lua_newtable(L); /* set of keys */
-  int set = lua_gettop(L);
-  size_t n = lua_rawlen(L, t);
-  for (size_t i = 1; i <= n; i++) {
-    if (lua_rawgeti(L, t, (lua_Integer)i) == LUA_TTABLE) {
-      lua_pushnil(L);
-      while (lua_next(L, -2)) {
-        lua_pop(L, 1);
-        if (lua_type(L, -1) == LUA_TSTRING) {
-          lua_pushvalue(L, -1);
-          lua_pushboolean(L, 1);
-          lua_rawset(L, set);
-        }
-      }
-    }
+    size_t len;
+    const char *s = luaL_tolstring(L, -1, &len); /* may run script code: copied at once */
+    oom(L, gs_table_set_text(b->t, row, col, s, len));
     lua_pop(L, 1);
   }
-  size_t k = 0, cap = 16;
-  const char **keys = lua_newuserdatauv(L, cap * sizeof *keys, 0);
-  int kidx = lua_gettop(L);
-  lua_pushnil(L);
-  while (lua_next(L, set)) {
-    lua_pop(L, 1);
-    const char *s = lua_tostring(L, -1);
-    if (strcmp(s, "iso3") == 0 || strcmp(s, "country") == 0) continue;
-    if (k == cap) {
-      const char **nk = lua_newuserdatauv(L, 2 * cap * sizeof *nk, 0);
-      memcpy(nk, keys, k * sizeof *keys);
-      lua_replace(L, kidx);
-      keys = nk;
-      cap *= 2;
-    }
-    keys[k++] = s; /* anchored by the set table */
-  }
-  qsort(keys, k, sizeof *keys, cmp_str);
-  lua_newtable(L);
-  lua_Integer c = 0;
-  static const char *const first[] = {"iso3", "country"};
-  for (int f = 0; f < 2; f++) {
-    lua_pushstring(L, first[f]);
-    if (lua_rawget(L, set) != LUA_TNIL) {
-      lua_pushstring(L, first[f]);
-      lua_rawseti(L, -3, ++c);
-    }
-    lua_pop(L, 1);
-  }
-  for (size_t i = 0; i < k; i++) {
-    lua_pushstring(L, keys[i]);
-    lua_rawseti(L, -2, ++c);
-  }
-  lua_replace(L, set);
-  lua_settop(L, set);
-}
-
-static void csv_field(FILE *f, const char *s) {
-  if (!s) return;
-  if (strpbrk(s, ",\"\r\n") == NULL) { fputs(s, f); return; }
-  fputc('"', f);
-  for (; *s; s++) {
-    if (*s == '"') fputc('"', f);
-    fputc(*s, f);
-  }
-  fputc('"', f);
-}
-
-static void json_string(FILE *f, const char *s) {
-  fputc('"', f);
-  for (; *s; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-    else if (c == '\n') fputs("\\n", f);
-    else if (c == '\t') fputs("\\t", f);
-    else if (c == '\r') fputs("\\r", f);
-    else if (c < 0x20) fprintf(f, "\\u%04x", c);
-    else fputc(c, f);
-  }
-  fputc('"', f);
-}
-
-static void md_field(FILE *f, const char *s) {
-  for (; s && *s; s++) {
-    if (*s == '|') fputc('\\', f);
-    fputc(*s == '\n' ? ' ' : *s, f);
-  }
-}
-
-/* One cell of the table format: `before` spaces of separator, `left`
- * of right-alignment, the text, `right` of left-alignment.  Spaces are
- * held back in *spaces until some text follows, so that no line ends in
- * blanks (trailing empty cells print as nothing). */
-static void cell(FILE *f, size_t *spaces, size_t before, size_t left, const char *text, size_t right) {
-  *spaces += before + left;
-  if (*text) {
-    fprintf(f, "%*s%s", (int)*spaces, "", text);
-    *spaces = 0;
-  }
-  *spaces += right;
-}
-
-/* Prints the records list at t with the column list at c. */
-static void print_records(lua_State *L, int t, int c, gs_format fmt, FILE *f) {
-  size_t nc = lua_rawlen(L, c), nr = lua_rawlen(L, t);
-  char buf[64];
-  int isnum;
-  size_t *w = lua_newuserdatauv(L, (nc ? nc : 1) * 2 * sizeof *w, 0);
-  size_t *numeric = w + nc;
-  for (size_t j = 0; j < nc; j++) {
-    lua_rawgeti(L, c, (lua_Integer)j + 1);
-    w[j] = utf8_width(luaL_tolstring(L, -1, NULL));
-    numeric[j] = 1;
-    lua_pop(L, 2);
-  }
-  if (fmt == GS_FMT_TABLE || fmt == GS_FMT_MD)
-    for (size_t i = 1; i <= nr; i++) {
-      lua_rawgeti(L, t, (lua_Integer)i);
-      for (size_t j = 0; j < nc; j++) {
-        lua_rawgeti(L, c, (lua_Integer)j + 1);
-        lua_gettable(L, -2);
-        const char *s = cell_text(L, fmt, buf, sizeof buf, &isnum);
-        if (s) {
-          size_t k = utf8_width(s);
-          if (k > w[j]) w[j] = k;
-          if (isnum != 1) numeric[j] = 0;
-        }
-        lua_pop(L, 1);
-      }
-      lua_pop(L, 1);
-    }
-  if (fmt == GS_FMT_JSON) fputs("[", f);
-  size_t spaces = 0; /* padding not yet written (see cell) */
-  /* header */
-  if (fmt != GS_FMT_JSON) {
-    spaces = 0;
-    if (fmt == GS_FMT_MD) fputs("|", f);
-    for (size_t j = 0; j < nc; j++) {
-      lua_rawgeti(L, c, (lua_Integer)j + 1);
-      const char *h = luaL_tolstring(L, -1, NULL);
-      if (fmt == GS_FMT_CSV) { if (j) fputc(',', f); csv_field(f, h); }
-      else if (fmt == GS_FMT_MD) fprintf(f, " %s |", h);
-      else {
-        size_t pad = w[j] - utf8_width(h);
-        cell(f, &spaces, j ? 2 : 0, numeric[j] ? pad : 0, h, numeric[j] ? 0 : pad);
-      }
-      lua_pop(L, 2);
-    }
-    fputc('\n', f);
-    if (fmt == GS_FMT_MD) {
-      fputs("|", f);
-      for (size_t j = 0; j < nc; j++) fputs(numeric[j] ? " ---: |" : " --- |", f);
-      fputc('\n', f);
-    }
-  }
-  for (size_t i = 1; i <= nr; i++) {
-    lua_rawgeti(L, t, (lua_Integer)i);
-    int istable = lua_istable(L, -1);
-    spaces = 0;
-    if (fmt == GS_FMT_JSON) fputs(i > 1 ? ",\n  {" : "\n  {", f);
-    if (fmt == GS_FMT_MD) fputs("|", f);
-    for (size_t j = 0; j < nc; j++) {
-      lua_rawgeti(L, c, (lua_Integer)j + 1);
-      const char *key = lua_tostring(L, -1);
-      if (istable) lua_gettable(L, -2);
-      else { lua_pop(L, 1); lua_pushnil(L); }
-      const char *s = cell_text(L, fmt, buf, sizeof buf, &isnum);
-      switch (fmt) {
-      case GS_FMT_CSV:
-        if (j) fputc(',', f);
-        csv_field(f, s);
-        break;
-      case GS_FMT_JSON:
-        if (j) fputs(", ", f);
-        json_string(f, key ? key : "");
-        fputs(": ", f);
-        if (!s) fputs("null", f);
-        else if (isnum) fputs(s, f);
-        else json_string(f, s);
-        break;
-      case GS_FMT_MD:
-        fputc(' ', f);
-        md_field(f, s);
-        fputs(" |", f);
-        break;
-      default: {
-        const char *v = s ? s : "";
-        size_t pad = w[j] - utf8_width(v);
-        cell(f, &spaces, j ? 2 : 0, numeric[j] ? pad : 0, v, numeric[j] ? 0 : pad);
-      }
-      }
-      lua_pop(L, 1);
-    }
-    if (fmt == GS_FMT_JSON) fputs("}", f);
-    else fputc('\n', f);
-    lua_pop(L, 1);
-  }
-  if (fmt == GS_FMT_JSON) fputs(nr ? "\n]\n" : "]\n", f);
   lua_pop(L, 1);
 }
 
-/* A table that is not a list of records (a map such as r:ranks()) prints
- * as key,value pairs sorted by key. */
-static void map_to_records(lua_State *L, int t) {
-  lua_newtable(L);
-  int out = lua_gettop(L);
-  lua_Integer k = 0;
+static int is_scalar(int type) { return type == LUA_TNUMBER || type == LUA_TSTRING || type == LUA_TBOOLEAN; }
+
+/* Pushes the column list of a records object: its __columns metafield,
+ * checked (a list of strings), copied into a list of our own. */
+static int push_meta_columns(lua_State *L, int t) {
+  int ty = luaL_getmetafield(L, t, "__columns");
+  if (ty == LUA_TNIL) return 0;
+  if (ty != LUA_TTABLE) luaL_error(L, "cannot print: __columns must be a list of column names, not a %s", lua_typename(L, ty));
+  int src = lua_gettop(L);
+  size_t n = lua_rawlen(L, src);
+  lua_createtable(L, (int)n, 0);
+  for (size_t j = 1; j <= n; j++) {
+    if (lua_rawgeti(L, src, (lua_Integer)j) != LUA_TSTRING)
+      luaL_error(L, "cannot print: __columns[%d] must be a column name (a string), not a %s", (int)j, luaL_typename(L, -1));
+    lua_rawseti(L, -2, (lua_Integer)j);
+  }
+  lua_remove(L, src);
+  return 1;
+}
+
+/* Orders the keys of one record: "iso3" and "country" first, then the
+ * rest by name. */
+static int key_cmp(const void *a, const void *b) {
+  const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+  static const char *const first[] = {"iso3", "country"};
+  for (int i = 0; i < 2; i++) {
+    int fx = strcmp(x, first[i]) == 0, fy = strcmp(y, first[i]) == 0;
+    if (fx != fy) return fy - fx;
+  }
+  return strcmp(x, y);
+}
+
+/* The column list of a list of plain records at t (n of them): the keys
+ * of the first record (iso3 and country first, then by name), then the
+ * keys only later records have, in the order they first appear.  Pushes
+ * two lists: the keys as they are in the records, and their names. */
+static void push_record_columns(lua_State *L, int t, size_t n) {
+  lua_newtable(L); /* keys */
+  int keys = lua_gettop(L);
+  lua_newtable(L); /* names */
+  int names = lua_gettop(L);
+  lua_newtable(L); /* seen: key -> true */
+  int seen = lua_gettop(L);
+  lua_Integer nk = 0;
+  for (size_t i = 1; i <= n; i++) {
+    lua_rawgeti(L, t, (lua_Integer)i);
+    int row = lua_gettop(L);
+    /* this record's new keys, as strings in a userdata-free list */
+    lua_newtable(L);
+    int fresh = lua_gettop(L);
+    size_t nf = 0;
+    lua_pushnil(L);
+    while (lua_next(L, row)) {
+      lua_pop(L, 1);
+      int kt = lua_type(L, -1);
+      if (kt != LUA_TSTRING && !lua_isinteger(L, -1))
+        luaL_error(L, "cannot print record %d: its keys must be names or whole numbers, not a %s", (int)i,
+                   lua_typename(L, kt));
+      lua_pushvalue(L, -1);
+      if (lua_rawget(L, seen) == LUA_TNIL) {
+        lua_pushvalue(L, -2);
+        lua_rawseti(L, fresh, (lua_Integer)++nf);
+      }
+      lua_pop(L, 1);
+    }
+    /* sort them by their names */
+    const char **nm = lua_newuserdatauv(L, (nf ? nf : 1) * 2 * sizeof *nm, 0);
+    for (size_t j = 0; j < nf; j++) {
+      lua_rawgeti(L, fresh, (lua_Integer)j + 1);
+      lua_pushstring(L, lua_tostring(L, -1)); /* the name (a copy for integers) */
+      lua_rawseti(L, fresh, (lua_Integer)(nf + j + 1)); /* anchored */
+      lua_pop(L, 1);
+      lua_rawgeti(L, fresh, (lua_Integer)(nf + j + 1));
+      nm[j] = lua_tostring(L, -1);
+      lua_pop(L, 1);
+    }
+    /* sort index pairs: names, then look keys up by position */
+    typedef struct { const char *name; size_t pos; } pair;
+    pair *pr = lua_newuserdatauv(L, (nf ? nf : 1) * sizeof *pr, 0);
+    for (size_t j = 0; j < nf; j++) pr[j] = (pair){nm[j], j};
+    qsort(pr, nf, sizeof *pr, key_cmp); /* name is the first member */
+    for (size_t j = 0; j < nf; j++) {
+      lua_rawgeti(L, fresh, (lua_Integer)pr[j].pos + 1);
+      lua_pushvalue(L, -1);
+      lua_pushboolean(L, 1);
+      lua_rawset(L, seen);
+      lua_rawseti(L, keys, ++nk);
+      lua_rawgeti(L, fresh, (lua_Integer)(nf + pr[j].pos + 1));
+      lua_rawseti(L, names, nk);
+    }
+    lua_settop(L, row - 1);
+  }
+  lua_settop(L, names);
+}
+
+/* A map (no list part, as r:ranks()) prints as key,value records sorted
+ * by key: numerically when every key is a number, else by text. */
+typedef struct { double num; const char *text; lua_Integer slot; } mapkey;
+static int mapkey_num(const void *a, const void *b) {
+  const mapkey *x = a, *y = b;
+  return (x->num > y->num) - (x->num < y->num);
+}
+static int mapkey_text(const void *a, const void *b) {
+  return strcmp(((const mapkey *)a)->text, ((const mapkey *)b)->text);
+}
+
+static void map_table(lua_State *L, tbox *b, int t) {
+  lua_newtable(L); /* keys, in a list of our own */
+  int keys = lua_gettop(L);
+  lua_Integer n = 0;
+  int allnum = 1;
   lua_pushnil(L);
   while (lua_next(L, t)) {
-    lua_createtable(L, 0, 2);
-    lua_pushvalue(L, -3);
-    lua_setfield(L, -2, "key");
-    lua_insert(L, -2);
-    lua_setfield(L, -2, "value");
-    lua_rawseti(L, out, ++k);
-  }
-  lua_getglobal(L, "table");
-  lua_getfield(L, -1, "sort");
-  lua_remove(L, -2);
-  if (lua_isfunction(L, -1)) {
-    lua_pushvalue(L, out);
-    luaL_loadstring(L, "local a, b = ... return tostring(a.key) < tostring(b.key)");
-    lua_call(L, 2, 0);
-  } else {
     lua_pop(L, 1);
+    allnum &= lua_type(L, -1) == LUA_TNUMBER;
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, keys, ++n);
   }
-  lua_newtable(L);
+  lua_newtable(L); /* their texts, anchored */
+  int texts = lua_gettop(L);
+  mapkey *mk = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *mk, 0);
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_rawgeti(L, keys, i);
+    mk[i - 1].num = lua_type(L, -1) == LUA_TNUMBER ? lua_tonumber(L, -1) : 0;
+    if (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER) lua_pushstring(L, lua_tostring(L, -1));
+    else lua_pushfstring(L, "(%s)", luaL_typename(L, -1));
+    lua_rawseti(L, texts, i);
+    lua_pop(L, 1);
+    lua_rawgeti(L, texts, i);
+    mk[i - 1].text = lua_tostring(L, -1);
+    lua_pop(L, 1);
+    mk[i - 1].slot = i;
+  }
+  qsort(mk, (size_t)n, sizeof *mk, allnum ? mapkey_num : mapkey_text);
+  lua_createtable(L, 2, 0);
   lua_pushliteral(L, "key");
   lua_rawseti(L, -2, 1);
   lua_pushliteral(L, "value");
   lua_rawseti(L, -2, 2);
+  new_table(L, b, lua_gettop(L), 0);
+  lua_pop(L, 1);
+  for (lua_Integer i = 0; i < n; i++) {
+    oom(L, gs_table_add_row(b->t));
+    lua_rawgeti(L, keys, mk[i].slot);
+    lua_pushvalue(L, -1);
+    set_cell(L, b, (size_t)i, 0, "a key");
+    char where[160];
+    snprintf(where, sizeof where, "the value of '%s'", mk[i].text);
+    lua_rawget(L, t);
+    set_cell(L, b, (size_t)i, 1, where);
+    charge(L, b);
+  }
+  lua_settop(L, keys - 1);
 }
 
-/* A footer (a note on how a table was computed) prints under the table
- * for people; CSV and JSON stay pure data.  In a table every line of it
- * starts with "# ", so that a footer of several lines stays a comment. */
-static void print_footer(lua_State *L, int idx, gs_format fmt, FILE *f) {
-  if (fmt != GS_FMT_TABLE && fmt != GS_FMT_MD) return;
-  if (luaL_getmetafield(L, idx, "__footer") == LUA_TNIL) return;
-  if (lua_type(L, -1) == LUA_TSTRING) {
-    const char *s = lua_tostring(L, -1);
-    /* Markdown: each line a paragraph of its own */
-    for (;;) {
-      const char *nl = strchr(s, '\n');
-      fprintf(f, fmt == GS_FMT_MD ? "\n%.*s\n" : "# %.*s\n", (int)(nl ? (size_t)(nl - s) : strlen(s)), s);
-      if (!nl) break;
-      s = nl + 1;
+/* Fills the box with the records list at t (n records), columns from the
+ * list `keys` (the keys to read) named by the list `names`. */
+static void records_table(lua_State *L, tbox *b, int t, size_t n, int keys, int names) {
+  new_table(L, b, names, 0);
+  size_t nc = lua_rawlen(L, keys);
+  char where[160];
+  for (size_t i = 1; i <= n; i++) {
+    oom(L, gs_table_add_row(b->t));
+    int ty = lua_rawgeti(L, t, (lua_Integer)i);
+    if (ty != LUA_TTABLE && ty != LUA_TNIL)
+      luaL_error(L, "cannot print record %d: it is a %s, not a table of fields", (int)i, lua_typename(L, ty));
+    for (size_t j = 1; j <= nc && ty == LUA_TTABLE; j++) {
+      lua_rawgeti(L, keys, (lua_Integer)j);
+      lua_rawget(L, -2); /* raw: no script code between reading and copying */
+      lua_rawgeti(L, names, (lua_Integer)j);
+      snprintf(where, sizeof where, "record %d, column '%s'", (int)i, lua_tostring(L, -1));
+      lua_pop(L, 1);
+      set_cell(L, b, i - 1, j - 1, where);
+    }
+    lua_pop(L, 1);
+    charge(L, b);
+  }
+}
+
+/* Checks and reads a __footer metafield into the table. */
+static void take_footer(lua_State *L, tbox *b, int obj) {
+  int ty = luaL_getmetafield(L, obj, "__footer");
+  if (ty == LUA_TNIL) return;
+  if (ty != LUA_TSTRING) luaL_error(L, "cannot print: __footer must be a string, not a %s", lua_typename(L, ty));
+  oom(L, gs_table_set_footer(b->t, lua_tostring(L, -1)));
+  lua_pop(L, 1);
+  charge(L, b);
+}
+
+/* Converts the value at idx into a gs_table in a box pushed on the stack
+ * (NULL table: nothing to print).  meta: where the footer may also be. */
+static tbox *to_table(lua_State *L, int idx, int meta) {
+  tbox *b = push_box(L);
+  int box = lua_gettop(L);
+  int ty = lua_type(L, idx);
+  if (ty == LUA_TNIL || ty == LUA_TNONE) return b;
+  if (ty != LUA_TTABLE) { /* one value */
+    lua_createtable(L, 1, 0);
+    lua_pushliteral(L, "value");
+    lua_rawseti(L, -2, 1);
+    new_table(L, b, lua_gettop(L), 1);
+    lua_pop(L, 1);
+    oom(L, gs_table_add_row(b->t));
+    lua_pushvalue(L, idx);
+    set_cell(L, b, 0, 0, "the value returned");
+    charge(L, b);
+    return b;
+  }
+  size_t n = lua_rawlen(L, idx);
+  if (push_meta_columns(L, idx)) { /* a records object */
+    int names = lua_gettop(L);
+    records_table(L, b, idx, n, names, names);
+  } else if (n == 0) {
+    lua_pushnil(L);
+    int empty = !lua_next(L, idx);
+    if (!empty) lua_pop(L, 2);
+    if (empty) {
+      lua_createtable(L, 1, 0);
+      lua_pushliteral(L, "value");
+      lua_rawseti(L, -2, 1);
+      new_table(L, b, lua_gettop(L), 1); /* nothing: an empty list */
+    } else {
+      map_table(L, b, idx);
+    }
+  } else {
+    /* a list: of scalars (one per line) or of records, not a mix */
+    int first = lua_rawgeti(L, idx, 1);
+    lua_pop(L, 1);
+    int records = first == LUA_TTABLE;
+    if (!records && !is_scalar(first))
+      luaL_error(L, "cannot print item 1 of the list: a %s has no text (return numbers, strings or records)",
+                 lua_typename(L, first));
+    for (size_t i = 2; i <= n; i++) {
+      int ti = lua_rawgeti(L, idx, (lua_Integer)i);
+      lua_pop(L, 1);
+      if (records ? ti != LUA_TTABLE : !is_scalar(ti))
+        luaL_error(L, "cannot print the list: item 1 is a %s but item %d is a %s (a list prints either values or "
+                   "records)", lua_typename(L, first), (int)i, lua_typename(L, ti));
+    }
+    if (records) {
+      push_record_columns(L, idx, n);
+      if (lua_rawlen(L, -1) == 0)
+        luaL_error(L, "cannot print the list: its %d records have no fields", (int)n);
+      records_table(L, b, idx, n, lua_gettop(L) - 1, lua_gettop(L));
+    } else {
+      lua_createtable(L, 1, 0);
+      lua_pushliteral(L, "value");
+      lua_rawseti(L, -2, 1);
+      new_table(L, b, lua_gettop(L), 1);
+      for (size_t i = 1; i <= n; i++) {
+        oom(L, gs_table_add_row(b->t));
+        lua_rawgeti(L, idx, (lua_Integer)i);
+        set_cell(L, b, i - 1, 0, "a list item");
+      }
+      charge(L, b);
     }
   }
-  lua_pop(L, 1);
+  lua_settop(L, box);
+  take_footer(L, b, idx);
+  if (meta != idx && !gs_table_footer(b->t)) take_footer(L, b, meta);
+  return b;
 }
 
 int gs_output_value(lua_State *L, int idx, gs_format fmt, FILE *f) {
   idx = lua_absindex(L, idx);
+  int meta = idx;
   /* __raw: text to write as it is, whatever the format (shard files). */
-  if (luaL_getmetafield(L, idx, "__raw") != LUA_TNIL) {
+  int ty = luaL_getmetafield(L, idx, "__raw");
+  if (ty != LUA_TNIL) {
+    if (ty != LUA_TFUNCTION) return luaL_error(L, "cannot print: __raw must be a function, not a %s", lua_typename(L, ty));
     lua_pushvalue(L, idx);
     lua_call(L, 1, 1);
+    if (lua_type(L, -1) != LUA_TSTRING) return luaL_error(L, "cannot print: __raw must return a string");
     size_t len;
     const char *s = lua_tolstring(L, -1, &len);
-    if (s) fwrite(s, 1, len, f);
+    fwrite(s, 1, len, f);
     lua_pop(L, 1);
     return 0;
   }
-  if (luaL_getmetafield(L, idx, "__rows") != LUA_TNIL) {
+  ty = luaL_getmetafield(L, idx, "__rows");
+  if (ty != LUA_TNIL) {
+    if (ty != LUA_TFUNCTION) return luaL_error(L, "cannot print: __rows must be a function, not a %s", lua_typename(L, ty));
     lua_pushvalue(L, idx);
     lua_call(L, 1, 1);
     idx = lua_gettop(L);
   }
-  switch (lua_type(L, idx)) {
-  case LUA_TNIL: case LUA_TNONE: return 0;
-  case LUA_TTABLE: break;
-  default: {
-    int isnum;
-    char buf[64];
-    lua_pushvalue(L, idx);
-    const char *s = cell_text(L, GS_FMT_CSV, buf, sizeof buf, &isnum);
-    if (fmt == GS_FMT_JSON) {
-      if (!s) fputs("null", f);
-      else if (isnum) fputs(s, f);
-      else json_string(f, s);
-      fputc('\n', f);
-    } else if (s) {
-      fprintf(f, "%s\n", s);
-    }
-    lua_pop(L, 1);
-    return 0;
-  }
-  }
-  size_t n = lua_rawlen(L, idx);
-  int islist = n > 0 || luaL_getmetafield(L, idx, "__columns") != LUA_TNIL;
-  if (n == 0 && islist) lua_pop(L, 1);
-  if (!islist) {
-    lua_pushnil(L);
-    int empty = !lua_next(L, idx);
-    if (!empty) lua_pop(L, 2);
-    if (!empty) {
-      map_to_records(L, idx);
-      print_records(L, lua_gettop(L) - 1, lua_gettop(L), fmt, f);
-      lua_pop(L, 1);
-      return 0;
-    }
-  }
-  push_columns(L, idx);
-  print_records(L, idx, lua_gettop(L), fmt, f);
-  print_footer(L, idx, fmt, f);
+  tbox *b = to_table(L, idx, meta);
+  if (b->t && gs_table_write(b->t, fmt, f) != 0) return luaL_error(L, "cannot write the output");
+  lua_pop(L, 1);
   return 0;
 }
-

@@ -97,6 +97,7 @@ static void test_bbb_competition_and_first(void) {
   gs_explain_free(e);
   /* DDD is last: nothing below */
   e = gs_explain_unit(d, 3, &s, err, sizeof err);
+  T_OK(e != NULL, "explain DDD: %s", err);
   if (e) T_INT(e->nbelow, 0);
   gs_explain_free(e);
   /* all-zero weights are refused with a message */
@@ -119,6 +120,7 @@ static void test_pillar_not_enough(void) {
   gs_explain_spec s = {.w = w, .digits = 2, .ties = GS_TIES_DENSE};
   char err[256];
   gs_explain *e = gs_explain_unit(d, 1, &s, err, sizeof err);
+  T_OK(e != NULL, "explain: %s", err);
   if (e) {
     T_INT(e->step_digits, 2);
     T_OK(isnan(e->gain[0]) && isnan(e->gain[1]), "neither pillar suffices");
