@@ -117,6 +117,20 @@ static void csv_field(FILE *f, const char *s) {
   fputc('"', f);
 }
 
+/* A TSV field: tab, newline, carriage return and backslash escaped, so
+ * that every line is one record (format.h). */
+static void tsv_field(FILE *f, const char *s) {
+  for (; s && *s; s++) {
+    switch (*s) {
+    case '\t': fputs("\\t", f); break;
+    case '\n': fputs("\\n", f); break;
+    case '\r': fputs("\\r", f); break;
+    case '\\': fputs("\\\\", f); break;
+    default: fputc(*s, f);
+    }
+  }
+}
+
 static void json_string(FILE *f, const char *s) {
   fputc('"', f);
   for (; *s; s++) {
@@ -190,6 +204,7 @@ static void print_records(lua_State *L, int t, int c, gs_format fmt, FILE *f) {
       lua_rawgeti(L, c, (lua_Integer)j + 1);
       const char *h = luaL_tolstring(L, -1, NULL);
       if (fmt == GS_FMT_CSV) { if (j) fputc(',', f); csv_field(f, h); }
+      else if (fmt == GS_FMT_TSV) { if (j) fputc('\t', f); tsv_field(f, h); }
       else if (fmt == GS_FMT_MD) fprintf(f, " %s |", h);
       else {
         size_t pad = w[j] - utf8_width(h);
@@ -220,6 +235,10 @@ static void print_records(lua_State *L, int t, int c, gs_format fmt, FILE *f) {
       case GS_FMT_CSV:
         if (j) fputc(',', f);
         csv_field(f, s);
+        break;
+      case GS_FMT_TSV:
+        if (j) fputc('\t', f);
+        tsv_field(f, s);
         break;
       case GS_FMT_JSON:
         if (j) fputs(", ", f);
