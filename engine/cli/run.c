@@ -76,9 +76,9 @@ const char gs_usage[] =
     "                      your own scripts. Limits still apply. !!\n"
     "\n"
     "data directory: a relative path given to gci.load or gci.index_meta that is\n"
-    "  not found from the current directory is read from $GCISIM_DATADIR (default\n"
-    "  " GS_DATADIR "), where `make install` puts data/ and scripts/;\n"
-    "  scripts may read it, but not leave it.\n"
+    "  not found from the current directory is read from $GCISIM_DATADIR (default:\n"
+    "  for gcisim installed as PREFIX/bin/gcisim, PREFIX/share/gcisim, where\n"
+    "  `make install` puts data/ and scripts/); scripts may read it, not leave it.\n"
     "\n"
     "exit codes: 0 ok, 1 script error, 64 usage, 65 data error, 73 output not\n"
     "            written, 80 timeout, 81 memory limit, 82 instruction limit\n";
