@@ -51,7 +51,10 @@ const char gs_usage[] =
     "  --plot-type T       slope, intervals, bars or profile (default: by the value)\n"
     "  --plot-countries A,B  a pillar profile of these countries (iso3 codes, at\n"
     "                      most 8) from the dataset or result the script returns\n"
-    "  --plot-title TEXT   a title over the chart\n"
+    "  --plot-title TEXT   a title over the chart (default: one from the data, e.g.\n"
+    "                      the two editions a slope chart compares)\n"
+    "  --plot-before TEXT, --plot-after TEXT  a slope chart's two sides (default:\n"
+    "                      the compared datasets' file names, e.g. gci2018)\n"
     "  --plot-top N        how many countries the chart shows (slope: the top N\n"
     "                      ranks of either side, default 30; bars: 20; intervals: all)\n"
     "  --dataset FILE      the dataset gci.dataset() loads\n"
@@ -93,6 +96,7 @@ typedef struct {
   const char *out;
   const char *plot, *plot_type; /* --plot FILE, --plot-type T */
   const char *plot_countries, *plot_title; /* --plot-countries A,B, --plot-title TEXT */
+  const char *plot_before, *plot_after;    /* --plot-before/--plot-after TEXT: a slope chart's sides */
   long plot_top;                           /* --plot-top N, 0 = the chart's default */
   gs_plot_pending pend;                    /* the chart, rendered but not yet in place */
   int traceback;
@@ -276,6 +280,10 @@ static int parse_run(int argc, char **argv, run_opts *o) {
     } else if (strcmp(a, "--plot-title") == 0) {
       NEEDV();
       o->plot_title = v;
+    } else if (strcmp(a, "--plot-before") == 0 || strcmp(a, "--plot-after") == 0) {
+      NEEDV();
+      if (a[7] == 'b') o->plot_before = v;
+      else o->plot_after = v;
     } else if (strcmp(a, "--plot-top") == 0) {
       NEEDV();
       double t;
@@ -308,7 +316,8 @@ static int parse_run(int argc, char **argv, run_opts *o) {
   if (!o->script && !o->help) return gs_usage_error("run needs a script%s", "");
   if (!o->plot) {
     const char *need = o->plot_type ? "--plot-type" : o->plot_countries ? "--plot-countries"
-                     : o->plot_title ? "--plot-title" : o->plot_top ? "--plot-top" : NULL;
+                     : o->plot_title ? "--plot-title" : o->plot_top ? "--plot-top"
+                     : o->plot_before ? "--plot-before" : o->plot_after ? "--plot-after" : NULL;
     if (need) return gs_usage_error("%s needs --plot FILE", need);
   }
   if (o->plot_countries && o->plot_type && strcmp(o->plot_type, "profile") != 0)
@@ -345,10 +354,12 @@ static int msghandler(lua_State *L) {
 static int plot_result(lua_State *L) {
   run_opts *o = lua_touserdata(L, 1);
   int opts = 0;
-  if (o->plot_countries || o->plot_title || o->plot_top) {
-    lua_createtable(L, 0, 3);
+  if (o->plot_countries || o->plot_title || o->plot_top || o->plot_before || o->plot_after) {
+    lua_createtable(L, 0, 5);
     opts = lua_gettop(L);
     if (o->plot_title) { lua_pushstring(L, o->plot_title); lua_setfield(L, opts, "title"); }
+    if (o->plot_before) { lua_pushstring(L, o->plot_before); lua_setfield(L, opts, "before"); }
+    if (o->plot_after) { lua_pushstring(L, o->plot_after); lua_setfield(L, opts, "after"); }
     if (o->plot_top) { lua_pushinteger(L, o->plot_top); lua_setfield(L, opts, "top"); }
     if (o->plot_countries) {
       lua_newtable(L);

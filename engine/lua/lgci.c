@@ -1058,6 +1058,7 @@ static int cmp_filter(lua_State *L, const char *field, int changed) {
   }
   lua_getmetatable(L, 1);
   lua_setmetatable(L, -2);
+  gs_lua_plot_sides_copy(L, 1, -1); /* its chart still names the editions */
   return 1;
 }
 
@@ -1152,6 +1153,7 @@ static int gci_compare(lua_State *L) {
     lua_setfield(L, -2, "rank_before");
     lua_rawseti(L, -2, ++k);
   }
+  gs_lua_plot_sides_set(L, -1, da->source, db->source); /* for its chart (lplot.h) */
   if (nth) {
     add_tiers(L, lua_gettop(L), th, nth);
     set_records_mt(L, "gci.comparison.tiers", cmp_tier_cols, cmp_methods);
