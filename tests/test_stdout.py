@@ -34,15 +34,24 @@ check(out == "iso3,v\r\nAAA,1\r\n" or out == "iso3,v\nAAA,1\n", "csv stdout is t
 rc, out, err = run([], SCRIPT)
 check(out.startswith("hello\t1\n"), "table: print() stays on stdout: %r" % out)
 check("careful" in err and "careful" not in out, "table: warn() on stderr: %r / %r" % (out, err))
-# --out with a machine format: print still goes to stderr, the file holds the value
+# --out with a machine format: the file holds the value, so print keeps stdout
 outf = os.path.join(TMP, "o.csv")
 rc, out, err = run(["--out", outf], SCRIPT)
-check(rc == 0 and "hello" in err and out == "", "--out o.csv: print on stderr, stdout empty: %r / %r" % (out, err))
+check(rc == 0 and out == "hello\t1\n" and "hello" not in err, "--out o.csv: print on stdout: %r / %r" % (out, err))
 check(open(outf).read().replace("\r\n", "\n") == "iso3,v\nAAA,1\n", "--out o.csv holds the value alone")
 # warn's control messages, as in Lua's own warning function
 rc, out, err = run(["--format", "csv"], 'warn("@off") warn("a") warn("@on") warn("b", "c") return 1\n')
 check("a" not in err.replace("Lua warning", "").replace("careful", "") and "bc" in err,
       "warn @off/@on and pieces: %r" % err)
+
+# a batch job's print() stays out of its summary message (its stderr's first line)
+noisy = os.path.join(TMP, "noisy.lua")
+with open(noisy, "w") as f:
+    f.write('print("noise")\nerror("boom")\n')
+rc, out, err = run(["batch", "-s", noisy, "-d", "data/gci2020.csv", "-o", os.path.join(TMP, "nb"), "--quiet"])
+summ = list(csv.DictReader(open(os.path.join(TMP, "nb", "summary.csv")))) if rc == 1 else []
+check(summ and "boom" in summ[0]["message"] and "noise" not in summ[0]["message"],
+      "batch: the failed job's message is its error, not its print(): %r" % (summ[:1],))
 
 # ---- the issue's example: gci2020.lua's summary line is not a CSV header ----
 rc, out, err = run(["run", "scripts/gci2020.lua", "--format", "csv"])

@@ -36,7 +36,7 @@ const char gs_usage[] =
     "--opt=value is the same as --opt value):\n"
     "  --format F          table (default), csv, json, md or tsv; with any but\n"
     "                      table, stdout holds the result alone: print() goes\n"
-    "                      to stderr (warn() always does)\n"
+    "                      to stderr unless --out is given (warn() always does)\n"
     "  --out FILE          write the result to FILE (atomically: all or nothing);\n"
     "                      the format follows the extension (.csv, .json, .md,\n"
     "                      .tsv, .table, any case; another is an error) unless\n"
@@ -421,8 +421,10 @@ static int pmain(lua_State *L) {
   luaL_requiref(L, "gci", luaopen_gci, 1);
   lua_pop(L, 1);
   /* stdout holds exactly the value in a machine-readable format: a
-   * print() would be read as a CSV row (lprint.h). */
-  if (o->fmt != GS_FMT_TABLE) gs_lua_print_to(L, stderr);
+   * print() would be read as a CSV row (lprint.h).  With --out the value
+   * is in the file and print keeps stdout (batch jobs discard it there;
+   * their stderr is their error message). */
+  if (o->fmt != GS_FMT_TABLE && !o->out) gs_lua_print_to(L, stderr);
   gs_lua_warn_to_stderr(L);
   /* arg, as the lua command sets it: arg[0] the script, arg[1..] its args */
   lua_createtable(L, o->nargs, 1);
