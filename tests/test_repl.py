@@ -544,6 +544,12 @@ s.write(b"d:sco\t")
 s.write(b'():rank("VN\t")')
 out = s.ask("")
 check(out is not None and out.strip().endswith(str(DENSE["VNM"])), "Tab completes d:sco and \"VN: rank %d, got %r" % (DENSE["VNM"], out))
+# a result's own dataset: r:rank("VN -> VNM, with no global d to fall back on
+s.ask("e = d; d = nil; r = e:score()")
+s.write(b'r:rank("VN\t")')
+out = s.ask("")
+check(out is not None and out.strip().endswith(str(DENSE["VNM"])), "Tab completes a key from a result's dataset: %r" % out)
+s.ask("d = e")
 # a global: "sho" -> show
 s.write(b"sho\t")
 out = s.ask("(1)")

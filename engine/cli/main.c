@@ -36,7 +36,8 @@ static const char main_usage[] =
     "  repl [DATA.csv]            an interactive Lua session with the gci module\n"
     "  check EXERCISE.lua         check a teaching exercise's answers\n"
     "\n"
-    "gcisim COMMAND --help (or gcisim help COMMAND) for a command's options,\n"
+    "gcisim COMMAND --help (or gcisim help COMMAND) for a command's options\n"
+    "(--opt value or --opt=value),\n"
     "gcisim --version for the version, man gcisim for the manual.\n";
 
 /* The answer keys are compiled into the binary only (check_keys.c, made by

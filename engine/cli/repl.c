@@ -251,9 +251,13 @@ static void push_path(lua_State *L, const char *path, size_t len) {
   }
 }
 
-/* The keys of the dataset at i (a gci.dataset userdata), or of the
- * global d when i is not one. */
+/* The keys of the dataset at i (a gci.dataset userdata, or a result's
+ * dataset), or of the global d when i is neither. */
 static void cand_dataset_keys(lua_State *L, int i, const char *prefix) {
+  if (luaL_testudata(L, i, "gci.result")) {
+    lua_getiuservalue(L, i, 1); /* a result's user value is its dataset (lgci.c) */
+    i = lua_gettop(L);
+  }
   if (!luaL_testudata(L, i, "gci.dataset")) {
     lua_getglobal(L, "d");
     i = lua_gettop(L);
