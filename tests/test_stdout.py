@@ -122,6 +122,8 @@ for s in scripts:
     except ValueError as e:
         check(False, "%s: --format json is not JSON alone: %s: %r" % (s, e, outj[:200]))
         continue
+    if isinstance(value, dict) and isinstance(value.get("rows"), list):
+        value = value["rows"]  # JSON with a footer: {"rows": [...], "metadata": {...}}
     if isinstance(value, list) and value and isinstance(value[0], dict):
         check(rows[0] == list(value[0].keys()), "%s: csv header %r, json keys %r" % (s, rows[0], list(value[0].keys())))
         check(len(rows) - 1 == len(value), "%s: %d csv rows, %d json records" % (s, len(rows) - 1, len(value)))
