@@ -7,8 +7,10 @@
 #   make leakcheck  the whole test suite under valgrind
 #   make fuzz       libFuzzer harnesses, FUZZ_SECONDS each (default 60)
 #   make charts     the README's example charts, docs/charts/*.{svg,png}
-#   make install    binary, man page, scripts, data and the Lua module gci.so
-#                   under PREFIX (default /usr/local), staged in DESTDIR
+#   make install    binary, man page, scripts, data, the Lua module gci.so and
+#                   README, CHANGELOG and charts (share/doc/gcisim) under
+#                   PREFIX (default /usr/local), staged in DESTDIR; copies
+#                   what `make` built, never rebuilding it with other paths
 #   make uninstall  removes exactly what make install put there
 
 CC       ?= cc
@@ -68,6 +70,7 @@ BINDIR      ?= $(PREFIX)/bin
 DATADIR     ?= $(PREFIX)/share
 PKGDATADIR  ?= $(DATADIR)/gcisim
 MANDIR      ?= $(DATADIR)/man
+DOCDIR      ?= $(DATADIR)/doc/gcisim
 # Where Debian's stock lua5.4 looks for C modules (package.cpath):
 # /usr/local/lib/lua/5.4/?.so, and /usr/lib/lua/5.4/?.so for PREFIX=/usr.
 LUA_CMODDIR ?= $(PREFIX)/lib/lua/5.4
@@ -85,7 +88,7 @@ MODULE_SRC := $(filter-out engine/cli/%,$(ENGINE_SRC))
 PIC_OBJ    := $(MODULE_SRC:engine/%.c=$(PIC_BUILD)/%.o)
 MODULE_LIBS = $(filter-out $(LUA_LIBS),$(LDLIBS))
 
-.PHONY: all run test bench asan ubsan leakcheck fuzz deps test-deps install-pkgs clean lua-module install uninstall FORCE
+.PHONY: all run test bench asan ubsan leakcheck fuzz deps test-deps install-pkgs clean lua-module install uninstall
 all: $(BIN) $(LUA_MODULE)
 lua-module: $(LUA_MODULE)
 
@@ -125,19 +128,14 @@ $(LUA_MODULE): $(PIC_OBJ)
 	$(CC) $(CFLAGS) -shared -o $@ $^ $(LDFLAGS) $(MODULE_LIBS)
 
 
-# The data directory is compiled into datadir.o (and run.o's usage text);
-# they are rebuilt when PKGDATADIR changes: the stamp is rewritten only
-# when its text differs.
-$(BUILD)/io/datadir.o $(BUILD)/cli/run.o $(PIC_BUILD)/io/datadir.o $(PIC_BUILD)/cli/run.o: CFLAGS += -DGS_DATADIR='"$(PKGDATADIR)"'
-$(BUILD)/io/datadir.o $(BUILD)/cli/run.o: $(BUILD)/datadir.stamp
-$(PIC_BUILD)/io/datadir.o $(PIC_BUILD)/cli/run.o: $(PIC_BUILD)/datadir.stamp
-$(BUILD)/datadir.stamp $(PIC_BUILD)/datadir.stamp: FORCE
-	@mkdir -p $(@D); echo '$(PKGDATADIR)' | cmp -s - $@ || echo '$(PKGDATADIR)' > $@
+# No path is compiled in: the installed binary finds PREFIX/share/gcisim
+# from its own place (engine/io/datadir.h), so `make install PREFIX=...`
+# installs the very ./gcisim built here and never rebuilds it.
 
 # tools/install.sh records what it installs in a manifest, which uninstall
 # follows, so that uninstall removes exactly that (and the directories
 # install created, once empty).
-INSTALL_VARS = DESTDIR='$(DESTDIR)' BINDIR='$(BINDIR)' MANDIR='$(MANDIR)' PKGDATADIR='$(PKGDATADIR)' \
+INSTALL_VARS = DESTDIR='$(DESTDIR)' BINDIR='$(BINDIR)' MANDIR='$(MANDIR)' PKGDATADIR='$(PKGDATADIR)' DOCDIR='$(DOCDIR)' \
 	LUA_CMODDIR='$(LUA_CMODDIR)' INSTALL='$(INSTALL)' BIN='$(BIN)' LUA_MODULE='$(LUA_MODULE)'
 install: $(BIN) $(LUA_MODULE)
 	@$(INSTALL_VARS) sh tools/install.sh install

@@ -49,9 +49,9 @@ ASEAN = ["BRN", "KHM", "IDN", "LAO", "MYS", "MMR", "PHL", "SGP", "THA", "VNM"]
 # ---- scripts/gci2020.lua: all 194 published ranks ----
 rc, out, err = run(["run", "scripts/gci2020.lua", "--format", "csv"])
 check(rc == 0, "gci2020.lua exit %d: %s" % (rc, err))
-lines = out.split("\n", 1)
-check(lines[0] == "194 of 194 published ranks reproduced", "gci2020 summary: %r" % lines[0])
-rows = table(lines[1])
+# the summary is print()ed: on stderr with --format csv (stdout is the CSV alone)
+check(err.splitlines()[:1] == ["194 of 194 published ranks reproduced"], "gci2020 summary: %r" % err[:100])
+rows = table(out)
 check(len(rows) == 194, "gci2020 rows: %d" % len(rows))
 published = {r["iso3"]: int(r["rank"]) for r in G20}
 indep = dense({r["iso3"]: float(r["score"]) for r in G20})
@@ -78,7 +78,8 @@ after = dict(SUM)
 after["VNM"] = SUM["VNM"] - 16.31 + 20
 rb, ra = dense(SUM), dense(after)
 ab = dense({k: SUM[k] for k in ASEAN}), dense({k: after[k] for k in ASEAN})
-head, body = out.split("\n", 2)[:2], out.split("\n", 2)[2]
+# the two summary lines are print()ed: on stderr, the CSV alone on stdout
+head, body = err.split("\n", 2)[:2], out
 check(head[0] == "Viet Nam: score %.2f -> %.2f, global rank %d -> %d, ASEAN rank %d -> %d" % (
     SUM["VNM"], after["VNM"], rb["VNM"], ra["VNM"], ab[0]["VNM"], ab[1]["VNM"]), "whatif summary: %r" % head[0])
 check(ra["VNM"] == 5 and abs(after["VNM"] - 98.24) < 1e-9, "Viet Nam reaches 98.24, rank 5")
@@ -117,13 +118,13 @@ if os.path.exists("scripts/gci2024_tiers.lua"):
     check(rc == 0, "gci2024_tiers: %s" % err)
     G24 = load("gci2024.csv")
     official = {r["iso3"]: int(r["tier_official"]) for r in G24 if r["tier_official"]}
-    mine = {r["iso3"]: r for r in table(out.split("\n", 1)[1])}
+    mine = {r["iso3"]: r for r in table(out)}
     def tier(s):
         return 1 if s >= 95 else 2 if s >= 85 else 3 if s >= 55 else 4 if s >= 20 else 5
     check(len(official) == 192, "192 official tiers")
     check(all(tier(float(r["score"])) == official[r["iso3"]] for r in G24 if r["iso3"] in official), "thresholds reproduce the official tiers")
     check(all(int(mine[k]["tier"]) == v for k, v in official.items()), "gcisim tiers equal all 192 official tiers")
-    check(out.split("\n")[0] == "192 of 192 official tiers reproduced", "tiers summary: %r" % out.split("\n")[0])
+    check(err.split("\n")[0] == "192 of 192 official tiers reproduced", "tiers summary (stderr): %r" % err.split("\n")[0])
 
 # ---- the Lua API, call by call ----
 out = lua('local d = gci.load("data/gci2020.csv")\n'
@@ -293,7 +294,8 @@ check(int(r["m"]) == moved and int(r["u"]) == len(only) and int(r["n"]) == len(s
 
 # require "gci", arg, print
 rc, out, err = run(["--format", "csv", "x", "y z"], 'local g = require "gci"\nprint(g == gci, arg[0] ~= nil, arg[1], arg[2], select("#", ...))\nreturn nil')
-check(rc == 0 and out == "true\ttrue\tx\ty z\t2\n", "require, arg, ...: %r %r" % (out, err))
+# print() goes to stderr with --format csv (stdout carries only the value, here nil)
+check(rc == 0 and out == "" and err == "true\ttrue\tx\ty z\t2\n", "require, arg, ...: %r %r" % (out, err))
 
 # ---- formats ----
 for fmt in ["table", "csv", "json", "md"]:

@@ -128,6 +128,15 @@ for sub in ("scripts", "data"):
     check(same, "the installed %s/ files are identical to the repository's" % sub)
 for prov in ("data/README.md", "data/SOURCES-gci.md", "data/asem/SOURCES.md"):
     check(os.path.isfile(os.path.join(PKG, prov)), "provenance installed: %s" % prov)
+# the documentation under share/doc/gcisim, and the man page points there
+DOC = os.path.join(ROOT, "share", "doc", "gcisim")
+for f in ("README.md", "CHANGELOG.md"):
+    check(os.path.isfile(os.path.join(DOC, f)) and filecmp.cmp(f, os.path.join(DOC, f), shallow=False),
+          "%s installed in share/doc/gcisim" % f)
+check(tree("docs") and tree(os.path.join(DOC, "docs")) == tree("docs"),
+      "the README's charts (docs/) installed next to it: %s" % tree(os.path.join(DOC, "docs"))[:4])
+with open("doc/gcisim.1") as f:
+    check("PREFIX/share/doc/gcisim" in f.read(), "the man page names PREFIX/share/doc/gcisim")
 
 # The module exports luaopen_gci alone and leaves Lua to the interpreter.
 rc, out, _ = sh(["nm", "-D", "--defined-only", mod])
@@ -184,6 +193,16 @@ with open(os.path.join(elsewhere, "escape.lua"), "w") as f:
 rc, out, err = sh(runner + [BIN, "run", "escape.lua"], elsewhere, DD)
 check(rc == 1 and "reading refused" in err, "'..' cannot lead out of the data directory (exit %d: %s)" % (rc, err.strip()))
 
+# Without GCISIM_DATADIR the installed binary finds its data directory
+# from its own place: DEST/usr/local/bin/gcisim reads DEST/usr/local/share/gcisim
+# (nothing compiled in points there: it is a staging directory).
+rc, out, err = sh(runner + [BIN, "run", "top.lua", "--format", "csv"], elsewhere)
+got = [(r["iso3"], int(r["rank"])) for r in csv.DictReader(out.splitlines())]
+check(rc == 0 and got == [(k, R[k]) for k in top], "installed binary finds PREFIX/share/gcisim itself: %s %s" % (got[:2], err.strip()))
+# The checkout's ./gcisim is not installed: no fallback, a clear error.
+rc, out, err = sh(runner + [os.path.join(REPO, bin_rel), "run", "top.lua"], elsewhere)
+check(rc == 1 and "data/gci2020.csv: cannot read" in err, "the checkout's gcisim has no data directory: %d %s" % (rc, err.strip()))
+
 # Without a data directory the relative path is missing, and says so.
 empty = os.path.join(TMP, "empty")
 os.makedirs(empty)
@@ -229,6 +248,11 @@ rc, out, err = sh(VALGRIND + ["lua5.4", "-e", 'local gci = require "gci"; print(
                   elsewhere, dict(LUA, **DD))
 check(rc == 0 and out.strip() == str(R["VNM"]), "stock lua from another directory: VNM rank %d, got %r %s" % (R["VNM"], out, err[:200]))
 
+# ... and without GCISIM_DATADIR, from the module's own place
+rc, out, err = sh(VALGRIND + ["lua5.4", "-e", 'local gci = require "gci"; print(gci.load("data/gci2020.csv"):score():rank("VNM"))'],
+                  elsewhere, LUA)
+check(rc == 0 and out.strip() == str(R["VNM"]), "stock lua finds PREFIX/share/gcisim from gci.so's place: %r %s" % (out, err[:200]))
+
 # print() shows a record list as the table gcisim prints (the stock
 # interpreter has no other way to print one)
 rc, out, err = sh(VALGRIND + ["lua5.4", "-e", 'local gci = require "gci"; print(gci.load("data/gci2020.csv"):score():top(3))'],
@@ -262,6 +286,29 @@ check(make("install", dest=dest2, quiet=True) != 0, "make install fails when a d
 check(os.path.isfile(dest2 + PREFIX + "/bin/gcisim"), "the failed install got as far as the binary")
 check(make("uninstall", dest=dest2) == 0, "make uninstall after a failed install exits 0")
 check(tree(dest2) == ["usr/local/lib"], "uninstall after a failed install leaves only what was there: %s" % tree(dest2)[:10])
+
+# make install with another PREFIX never rebuilds the checkout's binary:
+# it stays byte for byte, and is what gets installed.
+def stamp(p):
+    st = os.stat(p)
+    with open(p, "rb") as f:
+        return (st.st_mtime_ns, f.read())
+before = stamp(bin_rel), stamp("gci.so")
+dest4 = os.path.join(TMP, "dest4")
+p = subprocess.run(["make", "-s", "install", "DESTDIR=" + dest4, "PREFIX=/opt/gcisim-elsewhere",
+                    "BUILD=" + os.environ.get("BUILD", "build"), "BIN=" + bin_rel],
+                   capture_output=True, text=True, env=env, timeout=300)
+check(p.returncode == 0, "make install PREFIX=/opt/gcisim-elsewhere: %s" % (p.stdout + p.stderr)[-300:])
+check((stamp(bin_rel), stamp("gci.so")) == before, "make install PREFIX=... left ./gcisim and gci.so untouched")
+b4 = dest4 + "/opt/gcisim-elsewhere/bin/gcisim"
+check(os.path.isfile(b4) and filecmp.cmp(b4, bin_rel, shallow=False), "the installed binary is the checkout's")
+rc, out, err = sh(runner + [b4, "run", "top.lua", "--format", "csv"], elsewhere)
+got = [(r["iso3"], int(r["rank"])) for r in csv.DictReader(out.splitlines())]
+check(rc == 0 and got == [(k, R[k]) for k in top], "it finds /opt/gcisim-elsewhere/share/gcisim: %s" % err.strip())
+p = subprocess.run(["make", "-s", "uninstall", "DESTDIR=" + dest4, "PREFIX=/opt/gcisim-elsewhere",
+                    "BUILD=" + os.environ.get("BUILD", "build"), "BIN=" + bin_rel],
+                   capture_output=True, text=True, env=env, timeout=300)
+check(p.returncode == 0 and tree(dest4) == [], "uninstall of the /opt install: %s" % tree(dest4)[:5])
 
 # A DESTDIR that does not exist yet is created (the install used to climb
 # the missing ancestors forever, since dirname / is /); uninstall then

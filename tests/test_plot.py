@@ -247,12 +247,14 @@ want_b = sorted("C%02d  %d" % (i, i) for i in range(1, 41))
 want_a = sorted("%d  C%02d" % (41 - i, i) for i in range(1, 41))
 check(root is not None and sorted(t.text for t in texts(root, "label-before")) == want_b
       and sorted(t.text for t in texts(root, "label-after")) == want_a
-      and not texts(root, "title"),
+      and [t.text for t in texts(root, "title")] == ["Ranks from before to after: the top 30 of either"],
       "records with an __index metatable: labels are the records' own iso3 and ranks: %r"
       % (err if root is None else [t.text for t in texts(root, "label-before")][:3]))
 # options too: an __index answering every option is not consulted
 rc, out, err = run([meta, "meta-opts", "--allow-write", OUT], script, name="meta.lua")
-check(rc == 0 and not texts(svg(meta), "title"), "options are read raw (no title from __index): %r" % err)
+# (no title from __index: the default one, as without options; no sides are known for a plain list)
+check(rc == 0 and [t.text for t in texts(svg(meta), "title")] == ["Ranks from before to after: the top 30 of either"],
+      "options are read raw (no title from __index): %r" % err)
 if os.path.exists(meta):
     os.remove(meta)
 
@@ -369,7 +371,8 @@ foot = texts(svg(fx("s1420.svg")), "footnote") if rc == 0 else []
 check(any(n == NAME20["CAN"] for _, _, n, _ in one), "Canada is ranked in 2020's top 30 but not in 2014 (%r)" % one[:3])
 if foot:
     m_ = re.fullmatch(r"Not shown, ranked on one side only: (.*?)(?:,? and (\d+) more)?", foot[0].text)
-    named = re.findall(r"(?:^|, )(.+?) \((after|before): (\d+)\)", m_.group(1)) if m_ else []
+    # the sides are the editions compared (the files' names), not "before"/"after"
+    named = re.findall(r"(?:^|, )(.+?) \((gci2020|gci2014): (\d+)\)", m_.group(1)) if m_ else []
     got = [(int(r_), n) for n, _, r_ in named]
     more = int(m_.group(2)) if m_ and m_.group(2) else 0
     check(m_ and got == [(r_, n) for r_, _, n, _ in one[:len(got)]] and len(got) + more == len(one) and got,
@@ -528,5 +531,63 @@ for value, msg in (("42", "cannot plot a number"), ("{1, 2}", "cannot plot this 
 check(open(old).read() == "old", "after every error the existing file is untouched")
 check(sorted(os.listdir(OUT)) == before, "no temporary or partial file left behind: %r"
       % sorted(set(os.listdir(OUT)) ^ set(before)))
+
+# ---- issue 13 point 8: the slope chart's rank breaks, titles and labels from the data ----
+# editions.lua compares GCI 2018 (3 decimals) and 2020; the chart shows the
+# top 30 of either side with both ranks.  The ranks that occur, from the
+# CSVs; every skipped range between two of them is a break, marked on both
+# axes with "a \u2026 b" (e.g. Georgia: 18 in 2018, 55 in 2020).
+sb = fx("breaks.svg")
+rc, out, err = run(["run", "scripts/editions.lua", "--quiet", "--plot", sb])
+root = svg(sb) if rc == 0 else None
+occ = sorted({R18[i] for i in sel} | {P20[i] for i in sel})
+want_breaks = sorted(["%d \u2026 %d" % (a, b) for a, b in zip(occ, occ[1:]) if b - a > 1] * 2)
+check(R18.get("GEO") == 18 and P20.get("GEO") == 55, "Georgia: 18 in 2018, 55 in 2020 (the CSVs)")
+check("50 \u2026 55" in want_breaks, "a break just above 55 is expected: %r" % want_breaks)
+got_breaks = sorted(t.text for t in texts(root, "break-rank")) if root is not None else []
+check(rc == 0 and got_breaks == want_breaks, "slope: every rank break marked on both axes: %r, want %r" % (got_breaks, want_breaks))
+marks = [e for e in root.iter() if e.get("class") == "break" and e.tag.endswith("line")] if root is not None else []
+check(len(marks) == 2 * len(want_breaks), "two slashes per break mark: %d lines for %d marks" % (len(marks), len(want_breaks)))
+# the sides and the title name the editions (the files), not before/after
+check(root is not None and [t.text for t in texts(root, "header")] == ["gci2018", "gci2020"],
+      "slope headers are the editions: %r" % ([t.text for t in texts(root, "header")] if root is not None else err))
+title = [t.text for t in texts(root, "title")] if root is not None else []
+check(title == ["Ranks from gci2018 to gci2020: the top 30 of either"], "slope title from the data: %r" % title)
+check(root is not None and len(texts(root, "axis-title")) == 2, "both rank axes are labelled")
+# ... unless --plot-before/--plot-after (and --plot-title) say otherwise
+rc, out, err = run(["run", "scripts/editions.lua", "--quiet", "--plot", sb, "--plot-before", "GCI 2018",
+                    "--plot-after=GCI 2020"])
+root = svg(sb) if rc == 0 else None
+check(root is not None and [t.text for t in texts(root, "header")] == ["GCI 2018", "GCI 2020"]
+      and [t.text for t in texts(root, "title")] == ["Ranks from GCI 2018 to GCI 2020: the top 30 of either"],
+      "--plot-before/--plot-after name the sides: %r" % (err,))
+rc, out, err = run(["run", "scripts/editions.lua", "--plot-before", "x"])
+check(rc == 64 and "--plot-before needs --plot" in err, "--plot-before without --plot: %d %r" % (rc, err))
+# the movers of a comparison keep its editions (scripts/charts/slope.lua returns c:movers())
+rc, out, err = run(["--plot", sb, "--quiet"], "local c = gci.compare(gci.load('data/gci2018.csv'):column('score', "
+                   "{digits = 3}), gci.load('data/gci2020.csv'):column('score')) return c:movers()", name="mv.lua")
+root = svg(sb) if rc == 0 else None
+check(root is not None and [t.text for t in texts(root, "header")] == ["gci2018", "gci2020"], "movers keep the editions: %r" % err)
+# one dataset on both sides (a scenario): the file, marked before and after
+rc, out, err = run(["--plot", sb, "--quiet"], "local d = gci.load('data/gci2020.csv') return gci.compare(d:score(), "
+                   "d:with{VNM = {technical = 20}}:score())", name="sc.lua")
+root = svg(sb) if rc == 0 else None
+check(root is not None and [t.text for t in texts(root, "header")] == ["gci2020 (before)", "gci2020 (after)"],
+      "a scenario's sides: %r" % ([t.text for t in texts(root, "header")] if root is not None else err))
+# every chart --plot makes has a title, and labelled axes
+cases = [("bars", ["run", "scripts/gci2020.lua", "--plot-top", "10"], "Scores: the top 10", "score"),
+         ("intervals", ["run", "scripts/uncertainty.lua", "200", "--quiet", "--plot-top", "25"],
+          "Rank uncertainty over random weightings: 25 of 194 countries", "rank (1 = best)"),
+         ("profile", ["run", fx("ds.lua"), "--plot-countries", "VNM,SWE"], "Pillar profile of VNM, SWE (gci2020)", "pillar value")]
+with open(fx("ds.lua"), "w") as f:
+    f.write('return gci.load("data/gci2020.csv")\n')
+for kind, args, want_title, want_axis in cases:
+    f_ = fx("t_%s.svg" % kind)
+    rc, out, err = run(args + ["--plot", f_])
+    root = svg(f_) if rc == 0 else None
+    got = [t.text for t in texts(root, "title")] if root is not None else err
+    check(got == [want_title], "%s: a title from the data: %r" % (kind, got))
+    axes = [t.text for t in texts(root, "axis-title")] if root is not None else []
+    check(want_axis in axes, "%s: axis labelled %r: %r" % (kind, want_axis, axes))
 
 done()

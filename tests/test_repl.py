@@ -508,6 +508,65 @@ hist = os.path.join(home2, ".gcisim_history")
 text = open(hist).read().replace("\\040", " ") if os.path.exists(hist) else ""
 check("x = 6 * 7" in text and "\nx\n" in text, "history survives a SIGKILL: %r" % text)
 
+# ---- a multi-line statement is one history entry (issue 13, point 9) ----
+home3 = os.path.join(TMP, "home3")
+os.makedirs(home3)
+s = Session([], {"HOME": home3})
+s.read_until(r"\n> $")
+s.ask("for i = 1, 3 do")
+s.ask("  print(i * 10)")
+out = s.ask("end")
+check(out is not None and out.split() == ["10", "20", "30"], "the loop typed over three lines runs: %r" % out)
+out = s.ask("1 + 1")
+s.write(b"\x04")
+s.wait()
+s.close()
+hist = os.path.join(home3, ".gcisim_history")
+entries = open(hist).read().splitlines()[1:] if os.path.exists(hist) else []
+# libedit's file: one entry a line, blanks and newlines written as \040 and \012
+check(entries == ["for\\040i\\040=\\0401,\\0403\\040do\\012\\040\\040print(i\\040*\\04010)\\012end", "1\\040+\\0401"],
+      "the history file holds the loop as one entry, then 1 + 1: %r" % entries)
+s = Session([], {"HOME": home3})
+s.read_until(r"\n> $")
+s.write(b"\x1b[A\x1b[A")  # two entries back: the loop, not its "end"
+out = s.ask("")
+# printed by the recalled loop: 10, 20, 30 (what old gcisim recalled, "end" alone, is a syntax error)
+check(out is not None and out.split()[-3:] == ["10", "20", "30"] and "expected" not in out,
+      "up arrow twice recalls the whole loop: %r" % out)
+s.write(b"\x04")
+s.wait()
+s.close()
+
+# ---- Tab completes gci functions, methods and dataset keys ----
+s = Session(["data/gci2020.csv"], {"HOME": home3})
+s.read_until(r"\n> $")
+# "gci.vers" -> gci.version (the only gci field so named): its value prints
+s.write(b"gci.vers\t")
+out = s.ask("")
+want = subprocess.run(GCISIM + ["--version"], capture_output=True, text=True).stdout.split()[1]
+check(out is not None and out.strip().endswith(want), "Tab completes gci.vers to gci.version (%s): %r" % (want, out))
+# "d:sco" -> d:score (a method, from the dataset's metatable), and "VN" in
+# the string -> VNM (the only key starting VN in the CSV)
+vn = [r["iso3"] for r in ROWS if r["iso3"].startswith("VN")]
+check(vn == ["VNM"], "VN starts one key only: %r" % vn)
+s.write(b"d:sco\t")
+s.write(b'():rank("VN\t")')
+out = s.ask("")
+check(out is not None and out.strip().endswith(str(DENSE["VNM"])), "Tab completes d:sco and \"VN: rank %d, got %r" % (DENSE["VNM"], out))
+# a result's own dataset: r:rank("VN -> VNM, with no global d to fall back on
+s.ask("e = d; d = nil; r = e:score()")
+s.write(b'r:rank("VN\t")')
+out = s.ask("")
+check(out is not None and out.strip().endswith(str(DENSE["VNM"])), "Tab completes a key from a result's dataset: %r" % out)
+s.ask("d = e")
+# a global: "sho" -> show
+s.write(b"sho\t")
+out = s.ask("(1)")
+check(out is not None and out.strip().endswith("1") and "nil" not in out, "Tab completes sho to show: %r" % out)
+s.write(b"\x04")
+s.wait()
+s.close()
+
 # ---- the installed data directory is readable (UX finding 2) ----
 # DATA.csv found through the data-directory fallback (GCISIM_DATADIR, as
 # after `make install`) from a directory that has no data/

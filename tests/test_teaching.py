@@ -234,6 +234,18 @@ for name, e in EX.items():
     shutil.copy(os.path.join(TMP, name), sub)
     expect_all(os.path.join(sub, name), e["names"], "ok", name + " copied to another directory")
 
+# ---- a wrong answer echoes the value given, next to the hint (issue 13, point 9) ----
+wrong = dn["HRV"] + 1
+rc, out, err = run(["check", solved("02_rank.lua", {"rank": lua(wrong)}, out="echo.lua"), "--hint"])
+lines = out.splitlines()
+at = [i for i, l in enumerate(lines) if re.match(r"^  rank\s+not yet", l)]
+check(rc == 1 and at and lines[at[0] + 1].split() == ["you", "gave:", str(wrong)] and "hint:" in lines[at[0] + 2],
+      "the wrong rank %d is echoed between the verdict and the hint:\n%s" % (wrong, out))
+rc, out, err = run(["check", solved("02_rank.lua", {"rank": '"%d"' % dn["HRV"]}, out="echo2.lua")])
+check(rc == 1 and re.search(r'^\s+you gave: "%d"$' % dn["HRV"], out, re.M), "a string answer is echoed in quotes:\n%s" % out)
+out_ok = run(["check", solved("02_rank.lua", out="echo3.lua")])[1]
+check("you gave" not in out_ok, "right answers echo nothing:\n%s" % out_ok)
+
 # ---- typical mistakes get their hint ----
 expect_hint(solved("01_read_score.lua", {"recomputed": lua(PUB["FIN"])}), "recomputed", "that is the published score",
             "published score given for the recomputed one")

@@ -4,7 +4,7 @@
 #   sh tools/install.sh install|uninstall
 #
 # Paths come from the environment the Makefile sets: DESTDIR, BINDIR,
-# MANDIR, PKGDATADIR, LUA_CMODDIR, INSTALL, BIN, LUA_MODULE.  install
+# MANDIR, PKGDATADIR, DOCDIR, LUA_CMODDIR, INSTALL, BIN, LUA_MODULE.  install
 # writes a manifest, PKGDATADIR/install-manifest.txt, listing every file it
 # put ("f PATH") and every directory it had to create ("d PATH"), without
 # DESTDIR; uninstall removes exactly those files, then those directories
@@ -61,12 +61,20 @@ install)
   put 644 doc/gcisim.1 "$MANDIR/man1/gcisim.1"
   tree scripts "$PKGDATADIR/scripts"
   tree data "$PKGDATADIR/data"
+  put 644 README.md "$DOCDIR/README.md"
+  put 644 CHANGELOG.md "$DOCDIR/CHANGELOG.md"
+  tree docs "$DOCDIR/docs"
   put 644 "$LUA_MODULE" "$LUA_CMODDIR/gci.so"
   # Installing again appends: keep each line once, in first-seen order, so
   # that directories stay outermost first.
   awk '!seen[$0]++' "$list" > "$list.new" && mv "$list.new" "$list"
   chmod 644 "$list"
-  echo "installed gcisim under $DESTDIR$BINDIR, $DESTDIR$PKGDATADIR, $DESTDIR$MANDIR/man1, $DESTDIR$LUA_CMODDIR"
+  echo "installed gcisim under $DESTDIR$BINDIR, $DESTDIR$PKGDATADIR, $DESTDIR$MANDIR/man1, $DESTDIR$DOCDIR, $DESTDIR$LUA_CMODDIR"
+  # The binary finds its data directory from its own place (datadir.h):
+  # BINDIR/../share/gcisim.  Another PKGDATADIR needs GCISIM_DATADIR.
+  if [ "$(dirname "$BINDIR")/share/gcisim" != "$PKGDATADIR" ]; then
+    echo "note: PKGDATADIR is not BINDIR/../share/gcisim: set GCISIM_DATADIR=$PKGDATADIR for the installed gcisim to find its data"
+  fi
   ;;
 uninstall)
   if [ ! -f "$DESTDIR$manifest" ]; then
@@ -81,7 +89,7 @@ uninstall)
   # else put there) stays.
   sed -n 's/^d //p' "$m" | awk '{ l[NR] = $0 } END { for (i = NR; i > 0; i--) print l[i] }' |
     while IFS= read -r d; do rmdir "$DESTDIR$d" 2>/dev/null || true; done
-  echo "uninstalled gcisim from $DESTDIR$BINDIR, $DESTDIR$PKGDATADIR, $DESTDIR$MANDIR/man1, $DESTDIR$LUA_CMODDIR"
+  echo "uninstalled gcisim from $DESTDIR$BINDIR, $DESTDIR$PKGDATADIR, $DESTDIR$MANDIR/man1, $DESTDIR$DOCDIR, $DESTDIR$LUA_CMODDIR"
   ;;
 *)
   echo "usage: sh tools/install.sh install|uninstall" >&2

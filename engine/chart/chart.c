@@ -262,9 +262,13 @@ int gs_chart_spread(const double *want, double *out, size_t n, double gap, doubl
  * 33), squeezed the rest together and sent their labels far from their
  * points.  Instead each rank that occurs gets a block of rows, as many as
  * the countries sharing it on the busier side, so tied labels fit in their
- * block and every other label sits level with its point; a skipped range
- * of ranks (33 -> 41) costs just a little extra space, which shows the
- * break.  The ranks keep their order, so a line still climbs or falls. */
+ * block and every other label sits level with its point.  A skipped range
+ * of ranks (33 -> 41) costs a little extra space (SLOPE_BREAK rows), where
+ * each axis gets a break mark (//) with the ranks on either side of it
+ * written beside ("33 ... 41"): without them a line from 18 to 55 read as a fall to "a
+ * bit below 33".  The ranks keep their order, so a line still climbs or
+ * falls. */
+#define SLOPE_BREAK 1.0
 typedef struct {
   double rank;  /* a rank occurring on either side */
   double count; /* rows in its block */
@@ -295,7 +299,7 @@ static double slope_slots(const gs_slope_item *it, const size_t *sel, size_t m, 
       cb += it[sel[j]].before == r[k];
       ca += it[sel[j]].after == r[k];
     }
-    if (n > 0 && r[k] - slot[n - 1].rank > 1) rows += 0.6; /* a break in the ranks */
+    if (n > 0 && r[k] - slot[n - 1].rank > 1) rows += SLOPE_BREAK; /* a break in the ranks */
     slot[n].rank = r[k];
     slot[n].count = cb > ca ? cb : ca;
     slot[n].start = rows;
@@ -427,7 +431,7 @@ gs_dl *gs_chart_slope(const gs_slope_item *it, size_t n, const char *before_labe
     return NULL;
   }
   double top_y;
-  gs_dl *dl = chart_begin(o, 170 + nslots * 15.5 + (foot ? 20 : 0), &top_y, err, errlen);
+  gs_dl *dl = chart_begin(o, 184 + nslots * 15.5 + (foot ? 20 : 0), &top_y, err, errlen);
   if (!dl) { free(sel); free(want); free(pos); free(slot); free(foot); return NULL; }
 
   const double fs = 12, gap = fs * 1.25;
@@ -437,6 +441,9 @@ gs_dl *gs_chart_slope(const gs_slope_item *it, size_t n, const char *before_labe
   double room = (o->width - 32 - 48 - 60) / 2;
   if (room < 24) room = 24;
   double lw = measure(o, bl, 14, 1), rw = measure(o, al, 14, 1);
+  double aw = measure(o, "rank (1 = best)", 11, 0); /* the axes' title, under the headers */
+  if (aw > lw) lw = aw;
+  if (aw > rw) rw = aw;
   if (lw > room) lw = room;
   if (rw > room) rw = room;
   for (size_t k = 0; k < m; k++) {
@@ -448,7 +455,7 @@ gs_dl *gs_chart_slope(const gs_slope_item *it, size_t n, const char *before_labe
   }
   double xl = 16 + lw + 24, xr = o->width - 16 - rw - 24;
   if (xr - xl < 1) { xl = o->width * 0.4; xr = o->width * 0.6; } /* narrower than 50 + room: keep the lines */
-  double y0 = top_y + 64, y1 = o->height - 20 - (foot ? 20 : 0);
+  double y0 = top_y + 78, y1 = o->height - 20 - (foot ? 20 : 0);
   if (y1 <= y0) y1 = y0 + 1;
   /* the legend on a row of its own, centred; the two sides' names under it */
   double lx = o->width / 2 - (measure(o, "rose", 12, 0) + measure(o, "fell", 12, 0) +
@@ -460,6 +467,11 @@ gs_dl *gs_chart_slope(const gs_slope_item *it, size_t n, const char *before_labe
           "header");
   dl_text(dl, xr, top_y + 40, 14, C_TEXT, GS_ANCHOR_START, 1, fit_text(o, al, 14, 1, room, buf, sizeof buf), NULL,
           "header");
+  /* what the axes measure, under each side's name */
+  dl_text(dl, xl, top_y + 56, 11, C_MUTED, GS_ANCHOR_END, 0, fit_text(o, "rank (1 = best)", 11, 0, room, buf, sizeof buf),
+          NULL, "axis-title");
+  dl_text(dl, xr, top_y + 56, 11, C_MUTED, GS_ANCHOR_START, 0, fit_text(o, "rank (1 = best)", 11, 0, room, buf, sizeof buf),
+          NULL, "axis-title");
   if (foot) dl_text(dl, 16, o->height - 14, 11, C_MUTED, GS_ANCHOR_START, 0, foot, NULL, "footnote");
   free(foot);
   dl_line(dl, xl, y0, xl, y1, 1, C_GRID, NULL, "axis");
@@ -478,6 +490,31 @@ gs_dl *gs_chart_slope(const gs_slope_item *it, size_t n, const char *before_labe
       dl_circle(dl, xl, YR(s->before), 3, c, GS_NOCOLOR, s->key, cls);
       dl_circle(dl, xr, YR(s->after), 3, c, GS_NOCOLOR, s->key, cls);
     }
+  /* over the lines, each break in the ranks: a gap in both axes crossed by two slashes,
+   * the rank before it above and the rank after it below, inside the axes */
+  for (size_t k = 1; k < nr && nslots > 1; k++) {
+    if (slot[k].rank - slot[k - 1].rank <= 1) continue;
+    /* between the last row of the block above and the first row below */
+    double row = (y1 - y0) / (nslots - 1);
+    double last = y0 + (slot[k - 1].start + slot[k - 1].count - 1) * row, first = y0 + slot[k].start * row;
+    double yc = (last + first) / 2;
+    char na[32], nb[32], text[80];
+    fmt_num(na, sizeof na, slot[k - 1].rank);
+    fmt_num(nb, sizeof nb, slot[k].rank);
+    snprintf(text, sizeof text, "%s \xe2\x80\xa6 %s", na, nb); /* "33 ... 41" */
+    double tw = measure(o, text, 9, 0);
+    for (int side = 0; side < 2; side++) {
+      double x = side ? xr : xl;
+      dl_rect(dl, x - 7, yc - 4.5, 14, 9, C_BG, NULL, "break");
+      dl_line(dl, x - 6, yc - 0.5, x + 6, yc - 4.5, 1.25, C_MUTED, NULL, "break");
+      dl_line(dl, x - 6, yc + 4.5, x + 6, yc + 0.5, 1.25, C_MUTED, NULL, "break");
+      /* inside the axes, on a white ground so that crossing lines do not
+       * hide it */
+      double tx = side ? x - 10 - tw : x + 10;
+      dl_rect(dl, tx - 2, yc - 5.5, tw + 4, 11, C_BG, NULL, "break");
+      dl_text(dl, tx, yc + 3.2, 9, C_MUTED, GS_ANCHOR_START, 0, text, NULL, "break-rank");
+    }
+  }
   /* labels: spread apart on each side, with a leader from the point */
   for (size_t k = 0; k < m; k++) {
     want[k] = YR(it[sel[k]].before);
@@ -677,10 +714,12 @@ gs_dl *gs_chart_profile(const gs_profile_item *it, size_t n, char *const *pillar
     if (lx + w > o->width - 16 && lx > 60) { lx = 60; ly += 20; }
     lx = legend_entry(dl, o, lx, ly, palette[i], 1, buf);
   }
-  double x0 = 60, x1 = o->width - 20, y0 = ly + 24, y1 = o->height - 40;
+  double x0 = 60, x1 = o->width - 20, y0 = ly + 40, y1 = o->height - 40;
   if (y1 <= y0) y1 = y0 + 1;
   /* value axis: pillar units when all pillars share a range, else percent */
   double span = same ? pmax[0] - pmin[0] : 100, base = same ? pmin[0] : 0;
+  dl_text(dl, 16, y0 - 14, 11, C_MUTED, GS_ANCHOR_START, 0, same ? "pillar value" : "% of the pillar's range",
+          NULL, "axis-title");
   double step = gs_chart_nice_step(span, 5);
   char num[32];
   for (int t = 0; t <= MAX_TICKS; t++) { /* by index, as in x_axis */

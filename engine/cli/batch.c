@@ -56,7 +56,7 @@ const char gs_batch_usage[] =
     "options:\n"
     "  -o, --out-dir DIR     where results and summaries go (created if missing)\n"
     "  -j, --jobs N          jobs run in parallel (default: all cores)\n"
-    "  --format F            csv (default), json, md or table\n"
+    "  --format F            csv (default), json, md, tsv or table\n"
     "  --resume              skip jobs whose result exists and whose inputs\n"
     "                        (script, dataset, arguments, format, version) are unchanged\n"
     "  --quiet               no progress line and no report on stderr\n"
@@ -386,7 +386,7 @@ static int parse_opts(int argc, char **argv, batch *b) {
     } else if (IS("-m", "--manifest")) { NEEDV(); b->manifest = v; }
     else if (IS("--format", "--format")) {
       NEEDV();
-      if (gs_format_parse(v) < 0) return berr("unknown format '%s' (csv, json, md or table)", v);
+      if (gs_format_parse(v) < 0) return berr("unknown format '%s' (" GS_FORMAT_NAMES ")", v);
       b->fmt = v;
     } else if (IS("--resume", "--resume")) b->resume = 1;
     else if (IS("--quiet", "--quiet")) b->quiet = 1;

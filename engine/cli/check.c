@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "format.h"
 #include "lgci.h"
 #include "policy.h"
 #include "run.h"
@@ -877,6 +878,15 @@ static void report(check *c) {
       continue;
     }
     printf("  %-*s  not yet%s%s\n", w, a->name, why[0] ? ": " : "", why);
+    /* The value given, under the verdict and before the hint: a student
+     * reading "off by one" sees which number the script produced. */
+    if (a->got.k == V_NUM) {
+      char num[64];
+      gs_format_number(a->got.num, num, sizeof num);
+      printf("  %-*s  you gave: %s\n", w, "", num);
+    } else if (a->got.k == V_STR) {
+      printf("  %-*s  you gave: \"%.200s\"\n", w, "", a->got.str);
+    }
     if (a->hint && c->hint) printf("  %-*s  hint: %s\n", w, "", a->hint);
     if (a->hint && !c->hint) hints_left = 1;
   }

@@ -34,7 +34,7 @@ static const char usage[] =
     "  --digits N          round scores to N decimals before ranking (default: as\n"
     "                      many as the pillars are written with, at most 6;\n"
     "                      -1 compares exact scores)\n"
-    "  --format F          table (default), csv, json or md\n"
+    "  --format F          table (default), csv, json, md or tsv\n"
     "  --out FILE          write to FILE atomically; the format follows the extension\n"
     "\n"
     "exit codes: 0 ok, 64 usage (also an unknown country or pillar), 65 data error,\n"
@@ -123,7 +123,7 @@ static int parse(int argc, char **argv, ex_opts *o) {
 #undef NEEDV
   }
   if (npos < 2) return gs_usage_error("explain needs a dataset and a country code, e.g. gcisim explain data/gci2020.csv VNM%s", "");
-  if (o->out && !o->fmt_given) o->fmt = gs_format_for_path(o->out, o->fmt);
+  if (o->out && gs_out_format(o->out, &o->fmt, o->fmt_given) != GS_EX_OK) return GS_EX_USAGE;
   return GS_EX_OK;
 }
 

@@ -11,6 +11,7 @@
 #include <lua.h>
 #include <malloc.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "batch.h"
@@ -36,7 +37,8 @@ static const char main_usage[] =
     "  repl [DATA.csv]            an interactive Lua session with the gci module\n"
     "  check EXERCISE.lua         check a teaching exercise's answers\n"
     "\n"
-    "gcisim COMMAND --help (or gcisim help COMMAND) for a command's options,\n"
+    "gcisim COMMAND --help (or gcisim help COMMAND) for a command's options\n"
+    "(--opt value or --opt=value),\n"
     "gcisim --version for the version, man gcisim for the manual.\n";
 
 /* The answer keys are compiled into the binary only (check_keys.c, made by
@@ -46,17 +48,72 @@ static int check_main(int argc, char **argv) { return gs_check_main(argc, argv, 
 typedef struct {
   const char *name;
   int (*main)(int argc, char **argv);
+  /* the command's options that take no value, so that --quiet=yes is an
+   * error instead of --quiet and an argument "yes" (see split_values) */
+  const char *const *flags;
 } command;
 
+static const char *const run_flags[] = {"--help", "--quiet", "--traceback", "--no-sync", "--trusted", NULL};
+static const char *const batch_flags[] = {"--help", "--resume", "--quiet", NULL};
+static const char *const help_flag[] = {"--help", NULL};
+static const char *const repl_flags[] = {"--help", "--trusted", NULL};
+static const char *const check_flags[] = {"--help", "--hint", "--trusted", NULL};
+
 static const command commands[] = {
-    {"run", gs_run_main},
-    {"batch", gs_batch_main},
-    {"merge", gs_merge_main},
-    {"explain", gs_explain_main},
-    {"repl", gs_repl_main},
-    {"check", check_main},
-    {NULL, NULL},
+    {"run", gs_run_main, run_flags},
+    {"batch", gs_batch_main, batch_flags},
+    {"merge", gs_merge_main, help_flag},
+    {"explain", gs_explain_main, help_flag},
+    {"repl", gs_repl_main, repl_flags},
+    {"check", check_main, check_flags},
+    {NULL, NULL, NULL},
 };
+
+/* --opt=value, as getopt_long and most Unix tools accept it, becomes
+ * --opt value for every command, so each command's parser sees one
+ * spelling.  Only before a bare "--": what follows it belongs to the
+ * script.  Returns a new argv (*out, NULL-terminated, its strings either
+ * argv's or carved from *buf; the caller frees both) and its length, or
+ * -1 after a usage error (a flag given a value). */
+static int split_values(const command *c, int argc, char **argv, char ***out, char **buf) {
+  size_t total = 0;
+  for (int i = 0; i < argc; i++) total += strlen(argv[i]) + 1;
+  char **nv = calloc((size_t)argc * 2 + 1, sizeof *nv);
+  char *b = malloc(total ? total : 1);
+  if (!nv || !b) {
+    free(nv);
+    free(b);
+    fputs("gcisim: out of memory\n", stderr);
+    return -1;
+  }
+  int n = 0, rest = 0;
+  char *p = b;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    const char *eq = strchr(a, '=');
+    if (strcmp(a, "--") == 0) rest = 1;
+    if (rest || strncmp(a, "--", 2) != 0 || !eq || eq == a + 2) {
+      nv[n++] = argv[i];
+      continue;
+    }
+    size_t k = (size_t)(eq - a);
+    memcpy(p, a, k);
+    p[k] = '\0';
+    for (const char *const *f = c->flags; *f; f++)
+      if (strcmp(p, *f) == 0) {
+        free(nv);
+        free(b);
+        gs_usage_error("%s takes no value", *f);
+        return -1;
+      }
+    nv[n++] = p;
+    nv[n++] = (char *)eq + 1;
+    p += k + 1;
+  }
+  *out = nv;
+  *buf = b;
+  return n;
+}
 
 static const command *find(const char *name) {
   for (const command *c = commands; c->name; c++)
@@ -101,5 +158,11 @@ int main(int argc, char **argv) {
   const command *c = find(argv[1]);
   if (!c) return gs_usage_error("unknown command '%s'", argv[1]);
   gs_usage_set_command(c->name);
-  return c->main(argc - 2, argv + 2);
+  char **nv, *buf;
+  int n = split_values(c, argc - 2, argv + 2, &nv, &buf);
+  if (n < 0) return GS_EX_USAGE;
+  int rc = c->main(n, nv);
+  free(nv);
+  free(buf);
+  return rc;
 }

@@ -2,6 +2,7 @@
 #include "merge.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,49 @@ static int shard_read(const char *path, shard *s, char *err, size_t errlen) {
   return rc;
 }
 
+/* Names what is wrong with the set of shards before merging: files of
+ * different shard counts, a shard number given twice (with both files),
+ * or the shard numbers missing ("--shard I/N" as the runs were given).
+ * Returns 0, or -1 after printing the message. */
+static int check_shard_set(char **files, const shard *sh, size_t nf) {
+  uint32_t i0, n;
+  gs_ua_result_shard(sh[0].r, &i0, &n);
+  if (n == 0) n = 1;
+  size_t *who = malloc(n * sizeof *who); /* file index + 1 of each shard, 0 = none */
+  if (!who) { fputs("gcisim merge: out of memory\n", stderr); return -1; }
+  for (uint32_t k = 0; k < n; k++) who[k] = 0;
+  int bad = 0;
+  for (size_t i = 0; i < nf && !bad; i++) {
+    uint32_t si, sn;
+    gs_ua_result_shard(sh[i].r, &si, &sn);
+    if (sn == 0) sn = 1;
+    if (sn != n) {
+      fprintf(stderr, "gcisim merge: %s is shard %u/%u, but %s is one of %u shards\n", files[i], si, sn, files[0], n);
+      bad = 1;
+    } else if (si < n && who[si]) {
+      fprintf(stderr, "gcisim merge: shard %u/%u given twice: %s and %s\n", si, n, files[who[si] - 1], files[i]);
+      bad = 1;
+    } else if (si < n) {
+      who[si] = i + 1;
+    }
+  }
+  if (!bad) {
+    uint32_t missing = 0;
+    for (uint32_t k = 0; k < n; k++) missing += !who[k];
+    if (missing) {
+      fprintf(stderr, "gcisim merge: %u of %u shards missing: ", missing, n);
+      uint32_t shown = 0;
+      for (uint32_t k = 0; k < n && shown < 20; k++)
+        if (!who[k]) fprintf(stderr, "%s%u/%u", shown++ ? ", " : "", k, n);
+      if (missing > shown) fprintf(stderr, " and %u more", missing - shown);
+      fprintf(stderr, " (run them with --shard I/N as given)\n");
+      bad = 1;
+    }
+  }
+  free(who);
+  return bad ? -1 : 0;
+}
+
 const char gs_merge_usage[] =
     "usage: gcisim merge SHARD... [--format F] [--out FILE]\n"
     "\n"
@@ -35,7 +79,7 @@ const char gs_merge_usage[] =
     "run with the same seed prints.  Refuses missing, repeated or foreign shards.\n"
     "\n"
     "options:\n"
-    "  --format F          table (default), csv, json or md\n"
+    "  --format F          table (default), csv, json, md or tsv\n"
     "  --out FILE          write the result to FILE (atomically); the format\n"
     "                      follows the extension unless --format is given\n"
     "\n"
@@ -72,7 +116,7 @@ int gs_merge_main(int argc, char **argv) {
     }
   }
   if (nf == 0) { free(files); return gs_usage_error("merge needs shard files%s", ""); }
-  if (out && !fmt_given) fmt = gs_format_for_path(out, fmt);
+  if (out && gs_out_format(out, &fmt, fmt_given) != GS_EX_OK) { free(files); return GS_EX_USAGE; }
   shard *sh = calloc(nf, sizeof *sh);
   const gs_ua_result **parts = calloc(nf, sizeof *parts);
   int rc = GS_EX_OK;
@@ -91,6 +135,7 @@ int gs_merge_main(int argc, char **argv) {
       goto done;
     }
   }
+  if (check_shard_set(files, sh, nf) != 0) { rc = GS_EX_DATA; goto done; }
   if (gs_ua_merge(parts, nf, &merged, err, sizeof err) != 0) {
     fprintf(stderr, "gcisim merge: %s\n", err);
     rc = GS_EX_DATA;

@@ -11,6 +11,7 @@
 #define _DEFAULT_SOURCE /* readline's header wants BSD types */
 #include "repl.h"
 
+#include <ctype.h>
 #include <editline/readline.h>
 #include <errno.h>
 #include <limits.h>
@@ -23,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dataset.h"
 #include "lgci.h"
 #include "output.h"
 #include "policy.h"
@@ -39,8 +41,11 @@ static const char usage[] =
     "table, and show(v) prints all); a statement left open continues on a `>>`\n"
     "prompt; errors end the line, not the session; Ctrl-C stops a running line\n"
     "(also an analysis in C) or clears the prompt; Ctrl-D (end of input) leaves.\n"
-    "On a terminal, lines can be edited and history is kept in $GCISIM_HISTORY\n"
-    "or ~/.gcisim_history, saved after every line.\n"
+    "On a terminal, lines can be edited, Tab completes globals, gci functions,\n"
+    "methods (d:sc -> d:score) and, inside a string, the dataset's keys\n"
+    "(d:get(\"VN -> VNM), and history is kept in $GCISIM_HISTORY or\n"
+    "~/.gcisim_history, saved after every statement (one entry, however many\n"
+    "lines it took).\n"
     "\n"
     "options (the sandbox and limits of `gcisim run`; limits apply per line):\n"
     "  --allow-read DIR    gci.load may also read files under DIR (default: data/,\n"
@@ -157,6 +162,187 @@ static char *read_line(repl *r, const char *prompt, int *cleared) {
   if (n > 0 && l[n - 1] == '\n') l[--n] = '\0';
   if (n > 0 && l[n - 1] == '\r') l[--n] = '\0';
   return l;
+}
+
+/* ---------- Tab completion ----------
+ *
+ * Tab completes what is before the cursor: a global name ("gc" -> gci), a
+ * field of a table ("gci.lo" -> gci.load), a method of a value ("d:sc" ->
+ * d:score, from the methods its metatable lists), and, inside a string,
+ * a key of the dataset the call is made on ('d:get("VN' -> VNM; another
+ * object's call, or a bare string, uses the global d).  Names are read
+ * raw (lua_rawget, lua_next): completing runs no script code.  The
+ * candidates are gathered in a protected call into a C array, since a Lua
+ * error must not unwind through libedit. */
+
+static lua_State *g_L;          /* the session's state, while readline runs */
+static char **g_cand;           /* the candidates of the current completion */
+static size_t g_ncand, g_capcand;
+
+static void cand_clear(void) {
+  for (size_t i = 0; i < g_ncand; i++) free(g_cand[i]);
+  free(g_cand);
+  g_cand = NULL;
+  g_ncand = g_capcand = 0;
+}
+
+/* Adds pre + name when name starts with prefix (and is an identifier
+ * unless any is set: dataset keys). */
+static void cand_add(const char *pre, const char *name, const char *prefix, int any) {
+  size_t pl = strlen(prefix);
+  if (strncmp(name, prefix, pl) != 0) return;
+  if (!any) {
+    if (!(name[0] == '_' || (name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z'))) return;
+    for (const char *c = name; *c; c++)
+      if (!(*c == '_' || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9'))) return;
+  }
+  for (size_t i = 0; i < g_ncand; i++) /* a method seen twice: once */
+    if (strncmp(g_cand[i], pre, strlen(pre)) == 0 && strcmp(g_cand[i] + strlen(pre), name) == 0) return;
+  if (g_ncand == g_capcand) {
+    size_t cap = g_capcand ? g_capcand * 2 : 64;
+    char **c = realloc(g_cand, cap * sizeof *c);
+    if (!c) return;
+    g_cand = c;
+    g_capcand = cap;
+  }
+  size_t n = strlen(pre) + strlen(name) + 1;
+  char *s = malloc(n);
+  if (!s) return;
+  snprintf(s, n, "%s%s", pre, name);
+  g_cand[g_ncand++] = s;
+}
+
+/* The string keys of the table at i, as candidates. */
+static void cand_keys(lua_State *L, int i, const char *pre, const char *prefix) {
+  i = lua_absindex(L, i);
+  lua_pushnil(L);
+  while (lua_next(L, i)) {
+    if (lua_type(L, -2) == LUA_TSTRING) cand_add(pre, lua_tostring(L, -2), prefix, 0);
+    lua_pop(L, 1);
+  }
+}
+
+/* The methods of the value at i: its metatable's __index when a table,
+ * else its "methods" table (lgci.c's classes keep them there when __index
+ * is a function). */
+static void cand_methods(lua_State *L, int i, const char *pre, const char *prefix) {
+  if (!lua_getmetatable(L, i)) return;
+  int mt = lua_gettop(L);
+  static const char *const fields[] = {"__index", "methods"};
+  for (int f = 0; f < 2; f++) {
+    lua_pushstring(L, fields[f]);
+    if (lua_rawget(L, mt) == LUA_TTABLE) cand_keys(L, -1, pre, prefix);
+    lua_pop(L, 1);
+  }
+  lua_settop(L, mt - 1);
+}
+
+/* Pushes the value a dotted name ("gci", "x.y") names, read raw from the
+ * globals; nil when some part is not a table. */
+static void push_path(lua_State *L, const char *path, size_t len) {
+  lua_pushglobaltable(L);
+  const char *p = path, *end = path + len;
+  while (p < end) {
+    const char *dot = memchr(p, '.', (size_t)(end - p));
+    const char *e = dot ? dot : end;
+    if (!lua_istable(L, -1)) { lua_pop(L, 1); lua_pushnil(L); return; }
+    lua_pushlstring(L, p, (size_t)(e - p));
+    lua_rawget(L, -2);
+    lua_remove(L, -2);
+    p = dot ? dot + 1 : end;
+  }
+}
+
+/* The keys of the dataset at i (a gci.dataset userdata, or a result's
+ * dataset), or of the global d when i is neither. */
+static void cand_dataset_keys(lua_State *L, int i, const char *prefix) {
+  if (luaL_testudata(L, i, "gci.result")) {
+    lua_getiuservalue(L, i, 1); /* a result's user value is its dataset (lgci.c) */
+    i = lua_gettop(L);
+  }
+  if (!luaL_testudata(L, i, "gci.dataset")) {
+    lua_getglobal(L, "d");
+    i = lua_gettop(L);
+    if (!luaL_testudata(L, i, "gci.dataset")) return;
+  }
+  const gs_dataset *d = gs_lua_checkdataset(L, i);
+  for (size_t k = 0; k < d->n; k++) cand_add("", d->key[k], prefix, 1);
+}
+
+typedef struct {
+  const char *line; /* the whole line, and where the word starts */
+  int start;
+  const char *text; /* the word */
+} comp_req;
+
+static int gather_p(lua_State *L) {
+  comp_req *q = lua_touserdata(L, 1);
+  lua_settop(L, 0);
+  /* inside a string: an odd number of quotes before the word */
+  int quotes = 0;
+  char qc = 0;
+  for (int k = 0; k < q->start; k++) {
+    char c = q->line[k];
+    if (!qc && (c == '"' || c == '\'')) { qc = c; quotes = 1; }
+    else if (qc && c == qc && (k == 0 || q->line[k - 1] != '\\')) { qc = 0; quotes = 0; }
+  }
+  if (quotes) {
+    /* the object the call is made on: NAME[.NAME]:method(" before the string */
+    int e = q->start - 1; /* the quote */
+    while (e > 0 && q->line[e - 1] == ' ') e--;
+    if (e > 0 && q->line[e - 1] == '(') e--;
+    int m = e;
+    while (m > 0 && (q->line[m - 1] == '_' || isalnum((unsigned char)q->line[m - 1]))) m--;
+    int o = m;
+    if (o > 0 && (q->line[o - 1] == ':' || q->line[o - 1] == '.')) {
+      o--;
+      int b = o;
+      while (b > 0 && (q->line[b - 1] == '_' || q->line[b - 1] == '.' || isalnum((unsigned char)q->line[b - 1]))) b--;
+      push_path(L, q->line + b, (size_t)(o - b));
+    } else {
+      lua_pushnil(L);
+    }
+    cand_dataset_keys(L, 1, q->text);
+    return 0;
+  }
+  const char *sep = strrchr(q->text, ':');
+  const char *dot = strrchr(q->text, '.');
+  if (dot && (!sep || dot > sep)) sep = dot;
+  if (!sep) {
+    lua_pushglobaltable(L);
+    cand_keys(L, -1, "", q->text);
+    return 0;
+  }
+  push_path(L, q->text, (size_t)(sep - q->text));
+  lua_pushlstring(L, q->text, (size_t)(sep - q->text) + 1);
+  const char *pre = lua_tostring(L, -1);
+  if (*sep == '.' && lua_istable(L, 1)) cand_keys(L, 1, pre, sep + 1);
+  cand_methods(L, 1, pre, sep + 1);
+  return 0;
+}
+
+static char *cand_next(const char *text, int state) {
+  static size_t k;
+  (void)text;
+  if (!state) k = 0;
+  return k < g_ncand ? strdup(g_cand[k++]) : NULL;
+}
+
+static char **complete(const char *text, int start, int end) {
+  (void)end;
+  rl_attempted_completion_over = 1; /* no file names */
+  rl_completion_append_character = '\0';
+  cand_clear();
+  if (!g_L) return NULL;
+  comp_req q = {rl_line_buffer, start, text};
+  lua_State *L = g_L;
+  int top = lua_gettop(L);
+  lua_pushcfunction(L, gather_p);
+  lua_pushlightuserdata(L, &q);
+  if (lua_pcall(L, 1, 0, 0) != LUA_OK) cand_clear();
+  lua_settop(L, top);
+  if (!g_ncand) return NULL;
+  return rl_completion_matches(text, cand_next);
 }
 
 /* ---------- evaluating ---------- */
@@ -462,6 +648,7 @@ static int pmain(lua_State *L) {
     lua_setglobal(L, "d");
     lua_pop(L, 1);
   }
+  g_L = L;
   if (r->tty) {
     printf("gcisim %s (%s)%s%s%s; Ctrl-D to leave\n", GCISIM_VERSION, LUA_RELEASE, r->data ? ", d = " : "",
            r->data ? r->data : "", r->sbo.lim.trusted ? ", TRUSTED: no sandbox" : "");
@@ -487,10 +674,6 @@ static int pmain(lua_State *L) {
       }
       break;
     }
-    if (r->tty && *line) {
-      add_history(line);
-      save_history(r); /* now: a session killed or ended by a limit keeps it */
-    }
     size_t lc = chunk ? strlen(chunk) : 0, ll = strlen(line);
     char *buf = malloc(lc + ll + 2);
     if (!buf) { free(line); free(chunk); return luaL_error(L, "out of memory"); }
@@ -510,11 +693,19 @@ static int pmain(lua_State *L) {
       chunk = buf;
       continue;
     }
+    /* The whole statement is one history entry, as in lua.c: recalling
+     * a loop typed over three lines recalls the loop, not its "end". */
+    if (r->tty && *buf) {
+      add_history(buf);
+      save_history(r); /* now: a session killed or ended by a limit keeps it */
+    }
     free(buf);
     if (st != LUA_OK) { report(r, L, 0); continue; }
     run_chunk(r, L);
   }
   free(chunk);
+  g_L = NULL;
+  cand_clear();
   if (r->tty) { fputc('\n', stdout); fflush(stdout); }
   return 0;
 }
@@ -550,6 +741,11 @@ int gs_repl_main(int argc, char **argv) {
   }
   r.ctx.sandbox = r.sb;
   r.tty = isatty(STDIN_FILENO);
+  if (r.tty) {
+    rl_attempted_completion_function = complete;
+    /* '.' and ':' are part of a word: "gci.lo" completes as a whole */
+    rl_basic_word_break_characters = " \t\n\"'`()[]{},;=+-*/%^<>~#&|";
+  }
   if (r.tty && (r.history = history_path())) {
     using_history();
     stifle_history(1000);

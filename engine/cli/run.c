@@ -20,6 +20,7 @@
 #include "datadir.h"
 #include "lgci.h"
 #include "lplot.h"
+#include "lprint.h"
 #include "output.h"
 #include "policy.h"
 #include "sandbox.h"
@@ -30,11 +31,17 @@ const char gs_usage[] =
     "\n"
     "Runs a Lua 5.4 script with the `gci` module (composite index scores, ranks,\n"
     "scenarios and uncertainty analysis) and prints what the script returns.\n"
+    "SCRIPT.lua `-` reads the script from stdin (its messages say stdin:LINE:).\n"
     "\n"
-    "options (anywhere after the script; `--` passes the rest to the script):\n"
-    "  --format F          table (default), csv, json or md\n"
+    "options (anywhere after the script; `--` passes the rest to the script;\n"
+    "--opt=value is the same as --opt value):\n"
+    "  --format F          table (default), csv, json, md or tsv; with any but\n"
+    "                      table, stdout holds the result alone: print() goes\n"
+    "                      to stderr unless --out is given (warn() always does)\n"
     "  --out FILE          write the result to FILE (atomically: all or nothing);\n"
-    "                      the format follows the extension unless --format is given\n"
+    "                      the format follows the extension (.csv, .json, .md,\n"
+    "                      .tsv, .table, any case; another is an error) unless\n"
+    "                      --format is given\n"
     "  --plot FILE         also draw what the script returns as a chart, to FILE\n"
     "                      (.png, .svg or .pdf): a comparison as a slope chart, an\n"
     "                      uncertainty result as rank intervals, a result as score\n"
@@ -45,13 +52,18 @@ const char gs_usage[] =
     "  --plot-type T       slope, intervals, bars or profile (default: by the value)\n"
     "  --plot-countries A,B  a pillar profile of these countries (iso3 codes, at\n"
     "                      most 8) from the dataset or result the script returns\n"
-    "  --plot-title TEXT   a title over the chart\n"
+    "  --plot-title TEXT   a title over the chart (default: one from the data, e.g.\n"
+    "                      the two editions a slope chart compares)\n"
+    "  --plot-before TEXT, --plot-after TEXT  a slope chart's two sides (default:\n"
+    "                      the compared datasets' file names, e.g. gci2018)\n"
     "  --plot-top N        how many countries the chart shows (slope: the top N\n"
     "                      ranks of either side, default 30; bars: 20; intervals: all)\n"
     "  --dataset FILE      the dataset gci.dataset() loads\n"
     "  --no-sync           skip fsync of --out (faster; a power cut may lose it)\n"
     "  --threads N         threads for uncertainty analysis (default: all cores)\n"
-    "  --shard I/N         run shard I of N of an uncertainty analysis\n"
+    "  --shard I/N         run shard I of N of an uncertainty analysis; needs\n"
+    "                      --out, and the script must return d:uncertainty's\n"
+    "                      result (checked when it ends, before writing)\n"
     "  --quiet             no progress bar\n"
     "  --traceback         print a stack traceback with script errors\n"
     "\n"
@@ -69,9 +81,9 @@ const char gs_usage[] =
     "                      your own scripts. Limits still apply. !!\n"
     "\n"
     "data directory: a relative path given to gci.load or gci.index_meta that is\n"
-    "  not found from the current directory is read from $GCISIM_DATADIR (default\n"
-    "  " GS_DATADIR "), where `make install` puts data/ and scripts/;\n"
-    "  scripts may read it, but not leave it.\n"
+    "  not found from the current directory is read from $GCISIM_DATADIR (default:\n"
+    "  for gcisim installed as PREFIX/bin/gcisim, PREFIX/share/gcisim, where\n"
+    "  `make install` puts data/ and scripts/); scripts may read it, not leave it.\n"
     "\n"
     "exit codes: 0 ok, 1 script error, 64 usage, 65 data error, 73 output not\n"
     "            written, 80 timeout, 81 memory limit, 82 instruction limit,\n"
@@ -87,6 +99,7 @@ typedef struct {
   const char *out;
   const char *plot, *plot_type; /* --plot FILE, --plot-type T */
   const char *plot_countries, *plot_title; /* --plot-countries A,B, --plot-title TEXT */
+  const char *plot_before, *plot_after;    /* --plot-before/--plot-after TEXT: a slope chart's sides */
   long plot_top;                           /* --plot-top N, 0 = the chart's default */
   gs_plot_pending pend;                    /* the chart, rendered but not yet in place */
   int traceback;
@@ -126,9 +139,20 @@ int gs_parse_number(const char *s, double *out) {
 
 int gs_parse_format_option(const char *v, gs_format *fmt, int *given) {
   int f = gs_format_parse(v);
-  if (f < 0) return gs_usage_error("unknown format '%s' (table, csv, json or md)", v);
+  if (f < 0) return gs_usage_error("unknown format '%s' (" GS_FORMAT_NAMES ")", v);
   if (fmt) *fmt = (gs_format)f;
   if (given) *given = 1;
+  return GS_EX_OK;
+}
+
+int gs_out_format(const char *out, gs_format *fmt, int fmt_given) {
+  if (fmt_given) return GS_EX_OK;
+  int f = gs_format_of_path(out);
+  /* A file named results.xlsx or results.txt used to get the table
+   * format silently: a typo, or a format gcisim does not write. */
+  if (f == -2)
+    return gs_usage_error("--out %s: unknown extension (." GS_FORMAT_EXTENSIONS "), or give --format", out);
+  if (f >= 0) *fmt = (gs_format)f;
   return GS_EX_OK;
 }
 
@@ -263,6 +287,10 @@ static int parse_run(int argc, char **argv, run_opts *o) {
     } else if (strcmp(a, "--plot-title") == 0) {
       NEEDV();
       o->plot_title = v;
+    } else if (strcmp(a, "--plot-before") == 0 || strcmp(a, "--plot-after") == 0) {
+      NEEDV();
+      if (a[7] == 'b') o->plot_before = v;
+      else o->plot_after = v;
     } else if (strcmp(a, "--plot-top") == 0) {
       NEEDV();
       double t;
@@ -295,7 +323,8 @@ static int parse_run(int argc, char **argv, run_opts *o) {
   if (!o->script && !o->help) return gs_usage_error("run needs a script%s", "");
   if (!o->plot) {
     const char *need = o->plot_type ? "--plot-type" : o->plot_countries ? "--plot-countries"
-                     : o->plot_title ? "--plot-title" : o->plot_top ? "--plot-top" : NULL;
+                     : o->plot_title ? "--plot-title" : o->plot_top ? "--plot-top"
+                     : o->plot_before ? "--plot-before" : o->plot_after ? "--plot-after" : NULL;
     if (need) return gs_usage_error("%s needs --plot FILE", need);
   }
   if (o->plot_countries && o->plot_type && strcmp(o->plot_type, "profile") != 0)
@@ -306,7 +335,12 @@ static int parse_run(int argc, char **argv, run_opts *o) {
    * it used to fail only after the run, leaving no shard file either. */
   if (o->plot && o->ctx.shard_count)
     return gs_usage_error("--plot cannot be used with --shard: plot the merged result (gcisim merge) instead%s", "");
-  if (o->out && !o->fmt_given) o->fmt = gs_format_for_path(o->out, o->fmt);
+  /* A shard is a file for gcisim merge: on stdout it was lost, and the
+   * mistake showed only at merge, after every shard had run. */
+  if (o->ctx.shard_count && !o->out && !o->help)
+    return gs_usage_error("--shard needs --out FILE: a shard is a file for gcisim merge%s", "");
+  /* (a shard file is written as it is, whatever its name) */
+  if (o->out && !o->ctx.shard_count && gs_out_format(o->out, &o->fmt, o->fmt_given) != GS_EX_OK) return GS_EX_USAGE;
   return GS_EX_OK;
 }
 
@@ -327,10 +361,12 @@ static int msghandler(lua_State *L) {
 static int plot_result(lua_State *L) {
   run_opts *o = lua_touserdata(L, 1);
   int opts = 0;
-  if (o->plot_countries || o->plot_title || o->plot_top) {
-    lua_createtable(L, 0, 3);
+  if (o->plot_countries || o->plot_title || o->plot_top || o->plot_before || o->plot_after) {
+    lua_createtable(L, 0, 5);
     opts = lua_gettop(L);
     if (o->plot_title) { lua_pushstring(L, o->plot_title); lua_setfield(L, opts, "title"); }
+    if (o->plot_before) { lua_pushstring(L, o->plot_before); lua_setfield(L, opts, "before"); }
+    if (o->plot_after) { lua_pushstring(L, o->plot_after); lua_setfield(L, opts, "after"); }
     if (o->plot_top) { lua_pushinteger(L, o->plot_top); lua_setfield(L, opts, "top"); }
     if (o->plot_countries) {
       lua_newtable(L);
@@ -372,6 +408,13 @@ static int check_writable(const char *opt, const char *path) {
   return -1;
 }
 
+/* Whether the script's value (index 1) is a shard of an uncertainty
+ * analysis (lanalysis.c writes it as __raw text): pushes a boolean. */
+static int is_shard(lua_State *L) {
+  lua_pushboolean(L, luaL_getmetafield(L, 1, "__raw") != LUA_TNIL);
+  return 1;
+}
+
 static int write_result(lua_State *L) {
   run_opts *o = lua_touserdata(L, 1);
   FILE *f = lua_touserdata(L, 2);
@@ -384,6 +427,12 @@ static int pmain(lua_State *L) {
   gs_lua_setctx(L, &o->ctx);
   luaL_requiref(L, "gci", luaopen_gci, 1);
   lua_pop(L, 1);
+  /* stdout holds exactly the value in a machine-readable format: a
+   * print() would be read as a CSV row (lprint.h).  With --out the value
+   * is in the file and print keeps stdout (batch jobs discard it there;
+   * their stderr is their error message). */
+  if (o->fmt != GS_FMT_TABLE && !o->out) gs_lua_print_to(L, stderr);
+  gs_lua_warn_to_stderr(L);
   /* arg, as the lua command sets it: arg[0] the script, arg[1..] its args */
   lua_createtable(L, o->nargs, 1);
   lua_pushstring(L, o->script);
@@ -397,7 +446,9 @@ static int pmain(lua_State *L) {
   lua_pushcclosure(L, msghandler, 1);
   int mh = lua_gettop(L);
   /* Text only: precompiled chunks are refused even from the command line. */
-  int st = luaL_loadfilex(L, o->script, "t");
+  /* `gcisim run -`: the script from stdin, named "stdin" in messages (as
+   * lua.c names it: luaL_loadfilex with no file name). */
+  int st = luaL_loadfilex(L, strcmp(o->script, "-") == 0 ? NULL : o->script, "t");
   if (st == LUA_OK) {
     for (int i = 0; i < o->nargs; i++) lua_pushstring(L, o->args[i]);
     st = lua_pcall(L, o->nargs, 1, mh);
@@ -415,7 +466,7 @@ static int classify(run_opts *o, const char *msg) { return gs_run_exit_code(o->s
 static void report_error(run_opts *o, const char *msg) {
   gs_limit hit = gs_sandbox_limit_hit(o->sb);
   if (hit != GS_LIMIT_NONE && (!msg || !strstr(msg, gs_sandbox_limit_message(o->sb))))
-    fprintf(stderr, "%s: %s\n", o->script, gs_sandbox_limit_message(o->sb));
+    fprintf(stderr, "%s: %s\n", strcmp(o->script, "-") == 0 ? "stdin" : o->script, gs_sandbox_limit_message(o->sb));
   else
     fprintf(stderr, "%s\n", msg ? msg : "(no message)");
   /* An exercise of scripts/teaching/ run by mistake: `exercise` is
@@ -491,7 +542,8 @@ static int run_parsed(run_opts *op) {
   }
   /* readable: the script's own directory and, whatever its directory,
    * the job's dataset */
-  const char *files[] = {o.script, o.ctx.dataset};
+  /* (a script read from stdin has no directory of its own) */
+  const char *files[] = {strcmp(o.script, "-") == 0 ? NULL : o.script, o.ctx.dataset};
   gs_policy *pol = gs_run_policy(&o.sbo, files, 2, &rc);
   if (!pol) { free(o.args); return rc; }
   o.ctx.policy = pol;
@@ -516,6 +568,22 @@ static int run_parsed(run_opts *op) {
     rc = classify(&o, msg);
     report_error(&o, msg);
     goto done;
+  }
+  /* --shard on a script that ran no uncertainty analysis (or did not
+   * return it) would write a result that gcisim merge refuses: whether it
+   * does is known only now, at the end of the run, before anything is
+   * written. */
+  if (o.ctx.shard_count) {
+    lua_pushcfunction(L, is_shard);
+    lua_pushvalue(L, -2);
+    if (lua_pcall(L, 1, 1, 0) != LUA_OK || !lua_toboolean(L, -1)) {
+      fprintf(stderr, "gcisim: --shard %u/%u: %s returned no uncertainty analysis (d:uncertainty), so there is "
+                      "no shard to write; nothing was written\n", o.ctx.shard_index, o.ctx.shard_count,
+              strcmp(o.script, "-") == 0 ? "stdin" : o.script);
+      rc = GS_EX_USAGE;
+      goto done;
+    }
+    lua_pop(L, 1);
   }
   /* All or nothing: the chart and the table are rendered into temporary
    * files first, and put in place only when both are complete.  A value

@@ -50,6 +50,12 @@ int gs_usage_error(const char *fmt, const char *arg);
  * prints the usage error and returns GS_EX_USAGE. */
 int gs_parse_format_option(const char *v, gs_format *fmt, int *given);
 
+/* The format of --out FILE: *fmt unchanged when --format was given
+ * (fmt_given) or FILE has no extension, else the extension's format.
+ * Returns GS_EX_OK, or prints a usage error for an extension that names no
+ * format and returns GS_EX_USAGE. */
+int gs_out_format(const char *out, gs_format *fmt, int fmt_given);
+
 /* Names the command running (main.c sets it before dispatching; name is a
  * static string), for gs_usage_error's pointer to `gcisim NAME --help`. */
 void gs_usage_set_command(const char *name);

@@ -5,8 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-static const char *const fmt_names[] = {"table", "csv", "json", "md", NULL};
+static const char *const fmt_names[] = {"table", "csv", "json", "md", "tsv", NULL};
 
 int gs_format_parse(const char *name) {
   for (int i = 0; fmt_names[i]; i++)
@@ -14,9 +15,19 @@ int gs_format_parse(const char *name) {
   return -1;
 }
 
+int gs_format_of_path(const char *path) {
+  /* The last component only: "run.d/out" has no extension. */
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  const char *dot = strrchr(base, '.');
+  if (!dot || dot == base) return -1; /* none, or a dot file such as ".csv" */
+  for (int i = 0; fmt_names[i]; i++)
+    if (strcasecmp(dot + 1, fmt_names[i]) == 0) return i;
+  return -2;
+}
+
 gs_format gs_format_for_path(const char *path, gs_format def) {
-  const char *dot = strrchr(path, '.');
-  int f = dot ? gs_format_parse(dot + 1) : -1;
+  int f = gs_format_of_path(path);
   return f >= 0 ? (gs_format)f : def;
 }
 

@@ -182,6 +182,20 @@ static void csv_field(FILE *f, const char *s) {
   fputc('"', f);
 }
 
+/* A TSV field: tab, newline, carriage return and backslash escaped, so
+ * that every line is one record (format.h). */
+static void tsv_field(FILE *f, const char *s) {
+  for (; s && *s; s++) {
+    switch (*s) {
+    case '\t': fputs("\\t", f); break;
+    case '\n': fputs("\\n", f); break;
+    case '\r': fputs("\\r", f); break;
+    case '\\': fputs("\\\\", f); break;
+    default: fputc(*s, f);
+    }
+  }
+}
+
 static void json_string(FILE *f, const char *s) {
   fputc('"', f);
   for (; *s; s++) {
@@ -245,6 +259,9 @@ static void write_bare(const gs_table *t, gs_format fmt, FILE *f) {
     } else if (fmt == GS_FMT_CSV) {
       csv_field(f, s);
       fputc('\n', f);
+    } else if (fmt == GS_FMT_TSV) {
+      tsv_field(f, s);
+      fputc('\n', f);
     } else if (fmt == GS_FMT_MD) {
       md_field(f, s);
       fputc('\n', f);
@@ -287,6 +304,7 @@ int gs_table_write(const gs_table *t, gs_format fmt, FILE *f) {
       for (size_t j = 0; j < nc; j++) {
         const char *h = t->names[j];
         if (fmt == GS_FMT_CSV) { if (j) fputc(',', f); csv_field(f, h); }
+        else if (fmt == GS_FMT_TSV) { if (j) fputc('\t', f); tsv_field(f, h); }
         else if (fmt == GS_FMT_MD) { fputc(' ', f); md_field(f, h); fputs(" |", f); }
         else {
           size_t pad = w[j] - utf8_width(h);
@@ -310,6 +328,10 @@ int gs_table_write(const gs_table *t, gs_format fmt, FILE *f) {
         case GS_FMT_CSV:
           if (j) fputc(',', f);
           csv_field(f, s);
+          break;
+        case GS_FMT_TSV:
+          if (j) fputc('\t', f);
+          tsv_field(f, s);
           break;
         case GS_FMT_JSON:
           if (j) fputs(", ", f);

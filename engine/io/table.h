@@ -14,6 +14,8 @@
  *   csv    RFC 4180 data only (header, rows; a bare list one value per
  *          line, no header): the footer is not part of the CSV stream, so
  *          that every CSV reader gets exactly the rows;
+ *   tsv    as csv, tab-separated, with tab, newline, carriage return and
+ *          backslash in a field written as \t, \n, \r and \\;
  *   json   an array of objects (a bare list: an array of values); with a
  *          footer, an object {"rows": [...], "metadata": {"footer": "..."}}.
  * Numbers are written in full precision in csv and json (format.h). */

@@ -1217,6 +1217,7 @@ static int cmp_filter(lua_State *L, const char *field, int changed) {
   }
   lua_getmetatable(L, 1);
   lua_setmetatable(L, -2);
+  gs_lua_plot_sides_copy(L, 1, -1); /* its chart still names the editions */
   return 1;
 }
 
@@ -1332,6 +1333,7 @@ static int gci_compare(lua_State *L) {
     }
     lua_rawseti(L, -2, (lua_Integer)q + 1);
   }
+  gs_lua_plot_sides_set(L, -1, da->source, db->source); /* for its chart (lplot.h) */
   if (nth) {
     add_tiers(L, lua_gettop(L), th, nth);
     const char *cols[] = {db->key_col, "country", "score_before", "rank_before", "tier_before", "score_after",

@@ -84,6 +84,84 @@ static const char *rec_label(lua_State *L, int t) {
   return s ? s : rec_str(L, t, "iso3");
 }
 
+/* ---------- the sides of a comparison ---------- */
+
+#define SIDES_KEY "gci.plot.sides" /* registry: weak-keyed {list = {before, after}} */
+
+/* Pushes the registry's sides table, made on first use. */
+static void push_sides(lua_State *L) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, SIDES_KEY) == LUA_TTABLE) return;
+  lua_pop(L, 1);
+  lua_newtable(L);
+  lua_createtable(L, 0, 2);
+  lua_pushliteral(L, "k");
+  lua_setfield(L, -2, "__mode");
+  lua_pushliteral(L, SIDES_KEY);
+  lua_setfield(L, -2, "__metatable");
+  lua_setmetatable(L, -2);
+  lua_pushvalue(L, -1);
+  lua_setfield(L, LUA_REGISTRYINDEX, SIDES_KEY);
+}
+
+/* An edition's name from its file: "data/gci2018.csv" -> "gci2018". */
+static void push_stem(lua_State *L, const char *source) {
+  const char *base = strrchr(source, '/');
+  base = base ? base + 1 : source;
+  const char *dot = strrchr(base, '.');
+  lua_pushlstring(L, base, dot && dot != base ? (size_t)(dot - base) : strlen(base));
+}
+
+void gs_lua_plot_sides_set(lua_State *L, int list, const char *before_source, const char *after_source) {
+  list = lua_absindex(L, list);
+  push_sides(L);
+  lua_pushvalue(L, list);
+  lua_createtable(L, 2, 0);
+  push_stem(L, before_source);
+  push_stem(L, after_source);
+  if (lua_rawequal(L, -1, -2)) { /* one file on both sides: a scenario */
+    lua_pushliteral(L, " (after)");
+    lua_concat(L, 2);
+    lua_insert(L, -2);
+    lua_pushliteral(L, " (before)");
+    lua_concat(L, 2);
+    lua_insert(L, -2);
+  }
+  lua_rawseti(L, -3, 2);
+  lua_rawseti(L, -2, 1);
+  lua_rawset(L, -3);
+  lua_pop(L, 1);
+}
+
+void gs_lua_plot_sides_copy(lua_State *L, int from, int to) {
+  from = lua_absindex(L, from);
+  to = lua_absindex(L, to);
+  push_sides(L);
+  lua_pushvalue(L, from);
+  if (lua_rawget(L, -2) == LUA_TTABLE) {
+    lua_pushvalue(L, to);
+    lua_insert(L, -2);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+  } else {
+    lua_pop(L, 2);
+  }
+}
+
+/* The sides recorded for the list at v: pushes nothing and returns 0, or
+ * pushes their table and sets *b and *a (anchored by it) and returns 1. */
+static int get_sides(lua_State *L, int v, const char **b, const char **a) {
+  push_sides(L);
+  lua_pushvalue(L, v);
+  if (lua_rawget(L, -2) != LUA_TTABLE) { lua_pop(L, 2); return 0; }
+  lua_remove(L, -2);
+  lua_rawgeti(L, -1, 1);
+  lua_rawgeti(L, -2, 2);
+  *b = lua_tostring(L, -2);
+  *a = lua_tostring(L, -1);
+  lua_pop(L, 2); /* the strings stay anchored by the table */
+  return *b && *a;
+}
+
 /* ---------- options ---------- */
 
 typedef struct {
@@ -163,6 +241,68 @@ static const char *pick_type(lua_State *L, int v, const plot_opts *o, const char
   return NULL;
 }
 
+/* A slope chart's two headers: the options', else the editions gci.compare
+ * recorded (pushing their table), else "before" and "after". */
+static void slope_sides(lua_State *L, int v, const plot_opts *o, const char **b, const char **a) {
+  const char *sb = NULL, *sa = NULL;
+  if ((!o->before || !o->after) && !get_sides(L, v, &sb, &sa)) sb = "before", sa = "after";
+  *b = o->before ? o->before : sb;
+  *a = o->after ? o->after : sa;
+}
+
+/* Pushes the title a chart gets when the options give none, from the
+ * data: the editions compared, the countries and dataset profiled, how
+ * many rows are shown of how many.  Returns it (anchored on the stack). */
+static const char *default_title(lua_State *L, int v, const char *t, const plot_opts *o) {
+  size_t n = lua_istable(L, v) ? lua_rawlen(L, v) : 0;
+  if (strcmp(t, "slope") == 0) {
+    const char *b, *a;
+    slope_sides(L, v, o, &b, &a);
+    return lua_pushfstring(L, "Ranks from %s to %s: the top %d of either", b, a, (int)(o->top ? o->top : 30));
+  }
+  if (strcmp(t, "intervals") == 0) {
+    size_t rows = o->top && o->top < n ? o->top : n;
+    return lua_pushfstring(L, "Rank uncertainty over random weightings: %d of %d countries", (int)rows, (int)n);
+  }
+  const char *src = NULL;
+  if (luaL_testudata(L, v, DS_MT)) {
+    src = gs_lua_checkdataset(L, v)->source;
+  } else if (luaL_testudata(L, v, RES_MT)) {
+    lua_getiuservalue(L, v, 1); /* a result's user value is its dataset (lgci.c) */
+    src = gs_lua_checkdataset(L, -1)->source;
+    lua_pop(L, 1); /* the result keeps its dataset, and the dataset its source */
+  }
+  if (src) push_stem(L, src);
+  else lua_pushliteral(L, "");
+  const char *stem = lua_tostring(L, -1);
+  if (strcmp(t, "profile") == 0) {
+    luaL_Buffer bu;
+    luaL_buffinit(L, &bu);
+    luaL_addstring(&bu, "Pillar profile of ");
+    size_t k = o->countries ? lua_rawlen(L, o->countries) : 0;
+    for (size_t i = 1; i <= k; i++) {
+      if (lua_rawgeti(L, o->countries, (lua_Integer)i) == LUA_TSTRING) {
+        const char *c = lua_tostring(L, -1);
+        lua_pop(L, 1);
+        if (i > 1) luaL_addstring(&bu, ", ");
+        luaL_addstring(&bu, c);
+      } else {
+        lua_pop(L, 1);
+      }
+    }
+    if (*stem) {
+      luaL_addstring(&bu, " (");
+      luaL_addstring(&bu, stem);
+      luaL_addstring(&bu, ")");
+    }
+    luaL_pushresult(&bu);
+  } else {
+    lua_pushfstring(L, "Scores: the top %d%s%s", (int)(o->top ? o->top : 20), *stem ? " of " : "", stem);
+  }
+  lua_remove(L, -2);
+  return lua_tostring(L, -1);
+}
+
 static gs_dl *gather_slope(lua_State *L, int v, const plot_opts *o, const gs_chart_opts *co, const char *who,
                            char *err, size_t errlen) {
   const char *what = "a slope chart needs a comparison (gci.compare)";
@@ -175,7 +315,9 @@ static gs_dl *gather_slope(lua_State *L, int v, const plot_opts *o, const gs_cha
                             rec_num(L, -1, "rank_after")};
     lua_pop(L, 1);
   }
-  return gs_chart_slope(it, n, o->before ? o->before : "before", o->after ? o->after : "after", co, err, errlen);
+  const char *b, *a;
+  slope_sides(L, v, o, &b, &a);
+  return gs_chart_slope(it, n, b, a, co, err, errlen);
 }
 
 static gs_dl *gather_intervals(lua_State *L, int v, const gs_chart_opts *co, const char *who, char *err,
@@ -310,7 +452,9 @@ void gs_lua_plot(lua_State *L, int value, const char *path, const char *type, in
   }
   lua_setmetatable(L, -2);
   if (!(*mb = gs_measurer_new())) luaL_error(L, "%s: cannot set up text measurement (cairo)", who);
-  gs_chart_opts co = {o.width, o.height, o.title, o.top, gs_chart_measure, *mb};
+  /* Every chart says what it shows: without opts.title, one from the data. */
+  const char *title = o.title ? o.title : default_title(L, value, t, &o);
+  gs_chart_opts co = {o.width, o.height, title, o.top, gs_chart_measure, *mb};
   gs_ctx *ctx = gs_lua_getctx(L); /* here: nothing may raise once dl exists */
   char err[512] = "";
   gs_dl *dl = NULL;

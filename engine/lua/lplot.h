@@ -32,6 +32,16 @@ void gs_lua_open_plot(lua_State *L, int module);
 void gs_lua_plot(lua_State *L, int value, const char *path, const char *type, int opts, int sync,
                  const char *who, int *write_failed, gs_plot_pending *pending);
 
+/* The names of a comparison's two sides, for its chart's headers and
+ * title when the plot options give none: gci.compare records them for the
+ * list at stack index `list` (weakly: the list is not kept alive), from
+ * each result's dataset file name without directory and extension
+ * ("gci2018", "gci2020"; "gci2020 (before)" and "gci2020 (after)" when the
+ * two are the same file).  gs_lua_plot_sides_copy gives the list at `to`
+ * the sides of the list at `from` (a comparison's movers()). */
+void gs_lua_plot_sides_set(lua_State *L, int list, const char *before_source, const char *after_source);
+void gs_lua_plot_sides_copy(lua_State *L, int from, int to);
+
 /* Whether `type` names a chart type. */
 int gs_plot_type_valid(const char *type);
 #endif

@@ -141,14 +141,40 @@ static void test_slope(void) {
   gs_dl_free(dl);
 
   /* The scale is ordinal: ranks 1, 2 and 50 occur, each alone.  Rows: 1 at
-   * row 0, 2 at row 1, and 50 after a break of 0.6 rows, at row 2.6; so the
-   * step 2 -> 50 is 1.6 times the step 1 -> 2, not 48 times. */
+   * row 0, 2 at row 1, and 50 after a break of 1 row, at row 3; so the
+   * step 2 -> 50 is 2 times the step 1 -> 2, not 48 times. */
   gs_slope_item gap[] = {{"X", "X", 1, 1}, {"Y", "Y", 2, 50}};
   dl = gs_chart_slope(gap, 2, NULL, NULL, &o, err, sizeof err);
   const gs_dl_item *x = dl ? find(dl, GS_DL_LINE, "same", "X") : NULL, *yl = dl ? find(dl, GS_DL_LINE, "faller", "Y") : NULL;
   T_OK(x && yl, "two lines: %s", err);
-  if (x && yl) T_OK(fabs((yl->y2 - yl->y) / (yl->y - x->y) - 1.6) < 1e-9, "ordinal scale with a 0.6-row break: %g",
+  if (x && yl) T_OK(fabs((yl->y2 - yl->y) / (yl->y - x->y) - 2) < 1e-9, "ordinal scale with a 1-row break: %g",
                     (yl->y2 - yl->y) / (yl->y - x->y));
+  gs_dl_free(dl);
+  /* Each skipped range of ranks is marked on both axes: two slashes and
+   * "a ... b" with the ranks either side.  Ranks 1, 18, 33 and 55 occur
+   * (Georgia fell from 18 to 55): breaks 1-18, 18-33 and 33-55, by hand. */
+  gs_slope_item geo[] = {{"A", "A", 1, 1}, {"GEO", "Georgia", 18, 55}, {"B", "B", 33, 33}};
+  gs_chart_opts og = {900, 0, NULL, 60, NULL, NULL};
+  dl = gs_chart_slope(geo, 3, "GCI 2018", "GCI 2020", &og, err, sizeof err);
+  const char *want_breaks[] = {"1 \xe2\x80\xa6 18", "18 \xe2\x80\xa6 33", "33 \xe2\x80\xa6 55"};
+  size_t slashes = 0, texts[3] = {0, 0, 0}, other = 0;
+  double yb[3] = {0, 0, 0};
+  for (size_t i = 0; dl && i < dl->n; i++) {
+    const gs_dl_item *t = &dl->item[i];
+    if (t->cls && strcmp(t->cls, "break") == 0 && t->kind == GS_DL_LINE) slashes++;
+    if (!t->cls || strcmp(t->cls, "break-rank") != 0) continue;
+    int k = -1;
+    for (int j = 0; j < 3; j++) if (strcmp(t->text, want_breaks[j]) == 0) k = j;
+    if (k < 0) other++;
+    else { texts[k]++; yb[k] = t->y; }
+  }
+  T_OK(dl && slashes == 12 && texts[0] == 2 && texts[1] == 2 && texts[2] == 2 && other == 0,
+       "three breaks, each marked on both axes: %zu slashes, %zu/%zu/%zu texts, %zu others", slashes, texts[0],
+       texts[1], texts[2], other);
+  /* the 33 ... 55 mark lies between Georgia's 2020 point (55) and rank 33 */
+  const gs_dl_item *g = dl ? find(dl, GS_DL_LINE, "faller", "GEO") : NULL, *bl = dl ? find(dl, GS_DL_LINE, "same", "B") : NULL;
+  T_OK(g && bl && yb[2] > bl->y && yb[2] < g->y2, "the 33-55 break sits between rank 33 (%g) and 55 (%g): %g",
+       bl ? bl->y : -1, g ? g->y2 : -1, yb[2]);
   gs_dl_free(dl);
   gs_slope_item none[] = {{"D", "Dland", 4, NAN}};
   T_OK(!gs_chart_slope(none, 1, NULL, NULL, &o, err, sizeof err), "nothing to plot");
