@@ -920,6 +920,10 @@ static int ix_panel(lua_State *L) {
   luaL_checktype(L, 2, LUA_TTABLE);
   if (!lua_isnoneornil(L, 3)) luaL_checktype(L, 3, LUA_TTABLE);
   lua_settop(L, 3);
+  /* ix:compute's options and `global`, named together when one is unknown */
+  static const char *const panel_opts[] = {"steps", "denominate", "impute", "group_by", "screen", "treat",
+                                           "normalise", "agg", "digits", "ties", "group", "global", NULL};
+  if (!lua_isnil(L, 3)) gs_lua_check_options(L, 3, panel_opts, "panel");
   /* the compute options without `global` (4), and global */
   lua_newtable(L);
   int global = 0;

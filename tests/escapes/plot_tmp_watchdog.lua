@@ -10,6 +10,6 @@
 local n = 0
 local evil = setmetatable({}, { __tostring = function()
   n = n + 1
-  if n > 1 then string.find(string.rep("a", 40000), ".-.-.-.-.-.-b") end
+  if n > 0 then string.find(string.rep("a", 40000), ".-.-.-.-.-.-b") end
   return "x" end })
 return { { iso3 = "AAA", country = evil, score = 1, rank = 1 } }
