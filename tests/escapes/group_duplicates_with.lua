@@ -6,7 +6,7 @@
 -- behind that (rows[] is filled through a seen[] mark).
 -- args: --timeout 5 --max-memory 64M
 -- exit: 1
--- error: {script}:11: gci.group: member 'AFG' is listed twice in 'G'
+-- error: {script}:12: gci.group: member 'AFG' is listed twice in 'G'
 local m = {}
 for i = 1, 5000 do m[i] = "AFG" end
 gci.group("G", m)
