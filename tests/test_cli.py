@@ -305,10 +305,14 @@ for fmt in ["table", "csv", "json", "md"]:
         rows = table(out)
         check([r["iso3"] for r in rows] == ["USA", "SAU", "GBR"] and rows[1]["score"] == "99.54", "csv")
     elif fmt == "json":
-        js = json.loads(out)
+        # a result's records carry how they were ranked: {"rows": [...], "metadata": {"footer": ...}}
+        doc = json.loads(out)
+        check(isinstance(doc, dict) and "dense ranks" in doc.get("metadata", {}).get("footer", ""),
+              "json keeps the footer as metadata: %r" % out[:200])
+        js = doc["rows"] if isinstance(doc, dict) else doc
         check(js[0] == {"iso3": "USA", "country": "United States of America", "score": 100, "rank": 1}, "json: %r" % js[0])
         if shutil.which("jq"):
-            p = subprocess.run(["jq", "-r", ".[1].rank"], input=out, capture_output=True, text=True)
+            p = subprocess.run(["jq", "-r", ".rows[1].rank"], input=out, capture_output=True, text=True)
             check(p.stdout.strip() == "2", "jq reads the JSON")
     elif fmt == "md":
         check(out.startswith("| iso3 | country | score | rank |\n| --- | --- | ---: | ---: |\n| USA |"), "md: %r" % out[:80])
