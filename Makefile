@@ -199,7 +199,7 @@ leakcheck: $(BIN) $(UNIT_BIN)
 
 FUZZ_SECONDS ?= 60
 fuzz:
-	@sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+	@FUZZ_LIBS='$(ANALYSIS_LIBS)' sh tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf build build-asan build-fuzz build-pic gcisim gci.so

@@ -20,6 +20,9 @@ LUA_CFLAGS=$(pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/include/lua5.
 LUA_LIBS=$(pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
 CAIRO_CFLAGS=$(pkg-config --cflags cairo fontconfig 2>/dev/null || echo -I/usr/include/cairo)
 CAIRO_LIBS=$(pkg-config --libs cairo fontconfig 2>/dev/null || echo -lcairo -lfontconfig)
+# The core's analyses link LAPACKE (PCA), GLPK (benefit of the doubt) and
+# GSL (optimised weights); the Makefile passes its own list.
+ANALYSIS_LIBS=${FUZZ_LIBS:--llapacke -llapack -lglpk -lgsl -lgslcblas}
 FLAGS="-g -O1 -std=c17 -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE=700 -pthread -fno-omit-frame-pointer
   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
   -Iengine/core -Iengine/io -Iengine/chart -Iengine/lua $LUA_CFLAGS $CAIRO_CFLAGS"
@@ -29,7 +32,7 @@ SRC=$(ls engine/core/*.c engine/io/*.c engine/chart/*.c engine/lua/*.c)
 HARNESSES=${FUZZ_ONLY:-csv lua api}
 for h in $HARNESSES; do
   # shellcheck disable=SC2086
-  $CC $FLAGS -o "$OUT/fuzz_$h" "tests/fuzz/fuzz_$h.c" $SRC $LUA_LIBS $CAIRO_LIBS -lcsv -lm
+  $CC $FLAGS -o "$OUT/fuzz_$h" "tests/fuzz/fuzz_$h.c" $SRC $LUA_LIBS $CAIRO_LIBS $ANALYSIS_LIBS -lcsv -lm
 done
 run_one() {
   h=$1
