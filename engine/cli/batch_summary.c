@@ -1,0 +1,165 @@
+/* batch_summary.c - progress, summary files and report of `gcisim batch`
+ * (see batch_summary.h). */
+#include "batch_summary.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "atomic.h"
+#include "version.h"
+
+/* ---------- progress ---------- */
+
+
+void batch_progress_show(batch_progress *p, int force) {
+  if (!p->on) return;
+  double t = batch_now();
+  if (!force && t - p->last < 0.1) return;
+  p->last = t;
+  fprintf(stderr, "\rgcisim batch: %zu/%zu done, %zu failed, %zu remaining, %.1f s\033[K", p->done, p->total,
+          p->failed, p->total - p->done, t - p->start);
+}
+
+void batch_progress_end(batch_progress *p) {
+  if (!p->on) return;
+  batch_progress_show(p, 1);
+  fputc('\n', stderr);
+}
+
+/* ---------- the summaries ---------- */
+
+static void csv_field(FILE *f, const char *s) {
+  if (!strpbrk(s, ",\"\r\n")) { fputs(s, f); return; }
+  fputc('"', f);
+  for (; *s; s++) {
+    if (*s == '"') fputc('"', f);
+    fputc(*s, f);
+  }
+  fputc('"', f);
+}
+
+/* Arguments as one manifest-syntax string (quoted where needed). */
+static void args_text(FILE *f, const batch_job *j) {
+  for (int k = 0; k < j->nargs; k++) {
+    const char *a = j->args[k];
+    if (k) fputc(' ', f);
+    if (a[0] && !strpbrk(a, " \t\"\\")) { fputs(a, f); continue; }
+    fputc('"', f);
+    for (; *a; a++) {
+      if (*a == '"' || *a == '\\') fputc('\\', f);
+      fputc(*a, f);
+    }
+    fputc('"', f);
+  }
+}
+
+static void json_str(FILE *f, const char *s) {
+  fputc('"', f);
+  size_t n = strlen(s);
+  for (size_t i = 0; i < n;) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == '"' || c == '\\') { fputc('\\', f); fputc(c, f); i++; }
+    else if (c < 0x20) { fprintf(f, "\\u%04x", c); i++; }
+    else {
+      size_t k = batch_utf8_len((const unsigned char *)s + i, n - i);
+      if (!k) { fputs("\\ufffd", f); i++; continue; }
+      fwrite(s + i, 1, k, f);
+      i += k;
+    }
+  }
+  fputc('"', f);
+}
+
+int batch_write_summary(batch *b, const char *name, int json) {
+  char path[PATH_MAX], tmp[PATH_MAX + 32];
+  snprintf(path, sizeof path, "%s/%s", b->outdir, name);
+  FILE *f = gs_atomic_open(path, tmp, sizeof tmp);
+  if (!f) return -1;
+  size_t count[ST_COUNT] = {0};
+  for (size_t i = 0; i < b->n; i++) count[b->jobs[i].status]++;
+  if (json) {
+    fprintf(f, "{\n  \"gcisim\": ");
+    json_str(f, GCISIM_VERSION);
+    fprintf(f, ",\n  \"format\": ");
+    json_str(f, b->fmt);
+    fprintf(f, ",\n  \"jobs\": %zu,\n  \"ok\": %zu,\n  \"failed\": %zu,\n  \"statuses\": {", b->n, count[ST_OK],
+            b->n - count[ST_OK]);
+    int first = 1;
+    for (int s = ST_OK; s < ST_COUNT; s++) {
+      if (!count[s]) continue;
+      fprintf(f, "%s\"%s\": %zu", first ? "" : ", ", batch_status_names[s], count[s]);
+      first = 0;
+    }
+    fprintf(f, "},\n  \"results\": [");
+  } else {
+    fputs("job,script,dataset,args,status,message,output,hash,wall_ms\n", f);
+  }
+  for (size_t i = 0; i < b->n; i++) {
+    const batch_job *j = &b->jobs[i];
+    char hash[32], wall[32];
+    snprintf(hash, sizeof hash, "%016llx", (unsigned long long)j->hash);
+    const char *out = j->status == ST_OK ? batch_base_of(j->result) : "";
+    int ran = j->status != ST_INTERRUPTED && j->status != ST_PENDING && !j->resumed;
+    if (ran) snprintf(wall, sizeof wall, "%.1f", j->wall_ms);
+    else wall[0] = '\0';
+    if (json) {
+      fprintf(f, "%s\n    {\"job\": ", i ? "," : "");
+      json_str(f, j->id);
+      fputs(", \"script\": ", f);
+      json_str(f, j->script);
+      fputs(", \"dataset\": ", f);
+      json_str(f, j->dataset);
+      fputs(", \"args\": [", f);
+      for (int k = 0; k < j->nargs; k++) {
+        if (k) fputs(", ", f);
+        json_str(f, j->args[k]);
+      }
+      fputs("], \"status\": ", f);
+      json_str(f, batch_status_names[j->status]);
+      fputs(", \"message\": ", f);
+      json_str(f, j->msg);
+      fputs(", \"output\": ", f);
+      if (out[0]) json_str(f, out);
+      else fputs("null", f);
+      fprintf(f, ", \"hash\": \"%s\", \"wall_ms\": %s}", hash, ran ? wall : "null");
+    } else {
+      csv_field(f, j->id);
+      fputc(',', f);
+      csv_field(f, j->script);
+      fputc(',', f);
+      csv_field(f, j->dataset);
+      fputc(',', f);
+      char *at = NULL;
+      size_t atn = 0;
+      FILE *m = open_memstream(&at, &atn);
+      if (m) {
+        args_text(m, j);
+        fclose(m);
+        csv_field(f, at ? at : "");
+      }
+      free(at);
+      fprintf(f, ",%s,", batch_status_names[j->status]);
+      csv_field(f, j->msg);
+      fputc(',', f);
+      csv_field(f, out);
+      fprintf(f, ",%s,%s\n", hash, wall);
+    }
+  }
+  if (json) fputs(b->n ? "\n  ]\n}\n" : "]\n}\n", f);
+  return gs_atomic_commit(f, tmp, path, 1);
+}
+
+void batch_report(const batch *b, size_t ok, size_t resumed, size_t interrupted) {
+  if (b->quiet) return;
+  for (size_t i = 0; i < b->n; i++) {
+    const batch_job *j = &b->jobs[i];
+    if (j->status != ST_OK && j->status != ST_INTERRUPTED)
+      fprintf(stderr, "  %s: %s: %s\n", j->id, batch_status_names[j->status], j->msg);
+  }
+  fprintf(stderr, "gcisim batch: %zu jobs, %zu ok (%zu kept by --resume), %zu failed", b->n, ok, resumed,
+          b->n - ok - interrupted);
+  if (interrupted) fprintf(stderr, ", %zu interrupted", interrupted);
+  fprintf(stderr, "; summary in %s/summary.csv\n", b->outdir);
+}
