@@ -15,7 +15,7 @@ import itertools
 import math
 import os
 
-from gstest import TMP, check, done, run, table
+from gstest import TMP, check, done, ranks, run, table
 
 # ---------------------------------------------------------------- data
 # Six units, indicators i1, i2 under P1 and i3, i4 (lower is better) under
@@ -129,9 +129,10 @@ def jacobi(a):
 
 
 def min_ranks(scores):
-    """R's rank(-x, ties = "min") on a dict (None = no rank)."""
-    return {u: (None if s is None else 1 + sum(1 for t in scores.values() if t is not None and t > s))
-            for u, s in scores.items()}
+    """R's rank(-x, ties = "min") on a dict (None = no rank): competition
+    ranks on the exact scores (gstest.ranks, digits None)."""
+    rk = ranks({u: s for u, s in scores.items() if s is not None}, None, "competition")
+    return {u: rk.get(u) for u in scores}
 
 
 COL = {c: [VALS[u][j] for u in UNITS] for j, c in enumerate(IND)}

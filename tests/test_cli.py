@@ -8,7 +8,7 @@ Prints "N passed, N failed" last.
 """
 import csv, io, json, math, os, shutil, stat, subprocess, sys, tempfile
 
-from gstest import GCISIM, TMP, check, done, ranks, run, table
+from gstest import GCISIM, TMP, check, done, ranks, round_away, run, table
 
 
 
@@ -32,7 +32,7 @@ def load(name):
 
 def r2(x):
     """Round half away from zero to 2 decimals, as the GCI publishes."""
-    return math.floor(abs(x) * 100 + 0.5 + 1e-9) / 100 * (1 if x >= 0 else -1)
+    return round_away(x, 2)
 
 
 def dense(scores, digits=2):
