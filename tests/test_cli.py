@@ -320,6 +320,16 @@ for fmt in ["table", "csv", "json", "md"]:
         check(out.startswith("| iso3 | country | score | rank |\n| --- | --- | ---: | ---: |\n| USA |"), "md: %r" % out[:80])
     else:
         check(out.split("\n")[0].split() == ["iso3", "country", "score", "rank"] and "99.54" in out, "table")
+# JSON text is UTF-8: a byte that starts no UTF-8 sequence becomes U+FFFD
+# (it was written raw, and no JSON reader took the output); a tab is \t
+p = subprocess.run(GCISIM + ["run", "-", "--format", "json"], input=b'return {{iso3 = "A\\255B", n = "x\\ty\\1z"}}',
+                   capture_output=True)
+try:
+    doc = json.loads(p.stdout.decode("utf-8"))
+except ValueError as e:
+    doc = e
+check(p.returncode == 0 and doc == [{"iso3": "A\ufffdB", "n": "x\ty\x01z"}],
+      "json strings: invalid UTF-8 replaced, controls escaped: %r %r" % (p.stdout, p.stderr))
 rc, out, err = run(["--format", "csv"], 'return {{iso3 = "A,B", country = "say \\"hi\\"\\nnow", score = 1.5}}')
 check(list(csv.reader(io.StringIO(out))) == [["iso3", "country", "score"], ["A,B", 'say "hi"\nnow', "1.5"]], "csv quoting: %r" % out)
 rc, out, err = run(["--format", "json"], 'return {{iso3 = "A", country = "tab\\there \\"q\\" \\1", score = 0.1}}')

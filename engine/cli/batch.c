@@ -71,6 +71,26 @@ static int check_size(const char *s) {
   return gs_parse_size(s, &v);
 }
 
+/* The limits every job runs under: checked here, so that a bad value is a
+ * batch usage error before anything runs, then recorded by run.c's own
+ * reader (gs_run_sbopts_parse) into the options each job's gs_run gets. */
+static const struct {
+  const char *name;
+  int size;          /* a size such as 64M, else a number */
+  const char *needs; /* for the message */
+} limit_opts[] = {
+    {"--timeout", 0, "seconds"},
+    {"--max-memory", 1, "a size such as 64M"},
+    {"--max-output", 1, "a size such as 1M"},
+    {"--max-instructions", 0, "a number"},
+};
+
+/* Index of a in limit_opts, or -1. */
+static int limit_opt(const char *a) {
+  for (size_t k = 0; k < sizeof limit_opts / sizeof *limit_opts; k++)
+    if (strcmp(a, limit_opts[k].name) == 0) return (int)k;
+  return -1;
+}
 
 static int parse_opts(int argc, char **argv, batch *b) {
   b->fmt = "csv";
@@ -81,6 +101,7 @@ static int parse_opts(int argc, char **argv, batch *b) {
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    int lim = limit_opt(a);
 #define IS(s1, s2) (strcmp(a, s1) == 0 || strcmp(a, s2) == 0)
 #define NEEDV() do { if (!v) return batch_err("%s needs a value", a); i++; } while (0)
     if (strcmp(a, "--") == 0) {
@@ -113,31 +134,20 @@ static int parse_opts(int argc, char **argv, batch *b) {
       NEEDV();
       if (check_num(v)) return batch_err("--threads needs a whole number, got '%s'", v);
       b->threads = v;
-    } else if (IS("--timeout", "--timeout")) {
+    } else if (lim >= 0) {
       NEEDV();
-      if (check_num(v)) return batch_err("--timeout needs seconds, got '%s'", v);
-      b->timeout = v;
-      gs_run_sbopts_parse(&b->sbo, a, v);
-    } else if (IS("--max-memory", "--max-memory")) {
-      NEEDV();
-      if (check_size(v)) return batch_err("--max-memory needs a size such as 64M, got '%s'", v);
-      b->max_memory = v;
-      gs_run_sbopts_parse(&b->sbo, a, v);
-    } else if (IS("--max-output", "--max-output")) {
-      NEEDV();
-      if (check_size(v)) return batch_err("--max-output needs a size such as 1M, got '%s'", v);
-      gs_run_sbopts_parse(&b->sbo, a, v);
-    } else if (IS("--max-instructions", "--max-instructions")) {
-      NEEDV();
-      if (check_num(v)) return batch_err("--max-instructions needs a number, got '%s'", v);
-      b->max_instructions = v;
+      if (limit_opts[lim].size ? check_size(v) : check_num(v)) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "%s needs %s, got '%%s'", a, limit_opts[lim].needs);
+        return batch_err(msg, v);
+      }
       gs_run_sbopts_parse(&b->sbo, a, v);
     } else if (IS("--allow-read", "--allow-read")) {
       NEEDV();
       struct stat st;
       if (stat(v, &st) != 0 || !S_ISDIR(st.st_mode)) return batch_err("--allow-read: '%s' is not a directory", v);
       if (b->nreads == 16) return batch_err("too many %s", a);
-      b->reads[b->nreads++] = v;
+      b->nreads++;
       gs_run_sbopts_parse(&b->sbo, a, v);
     } else {
       return batch_err("unknown option or argument '%s'", a);

@@ -66,25 +66,6 @@ int batch_oom(void) {
   return GS_EX_USAGE;
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-size_t batch_utf8_len(const unsigned char *s, size_t n) {
-  if (s[0] < 0x80) return 1;
-  size_t len;
-  unsigned min;
-  unsigned cp;
-  if ((s[0] & 0xE0) == 0xC0) { len = 2; min = 0x80; cp = s[0] & 0x1F; }
-  else if ((s[0] & 0xF0) == 0xE0) { len = 3; min = 0x800; cp = s[0] & 0x0F; }
-  else if ((s[0] & 0xF8) == 0xF0) { len = 4; min = 0x10000; cp = s[0] & 0x07; }
-  else return 0;
-  if (len > n) return 0;
-  for (size_t i = 1; i < len; i++) {
-    if ((s[i] & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (s[i] & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return len;
-}
-
 /* The file name without directory and without its last extension. */
 static void stem_of(const char *path, char *out, size_t len) {
   const char *base = strrchr(path, '/');

@@ -69,13 +69,11 @@ typedef struct {
   const char *fmt;
   int resume, quiet;
   const char *threads;
-  const char *timeout, *max_memory, *max_instructions;
-  const char *reads[16];
-  int nreads;
+  int nreads; /* --allow-read given (at most 16) */
   const char *scripts[64], *datasets[64];
   int nscripts, ndatasets;
   const char *manifest;
-  gs_run_sbopts sbo; /* the limits above, parsed, for gs_run */
+  gs_run_sbopts sbo; /* --timeout, --max-memory, ... parsed, for gs_run */
   char **cargs; /* borrowed from argv: -- ARGS */
   int ncargs;
   /* jobs */
@@ -110,8 +108,6 @@ int batch_oom(void);
 /* Prints "gcisim batch: " fmt (one %s argument) and a usage hint; returns
  * GS_EX_USAGE. */
 int batch_err(const char *fmt, const char *a);
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-size_t batch_utf8_len(const unsigned char *s, size_t n);
 /* The file name part of path (a pointer into it). */
 const char *batch_base_of(const char *path);
 /* Makes room for n strings; returns 0 or -1. */

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "format.h"
+
 /* Lexically normalised path: drops "." segments and folds "x/..". */
 static char *normalize_path(const char *p) {
   size_t n = strlen(p);
@@ -135,7 +137,7 @@ static int manifest_line(batch *b, mpos pos, const char *dir, const char *s, siz
     unsigned char c = (unsigned char)s[i];
     if (c == 0) return merr(pos, col_of(s, i), "NUL byte%s", "");
     if ((c < 0x20 && c != '\t') || c == 0x7f) return merr(pos, col_of(s, i), "control character%s", "");
-    size_t k = batch_utf8_len((const unsigned char *)s + i, len - i);
+    size_t k = gs_utf8_len((const unsigned char *)s + i, len - i);
     if (!k) return merr(pos, col_of(s, i), "invalid UTF-8%s", "");
     i += k;
   }

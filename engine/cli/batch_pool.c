@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "format.h"
 
 static int status_of_exit(int code) {
   switch (code) {
@@ -250,7 +251,7 @@ static void clean_msg(char *m) {
   size_t n = strlen(m), o = 0;
   for (size_t i = 0; i < n;) {
     unsigned char c = (unsigned char)m[i];
-    size_t k = batch_utf8_len((unsigned char *)m + i, n - i);
+    size_t k = gs_utf8_len((unsigned char *)m + i, n - i);
     if (!k) { m[o++] = '?'; i++; continue; }
     if (c < 0x20 || c == 0x7f) { m[o++] = ' '; i++; continue; }
     memmove(m + o, m + i, k);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "atomic.h"
+#include "format.h"
 #include "version.h"
 
 /* ---------- progress ---------- */
@@ -30,16 +31,6 @@ void batch_progress_end(batch_progress *p) {
 
 /* ---------- the summaries ---------- */
 
-static void csv_field(FILE *f, const char *s) {
-  if (!strpbrk(s, ",\"\r\n")) { fputs(s, f); return; }
-  fputc('"', f);
-  for (; *s; s++) {
-    if (*s == '"') fputc('"', f);
-    fputc(*s, f);
-  }
-  fputc('"', f);
-}
-
 /* Arguments as one manifest-syntax string (quoted where needed). */
 static void args_text(FILE *f, const batch_job *j) {
   for (int k = 0; k < j->nargs; k++) {
@@ -55,23 +46,6 @@ static void args_text(FILE *f, const batch_job *j) {
   }
 }
 
-static void json_str(FILE *f, const char *s) {
-  fputc('"', f);
-  size_t n = strlen(s);
-  for (size_t i = 0; i < n;) {
-    unsigned char c = (unsigned char)s[i];
-    if (c == '"' || c == '\\') { fputc('\\', f); fputc(c, f); i++; }
-    else if (c < 0x20) { fprintf(f, "\\u%04x", c); i++; }
-    else {
-      size_t k = batch_utf8_len((const unsigned char *)s + i, n - i);
-      if (!k) { fputs("\\ufffd", f); i++; continue; }
-      fwrite(s + i, 1, k, f);
-      i += k;
-    }
-  }
-  fputc('"', f);
-}
-
 int batch_write_summary(batch *b, const char *name, int json) {
   char path[PATH_MAX], tmp[PATH_MAX + 32];
   snprintf(path, sizeof path, "%s/%s", b->outdir, name);
@@ -81,9 +55,9 @@ int batch_write_summary(batch *b, const char *name, int json) {
   for (size_t i = 0; i < b->n; i++) count[b->jobs[i].status]++;
   if (json) {
     fprintf(f, "{\n  \"gcisim\": ");
-    json_str(f, GCISIM_VERSION);
+    gs_json_string(f, GCISIM_VERSION);
     fprintf(f, ",\n  \"format\": ");
-    json_str(f, b->fmt);
+    gs_json_string(f, b->fmt);
     fprintf(f, ",\n  \"jobs\": %zu,\n  \"ok\": %zu,\n  \"failed\": %zu,\n  \"statuses\": {", b->n, count[ST_OK],
             b->n - count[ST_OK]);
     int first = 1;
@@ -106,30 +80,30 @@ int batch_write_summary(batch *b, const char *name, int json) {
     else wall[0] = '\0';
     if (json) {
       fprintf(f, "%s\n    {\"job\": ", i ? "," : "");
-      json_str(f, j->id);
+      gs_json_string(f, j->id);
       fputs(", \"script\": ", f);
-      json_str(f, j->script);
+      gs_json_string(f, j->script);
       fputs(", \"dataset\": ", f);
-      json_str(f, j->dataset);
+      gs_json_string(f, j->dataset);
       fputs(", \"args\": [", f);
       for (int k = 0; k < j->nargs; k++) {
         if (k) fputs(", ", f);
-        json_str(f, j->args[k]);
+        gs_json_string(f, j->args[k]);
       }
       fputs("], \"status\": ", f);
-      json_str(f, batch_status_names[j->status]);
+      gs_json_string(f, batch_status_names[j->status]);
       fputs(", \"message\": ", f);
-      json_str(f, j->msg);
+      gs_json_string(f, j->msg);
       fputs(", \"output\": ", f);
-      if (out[0]) json_str(f, out);
+      if (out[0]) gs_json_string(f, out);
       else fputs("null", f);
       fprintf(f, ", \"hash\": \"%s\", \"wall_ms\": %s}", hash, ran ? wall : "null");
     } else {
-      csv_field(f, j->id);
+      gs_csv_field(f, j->id);
       fputc(',', f);
-      csv_field(f, j->script);
+      gs_csv_field(f, j->script);
       fputc(',', f);
-      csv_field(f, j->dataset);
+      gs_csv_field(f, j->dataset);
       fputc(',', f);
       char *at = NULL;
       size_t atn = 0;
@@ -137,13 +111,13 @@ int batch_write_summary(batch *b, const char *name, int json) {
       if (m) {
         args_text(m, j);
         fclose(m);
-        csv_field(f, at ? at : "");
+        gs_csv_field(f, at ? at : "");
       }
       free(at);
       fprintf(f, ",%s,", batch_status_names[j->status]);
-      csv_field(f, j->msg);
+      gs_csv_field(f, j->msg);
       fputc(',', f);
-      csv_field(f, out);
+      gs_csv_field(f, out);
       fprintf(f, ",%s,%s\n", hash, wall);
     }
   }
