@@ -46,6 +46,11 @@ static void args_text(FILE *f, const batch_job *j) {
   }
 }
 
+/* The columns of summary.csv, and the fields of each summary.json result. */
+enum { COL_ARGS = 3, COL_OUTPUT = 6, COL_WALL = 8, NCOLS = 9 };
+static const char *const cols[NCOLS] = {"job", "script", "dataset", "args", "status",
+                                        "message", "output", "hash", "wall_ms"};
+
 int batch_write_summary(batch *b, const char *name, int json) {
   char path[PATH_MAX], tmp[PATH_MAX + 32];
   snprintf(path, sizeof path, "%s/%s", b->outdir, name);
@@ -68,7 +73,8 @@ int batch_write_summary(batch *b, const char *name, int json) {
     }
     fprintf(f, "},\n  \"results\": [");
   } else {
-    fputs("job,script,dataset,args,status,message,output,hash,wall_ms\n", f);
+    for (int c = 0; c < NCOLS; c++) fprintf(f, "%s%s", c ? "," : "", cols[c]);
+    fputc('\n', f);
   }
   for (size_t i = 0; i < b->n; i++) {
     const batch_job *j = &b->jobs[i];
@@ -78,48 +84,36 @@ int batch_write_summary(batch *b, const char *name, int json) {
     int ran = j->status != ST_INTERRUPTED && j->status != ST_PENDING && !j->resumed;
     if (ran) snprintf(wall, sizeof wall, "%.1f", j->wall_ms);
     else wall[0] = '\0';
-    if (json) {
-      fprintf(f, "%s\n    {\"job\": ", i ? "," : "");
-      gs_json_string(f, j->id);
-      fputs(", \"script\": ", f);
-      gs_json_string(f, j->script);
-      fputs(", \"dataset\": ", f);
-      gs_json_string(f, j->dataset);
-      fputs(", \"args\": [", f);
-      for (int k = 0; k < j->nargs; k++) {
-        if (k) fputs(", ", f);
-        gs_json_string(f, j->args[k]);
-      }
-      fputs("], \"status\": ", f);
-      gs_json_string(f, batch_status_names[j->status]);
-      fputs(", \"message\": ", f);
-      gs_json_string(f, j->msg);
-      fputs(", \"output\": ", f);
-      if (out[0]) gs_json_string(f, out);
-      else fputs("null", f);
-      fprintf(f, ", \"hash\": \"%s\", \"wall_ms\": %s}", hash, ran ? wall : "null");
-    } else {
-      gs_csv_field(f, j->id);
-      fputc(',', f);
-      gs_csv_field(f, j->script);
-      fputc(',', f);
-      gs_csv_field(f, j->dataset);
-      fputc(',', f);
-      char *at = NULL;
-      size_t atn = 0;
-      FILE *m = open_memstream(&at, &atn);
-      if (m) {
-        args_text(m, j);
-        fclose(m);
-        gs_csv_field(f, at ? at : "");
-      }
-      free(at);
-      fprintf(f, ",%s,", batch_status_names[j->status]);
-      gs_csv_field(f, j->msg);
-      fputc(',', f);
-      gs_csv_field(f, out);
-      fprintf(f, ",%s,%s\n", hash, wall);
+    /* one row: the columns in order; args and the JSON nulls are special */
+    const char *val[NCOLS] = {j->id, j->script, j->dataset, NULL, batch_status_names[j->status], j->msg, out,
+                              hash, wall};
+    if (json) fprintf(f, "%s\n    {", i ? "," : "");
+    for (int c = 0; c < NCOLS; c++) {
+      if (json) fprintf(f, "%s\"%s\": ", c ? ", " : "", cols[c]);
+      else if (c) fputc(',', f);
+      if (c == COL_ARGS && json) {
+        fputc('[', f);
+        for (int k = 0; k < j->nargs; k++) {
+          if (k) fputs(", ", f);
+          gs_json_string(f, j->args[k]);
+        }
+        fputc(']', f);
+      } else if (c == COL_ARGS) {
+        char *at = NULL;
+        size_t atn = 0;
+        FILE *m = open_memstream(&at, &atn);
+        if (m) {
+          args_text(m, j);
+          fclose(m);
+          gs_csv_field(f, at ? at : "");
+        }
+        free(at);
+      } else if (!json) gs_csv_field(f, val[c]);
+      else if (c == COL_WALL) fputs(ran ? wall : "null", f);
+      else if (c == COL_OUTPUT && !out[0]) fputs("null", f);
+      else gs_json_string(f, val[c]);
     }
+    fputs(json ? "}" : "\n", f);
   }
   if (json) fputs(b->n ? "\n  ]\n}\n" : "]\n}\n", f);
   return gs_atomic_commit(f, tmp, path, 1);
