@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compare.h"
 #include "csvload.h"
 #include "dataset.h"
 #include "hier.h"
@@ -997,26 +998,19 @@ static double *push_ranks(lua_State *L, hr_box *b, const double *s) {
   return rk;
 }
 
-typedef struct { double rank; size_t i; } ord_item;
-static int ord_cmp(const void *a, const void *b) {
-  const ord_item *x = a, *y = b;
-  int xn = isnan(x->rank), yn = isnan(y->rank);
-  if (xn != yn) return xn - yn;
-  if (!xn && x->rank != y->rank) return x->rank < y->rank ? -1 : 1;
-  return (x->i > y->i) - (x->i < y->i);
-}
-
-/* Pushes a userdata of the kept units' indices in rank order; *m = count. */
+/* Pushes a userdata of the kept units' indices in rank order (the core's
+ * gs_rank_order: unranked last, ties in row order); *m = count. */
 static size_t *push_order(lua_State *L, hr_box *b, const double *rk, size_t *m) {
-  size_t n = gs_h_result_units(b->r);
+  size_t n = gs_h_result_units(b->r), cap = n ? n : 1;
   const int *kept = gs_h_result_kept(b->r);
-  ord_item *it = lua_newuserdatauv(L, (n ? n : 1) * sizeof *it, 0);
+  /* one block: the order, then the kept units' rows and their ranks */
+  size_t *o = lua_newuserdatauv(L, cap * (2 * sizeof(size_t) + sizeof(double)), 0), *row = o + cap;
+  double *krk = (double *)(row + cap);
   size_t k = 0;
   for (size_t i = 0; i < n; i++)
-    if (kept[i]) it[k++] = (ord_item){rk[i], i};
-  qsort(it, k, sizeof *it, ord_cmp);
-  size_t *o = (size_t *)it;
-  for (size_t i = 0; i < k; i++) o[i] = it[i].i;
+    if (kept[i]) { row[k] = i; krk[k++] = rk[i]; }
+  if (gs_rank_order(krk, k, o) != 0) luaL_error(L, "out of memory while ordering by rank");
+  for (size_t q = 0; q < k; q++) o[q] = row[o[q]];
   *m = k;
   return o;
 }
