@@ -133,19 +133,29 @@ static const char *agg_display(gs_m_agg_kind k) {
   }
 }
 
+/* The name of a method spec at idx (absolute), "name" or {"name",
+ * parameters...}: the string, or the table's first item when it is a
+ * string (still anchored by the table), else NULL; *n is the table's
+ * length (0 for anything else). */
+static const char *spec_name(lua_State *L, int idx, size_t *n) {
+  *n = 0;
+  if (lua_type(L, idx) == LUA_TSTRING) return lua_tostring(L, idx);
+  if (!lua_istable(L, idx)) return NULL;
+  *n = lua_rawlen(L, idx);
+  lua_rawgeti(L, idx, 1);
+  const char *name = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+  lua_pop(L, 1);
+  return name;
+}
+
 /* Reads an aggregation spec at idx: "name" or {"power", p}. */
 static void read_agg(lua_State *L, int idx, const char *what, gs_m_agg_kind *kind, double *p) {
   idx = lua_absindex(L, idx);
-  const char *name = NULL;
+  size_t n;
+  const char *name = spec_name(L, idx, &n);
   int has_p = 0;
   *p = 1;
-  if (lua_type(L, idx) == LUA_TSTRING) {
-    name = lua_tostring(L, idx);
-  } else if (lua_istable(L, idx)) {
-    size_t n = lua_rawlen(L, idx);
-    lua_rawgeti(L, idx, 1);
-    name = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-    lua_pop(L, 1); /* still anchored by the table */
+  if (lua_istable(L, idx)) {
     if (n > 2 || !name) luaL_error(L, "%s: an aggregation is a name or {\"power\", p}", what);
     if (n == 2) {
       lua_rawgeti(L, idx, 2);
@@ -155,7 +165,7 @@ static void read_agg(lua_State *L, int idx, const char *what, gs_m_agg_kind *kin
       lua_pop(L, 1);
       has_p = 1;
     }
-  } else {
+  } else if (!name) {
     luaL_error(L, "%s: an aggregation is a name (%s) or {\"power\", p}", what, agg_list);
   }
   int k = agg_kind(name);
@@ -168,16 +178,11 @@ static void read_agg(lua_State *L, int idx, const char *what, gs_m_agg_kind *kin
 /* Reads a normalisation spec at idx: "name" or {"name", p1, p2, p3}. */
 static void read_norm(lua_State *L, int idx, const char *what, gs_m_norm_spec *s) {
   idx = lua_absindex(L, idx);
-  const char *name = NULL;
+  size_t n;
+  const char *name = spec_name(L, idx, &n);
   double par[3] = {NAN, NAN, NAN};
   int npar = 0;
-  if (lua_type(L, idx) == LUA_TSTRING) {
-    name = lua_tostring(L, idx);
-  } else if (lua_istable(L, idx)) {
-    size_t n = lua_rawlen(L, idx);
-    lua_rawgeti(L, idx, 1);
-    name = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-    lua_pop(L, 1);
+  if (lua_istable(L, idx)) {
     if (!name || n > 4) luaL_error(L, "%s: a normalisation is a name or {\"name\", parameters...}", what);
     for (size_t i = 2; i <= n; i++) {
       int t = lua_rawgeti(L, idx, (lua_Integer)i);
@@ -186,7 +191,7 @@ static void read_norm(lua_State *L, int idx, const char *what, gs_m_norm_spec *s
       else luaL_error(L, "%s: parameter %d of '%s' must be a finite number", what, (int)i - 1, name);
       lua_pop(L, 1);
     }
-  } else {
+  } else if (!name) {
     luaL_error(L, "%s: a normalisation is a name (%s), {\"name\", parameters...} or a function", what, norm_list);
   }
   int k = gs_m_norm_parse(name);
