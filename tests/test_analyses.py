@@ -252,7 +252,8 @@ for i, u in enumerate(UNITS):
         ys.append(70 + 60 * ((x[i] - lo) if DIR[j] > 0 else (hi - x[i])) / (hi - lo))
     m, s = mean(ys), sd(ys, pop=True)
     ampi[u] = m - s * s / m
-check(all(near(r["score"], ampi[r["code"]]) for r in rows), "ampi with goalposts")
+check(sorted(r["code"] for r in rows) == sorted(UNITS) and all(near(r["score"], ampi[r["code"]]) for r in rows),
+      "ampi with goalposts: %r" % rows)
 fails('res:mpi{goalposts = {i1 = 1}}', "goalposts' is for method = 'ampi'")
 fails('res:mpi{method = "ampi", goalposts = {i1 = 1}}', "no number for indicator 'i2'")
 fails('res:mpi{node = "Nope"}', "unknown node 'Nope'")
@@ -298,7 +299,7 @@ check(len(rows) == 6 and all(near(r["score"], bod2(Y, UNITS.index(r["code"])), 1
       "bod: every unit's LP optimum (vertex enumeration): %r" % [(r["code"], r["score"]) for r in rows])
 check(all(near(float(r["i1"]) + float(r["i2"]), 1, 1e-9) for r in rows), "bod: shares sum to 1")
 rows = gc('res:bod{node = "P1", bounds = {0.3, 0.7}}')
-check(all(near(r["score"], bod2(Y, UNITS.index(r["code"]), 0.3, 0.7), 1e-7) for r in rows),
+check(len(rows) == 6 and all(near(r["score"], bod2(Y, UNITS.index(r["code"]), 0.3, 0.7), 1e-7) for r in rows),
       "bod with share bounds [0.3, 0.7]: %r vs %r" % ([r["score"] for r in rows], [bod2(Y, i, 0.3, 0.7) for i in range(6)]))
 check(all(0.3 - 1e-9 <= float(r["i1"]) <= 0.7 + 1e-9 for r in rows), "bod: shares within the bounds")
 fails('res:bod()', "values >= 0")  # i4 is oriented (negated): -9..-1
