@@ -100,7 +100,7 @@ for unit in ["ESP", "CHE", "MMR", "NZL", "BGD"]:
     code, out, err = run(["explain"] + ASEM + [unit] + COINR_STEPS + ["--group", "GDPpc_group"])
     foot = [l for l in out.splitlines() if l.startswith("# ")]
     exp_s = "# strengths: " + ", ".join("%s (rank %d)" % (c, irank[c]) for c in strengths)
-    exp_w = "# weaknesses: " + ", ".join("%s (rank %d)" % (c, irank[c]) for c in weaknesses)
+    exp_w = "# weaknesses (the worst last): " + ", ".join("%s (rank %d)" % (c, irank[c]) for c in weaknesses)
     n_idx = sum(1 for v in AGG["Index"] if not coinr_ref.isna(v))
     grp = GROUP_OF[unit]
     n_grp = sum(1 for u in UNITS if GROUP_OF[u] == grp)

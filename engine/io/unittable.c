@@ -53,7 +53,7 @@ static char *footer(const gs_hier *h, const gs_dataset *d, size_t u, const gs_un
     }
     fputs("\nstrengths: ", f);
     list_rows(f, h, ur, ur->str, ur->nstr);
-    fputs("\nweaknesses: ", f);
+    fputs("\nweaknesses (the worst last): ", f);
     list_rows(f, h, ur, ur->weak, ur->nweak);
   }
   if (info->digits < 0) fprintf(f, "\nranks: %s ties on exact scores", gs_ties_name(info->ties));
