@@ -230,6 +230,7 @@ check(rc == 0 and len(out.split()) == 2 and abs(float(out.split()[0]) - want_vnm
 OPTIONS = {
     "gci.load": ('gci.load("data/gci2020.csv", %s)', ["key", "name", "pillars", "min", "max", "na", "max_size"]),
     "gci.load_panel": ('gci.load_panel("data/gci2020.csv", %s)', ["year", "key", "name", "na"]),
+    "gci.ampi": ("gci.ampi({[2020] = res}, %s)", ["node", "polarity", "goalposts", "base"]),
     "gci.dataset": (None, None),  # gci.load's options, when a dataset is given
     "gci.compare": ("gci.compare(r, r, %s)", ["tiers"]),
     "gci.plot": ('gci.plot(r, "' + TMP + '/p.svg", %s)', ["type", "title", "width", "height", "top",
