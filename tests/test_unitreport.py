@@ -108,6 +108,31 @@ for unit in ["ESP", "CHE", "MMR", "NZL", "BGD"]:
         unit, REF["names"][unit], AGG["Index"][i], REF["rank"]["Index"][unit], n_idx, GRANK["Index"][unit], n_grp, grp)
     check(foot[:3] == [exp_1, exp_s, exp_w], "%s: footer %r, expected %r" % (unit, foot[:3], [exp_1, exp_s, exp_w]))
 
+# --strengths-data raw: COINr's get_str_weak(dset = "Raw"): the raw iData columns (before
+# denomination) times their direction (adjust_direction), ranked among all 51 units
+COIN = coinr_ref.Coin(os.path.join("data", "asem", "ASEM_iData.csv"), os.path.join("data", "asem", "ASEM_iMeta.csv"))
+RAW = {c: [float("nan") if coinr_ref.isna(v) else float(META[c]["Direction"]) * v for v in COIN.raw[c]] for c in IND}
+for unit in ["ESP", "MMR"]:
+    strengths, weaknesses, irank = get_str_weak(RAW, IND, COIN.units, unit)
+    code, out, err = run(["explain"] + ASEM + [unit] + COINR_STEPS + ["--strengths-data", "raw", "--format", "csv"])
+    rows = table(out)
+    got = {r["code"]: r["flag"] for r in rows if r["flag"]}
+    want = {}
+    for c in IND:
+        flags = []
+        if c in strengths:
+            flags.append("strength %d" % (strengths.index(c) + 1))
+        if c in weaknesses:
+            flags.append("weakness %d" % (weaknesses.index(c) + 1))
+        if flags:
+            want[c] = ", ".join(flags)
+    check(code == 0 and got == want, "%s raw strengths and weaknesses: %r, expected %r" % (unit, got, want))
+    code, out, err = run(["explain"] + ASEM + [unit] + COINR_STEPS + ["--strengths-data", "raw"])
+    exp_s = "# strengths: " + ", ".join("%s (rank %d)" % (c, irank[c]) for c in strengths)
+    check(exp_s in out.splitlines() and "raw data (times their direction)" in out, "%s raw: footer %r" % (unit, exp_s))
+fails_raw = run(["explain"] + ASEM + ["ESP", "--strengths-data", "scaled"])
+check(fails_raw[0] == 64 and "--strengths-data must be normalised or raw" in fails_raw[2], "--strengths-data scaled")
+
 # --top / --bottom, and JSON keeps the footer
 code, out, err = run(["explain"] + ASEM + ["ESP"] + COINR_STEPS + ["--top", "2", "--bottom", "3", "--format", "json"])
 doc = json.loads(out) if code == 0 else {}

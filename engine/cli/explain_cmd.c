@@ -60,6 +60,8 @@ static const char usage[] =
     "  --na TEXT           a missing-value marker (repeatable; default NA)\n"
     "  --group COL         also rank within the unit's group in COL\n"
     "  --top N, --bottom N how many strengths and weaknesses (default 5 and 5)\n"
+    "  --strengths-data D  normalised (default) or raw: rank the data times the\n"
+    "                      direction, as COINr's get_str_weak(dset = \"Raw\")\n"
     "  --ties T, --digits N  how scores rank (default competition on exact scores,\n"
     "                      as COINr's get_results)\n"
     "  --format F, --out FILE  as above\n"

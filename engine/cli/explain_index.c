@@ -46,6 +46,7 @@ typedef struct {
   int digits;
   gs_ties ties;
   long top, bottom;
+  int sw_raw;
   gs_format fmt;
   int fmt_given;
 } ix_opts;
@@ -201,6 +202,11 @@ static int parse(int argc, char **argv, ix_opts *o) {
     } else if (strcmp(a, "--bottom") == 0) {
       NEEDV();
       if (parse_count(a, v, &o->bottom) != GS_EX_OK) return GS_EX_USAGE;
+    } else if (strcmp(a, "--strengths-data") == 0) {
+      NEEDV();
+      if (strcmp(v, "raw") == 0) o->sw_raw = 1;
+      else if (strcmp(v, "normalised") == 0) o->sw_raw = 0;
+      else return gs_usage_error("--strengths-data must be normalised or raw, got '%s'", v);
     } else if (strcmp(a, "--ties") == 0) {
       NEEDV();
       int t = gs_ties_parse(v);
@@ -376,7 +382,7 @@ int gs_explain_index_main(int argc, char **argv) {
     goto done;
   }
   gs_ur_spec spec = {.digits = o.digits, .ties = o.ties, .groups = gids, .top = (size_t)o.top,
-                     .bottom = (size_t)o.bottom, .min_discard = 1};
+                     .bottom = (size_t)o.bottom, .min_discard = 1, .raw = o.sw_raw ? &data : NULL};
   if (!(ur = gs_unit_report_new(h, r, (size_t)u, &spec, NULL))) goto oom;
   const char *gval = NULL;
   char gbuf[64];
@@ -386,7 +392,7 @@ int gs_explain_index_main(int argc, char **argv) {
     else if (!isnan(col->num[u])) { snprintf(gbuf, sizeof gbuf, "%.15g", col->num[u]); gval = gbuf; }
     if (gids[u] < 0) gval = NULL;
   }
-  gs_unit_table_info info = {o.group, gval, o.digits, o.ties, gs_h_result_kept(r)[u]};
+  gs_unit_table_info info = {o.group, gval, o.digits, o.ties, gs_h_result_kept(r)[u], o.sw_raw};
   if (!(table = gs_unit_table(h, d, (size_t)u, ur, &info))) goto oom;
   FILE *f = stdout;
   if (o.out && !(f = gs_atomic_open(o.out, tmp_out, sizeof tmp_out))) {

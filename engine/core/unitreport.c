@@ -62,7 +62,7 @@ gs_unit_report *gs_unit_report_new(const gs_hier *h, const gs_h_result *r, size_
     gs_ur_row *w = &ur->row[q];
     const double *sc = gs_h_result_get(r, s.code);
     w->node = it[q].i;
-    w->score = w->rank = w->group_rank = NAN;
+    w->score = w->rank = w->group_rank = w->sw_rank = NAN;
     rowof[it[q].i] = q;
     if (s.level == 1) ind[k++] = it[q].i;
     if (!sc) continue;
@@ -88,11 +88,21 @@ gs_unit_report *gs_unit_report_new(const gs_hier *h, const gs_h_result *r, size_
     for (size_t j = 0; j < k; j++) {
       gs_h_node_spec s;
       gs_h_node(h, ind[j], &s);
-      const double *v = gs_h_result_get(r, s.code);
-      for (size_t i = 0; i < n; i++) X[i * k + j] = v ? v[i] : NAN;
+      if (spec->raw) { /* the data column times the direction */
+        long c = -1;
+        for (size_t q = 0; q < spec->raw->n_cols && c < 0; q++)
+          if (spec->raw->col_names[q] && strcmp(spec->raw->col_names[q], s.code) == 0) c = (long)q;
+        for (size_t i = 0; i < n; i++)
+          X[i * k + j] = c < 0 || i >= spec->raw->n_units ? NAN
+                                                          : s.direction * spec->raw->data[i * spec->raw->n_cols + (size_t)c];
+      } else {
+        const double *v = gs_h_result_get(r, s.code);
+        for (size_t i = 0; i < n; i++) X[i * k + j] = v ? v[i] : NAN;
+      }
     }
     size_t m = 0;
     if (gs_a_str_weak(X, n, k, u, spec->min_discard, irank, order, &m) != GS_M_OK) goto out;
+    for (size_t j = 0; j < k; j++) ur->row[rowof[ind[j]]].sw_rank = irank[j];
     size_t top = spec->top < m ? spec->top : m, bottom = spec->bottom < m ? spec->bottom : m;
     ur->str = malloc((top ? top : 1) * sizeof *ur->str);
     ur->weak = malloc((bottom ? bottom : 1) * sizeof *ur->weak);

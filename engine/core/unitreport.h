@@ -24,6 +24,8 @@ typedef struct {
   size_t ranked;       /* how many units have a score at the node */
   double group_rank;   /* within the unit's group; NaN: no groups given, no group, no score */
   size_t group_ranked; /* how many units of the unit's group have a score at the node */
+  double sw_rank;      /* an indicator's rank for strengths and weaknesses (min ties, on the
+                          data spec->raw chooses); NaN for an aggregate or no value */
   int strength;        /* 1, 2, ...: its place among the strengths, best first; 0 = not one */
   int weakness;        /* 1, 2, ...: its place among the weaknesses, as COINr lists them
                           (the best of the bottom ranks first, the worst last); 0 = not one */
@@ -43,12 +45,16 @@ typedef struct {
   const int *groups;   /* n_units group ids (< 0: no group), borrowed; NULL = no group ranks */
   size_t top, bottom;  /* how many strengths and weaknesses (COINr topN, bottomN; 5, 5) */
   int min_discard;     /* leave out an indicator where the unit ranks worst (COINr's default 1) */
+  const gs_h_data *raw; /* strengths and weaknesses on these data columns (each indicator's
+                           column times its direction, every unit: COINr's dset = "Raw",
+                           adjust_direction); NULL = on the normalised indicators */
 } gs_ur_spec;
 
 /* The report of unit u (< gs_h_result_units(r)) on r, the result of tree h.
  * Strengths and weaknesses rank the unit on each indicator's normalised
- * values among all units, min ties on exact values, as gs_a_str_weak does
- * (whatever spec's digits and ties, as COINr's get_str_weak).  A unit
+ * values (or spec->raw's column) among all units, min ties on exact values,
+ * as gs_a_str_weak does (whatever spec's digits and ties, as COINr's
+ * get_str_weak); an indicator without a column in spec->raw has no rank.  A unit
  * screened out has no scores, ranks nor strengths.  Returns NULL when out
  * of memory or for a bad argument (then *status, when status is not NULL,
  * is -1). */

@@ -24,7 +24,7 @@ static void list_rows(FILE *f, const gs_hier *h, const gs_unit_report *ur, const
     const gs_ur_row *w = &ur->row[idx[j]];
     gs_h_node_spec sp;
     gs_h_node(h, w->node, &sp);
-    fprintf(f, "%s%s (rank %s)", j ? ", " : "", sp.code, human(w->rank, s, sizeof s));
+    fprintf(f, "%s%s (rank %s)", j ? ", " : "", sp.code, human(w->sw_rank, s, sizeof s));
   }
 }
 
@@ -58,8 +58,9 @@ static char *footer(const gs_hier *h, const gs_dataset *d, size_t u, const gs_un
   }
   if (info->digits < 0) fprintf(f, "\nranks: %s ties on exact scores", gs_ties_name(info->ties));
   else fprintf(f, "\nranks: %s ties on scores rounded to %d decimals", gs_ties_name(info->ties), info->digits);
-  fputs("; strengths and weaknesses: the unit's best and worst ranks on the indicators' normalised"
-        " values (min ties), an indicator where it ranks last left out (COINr get_str_weak)", f);
+  fprintf(f, "; strengths and weaknesses: the unit's best and worst ranks on the indicators' %s"
+          " (min ties), an indicator where it ranks last left out (COINr get_str_weak)",
+          info->raw ? "raw data (times their direction)" : "normalised values");
   if (fclose(f) != 0) {
     free(text);
     return NULL;

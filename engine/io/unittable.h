@@ -22,6 +22,7 @@ typedef struct {
   int digits;              /* how the ranks were made, for the footer */
   gs_ties ties;
   int kept;                /* the unit was kept by screening */
+  int raw;                 /* strengths and weaknesses were ranked on the data (gs_ur_spec.raw) */
 } gs_unit_table_info;
 
 /* The table of ur, the report of row u of d on tree h (all borrowed).

@@ -106,6 +106,31 @@ static void test_report(void) {
   ur = gs_unit_report_new(h, r, 1, &spec, NULL);
   T_OK(ur && isnan(ur->row[0].group_rank), "no groups: no group ranks");
   gs_unit_report_free(ur);
+  /* strengths on the raw data times the direction: U2's i1 5 of 0, 5, 10
+   * (rank 2), i2 -20 of -10, -20, 0 (rank 3, the worst), i3 300 of 100,
+   * 300, 600 (rank 2: not divided by pop - COINr's "Raw"), i4 3 of 1, 3
+   * (rank 1); aggregates have no such rank */
+  spec.raw = &d;
+  spec.min_discard = 1;
+  ur = gs_unit_report_new(h, r, 1, &spec, NULL);
+  T_OK(ur != NULL, "raw report");
+  if (ur) {
+    T_OK(isnan(ur->row[0].sw_rank), "an aggregate has no strengths rank");
+    T_NEAR(ur->row[3].sw_rank, 2, 0);
+    T_NEAR(ur->row[4].sw_rank, 3, 0);
+    T_NEAR(ur->row[5].sw_rank, 2, 0);
+    T_NEAR(ur->row[6].sw_rank, 1, 0);
+    T_INT(ur->str[0], 6);
+  }
+  gs_unit_report_free(ur);
+  /* a raw matrix without the indicator's column: no rank there */
+  static const char *const cols2[] = {"i1", "i2", "i3", "zz", "pop"};
+  gs_h_data d2 = {3, 5, cols2, data};
+  spec.raw = &d2;
+  ur = gs_unit_report_new(h, r, 1, &spec, NULL);
+  T_OK(ur && isnan(ur->row[6].sw_rank) && ur->row[6].strength == 0, "no raw column: no rank");
+  gs_unit_report_free(ur);
+  spec.raw = NULL;
   /* bad arguments */
   st = 0;
   T_OK(gs_unit_report_new(h, r, 3, &spec, &st) == NULL && st == -1, "unit out of range");
