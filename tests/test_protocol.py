@@ -263,6 +263,7 @@ OPTIONS = {
     "ix:panel": ("ix:panel({[2020] = d}, %s)", ["steps", "denominate", "impute", "group_by", "screen", "treat",
                                                 "normalise", "agg", "digits", "ties", "group", "global"]),
     "res:unit": (None, None),
+    "res:report": ('res:report("VNM", %s)', ["group", "top", "bottom", "data"]),
     "res:strengths": ('res:strengths("VNM", %s)', ["top", "bottom", "min_discard", "data", "level"]),
     "res:corr_flags": ("res:corr_flags(%s)", ["threshold", "type", "level", "group_level", "method", "data"]),
     "res:cronbach": ("res:cronbach(%s)", ["level", "data"]),

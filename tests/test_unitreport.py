@@ -108,6 +108,32 @@ for unit in ["ESP", "CHE", "MMR", "NZL", "BGD"]:
         unit, REF["names"][unit], AGG["Index"][i], REF["rank"]["Index"][unit], n_idx, GRANK["Index"][unit], n_grp, grp)
     check(foot[:3] == [exp_1, exp_s, exp_w], "%s: footer %r, expected %r" % (unit, foot[:3], [exp_1, exp_s, exp_w]))
 
+# res:report from a script: the same table, against the same reference
+SCRIPT = """local d = gci.load("data/asem/ASEM_iData.csv", {key = "uCode", name = "uName", na = {"NA"}})
+local ix = gci.index_meta("data/asem/ASEM_iMeta.csv")
+local res = ix:compute(d, {steps = {"denominate", {"impute", "group_mean", group = "EurAsia_group"}, {"screen", 0.9},
+                                   {"treat", points = 5}}})
+return res:report("NZL", {group = "GDPpc_group", top = 4, bottom = 2})
+"""
+code, out, err = run(["--format", "csv"], SCRIPT)
+rows = table(out)
+i = UNITS.index("NZL")
+s4, w2, _ = get_str_weak(REF["Normalised"], IND, UNITS, "NZL", top=4, bottom=2)
+check(code == 0 and [r["code"] for r in rows] == ORDER, "res:report: every node (%s)" % err.strip())
+check(all(same(fnum(r["score"]), AGG[r["code"]][i]) and fnum(r["rank"]) == REF["rank"][r["code"]]["NZL"]
+          and fnum(r["group_rank"]) == GRANK[r["code"]]["NZL"] for r in rows), "res:report: scores and ranks as COINr's")
+check(sorted(r["code"] for r in rows if "strength" in r["flag"]) == sorted(s4)
+      and sorted(r["code"] for r in rows if "weakness" in r["flag"]) == sorted(w2), "res:report: strengths, weaknesses")
+code2, out2, _ = run(["explain"] + ASEM + ["NZL"] + COINR_STEPS + ["--group", "GDPpc_group", "--top", "4", "--bottom", "2"])
+code3, out3, _ = run([], SCRIPT)
+check(code2 == 0 and out3 == out2, "res:report prints what gcisim explain --index prints")
+code, out, err = run([], SCRIPT.replace('top = 4, bottom = 2', 'colour = 1'))
+check(code != 0 and "unknown option 'colour'" in err, "res:report: unknown option")
+code, out, err = run([], SCRIPT.replace('"NZL"', '"ZZZ"'))
+check(code != 0 and "report: unknown unit 'ZZZ'" in err, "res:report: unknown unit")
+code, out, err = run([], SCRIPT.replace('"GDPpc_group"', '"nope"'))
+check(code != 0 and "report: no column 'nope'" in err, "res:report: unknown group column")
+
 # --strengths-data raw: COINr's get_str_weak(dset = "Raw"): the raw iData columns (before
 # denomination) times their direction (adjust_direction), ranked among all 51 units
 COIN = coinr_ref.Coin(os.path.join("data", "asem", "ASEM_iData.csv"), os.path.join("data", "asem", "ASEM_iMeta.csv"))
@@ -130,6 +156,10 @@ for unit in ["ESP", "MMR"]:
     code, out, err = run(["explain"] + ASEM + [unit] + COINR_STEPS + ["--strengths-data", "raw"])
     exp_s = "# strengths: " + ", ".join("%s (rank %d)" % (c, irank[c]) for c in strengths)
     check(exp_s in out.splitlines() and "raw data (times their direction)" in out, "%s raw: footer %r" % (unit, exp_s))
+    code, out, err = run(["--format", "csv"], SCRIPT.replace('"NZL", {group = "GDPpc_group", top = 4, bottom = 2}',
+                                                         '"%s", {data = "raw"}' % unit))
+    check(code == 0 and {r["code"]: r["flag"] for r in table(out) if r["flag"]} == want,
+          "%s res:report{data = 'raw'}: strengths and weaknesses (%s)" % (unit, err.strip()))
 fails_raw = run(["explain"] + ASEM + ["ESP", "--strengths-data", "scaled"])
 check(fails_raw[0] == 64 and "--strengths-data must be normalised or raw" in fails_raw[2], "--strengths-data scaled")
 

@@ -3,6 +3,7 @@
  *
  *   res:unit(unit)                 every node's score and rank for one unit
  *   res:strengths(unit [, opts])   its best and worst indicators (get_str_weak)
+ *   res:report(unit [, opts])      both, with group ranks: `gcisim explain --index`'s table
  *   res:corr_flags([opts])         collinear / negative pairs within groups
  *   res:cronbach([opts])           Cronbach's alpha per aggregation group
  *   res:pca([opts])                components and loadings per group (LAPACK)
@@ -35,10 +36,13 @@
 #include "panelsplit.h"
 #include "policy.h"
 #include "lgci.h"
+#include "lrecords.h"
 #include "method.h"
 #include "optweights.h"
 #include "reaggregate.h"
 #include "sandbox.h"
+#include "unitreport.h"
+#include "unittable.h"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -393,6 +397,109 @@ static int ri_strengths(lua_State *L) {
   }
   static const char *const cols[] = {"kind", "code", "name", "group", "rank", "value"};
   set_columns(L, cols, 6);
+  return 1;
+}
+
+/* ------------------------------------------------------- unit report */
+
+#define UR_BOX "gci.unit_report_box"
+
+typedef struct {
+  gs_unit_report *ur;
+  gs_table *t;
+} ur_box;
+
+static int ur_box_gc(lua_State *L) {
+  ur_box *b = luaL_checkudata(L, 1, UR_BOX);
+  gs_unit_report_free(b->ur);
+  gs_table_free(b->t);
+  b->ur = NULL;
+  b->t = NULL;
+  return 0;
+}
+
+static const char *const rp_opts[] = {"group", "top", "bottom", "data", NULL};
+
+/* res:report(unit [, {group = column, top = 5, bottom = 5, data =
+ * "normalised" | "raw"}]): the unit report `gcisim explain --index`
+ * prints (unitreport.h computes it, unittable.h makes the table, the same
+ * definition for both): every node's score, rank, group rank (with group)
+ * and the strengths and weaknesses in `flag`, the footer. */
+static int ri_report(lua_State *L) {
+  ctx_t c = get_ctx(L);
+  const char *key = luaL_checkstring(L, 2);
+  lua_settop(L, 3);
+  int t = opts_table(L, 3, rp_opts, "report");
+  long u = gs_dataset_row(c.d, key);
+  if (u < 0) return luaL_error(L, "report: unknown unit '%s' (not in %s)", key, c.d->source);
+  size_t k;
+  indicators_under(L, c.h, (size_t)gs_h_root(c.h), &k);
+  int top = opt_int(L, t, "top", 5, 0, (int)k, "report");
+  int bottom = opt_int(L, t, "bottom", 5, 0, (int)k, "report");
+  int raw = opt_choice(L, t, "data", data_choices, "report") == 1;
+  const char *gname = NULL;
+  int *gids = NULL;
+  if (lua_getfield(L, t, "group") != LUA_TNIL) {
+    if (lua_type(L, -1) != LUA_TSTRING) return luaL_error(L, "report: option 'group' must be a column name");
+    gname = lua_tostring(L, -1); /* anchored by the options table */
+  }
+  lua_pop(L, 1);
+  long gcol = -1;
+  if (gname) {
+    if ((gcol = gs_dataset_col(c.d, gname)) < 0) return luaL_error(L, "report: no column '%s' in %s", gname, c.d->source);
+    gids = scratch(L, c.n * sizeof *gids);
+    if (charge(L, c.n * 24 + 64) != 0) return limit_error(L);
+    int st = gs_group_ids(c.d, (size_t)gcol, gids);
+    release(L, c.n * 24 + 64);
+    if (st != 0) return luaL_error(L, "report: out of memory");
+  }
+  /* the raw data: the dataset's numeric columns (as ix:compute reads them) */
+  gs_h_data data = {c.n, c.d->ncol, NULL, NULL};
+  if (raw) {
+    const char **names = scratch(L, c.d->ncol * sizeof *names);
+    double *X = scratch(L, c.n * c.d->ncol * sizeof *X);
+    for (size_t j = 0; j < c.d->ncol; j++) {
+      const gs_column *col = &c.d->col[j];
+      names[j] = col->type == GS_COL_NUMBER ? col->name : NULL;
+      for (size_t i = 0; i < c.n; i++) X[i * c.d->ncol + j] = col->type == GS_COL_NUMBER ? col->num[i] : NAN;
+    }
+    data.col_names = names;
+    data.data = X;
+  }
+  const char *gval = NULL;
+  char gbuf[64];
+  if (gcol >= 0 && gids[u] >= 0) {
+    const gs_column *col = &c.d->col[gcol];
+    if (col->type == GS_COL_TEXT) gval = col->text[u];
+    else { snprintf(gbuf, sizeof gbuf, "%.15g", col->num[u]); gval = gbuf; }
+  }
+  ur_box *b = lua_newuserdatauv(L, sizeof *b, 0);
+  b->ur = NULL;
+  b->t = NULL;
+  if (luaL_newmetatable(L, UR_BOX)) {
+    lua_pushcfunction(L, ur_box_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+  }
+  lua_setmetatable(L, -2);
+  /* the core's mallocs (the report, its scratch, the table) are charged
+   * while they live; no Lua error comes between charge and release */
+  size_t nn = gs_h_count(c.h), bytes = nn * (sizeof(gs_ur_row) + 160) + c.n * (k + 6) * sizeof(double) + 4096;
+  if (charge(L, bytes) != 0) return limit_error(L);
+  gs_ur_spec spec = {.digits = c.digits, .ties = c.ties, .groups = gids, .top = (size_t)top,
+                     .bottom = (size_t)bottom, .min_discard = 1, .raw = raw ? &data : NULL};
+  b->ur = gs_unit_report_new(c.h, c.r, (size_t)u, &spec, NULL);
+  gs_unit_table_info info = {gname, gval, c.digits, c.ties, gs_h_result_kept(c.r)[u], raw};
+  if (b->ur) b->t = gs_unit_table(c.h, c.d, (size_t)u, b->ur, &info);
+  int ok = b->t != NULL;
+  gs_unit_report_free(b->ur);
+  b->ur = NULL;
+  release(L, bytes);
+  if (!ok) return luaL_error(L, "report: out of memory");
+  gs_records_push_table(L, b->t, "gci.unit_report", NULL);
+  gs_table_free(b->t); /* the records hold their own copy */
+  b->t = NULL;
   return 1;
 }
 
@@ -1526,7 +1633,7 @@ static int gci_ampi(lua_State *L) {
 /* ----------------------------------------------------------- register */
 
 static const luaL_Reg methods_[] = {
-    {"unit", ri_unit},     {"strengths", ri_strengths}, {"corr_flags", ri_corr_flags},
+    {"unit", ri_unit},     {"strengths", ri_strengths}, {"report", ri_report}, {"corr_flags", ri_corr_flags},
     {"cronbach", ri_cronbach}, {"pca", ri_pca},         {"mpi", ri_mpi},
     {"bod", ri_bod},       {"remove_elements", ri_remove}, {"opt_weights", ri_opt_weights},
     {NULL, NULL}};
