@@ -232,6 +232,7 @@ check(rc == 0 and len(out.split()) == 2 and abs(float(out.split()[0]) - want_vnm
 OPTIONS = {
     "gci.load": ('gci.load("data/gci2020.csv", %s)', ["key", "name", "pillars", "min", "max", "na", "max_size"]),
     "gci.load_panel": ('gci.load_panel("data/gci2020.csv", %s)', ["year", "key", "name", "na"]),
+    "gci.ampi": ("gci.ampi({[2020] = res}, %s)", ["node", "polarity", "goalposts", "base"]),
     "gci.dataset": (None, None),  # gci.load's options, when a dataset is given
     "gci.compare": ("gci.compare(r, r, %s)", ["tiers"]),
     "gci.plot": ('gci.plot(r, "' + TMP + '/p.svg", %s)', ["type", "title", "width", "height", "top",
@@ -264,6 +265,7 @@ OPTIONS = {
     "ix:panel": ("ix:panel({[2020] = d}, %s)", ["steps", "denominate", "impute", "group_by", "screen", "treat",
                                                 "normalise", "agg", "digits", "ties", "group", "global"]),
     "res:unit": (None, None),
+    "res:report": ('res:report("VNM", %s)', ["group", "top", "bottom", "data"]),
     "res:strengths": ('res:strengths("VNM", %s)', ["top", "bottom", "min_discard", "data", "level"]),
     "res:corr_flags": ("res:corr_flags(%s)", ["threshold", "type", "level", "group_level", "method", "data"]),
     "res:cronbach": ("res:cronbach(%s)", ["level", "data"]),

@@ -14,6 +14,7 @@
 #include "csvload.h"
 #include "datadir.h"
 #include "atomic.h"
+#include "explain_index.h"
 #include "explaintable.h"
 #include "run.h"
 #include "score.h"
@@ -37,8 +38,36 @@ static const char usage[] =
     "  --format F          table (default), csv, json, md or tsv\n"
     "  --out FILE          write to FILE atomically; the format follows the extension\n"
     "\n"
-    "exit codes: 0 ok, 64 usage (also an unknown country or pillar), 65 data error,\n"
-    "            73 output not written\n";
+    "\n"
+    "usage: gcisim explain --index META.csv DATA.csv UNIT [steps] [options]\n"
+    "\n"
+    "Reports one unit of an index (COINr's iMeta and iData): every node's score\n"
+    "and rank (and rank in a group), and the unit's strengths and weaknesses:\n"
+    "its best and worst indicator ranks (COINr get_str_weak).  The steps run in\n"
+    "the order written, as COINr's build calls and ix:compute's `steps`:\n"
+    "  --denominate        divide by the iMeta's Denominator columns\n"
+    "  --impute M          mean, median, group_mean:COLUMN or group_median:COLUMN\n"
+    "  --screen S          drop units with less than a share S of indicators with data\n"
+    "  --treat N           winsorise up to N points, else log (skew 2, kurtosis 3.5)\n"
+    "then normalisation and aggregation:\n"
+    "  --normalise N[:P..] minmax:0:100 (default), zscore:M:S, rank, prank,\n"
+    "                      goalposts:LO:HI:SCALE, dist2max, dist2targ, none\n"
+    "  --agg A             every aggregate: arithmetic, geometric, harmonic, power:P,\n"
+    "                      median, min or copeland (default: the iMeta's, arithmetic)\n"
+    "options:\n"
+    "  --key COL, --name COL  the unit code and name columns (default uCode and\n"
+    "                      uName when the header has them, else iso3 and country)\n"
+    "  --na TEXT           a missing-value marker (repeatable; default NA)\n"
+    "  --group COL         also rank within the unit's group in COL\n"
+    "  --top N, --bottom N how many strengths and weaknesses (default 5 and 5)\n"
+    "  --strengths-data D  normalised (default) or raw: rank the data times the\n"
+    "                      direction, as COINr's get_str_weak(dset = \"Raw\")\n"
+    "  --ties T, --digits N  how scores rank (default competition on exact scores,\n"
+    "                      as COINr's get_results)\n"
+    "  --format F, --out FILE  as above\n"
+    "\n"
+    "exit codes: 0 ok, 64 usage (also an unknown country, unit or pillar), 65 data\n"
+    "            error, 73 output not written\n";
 
 typedef struct {
   const char *data, *iso3, *weights, *out;
@@ -135,6 +164,9 @@ int gs_explain_main(int argc, char **argv) {
       fputs(usage, stdout);
       return GS_EX_OK;
     }
+  /* an index's unit report (explain_index.c) */
+  for (int i = 0; i < argc && strcmp(argv[i], "--") != 0; i++)
+    if (strcmp(argv[i], "--index") == 0) return gs_explain_index_main(argc, argv);
   ex_opts o = {0};
   int rc = parse(argc, argv, &o);
   if (rc != GS_EX_OK) return rc;
