@@ -140,6 +140,7 @@ static int parse(int argc, char **argv, ix_opts *o) {
   int npos = 0, rest = 0;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+    int took;
     if (!rest && strcmp(a, "--") == 0) { rest = 1; continue; }
     if (rest || a[0] != '-' || a[1] == '\0') {
       if (npos == 0) o->data = a;
@@ -207,17 +208,9 @@ static int parse(int argc, char **argv, ix_opts *o) {
       if (strcmp(v, "raw") == 0) o->sw_raw = 1;
       else if (strcmp(v, "normalised") == 0) o->sw_raw = 0;
       else return gs_usage_error("--strengths-data must be normalised or raw, got '%s'", v);
-    } else if (strcmp(a, "--ties") == 0) {
-      NEEDV();
-      int t = gs_ties_parse(v);
-      if (t < 0) return gs_usage_error("unknown tie rule '%s' (dense, competition, ordinal or fractional)", v);
-      o->ties = (gs_ties)t;
-    } else if (strcmp(a, "--digits") == 0) {
-      NEEDV();
-      char *end;
-      long n = strtol(v, &end, 10);
-      if (end == v || *end || n < -1 || n > 12) return gs_usage_error("--digits needs a whole number from -1 to 12, got '%s'", v);
-      o->digits = (int)n;
+    } else if ((took = gs_parse_rank_option(a, v, &o->digits, &o->ties)) != 0) {
+      if (took < 0) return GS_EX_USAGE;
+      i++;
     } else if (strcmp(a, "--format") == 0) {
       NEEDV();
       if (gs_parse_format_option(v, &o->fmt, &o->fmt_given) != GS_EX_OK) return GS_EX_USAGE;
@@ -249,8 +242,6 @@ static int header_has(const char *text, size_t len, const char *name) {
   }
   return 0;
 }
-
-static char tmp_out[PATH_MAX + 32];
 
 int gs_explain_index_main(int argc, char **argv) {
   ix_opts o;
@@ -394,26 +385,7 @@ int gs_explain_index_main(int argc, char **argv) {
   }
   gs_unit_table_info info = {o.group, gval, o.digits, o.ties, gs_h_result_kept(r)[u], o.sw_raw};
   if (!(table = gs_unit_table(h, d, (size_t)u, ur, &info))) goto oom;
-  FILE *f = stdout;
-  if (o.out && !(f = gs_atomic_open(o.out, tmp_out, sizeof tmp_out))) {
-    fprintf(stderr, "gcisim: cannot write %s: %s\n", o.out, strerror(errno));
-    rc = GS_EX_OUTPUT;
-    goto done;
-  }
-  if (gs_table_write(table, o.fmt, f) != 0) {
-    fprintf(stderr, "gcisim: cannot write %s\n", o.out ? o.out : "the output");
-    if (o.out) gs_atomic_abort(f, tmp_out);
-    rc = GS_EX_OUTPUT;
-    goto done;
-  }
-  if (o.out) {
-    if (gs_atomic_commit(f, tmp_out, o.out, 1) != 0) {
-      fprintf(stderr, "gcisim: cannot write %s: %s\n", o.out, strerror(errno));
-      rc = GS_EX_OUTPUT;
-    }
-  } else if (fflush(stdout) != 0) {
-    rc = GS_EX_OUTPUT;
-  }
+  rc = gs_write_table(table, o.fmt, o.out);
   goto done;
 oom:
   fprintf(stderr, "gcisim: out of memory\n");
