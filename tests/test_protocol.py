@@ -51,6 +51,21 @@ OBJECTS = {
     "explain": ('r:explain("VNM")', len(PILLARS) + 1, None),
     "levels": ("ix:levels()", len(PILLARS) + 1, None),
     "index tiers": ('res:tiers("Index")', N, None),
+    # the analyses of an index result (one Index over the five pillars):
+    # counts from the structure (K pillars, K + 1 nodes, N units)
+    "unit report (res:unit)": ('res:unit("VNM")', len(PILLARS) + 1, None),
+    "unit report (res:report)": ('res:report("VNM")', len(PILLARS) + 1, None),
+    "strengths": ('res:strengths("VNM")', 2 * len(PILLARS), None),
+    "correlations": ("res:correlations()", len(PILLARS), None),
+    "cronbach": ("res:cronbach()", 1, None),
+    "pca": ("(res:pca())", len(PILLARS), None),
+    "mpi": ("res:mpi()", N, None),
+    "bod": ("res:bod()", N, None),
+    "remove_elements": ("res:remove_elements()", len(PILLARS), None),
+    "opt_weights": ("res:opt_weights()", len(PILLARS), None),
+    "availability": ("res:availability()", N, None),
+    "level": ("res:level(1)", N, None),
+    "effective_weights": ("res:effective_weights()", len(PILLARS) + 1, None),
 }
 
 for name, (expr, count, first) in OBJECTS.items():

@@ -1328,6 +1328,7 @@ static int hr_group_ranks(lua_State *L) {
   }
   lua_setfield(L, -2, "__columns");
   lua_setmetatable(L, -2);
+  gs_records_adopt(L, -1, "gci.group_ranks", NULL); /* protected (lrecords.h) */
   return 1;
 }
 

@@ -90,6 +90,7 @@ static void set_columns(lua_State *L, const char *const *cols, int ncols) {
   }
   lua_setfield(L, -2, "__columns");
   lua_setmetatable(L, -2);
+  gs_records_adopt(L, -1, "gci.records", NULL); /* the records protocol, protected */
 }
 
 static void set_str(lua_State *L, const char *k, const char *v) {
@@ -657,6 +658,7 @@ static int ri_pca(lua_State *L) {
   }
   lua_setfield(L, -2, "__columns");
   lua_setmetatable(L, -2);
+  gs_records_adopt(L, -1, "gci.pca_loadings", NULL);
   lua_pop(L, 1);
   lua_pushvalue(L, comps);
   lua_pushvalue(L, loads);
@@ -811,6 +813,7 @@ static int ri_bod(lua_State *L) {
   }
   lua_setfield(L, -2, "__columns");
   lua_setmetatable(L, -2);
+  gs_records_adopt(L, -1, "gci.records", NULL);
   return 1;
 }
 
@@ -963,6 +966,7 @@ static int ri_opt_weights(lua_State *L) {
   lua_remove(L, -2);
   lua_setfield(L, -2, "__footer");
   lua_setmetatable(L, -2);
+  gs_records_adopt(L, -1, "gci.opt_weights", NULL);
   return 1;
 }
 
