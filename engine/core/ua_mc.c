@@ -197,9 +197,7 @@ void gs_ua_config_init(gs_ua_config *cfg) {
   cfg->n_draws = 10000;
   cfg->seed = 1;
   cfg->methods = GS_UA_ARITHMETIC | GS_UA_GEOMETRIC;
-  cfg->digits = 2;
-  cfg->ties = GS_TIES_DENSE;
-  cfg->geo_offset = 1.0;
+  gs_spec_init(&cfg->spec, NULL);
   cfg->threads = 0;
   cfg->shard_index = 0;
   cfg->shard_count = 1;
@@ -629,10 +627,10 @@ int gs_ua_run(const gs_ua_config *cfg, gs_ua_result **out, char *err, size_t err
   r->n_draws = cfg->n_draws;
   r->perturb = cfg->perturb;
   r->methods = cfg->methods;
-  r->digits = cfg->digits < 0 ? -1 : cfg->digits;
-  r->ties = (int)cfg->ties;
-  r->offset = cfg->geo_offset;
-  memcpy(r->w, cfg->w, k * sizeof *r->w);
+  r->digits = cfg->spec.digits < 0 ? -1 : cfg->spec.digits;
+  r->ties = (int)cfg->spec.ties;
+  r->offset = cfg->spec.offset;
+  memcpy(r->w, cfg->spec.w, k * sizeof *r->w);
   if (cfg->max) memcpy(r->max, cfg->max, k * sizeof *r->max);
   r->xhash = gs_ua_hash_x(cfg->x, n * k);
   r->shard_index = cfg->shard_index;

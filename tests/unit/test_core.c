@@ -200,12 +200,16 @@ static void test_gci2020(void) {
   for (size_t p = 0; p < 5; p++) T_NEAR(gs_dataset_pv(d, (size_t)v, p), vn[p], 0);
   double *s = malloc(d->n * sizeof *s);
   const double w1[] = {1, 1, 1, 1, 1};
-  T_INT(gs_score_dataset(d, w1, GS_AGG_ARITHMETIC, 0, 0, s, err, sizeof err), 0);
+  gs_spec sp;
+  gs_spec_init(&sp, w1);
+  T_INT(gs_score_dataset(d, &sp, s, err, sizeof err), 0);
   T_NEAR(s[v], 94.55, 1e-9); /* 20+16.31+18.98+19.26+20 */
-  T_INT(gs_score_dataset(d, w1, GS_AGG_ARITHMETIC, 100, 0, s, err, sizeof err), 0);
+  sp.scale = 100;
+  T_INT(gs_score_dataset(d, &sp, s, err, sizeof err), 0);
   T_NEAR(s[v], 94.55, 1e-9); /* max sum is 100: scale 100 changes nothing */
   const double w2[] = {1, 2, 1, 1, 1};
-  T_INT(gs_score_dataset(d, w2, GS_AGG_ARITHMETIC, 100, 0, s, err, sizeof err), 0);
+  sp.w = w2;
+  T_INT(gs_score_dataset(d, &sp, s, err, sizeof err), 0);
   T_NEAR(s[v], 100 * (94.55 + 16.31) / 120, 1e-9);
   free(s);
   gs_dataset_free(d);
@@ -225,14 +229,21 @@ static void test_score(void) {
   gs_dataset *d = load_str("iso3,legal,technical\nA,20,20\nB,5,10\n", NULL, err);
   double s[2];
   const double neg[] = {-1, 1};
-  T_INT(gs_score_dataset(d, neg, GS_AGG_ARITHMETIC, 0, 0, s, err, sizeof err), -1);
+  gs_spec sp;
+  gs_spec_init(&sp, neg);
+  T_INT(gs_score_dataset(d, &sp, s, err, sizeof err), -1);
   T_STR(err, "weight of 'legal' must be a finite number >= 0");
   const double zero[] = {0, 0};
-  T_INT(gs_score_dataset(d, zero, GS_AGG_ARITHMETIC, 0, 0, s, err, sizeof err), -1);
+  sp.w = zero;
+  T_INT(gs_score_dataset(d, &sp, s, err, sizeof err), -1);
   T_STR(err, "weights must not all be zero");
   const double one[] = {1, 1};
   /* geometric scaled: B = 2*(sqrt(6*11)-1), max = 2*(21-1) = 40 */
-  T_INT(gs_score_dataset(d, one, GS_AGG_GEOMETRIC, 100, 1, s, err, sizeof err), 0);
+  sp.w = one;
+  sp.agg = GS_AGG_GEOMETRIC;
+  sp.scale = 100;
+  sp.offset = 1;
+  T_INT(gs_score_dataset(d, &sp, s, err, sizeof err), 0);
   T_NEAR(s[0], 100, 1e-12);
   T_NEAR(s[1], 100 * 2 * (sqrt(66) - 1) / 40, 1e-12);
   T_STR(d->name[1], "B"); /* no country column: names are the keys */

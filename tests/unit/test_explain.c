@@ -26,7 +26,7 @@ static void test_ccc(void) {
   gs_dataset *d = load(data);
   if (!d) return;
   const double w[] = {2, 1};
-  gs_explain_spec s = {.w = w, .digits = 2, .ties = GS_TIES_DENSE};
+  gs_spec s = {.w = w, .digits = 2, .ties = GS_TIES_DENSE};
   char err[256];
   gs_explain *e = gs_explain_unit(d, 2, &s, err, sizeof err);
   T_OK(e != NULL, "explain: %s", err);
@@ -71,7 +71,7 @@ static void test_bbb_competition_and_first(void) {
   gs_dataset *d = load(data);
   if (!d) return;
   const double w[] = {2, 1};
-  gs_explain_spec s = {.w = w, .digits = 2, .ties = GS_TIES_COMPETITION};
+  gs_spec s = {.w = w, .digits = 2, .ties = GS_TIES_COMPETITION};
   char err[256];
   /* BBB 25, rank 3; tying CCC's 26 gives competition rank 2:
    * a 8 -> 8.5 (+0.5), b 9 -> 10 (+1) */
@@ -117,7 +117,7 @@ static void test_pillar_not_enough(void) {
   gs_dataset *d = load("iso3,country,a,b\nAAA,A,20,20\nBBB,B,19.95,0\n");
   if (!d) return;
   const double w[] = {1, 1};
-  gs_explain_spec s = {.w = w, .digits = 2, .ties = GS_TIES_DENSE};
+  gs_spec s = {.w = w, .digits = 2, .ties = GS_TIES_DENSE};
   char err[256];
   gs_explain *e = gs_explain_unit(d, 1, &s, err, sizeof err);
   T_OK(e != NULL, "explain: %s", err);
@@ -140,7 +140,7 @@ static void test_ordinal_neighbours(void) {
   gs_dataset *d = load("iso3,country,a,b\nDDD,D,5,10\nAAA,A,10,10\nBBB,B,10,10\nCCC,C,10,10\n");
   if (!d) return;
   const double w[] = {1, 1};
-  gs_explain_spec s = {.w = w, .digits = 2, .ties = GS_TIES_ORDINAL};
+  gs_spec s = {.w = w, .digits = 2, .ties = GS_TIES_ORDINAL};
   char err[256];
   gs_explain *e = gs_explain_unit(d, 2, &s, err, sizeof err);
   T_OK(e != NULL, "explain: %s", err);
@@ -176,7 +176,7 @@ static void test_off_grid(void) {
   gs_dataset *d = load("iso3,country,a,b\nAAA,A,10.123456789,10\nBBB,B,10,10\n");
   if (!d) return;
   const double w[] = {1, 1};
-  gs_explain_spec s = {.w = w, .digits = 2, .ties = GS_TIES_DENSE};
+  gs_spec s = {.w = w, .digits = 2, .ties = GS_TIES_DENSE};
   char err[256];
   gs_explain *e = gs_explain_unit(d, 1, &s, err, sizeof err);
   T_OK(e != NULL, "explain: %s", err);
@@ -204,7 +204,7 @@ static void test_wide_range(void) {
   T_OK(d != NULL, "load: %s", err);
   if (!d) return;
   const double w[] = {1, 1};
-  gs_explain_spec s = {.w = w, .digits = 2, .ties = GS_TIES_DENSE};
+  gs_spec s = {.w = w, .digits = 2, .ties = GS_TIES_DENSE};
   gs_explain *e = gs_explain_unit(d, 1, &s, err, sizeof err);
   T_OK(e != NULL, "explain: %s", err);
   if (e) {

@@ -131,7 +131,7 @@ static gs_ua_config base_cfg(size_t n, size_t k, const double *x, const double *
   c.n = n;
   c.k = k;
   c.x = x;
-  c.w = w;
+  c.spec.w = w;
   return c;
 }
 
@@ -210,7 +210,7 @@ static void test_hand(void) {
   c.perturb = 0.5;
   c.n_draws = 200000;
   c.methods = GS_UA_ARITHMETIC;
-  c.digits = -1;
+  c.spec.digits = -1;
   c.seed = 42;
   gs_ua_result *r = run_ok(&c);
   if (r) {
@@ -242,9 +242,9 @@ static void test_hand(void) {
   /* Nominal ranks under each tie rule (the tie A = B = 10). */
   static const double want[4][3] = {{1, 1, 2}, {1, 1, 3}, {1, 2, 3}, {1.5, 1.5, 3}};
   for (int t = 0; t < 4; t++) {
-    c.ties = (gs_ties)t;
+    c.spec.ties = (gs_ties)t;
     c.n_draws = 10;
-    c.digits = 2;
+    c.spec.digits = 2;
     r = run_ok(&c);
     for (size_t u = 0; r && u < 3; u++) T_NEAR(gs_ua_result_unit(r, u)->nominal, want[t][u], 0);
     gs_ua_result_free(r);
@@ -295,8 +295,8 @@ static void check_reference(const double *x, const double *w, unsigned methods, 
                             gs_ties ties, double p, uint64_t draws, uint64_t seed) {
   gs_ua_config c = base_cfg(BN, BK, x, w);
   c.methods = methods;
-  c.digits = digits;
-  c.ties = ties;
+  c.spec.digits = digits;
+  c.spec.ties = ties;
   c.perturb = p;
   c.n_draws = draws;
   c.seed = seed;
@@ -474,7 +474,7 @@ static void test_threads_shards(void) {
   T_CONTAINS(err, "hash of x");
   gs_ua_result_free(other);
   x[0] -= 0.01;
-  c.ties = GS_TIES_COMPETITION;
+  c.spec.ties = GS_TIES_COMPETITION;
   other = run_ok(&c);
   mix[2] = other;
   T_INT(gs_ua_merge(mix, 3, &m, err, sizeof err), -1);
@@ -776,12 +776,12 @@ static void check_sorted(const gs_ua_config *c, const char *what) {
   if (!all || !r2 || !nom || !key || !wd || !ord) return;
   (void)nom2;
   unsigned first = (c->methods & 1) ? 1 : 2;
-  ref_keys(c->x, n, k, c->w, first, c->geo_offset, c->digits, key);
-  sort_rank2(key, n, c->ties, ord, nom);
+  ref_keys(c->x, n, k, c->spec.w, first, c->spec.offset, c->spec.digits, key);
+  sort_rank2(key, n, c->spec.ties, ord, nom);
   for (uint64_t d = 0; d < N; d++) {
-    unsigned m = ref_draw(c->seed, d, k, c->w, c->perturb, c->methods, wd);
-    ref_keys(c->x, n, k, wd, m, c->geo_offset, c->digits, key);
-    sort_rank2(key, n, c->ties, ord, r2);
+    unsigned m = ref_draw(c->seed, d, k, c->spec.w, c->perturb, c->methods, wd);
+    ref_keys(c->x, n, k, wd, m, c->spec.offset, c->spec.digits, key);
+    sort_rank2(key, n, c->spec.ties, ord, r2);
     for (size_t u = 0; u < n; u++) all[u * N + d] = r2[u];
   }
   int ok = 1, hist_ok = 1;
@@ -854,15 +854,15 @@ static void test_gci2020(void) {
       for (int t = 0; t < 4; t++) {
         gs_ua_config c = base_cfg(n, k, x, set % 2 ? w2 : w1);
         c.methods = meth[mi];
-        c.digits = digs[di];
-        c.ties = (gs_ties)t;
+        c.spec.digits = digs[di];
+        c.spec.ties = (gs_ties)t;
         c.perturb = 0.1 + 0.1 * (set % 5);
         c.n_draws = 601 + (uint64_t)set;
         c.seed = 2020 + (uint64_t)set;
         c.threads = 1 + set % 2;
-        if (mi == 2 && di == 1) c.geo_offset = 0.5;
+        if (mi == 2 && di == 1) c.spec.offset = 0.5;
         char what[96];
-        snprintf(what, sizeof what, "GCI 2020 methods %u digits %d ties %d", c.methods, c.digits, t);
+        snprintf(what, sizeof what, "GCI 2020 methods %u digits %d ties %d", c.methods, c.spec.digits, t);
         check_sorted(&c, what);
         set++;
       }
@@ -886,15 +886,15 @@ static void test_multipass(void) {
   for (size_t i = 0; i < sizeof cs / sizeof cs[0]; i++) {
     gs_ua_config c = base_cfg(N, K, x, w);
     c.methods = cs[i].m;
-    c.digits = cs[i].digits;
-    c.ties = cs[i].ties;
+    c.spec.digits = cs[i].digits;
+    c.spec.ties = cs[i].ties;
     c.threads = cs[i].threads;
     c.n_draws = 151;
     c.seed = 500 + i;
     c.perturb = 0.4;
     char what[96];
-    snprintf(what, sizeof what, "multi-pass n %d methods %u digits %d ties %d", N, c.methods, c.digits,
-             (int)c.ties);
+    snprintf(what, sizeof what, "multi-pass n %d methods %u digits %d ties %d", N, c.methods, c.spec.digits,
+             (int)c.spec.ties);
     check_sorted(&c, what);
     /* the one-pass histogram run gives bitwise the same statistics */
     gs_ua_result *mp = run_ok(&c);
