@@ -168,6 +168,22 @@ typedef struct {
 void gs_ua_unit_stats_from(const gs_ua_rank_count *h, size_t m, uint64_t N, uint32_t nom2,
                            gs_ua_unit_stats *st, double *shift2);
 
+/* The same statistics for a rank distribution that gs_ua_run does not
+ * draw: n units ranked under nsc scenarios, scenario c ranking unit u at
+ * ranks[c*n + u] and coming up count[c] times (N = the sum of the counts,
+ * >= 1); nominal[u] is u's nominal rank.  Ranks are multiples of 1/2 below
+ * 2^31; NaN is "not ranked".  (ix:uncertainty ranks every combination of
+ * methodological choices once and its draws only count how often each
+ * comes up.)  st[u] (n, caller-owned) gets unit u's statistics, all NaN
+ * (nominal included) for a unit without a nominal rank; *mas gets the
+ * mean over the units with a nominal rank and the N draws of |rank -
+ * nominal rank| (NaN when no unit has one).  pairs is scratch for nsc
+ * entries.  O(n * nsc log nsc).  Returns 0, or -1 when a scenario that
+ * comes up leaves a unit with a nominal rank unranked (st is then
+ * unspecified). */
+int gs_ua_scenario_stats(size_t n, size_t nsc, const double *nominal, const double *ranks, const uint64_t *count,
+                         gs_ua_rank_count *pairs, gs_ua_unit_stats *st, double *mas);
+
 /* A result of gs_ua_run or gs_ua_merge, or a partial read back from a file:
  * the config fingerprint, per-unit rank histograms (uint64 counts, exact to
  * merge) and the statistics derived from them.  Opaque; owned by the

@@ -145,6 +145,43 @@ void gs_ua_unit_stats_from(const gs_ua_rank_count *h, size_t m, uint64_t N, uint
   if (shift2) *shift2 = (double)s;
 }
 
+static int pair_cmp(const void *a, const void *b) {
+  uint32_t x = ((const gs_ua_rank_count *)a)->r2, y = ((const gs_ua_rank_count *)b)->r2;
+  return (x > y) - (x < y);
+}
+
+int gs_ua_scenario_stats(size_t n, size_t nsc, const double *nominal, const double *ranks, const uint64_t *count,
+                         gs_ua_rank_count *pairs, gs_ua_unit_stats *st, double *mas) {
+  uint64_t N = 0;
+  for (size_t c = 0; c < nsc; c++) N += count[c];
+  unsigned __int128 shift = 0;
+  size_t kept = 0;
+  for (size_t u = 0; u < n; u++) {
+    if (isnan(nominal[u])) {
+      st[u] = (gs_ua_unit_stats){NAN, NAN, NAN, NAN, NAN, NAN};
+      continue;
+    }
+    size_t m = 0;
+    for (size_t c = 0; c < nsc; c++) {
+      if (!count[c]) continue;
+      double r = ranks[c * n + u];
+      if (isnan(r)) return -1;
+      pairs[m++] = (gs_ua_rank_count){(uint32_t)(2 * r), count[c]};
+    }
+    /* by rank, one pair per rank (scenarios giving the same rank merged) */
+    qsort(pairs, m, sizeof *pairs, pair_cmp);
+    size_t md = 0;
+    for (size_t i = 0; i < m; i++) {
+      if (md && pairs[md - 1].r2 == pairs[i].r2) pairs[md - 1].count += pairs[i].count;
+      else pairs[md++] = pairs[i];
+    }
+    shift += unit_stats(pairs, md, N, (uint32_t)(2 * nominal[u]), &st[u]);
+    kept++;
+  }
+  *mas = kept && N ? (double)shift / (2.0 * (double)kept * (double)N) : NAN;
+  return 0;
+}
+
 /* Derives the statistics from the histograms (integers until the end);
  * -1 when out of memory. */
 int gs_ua_result_stats(gs_ua_result *r) {

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compare.h" /* gs_rank_order */
 #include "csvload.h"
 #include "dataset.h"
 #include "hier.h"
@@ -1650,46 +1651,25 @@ static int ix_uncertainty(lua_State *L) {
     }
     count[c]++;
   }
-  /* per unit: the rank distribution over the draws, as (2*rank, count)
-   * pairs for the uncertainty module's statistics (ranks are multiples of
-   * 1/2, so 2*rank is a whole number) */
+  /* per unit: the statistics of its rank distribution over the draws
+   * (the uncertainty module's, as d:uncertainty's), row 0 of rk nominal */
   gs_ua_rank_count *pr = lua_newuserdatauv(L, combos * sizeof *pr, 0);
+  gs_ua_unit_stats *st = lua_newuserdatauv(L, (n ? n : 1) * sizeof *st, 0);
+  double mas;
+  if (gs_ua_scenario_stats(n, combos, rk, rk + n, count, pr, st, &mas) != 0)
+    return luaL_error(L, "uncertainty: a combination leaves a unit unranked");
+  const double *nom = rk;
+  size_t *ord = lua_newuserdatauv(L, (n ? n : 1) * sizeof *ord, 0);
+  if (gs_rank_order(nom, n, ord) != 0) return luaL_error(L, "uncertainty: out of memory");
   lua_newtable(L);
   int out = lua_gettop(L);
   lua_Integer row = 0;
-  double shift = 0;
   size_t kept = 0;
-  const double *nom = rk;
-  size_t *ord = lua_newuserdatauv(L, (n ? n : 1) * sizeof *ord, 0);
-  size_t no = 0;
-  for (size_t u = 0; u < n; u++)
-    if (!isnan(nom[u])) ord[no++] = u;
-  for (size_t i = 1; i < no; i++) { /* nominal rank order, stable */
-    size_t v = ord[i], j = i;
-    while (j > 0 && nom[ord[j - 1]] > nom[v]) { ord[j] = ord[j - 1]; j--; }
-    ord[j] = v;
-  }
-  for (size_t q = 0; q < no; q++) {
+  /* nominal rank order (ties by row); units without a nominal rank last,
+   * left out */
+  for (size_t q = 0; q < n && !isnan(nom[ord[q]]); q++) {
     size_t u = ord[q];
-    size_t m = 0;
-    for (size_t c = 0; c < combos; c++)
-      if (count[c]) pr[m++] = (gs_ua_rank_count){(uint32_t)(2 * rk[(c + 1) * n + u]), count[c]};
-    for (size_t i = 1; i < m; i++) { /* by rank */
-      gs_ua_rank_count v = pr[i];
-      size_t j = i;
-      while (j > 0 && pr[j - 1].r2 > v.r2) { pr[j] = pr[j - 1]; j--; }
-      pr[j] = v;
-    }
-    size_t md = 0; /* combinations giving the same rank: one pair */
-    for (size_t i = 0; i < m; i++) {
-      if (md && pr[md - 1].r2 == pr[i].r2) pr[md - 1].count += pr[i].count;
-      else pr[md++] = pr[i];
-    }
-    gs_ua_unit_stats us;
-    double sh2 = 0;
-    gs_ua_unit_stats_from(pr, md, N, (uint32_t)(2 * nom[u]), &us, &sh2);
-    shift += sh2 / 2;
-    double med = us.median, mean = us.mean, p05 = us.p05, p95 = us.p95;
+    const gs_ua_unit_stats *us = &st[u];
     kept++;
     lua_createtable(L, 0, 8);
     lua_pushstring(L, d->key[u]);
@@ -1698,15 +1678,15 @@ static int ix_uncertainty(lua_State *L) {
     lua_setfield(L, -2, "country");
     gs_lua_pushnum(L, nom[u]);
     lua_setfield(L, -2, "nominal");
-    gs_lua_pushnum(L, med);
+    gs_lua_pushnum(L, us->median);
     lua_setfield(L, -2, "median");
-    gs_lua_pushnum(L, mean);
+    gs_lua_pushnum(L, us->mean);
     lua_setfield(L, -2, "mean");
-    gs_lua_pushnum(L, p05);
+    gs_lua_pushnum(L, us->p05);
     lua_setfield(L, -2, "p05");
-    gs_lua_pushnum(L, p95);
+    gs_lua_pushnum(L, us->p95);
     lua_setfield(L, -2, "p95");
-    gs_lua_pushnum(L, us.within3);
+    gs_lua_pushnum(L, us->within3);
     lua_setfield(L, -2, "within3");
     lua_rawseti(L, out, ++row);
   }
@@ -1730,7 +1710,7 @@ static int ix_uncertainty(lua_State *L) {
   }
   char tail[96];
   snprintf(tail, sizeof tail, ", each equally likely, seed %.0f; mean absolute rank shift %.4f", (double)seed,
-           kept ? shift / ((double)N * (double)kept) : 0.0);
+           kept ? mas : 0.0);
   luaL_addstring(&fb, tail);
   luaL_pushresult(&fb);
   lua_setfield(L, -2, "__footer");

@@ -953,6 +953,52 @@ static void test_stats_from(void) {
   T_NEAR(sh, 43, 0);
 }
 
+/* gs_ua_scenario_stats: by hand.  Four units, three scenarios coming up
+ * 3, 1 and 4 times (N = 8), nominal ranks 1, 2, none, 1:
+ *   unit 0: ranks 1 (x3), 2 (x1), 1.5 (x4): by rank cum 3, 7, 8 -> p05 = 1
+ *     (3*20 >= 8), median = 1.5 (first cum >= 4), p95 = 2 (first cum >=
+ *     7.6); mean = (3 + 2 + 6)/8 = 1.375; all within +-3 -> 1; shift
+ *     0*3 + 1*1 + 0.5*4 = 3;
+ *   unit 1: ranks 2 (x3), 1 (x1), 1.5 (x4): cum 1, 5, 8 -> 1, 1.5, 2; mean
+ *     (6 + 1 + 6)/8 = 1.625; shift 0 + 1 + 2 = 3;
+ *   unit 2: no nominal rank: NaN, left out of the mean shift;
+ *   unit 3: ranks 10 (x3), 1 (x1), 1 (x4): 1 (x5), 10 (x3) -> p05 1,
+ *     median 1, p95 10; mean 35/8; within +-3 of 1: 5/8; shift 27.
+ * Mean absolute shift (3 + 3 + 27) / (3 units * 8 draws) = 1.375. */
+static void test_scenario_stats(void) {
+  const double nom[] = {1, 2, NAN, 1};
+  const double rk[] = {1, 2, NAN, 10, /* scenario 0 */
+                       2, 1, 3, 1,    /* scenario 1 */
+                       1.5, 1.5, NAN, 1};
+  const uint64_t count[] = {3, 1, 4};
+  gs_ua_rank_count pairs[3];
+  gs_ua_unit_stats st[4];
+  double mas = 0;
+  T_INT(gs_ua_scenario_stats(4, 3, nom, rk, count, pairs, st, &mas), 0);
+  const double want[4][5] = {{1, 1.5, 2, 1.375, 1}, {1, 1.5, 2, 1.625, 1}, {0}, {1, 1, 10, 35.0 / 8, 5.0 / 8}};
+  for (int u = 0; u < 4; u++) {
+    if (u == 2) {
+      T_OK(isnan(st[2].nominal) && isnan(st[2].median) && isnan(st[2].within3), "unit without a nominal rank");
+      continue;
+    }
+    T_NEAR(st[u].nominal, nom[u], 0);
+    T_NEAR(st[u].p05, want[u][0], 0);
+    T_NEAR(st[u].median, want[u][1], 0);
+    T_NEAR(st[u].p95, want[u][2], 0);
+    T_NEAR(st[u].mean, want[u][3], 1e-15);
+    T_NEAR(st[u].within3, want[u][4], 1e-15);
+  }
+  T_NEAR(mas, 1.375, 1e-15);
+  /* a scenario that never comes up may leave a unit unranked; one that
+   * does may not */
+  const uint64_t none1[] = {3, 0, 4};
+  double rk2[12];
+  memcpy(rk2, rk, sizeof rk2);
+  rk2[4] = NAN; /* scenario 1 leaves unit 0 unranked */
+  T_INT(gs_ua_scenario_stats(4, 3, nom, rk2, none1, pairs, st, &mas), 0);
+  T_INT(gs_ua_scenario_stats(4, 3, nom, rk2, count, pairs, st, &mas), -1);
+}
+
 int main(void) {
   test_hand();
   test_reference();
@@ -963,5 +1009,6 @@ int main(void) {
   test_gci2020();
   test_multipass();
   test_stats_from();
+  test_scenario_stats();
   return t_done();
 }
