@@ -250,6 +250,72 @@ static void test_score(void) {
   gs_dataset_free(d);
 }
 
+/* The one scoring spec: its defaults and every refusal of its check, with
+ * the message (spec.h). */
+static void test_spec(void) {
+  const double w[] = {1, 2, 0};
+  gs_spec s;
+  gs_spec_init(&s, w);
+  T_OK(s.w == w && s.agg == GS_AGG_ARITHMETIC && s.scale == 0 && s.digits == 2 && s.ties == GS_TIES_DENSE,
+       "defaults");
+  T_NEAR(s.offset, 1, 0);
+  char err[512];
+  T_INT(gs_spec_check(&s, 3, err, sizeof err), 0);
+  T_INT(GS_AGG_BIT(GS_AGG_GEOMETRIC), 2);
+  gs_spec b = s;
+  b.agg = (gs_agg)7;
+  T_INT(gs_spec_check(&b, 3, err, sizeof err), -1);
+  T_STR(err, "unknown aggregation 7");
+  b = s;
+  b.ties = (gs_ties)9;
+  T_INT(gs_spec_check(&b, 3, err, sizeof err), -1);
+  T_STR(err, "unknown tie rule 9");
+  b = s;
+  b.digits = 13;
+  T_INT(gs_spec_check(&b, 3, err, sizeof err), -1);
+  T_STR(err, "digits must be at most 12, got 13");
+  b = s;
+  b.scale = NAN;
+  T_INT(gs_spec_check(&b, 3, err, sizeof err), -1);
+  T_STR(err, "scale must be a finite number");
+  b = s;
+  b.offset = -0.5;
+  T_INT(gs_spec_check(&b, 3, err, sizeof err), -1);
+  T_STR(err, "offset must be a finite number >= 0");
+  const double wn[] = {1, INFINITY}, w0[] = {0, 0}, wbig[] = {1e308, 1e308};
+  b = s;
+  b.w = wn;
+  T_INT(gs_spec_check(&b, 2, err, sizeof err), -1);
+  T_STR(err, "weight 2 must be a finite number >= 0");
+  b.w = w0;
+  T_INT(gs_spec_check(&b, 2, err, sizeof err), -1);
+  T_STR(err, "weights must not all be zero");
+  b.w = wbig;
+  T_INT(gs_spec_check(&b, 2, err, sizeof err), -1);
+  T_STR(err, "the weights' total overflows");
+  b.w = NULL;
+  T_INT(gs_spec_check(&b, 2, err, sizeof err), -1);
+  T_STR(err, "no weights");
+  /* with a dataset: weights named by pillar, the geometric offset checked
+   * against the pillars' range minima (0 here) */
+  gs_dataset *d = load_str("iso3,legal,technical\nA,0,20\nB,5,10\n", NULL, err);
+  T_OK(d != NULL, "%s", err);
+  if (!d) return;
+  const double wd[] = {1, 1}, wneg[] = {1, -1};
+  gs_spec g;
+  gs_spec_init(&g, wneg);
+  T_INT(gs_spec_check_dataset(&g, d, err, sizeof err), -1);
+  T_STR(err, "weight of 'technical' must be a finite number >= 0");
+  g.w = wd;
+  g.agg = GS_AGG_GEOMETRIC;
+  g.offset = 0;
+  T_INT(gs_spec_check_dataset(&g, d, err, sizeof err), -1);
+  T_STR(err, "geometric mean needs pillar 'legal' + offset > 0; give offset > -0");
+  g.offset = 0.5;
+  T_INT(gs_spec_check_dataset(&g, d, err, sizeof err), 0);
+  gs_dataset_free(d);
+}
+
 static void test_policy(void) {
   char err[512];
   gs_policy *p = gs_policy_new();
@@ -276,6 +342,7 @@ int main(void) {
   test_loader_decimals();
   test_gci2020();
   test_score();
+  test_spec();
   test_policy();
   return t_done();
 }

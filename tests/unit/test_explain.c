@@ -7,6 +7,7 @@
 #include "csvload.h"
 #include "explain.h"
 #include "harness.h"
+#include "target.h"
 
 static gs_dataset *load(const char *text) {
   static const char *const pil[] = {"a", "b"};
@@ -218,8 +219,41 @@ static void test_wide_range(void) {
   gs_dataset_free(d);
 }
 
+/* The scoring spec shared with target.h (same data, weights a=2, b=1):
+ * explain takes the arithmetic mean only; gs_target checks its spec as
+ * d:score does.  CCC (26, rank 2) reaches rank 1 when its score rounds to
+ * AAA's 30 (dense: no level above): a alone 2a + 8 >= 30 -> a = 11; b
+ * alone 18 + b >= 30 -> b = 12. */
+static void test_spec_shared(void) {
+  gs_dataset *d = load(data);
+  if (!d) return;
+  const double w[] = {2, 1}, w0[] = {0, 0};
+  char err[256];
+  gs_spec s;
+  gs_spec_init(&s, w);
+  s.agg = GS_AGG_GEOMETRIC;
+  T_OK(gs_explain_unit(d, 2, &s, err, sizeof err) == NULL, "explain refuses a geometric mean");
+  T_CONTAINS(err, "arithmetic");
+  gs_target_spec t = {.step_digits = 2, .rank = 1};
+  gs_spec_init(&t.spec, w);
+  gs_target_result *r = gs_target(d, 2, &t, err, sizeof err);
+  T_OK(r != NULL, "target: %s", err);
+  if (r) {
+    T_NEAR(r->score, 26, 1e-12);
+    T_NEAR(r->rank, 2, 0);
+    T_NEAR(r->alone[0], 11, 1e-9);
+    T_NEAR(r->alone[1], 12, 1e-9);
+  }
+  gs_target_result_free(r);
+  t.spec.w = w0;
+  T_OK(gs_target(d, 2, &t, err, sizeof err) == NULL, "target refuses all-zero weights");
+  T_STR(err, "weights must not all be zero");
+  gs_dataset_free(d);
+}
+
 int main(void) {
   test_ccc();
+  test_spec_shared();
   test_bbb_competition_and_first();
   test_pillar_not_enough();
   test_ordinal_neighbours();

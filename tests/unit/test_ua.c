@@ -999,6 +999,24 @@ static void test_scenario_stats(void) {
   T_INT(gs_ua_scenario_stats(4, 3, nom, rk2, count, pairs, st, &mas), -1);
 }
 
+/* The config's scoring spec goes through the one check (spec.h); a run
+ * does not rescale, so a scale is refused rather than ignored. */
+static void test_config_spec(void) {
+  static const double x[] = {1, 2, 3, 4, 5, 6}, w[] = {1, 1};
+  gs_ua_config b = base_cfg(3, 2, x, w);
+  gs_ua_result *r = NULL;
+  b.spec.scale = 100;
+  T_INT(gs_ua_run(&b, &r, err, sizeof err), -1);
+  T_CONTAINS(err, "scale");
+  b = base_cfg(3, 2, x, w);
+  b.spec.offset = -1;
+  T_INT(gs_ua_run(&b, &r, err, sizeof err), -1);
+  T_STR(err, "offset must be a finite number >= 0");
+  T_OK(r == NULL, "no result on failure");
+  T_INT(GS_UA_ARITHMETIC, 1u << GS_AGG_ARITHMETIC);
+  T_INT(GS_UA_GEOMETRIC, 1u << GS_AGG_GEOMETRIC);
+}
+
 int main(void) {
   test_hand();
   test_reference();
@@ -1010,5 +1028,6 @@ int main(void) {
   test_multipass();
   test_stats_from();
   test_scenario_stats();
+  test_config_spec();
   return t_done();
 }
