@@ -46,4 +46,10 @@ void gs_records_push_table(lua_State *L, const struct gs_table *t, const char *k
 /* x:rows(): an iterator over x[1], x[2], ... (a Lua C function). */
 int gs_records_rows(lua_State *L);
 
+/* __tostring of every tabular object (a Lua C function): the aligned table
+ * gcisim prints when x is returned, footer included, without the last
+ * newline.  Objects that are not records lists (a result, an index
+ * result) use it too, through their __rows metafield (output.h). */
+int gs_records_tostring(lua_State *L);
+
 #endif
