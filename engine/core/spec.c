@@ -5,13 +5,16 @@
 #include <stdio.h>
 #include <string.h>
 
+static const char *const agg_names[GS_AGG_COUNT] = {"arithmetic", "geometric", "harmonic", "power",
+                                                    "median",     "min",       "copeland"};
+
 int gs_agg_parse(const char *name) {
-  if (strcmp(name, "arithmetic") == 0) return GS_AGG_ARITHMETIC;
-  if (strcmp(name, "geometric") == 0) return GS_AGG_GEOMETRIC;
+  for (int i = 0; name && i < GS_AGG_COUNT; i++)
+    if (strcmp(name, agg_names[i]) == 0) return i;
   return -1;
 }
 
-const char *gs_agg_name(gs_agg a) { return a == GS_AGG_GEOMETRIC ? "geometric" : "arithmetic"; }
+const char *gs_agg_name(gs_agg a) { return (unsigned)a < GS_AGG_COUNT ? agg_names[a] : "?"; }
 
 void gs_spec_init(gs_spec *s, const double *w) {
   s->w = w;
@@ -25,6 +28,10 @@ void gs_spec_init(gs_spec *s, const double *w) {
 /* The one check of both entry points; d (may be NULL) names the weights. */
 static int check(const gs_spec *s, size_t k, const gs_dataset *d, char *err, size_t errlen) {
   if ((unsigned)s->agg >= GS_AGG_COUNT) { snprintf(err, errlen, "unknown aggregation %d", (int)s->agg); return -1; }
+  if ((unsigned)s->agg >= GS_AGG_SCORES) {
+    snprintf(err, errlen, "a score of pillars is an arithmetic or geometric mean, not %s", gs_agg_name(s->agg));
+    return -1;
+  }
   if ((unsigned)s->ties > GS_TIES_FRACTIONAL) { snprintf(err, errlen, "unknown tie rule %d", (int)s->ties); return -1; }
   if (s->digits > GS_SPEC_DIGITS_MAX) {
     snprintf(err, errlen, "digits must be at most %d, got %d", GS_SPEC_DIGITS_MAX, s->digits);

@@ -17,9 +17,16 @@
 #include "dataset.h"
 #include "ties.h"
 
-/* The aggregation of pillars into a score. */
-typedef enum { GS_AGG_ARITHMETIC = 0, GS_AGG_GEOMETRIC = 1 } gs_agg;
-#define GS_AGG_COUNT 2
+/* The aggregation of values into one: of pillars into a score (the first
+ * GS_AGG_SCORES: score.h, the uncertainty analysis), of an index node's
+ * children (all but Copeland: method.h's gs_m_aggregate), or Copeland's
+ * outranking across units (method.h's gs_m_copeland). */
+typedef enum {
+  GS_AGG_ARITHMETIC, GS_AGG_GEOMETRIC, GS_AGG_HARMONIC, GS_AGG_POWER, GS_AGG_MEDIAN, GS_AGG_MIN,
+  GS_AGG_COPELAND
+} gs_agg;
+#define GS_AGG_COUNT 7
+#define GS_AGG_SCORES 2 /* arithmetic and geometric score pillars */
 /* The bit of aggregation a in a set of them (ua.h's `methods`). */
 #define GS_AGG_BIT(a) (1u << (unsigned)(a))
 
@@ -29,7 +36,9 @@ typedef enum { GS_AGG_ARITHMETIC = 0, GS_AGG_GEOMETRIC = 1 } gs_agg;
 /* Largest digits of rounding before ranking. */
 #define GS_SPEC_DIGITS_MAX 12
 
-/* Parses "arithmetic" or "geometric"; -1 otherwise. */
+/* Parses a name: "arithmetic", "geometric", "harmonic", "power", "median",
+ * "min" or "copeland"; -1 otherwise (method.h's gs_m_agg_parse reads
+ * COINr's short names).  gs_agg_name gives that name ("?" for none). */
 int gs_agg_parse(const char *name);
 const char *gs_agg_name(gs_agg a);
 
@@ -48,7 +57,8 @@ typedef struct {
  * defaults follow the data set gs_dataset_score_digits), dense ties. */
 void gs_spec_init(gs_spec *s, const double *w);
 
-/* Checks s for k pillars: the aggregation, tie rule, digits, scale and
+/* Checks s for k pillars: the aggregation (one that scores pillars), tie
+ * rule, digits, scale and
  * offset, then every weight ("weight 2 must be a finite number >= 0") and
  * their total.  Returns 0, or -1 with a message in err. */
 int gs_spec_check(const gs_spec *s, size_t k, char *err, size_t errlen);

@@ -84,7 +84,7 @@ static unsigned methods_opt(lua_State *L, int t, const char *fn, unsigned *first
   for (size_t i = 1; i <= n; i++) {
     const char *s = lua_rawgeti(L, -1, (lua_Integer)i) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
     int a = s ? gs_agg_parse(s) : -1;
-    if (a < 0) luaL_error(L, "%s: unknown agg '%s' (arithmetic or geometric)", fn, s ? s : "?");
+    if (a < 0 || a >= GS_AGG_SCORES) luaL_error(L, "%s: unknown agg '%s' (arithmetic or geometric)", fn, s ? s : "?");
     unsigned bit = GS_AGG_BIT(a);
     if (m & bit) luaL_error(L, "%s: agg '%s' listed twice", fn, s);
     if (!*first) *first = bit;

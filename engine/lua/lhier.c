@@ -116,25 +116,16 @@ static const char agg_list[] = "arithmetic, geometric, harmonic, power, median, 
 static const char norm_list[] =
     "minmax, zscore, rank, prank, goalposts, dist2max, dist2targ or none";
 
+/* The long names (spec.h), or COINr's short ones (method.h). */
 static int agg_kind(const char *name) {
-  if (!name) return -1;
-  if (strcmp(name, "arithmetic") == 0) return GS_AGG_ARITH;
-  if (strcmp(name, "geometric") == 0) return GS_AGG_GEOM;
-  if (strcmp(name, "harmonic") == 0) return GS_AGG_HARM;
-  return gs_m_agg_parse(name);
+  int k = gs_agg_parse(name);
+  return k >= 0 ? k : gs_m_agg_parse(name);
 }
 
-static const char *agg_display(gs_m_agg_kind k) {
-  switch (k) {
-  case GS_AGG_ARITH: return "arithmetic";
-  case GS_AGG_GEOM: return "geometric";
-  case GS_AGG_HARM: return "harmonic";
-  default: return gs_m_agg_name(k);
-  }
-}
+static const char *agg_display(gs_agg k) { return gs_agg_name(k); }
 
 /* Reads an aggregation spec at idx: "name" or {"power", p}. */
-static void read_agg(lua_State *L, int idx, const char *what, gs_m_agg_kind *kind, double *p) {
+static void read_agg(lua_State *L, int idx, const char *what, gs_agg *kind, double *p) {
   idx = lua_absindex(L, idx);
   const char *name = NULL;
   int has_p = 0;
@@ -162,7 +153,7 @@ static void read_agg(lua_State *L, int idx, const char *what, gs_m_agg_kind *kin
   if (k < 0) luaL_error(L, "%s: unknown aggregation '%s' (%s)", what, name, agg_list);
   if (k == GS_AGG_POWER && !has_p) luaL_error(L, "%s: the power mean needs its exponent: {\"power\", p}", what);
   if (k != GS_AGG_POWER && has_p) luaL_error(L, "%s: aggregation '%s' takes no parameter", what, name);
-  *kind = (gs_m_agg_kind)k;
+  *kind = (gs_agg)k;
 }
 
 /* Reads a normalisation spec at idx: "name" or {"name", p1, p2, p3}. */
@@ -547,7 +538,7 @@ static const gs_hier *agg_override(lua_State *L, int ixi, int ai) {
   const gs_hier *h = ix_check(L, ixi);
   ai = lua_absindex(L, ai);
   size_t n = gs_h_count(h);
-  gs_m_agg_kind *kind = lua_newuserdatauv(L, (n ? n : 1) * sizeof *kind, 0);
+  gs_agg *kind = lua_newuserdatauv(L, (n ? n : 1) * sizeof *kind, 0);
   double *p = lua_newuserdatauv(L, (n ? n : 1) * sizeof *p, 0);
   int *by = lua_newuserdatauv(L, (n ? n : 1) * sizeof *by, 0); /* 0 none, 1 level, 2 code */
   for (size_t i = 0; i < n; i++) by[i] = 0;
@@ -557,14 +548,14 @@ static const gs_hier *agg_override(lua_State *L, int ixi, int ai) {
     lua_pop(L, 1);
   }
   if (single) {
-    gs_m_agg_kind k;
+    gs_agg k;
     double pp;
     read_agg(L, ai, "compute: option 'agg'", &k, &pp);
     for (size_t i = 0; i < n; i++) { kind[i] = k; p[i] = pp; by[i] = 1; }
   } else if (lua_istable(L, ai)) {
     lua_pushnil(L);
     while (lua_next(L, ai)) {
-      gs_m_agg_kind k;
+      gs_agg k;
       double pp;
       if (lua_type(L, -2) == LUA_TNUMBER) {
         lua_Integer lv = lua_tointeger(L, -2);

@@ -203,7 +203,7 @@ int gs_opt_spec(lua_State *L, int t, gs_spec *s, int with_agg, const char *fn) {
   if (with_agg) {
     const char *a = gs_opt_agg(L, t, NULL, fn);
     int m = a ? gs_agg_parse(a) : (int)s->agg;
-    if (m < 0) luaL_error(L, "%s: unknown agg '%s' (arithmetic or geometric)", fn, a);
+    if (m < 0 || m >= GS_AGG_SCORES) luaL_error(L, "%s: unknown agg '%s' (arithmetic or geometric)", fn, a);
     s->agg = (gs_agg)m;
   }
   s->scale = gs_opt_number(L, t, "scale", s->scale, fn);

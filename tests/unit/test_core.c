@@ -224,7 +224,11 @@ static void test_score(void) {
   /* geometric, offset 0, no zero: 4 and 9 equal weights -> 2*sqrt(36) = 12 */
   T_NEAR(gs_score_unit(x, w, 2, GS_AGG_GEOMETRIC, 0), 12, 1e-12);
   T_INT(gs_agg_parse("geometric"), GS_AGG_GEOMETRIC);
-  T_INT(gs_agg_parse("median"), -1);
+  /* one enum for every aggregation (spec.h); COINr's short names are
+   * method.h's gs_m_agg_parse */
+  T_INT(gs_agg_parse("median"), GS_AGG_MEDIAN);
+  T_INT(gs_agg_parse("mean"), -1);
+  T_STR(gs_agg_name(GS_AGG_HARMONIC), "harmonic");
   char err[256];
   gs_dataset *d = load_str("iso3,legal,technical\nA,20,20\nB,5,10\n", NULL, err);
   double s[2];
@@ -266,6 +270,9 @@ static void test_spec(void) {
   b.agg = (gs_agg)7;
   T_INT(gs_spec_check(&b, 3, err, sizeof err), -1);
   T_STR(err, "unknown aggregation 7");
+  b.agg = GS_AGG_HARMONIC; /* an index node's aggregation, not a score's */
+  T_INT(gs_spec_check(&b, 3, err, sizeof err), -1);
+  T_STR(err, "a score of pillars is an arithmetic or geometric mean, not harmonic");
   b = s;
   b.ties = (gs_ties)9;
   T_INT(gs_spec_check(&b, 3, err, sizeof err), -1);
