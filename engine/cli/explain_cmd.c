@@ -211,7 +211,11 @@ int gs_explain_main(int argc, char **argv) {
   for (size_t p = 0; p < d->npillar; p++) total += w[p];
   if (!(total > 0)) { rc = gs_usage_error("--weights: the weights must not all be zero%s", ""); goto done; }
   if (o.digits == -2) o.digits = gs_dataset_score_digits(d); /* ranks follow the data */
-  gs_explain_spec spec = {.w = w, .scale = o.scale, .digits = o.digits, .ties = o.ties};
+  gs_spec spec;
+  gs_spec_init(&spec, w);
+  spec.scale = o.scale;
+  spec.digits = o.digits;
+  spec.ties = o.ties;
   /* computed and printed in C, through gs_table (explaintable.h: the
    * same table r:explain gives a script): no Lua state */
   if (!(e = gs_explain_unit(d, (size_t)u, &spec, err, sizeof err))) {

@@ -41,7 +41,7 @@ typedef struct {
   size_t nsteps;
   gs_m_norm_spec norm;
   int agg_given;
-  gs_m_agg_kind agg;
+  gs_agg agg;
   double agg_p;
   int digits;
   gs_ties ties;
@@ -91,10 +91,8 @@ static int parse_agg(const char *v, ix_opts *o) {
   if (snprintf(buf, sizeof buf, "%s", v) >= (int)sizeof buf) return gs_usage_error("--agg: too long%s", "");
   char *colon = strchr(buf, ':');
   if (colon) *colon = '\0';
-  int k = strcmp(buf, "arithmetic") == 0 ? GS_AGG_ARITH
-          : strcmp(buf, "geometric") == 0 ? GS_AGG_GEOM
-          : strcmp(buf, "harmonic") == 0  ? GS_AGG_HARM
-                                          : gs_m_agg_parse(buf);
+  int k = gs_agg_parse(buf); /* the long names (spec.h), else COINr's short ones */
+  if (k < 0) k = gs_m_agg_parse(buf);
   if (k < 0) {
     fprintf(stderr, "gcisim: --agg: unknown aggregation '%s' (%s)\n", buf, agg_list);
     return gs_usage_error("see gcisim explain --help%s", "");
@@ -106,7 +104,7 @@ static int parse_agg(const char *v, ix_opts *o) {
   } else if (colon) {
     return gs_usage_error("--agg: '%s' takes no parameter", buf);
   }
-  o->agg = (gs_m_agg_kind)k;
+  o->agg = (gs_agg)k;
   o->agg_given = 1;
   return GS_EX_OK;
 }

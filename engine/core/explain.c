@@ -61,7 +61,7 @@ static size_t *collect(const double *v, size_t n, size_t u, double level, size_t
 /* What the gain search needs, borrowed from gs_explain_unit. */
 typedef struct {
   const gs_dataset *d;
-  const gs_explain_spec *spec;
+  const gs_spec *spec;
   size_t u;
   int sd;               /* gains move in steps of 10^-sd */
   double smax;          /* S(max) when scaled */
@@ -76,8 +76,7 @@ static double score_with(const search *c, size_t p, double v) {
   size_t k = c->d->npillar;
   for (size_t q = 0; q < k; q++) c->y[q] = gs_dataset_pv(c->d, c->u, q);
   c->y[p] = v;
-  double s = gs_score_unit(c->y, c->spec->w, k, GS_AGG_ARITHMETIC, 0);
-  return c->spec->scale > 0 ? c->spec->scale * s / c->smax : s;
+  return gs_score_scaled(c->y, k, c->spec, c->smax);
 }
 
 /* The rank unit u gets with score s, everyone else as they are: the rank
@@ -127,11 +126,16 @@ static int better(const search *c, size_t p, double m, double now, double *rank)
   return v == x + g || rank_with(c, score_with(c, p, v)) < now;
 }
 
-gs_explain *gs_explain_unit(const gs_dataset *d, size_t u, const gs_explain_spec *spec, char *err,
+gs_explain *gs_explain_unit(const gs_dataset *d, size_t u, const gs_spec *spec, char *err,
                             size_t errlen) {
   size_t n = d->n, k = d->npillar;
   if (k == 0) { snprintf(err, errlen, "%s has no pillars", d->source); return NULL; }
   if (u >= n) { snprintf(err, errlen, "row %zu out of range", u); return NULL; }
+  if (spec->agg != GS_AGG_ARITHMETIC) {
+    snprintf(err, errlen, "a %s mean has no pillar contributions (only the arithmetic mean's points add up)",
+             gs_agg_name(spec->agg));
+    return NULL;
+  }
   gs_explain *e = calloc(1, sizeof *e);
   double *rd = malloc(n * sizeof *rd), *y = malloc(k * sizeof *y);
   gs_rankq *q = NULL;
@@ -151,18 +155,14 @@ gs_explain *gs_explain_unit(const gs_dataset *d, size_t u, const gs_explain_spec
   e->new_value = e->gain + k;
   e->new_score = e->new_value + k;
   e->new_rank = e->new_score + k;
-  /* gs_score_dataset validates the weights and the scale for us. */
-  if (gs_score_dataset(d, spec->w, GS_AGG_ARITHMETIC, spec->scale, 0, e->scores, err, errlen) != 0) goto fail;
+  /* gs_score_dataset validates the spec for us. */
+  if (gs_score_dataset(d, spec, e->scores, err, errlen) != 0) goto fail;
   if (gs_rank(e->scores, n, spec->digits, spec->ties, e->ranks) != 0) goto oom;
-  /* S(max) exactly as score.c computes it, so that a gained score below
-   * is the double d:score would compute */
-  double smax = 1;
-  e->factor = 1;
-  if (spec->scale > 0) {
-    for (size_t p = 0; p < k; p++) y[p] = d->pmax[p];
-    smax = gs_score_unit(y, spec->w, k, GS_AGG_ARITHMETIC, 0);
-    e->factor = spec->scale / smax;
-  }
+  /* S(max) as score.c computes it, so that a gained score below is the
+   * double d:score would compute */
+  double smax;
+  if (gs_score_max(d, spec, &smax, err, errlen) != 0) goto fail;
+  e->factor = spec->scale > 0 ? spec->scale / smax : 1;
   e->score = e->scores[u];
   e->rank = e->ranks[u];
   e->step_digits = step_digits(d, &e->grid_exact);

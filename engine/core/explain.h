@@ -1,8 +1,9 @@
 /* explain.h - why one unit has its score and rank: the score broken into
  * each pillar's weighted points, the gap to each pillar's maximum, the
  * units just above and just below, and the smallest single-pillar gain
- * that gives a better rank.  Pure C over a gs_dataset and weights (the
- * arithmetic score of score.h, the only one whose points add up).
+ * that gives a better rank.  Pure C over a gs_dataset and a scoring spec
+ * (spec.h) whose aggregation is arithmetic (score.h's, the only one whose
+ * points add up; its offset is not used).
  *
  * With weights w_i, pillar values x_i and factor f (1, or s / S(max) when
  * the score is rescaled to s), pillar i contributes points_i = f w_i x_i,
@@ -22,14 +23,7 @@
 #include <stddef.h>
 
 #include "dataset.h"
-#include "ties.h"
-
-typedef struct {
-  const double *w;  /* npillar weights >= 0, positive total (borrowed) */
-  double scale;     /* > 0: rescaled so all-maximum scores `scale`; <= 0: none */
-  int digits;       /* rounding before ranking (-1: exact), as ties.h */
-  gs_ties ties;
-} gs_explain_spec;
+#include "spec.h"
 
 typedef struct {
   size_t unit, n, k;    /* the unit's row; rows; pillars */
@@ -57,10 +51,11 @@ typedef struct {
   size_t *tied, ntied;    /* other units with the same rounded score */
 } gs_explain;
 
-/* Explains row u of d.  Returns a result the caller frees with
- * gs_explain_free (NULL is fine), or NULL with a message in err (bad
- * weights, no pillars, out of memory). */
-gs_explain *gs_explain_unit(const gs_dataset *d, size_t u, const gs_explain_spec *spec, char *err,
+/* Explains row u of d under spec (borrowed during the call).  Returns a
+ * result the caller frees with gs_explain_free (NULL is fine), or NULL
+ * with a message in err (a spec gs_spec_check_dataset refuses, an
+ * aggregation other than arithmetic, no pillars, out of memory). */
+gs_explain *gs_explain_unit(const gs_dataset *d, size_t u, const gs_spec *spec, char *err,
                             size_t errlen);
 void gs_explain_free(gs_explain *e);
 #endif

@@ -13,7 +13,7 @@ struct node {
   char *code, *parent, *name, *denom, *origin; /* owned; parent/denom/name/origin may be NULL */
   int level, dir, has_norm;
   double weight, agg_p, min_share, target;
-  gs_m_agg_kind agg;
+  gs_agg agg;
   gs_m_norm_spec norm;
   /* set by gs_h_validate */
   long parent_idx;
@@ -62,7 +62,7 @@ void gs_h_spec_default(gs_h_node_spec *s) {
   s->level = 1;
   s->weight = 1;
   s->direction = 1;
-  s->agg = GS_AGG_ARITH;
+  s->agg = GS_AGG_ARITHMETIC;
   s->agg_p = 1;
   s->min_share = 0;
   s->target = NAN;

@@ -33,7 +33,7 @@ typedef struct {
   int level;               /* 1 = indicator; parent level = level + 1 */
   double weight;           /* relative weight among siblings, finite, >= 0 */
   int direction;           /* +1 / -1 (indicators; aggregates ignore it) */
-  gs_m_agg_kind agg;       /* how the node aggregates its children */
+  gs_agg agg;       /* how the node aggregates its children */
   double agg_p;            /* power-mean exponent for GS_AGG_POWER */
   const char *denominator; /* indicator: data column to divide by; NULL / "NA" = none */
   double min_share;        /* minimum share (by count) of non-missing children; 0 = none */
@@ -42,7 +42,7 @@ typedef struct {
   const char *origin;      /* "file:line:column" for error messages; NULL = none */
 } gs_h_node_spec;
 
-/* Fills *s with defaults: level 1, weight 1, direction 1, GS_AGG_ARITH,
+/* Fills *s with defaults: level 1, weight 1, direction 1, GS_AGG_ARITHMETIC,
  * agg_p 1, min_share 0, target NaN, every pointer NULL. */
 void gs_h_spec_default(gs_h_node_spec *s);
 

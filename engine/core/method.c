@@ -361,13 +361,13 @@ static const char *const agg_names[] = {"arith", "geom", "harm", "power", "media
 
 int gs_m_agg_parse(const char *name) {
   if (!name) return -1;
-  if (strcmp(name, "mean") == 0) return GS_AGG_ARITH;
+  if (strcmp(name, "mean") == 0) return GS_AGG_ARITHMETIC;
   for (size_t i = 0; i < sizeof agg_names / sizeof *agg_names; i++)
     if (strcmp(name, agg_names[i]) == 0) return (int)i;
   return -1;
 }
 
-const char *gs_m_agg_name(gs_m_agg_kind kind) {
+const char *gs_m_agg_name(gs_agg kind) {
   return (unsigned)kind < sizeof agg_names / sizeof *agg_names ? agg_names[kind] : "?";
 }
 
@@ -377,16 +377,16 @@ double gs_m_share(const double *v, size_t m) {
   return m ? (double)k / (double)m : 0.0;
 }
 
-double gs_m_aggregate(gs_m_agg_kind kind, double p, const double *v, const double *w,
+double gs_m_aggregate(gs_agg kind, double p, const double *v, const double *w,
                       size_t m, double min_share, int *status) {
   if (min_share > 0 && gs_m_share(v, m) < min_share) {
     set_status(status, GS_M_ENODATA);
     return NAN;
   }
   switch (kind) {
-  case GS_AGG_ARITH: return gs_m_agg_arith(v, w, m, status);
-  case GS_AGG_GEOM: return gs_m_agg_geom(v, w, m, status);
-  case GS_AGG_HARM: return gs_m_agg_harm(v, w, m, status);
+  case GS_AGG_ARITHMETIC: return gs_m_agg_arith(v, w, m, status);
+  case GS_AGG_GEOMETRIC: return gs_m_agg_geom(v, w, m, status);
+  case GS_AGG_HARMONIC: return gs_m_agg_harm(v, w, m, status);
   case GS_AGG_POWER: return gs_m_agg_power(v, w, m, p, status);
   case GS_AGG_MEDIAN: return gs_m_agg_median(v, w, m, status);
   case GS_AGG_MIN: return gs_m_agg_min(v, w, m, status);

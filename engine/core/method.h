@@ -18,6 +18,8 @@
 #define GS_METHOD_H
 #include <stddef.h>
 
+#include "spec.h"
+
 /* Status codes returned (or stored through `int *status`) by this module. */
 enum {
   GS_M_OK = 0,
@@ -159,14 +161,12 @@ double gs_m_agg_median(const double *v, const double *w, size_t m, int *status);
  * values ignored). */
 double gs_m_agg_min(const double *v, const double *w, size_t m, int *status);
 
-typedef enum {
-  GS_AGG_ARITH, GS_AGG_GEOM, GS_AGG_HARM, GS_AGG_POWER, GS_AGG_MEDIAN, GS_AGG_MIN,
-  GS_AGG_COPELAND /* across units: see gs_m_copeland; not valid in gs_m_aggregate */
-} gs_m_agg_kind;
-/* "arith"/"mean", "geom", "harm", "power", "median", "min", "copeland" ->
- * kind; -1 otherwise. */
+/* The aggregations are spec.h's one enum, gs_agg (GS_AGG_COPELAND works
+ * across units: see gs_m_copeland; not valid in gs_m_aggregate).  COINr's
+ * short names: "arith"/"mean", "geom", "harm", "power", "median", "min",
+ * "copeland" -> the aggregation; -1 otherwise. */
 int gs_m_agg_parse(const char *name);
-const char *gs_m_agg_name(gs_m_agg_kind kind);
+const char *gs_m_agg_name(gs_agg kind);
 
 /* Data availability of one unit's children, COINr style (by count, not by
  * weight): share = #{non-NaN v_i} / m; 0 when m == 0. */
@@ -176,7 +176,7 @@ double gs_m_share(const double *v, size_t m);
  * first applying the minimum data share: if gs_m_share(v, m) < min_share the
  * result is NaN with ENODATA (COINr dat_thresh: strictly below is dropped;
  * min_share <= 0 disables the check).  GS_AGG_COPELAND gives EINVAL. */
-double gs_m_aggregate(gs_m_agg_kind kind, double p, const double *v, const double *w,
+double gs_m_aggregate(gs_agg kind, double p, const double *v, const double *w,
                       size_t m, double min_share, int *status);
 
 /* Copeland scores across n units on m indicators, as COINr a_copeland

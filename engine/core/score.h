@@ -6,27 +6,30 @@
  *                                                     a zero pillar does not zero S)
  * Both are W times a weighted mean, so they share a scale.  With scale s > 0
  * the score is s * S / S(max), where S(max) is the score of a unit with
- * every pillar at its maximum: that unit scores s. */
+ * every pillar at its maximum: that unit scores s.  Weights, aggregation,
+ * offset and scale come in a gs_spec (spec.h); its digits and ties are for
+ * ranking, not used here. */
 #ifndef GS_SCORE_H
 #define GS_SCORE_H
 #include <stddef.h>
 
 #include "dataset.h"
+#include "spec.h"
 
-typedef enum { GS_AGG_ARITHMETIC = 0, GS_AGG_GEOMETRIC = 1 } gs_agg;
-
-#define GS_GEO_OFFSET_DEFAULT 1.0
-
-/* Parses "arithmetic" or "geometric"; -1 otherwise. */
-int gs_agg_parse(const char *name);
-const char *gs_agg_name(gs_agg a);
-
-/* One unit's score from k values, weights and method (see above; no scale). */
+/* One unit's score from k values, weights and aggregation (see above; no scale). */
 double gs_score_unit(const double *x, const double *w, size_t k, gs_agg m, double offset);
 
-/* Scores every row of d into out[0..n-1] (caller-owned).  w has d->npillar
- * non-negative weights with a positive total.  scale <= 0 means no
- * rescaling.  Returns 0, or -1 with a message in err. */
-int gs_score_dataset(const gs_dataset *d, const double *w, gs_agg m, double scale, double offset,
-                     double *out, char *err, size_t errlen);
+/* S(max) of s over d's pillar maxima into *smax, or 1 when s has no scale.
+ * Returns 0, or -1 with a message in err (out of memory, or a maximum
+ * score that is not positive). */
+int gs_score_max(const gs_dataset *d, const gs_spec *s, double *smax, char *err, size_t errlen);
+
+/* One unit's score under s on its scale, from k values x and smax from
+ * gs_score_max: the very double gs_score_dataset computes for the unit. */
+double gs_score_scaled(const double *x, size_t k, const gs_spec *s, double smax);
+
+/* Scores every row of d into out[0..n-1] (caller-owned) under s, checked
+ * first with gs_spec_check_dataset.  Returns 0, or -1 with a message in
+ * err. */
+int gs_score_dataset(const gs_dataset *d, const gs_spec *s, double *out, char *err, size_t errlen);
 #endif

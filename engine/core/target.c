@@ -7,20 +7,19 @@
 #include <string.h>
 
 #include "rankq.h"
+#include "score.h"
 
 typedef struct {
   const gs_dataset *d;
   size_t u, k;
-  const gs_target_spec *s;
+  const gs_target_spec *t;
+  const gs_spec *s;  /* &t->spec */
   double *all;     /* n scores (unit u's as it is now) */
   gs_rankq *q;     /* the other units' scores, for O(log n) rank queries */
   double smax;     /* score of all-max, for scale */
 } ctx;
 
-static double unit_score(const ctx *c, const double *x) {
-  double s = gs_score_unit(x, c->s->w, c->k, c->s->method, c->s->offset);
-  return c->s->scale > 0 ? c->s->scale * s / c->smax : s;
-}
+static double unit_score(const ctx *c, const double *x) { return gs_score_scaled(x, c->k, c->s, c->smax); }
 
 /* The rank the unit would have with score s, under the spec's tie rule
  * (ordinal: ties counted against the unit, the conservative reading).
@@ -37,8 +36,8 @@ static double rank_with(const ctx *c, double s) {
 
 static int ok(const ctx *c, const double *x) {
   double s = unit_score(c, x);
-  if (c->s->rank > 0) return rank_with(c, s) <= c->s->rank;
-  return gs_round(s, c->s->digits) >= c->s->min_score;
+  if (c->t->rank > 0) return rank_with(c, s) <= c->t->rank;
+  return gs_round(s, c->s->digits) >= c->t->min_score;
 }
 
 void gs_target_result_free(gs_target_result *r) {
@@ -52,7 +51,9 @@ gs_target_result *gs_target(const gs_dataset *d, size_t u, const gs_target_spec 
                             size_t errlen) {
   size_t k = d->npillar;
   if (k == 0) { snprintf(err, errlen, "dataset has no pillars"); return NULL; }
-  ctx c = {.d = d, .u = u, .k = k, .s = spec, .smax = 1};
+  ctx c = {.d = d, .u = u, .k = k, .t = spec, .s = &spec->spec, .smax = 1};
+  if (gs_spec_check_dataset(c.s, d, err, errlen) != 0 || gs_score_max(d, c.s, &c.smax, err, errlen) != 0)
+    return NULL;
   gs_target_result *r = calloc(1, sizeof *r);
   double *x = malloc(k * sizeof *x), *y = malloc(k * sizeof *y);
   c.all = malloc((d->n ? d->n : 1) * sizeof *c.all);
@@ -64,15 +65,11 @@ gs_target_result *gs_target(const gs_dataset *d, size_t u, const gs_target_spec 
     snprintf(err, errlen, "out of memory");
     goto fail;
   }
-  if (spec->scale > 0) {
-    for (size_t p = 0; p < k; p++) x[p] = d->pmax[p];
-    c.smax = gs_score_unit(x, spec->w, k, spec->method, spec->offset);
-  }
   for (size_t i = 0; i < d->n; i++) {
     for (size_t p = 0; p < k; p++) x[p] = gs_dataset_pv(d, i, p);
     c.all[i] = unit_score(&c, x);
   }
-  if (!(c.q = gs_rankq_new(c.all, d->n, u, spec->digits))) {
+  if (!(c.q = gs_rankq_new(c.all, d->n, u, c.s->digits))) {
     snprintf(err, errlen, "out of memory");
     goto fail;
   }

@@ -15,15 +15,10 @@
 #include <stddef.h>
 
 #include "dataset.h"
-#include "score.h"
-#include "ties.h"
+#include "spec.h"
 
 typedef struct {
-  const double *w;     /* npillar weights (borrowed) */
-  gs_agg method;
-  double scale, offset;  /* as in score.h */
-  int digits;          /* rounding before ranking */
-  gs_ties ties;
+  gs_spec spec;        /* how scores and ranks are made (spec.h) */
   int step_digits;     /* pillar steps of 10^-step_digits; default 2 */
   double rank;         /* target rank (> 0), or 0 when a score threshold is used */
   double min_score;    /* score threshold (rank == 0) */
@@ -40,7 +35,8 @@ typedef struct {
 } gs_target_result;
 
 /* Computes the target answer for row u of d.  Returns a result the caller
- * frees with gs_target_result_free, or NULL with a message in err. */
+ * frees with gs_target_result_free, or NULL with a message in err (a spec
+ * gs_spec_check_dataset refuses, out of memory). */
 gs_target_result *gs_target(const gs_dataset *d, size_t u, const gs_target_spec *spec, char *err,
                             size_t errlen);
 void gs_target_result_free(gs_target_result *r);

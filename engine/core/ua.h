@@ -2,14 +2,14 @@
  * analysis of composite-index ranks, in pure C (no Lua).
  *
  * Data: n units (countries) x k pillars, row-major x[u*k + i], pillar
- * maxima max[k] and nominal weights w[k] > 0.  All input arrays are
+ * maxima max[k] and nominal weights spec.w[k] >= 0.  All input arrays are
  * borrowed: the caller owns them and they must stay valid during a call;
  * nothing keeps a pointer to them after the call returns.
  *
  * Scores (the Lua layer uses the same definitions):
  *   arithmetic  S = sum_i w_i x_i                        (i ascending)
  *   geometric   S = W * (prod_i (x_i + c)^(w_i/W) - c),  W = sum_i w_i,
- *               c = geo_offset (default 1.0, so that a zero pillar does not
+ *               c = spec.offset (default 1.0, so that a zero pillar does not
  *               zero the score); evaluated as W*(exp(sum_i (w_i/W) *
  *               log(x_i + c)) - c) with an exp accurate to ~1e-15 relative.
  * Ranking: descending.  With digits >= 0 the key of y = S * 10^digits
@@ -40,9 +40,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "budget.h"
+#include "spec.h"
 #include "ties.h"
 
-enum { GS_UA_ARITHMETIC = 1u, GS_UA_GEOMETRIC = 2u };
+/* The aggregations a run draws from, as a set of spec.h's gs_agg bits. */
+enum { GS_UA_ARITHMETIC = GS_AGG_BIT(GS_AGG_ARITHMETIC), GS_UA_GEOMETRIC = GS_AGG_BIT(GS_AGG_GEOMETRIC) };
 
 /* An allocator in the shape of lua_Alloc (without depending on Lua):
  * fn(ud, NULL, 0, size) allocates, fn(ud, p, size, 0) frees (returning
@@ -71,21 +73,25 @@ typedef struct {
 #define GS_UA_DENSE_MAX 2048
 #define GS_UA_SHARD_MAX 65535
 /* Largest digits accepted. */
-#define GS_UA_MAX_DIGITS 12
+#define GS_UA_MAX_DIGITS GS_SPEC_DIGITS_MAX
 
 typedef struct {
   size_t n, k;             /* units and pillars, both >= 1 */
   const double *x;         /* n*k row-major, finite, >= 0; borrowed */
   const double *max;       /* k pillar maxima (x must be <= max), or NULL
                               for no check; borrowed */
-  const double *w;         /* k nominal weights, finite, > 0; borrowed */
+  /* The scoring spec (spec.h): spec.w are the k nominal weights (finite,
+   * >= 0, positive total; borrowed), spec.offset is c (x + c must be > 0
+   * if geometric), spec.digits the rounding before ranking (< 0 = exact,
+   * at most GS_UA_MAX_DIGITS), spec.ties the tie rule.  spec.agg is not
+   * read: each draw picks its aggregation from `methods`, and the nominal
+   * ranks use the first listed.  spec.scale must be <= 0 (a run does not
+   * rescale). */
+  gs_spec spec;
   double perturb;          /* p in [0, 1): weights vary by U(-p, p) */
   uint64_t n_draws;        /* total draws over all shards, >= 1 */
   uint64_t seed;
-  unsigned methods;        /* bitmask of GS_UA_ARITHMETIC|GS_UA_GEOMETRIC */
-  int digits;              /* rounding before ranking; < 0 = exact */
-  gs_ties ties;
-  double geo_offset;       /* c >= 0; x + c must be > 0 if geometric */
+  unsigned methods;        /* a non-empty set of GS_UA_ARITHMETIC|GS_UA_GEOMETRIC */
   int threads;             /* worker threads; 0 = all online cores */
   uint32_t shard_index;    /* this run does shard_index of shard_count */
   uint32_t shard_count;    /* 0 is taken as 1 (no sharding) */
@@ -115,8 +121,9 @@ typedef struct {
 } gs_ua_config;
 
 /* Fills *cfg with the defaults: perturb 0.25, n_draws 10000, seed 1,
- * both methods, digits 2, dense ties, geo_offset 1, threads 0, shard 0/1,
- * no progress; data pointers NULL and n = k = 0 (the caller sets them). */
+ * both methods, cfg->spec as gs_spec_init (digits 2, dense ties, offset 1,
+ * no scale), threads 0, shard 0/1, no progress; data pointers NULL (the
+ * weights spec.w included) and n = k = 0 (the caller sets them). */
 void gs_ua_config_init(gs_ua_config *cfg);
 
 /* Draw d of the documented RNG (see the top of this file): writes the
@@ -160,6 +167,22 @@ typedef struct {
 } gs_ua_rank_count;
 void gs_ua_unit_stats_from(const gs_ua_rank_count *h, size_t m, uint64_t N, uint32_t nom2,
                            gs_ua_unit_stats *st, double *shift2);
+
+/* The same statistics for a rank distribution that gs_ua_run does not
+ * draw: n units ranked under nsc scenarios, scenario c ranking unit u at
+ * ranks[c*n + u] and coming up count[c] times (N = the sum of the counts,
+ * >= 1); nominal[u] is u's nominal rank.  Ranks are multiples of 1/2 below
+ * 2^31; NaN is "not ranked".  (ix:uncertainty ranks every combination of
+ * methodological choices once and its draws only count how often each
+ * comes up.)  st[u] (n, caller-owned) gets unit u's statistics, all NaN
+ * (nominal included) for a unit without a nominal rank; *mas gets the
+ * mean over the units with a nominal rank and the N draws of |rank -
+ * nominal rank| (NaN when no unit has one).  pairs is scratch for nsc
+ * entries.  O(n * nsc log nsc).  Returns 0, or -1 when a scenario that
+ * comes up leaves a unit with a nominal rank unranked (st is then
+ * unspecified). */
+int gs_ua_scenario_stats(size_t n, size_t nsc, const double *nominal, const double *ranks, const uint64_t *count,
+                         gs_ua_rank_count *pairs, gs_ua_unit_stats *st, double *mas);
 
 /* A result of gs_ua_run or gs_ua_merge, or a partial read back from a file:
  * the config fingerprint, per-unit rank histograms (uint64 counts, exact to

@@ -145,6 +145,43 @@ void gs_ua_unit_stats_from(const gs_ua_rank_count *h, size_t m, uint64_t N, uint
   if (shift2) *shift2 = (double)s;
 }
 
+static int pair_cmp(const void *a, const void *b) {
+  uint32_t x = ((const gs_ua_rank_count *)a)->r2, y = ((const gs_ua_rank_count *)b)->r2;
+  return (x > y) - (x < y);
+}
+
+int gs_ua_scenario_stats(size_t n, size_t nsc, const double *nominal, const double *ranks, const uint64_t *count,
+                         gs_ua_rank_count *pairs, gs_ua_unit_stats *st, double *mas) {
+  uint64_t N = 0;
+  for (size_t c = 0; c < nsc; c++) N += count[c];
+  unsigned __int128 shift = 0;
+  size_t kept = 0;
+  for (size_t u = 0; u < n; u++) {
+    if (isnan(nominal[u])) {
+      st[u] = (gs_ua_unit_stats){NAN, NAN, NAN, NAN, NAN, NAN};
+      continue;
+    }
+    size_t m = 0;
+    for (size_t c = 0; c < nsc; c++) {
+      if (!count[c]) continue;
+      double r = ranks[c * n + u];
+      if (isnan(r)) return -1;
+      pairs[m++] = (gs_ua_rank_count){(uint32_t)(2 * r), count[c]};
+    }
+    /* by rank, one pair per rank (scenarios giving the same rank merged) */
+    qsort(pairs, m, sizeof *pairs, pair_cmp);
+    size_t md = 0;
+    for (size_t i = 0; i < m; i++) {
+      if (md && pairs[md - 1].r2 == pairs[i].r2) pairs[md - 1].count += pairs[i].count;
+      else pairs[md++] = pairs[i];
+    }
+    shift += unit_stats(pairs, md, N, (uint32_t)(2 * nominal[u]), &st[u]);
+    kept++;
+  }
+  *mas = kept && N ? (double)shift / (2.0 * (double)kept * (double)N) : NAN;
+  return 0;
+}
+
 /* Derives the statistics from the histograms (integers until the end);
  * -1 when out of memory. */
 int gs_ua_result_stats(gs_ua_result *r) {
@@ -197,9 +234,7 @@ void gs_ua_config_init(gs_ua_config *cfg) {
   cfg->n_draws = 10000;
   cfg->seed = 1;
   cfg->methods = GS_UA_ARITHMETIC | GS_UA_GEOMETRIC;
-  cfg->digits = 2;
-  cfg->ties = GS_TIES_DENSE;
-  cfg->geo_offset = 1.0;
+  gs_spec_init(&cfg->spec, NULL);
   cfg->threads = 0;
   cfg->shard_index = 0;
   cfg->shard_count = 1;
@@ -629,10 +664,10 @@ int gs_ua_run(const gs_ua_config *cfg, gs_ua_result **out, char *err, size_t err
   r->n_draws = cfg->n_draws;
   r->perturb = cfg->perturb;
   r->methods = cfg->methods;
-  r->digits = cfg->digits < 0 ? -1 : cfg->digits;
-  r->ties = (int)cfg->ties;
-  r->offset = cfg->geo_offset;
-  memcpy(r->w, cfg->w, k * sizeof *r->w);
+  r->digits = cfg->spec.digits < 0 ? -1 : cfg->spec.digits;
+  r->ties = (int)cfg->spec.ties;
+  r->offset = cfg->spec.offset;
+  memcpy(r->w, cfg->spec.w, k * sizeof *r->w);
   if (cfg->max) memcpy(r->max, cfg->max, k * sizeof *r->max);
   r->xhash = gs_ua_hash_x(cfg->x, n * k);
   r->shard_index = cfg->shard_index;

@@ -427,25 +427,19 @@ int gs_ua_model_init(gs_ua_model *m, const gs_ua_config *cfg, char *err, size_t 
   if (cfg->n < 1 || cfg->k < 1) return gs_ua_fail(err, errlen, "n and k must be >= 1");
   if (cfg->n > GS_UA_MAX_UNITS) return gs_ua_fail(err, errlen, "n = %zu exceeds %d", cfg->n, GS_UA_MAX_UNITS);
   if (cfg->k > 4096) return gs_ua_fail(err, errlen, "k = %zu exceeds 4096", cfg->k);
-  if (!cfg->x || !cfg->w) return gs_ua_fail(err, errlen, "x and w are required");
+  if (!cfg->x || !cfg->spec.w) return gs_ua_fail(err, errlen, "x and w are required");
   if (!(cfg->perturb >= 0.0 && cfg->perturb < 1.0)) return gs_ua_fail(err, errlen, "perturb must be in [0, 1)");
-  if ((cfg->methods & ~3u) || !(cfg->methods & 3u))
+  if ((cfg->methods & ~(GS_UA_ARITHMETIC | GS_UA_GEOMETRIC)) || !cfg->methods)
     return gs_ua_fail(err, errlen, "methods must be a non-empty subset of arithmetic|geometric");
-  if (cfg->digits > GS_UA_MAX_DIGITS) return gs_ua_fail(err, errlen, "digits > %d", GS_UA_MAX_DIGITS);
-  if ((int)cfg->ties < 0 || cfg->ties > GS_TIES_FRACTIONAL) return gs_ua_fail(err, errlen, "bad tie rule");
+  /* weights, offset, digits and ties: the one check of every scoring spec
+   * (0 leaves a pillar out, as in d:score) */
+  char why[160];
+  if (gs_spec_check(&cfg->spec, cfg->k, why, sizeof why) != 0) return gs_ua_fail(err, errlen, "%s", why);
+  if (cfg->spec.scale > 0) return gs_ua_fail(err, errlen, "scale is not supported: ranks are of unscaled scores");
   int geo = (cfg->methods & GS_UA_GEOMETRIC) != 0;
-  if (geo && !(cfg->geo_offset >= 0.0 && isfinite(cfg->geo_offset)))
-    return gs_ua_fail(err, errlen, "geo_offset must be finite and >= 0");
   size_t n = cfg->n, k = cfg->k;
   double W = 0.0;
-  for (size_t i = 0; i < k; i++) {
-    /* 0 leaves a pillar out, as in d:score (one weights rule) */
-    if (!(cfg->w[i] >= 0.0 && isfinite(cfg->w[i])))
-      return gs_ua_fail(err, errlen, "weight %zu must be finite and >= 0", i + 1);
-    W += cfg->w[i];
-  }
-  if (!isfinite(W)) return gs_ua_fail(err, errlen, "weights overflow");
-  if (!(W > 0.0)) return gs_ua_fail(err, errlen, "weights must not all be zero");
+  for (size_t i = 0; i < k; i++) W += cfg->spec.w[i];
   for (size_t u = 0; u < n; u++)
     for (size_t i = 0; i < k; i++) {
       double v = cfg->x[u * k + i];
@@ -456,15 +450,15 @@ int gs_ua_model_init(gs_ua_model *m, const gs_ua_config *cfg, char *err, size_t 
   m->n = n;
   m->k = k;
   m->x = cfg->x;
-  m->w = cfg->w;
+  m->w = cfg->spec.w;
   m->W = W;
   m->perturb = cfg->perturb;
   m->nm = gs_ua_list_methods(cfg->methods, m->list);
-  m->digits = cfg->digits;
-  m->ties = cfg->ties;
-  m->c = cfg->geo_offset;
+  m->digits = cfg->spec.digits;
+  m->ties = cfg->spec.ties;
+  m->c = cfg->spec.offset;
   m->scale = 1.0;
-  for (int i = 0; i < cfg->digits; i++) m->scale *= 10.0;
+  for (int i = 0; i < cfg->spec.digits; i++) m->scale *= 10.0;
   size_t bytes = gs_ua_size(gs_ua_size(n, k), sizeof(double));
   m->xT = gs_ua_mem(&m->alloc, bytes, 0);
   if (geo) m->lgT = gs_ua_mem(&m->alloc, bytes, 0);
@@ -483,7 +477,7 @@ int gs_ua_model_init(gs_ua_model *m, const gs_ua_config *cfg, char *err, size_t 
     gs_ua_model_free(m);
     return gs_ua_fail(err, errlen, "out of memory");
   }
-  memcpy(m->nom2, gs_ua_rank(m, s, cfg->w, m->list[0]), n * sizeof *m->nom2);
+  memcpy(m->nom2, gs_ua_rank(m, s, cfg->spec.w, m->list[0]), n * sizeof *m->nom2);
   gs_ua_scratch_free(s);
   return 0;
 }

@@ -45,7 +45,7 @@ static void add_neighbours(FILE *f, const gs_dataset *d, const gs_explain *e, co
 }
 
 /* The footer, in a malloc'd string (NULL when out of memory). */
-static char *footer(const gs_dataset *d, size_t u, const gs_explain_spec *spec, const gs_explain *e) {
+static char *footer(const gs_dataset *d, size_t u, const gs_spec *spec, const gs_explain *e) {
   char *text = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&text, &len);
@@ -112,7 +112,7 @@ static char *footer(const gs_dataset *d, size_t u, const gs_explain_spec *spec, 
 enum { C_PILLAR, C_VALUE, C_MAX, C_WEIGHT, C_POINTS, C_SHARE, C_GAP, C_GAP_POINTS, C_POSSIBLE, C_GAIN,
        C_NEW_VALUE, C_NEW_RANK, NCOLS };
 
-gs_table *gs_explain_table(const gs_dataset *d, size_t u, const gs_explain_spec *spec, const gs_explain *e) {
+gs_table *gs_explain_table(const gs_dataset *d, size_t u, const gs_spec *spec, const gs_explain *e) {
   static const char *const cols[] = {"pillar", "value", "max", "weight", "points", "share_pct", "gap",
                                      "gap_points", "possible", "gain", "new_value", "new_rank"};
   gs_table *t = gs_table_new(NCOLS, cols, 0);

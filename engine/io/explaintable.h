@@ -17,6 +17,6 @@
 
 /* The table of e, the explanation of row u of d under spec (all
  * borrowed).  NULL when out of memory; the caller frees it. */
-gs_table *gs_explain_table(const gs_dataset *d, size_t u, const gs_explain_spec *spec, const gs_explain *e);
+gs_table *gs_explain_table(const gs_dataset *d, size_t u, const gs_spec *spec, const gs_explain *e);
 
 #endif

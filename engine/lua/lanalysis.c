@@ -84,8 +84,8 @@ static unsigned methods_opt(lua_State *L, int t, const char *fn, unsigned *first
   for (size_t i = 1; i <= n; i++) {
     const char *s = lua_rawgeti(L, -1, (lua_Integer)i) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
     int a = s ? gs_agg_parse(s) : -1;
-    if (a < 0) luaL_error(L, "%s: unknown agg '%s' (arithmetic or geometric)", fn, s ? s : "?");
-    unsigned bit = a == GS_AGG_GEOMETRIC ? GS_UA_GEOMETRIC : GS_UA_ARITHMETIC;
+    if (a < 0 || a >= GS_AGG_SCORES) luaL_error(L, "%s: unknown agg '%s' (arithmetic or geometric)", fn, s ? s : "?");
+    unsigned bit = GS_AGG_BIT(a);
     if (m & bit) luaL_error(L, "%s: agg '%s' listed twice", fn, s);
     if (!*first) *first = bit;
     m |= bit;
@@ -111,13 +111,12 @@ static void ua_opts(lua_State *L, const gs_dataset *d, int t, gs_ua_config *cfg,
   cfg->k = k;
   cfg->x = x;
   cfg->max = mx;
-  cfg->w = w;
+  cfg->spec.w = w;
   cfg->perturb = num_opt(L, t, "perturb", 0.25, fn);
   cfg->seed = (uint64_t)int_opt(L, t, "seed", 1, 0, 9007199254740991.0, fn);
   cfg->methods = methods_opt(L, t, fn, first);
-  cfg->digits = gs_opt_digits(L, t, gs_dataset_score_digits(d), fn);
-  cfg->ties = gs_opt_ties(L, t, cfg->ties, fn);
-  cfg->geo_offset = num_opt(L, t, "offset", GS_GEO_OFFSET_DEFAULT, fn);
+  cfg->spec.digits = gs_dataset_score_digits(d); /* ranks follow the data */
+  gs_opt_spec(L, t, &cfg->spec, 0, fn); /* digits, ties, offset (agg is the list above) */
   gs_ctx *ctx = gs_lua_getctx(L);
   cfg->threads = (int)int_opt(L, t, "threads", ctx ? ctx->threads : 0, 0, 1024, fn);
 }
@@ -196,11 +195,11 @@ static void ua_note(const gs_ua_config *c, char *buf, size_t len) {
   char geo[200] = "";
   if (c->methods & GS_UA_GEOMETRIC)
     snprintf(geo, sizeof geo, "; geometric mean of pillar + %g, minus %g (so zeros do not zero a score)",
-             c->geo_offset, c->geo_offset);
+             c->spec.offset, c->spec.offset);
   snprintf(buf, len, "weights +-%g%% (uniform, renormalised), %s%s, %s ranks at %d digits, seed %llu%s",
            c->perturb * 100, both ? "arithmetic or geometric mean (1/2 each)" :
            (c->methods & GS_UA_GEOMETRIC ? "geometric mean" : "arithmetic mean"), "",
-           gs_ties_name(c->ties), c->digits, (unsigned long long)c->seed, geo);
+           gs_ties_name(c->spec.ties), c->spec.digits, (unsigned long long)c->seed, geo);
 }
 
 typedef struct { gs_ua_result *r; size_t charged; } ua_box;
@@ -397,23 +396,18 @@ static int ds_target(lua_State *L) {
   if (d->npillar == 0) return luaL_error(L, "target: %s has no pillars", d->source);
   double *w = lua_newuserdatauv(L, d->npillar * sizeof *w, 0);
   weights_opt(L, 3, d, w, "target");
-  gs_target_spec s = {.w = w, .digits = 2, .ties = GS_TIES_DENSE, .step_digits = 2};
-  const char *mn = gs_opt_agg(L, 3, "arithmetic", "target");
-  int m = gs_agg_parse(mn);
-  if (m < 0) return luaL_error(L, "target: unknown agg '%s' (arithmetic or geometric)", mn);
-  s.method = (gs_agg)m;
-  s.scale = num_opt(L, 3, "scale", 0, "target");
-  s.offset = num_opt(L, 3, "offset", GS_GEO_OFFSET_DEFAULT, "target");
-  s.digits = gs_opt_digits(L, 3, gs_dataset_score_digits(d), "target");
+  gs_target_spec s = {.step_digits = 2};
+  gs_spec_init(&s.spec, w);
+  s.spec.digits = gs_dataset_score_digits(d); /* ranks follow the data */
+  gs_opt_spec(L, 3, &s.spec, 1, "target");
   s.step_digits = (int)int_opt(L, 3, "step_digits", 2, 0, 6, "target");
-  s.ties = gs_opt_ties(L, 3, s.ties, "target");
   int goals = 0;
   char goal[160];
   lua_getfield(L, 3, "rank");
   if (!lua_isnil(L, -1)) {
     goals++;
     s.rank = int_opt(L, 3, "rank", 1, 1, (double)d->n, "target");
-    snprintf(goal, sizeof goal, "rank %g (%s ties)", s.rank, gs_ties_name(s.ties));
+    snprintf(goal, sizeof goal, "rank %g (%s ties)", s.rank, gs_ties_name(s.spec.ties));
   }
   lua_pop(L, 1);
   lua_getfield(L, 3, "score");

@@ -49,7 +49,7 @@ static void push_neighbours(lua_State *L, const gs_dataset *d, const gs_explain 
   }
 }
 
-void gs_lua_push_explain(lua_State *L, const gs_dataset *d, size_t u, const gs_explain_spec *spec) {
+void gs_lua_push_explain(lua_State *L, const gs_dataset *d, size_t u, const gs_spec *spec) {
   ex_box *box = lua_newuserdatauv(L, sizeof *box, 0);
   box->e = NULL;
   box->t = NULL;

@@ -17,5 +17,5 @@
  * difference}) and best ({pillar, gain, value, score, rank}, or absent);
  * and a footer saying how the points add up, the neighbours and the best
  * gain.  Raises a Lua error on bad weights or when out of memory. */
-void gs_lua_push_explain(lua_State *L, const gs_dataset *d, size_t u, const gs_explain_spec *spec);
+void gs_lua_push_explain(lua_State *L, const gs_dataset *d, size_t u, const gs_spec *spec);
 #endif

@@ -817,7 +817,11 @@ static int res_explain(lua_State *L) {
   if (!r->explainable)
     return luaL_error(L, "explain: a %s result has no pillar contributions; explain works on "
                       "d:score{weights = ..., scale = ...} (the arithmetic mean)", r->label);
-  gs_explain_spec spec = {.w = r->w, .scale = r->scale, .digits = r->digits, .ties = r->ties};
+  gs_spec spec;
+  gs_spec_init(&spec, r->w);
+  spec.scale = r->scale;
+  spec.digits = r->digits;
+  spec.ties = r->ties;
   /* the dataset stays alive: the result (argument 1) holds it */
   gs_lua_push_explain(L, res_dataset(L, 1), (size_t)u, &spec);
   return 1;
@@ -1009,18 +1013,18 @@ static int ds_score(lua_State *L) {
   lua_getfield(L, 2, "weights");
   read_weights(L, -1, d, w);
   lua_pop(L, 1);
-  const char *mn = gs_opt_agg(L, 2, "arithmetic", "score");
-  int m = gs_agg_parse(mn);
-  if (m < 0) return luaL_error(L, "score: unknown agg '%s' (arithmetic or geometric)", mn);
-  double scale = opt_number(L, 2, "scale", 0, "score");
-  double offset = opt_number(L, 2, "offset", GS_GEO_OFFSET_DEFAULT, "score");
-  res *r = res_push(L, 1, d->n, m == GS_AGG_GEOMETRIC ? "geometric" : "arithmetic");
-  rank_opts_asked(L, 2, &r->digits, &r->ties, &r->digits_asked, "score");
+  gs_spec spec;
+  gs_spec_init(&spec, w);
+  spec.digits = gs_dataset_score_digits(d); /* ranks follow the data */
+  int asked = gs_opt_spec(L, 2, &spec, 1, "score");
+  res *r = res_push(L, 1, d->n, gs_agg_name(spec.agg));
+  r->digits = spec.digits;
+  r->ties = spec.ties;
+  r->digits_asked = asked;
   char err[256];
-  if (gs_score_dataset(d, w, (gs_agg)m, scale, offset, r->score, err, sizeof err) != 0)
-    return luaL_error(L, "score: %s", err);
-  r->explainable = m == GS_AGG_ARITHMETIC;
-  r->scale = scale;
+  if (gs_score_dataset(d, &spec, r->score, err, sizeof err) != 0) return luaL_error(L, "score: %s", err);
+  r->explainable = spec.agg == GS_AGG_ARITHMETIC;
+  r->scale = spec.scale;
   memcpy(r->w, w, d->npillar * sizeof *w);
   return 1;
 }

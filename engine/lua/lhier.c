@@ -116,22 +116,13 @@ static const char agg_list[] = "arithmetic, geometric, harmonic, power, median, 
 static const char norm_list[] =
     "minmax, zscore, rank, prank, goalposts, dist2max, dist2targ or none";
 
+/* The long names (spec.h), or COINr's short ones (method.h). */
 static int agg_kind(const char *name) {
-  if (!name) return -1;
-  if (strcmp(name, "arithmetic") == 0) return GS_AGG_ARITH;
-  if (strcmp(name, "geometric") == 0) return GS_AGG_GEOM;
-  if (strcmp(name, "harmonic") == 0) return GS_AGG_HARM;
-  return gs_m_agg_parse(name);
+  int k = gs_agg_parse(name);
+  return k >= 0 ? k : gs_m_agg_parse(name);
 }
 
-static const char *agg_display(gs_m_agg_kind k) {
-  switch (k) {
-  case GS_AGG_ARITH: return "arithmetic";
-  case GS_AGG_GEOM: return "geometric";
-  case GS_AGG_HARM: return "harmonic";
-  default: return gs_m_agg_name(k);
-  }
-}
+static const char *agg_display(gs_agg k) { return gs_agg_name(k); }
 
 /* The name of a method spec at idx (absolute), "name" or {"name",
  * parameters...}: the string, or the table's first item when it is a
@@ -149,7 +140,7 @@ static const char *spec_name(lua_State *L, int idx, size_t *n) {
 }
 
 /* Reads an aggregation spec at idx: "name" or {"power", p}. */
-static void read_agg(lua_State *L, int idx, const char *what, gs_m_agg_kind *kind, double *p) {
+static void read_agg(lua_State *L, int idx, const char *what, gs_agg *kind, double *p) {
   idx = lua_absindex(L, idx);
   size_t n;
   const char *name = spec_name(L, idx, &n);
@@ -172,7 +163,7 @@ static void read_agg(lua_State *L, int idx, const char *what, gs_m_agg_kind *kin
   if (k < 0) luaL_error(L, "%s: unknown aggregation '%s' (%s)", what, name, agg_list);
   if (k == GS_AGG_POWER && !has_p) luaL_error(L, "%s: the power mean needs its exponent: {\"power\", p}", what);
   if (k != GS_AGG_POWER && has_p) luaL_error(L, "%s: aggregation '%s' takes no parameter", what, name);
-  *kind = (gs_m_agg_kind)k;
+  *kind = (gs_agg)k;
 }
 
 /* Reads a normalisation spec at idx: "name" or {"name", p1, p2, p3}. */
@@ -552,7 +543,7 @@ static const gs_hier *agg_override(lua_State *L, int ixi, int ai) {
   const gs_hier *h = ix_check(L, ixi);
   ai = lua_absindex(L, ai);
   size_t n = gs_h_count(h);
-  gs_m_agg_kind *kind = lua_newuserdatauv(L, (n ? n : 1) * sizeof *kind, 0);
+  gs_agg *kind = lua_newuserdatauv(L, (n ? n : 1) * sizeof *kind, 0);
   double *p = lua_newuserdatauv(L, (n ? n : 1) * sizeof *p, 0);
   int *by = lua_newuserdatauv(L, (n ? n : 1) * sizeof *by, 0); /* 0 none, 1 level, 2 code */
   for (size_t i = 0; i < n; i++) by[i] = 0;
@@ -562,14 +553,14 @@ static const gs_hier *agg_override(lua_State *L, int ixi, int ai) {
     lua_pop(L, 1);
   }
   if (single) {
-    gs_m_agg_kind k;
+    gs_agg k;
     double pp;
     read_agg(L, ai, "compute: option 'agg'", &k, &pp);
     for (size_t i = 0; i < n; i++) { kind[i] = k; p[i] = pp; by[i] = 1; }
   } else if (lua_istable(L, ai)) {
     lua_pushnil(L);
     while (lua_next(L, ai)) {
-      gs_m_agg_kind k;
+      gs_agg k;
       double pp;
       if (lua_type(L, -2) == LUA_TNUMBER) {
         lua_Integer lv = lua_tointeger(L, -2);
@@ -1644,46 +1635,25 @@ static int ix_uncertainty(lua_State *L) {
     }
     count[c]++;
   }
-  /* per unit: the rank distribution over the draws, as (2*rank, count)
-   * pairs for the uncertainty module's statistics (ranks are multiples of
-   * 1/2, so 2*rank is a whole number) */
+  /* per unit: the statistics of its rank distribution over the draws
+   * (the uncertainty module's, as d:uncertainty's), row 0 of rk nominal */
   gs_ua_rank_count *pr = lua_newuserdatauv(L, combos * sizeof *pr, 0);
+  gs_ua_unit_stats *st = lua_newuserdatauv(L, (n ? n : 1) * sizeof *st, 0);
+  double mas;
+  if (gs_ua_scenario_stats(n, combos, rk, rk + n, count, pr, st, &mas) != 0)
+    return luaL_error(L, "uncertainty: a combination leaves a unit unranked");
+  const double *nom = rk;
+  size_t *ord = lua_newuserdatauv(L, (n ? n : 1) * sizeof *ord, 0);
+  if (gs_rank_order(nom, n, ord) != 0) return luaL_error(L, "uncertainty: out of memory");
   lua_newtable(L);
   int out = lua_gettop(L);
   lua_Integer row = 0;
-  double shift = 0;
   size_t kept = 0;
-  const double *nom = rk;
-  size_t *ord = lua_newuserdatauv(L, (n ? n : 1) * sizeof *ord, 0);
-  size_t no = 0;
-  for (size_t u = 0; u < n; u++)
-    if (!isnan(nom[u])) ord[no++] = u;
-  for (size_t i = 1; i < no; i++) { /* nominal rank order, stable */
-    size_t v = ord[i], j = i;
-    while (j > 0 && nom[ord[j - 1]] > nom[v]) { ord[j] = ord[j - 1]; j--; }
-    ord[j] = v;
-  }
-  for (size_t q = 0; q < no; q++) {
+  /* nominal rank order (ties by row); units without a nominal rank last,
+   * left out */
+  for (size_t q = 0; q < n && !isnan(nom[ord[q]]); q++) {
     size_t u = ord[q];
-    size_t m = 0;
-    for (size_t c = 0; c < combos; c++)
-      if (count[c]) pr[m++] = (gs_ua_rank_count){(uint32_t)(2 * rk[(c + 1) * n + u]), count[c]};
-    for (size_t i = 1; i < m; i++) { /* by rank */
-      gs_ua_rank_count v = pr[i];
-      size_t j = i;
-      while (j > 0 && pr[j - 1].r2 > v.r2) { pr[j] = pr[j - 1]; j--; }
-      pr[j] = v;
-    }
-    size_t md = 0; /* combinations giving the same rank: one pair */
-    for (size_t i = 0; i < m; i++) {
-      if (md && pr[md - 1].r2 == pr[i].r2) pr[md - 1].count += pr[i].count;
-      else pr[md++] = pr[i];
-    }
-    gs_ua_unit_stats us;
-    double sh2 = 0;
-    gs_ua_unit_stats_from(pr, md, N, (uint32_t)(2 * nom[u]), &us, &sh2);
-    shift += sh2 / 2;
-    double med = us.median, mean = us.mean, p05 = us.p05, p95 = us.p95;
+    const gs_ua_unit_stats *us = &st[u];
     kept++;
     lua_createtable(L, 0, 8);
     lua_pushstring(L, d->key[u]);
@@ -1692,15 +1662,15 @@ static int ix_uncertainty(lua_State *L) {
     lua_setfield(L, -2, "country");
     gs_lua_pushnum(L, nom[u]);
     lua_setfield(L, -2, "nominal");
-    gs_lua_pushnum(L, med);
+    gs_lua_pushnum(L, us->median);
     lua_setfield(L, -2, "median");
-    gs_lua_pushnum(L, mean);
+    gs_lua_pushnum(L, us->mean);
     lua_setfield(L, -2, "mean");
-    gs_lua_pushnum(L, p05);
+    gs_lua_pushnum(L, us->p05);
     lua_setfield(L, -2, "p05");
-    gs_lua_pushnum(L, p95);
+    gs_lua_pushnum(L, us->p95);
     lua_setfield(L, -2, "p95");
-    gs_lua_pushnum(L, us.within3);
+    gs_lua_pushnum(L, us->within3);
     lua_setfield(L, -2, "within3");
     lua_rawseti(L, out, ++row);
   }
@@ -1724,7 +1694,7 @@ static int ix_uncertainty(lua_State *L) {
   }
   char tail[96];
   snprintf(tail, sizeof tail, ", each equally likely, seed %.0f; mean absolute rank shift %.4f", (double)seed,
-           kept ? shift / ((double)N * (double)kept) : 0.0);
+           kept ? mas : 0.0);
   luaL_addstring(&fb, tail);
   luaL_pushresult(&fb);
   lua_setfield(L, -2, "__footer");

@@ -199,6 +199,23 @@ const char *gs_opt_agg(lua_State *L, int t, const char *def, const char *fn) {
   return a ? a : m ? m : def;
 }
 
+int gs_opt_spec(lua_State *L, int t, gs_spec *s, int with_agg, const char *fn) {
+  if (with_agg) {
+    const char *a = gs_opt_agg(L, t, NULL, fn);
+    int m = a ? gs_agg_parse(a) : (int)s->agg;
+    if (m < 0 || m >= GS_AGG_SCORES) luaL_error(L, "%s: unknown agg '%s' (arithmetic or geometric)", fn, a);
+    s->agg = (gs_agg)m;
+  }
+  s->scale = gs_opt_number(L, t, "scale", s->scale, fn);
+  s->offset = gs_opt_number(L, t, "offset", s->offset, fn);
+  s->ties = gs_opt_ties(L, t, s->ties, fn);
+  lua_pushliteral(L, "digits");
+  int asked = lua_rawget(L, t) != LUA_TNIL;
+  lua_pop(L, 1);
+  s->digits = gs_opt_digits(L, t, s->digits, fn);
+  return asked;
+}
+
 double gs_opt_check_weight(lua_State *L, int idx, const char *name, const char *fn) {
   if (lua_type(L, idx) != LUA_TNUMBER)
     luaL_error(L, "%s: weight of '%s' must be a finite number >= 0, got %s", fn, name, luaL_typename(L, idx));

@@ -22,10 +22,11 @@
 #define GS_LOPTS_H
 #include <lua.h>
 
+#include "spec.h"
 #include "ties.h"
 
 /* Digits of rounding before ranking: -1 (exact) or 0..GS_OPT_DIGITS_MAX. */
-#define GS_OPT_DIGITS_MAX 12
+#define GS_OPT_DIGITS_MAX GS_SPEC_DIGITS_MAX
 
 /* Takes the options argument at stack index arg (nil/none: no options)
  * as a snapshot (see above), replacing it in place; arg must be a
@@ -70,6 +71,14 @@ gs_ties gs_opt_ties(lua_State *L, int t, gs_ties def, const char *fn);
  * a deprecated spelling (both given: an error).  Pushes nothing; returns
  * the string or def. */
 const char *gs_opt_agg(lua_State *L, int t, const char *def, const char *fn);
+
+/* The options of a scoring spec (spec.h) into *s, whose values are the
+ * defaults (weights excepted: each call reads its own): `agg` (or its old
+ * spelling `method`; read only when with_agg is set: d:uncertainty's agg
+ * is a list it reads itself), `scale`, `offset`, `ties` and `digits`, each
+ * as its reader above.  Returns 1 when digits were given, 0 when they are
+ * the default. */
+int gs_opt_spec(lua_State *L, int t, gs_spec *s, int with_agg, const char *fn);
 
 /* The NULL-terminated list of known options, joined with ", ", pushed. */
 void gs_opts_push_known(lua_State *L, const char *const *known);

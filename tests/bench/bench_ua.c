@@ -99,7 +99,7 @@ static int run(const double *x, size_t n, uint64_t draws, int threads, const cha
   c.n = n;
   c.k = K;
   c.x = x;
-  c.w = w;
+  c.spec.w = w;
   c.max = mx;
   c.n_draws = draws;
   c.seed = 2020;
@@ -158,7 +158,7 @@ int main(void) {
   c.n = n;
   c.k = K;
   c.x = x;
-  c.w = w;
+  c.spec.w = w;
   gs_sa_options o = {.n_base = 20000, .seed = 7, .n_boot = 500, .boot_seed = 8, .threads = 0};
   gs_sa_result *s = NULL;
   char err[200];

@@ -200,12 +200,16 @@ static void test_gci2020(void) {
   for (size_t p = 0; p < 5; p++) T_NEAR(gs_dataset_pv(d, (size_t)v, p), vn[p], 0);
   double *s = malloc(d->n * sizeof *s);
   const double w1[] = {1, 1, 1, 1, 1};
-  T_INT(gs_score_dataset(d, w1, GS_AGG_ARITHMETIC, 0, 0, s, err, sizeof err), 0);
+  gs_spec sp;
+  gs_spec_init(&sp, w1);
+  T_INT(gs_score_dataset(d, &sp, s, err, sizeof err), 0);
   T_NEAR(s[v], 94.55, 1e-9); /* 20+16.31+18.98+19.26+20 */
-  T_INT(gs_score_dataset(d, w1, GS_AGG_ARITHMETIC, 100, 0, s, err, sizeof err), 0);
+  sp.scale = 100;
+  T_INT(gs_score_dataset(d, &sp, s, err, sizeof err), 0);
   T_NEAR(s[v], 94.55, 1e-9); /* max sum is 100: scale 100 changes nothing */
   const double w2[] = {1, 2, 1, 1, 1};
-  T_INT(gs_score_dataset(d, w2, GS_AGG_ARITHMETIC, 100, 0, s, err, sizeof err), 0);
+  sp.w = w2;
+  T_INT(gs_score_dataset(d, &sp, s, err, sizeof err), 0);
   T_NEAR(s[v], 100 * (94.55 + 16.31) / 120, 1e-9);
   free(s);
   gs_dataset_free(d);
@@ -220,22 +224,102 @@ static void test_score(void) {
   /* geometric, offset 0, no zero: 4 and 9 equal weights -> 2*sqrt(36) = 12 */
   T_NEAR(gs_score_unit(x, w, 2, GS_AGG_GEOMETRIC, 0), 12, 1e-12);
   T_INT(gs_agg_parse("geometric"), GS_AGG_GEOMETRIC);
-  T_INT(gs_agg_parse("median"), -1);
+  /* one enum for every aggregation (spec.h); COINr's short names are
+   * method.h's gs_m_agg_parse */
+  T_INT(gs_agg_parse("median"), GS_AGG_MEDIAN);
+  T_INT(gs_agg_parse("mean"), -1);
+  T_STR(gs_agg_name(GS_AGG_HARMONIC), "harmonic");
   char err[256];
   gs_dataset *d = load_str("iso3,legal,technical\nA,20,20\nB,5,10\n", NULL, err);
   double s[2];
   const double neg[] = {-1, 1};
-  T_INT(gs_score_dataset(d, neg, GS_AGG_ARITHMETIC, 0, 0, s, err, sizeof err), -1);
+  gs_spec sp;
+  gs_spec_init(&sp, neg);
+  T_INT(gs_score_dataset(d, &sp, s, err, sizeof err), -1);
   T_STR(err, "weight of 'legal' must be a finite number >= 0");
   const double zero[] = {0, 0};
-  T_INT(gs_score_dataset(d, zero, GS_AGG_ARITHMETIC, 0, 0, s, err, sizeof err), -1);
+  sp.w = zero;
+  T_INT(gs_score_dataset(d, &sp, s, err, sizeof err), -1);
   T_STR(err, "weights must not all be zero");
   const double one[] = {1, 1};
   /* geometric scaled: B = 2*(sqrt(6*11)-1), max = 2*(21-1) = 40 */
-  T_INT(gs_score_dataset(d, one, GS_AGG_GEOMETRIC, 100, 1, s, err, sizeof err), 0);
+  sp.w = one;
+  sp.agg = GS_AGG_GEOMETRIC;
+  sp.scale = 100;
+  sp.offset = 1;
+  T_INT(gs_score_dataset(d, &sp, s, err, sizeof err), 0);
   T_NEAR(s[0], 100, 1e-12);
   T_NEAR(s[1], 100 * 2 * (sqrt(66) - 1) / 40, 1e-12);
   T_STR(d->name[1], "B"); /* no country column: names are the keys */
+  gs_dataset_free(d);
+}
+
+/* The one scoring spec: its defaults and every refusal of its check, with
+ * the message (spec.h). */
+static void test_spec(void) {
+  const double w[] = {1, 2, 0};
+  gs_spec s;
+  gs_spec_init(&s, w);
+  T_OK(s.w == w && s.agg == GS_AGG_ARITHMETIC && s.scale == 0 && s.digits == 2 && s.ties == GS_TIES_DENSE,
+       "defaults");
+  T_NEAR(s.offset, 1, 0);
+  char err[512];
+  T_INT(gs_spec_check(&s, 3, err, sizeof err), 0);
+  T_INT(GS_AGG_BIT(GS_AGG_GEOMETRIC), 2);
+  gs_spec b = s;
+  b.agg = (gs_agg)7;
+  T_INT(gs_spec_check(&b, 3, err, sizeof err), -1);
+  T_STR(err, "unknown aggregation 7");
+  b.agg = GS_AGG_HARMONIC; /* an index node's aggregation, not a score's */
+  T_INT(gs_spec_check(&b, 3, err, sizeof err), -1);
+  T_STR(err, "a score of pillars is an arithmetic or geometric mean, not harmonic");
+  b = s;
+  b.ties = (gs_ties)9;
+  T_INT(gs_spec_check(&b, 3, err, sizeof err), -1);
+  T_STR(err, "unknown tie rule 9");
+  b = s;
+  b.digits = 13;
+  T_INT(gs_spec_check(&b, 3, err, sizeof err), -1);
+  T_STR(err, "digits must be at most 12, got 13");
+  b = s;
+  b.scale = NAN;
+  T_INT(gs_spec_check(&b, 3, err, sizeof err), -1);
+  T_STR(err, "scale must be a finite number");
+  b = s;
+  b.offset = -0.5;
+  T_INT(gs_spec_check(&b, 3, err, sizeof err), -1);
+  T_STR(err, "offset must be a finite number >= 0");
+  const double wn[] = {1, INFINITY}, w0[] = {0, 0}, wbig[] = {1e308, 1e308};
+  b = s;
+  b.w = wn;
+  T_INT(gs_spec_check(&b, 2, err, sizeof err), -1);
+  T_STR(err, "weight 2 must be a finite number >= 0");
+  b.w = w0;
+  T_INT(gs_spec_check(&b, 2, err, sizeof err), -1);
+  T_STR(err, "weights must not all be zero");
+  b.w = wbig;
+  T_INT(gs_spec_check(&b, 2, err, sizeof err), -1);
+  T_STR(err, "the weights' total overflows");
+  b.w = NULL;
+  T_INT(gs_spec_check(&b, 2, err, sizeof err), -1);
+  T_STR(err, "no weights");
+  /* with a dataset: weights named by pillar, the geometric offset checked
+   * against the pillars' range minima (0 here) */
+  gs_dataset *d = load_str("iso3,legal,technical\nA,0,20\nB,5,10\n", NULL, err);
+  T_OK(d != NULL, "%s", err);
+  if (!d) return;
+  const double wd[] = {1, 1}, wneg[] = {1, -1};
+  gs_spec g;
+  gs_spec_init(&g, wneg);
+  T_INT(gs_spec_check_dataset(&g, d, err, sizeof err), -1);
+  T_STR(err, "weight of 'technical' must be a finite number >= 0");
+  g.w = wd;
+  g.agg = GS_AGG_GEOMETRIC;
+  g.offset = 0;
+  T_INT(gs_spec_check_dataset(&g, d, err, sizeof err), -1);
+  T_STR(err, "geometric mean needs pillar 'legal' + offset > 0; give offset > -0");
+  g.offset = 0.5;
+  T_INT(gs_spec_check_dataset(&g, d, err, sizeof err), 0);
   gs_dataset_free(d);
 }
 
@@ -265,6 +349,7 @@ int main(void) {
   test_loader_decimals();
   test_gci2020();
   test_score();
+  test_spec();
   test_policy();
   return t_done();
 }

@@ -7,6 +7,7 @@
 #include "csvload.h"
 #include "explain.h"
 #include "harness.h"
+#include "target.h"
 
 static gs_dataset *load(const char *text) {
   static const char *const pil[] = {"a", "b"};
@@ -26,7 +27,7 @@ static void test_ccc(void) {
   gs_dataset *d = load(data);
   if (!d) return;
   const double w[] = {2, 1};
-  gs_explain_spec s = {.w = w, .digits = 2, .ties = GS_TIES_DENSE};
+  gs_spec s = {.w = w, .digits = 2, .ties = GS_TIES_DENSE};
   char err[256];
   gs_explain *e = gs_explain_unit(d, 2, &s, err, sizeof err);
   T_OK(e != NULL, "explain: %s", err);
@@ -71,7 +72,7 @@ static void test_bbb_competition_and_first(void) {
   gs_dataset *d = load(data);
   if (!d) return;
   const double w[] = {2, 1};
-  gs_explain_spec s = {.w = w, .digits = 2, .ties = GS_TIES_COMPETITION};
+  gs_spec s = {.w = w, .digits = 2, .ties = GS_TIES_COMPETITION};
   char err[256];
   /* BBB 25, rank 3; tying CCC's 26 gives competition rank 2:
    * a 8 -> 8.5 (+0.5), b 9 -> 10 (+1) */
@@ -117,7 +118,7 @@ static void test_pillar_not_enough(void) {
   gs_dataset *d = load("iso3,country,a,b\nAAA,A,20,20\nBBB,B,19.95,0\n");
   if (!d) return;
   const double w[] = {1, 1};
-  gs_explain_spec s = {.w = w, .digits = 2, .ties = GS_TIES_DENSE};
+  gs_spec s = {.w = w, .digits = 2, .ties = GS_TIES_DENSE};
   char err[256];
   gs_explain *e = gs_explain_unit(d, 1, &s, err, sizeof err);
   T_OK(e != NULL, "explain: %s", err);
@@ -140,7 +141,7 @@ static void test_ordinal_neighbours(void) {
   gs_dataset *d = load("iso3,country,a,b\nDDD,D,5,10\nAAA,A,10,10\nBBB,B,10,10\nCCC,C,10,10\n");
   if (!d) return;
   const double w[] = {1, 1};
-  gs_explain_spec s = {.w = w, .digits = 2, .ties = GS_TIES_ORDINAL};
+  gs_spec s = {.w = w, .digits = 2, .ties = GS_TIES_ORDINAL};
   char err[256];
   gs_explain *e = gs_explain_unit(d, 2, &s, err, sizeof err);
   T_OK(e != NULL, "explain: %s", err);
@@ -176,7 +177,7 @@ static void test_off_grid(void) {
   gs_dataset *d = load("iso3,country,a,b\nAAA,A,10.123456789,10\nBBB,B,10,10\n");
   if (!d) return;
   const double w[] = {1, 1};
-  gs_explain_spec s = {.w = w, .digits = 2, .ties = GS_TIES_DENSE};
+  gs_spec s = {.w = w, .digits = 2, .ties = GS_TIES_DENSE};
   char err[256];
   gs_explain *e = gs_explain_unit(d, 1, &s, err, sizeof err);
   T_OK(e != NULL, "explain: %s", err);
@@ -204,7 +205,7 @@ static void test_wide_range(void) {
   T_OK(d != NULL, "load: %s", err);
   if (!d) return;
   const double w[] = {1, 1};
-  gs_explain_spec s = {.w = w, .digits = 2, .ties = GS_TIES_DENSE};
+  gs_spec s = {.w = w, .digits = 2, .ties = GS_TIES_DENSE};
   gs_explain *e = gs_explain_unit(d, 1, &s, err, sizeof err);
   T_OK(e != NULL, "explain: %s", err);
   if (e) {
@@ -218,8 +219,41 @@ static void test_wide_range(void) {
   gs_dataset_free(d);
 }
 
+/* The scoring spec shared with target.h (same data, weights a=2, b=1):
+ * explain takes the arithmetic mean only; gs_target checks its spec as
+ * d:score does.  CCC (26, rank 2) reaches rank 1 when its score rounds to
+ * AAA's 30 (dense: no level above): a alone 2a + 8 >= 30 -> a = 11; b
+ * alone 18 + b >= 30 -> b = 12. */
+static void test_spec_shared(void) {
+  gs_dataset *d = load(data);
+  if (!d) return;
+  const double w[] = {2, 1}, w0[] = {0, 0};
+  char err[256];
+  gs_spec s;
+  gs_spec_init(&s, w);
+  s.agg = GS_AGG_GEOMETRIC;
+  T_OK(gs_explain_unit(d, 2, &s, err, sizeof err) == NULL, "explain refuses a geometric mean");
+  T_CONTAINS(err, "arithmetic");
+  gs_target_spec t = {.step_digits = 2, .rank = 1};
+  gs_spec_init(&t.spec, w);
+  gs_target_result *r = gs_target(d, 2, &t, err, sizeof err);
+  T_OK(r != NULL, "target: %s", err);
+  if (r) {
+    T_NEAR(r->score, 26, 1e-12);
+    T_NEAR(r->rank, 2, 0);
+    T_NEAR(r->alone[0], 11, 1e-9);
+    T_NEAR(r->alone[1], 12, 1e-9);
+  }
+  gs_target_result_free(r);
+  t.spec.w = w0;
+  T_OK(gs_target(d, 2, &t, err, sizeof err) == NULL, "target refuses all-zero weights");
+  T_STR(err, "weights must not all be zero");
+  gs_dataset_free(d);
+}
+
 int main(void) {
   test_ccc();
+  test_spec_shared();
   test_bbb_competition_and_first();
   test_pillar_not_enough();
   test_ordinal_neighbours();

@@ -132,9 +132,9 @@ static void test_small(void) {
   gs_h_spec_default(&s2);
   s2.code = "Index"; s2.level = 3;
   T_INT(gs_h_add(h, &s2, err, sizeof err), 0);
-  s2.code = "P1"; s2.parent = "Index"; s2.level = 2; s2.weight = 2; s2.agg = GS_AGG_GEOM;
+  s2.code = "P1"; s2.parent = "Index"; s2.level = 2; s2.weight = 2; s2.agg = GS_AGG_GEOMETRIC;
   T_INT(gs_h_add(h, &s2, err, sizeof err), 0);
-  s2.code = "P2"; s2.weight = 1; s2.agg = GS_AGG_ARITH; s2.min_share = 1;
+  s2.code = "P2"; s2.weight = 1; s2.agg = GS_AGG_ARITHMETIC; s2.min_share = 1;
   T_INT(gs_h_add(h, &s2, err, sizeof err), 0);
   add(h, "i1", "P1", 1, 1, 1, NULL);
   add(h, "i2", "P1", 1, 1, -1, NULL);

@@ -190,18 +190,18 @@ static void test_agg(void) {
   /* minimum data share (by count): 2 of 4 available */
   double vs[] = {1, NA, NA, 4};
   T_NEAR(gs_m_share(vs, 4), 0.5, TOL);
-  T_NEAR(gs_m_aggregate(GS_AGG_ARITH, 0, vs, NULL, 4, 0.5, &st), 2.5, TOL);
+  T_NEAR(gs_m_aggregate(GS_AGG_ARITHMETIC, 0, vs, NULL, 4, 0.5, &st), 2.5, TOL);
   T_INT(st, GS_M_OK);
-  T_OK(isnan(gs_m_aggregate(GS_AGG_ARITH, 0, vs, NULL, 4, 0.6, &st)), "below min share");
+  T_OK(isnan(gs_m_aggregate(GS_AGG_ARITHMETIC, 0, vs, NULL, 4, 0.6, &st)), "below min share");
   T_INT(st, GS_M_ENODATA);
   T_NEAR(gs_m_aggregate(GS_AGG_POWER, -1, v, NULL, 3, 0, &st), 18.0 / 11, TOL);
-  T_NEAR(gs_m_aggregate(GS_AGG_GEOM, 0, v, NULL, 3, 0, &st), cbrt(6.0), TOL);
+  T_NEAR(gs_m_aggregate(GS_AGG_GEOMETRIC, 0, v, NULL, 3, 0, &st), cbrt(6.0), TOL);
   T_NEAR(gs_m_aggregate(GS_AGG_MEDIAN, 0, v4, NULL, 4, 0, &st), 2.5, TOL);
   T_NEAR(gs_m_aggregate(GS_AGG_MIN, 0, v4, NULL, 4, 0, &st), 1, TOL);
   T_OK(isnan(gs_m_aggregate(GS_AGG_COPELAND, 0, v4, NULL, 4, 0, &st)), "copeland not per unit");
   T_INT(st, GS_M_EINVAL);
-  T_INT(gs_m_agg_parse("harm"), GS_AGG_HARM);
-  T_INT(gs_m_agg_parse("mean"), GS_AGG_ARITH);
+  T_INT(gs_m_agg_parse("harm"), GS_AGG_HARMONIC);
+  T_INT(gs_m_agg_parse("mean"), GS_AGG_ARITHMETIC);
   T_INT(gs_m_agg_parse("nope"), -1);
 }
 

@@ -131,7 +131,7 @@ static gs_ua_config base_cfg(size_t n, size_t k, const double *x, const double *
   c.n = n;
   c.k = k;
   c.x = x;
-  c.w = w;
+  c.spec.w = w;
   return c;
 }
 
@@ -210,7 +210,7 @@ static void test_hand(void) {
   c.perturb = 0.5;
   c.n_draws = 200000;
   c.methods = GS_UA_ARITHMETIC;
-  c.digits = -1;
+  c.spec.digits = -1;
   c.seed = 42;
   gs_ua_result *r = run_ok(&c);
   if (r) {
@@ -242,9 +242,9 @@ static void test_hand(void) {
   /* Nominal ranks under each tie rule (the tie A = B = 10). */
   static const double want[4][3] = {{1, 1, 2}, {1, 1, 3}, {1, 2, 3}, {1.5, 1.5, 3}};
   for (int t = 0; t < 4; t++) {
-    c.ties = (gs_ties)t;
+    c.spec.ties = (gs_ties)t;
     c.n_draws = 10;
-    c.digits = 2;
+    c.spec.digits = 2;
     r = run_ok(&c);
     for (size_t u = 0; r && u < 3; u++) T_NEAR(gs_ua_result_unit(r, u)->nominal, want[t][u], 0);
     gs_ua_result_free(r);
@@ -295,8 +295,8 @@ static void check_reference(const double *x, const double *w, unsigned methods, 
                             gs_ties ties, double p, uint64_t draws, uint64_t seed) {
   gs_ua_config c = base_cfg(BN, BK, x, w);
   c.methods = methods;
-  c.digits = digits;
-  c.ties = ties;
+  c.spec.digits = digits;
+  c.spec.ties = ties;
   c.perturb = p;
   c.n_draws = draws;
   c.seed = seed;
@@ -474,7 +474,7 @@ static void test_threads_shards(void) {
   T_CONTAINS(err, "hash of x");
   gs_ua_result_free(other);
   x[0] -= 0.01;
-  c.ties = GS_TIES_COMPETITION;
+  c.spec.ties = GS_TIES_COMPETITION;
   other = run_ok(&c);
   mix[2] = other;
   T_INT(gs_ua_merge(mix, 3, &m, err, sizeof err), -1);
@@ -777,12 +777,12 @@ static void check_sorted(const gs_ua_config *c, const char *what) {
   if (!all || !r2 || !nom || !key || !wd || !ord) return;
   (void)nom2;
   unsigned first = (c->methods & 1) ? 1 : 2;
-  ref_keys(c->x, n, k, c->w, first, c->geo_offset, c->digits, key);
-  sort_rank2(key, n, c->ties, ord, nom);
+  ref_keys(c->x, n, k, c->spec.w, first, c->spec.offset, c->spec.digits, key);
+  sort_rank2(key, n, c->spec.ties, ord, nom);
   for (uint64_t d = 0; d < N; d++) {
-    unsigned m = ref_draw(c->seed, d, k, c->w, c->perturb, c->methods, wd);
-    ref_keys(c->x, n, k, wd, m, c->geo_offset, c->digits, key);
-    sort_rank2(key, n, c->ties, ord, r2);
+    unsigned m = ref_draw(c->seed, d, k, c->spec.w, c->perturb, c->methods, wd);
+    ref_keys(c->x, n, k, wd, m, c->spec.offset, c->spec.digits, key);
+    sort_rank2(key, n, c->spec.ties, ord, r2);
     for (size_t u = 0; u < n; u++) all[u * N + d] = r2[u];
   }
   int ok = 1, hist_ok = 1;
@@ -855,15 +855,15 @@ static void test_gci2020(void) {
       for (int t = 0; t < 4; t++) {
         gs_ua_config c = base_cfg(n, k, x, set % 2 ? w2 : w1);
         c.methods = meth[mi];
-        c.digits = digs[di];
-        c.ties = (gs_ties)t;
+        c.spec.digits = digs[di];
+        c.spec.ties = (gs_ties)t;
         c.perturb = 0.1 + 0.1 * (set % 5);
         c.n_draws = 601 + (uint64_t)set;
         c.seed = 2020 + (uint64_t)set;
         c.threads = 1 + set % 2;
-        if (mi == 2 && di == 1) c.geo_offset = 0.5;
+        if (mi == 2 && di == 1) c.spec.offset = 0.5;
         char what[96];
-        snprintf(what, sizeof what, "GCI 2020 methods %u digits %d ties %d", c.methods, c.digits, t);
+        snprintf(what, sizeof what, "GCI 2020 methods %u digits %d ties %d", c.methods, c.spec.digits, t);
         check_sorted(&c, what);
         set++;
       }
@@ -887,15 +887,15 @@ static void test_multipass(void) {
   for (size_t i = 0; i < sizeof cs / sizeof cs[0]; i++) {
     gs_ua_config c = base_cfg(N, K, x, w);
     c.methods = cs[i].m;
-    c.digits = cs[i].digits;
-    c.ties = cs[i].ties;
+    c.spec.digits = cs[i].digits;
+    c.spec.ties = cs[i].ties;
     c.threads = cs[i].threads;
     c.n_draws = 151;
     c.seed = 500 + i;
     c.perturb = 0.4;
     char what[96];
-    snprintf(what, sizeof what, "multi-pass n %d methods %u digits %d ties %d", N, c.methods, c.digits,
-             (int)c.ties);
+    snprintf(what, sizeof what, "multi-pass n %d methods %u digits %d ties %d", N, c.methods, c.spec.digits,
+             (int)c.spec.ties);
     check_sorted(&c, what);
     /* the one-pass histogram run gives bitwise the same statistics */
     gs_ua_result *mp = run_ok(&c);
@@ -955,6 +955,70 @@ static void test_stats_from(void) {
   T_NEAR(sh, 43, 0);
 }
 
+/* gs_ua_scenario_stats: by hand.  Four units, three scenarios coming up
+ * 3, 1 and 4 times (N = 8), nominal ranks 1, 2, none, 1:
+ *   unit 0: ranks 1 (x3), 2 (x1), 1.5 (x4): by rank cum 3, 7, 8 -> p05 = 1
+ *     (3*20 >= 8), median = 1.5 (first cum >= 4), p95 = 2 (first cum >=
+ *     7.6); mean = (3 + 2 + 6)/8 = 1.375; all within +-3 -> 1; shift
+ *     0*3 + 1*1 + 0.5*4 = 3;
+ *   unit 1: ranks 2 (x3), 1 (x1), 1.5 (x4): cum 1, 5, 8 -> 1, 1.5, 2; mean
+ *     (6 + 1 + 6)/8 = 1.625; shift 0 + 1 + 2 = 3;
+ *   unit 2: no nominal rank: NaN, left out of the mean shift;
+ *   unit 3: ranks 10 (x3), 1 (x1), 1 (x4): 1 (x5), 10 (x3) -> p05 1,
+ *     median 1, p95 10; mean 35/8; within +-3 of 1: 5/8; shift 27.
+ * Mean absolute shift (3 + 3 + 27) / (3 units * 8 draws) = 1.375. */
+static void test_scenario_stats(void) {
+  const double nom[] = {1, 2, NAN, 1};
+  const double rk[] = {1, 2, NAN, 10, /* scenario 0 */
+                       2, 1, 3, 1,    /* scenario 1 */
+                       1.5, 1.5, NAN, 1};
+  const uint64_t count[] = {3, 1, 4};
+  gs_ua_rank_count pairs[3];
+  gs_ua_unit_stats st[4];
+  double mas = 0;
+  T_INT(gs_ua_scenario_stats(4, 3, nom, rk, count, pairs, st, &mas), 0);
+  const double want[4][5] = {{1, 1.5, 2, 1.375, 1}, {1, 1.5, 2, 1.625, 1}, {0}, {1, 1, 10, 35.0 / 8, 5.0 / 8}};
+  for (int u = 0; u < 4; u++) {
+    if (u == 2) {
+      T_OK(isnan(st[2].nominal) && isnan(st[2].median) && isnan(st[2].within3), "unit without a nominal rank");
+      continue;
+    }
+    T_NEAR(st[u].nominal, nom[u], 0);
+    T_NEAR(st[u].p05, want[u][0], 0);
+    T_NEAR(st[u].median, want[u][1], 0);
+    T_NEAR(st[u].p95, want[u][2], 0);
+    T_NEAR(st[u].mean, want[u][3], 1e-15);
+    T_NEAR(st[u].within3, want[u][4], 1e-15);
+  }
+  T_NEAR(mas, 1.375, 1e-15);
+  /* a scenario that never comes up may leave a unit unranked; one that
+   * does may not */
+  const uint64_t none1[] = {3, 0, 4};
+  double rk2[12];
+  memcpy(rk2, rk, sizeof rk2);
+  rk2[4] = NAN; /* scenario 1 leaves unit 0 unranked */
+  T_INT(gs_ua_scenario_stats(4, 3, nom, rk2, none1, pairs, st, &mas), 0);
+  T_INT(gs_ua_scenario_stats(4, 3, nom, rk2, count, pairs, st, &mas), -1);
+}
+
+/* The config's scoring spec goes through the one check (spec.h); a run
+ * does not rescale, so a scale is refused rather than ignored. */
+static void test_config_spec(void) {
+  static const double x[] = {1, 2, 3, 4, 5, 6}, w[] = {1, 1};
+  gs_ua_config b = base_cfg(3, 2, x, w);
+  gs_ua_result *r = NULL;
+  b.spec.scale = 100;
+  T_INT(gs_ua_run(&b, &r, err, sizeof err), -1);
+  T_CONTAINS(err, "scale");
+  b = base_cfg(3, 2, x, w);
+  b.spec.offset = -1;
+  T_INT(gs_ua_run(&b, &r, err, sizeof err), -1);
+  T_STR(err, "offset must be a finite number >= 0");
+  T_OK(r == NULL, "no result on failure");
+  T_INT(GS_UA_ARITHMETIC, 1u << GS_AGG_ARITHMETIC);
+  T_INT(GS_UA_GEOMETRIC, 1u << GS_AGG_GEOMETRIC);
+}
+
 int main(void) {
   test_hand();
   test_reference();
@@ -965,5 +1029,7 @@ int main(void) {
   test_gci2020();
   test_multipass();
   test_stats_from();
+  test_scenario_stats();
+  test_config_spec();
   return t_done();
 }
