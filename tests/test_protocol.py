@@ -37,6 +37,8 @@ local res = ix:compute(d)
 
 # name -> (Lua expression, expected #x, expected first key or None)
 OBJECTS = {
+    "result": ("r", N, TOP),
+    "index result": ("res", N, None),
     "records (r:top)": ("r:top(1)", 1, TOP),
     "tiers (r:tiers)": ("r:tiers()", N, TOP),
     "comparison": ('gci.compare(r, d:with{VNM = {technical = 20}}:score())', N, None),

@@ -505,7 +505,9 @@ static res *res_push(lua_State *L, int ds, size_t n, const char *label) {
   ds = lua_absindex(L, ds);
   const gs_dataset *d = gs_lua_checkdataset(L, ds);
   size_t k = d->npillar;
-  res *r = lua_newuserdatauv(L, sizeof *r + (2 * (n ? n : 1) + k) * sizeof(double), 1);
+  /* user values: 1 = the dataset, 2 = the records r[i] and r:rows() read,
+   * built once on first use (see res_cached_records) */
+  res *r = lua_newuserdatauv(L, sizeof *r + (2 * (n ? n : 1) + k) * sizeof(double), 2);
   r->n = n;
   r->digits = gs_dataset_score_digits(d);
   r->digits_asked = 0;
@@ -786,9 +788,23 @@ static int res_rows_next(lua_State *L) {
   return 1;
 }
 
+/* Pushes the result's records, built on first use and kept as its second
+ * user value: r[i] in a loop over every i would otherwise rank-order all
+ * units at each access, O(n^2 log n) for the loop (issue 15); kept, every
+ * r[i] is O(1) and r[i] is the same record r:rows() gives (issue 12). */
+static void res_cached_records(lua_State *L, int ri) {
+  ri = lua_absindex(L, ri);
+  if (lua_getiuservalue(L, ri, 2) == LUA_TTABLE) return;
+  lua_pop(L, 1);
+  push_records(L, ri, (size_t)-1);
+  lua_pushvalue(L, -1);
+  lua_setiuservalue(L, ri, 2);
+}
+
 /* for row in r:rows() do ... end, in rank order */
 static int res_rows(lua_State *L) {
-  push_records(L, 1, (size_t)-1);
+  res_check(L, 1);
+  res_cached_records(L, 1);
   lua_pushinteger(L, 0);
   lua_pushcclosure(L, res_rows_next, 2);
   return 1;
@@ -799,25 +815,14 @@ static int res_index(lua_State *L) {
     res *r = res_check(L, 1);
     lua_Integer k = lua_tointeger(L, 2);
     if (k < 1 || (size_t)k > r->n) return 0;
-    push_records(L, 1, (size_t)k);
-    lua_geti(L, -1, k); /* the one record made */
+    res_cached_records(L, 1);
+    lua_geti(L, -1, k); /* lazy records: made when first read */
     return 1;
   }
   luaL_getmetatable(L, RES_MT);
   lua_getfield(L, -1, "methods");
   lua_pushvalue(L, 2);
   lua_rawget(L, -2);
-  return 1;
-}
-
-static int res_tostring(lua_State *L) {
-  res *r = res_check(L, 1);
-  if (r->digits < 0)
-    lua_pushfstring(L, "gci.result(%s: %d countries, %s ranks on exact scores)", r->label, (int)r->n,
-                    gs_ties_name(r->ties));
-  else
-    lua_pushfstring(L, "gci.result(%s: %d countries, %s ranks at %d digits)", r->label, (int)r->n,
-                    gs_ties_name(r->ties), r->digits);
   return 1;
 }
 
@@ -1442,7 +1447,7 @@ static const luaL_Reg res_methods[] = {
     {"top", res_top},     {"rows", res_rows}, {"tiers", res_tiers},    {"explain", res_explain},
     {NULL, NULL}};
 
-static const luaL_Reg res_meta[] = {{"__len", res_len}, {"__index", res_index}, {"__tostring", res_tostring},
+static const luaL_Reg res_meta[] = {{"__len", res_len}, {"__index", res_index}, {"__tostring", gs_records_tostring},
                                     {"__rows", res_rows_mm}, {NULL, NULL}};
 
 static const luaL_Reg gci_funcs[] = {{"load", gci_load},       {"group", gci_group},

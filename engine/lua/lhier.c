@@ -42,7 +42,8 @@ typedef struct {
   gs_hier *h;
 } ix_box;
 
-/* user values: 1 = the dataset userdata, 2 = the gci.index it was computed with */
+/* user values: 1 = the dataset userdata, 2 = the gci.index it was computed
+ * with, 3 = the root's records that res[i] and res:rows() read (built once) */
 typedef struct {
   gs_h_result *r;
   size_t charged;
@@ -930,7 +931,7 @@ static int ix_compute(lua_State *L) {
   }
   gs_h_data data = {nu, nc_, names, X};
 
-  hr_box *b = lua_newuserdatauv(L, sizeof *b, 2);
+  hr_box *b = lua_newuserdatauv(L, sizeof *b, 3);
   b->r = NULL;
   b->charged = 0;
   b->digits = digits;
@@ -1422,13 +1423,6 @@ static int hr_len(lua_State *L) {
   return 1;
 }
 
-static int hr_tostring(lua_State *L) {
-  hr_box *b = hr_check(L, 1);
-  lua_pushfstring(L, "gci.index_result(%d units, %d kept)", (int)gs_h_result_units(b->r),
-                  (int)gs_h_result_n_kept(b->r));
-  return 1;
-}
-
 /* Printing a result prints the root's records. */
 static int hr_rows(lua_State *L) {
   hr_check(L, 1);
@@ -1754,8 +1748,21 @@ const gs_h_result *gs_lua_index_result(lua_State *L, int i, const gs_hier **h, c
 
 /* res:rows() and res[i]: the records of the root node (what returning
  * res prints), as for every tabular object (lrecords.h). */
-static int hr_rows_iter(lua_State *L) {
+/* Pushes the root's records, built on first use and kept as user value 3:
+ * res[i] over every i rebuilt every record at each access, O(n^2) for the
+ * loop (issue 15); kept, res[i] is O(1) and the same record res:rows()
+ * gives (issue 12).  Printing builds its own (hr_rows). */
+static void hr_cached_rows(lua_State *L) {
+  if (lua_getiuservalue(L, 1, 3) == LUA_TTABLE) return;
+  lua_pop(L, 1);
   hr_rows(L);
+  lua_pushvalue(L, -1);
+  lua_setiuservalue(L, 1, 3);
+}
+
+static int hr_rows_iter(lua_State *L) {
+  hr_check(L, 1);
+  hr_cached_rows(L);
   lua_replace(L, 1);
   lua_settop(L, 1);
   return gs_records_rows(L);
@@ -1763,7 +1770,8 @@ static int hr_rows_iter(lua_State *L) {
 
 static int hr_index_mm(lua_State *L) {
   if (lua_type(L, 2) == LUA_TNUMBER) {
-    hr_rows(L);
+    hr_check(L, 1);
+    hr_cached_rows(L);
     lua_rawgeti(L, -1, luaL_checkinteger(L, 2));
     return 1;
   }
@@ -1783,7 +1791,7 @@ static const luaL_Reg hr_methods[] = {
     {"tiers", hr_tiers},         {"treated", hr_treated},   {"correlations", hr_correlations},
     {"availability", hr_availability}, {"screened", hr_screened}, {"warnings", hr_warnings},
     {"rows", hr_rows_iter}, {NULL, NULL}};
-static const luaL_Reg hr_meta[] = {{"__gc", hr_gc}, {"__len", hr_len}, {"__tostring", hr_tostring},
+static const luaL_Reg hr_meta[] = {{"__gc", hr_gc}, {"__len", hr_len}, {"__tostring", gs_records_tostring},
                                    {"__rows", hr_rows}, {NULL, NULL}};
 
 static void new_class(lua_State *L, const char *name, const luaL_Reg *meta, const luaL_Reg *methods) {

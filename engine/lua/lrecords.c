@@ -45,7 +45,7 @@ static int membuf_gc(lua_State *L) {
 
 /* __tostring: the table gcisim prints for the object, without the last
  * newline (print adds one). */
-static int records_tostring(lua_State *L) {
+int gs_records_tostring(lua_State *L) {
   membuf *m = lua_newuserdatauv(L, sizeof *m, 0);
   memset(m, 0, sizeof *m);
   if (luaL_newmetatable(L, "gci.membuf")) {
@@ -78,7 +78,7 @@ static void finish(lua_State *L, int t, const char *kind, const char *footer, co
     lua_pushstring(L, footer);
     lua_setfield(L, -2, "__footer");
   }
-  lua_pushcfunction(L, records_tostring);
+  lua_pushcfunction(L, gs_records_tostring);
   lua_setfield(L, -2, "__tostring");
   lua_createtable(L, 0, 4);
   lua_pushcfunction(L, gs_records_rows);

@@ -105,4 +105,10 @@ void gs_records_materialise(lua_State *L, int t);
 const gs_lazy_class *gs_records_lazy_source(lua_State *L, int t, const void **data, size_t *n, size_t *ncols);
 int gs_records_lazy_unmade(lua_State *L, int t, int src, size_t i);
 
+/* __tostring of every tabular object (a Lua C function): the aligned table
+ * gcisim prints when x is returned, footer included, without the last
+ * newline.  Objects that are not records lists (a result, an index
+ * result) use it too, through their __rows metafield (output.h). */
+int gs_records_tostring(lua_State *L);
+
 #endif
