@@ -14,6 +14,8 @@ records only when a script reads them, and are printed straight from C.
    gstest.ranks, rank_change, rows in after's rank order, ties by row).
 3. A result's records (r:top, the rows a returned result prints) equal the
    scores and ranks computed here, in rank order.
+4. gci.load's max_size above --max-memory (the option the scale runs use)
+   is a clear error naming both numbers.
 """
 import csv
 import io
@@ -181,5 +183,11 @@ while cut < N and rb[top[cut]] == rb[top[cut - 1]]:
     cut += 1
 want = [str(cut)] + ["%s=%d" % (k, rb[k]) for k in top[:cut]]
 check(rc == 0 and out.split() == want, "r:top(10) keeps its last tie: %r vs %r" % (out[:200], want[:4]))
+
+# gci.load's max_size above --max-memory is a clear error (its message used
+# printf conversions lua_pushfstring lacks: "invalid option '%.'")
+rc, out, err = run(["--allow-read", "data", "--max-memory", "64M"], 'return #gci.load("data/gci2020.csv", {max_size = 2^30})')
+check(rc != 0 and "max_size 1073741824 is above the memory limit 67108864" in err,
+      "max_size above the limit names both numbers: %r" % err)
 
 done()

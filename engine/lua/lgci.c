@@ -256,8 +256,9 @@ static int gci_load(lua_State *L) {
       if (!(ms >= 1) || ms != floor(ms) || ms > 0x1p62)
         return luaL_error(L, "gci.load: max_size must be a whole number of bytes >= 1");
       size_t cap = ctx && ctx->sandbox ? gs_sandbox_max_memory(ctx->sandbox) : 0;
-      if (cap && ms > (double)cap)
-        return luaL_error(L, "gci.load: max_size %.0f is above the memory limit %zu (raise --max-memory)", ms, cap);
+      if (cap && ms > (double)cap) /* lua_pushfstring knows neither %.0f nor %zu: an integer each */
+        return luaL_error(L, "gci.load: max_size %I is above the memory limit %I (raise --max-memory)",
+                          (lua_Integer)ms, (lua_Integer)cap);
       o.max_bytes = (size_t)ms;
     }
     o.has_range = 1;
