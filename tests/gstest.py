@@ -5,9 +5,13 @@
 check(cond, what) counts a check and prints "FAIL: what" when it fails;
 done() removes the temporary directory, prints "N passed, N failed" (the
 line tests/run.sh adds up) and exits non-zero on any failure.
-rounded(x, digits) and ranks(scores, digits, ties) are THE rank reference
-of the tests (one rounding rule, one dense/competition ranking), written
-from README's definition, not from the C.
+rounded(x, digits), round_away(x, digits), ranks(scores, digits, ties) and
+rank_among(score, others, digits, ties) are THE rank reference of the tests
+(one rounding rule, half away from zero as engine/core/ties.h documents;
+one dense/competition ranking), written from README's definition, not
+from the C.  No test keeps a rank or rounding function of its own, except
+where it reproduces another program's rule on purpose (R's round and
+rank in test_coinr.py and coinr_ref.py, pandas' in bench/peer.py).
 Stream(seed, d) is the documented random stream of engine/ua.h;
 ua_draw, ua_score and rank_stats spell out its uncertainty recipe, the
 reference the analysis and teaching tests compare gcisim with.
@@ -69,6 +73,36 @@ def rounded(x, digits=2):
         pass
     y = math.floor(abs(x) * 10 ** digits + 0.5 + 1e-9)
     return y if x >= 0 else -y
+
+
+def round_away(x, digits=2):
+    """x rounded half away from zero to `digits` decimals as a number (the
+    value rounded() counts): a Decimal for a Decimal, else a float;
+    digits None or < 0: x itself."""
+    if digits is None or digits < 0:
+        return x
+    k = rounded(x, digits)
+    try:
+        from decimal import Decimal
+        if isinstance(x, Decimal):
+            return Decimal(k).scaleb(-digits)
+    except ImportError:
+        pass
+    return k / 10 ** digits
+
+
+def rank_among(score, others, digits=2, ties="dense"):
+    """The rank `score` gets among `others` (scores of the other units, not
+    including it), by the rule of ranks(): what a brute-force search asks
+    when it tries many values for one unit.  Pass keys already rounded
+    with digits=None to round the others once."""
+    me = rounded(score, digits)
+    keys = [rounded(o, digits) for o in others]
+    if ties == "dense":
+        return len({k for k in keys if k > me}) + 1
+    if ties == "competition":
+        return sum(1 for k in keys if k > me) + 1
+    raise ValueError("ties: dense or competition")
 
 
 def ranks(scores, digits=2, ties="dense"):

@@ -15,7 +15,7 @@ import itertools
 import math
 import os
 
-from gstest import TMP, check, done, run, table
+from gstest import TMP, check, done, ranks, run, table
 
 # ---------------------------------------------------------------- data
 # Six units, indicators i1, i2 under P1 and i3, i4 (lower is better) under
@@ -129,9 +129,10 @@ def jacobi(a):
 
 
 def min_ranks(scores):
-    """R's rank(-x, ties = "min") on a dict (None = no rank)."""
-    return {u: (None if s is None else 1 + sum(1 for t in scores.values() if t is not None and t > s))
-            for u, s in scores.items()}
+    """R's rank(-x, ties = "min") on a dict (None = no rank): competition
+    ranks on the exact scores (gstest.ranks, digits None)."""
+    rk = ranks({u: s for u, s in scores.items() if s is not None}, None, "competition")
+    return {u: rk.get(u) for u in scores}
 
 
 COL = {c: [VALS[u][j] for u in UNITS] for j, c in enumerate(IND)}
@@ -251,7 +252,8 @@ for i, u in enumerate(UNITS):
         ys.append(70 + 60 * ((x[i] - lo) if DIR[j] > 0 else (hi - x[i])) / (hi - lo))
     m, s = mean(ys), sd(ys, pop=True)
     ampi[u] = m - s * s / m
-check(all(near(r["score"], ampi[r["code"]]) for r in rows), "ampi with goalposts")
+check(sorted(r["code"] for r in rows) == sorted(UNITS) and all(near(r["score"], ampi[r["code"]]) for r in rows),
+      "ampi with goalposts: %r" % rows)
 fails('res:mpi{goalposts = {i1 = 1}}', "goalposts' is for method = 'ampi'")
 fails('res:mpi{method = "ampi", goalposts = {i1 = 1}}', "no number for indicator 'i2'")
 fails('res:mpi{node = "Nope"}', "unknown node 'Nope'")
@@ -297,7 +299,7 @@ check(len(rows) == 6 and all(near(r["score"], bod2(Y, UNITS.index(r["code"])), 1
       "bod: every unit's LP optimum (vertex enumeration): %r" % [(r["code"], r["score"]) for r in rows])
 check(all(near(float(r["i1"]) + float(r["i2"]), 1, 1e-9) for r in rows), "bod: shares sum to 1")
 rows = gc('res:bod{node = "P1", bounds = {0.3, 0.7}}')
-check(all(near(r["score"], bod2(Y, UNITS.index(r["code"]), 0.3, 0.7), 1e-7) for r in rows),
+check(len(rows) == 6 and all(near(r["score"], bod2(Y, UNITS.index(r["code"]), 0.3, 0.7), 1e-7) for r in rows),
       "bod with share bounds [0.3, 0.7]: %r vs %r" % ([r["score"] for r in rows], [bod2(Y, i, 0.3, 0.7) for i in range(6)]))
 check(all(0.3 - 1e-9 <= float(r["i1"]) <= 0.7 + 1e-9 for r in rows), "bod: shares within the bounds")
 fails('res:bod()', "values >= 0")  # i4 is oriented (negated): -9..-1

@@ -7,9 +7,9 @@ Expected values are computed here from the published CSV files (Python's csv
 module and plain arithmetic), never from an earlier gcisim run.
 Prints "N passed, N failed" last.
 """
-import csv, io, json, math, os, pty, shutil, signal, subprocess, sys, tempfile, time
+import csv, io, json, os, pty, shutil, signal, subprocess, sys, tempfile, time
 
-from gstest import GCISIM, TMP, check, done, ranks
+from gstest import GCISIM, TMP, check, done, ranks, round_away
 
 SLOW = bool(os.environ.get("VALGRIND")) or "valgrind" in GCISIM[0]
 
@@ -64,13 +64,8 @@ def no_tmp(d):
     return [n for n in os.listdir(d) if ".tmp." in n]
 
 
-def rnd(x, digits=2):
-    p = 10 ** digits
-    return math.floor(abs(x) * p + 0.5 + 1e-9) / p * (1 if x >= 0 else -1)
-
-
 def r2(x):
-    return rnd(x, 2)
+    return round_away(x, 2)
 
 
 def written_digits(rows, cols, cap=6):

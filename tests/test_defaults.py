@@ -8,10 +8,9 @@ Each case below failed on the main branch before this change (2018 ranks at
 2 decimals, a typo'd group member accepted, r:top cutting ties, partial
 weights refused by d:score and d:uncertainty but not by explain)."""
 import csv
-import math
 import os
 
-from gstest import TMP, check, done, run, table
+from gstest import TMP, check, done, ranks, round_away as rnd, run, table
 
 PILLARS = ["legal", "technical", "organizational", "capacity", "cooperation"]
 CAP = 6  # the documented maximum of the default digits (README, dataset.h)
@@ -33,17 +32,8 @@ def written(rows, cols):
     return min(CAP, max(decimals(r[c]) for r in rows for c in cols if r[c] != ""))
 
 
-def rnd(x, digits):
-    if digits < 0:
-        return x
-    p = 10 ** digits
-    return math.floor(abs(x) * p + 0.5 + 1e-9) / p * (1 if x >= 0 else -1)
-
-
 def dense(scores, digits):
-    rd = {k: rnd(v, digits) for k, v in scores.items()}
-    pos = {v: i + 1 for i, v in enumerate(sorted(set(rd.values()), reverse=True))}
-    return {k: pos[v] for k, v in rd.items()}
+    return ranks(scores, digits)
 
 
 def lua(script, *args):

@@ -8,9 +8,9 @@ and the smallest single-pillar gains by brute force over every 0.01 step
 of each pillar up to its maximum.  Prints "N passed, N failed" last.
 """
 import csv, json, os, re
-from decimal import Decimal, ROUND_CEILING, ROUND_HALF_UP
+from decimal import Decimal, ROUND_CEILING
 
-from gstest import TMP, check, done, run, table
+from gstest import TMP, check, done, rank_among, round_away, run, table
 
 PILLARS = ["legal", "technical", "organizational", "capacity", "cooperation"]
 with open("data/gci2020.csv", newline="", encoding="utf-8") as f:
@@ -30,14 +30,12 @@ def score(x, w, scale=None):
 
 
 def r2(s):
-    return s.quantize(STEP, rounding=ROUND_HALF_UP)
+    return round_away(s, 2)  # exact on a Decimal
 
 
 def rank_of(mine, others, ties):
     """Rank of rounded score `mine` among rounded `others` (descending)."""
-    if ties == "dense":
-        return len({o for o in others if o > mine}) + 1
-    return sum(1 for o in others if o > mine) + 1  # competition
+    return rank_among(mine, others, None, ties)
 
 
 class Case:
@@ -259,9 +257,10 @@ def written_digits(rows, cap=6):
 def ref_gains(path, iso, step):
     with open(path, newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    q = Decimal(10) ** -written_digits(rows)
+    digits = written_digits(rows)
+    q = Decimal(10) ** -digits
     def rd(v):
-        return v.quantize(q, rounding=ROUND_HALF_UP)
+        return round_away(v, digits)
     xs = {r["iso3"]: [Decimal(r[p]) for p in PILLARS] for r in rows}
     sc = {k: sum(v) for k, v in xs.items()}
     me = rd(sc[iso])

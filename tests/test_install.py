@@ -14,7 +14,6 @@ already built by then, so install only copies it.
 """
 import csv
 import filecmp
-import math
 import os
 import re
 import shutil
@@ -76,11 +75,6 @@ def tree(top):
 PILLARS = ["legal", "technical", "organizational", "capacity", "cooperation"]
 with open("data/gci2020.csv", newline="") as f:
     ROWS = list(csv.DictReader(f))
-
-
-def round2(x):
-    """Half away from zero, as the GCI publishes (and README says)."""
-    return math.copysign(math.floor(abs(x) * 100 + 0.5), x) / 100
 
 
 def scores(rows, change=None):

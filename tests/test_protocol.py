@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """The common protocol of every tabular object, and the one option reader.
 
-1. Every tabular object (result rows, comparison, records, uncertainty,
-   sensitivity, target, explain, index result, levels, tiers) answers #x,
-   x[i] and x:rows() alike; print(x) shows exactly what returning x prints;
+1. Every tabular object (result, comparison, records, uncertainty,
+   sensitivity, target, explain, index result, index uncertainty, levels,
+   tiers) answers #x, x[i] and x:rows() alike; print(x) shows exactly what
+   returning x prints;
    its metatable is protected; CSV and JSON exports hold #x rows, JSON keeps
    the footer as metadata.  Counts and first rows are computed here from
    the CSV (Python's csv module), never taken from gcisim.
@@ -39,6 +40,7 @@ local res = ix:compute(d)
 OBJECTS = {
     "result": ("r", N, TOP),
     "index result": ("res", N, None),
+    "index uncertainty": ('ix:uncertainty(d, {vary = {normalise = {{"minmax", 0, 100}, "prank"}}, n = 20})', N, None),
     "records (r:top)": ("r:top(1)", 1, TOP),
     "tiers (r:tiers)": ("r:tiers()", N, TOP),
     "comparison": ('gci.compare(r, d:with{VNM = {technical = 20}}:score())', N, None),
@@ -49,6 +51,21 @@ OBJECTS = {
     "explain": ('r:explain("VNM")', len(PILLARS) + 1, None),
     "levels": ("ix:levels()", len(PILLARS) + 1, None),
     "index tiers": ('res:tiers("Index")', N, None),
+    # the analyses of an index result (one Index over the five pillars):
+    # counts from the structure (K pillars, K + 1 nodes, N units)
+    "unit report (res:unit)": ('res:unit("VNM")', len(PILLARS) + 1, None),
+    "unit report (res:report)": ('res:report("VNM")', len(PILLARS) + 1, None),
+    "strengths": ('res:strengths("VNM")', 2 * len(PILLARS), None),
+    "correlations": ("res:correlations()", len(PILLARS), None),
+    "cronbach": ("res:cronbach()", 1, None),
+    "pca": ("(res:pca())", len(PILLARS), None),
+    "mpi": ("res:mpi()", N, None),
+    "bod": ("res:bod()", N, None),
+    "remove_elements": ("res:remove_elements()", len(PILLARS), None),
+    "opt_weights": ("res:opt_weights()", len(PILLARS), None),
+    "availability": ("res:availability()", N, None),
+    "level": ("res:level(1)", N, None),
+    "effective_weights": ("res:effective_weights()", len(PILLARS) + 1, None),
 }
 
 for name, (expr, count, first) in OBJECTS.items():
@@ -230,6 +247,7 @@ check(rc == 0 and len(out.split()) == 2 and abs(float(out.split()[0]) - want_vnm
 OPTIONS = {
     "gci.load": ('gci.load("data/gci2020.csv", %s)', ["key", "name", "pillars", "min", "max", "na", "max_size"]),
     "gci.load_panel": ('gci.load_panel("data/gci2020.csv", %s)', ["year", "key", "name", "na"]),
+    "gci.ampi": ("gci.ampi({[2020] = res}, %s)", ["node", "polarity", "goalposts", "base"]),
     "gci.dataset": (None, None),  # gci.load's options, when a dataset is given
     "gci.compare": ("gci.compare(r, r, %s)", ["tiers"]),
     "gci.plot": ('gci.plot(r, "' + TMP + '/p.svg", %s)', ["type", "title", "width", "height", "top",
@@ -262,6 +280,7 @@ OPTIONS = {
     "ix:panel": ("ix:panel({[2020] = d}, %s)", ["steps", "denominate", "impute", "group_by", "screen", "treat",
                                                 "normalise", "agg", "digits", "ties", "group", "global"]),
     "res:unit": (None, None),
+    "res:report": ('res:report("VNM", %s)', ["group", "top", "bottom", "data"]),
     "res:strengths": ('res:strengths("VNM", %s)', ["top", "bottom", "min_discard", "data", "level"]),
     "res:corr_flags": ("res:corr_flags(%s)", ["threshold", "type", "level", "group_level", "method", "data"]),
     "res:cronbach": ("res:cronbach(%s)", ["level", "data"]),

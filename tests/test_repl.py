@@ -12,7 +12,7 @@ Prints "N passed, N failed" last.
 """
 import atexit, csv, os, pty, re, select, shutil, signal, subprocess, sys, termios, time
 
-from gstest import GCISIM, TMP, check, done, ranks
+from gstest import GCISIM, TMP, check, done, ranks, round_away
 
 CHILDREN = set()  # pids (= process groups) not reaped yet
 
@@ -77,7 +77,7 @@ def unfoot(lines):
 
 
 def r2(x):
-    return round(x * 100 + 1e-9) / 100  # values here are positive
+    return round_away(x, 2)
 
 
 SUM = {r["iso3"]: r2(sum(float(r[p]) for p in PILLARS)) for r in ROWS}

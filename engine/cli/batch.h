@@ -3,16 +3,18 @@
  *
  * Jobs come from globs (--scripts GLOB x --datasets GLOB, every
  * combination, sorted) or from a manifest (one job a line: SCRIPT DATASET
- * [ARG...]).  Each job runs in its own forked child that calls gs_run_main
- * (run.h) with `--dataset DATASET --out DIR/ID.EXT`, so it runs under the
- * sandbox and limits, and its crash, timeout or memory blow-up fails that
- * job only.  The parent writes DIR/summary.csv and DIR/summary.json (job
- * order, never completion order), keeps a hash of each job's inputs in
- * the result's user.gcisim.hash extended attribute (DIR/ID.EXT.hash where
- * the file system has none) for --resume, and on SIGINT/SIGTERM/SIGHUP stops, kills
+ * [ARG...]; batch_manifest.h). Each job runs in its own forked child that
+ * calls gs_run (run.h) with the job's dataset and DIR/ID.EXT as output
+ * (batch_pool.h), so it runs under the sandbox and limits, and its crash,
+ * timeout or memory blow-up fails that job only. The parent writes
+ * DIR/summary.csv and DIR/summary.json (job order, never completion
+ * order), keeps a hash of each job's inputs in the result's
+ * user.gcisim.hash extended attribute (DIR/ID.EXT.hash where the file
+ * system has none) for --resume, and on SIGINT/SIGTERM/SIGHUP stops, kills
  * its children, removes their temporaries and writes the summary of what
- * finished.  The format and the conventions are documented in
- * scripts/batch/README.md and in the usage text (gs_batch_usage). */
+ * finished (batch_summary.h). The format and the conventions are
+ * documented in scripts/batch/README.md and in the usage text
+ * (gs_batch_usage). */
 #ifndef GS_BATCH_H
 #define GS_BATCH_H
 

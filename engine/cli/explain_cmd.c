@@ -14,6 +14,7 @@
 #include "csvload.h"
 #include "datadir.h"
 #include "atomic.h"
+#include "explain_index.h"
 #include "explaintable.h"
 #include "run.h"
 #include "score.h"
@@ -37,8 +38,36 @@ static const char usage[] =
     "  --format F          table (default), csv, json, md or tsv\n"
     "  --out FILE          write to FILE atomically; the format follows the extension\n"
     "\n"
-    "exit codes: 0 ok, 64 usage (also an unknown country or pillar), 65 data error,\n"
-    "            73 output not written\n";
+    "\n"
+    "usage: gcisim explain --index META.csv DATA.csv UNIT [steps] [options]\n"
+    "\n"
+    "Reports one unit of an index (COINr's iMeta and iData): every node's score\n"
+    "and rank (and rank in a group), and the unit's strengths and weaknesses:\n"
+    "its best and worst indicator ranks (COINr get_str_weak).  The steps run in\n"
+    "the order written, as COINr's build calls and ix:compute's `steps`:\n"
+    "  --denominate        divide by the iMeta's Denominator columns\n"
+    "  --impute M          mean, median, group_mean:COLUMN or group_median:COLUMN\n"
+    "  --screen S          drop units with less than a share S of indicators with data\n"
+    "  --treat N           winsorise up to N points, else log (skew 2, kurtosis 3.5)\n"
+    "then normalisation and aggregation:\n"
+    "  --normalise N[:P..] minmax:0:100 (default), zscore:M:S, rank, prank,\n"
+    "                      goalposts:LO:HI:SCALE, dist2max, dist2targ, none\n"
+    "  --agg A             every aggregate: arithmetic, geometric, harmonic, power:P,\n"
+    "                      median, min or copeland (default: the iMeta's, arithmetic)\n"
+    "options:\n"
+    "  --key COL, --name COL  the unit code and name columns (default uCode and\n"
+    "                      uName when the header has them, else iso3 and country)\n"
+    "  --na TEXT           a missing-value marker (repeatable; default NA)\n"
+    "  --group COL         also rank within the unit's group in COL\n"
+    "  --top N, --bottom N how many strengths and weaknesses (default 5 and 5)\n"
+    "  --strengths-data D  normalised (default) or raw: rank the data times the\n"
+    "                      direction, as COINr's get_str_weak(dset = \"Raw\")\n"
+    "  --ties T, --digits N  how scores rank (default competition on exact scores,\n"
+    "                      as COINr's get_results)\n"
+    "  --format F, --out FILE  as above\n"
+    "\n"
+    "exit codes: 0 ok, 64 usage (also an unknown country, unit or pillar), 65 data\n"
+    "            error, 73 output not written\n";
 
 typedef struct {
   const char *data, *iso3, *weights, *out;
@@ -90,6 +119,7 @@ static int parse(int argc, char **argv, ex_opts *o) {
   int npos = 0, rest = 0; /* after "--": operands only */
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+    int took;
     if (!rest && strcmp(a, "--") == 0) { rest = 1; continue; }
     if (rest || a[0] != '-' || a[1] == '\0') {
       if (npos == 0) o->data = a;
@@ -104,17 +134,9 @@ static int parse(int argc, char **argv, ex_opts *o) {
       NEEDV();
       if (gs_parse_number(v, &o->scale) || !(o->scale > 0) || !isfinite(o->scale))
         return gs_usage_error("--scale needs a number > 0, got '%s'", v);
-    } else if (strcmp(a, "--ties") == 0) {
-      NEEDV();
-      int t = gs_ties_parse(v);
-      if (t < 0) return gs_usage_error("unknown tie rule '%s' (dense, competition, ordinal or fractional)", v);
-      o->ties = (gs_ties)t;
-    } else if (strcmp(a, "--digits") == 0) {
-      NEEDV();
-      char *end;
-      long n = strtol(v, &end, 10);
-      if (end == v || *end || n < -1 || n > 12) return gs_usage_error("--digits needs a whole number from -1 to 12, got '%s'", v);
-      o->digits = (int)n;
+    } else if ((took = gs_parse_rank_option(a, v, &o->digits, &o->ties)) != 0) {
+      if (took < 0) return GS_EX_USAGE;
+      i++;
     } else if (strcmp(a, "--format") == 0) {
       NEEDV();
       if (gs_parse_format_option(v, &o->fmt, &o->fmt_given) != GS_EX_OK) return GS_EX_USAGE;
@@ -127,14 +149,15 @@ static int parse(int argc, char **argv, ex_opts *o) {
   return GS_EX_OK;
 }
 
-static char tmp_out[PATH_MAX + 32];
-
 int gs_explain_main(int argc, char **argv) {
   for (int i = 0; i < argc; i++)
     if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
       fputs(usage, stdout);
       return GS_EX_OK;
     }
+  /* an index's unit report (explain_index.c) */
+  for (int i = 0; i < argc && strcmp(argv[i], "--") != 0; i++)
+    if (strcmp(argv[i], "--index") == 0) return gs_explain_index_main(argc, argv);
   ex_opts o = {0};
   int rc = parse(argc, argv, &o);
   if (rc != GS_EX_OK) return rc;
@@ -197,26 +220,7 @@ int gs_explain_main(int argc, char **argv) {
     goto done;
   }
   if (!(table = gs_explain_table(d, (size_t)u, &spec, e))) { fprintf(stderr, "gcisim: out of memory\n"); rc = GS_EX_MEMORY; goto done; }
-  FILE *f = stdout;
-  if (o.out && !(f = gs_atomic_open(o.out, tmp_out, sizeof tmp_out))) {
-    fprintf(stderr, "gcisim: cannot write %s: %s\n", o.out, strerror(errno));
-    rc = GS_EX_OUTPUT;
-    goto done;
-  }
-  if (gs_table_write(table, o.fmt, f) != 0) {
-    fprintf(stderr, "gcisim: cannot write %s\n", o.out ? o.out : "the output");
-    if (o.out) gs_atomic_abort(f, tmp_out);
-    rc = GS_EX_OUTPUT;
-    goto done;
-  }
-  if (o.out) {
-    if (gs_atomic_commit(f, tmp_out, o.out, 1) != 0) {
-      fprintf(stderr, "gcisim: cannot write %s: %s\n", o.out, strerror(errno));
-      rc = GS_EX_OUTPUT;
-    }
-  } else if (fflush(stdout) != 0) {
-    rc = GS_EX_OUTPUT;
-  }
+  rc = gs_write_table(table, o.fmt, o.out);
 done:
   gs_table_free(table);
   gs_explain_free(e);

@@ -145,19 +145,7 @@ int gs_merge_main(int argc, char **argv) {
    * table d:uncertainty prints) */
   table = gs_ua_table(merged, "iso3", sh[0].key, sh[0].name, sh[0].note);
   if (!table) { rc = GS_EX_MEMORY; goto done; }
-  char tmp[PATH_MAX + 32];
-  FILE *f = out ? gs_atomic_open(out, tmp, sizeof tmp) : stdout;
-  if (!f) { fprintf(stderr, "gcisim: cannot write %s: %s\n", out, strerror(errno)); rc = GS_EX_OUTPUT; goto done; }
-  if (gs_table_write(table, fmt, f) != 0 || (!out && fflush(f) != 0)) {
-    fprintf(stderr, "gcisim merge: cannot write the output\n");
-    if (out) gs_atomic_abort(f, tmp);
-    rc = GS_EX_OUTPUT;
-    goto done;
-  }
-  if (out && gs_atomic_commit(f, tmp, out, 1) != 0) {
-    fprintf(stderr, "gcisim: cannot write %s: %s\n", out, strerror(errno));
-    rc = GS_EX_OUTPUT;
-  }
+  rc = gs_write_table(table, fmt, out);
 done:
   gs_table_free(table);
   gs_ua_result_free(merged);

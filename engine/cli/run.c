@@ -19,6 +19,7 @@
 #include "chartdraw.h"
 #include "datadir.h"
 #include "lgci.h"
+#include "lopts.h"
 #include "lplot.h"
 #include "lprint.h"
 #include "output.h"
@@ -654,3 +655,43 @@ done:
   return rc;
 }
 
+
+int gs_write_table(const gs_table *t, gs_format fmt, const char *out) {
+  char tmp[PATH_MAX + 32];
+  FILE *f = out ? gs_atomic_open(out, tmp, sizeof tmp) : stdout;
+  if (!f) {
+    fprintf(stderr, "gcisim: cannot write %s: %s\n", out, strerror(errno));
+    return GS_EX_OUTPUT;
+  }
+  if (gs_table_write(t, fmt, f) != 0 || (!out && fflush(f) != 0)) {
+    fprintf(stderr, "gcisim: cannot write %s\n", out ? out : "the output");
+    if (out) gs_atomic_abort(f, tmp);
+    return GS_EX_OUTPUT;
+  }
+  if (out && gs_atomic_commit(f, tmp, out, 1) != 0) {
+    fprintf(stderr, "gcisim: cannot write %s: %s\n", out, strerror(errno));
+    return GS_EX_OUTPUT;
+  }
+  return GS_EX_OK;
+}
+
+int gs_parse_rank_option(const char *a, const char *v, int *digits, gs_ties *ties) {
+  int is_ties = strcmp(a, "--ties") == 0;
+  if (!is_ties && strcmp(a, "--digits") != 0) return 0;
+  if (!v) return gs_usage_error("%s needs a value", a), -1;
+  if (is_ties) {
+    int t = gs_ties_parse(v);
+    if (t < 0) return gs_usage_error("unknown tie rule '%s' (dense, competition, ordinal or fractional)", v), -1;
+    *ties = (gs_ties)t;
+    return 2;
+  }
+  char *end;
+  long n = strtol(v, &end, 10);
+  if (end == v || *end || n < -1 || n > GS_OPT_DIGITS_MAX) {
+    char msg[80];
+    snprintf(msg, sizeof msg, "--digits needs a whole number from -1 to %d, got '%%s'", GS_OPT_DIGITS_MAX);
+    return gs_usage_error(msg, v), -1;
+  }
+  *digits = (int)n;
+  return 2;
+}

@@ -11,6 +11,8 @@
 #include "output.h"
 #include "policy.h"
 #include "sandbox.h"
+#include "table.h"
+#include "ties.h"
 
 /* Exit codes: what went wrong, so batch runs and shell scripts can tell
  * failures apart.  sysexits(3) values where one fits (usage, data, output),
@@ -55,6 +57,21 @@ int gs_parse_format_option(const char *v, gs_format *fmt, int *given);
  * Returns GS_EX_OK, or prints a usage error for an extension that names no
  * format and returns GS_EX_USAGE. */
 int gs_out_format(const char *out, gs_format *fmt, int fmt_given);
+
+/* --ties RULE and --digits N for the commands that rank outside a script
+ * (explain, explain --index), with the values of the Lua options `ties`
+ * and `digits` (-1 to GS_OPT_DIGITS_MAX).  a is the argument, v the one
+ * after it (or NULL).  Returns 2 when a is one of them and v is valid
+ * (*ties or *digits set), 0 when a is neither, -1 after printing a usage
+ * error. */
+int gs_parse_rank_option(const char *a, const char *v, int *digits, gs_ties *ties);
+
+/* Writes the table t in fmt to the file out, atomically (a temporary
+ * beside it, renamed once complete: never a half-written file), or to
+ * stdout when out is NULL; for the commands that print a table without a
+ * Lua state (explain, merge).  Returns GS_EX_OK, or GS_EX_OUTPUT after
+ * printing "gcisim: cannot write ...". */
+int gs_write_table(const gs_table *t, gs_format fmt, const char *out);
 
 /* Names the command running (main.c sets it before dispatching; name is a
  * static string), for gs_usage_error's pointer to `gcisim NAME --help`. */

@@ -237,3 +237,28 @@ int gs_a_ampi(const double *X, size_t n, size_t k, const int *dir, const double 
   free(Y);
   return st;
 }
+
+int gs_a_ampi_periods(const double *X, size_t n, size_t k, const size_t *period, size_t np, size_t base,
+                      const int *dir, const double *gp, int sign, double *out) {
+  if (!X || !out || !period || base >= np || k < 2 || (sign != 1 && sign != -1)) return GS_M_EINVAL;
+  for (size_t i = 0; i < n; i++)
+    if (period[i] >= np) return GS_M_EINVAL;
+  if (gp) return gs_a_ampi(X, n, k, dir, gp, sign, out);
+  /* Delta over all periods and the goalposts from the base period: the
+   * rescaling is one affine map per indicator, the same for every period,
+   * so the periods stacked go through gs_a_ampi at once */
+  double *g = malloc(k * sizeof *g);
+  if (!g) return GS_M_EINVAL;
+  int st = GS_M_OK;
+  for (size_t j = 0; j < k && st == GS_M_OK; j++) {
+    double s = 0;
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+      if (period[i] == base && !isnan(X[i * k + j])) s += X[i * k + j], c++;
+    if (c == 0) st = GS_M_ENODATA;
+    g[j] = c ? s / (double)c : NAN;
+  }
+  if (st == GS_M_OK) st = gs_a_ampi(X, n, k, dir, g, sign, out);
+  free(g);
+  return st;
+}

@@ -83,4 +83,17 @@ int gs_a_mpi(const double *Z, size_t n, size_t k, int sign, double *out);
 int gs_a_ampi(const double *X, size_t n, size_t k, const int *dir, const double *gp, int sign,
               double *out);
 
+/* Compind ci_ampi with its `time` argument (AMPI over several periods):
+ * X holds the rows of every period stacked (n rows in all), row i of
+ * period[i] (0 .. np - 1).  Each indicator's Delta_j = (max - min)/2 is
+ * taken over the rows of all periods together, as Compind does, so that
+ * one rescaling serves every period and scores compare across periods;
+ * the goalpost gp[j] (NULL = the mean of column j over the rows of period
+ * `base`, the base period's average, Mazziotta and Pareto's reference) maps
+ * to 100.  out[i] is row i's AMPI, computed as gs_a_ampi does.  ENODATA if
+ * the base period has no value in a column (gp NULL), EINVAL for a period
+ * >= np or base >= np, EDEGEN / EINVAL as gs_a_ampi.  O(n k). */
+int gs_a_ampi_periods(const double *X, size_t n, size_t k, const size_t *period, size_t np, size_t base,
+                      const int *dir, const double *gp, int sign, double *out);
+
 #endif

@@ -1,4 +1,5 @@
-/* format.c - format names and exact number text (see format.h). */
+/* format.c - format names, exact number text and string escaping (see
+ * format.h). */
 #include "format.h"
 
 #include <math.h>
@@ -41,4 +42,54 @@ void gs_format_number(double v, char *buf, size_t len) {
     snprintf(buf, len, "%.*g", prec, v);
     if (strtod(buf, NULL) == v) return;
   }
+}
+
+size_t gs_utf8_len(const unsigned char *s, size_t n) {
+  if (s[0] < 0x80) return 1;
+  size_t len;
+  unsigned min;
+  unsigned cp;
+  if ((s[0] & 0xE0) == 0xC0) { len = 2; min = 0x80; cp = s[0] & 0x1F; }
+  else if ((s[0] & 0xF0) == 0xE0) { len = 3; min = 0x800; cp = s[0] & 0x0F; }
+  else if ((s[0] & 0xF8) == 0xF0) { len = 4; min = 0x10000; cp = s[0] & 0x07; }
+  else return 0;
+  if (len > n) return 0;
+  for (size_t i = 1; i < len; i++) {
+    if ((s[i] & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (s[i] & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return len;
+}
+
+void gs_csv_field(FILE *f, const char *s) {
+  if (!s) return;
+  if (strpbrk(s, ",\"\r\n") == NULL) { fputs(s, f); return; }
+  fputc('"', f);
+  for (; *s; s++) {
+    if (*s == '"') fputc('"', f);
+    fputc(*s, f);
+  }
+  fputc('"', f);
+}
+
+void gs_json_string(FILE *f, const char *s) {
+  fputc('"', f);
+  size_t n = strlen(s);
+  for (size_t i = 0; i < n;) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == '"' || c == '\\') { fputc('\\', f); fputc(c, f); i++; }
+    else if (c == '\n') { fputs("\\n", f); i++; }
+    else if (c == '\t') { fputs("\\t", f); i++; }
+    else if (c == '\r') { fputs("\\r", f); i++; }
+    else if (c < 0x20) { fprintf(f, "\\u%04x", c); i++; }
+    else if (c < 0x80) { fputc(c, f); i++; }
+    else {
+      size_t k = gs_utf8_len((const unsigned char *)s + i, n - i);
+      if (!k) { fputs("\\ufffd", f); i++; continue; }
+      fwrite(s + i, 1, k, f);
+      i += k;
+    }
+  }
+  fputc('"', f);
 }

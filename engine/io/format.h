@@ -1,4 +1,6 @@
-/* format.h - output format names, and numbers as the shortest exact text.
+/* format.h - output format names, numbers as the shortest exact text, and
+ * strings as a CSV field or a JSON string (the one escaping every table,
+ * summary and report gcisim writes uses).
  *
  * Formats:
  *   table  aligned columns for people (at most 4 decimals)
@@ -11,6 +13,7 @@
 #ifndef GS_FORMAT_H
 #define GS_FORMAT_H
 #include <stddef.h>
+#include <stdio.h>
 
 typedef enum { GS_FMT_TABLE, GS_FMT_CSV, GS_FMT_JSON, GS_FMT_MD, GS_FMT_TSV } gs_format;
 
@@ -32,4 +35,19 @@ gs_format gs_format_for_path(const char *path, gs_format def);
 /* Formats a number as the shortest decimal text that reads back as the same
  * double (integers without a decimal point) into buf. */
 void gs_format_number(double v, char *buf, size_t len);
+
+/* Length of the valid UTF-8 sequence at s (at most n >= 1 bytes): 1 to 4,
+ * or 0 when s starts no valid sequence (overlong, surrogate, > U+10FFFF,
+ * truncated). */
+size_t gs_utf8_len(const unsigned char *s, size_t n);
+
+/* Writes s as an RFC 4180 CSV field: as it is, or quoted (quotes doubled)
+ * when it holds a comma, a quote, CR or LF.  NULL writes nothing. */
+void gs_csv_field(FILE *f, const char *s);
+
+/* Writes s as a JSON string: quote and backslash escaped, \n \t \r, other
+ * control characters as \u00XX, and each byte that starts no valid UTF-8
+ * sequence as \ufffd (JSON text is UTF-8: the replacement character marks
+ * what could not be carried). */
+void gs_json_string(FILE *f, const char *s);
 #endif

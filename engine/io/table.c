@@ -171,17 +171,6 @@ static size_t utf8_width(const char *s) {
   return w;
 }
 
-static void csv_field(FILE *f, const char *s) {
-  if (!s) return;
-  if (strpbrk(s, ",\"\r\n") == NULL) { fputs(s, f); return; }
-  fputc('"', f);
-  for (; *s; s++) {
-    if (*s == '"') fputc('"', f);
-    fputc(*s, f);
-  }
-  fputc('"', f);
-}
-
 /* A TSV field: tab, newline, carriage return and backslash escaped, so
  * that every line is one record (format.h). */
 static void tsv_field(FILE *f, const char *s) {
@@ -196,24 +185,10 @@ static void tsv_field(FILE *f, const char *s) {
   }
 }
 
-static void json_string(FILE *f, const char *s) {
-  fputc('"', f);
-  for (; *s; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-    else if (c == '\n') fputs("\\n", f);
-    else if (c == '\t') fputs("\\t", f);
-    else if (c == '\r') fputs("\\r", f);
-    else if (c < 0x20) fprintf(f, "\\u%04x", c);
-    else fputc(c, f);
-  }
-  fputc('"', f);
-}
-
 static void json_value(FILE *f, const char *s, int isnum) {
   if (!s) fputs("null", f);
   else if (isnum) fputs(s, f);
-  else json_string(f, s);
+  else gs_json_string(f, s);
 }
 
 static void md_field(FILE *f, const char *s) {
@@ -257,7 +232,7 @@ static void write_bare(const gs_table *t, gs_format fmt, FILE *f) {
       fputs(i ? ", " : "", f);
       json_value(f, s, isnum);
     } else if (fmt == GS_FMT_CSV) {
-      csv_field(f, s);
+      gs_csv_field(f, s);
       fputc('\n', f);
     } else if (fmt == GS_FMT_TSV) {
       tsv_field(f, s);
@@ -303,7 +278,7 @@ int gs_table_write(const gs_table *t, gs_format fmt, FILE *f) {
       if (fmt == GS_FMT_MD) fputs("|", f);
       for (size_t j = 0; j < nc; j++) {
         const char *h = t->names[j];
-        if (fmt == GS_FMT_CSV) { if (j) fputc(',', f); csv_field(f, h); }
+        if (fmt == GS_FMT_CSV) { if (j) fputc(',', f); gs_csv_field(f, h); }
         else if (fmt == GS_FMT_TSV) { if (j) fputc('\t', f); tsv_field(f, h); }
         else if (fmt == GS_FMT_MD) { fputc(' ', f); md_field(f, h); fputs(" |", f); }
         else {
@@ -327,7 +302,7 @@ int gs_table_write(const gs_table *t, gs_format fmt, FILE *f) {
         switch (fmt) {
         case GS_FMT_CSV:
           if (j) fputc(',', f);
-          csv_field(f, s);
+          gs_csv_field(f, s);
           break;
         case GS_FMT_TSV:
           if (j) fputc('\t', f);
@@ -335,7 +310,7 @@ int gs_table_write(const gs_table *t, gs_format fmt, FILE *f) {
           break;
         case GS_FMT_JSON:
           if (j) fputs(", ", f);
-          json_string(f, t->names[j]);
+          gs_json_string(f, t->names[j]);
           fputs(": ", f);
           json_value(f, s, isnum);
           break;
@@ -360,7 +335,7 @@ int gs_table_write(const gs_table *t, gs_format fmt, FILE *f) {
   }
   if (fmt == GS_FMT_JSON && t->footer) {
     fputs(", \"metadata\": {\"footer\": ", f);
-    json_string(f, t->footer);
+    gs_json_string(f, t->footer);
     fputs("}}\n", f);
   }
   write_footer(t, fmt, f);

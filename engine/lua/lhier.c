@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compare.h"
 #include "csvload.h"
 #include "dataset.h"
 #include "hier.h"
@@ -132,19 +133,29 @@ static const char *agg_display(gs_m_agg_kind k) {
   }
 }
 
+/* The name of a method spec at idx (absolute), "name" or {"name",
+ * parameters...}: the string, or the table's first item when it is a
+ * string (still anchored by the table), else NULL; *n is the table's
+ * length (0 for anything else). */
+static const char *spec_name(lua_State *L, int idx, size_t *n) {
+  *n = 0;
+  if (lua_type(L, idx) == LUA_TSTRING) return lua_tostring(L, idx);
+  if (!lua_istable(L, idx)) return NULL;
+  *n = lua_rawlen(L, idx);
+  lua_rawgeti(L, idx, 1);
+  const char *name = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+  lua_pop(L, 1);
+  return name;
+}
+
 /* Reads an aggregation spec at idx: "name" or {"power", p}. */
 static void read_agg(lua_State *L, int idx, const char *what, gs_m_agg_kind *kind, double *p) {
   idx = lua_absindex(L, idx);
-  const char *name = NULL;
+  size_t n;
+  const char *name = spec_name(L, idx, &n);
   int has_p = 0;
   *p = 1;
-  if (lua_type(L, idx) == LUA_TSTRING) {
-    name = lua_tostring(L, idx);
-  } else if (lua_istable(L, idx)) {
-    size_t n = lua_rawlen(L, idx);
-    lua_rawgeti(L, idx, 1);
-    name = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-    lua_pop(L, 1); /* still anchored by the table */
+  if (lua_istable(L, idx)) {
     if (n > 2 || !name) luaL_error(L, "%s: an aggregation is a name or {\"power\", p}", what);
     if (n == 2) {
       lua_rawgeti(L, idx, 2);
@@ -154,7 +165,7 @@ static void read_agg(lua_State *L, int idx, const char *what, gs_m_agg_kind *kin
       lua_pop(L, 1);
       has_p = 1;
     }
-  } else {
+  } else if (!name) {
     luaL_error(L, "%s: an aggregation is a name (%s) or {\"power\", p}", what, agg_list);
   }
   int k = agg_kind(name);
@@ -167,16 +178,11 @@ static void read_agg(lua_State *L, int idx, const char *what, gs_m_agg_kind *kin
 /* Reads a normalisation spec at idx: "name" or {"name", p1, p2, p3}. */
 static void read_norm(lua_State *L, int idx, const char *what, gs_m_norm_spec *s) {
   idx = lua_absindex(L, idx);
-  const char *name = NULL;
+  size_t n;
+  const char *name = spec_name(L, idx, &n);
   double par[3] = {NAN, NAN, NAN};
   int npar = 0;
-  if (lua_type(L, idx) == LUA_TSTRING) {
-    name = lua_tostring(L, idx);
-  } else if (lua_istable(L, idx)) {
-    size_t n = lua_rawlen(L, idx);
-    lua_rawgeti(L, idx, 1);
-    name = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-    lua_pop(L, 1);
+  if (lua_istable(L, idx)) {
     if (!name || n > 4) luaL_error(L, "%s: a normalisation is a name or {\"name\", parameters...}", what);
     for (size_t i = 2; i <= n; i++) {
       int t = lua_rawgeti(L, idx, (lua_Integer)i);
@@ -185,7 +191,7 @@ static void read_norm(lua_State *L, int idx, const char *what, gs_m_norm_spec *s
       else luaL_error(L, "%s: parameter %d of '%s' must be a finite number", what, (int)i - 1, name);
       lua_pop(L, 1);
     }
-  } else {
+  } else if (!name) {
     luaL_error(L, "%s: a normalisation is a name (%s), {\"name\", parameters...} or a function", what, norm_list);
   }
   int k = gs_m_norm_parse(name);
@@ -997,26 +1003,19 @@ static double *push_ranks(lua_State *L, hr_box *b, const double *s) {
   return rk;
 }
 
-typedef struct { double rank; size_t i; } ord_item;
-static int ord_cmp(const void *a, const void *b) {
-  const ord_item *x = a, *y = b;
-  int xn = isnan(x->rank), yn = isnan(y->rank);
-  if (xn != yn) return xn - yn;
-  if (!xn && x->rank != y->rank) return x->rank < y->rank ? -1 : 1;
-  return (x->i > y->i) - (x->i < y->i);
-}
-
-/* Pushes a userdata of the kept units' indices in rank order; *m = count. */
+/* Pushes a userdata of the kept units' indices in rank order (the core's
+ * gs_rank_order: unranked last, ties in row order); *m = count. */
 static size_t *push_order(lua_State *L, hr_box *b, const double *rk, size_t *m) {
-  size_t n = gs_h_result_units(b->r);
+  size_t n = gs_h_result_units(b->r), cap = n ? n : 1;
   const int *kept = gs_h_result_kept(b->r);
-  ord_item *it = lua_newuserdatauv(L, (n ? n : 1) * sizeof *it, 0);
+  /* one block: the order, then the kept units' rows and their ranks */
+  size_t *o = lua_newuserdatauv(L, cap * (2 * sizeof(size_t) + sizeof(double)), 0), *row = o + cap;
+  double *krk = (double *)(row + cap);
   size_t k = 0;
   for (size_t i = 0; i < n; i++)
-    if (kept[i]) it[k++] = (ord_item){rk[i], i};
-  qsort(it, k, sizeof *it, ord_cmp);
-  size_t *o = (size_t *)it;
-  for (size_t i = 0; i < k; i++) o[i] = it[i].i;
+    if (kept[i]) { row[k] = i; krk[k++] = rk[i]; }
+  if (gs_rank_order(krk, k, o) != 0) luaL_error(L, "out of memory while ordering by rank");
+  for (size_t q = 0; q < k; q++) o[q] = row[o[q]];
   *m = k;
   return o;
 }
@@ -1329,6 +1328,7 @@ static int hr_group_ranks(lua_State *L) {
   }
   lua_setfield(L, -2, "__columns");
   lua_setmetatable(L, -2);
+  gs_records_adopt(L, -1, "gci.group_ranks", NULL); /* protected (lrecords.h) */
   return 1;
 }
 

@@ -3,6 +3,7 @@
  *
  *   res:unit(unit)                 every node's score and rank for one unit
  *   res:strengths(unit [, opts])   its best and worst indicators (get_str_weak)
+ *   res:report(unit [, opts])      both, with group ranks: `gcisim explain --index`'s table
  *   res:corr_flags([opts])         collinear / negative pairs within groups
  *   res:cronbach([opts])           Cronbach's alpha per aggregation group
  *   res:pca([opts])                components and loadings per group (LAPACK)
@@ -13,6 +14,7 @@
  *   ix:panel({[year] = d, ...}, opts)  per-year results, rank changes (COINr purse)
  *   ix:whatif(d, edits [, opts])   ix:compute on a copy of d with edited values
  *   gci.load_panel(path, {year =}) a long CSV -> {[year] = dataset}
+ *   gci.ampi({[period] = res}, opts)  AMPI over several periods (Compind)
  *
  * The numerics are in the core (analysis.h, bod.h, reaggregate.h,
  * optweights.h); this file
@@ -34,10 +36,13 @@
 #include "panelsplit.h"
 #include "policy.h"
 #include "lgci.h"
+#include "lrecords.h"
 #include "method.h"
 #include "optweights.h"
 #include "reaggregate.h"
 #include "sandbox.h"
+#include "unitreport.h"
+#include "unittable.h"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -85,6 +90,7 @@ static void set_columns(lua_State *L, const char *const *cols, int ncols) {
   }
   lua_setfield(L, -2, "__columns");
   lua_setmetatable(L, -2);
+  gs_records_adopt(L, -1, "gci.records", NULL); /* the records protocol, protected */
 }
 
 static void set_str(lua_State *L, const char *k, const char *v) {
@@ -395,6 +401,109 @@ static int ri_strengths(lua_State *L) {
   return 1;
 }
 
+/* ------------------------------------------------------- unit report */
+
+#define UR_BOX "gci.unit_report_box"
+
+typedef struct {
+  gs_unit_report *ur;
+  gs_table *t;
+} ur_box;
+
+static int ur_box_gc(lua_State *L) {
+  ur_box *b = luaL_checkudata(L, 1, UR_BOX);
+  gs_unit_report_free(b->ur);
+  gs_table_free(b->t);
+  b->ur = NULL;
+  b->t = NULL;
+  return 0;
+}
+
+static const char *const rp_opts[] = {"group", "top", "bottom", "data", NULL};
+
+/* res:report(unit [, {group = column, top = 5, bottom = 5, data =
+ * "normalised" | "raw"}]): the unit report `gcisim explain --index`
+ * prints (unitreport.h computes it, unittable.h makes the table, the same
+ * definition for both): every node's score, rank, group rank (with group)
+ * and the strengths and weaknesses in `flag`, the footer. */
+static int ri_report(lua_State *L) {
+  ctx_t c = get_ctx(L);
+  const char *key = luaL_checkstring(L, 2);
+  lua_settop(L, 3);
+  int t = opts_table(L, 3, rp_opts, "report");
+  long u = gs_dataset_row(c.d, key);
+  if (u < 0) return luaL_error(L, "report: unknown unit '%s' (not in %s)", key, c.d->source);
+  size_t k;
+  indicators_under(L, c.h, (size_t)gs_h_root(c.h), &k);
+  int top = opt_int(L, t, "top", 5, 0, (int)k, "report");
+  int bottom = opt_int(L, t, "bottom", 5, 0, (int)k, "report");
+  int raw = opt_choice(L, t, "data", data_choices, "report") == 1;
+  const char *gname = NULL;
+  int *gids = NULL;
+  if (lua_getfield(L, t, "group") != LUA_TNIL) {
+    if (lua_type(L, -1) != LUA_TSTRING) return luaL_error(L, "report: option 'group' must be a column name");
+    gname = lua_tostring(L, -1); /* anchored by the options table */
+  }
+  lua_pop(L, 1);
+  long gcol = -1;
+  if (gname) {
+    if ((gcol = gs_dataset_col(c.d, gname)) < 0) return luaL_error(L, "report: no column '%s' in %s", gname, c.d->source);
+    gids = scratch(L, c.n * sizeof *gids);
+    if (charge(L, c.n * 24 + 64) != 0) return limit_error(L);
+    int st = gs_group_ids(c.d, (size_t)gcol, gids);
+    release(L, c.n * 24 + 64);
+    if (st != 0) return luaL_error(L, "report: out of memory");
+  }
+  /* the raw data: the dataset's numeric columns (as ix:compute reads them) */
+  gs_h_data data = {c.n, c.d->ncol, NULL, NULL};
+  if (raw) {
+    const char **names = scratch(L, c.d->ncol * sizeof *names);
+    double *X = scratch(L, c.n * c.d->ncol * sizeof *X);
+    for (size_t j = 0; j < c.d->ncol; j++) {
+      const gs_column *col = &c.d->col[j];
+      names[j] = col->type == GS_COL_NUMBER ? col->name : NULL;
+      for (size_t i = 0; i < c.n; i++) X[i * c.d->ncol + j] = col->type == GS_COL_NUMBER ? col->num[i] : NAN;
+    }
+    data.col_names = names;
+    data.data = X;
+  }
+  const char *gval = NULL;
+  char gbuf[64];
+  if (gcol >= 0 && gids[u] >= 0) {
+    const gs_column *col = &c.d->col[gcol];
+    if (col->type == GS_COL_TEXT) gval = col->text[u];
+    else { snprintf(gbuf, sizeof gbuf, "%.15g", col->num[u]); gval = gbuf; }
+  }
+  ur_box *b = lua_newuserdatauv(L, sizeof *b, 0);
+  b->ur = NULL;
+  b->t = NULL;
+  if (luaL_newmetatable(L, UR_BOX)) {
+    lua_pushcfunction(L, ur_box_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+  }
+  lua_setmetatable(L, -2);
+  /* the core's mallocs (the report, its scratch, the table) are charged
+   * while they live; no Lua error comes between charge and release */
+  size_t nn = gs_h_count(c.h), bytes = nn * (sizeof(gs_ur_row) + 160) + c.n * (k + 6) * sizeof(double) + 4096;
+  if (charge(L, bytes) != 0) return limit_error(L);
+  gs_ur_spec spec = {.digits = c.digits, .ties = c.ties, .groups = gids, .top = (size_t)top,
+                     .bottom = (size_t)bottom, .min_discard = 1, .raw = raw ? &data : NULL};
+  b->ur = gs_unit_report_new(c.h, c.r, (size_t)u, &spec, NULL);
+  gs_unit_table_info info = {gname, gval, c.digits, c.ties, gs_h_result_kept(c.r)[u], raw};
+  if (b->ur) b->t = gs_unit_table(c.h, c.d, (size_t)u, b->ur, &info);
+  int ok = b->t != NULL;
+  gs_unit_report_free(b->ur);
+  b->ur = NULL;
+  release(L, bytes);
+  if (!ok) return luaL_error(L, "report: out of memory");
+  gs_records_push_table(L, b->t, "gci.unit_report", NULL);
+  gs_table_free(b->t); /* the records hold their own copy */
+  b->t = NULL;
+  return 1;
+}
+
 /* ---------------------------------------------------- correlation flags */
 
 static const char *const cf_opts[] = {"threshold", "type", "level", "group_level", "method", "data", NULL};
@@ -549,6 +658,7 @@ static int ri_pca(lua_State *L) {
   }
   lua_setfield(L, -2, "__columns");
   lua_setmetatable(L, -2);
+  gs_records_adopt(L, -1, "gci.pca_loadings", NULL);
   lua_pop(L, 1);
   lua_pushvalue(L, comps);
   lua_pushvalue(L, loads);
@@ -703,6 +813,7 @@ static int ri_bod(lua_State *L) {
   }
   lua_setfield(L, -2, "__columns");
   lua_setmetatable(L, -2);
+  gs_records_adopt(L, -1, "gci.records", NULL);
   return 1;
 }
 
@@ -855,6 +966,7 @@ static int ri_opt_weights(lua_State *L) {
   lua_remove(L, -2);
   lua_setfield(L, -2, "__footer");
   lua_setmetatable(L, -2);
+  gs_records_adopt(L, -1, "gci.opt_weights", NULL);
   return 1;
 }
 
@@ -1339,10 +1451,193 @@ static int gci_load_panel(lua_State *L) {
   return 1;
 }
 
+/* ------------------------------------------------ AMPI over periods */
+
+static const char *const ampi_opts[] = {"node", "polarity", "goalposts", "base", NULL};
+
+/* gci.ampi({[period] = res, ...} [, {node = root, polarity = "positive",
+ * goalposts = {code = value}, base = the first period}]): Compind ci_ampi
+ * with `time`.  The results are index results of the same index (one per
+ * period, e.g. ix:compute of each dataset of gci.load_panel); the values
+ * are each period's indicators under node after denomination, imputation
+ * and treatment, over its kept units.  Delta comes from all periods
+ * together and the goalposts (default: the base period's means) are the
+ * same for every period (gs_a_ampi_periods), so that a unit's AMPI
+ * compares across periods.  Records KEY, country, period, score, rank
+ * (within the period), change (the score minus the unit's score in the
+ * period before; none in the first period or for a unit new in a period),
+ * periods in order as ix:panel's years. */
+static int gci_ampi(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 2);
+  int t = opts_table(L, 2, ampi_opts, "ampi");
+  int sign = opt_choice(L, t, "polarity", polarities, "ampi") == 1 ? -1 : 1;
+  /* the periods, sorted as ix:panel sorts years (3: keys list) */
+  size_t np = 0;
+  lua_newtable(L);
+  lua_pushnil(L);
+  while (lua_next(L, 1)) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) != LUA_TNUMBER && lua_type(L, -1) != LUA_TSTRING)
+      return luaL_error(L, "ampi: the results must be given as {[period] = index result, ...}");
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, 3, (lua_Integer)++np);
+  }
+  if (np == 0) return luaL_error(L, "ampi: no result given");
+  luaL_checkstack(L, (int)np * 2 + 20, "ampi");
+  year_item *yi = scratch(L, np * sizeof *yi); /* 4 */
+  for (size_t y = 0; y < np; y++) {
+    lua_rawgeti(L, 3, (lua_Integer)y + 1); /* the keys, kept on the stack */
+    yi[y].isnum = lua_type(L, -1) == LUA_TNUMBER;
+    yi[y].num = lua_tonumber(L, -1);
+    yi[y].str = yi[y].isnum ? NULL : lua_tostring(L, -1);
+    yi[y].ki = lua_gettop(L);
+  }
+  qsort(yi, np, sizeof *yi, year_cmp);
+  int res0 = lua_gettop(L) + 1; /* the results: res0 + y */
+  for (size_t y = 0; y < np; y++) {
+    lua_pushvalue(L, yi[y].ki);
+    lua_gettable(L, 1);
+    if (!luaL_testudata(L, -1, "gci.index_result"))
+      return luaL_error(L, "ampi: the value of period %s is not an index result (ix:compute's)",
+                        luaL_tolstring(L, yi[y].ki, NULL));
+  }
+  const gs_hier *h0;
+  const gs_dataset *d0;
+  int digits;
+  gs_ties ties;
+  gs_lua_index_result(L, res0, &h0, &d0, &digits, &ties);
+  long node = opt_node(L, t, h0, "ampi");
+  size_t k;
+  size_t *ind = indicators_under(L, h0, (size_t)node, &k);
+  if (k < 2) return luaL_error(L, "ampi: node '%s' has fewer than 2 indicators", node_at(h0, (size_t)node).code);
+  /* the base period */
+  size_t base = 0;
+  if (lua_getfield(L, t, "base") != LUA_TNIL) {
+    int bt = lua_type(L, -1);
+    for (base = 0; base < np; base++)
+      if (bt == LUA_TNUMBER ? yi[base].isnum && yi[base].num == lua_tonumber(L, -1)
+                            : bt == LUA_TSTRING && !yi[base].isnum && strcmp(yi[base].str, lua_tostring(L, -1)) == 0)
+        break;
+    if (base == np) return luaL_error(L, "ampi: option 'base' must be one of the periods given");
+  }
+  lua_pop(L, 1);
+  /* rows: every period's kept units, stacked */
+  size_t n = 0;
+  for (size_t y = 0; y < np; y++) {
+    const gs_hier *h;
+    const gs_dataset *d;
+    int dg;
+    gs_ties tt;
+    const gs_h_result *r = gs_lua_index_result(L, res0 + (int)y, &h, &d, &dg, &tt);
+    n += gs_h_result_n_kept(r);
+  }
+  size_t *per = scratch(L, (n ? n : 1) * sizeof *per), *unit = scratch(L, (n ? n : 1) * sizeof *unit);
+  double *X = scratch(L, (n ? n : 1) * k * sizeof *X), *gp = scratch(L, k * sizeof *gp);
+  double *out = scratch(L, (n ? n : 1) * sizeof *out);
+  int *dir = scratch(L, k * sizeof *dir);
+  for (size_t j = 0; j < k; j++) dir[j] = node_at(h0, ind[j]).direction;
+  size_t row = 0;
+  for (size_t y = 0; y < np; y++) {
+    const gs_hier *h;
+    const gs_dataset *d;
+    int dg;
+    gs_ties tt;
+    const gs_h_result *r = gs_lua_index_result(L, res0 + (int)y, &h, &d, &dg, &tt);
+    const int *kept = gs_h_result_kept(r);
+    size_t r0 = row;
+    for (size_t u = 0; u < d->n; u++)
+      if (kept[u]) { per[row] = y; unit[row] = u; row++; }
+    for (size_t j = 0; j < k; j++) {
+      const char *code = node_at(h0, ind[j]).code;
+      const double *v = gs_h_result_pre(r, code);
+      long hi = gs_h_find(h, code);
+      if (!v || hi < 0 || node_at(h, (size_t)hi).direction != dir[j])
+        return luaL_error(L, "ampi: the result of period %s is not of the same index (indicator '%s')",
+                          luaL_tolstring(L, yi[y].ki, NULL), code);
+      for (size_t i = r0; i < row; i++) X[i * k + j] = v[unit[i]];
+    }
+  }
+  int has_gp = lua_getfield(L, t, "goalposts") != LUA_TNIL;
+  int gpi = lua_gettop(L);
+  if (has_gp) {
+    if (!lua_istable(L, gpi)) return luaL_error(L, "ampi: option 'goalposts' must be a table {indicator = value}");
+    for (size_t j = 0; j < k; j++) {
+      const char *code = node_at(h0, ind[j]).code;
+      if (lua_getfield(L, gpi, code) != LUA_TNUMBER) return luaL_error(L, "ampi: goalposts: no number for indicator '%s'", code);
+      gp[j] = lua_tonumber(L, -1);
+      lua_pop(L, 1);
+    }
+    lua_pushnil(L);
+    while (lua_next(L, gpi)) {
+      lua_pop(L, 1);
+      int ok = 0;
+      for (size_t j = 0; j < k && lua_type(L, -1) == LUA_TSTRING; j++)
+        ok |= strcmp(lua_tostring(L, -1), node_at(h0, ind[j]).code) == 0;
+      if (!ok) return luaL_error(L, "ampi: goalposts: '%s' is not an indicator under the node", luaL_tolstring(L, -1, NULL));
+    }
+  }
+  lua_pop(L, 1);
+  if (charge(L, k * sizeof(double) + n * k * sizeof(double) + 64) != 0) return limit_error(L);
+  int st = gs_a_ampi_periods(X, n, k, per, np, base, dir, has_gp ? gp : NULL, sign, out);
+  release(L, k * sizeof(double) + n * k * sizeof(double) + 64);
+  if (st == GS_M_ENODATA)
+    return luaL_error(L, "ampi: the base period %s has no value of an indicator (give goalposts)",
+                      luaL_tolstring(L, yi[base].ki, NULL));
+  if (st != GS_M_OK) return luaL_error(L, "ampi: %s", gs_m_strerror(st));
+  /* records, period by period; ranks within the period; the change from
+   * the period before, found by key (sorted: n log n) */
+  lua_newtable(L);
+  int outi = lua_gettop(L);
+  lua_Integer rec = 0;
+  key_rank *prev = NULL; /* the previous period's keys and scores */
+  size_t nprev = 0;
+  row = 0;
+  for (size_t y = 0; y < np; y++) {
+    const gs_hier *h;
+    const gs_dataset *d;
+    int dg;
+    gs_ties tt;
+    gs_lua_index_result(L, res0 + (int)y, &h, &d, &dg, &tt);
+    double *full = scratch(L, (d->n ? d->n : 1) * sizeof *full);
+    lua_insert(L, outi++);
+    double *rk = scratch(L, (d->n ? d->n : 1) * sizeof *rk);
+    lua_insert(L, outi++);
+    key_rank *kr = scratch(L, (d->n ? d->n : 1) * sizeof *kr);
+    lua_insert(L, outi++);
+    for (size_t u = 0; u < d->n; u++) full[u] = NAN;
+    size_t r0 = row;
+    for (; row < n && per[row] == y; row++) full[unit[row]] = out[row];
+    if (gs_rank(full, d->n, digits, ties, rk) != 0) return luaL_error(L, "out of memory while ranking");
+    for (size_t i = r0; i < row; i++) {
+      size_t u = unit[i];
+      lua_createtable(L, 0, 6);
+      push_unit(L, d, u);
+      lua_pushvalue(L, yi[y].ki);
+      lua_setfield(L, -2, "period");
+      set_num(L, "score", out[i]);
+      set_num(L, "rank", rk[u]);
+      if (prev) {
+        key_rank q = {d->key[u], 0}, *hit = bsearch(&q, prev, nprev, sizeof *prev, kr_cmp);
+        if (hit && !isnan(hit->rank) && !isnan(out[i])) set_num(L, "change", out[i] - hit->rank);
+      }
+      lua_rawseti(L, outi, ++rec);
+    }
+    /* this period's scores by key ("rank" holds the score here) */
+    for (size_t u = 0; u < d->n; u++) kr[u] = (key_rank){d->key[u], full[u]};
+    qsort(kr, d->n, sizeof *kr, kr_cmp);
+    prev = kr;
+    nprev = d->n;
+  }
+  const char *cols[] = {d0->key_col, "country", "period", "score", "rank", "change"};
+  set_columns(L, cols, 6);
+  return 1;
+}
+
 /* ----------------------------------------------------------- register */
 
 static const luaL_Reg methods_[] = {
-    {"unit", ri_unit},     {"strengths", ri_strengths}, {"corr_flags", ri_corr_flags},
+    {"unit", ri_unit},     {"strengths", ri_strengths}, {"report", ri_report}, {"corr_flags", ri_corr_flags},
     {"cronbach", ri_cronbach}, {"pca", ri_pca},         {"mpi", ri_mpi},
     {"bod", ri_bod},       {"remove_elements", ri_remove}, {"opt_weights", ri_opt_weights},
     {NULL, NULL}};
@@ -1353,6 +1648,8 @@ void gs_lua_open_index(lua_State *L, int module) {
   module = lua_absindex(L, module);
   lua_pushcfunction(L, gci_load_panel);
   lua_setfield(L, module, "load_panel");
+  lua_pushcfunction(L, gci_ampi);
+  lua_setfield(L, module, "ampi");
   luaL_getmetatable(L, "gci.index_result");
   if (lua_getfield(L, -1, "__index") == LUA_TTABLE) luaL_setfuncs(L, methods_, 0);
   lua_pop(L, 2);

@@ -103,6 +103,49 @@ static void test_mpi(void) {
   T_NEAR(o[0], 109, TOL);
 }
 
+/* AMPI over two periods (Compind ci_ampi with `time`), worked by hand.
+ * Rows A0 (2, 10), B0 (4, 30) in period 0, A1 (6, 20), B1 (8, 40) in
+ * period 1; column 2 has direction -1.
+ *   column 1: min 2, max 8 over both periods -> Delta 3; goalpost = the
+ *   base period's mean 3 -> [0, 6] -> y = 70 + 10 x: 90, 110, 130, 150;
+ *   column 2: min 10, max 40 -> Delta 15; goalpost 20 -> [5, 35] ->
+ *   y = 70 + 2 (35 - x) = 140 - 2 x: 120, 80, 100, 60.
+ *   A0 (90, 120): M 105, S 15, AMPI = 105 - 15 * 15/105 = 720/7;
+ *   B0 (110, 80): M 95, S 15: 95 - 225/95 = 1760/19;
+ *   A1 (130, 100): M 115, S 15: 115 - 225/115 = 2600/23;
+ *   B1 (150, 60): M 105, S 45: 105 - 2025/105 = 600/7.
+ * Base period 1: goalposts 7 and 30 -> A0 (50, 140): M 95, S 45:
+ *   95 - 2025/95 = 1400/19. */
+static void test_ampi_periods(void) {
+  const double X[] = {2, 10, 4, 30, 6, 20, 8, 40};
+  const size_t per[] = {0, 0, 1, 1};
+  const int dir[] = {1, -1};
+  double o[4];
+  T_INT(gs_a_ampi_periods(X, 4, 2, per, 2, 0, dir, NULL, 1, o), GS_M_OK);
+  T_NEAR(o[0], 720.0 / 7, TOL);
+  T_NEAR(o[1], 1760.0 / 19, TOL);
+  T_NEAR(o[2], 2600.0 / 23, TOL);
+  T_NEAR(o[3], 600.0 / 7, TOL);
+  T_INT(gs_a_ampi_periods(X, 4, 2, per, 2, 1, dir, NULL, 1, o), GS_M_OK);
+  T_NEAR(o[0], 1400.0 / 19, TOL);
+  /* explicit goalposts win over the base period: those of base 1 */
+  const double gp[] = {7, 30};
+  T_INT(gs_a_ampi_periods(X, 4, 2, per, 2, 0, dir, gp, 1, o), GS_M_OK);
+  T_NEAR(o[0], 1400.0 / 19, TOL);
+  /* rows stacked in any order: row order does not matter */
+  const double Y[] = {6, 20, 2, 10, 8, 40, 4, 30};
+  const size_t perY[] = {1, 0, 1, 0};
+  T_INT(gs_a_ampi_periods(Y, 4, 2, perY, 2, 0, dir, NULL, 1, o), GS_M_OK);
+  T_NEAR(o[0], 2600.0 / 23, TOL);
+  T_NEAR(o[1], 720.0 / 7, TOL);
+  /* a base period with no value in a column; bad periods */
+  const double Z[] = {2, NA, 4, NA, 6, 20, 8, 40};
+  T_INT(gs_a_ampi_periods(Z, 4, 2, per, 2, 0, dir, NULL, 1, o), GS_M_ENODATA);
+  T_INT(gs_a_ampi_periods(X, 4, 2, per, 2, 2, dir, NULL, 1, o), GS_M_EINVAL);
+  const size_t bad[] = {0, 0, 1, 2};
+  T_INT(gs_a_ampi_periods(X, 4, 2, bad, 2, 0, dir, NULL, 1, o), GS_M_EINVAL);
+}
+
 /* Strengths and weaknesses: unit 0 in columns (5 units)
  *   c0: 9 of 9,8,7,6,5    rank 1
  *   c1: 1 of 1,5,4,3,2    rank 5 = the worst: dropped by min_discard
@@ -195,6 +238,7 @@ static void test_panel_split(void) {
 }
 
 int main(void) {
+  test_ampi_periods();
   test_panel_split();
   test_cronbach();
   test_pca();

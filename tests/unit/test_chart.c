@@ -303,14 +303,17 @@ static void extent(const gs_dl_item *t, double *l, double *r) {
 
 /* Every text of dl lies within [0, width]. */
 static void all_inside(const gs_dl *dl, const char *what) {
+  size_t ntext = 0;
   for (size_t i = 0; i < dl->n; i++) {
     const gs_dl_item *t = &dl->item[i];
     if (t->kind != GS_DL_TEXT) continue;
+    ntext++;
     double l, r;
     extent(t, &l, &r);
     T_OK(l >= -1e-9 && r <= dl->width + 1e-9, "%s: %s text '%s' spans %.1f..%.1f, outside 0..%g", what,
          t->cls ? t->cls : "?", t->text, l, r, dl->width);
   }
+  T_OK(ntext > 0, "%s: a chart with texts to check", what);
 }
 
 static const gs_dl_item *text_of(const gs_dl *dl, const char *cls) {
@@ -332,12 +335,15 @@ static void test_clipping(void) {
   if (dl) {
     all_inside(dl, "slope, one long name");
     /* the headers sit on a row below the legend's */
+    size_t nheader = 0;
     for (size_t i = 0; i < dl->n; i++)
       if (dl->item[i].cls && strcmp(dl->item[i].cls, "header") == 0 && dl->item[i].kind == GS_DL_TEXT) {
+        nheader++;
         const gs_dl_item *lg = text_of(dl, "legend");
         T_OK(lg && dl->item[i].y - lg->y >= 12, "header baseline %g at least a line below the legend's %g",
              dl->item[i].y, lg ? lg->y : -1);
       }
+    T_INT(nheader, 2); /* "... 2014" and "... 2020" */
     const gs_dl_item *t = text_of(dl, "title");
     T_OK(t && strstr(t->text, "\xe2\x80\xa6"), "a title too long even at 10 is cut with an ellipsis");
     gs_dl_free(dl);

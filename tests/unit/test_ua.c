@@ -483,6 +483,7 @@ static void test_threads_shards(void) {
 
   /* A malformed partial is refused. */
   FILE *f = tmpfile();
+  T_OK(f != NULL, "tmpfile");
   if (f) {
     fputs("gcisim-ua-partial 1\nn 3\nk 2\nseed x\n", f);
     rewind(f);
@@ -916,6 +917,7 @@ static void test_multipass(void) {
       double a = gs_ua_result_mean_abs_shift(mp), b = gs_ua_result_mean_abs_shift(de);
       T_OK(same && memcmp(&a, &b, sizeof a) == 0, "%s: multi-pass and one-pass statistics differ", what);
       FILE *f = tmpfile();
+      T_OK(f != NULL, "tmpfile");
       if (f) {
         T_INT(gs_ua_partial_write(f, mp), -1);
         fclose(f);
