@@ -39,4 +39,31 @@ check(rc == 0 and merged == whole, "merge of %d shards run by %s equals one run:
 # and in another order, as a scheduler may finish them
 rc, merged2, err = run(["merge"] + parts[::-1] + ["--format", "csv"])
 check(rc == 0 and merged2 == whole, "merge in reverse order equals one run: %s" % err)
+
+# Above 65,535 units a shard keeps every draw's ranks (shard file version 2,
+# ua_shard.h): 66,000 synthetic units (seeded, written here), 3 shards of 9
+# draws, merged, equal one unsharded run byte for byte.
+import random
+big = os.path.join(TMP, "big.csv")
+rng = random.Random(66)
+with open(big, "w") as f:
+    f.write("iso3,country,legal,technical,organizational,capacity,cooperation\n")
+    for i in range(66000):
+        f.write("U%06d,Unit %d,%s\n" % (i, i, ",".join("%d.%d" % (rng.randrange(20), rng.randrange(10)) for _ in range(5))))
+bigua = os.path.join(TMP, "bigua.lua")
+with open(bigua, "w") as f:
+    f.write('return gci.load(arg[1], {max_size = 2^28}):uncertainty{n = 9, seed = 5}\n')
+lim = ["--allow-read", TMP, "--max-memory", "1G", "--timeout", "300", "--quiet"]
+rc, whole, err = run(["run", bigua, big] + lim + ["--format", "csv"])
+check(rc == 0 and whole.count("\n") == 66001, "one unsharded run of 66,000 units: %s" % err)
+parts = []
+for i in range(3):
+    out = os.path.join(TMP, "big%d.txt" % i)
+    rc, _, err = run(["run", bigua, big, "--shard", "%d/3" % i, "--out", out] + lim)
+    check(rc == 0, "shard %d/3 of 66,000 units: %s" % (i, err))
+    parts.append(out)
+with open(parts[0]) as f:
+    check(f.readline() == "gcisim-shard 2\n", "a shard above 65,535 units is version 2")
+rc, merged, err = run(["merge"] + parts[::-1] + ["--format", "csv"])
+check(rc == 0 and merged == whole, "merge of 3 shards of 66,000 units equals one run: %s" % err)
 done()

@@ -26,6 +26,7 @@
 
 #include "dataset.h"
 #include "lgci.h"
+#include "lrecords.h"
 #include "output.h"
 #include "policy.h"
 #include "run.h"
@@ -437,7 +438,7 @@ static lua_Integer count_rows(lua_State *L, int i) {
   }
   lua_Integer n = -1;
   if (lua_type(L, -1) == LUA_TTABLE) {
-    n = (lua_Integer)lua_rawlen(L, -1);
+    n = (lua_Integer)gs_records_len(L, -1); /* a lazy records list is not raw */
     if (n == 0) {
       lua_pushnil(L);
       while (lua_next(L, -2)) { lua_pop(L, 1); n++; }

@@ -68,8 +68,11 @@ typedef struct {
  * median).  Memory is O(n) per thread (about 3*76*4 + 40 bytes per unit),
  * time ~(1 + log64(2n+1)) times one pass: 3 passes at 85,000 units.  Its
  * statistics are the same numbers as the histograms would give; it keeps
- * no histograms, so a sharded run (whose partial carries histograms) is
- * limited to GS_UA_SHARD_MAX units. */
+ * no histograms.  A sharded run keeps full histograms up to GS_UA_SHARD_MAX
+ * units (or cfg->shard_max); above it, it keeps every draw's ranks of
+ * every unit (4 bytes per unit per draw of the shard: its partial is
+ * "sparse"), from which a merge takes exactly the statistics one unsharded
+ * run gives. */
 #define GS_UA_DENSE_MAX 2048
 #define GS_UA_SHARD_MAX 65535
 /* Largest digits accepted. */
@@ -113,6 +116,10 @@ typedef struct {
   /* Largest n that keeps full histograms (see GS_UA_DENSE_MAX); 0 = that
    * default.  Sharded runs always keep them. */
   size_t dense_max;
+  /* Largest n whose sharded runs keep full histograms (see
+   * GS_UA_SHARD_MAX); 0 = that default.  Above it a shard keeps every
+   * draw's ranks (a sparse partial). */
+  size_t shard_max;
   /* Optional memory budget (budget.h): the run's working memory (result,
    * per-thread histograms and scratch) is charged before it is allocated
    * and released at the end; a refusal fails the run with "memory limit".
@@ -214,6 +221,9 @@ double gs_ua_result_mean_abs_shift(const gs_ua_result *r);
  * *len); entries 0 and 1 are always zero.  NULL (and *len 0) for a
  * multi-pass result (n above dense_max), which keeps no histograms. */
 const uint64_t *gs_ua_result_hist(const gs_ua_result *r, size_t i, size_t *len);
+/* Bytes the result holds (histograms or ranks, statistics, settings). */
+size_t gs_ua_result_bytes(const gs_ua_result *r);
+
 /* The shard this result covers (0 of 1 for a full run or a merge). */
 void gs_ua_result_shard(const gs_ua_result *r, uint32_t *index, uint32_t *count);
 

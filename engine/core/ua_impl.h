@@ -116,7 +116,12 @@ struct gs_ua_result {
   uint64_t draws;
   size_t R;             /* 2n + 1 */
   uint32_t *nom2;       /* n */
-  uint64_t *hist;       /* n * R, or NULL for a multi-pass result */
+  uint64_t *hist;       /* n * R, or NULL for a multi-pass or sparse result */
+  /* A sparse partial (a sharded run above the shard limit, ua.h): every
+   * draw's 2*rank of every unit, unit by unit (n * rk_len, each unit's
+   * sorted), or NULL. */
+  uint32_t *rk;
+  uint64_t rk_len;
   gs_ua_unit_stats *unit;
   double mas;
   gs_ua_alloc alloc;
@@ -125,8 +130,17 @@ struct gs_ua_result {
 /* A zeroed result for n units and k pillars (hist too when with_hist);
  * NULL when out of memory. */
 gs_ua_result *gs_ua_result_alloc(const gs_ua_alloc *a, size_t n, size_t k, int has_max, int with_hist);
-/* Fills r->unit and r->mas from r->hist; -1 when out of memory. */
+/* Fills r->unit and r->mas from r->hist (or r->rk, sorting each unit's
+ * ranks); -1 when out of memory. */
 int gs_ua_result_stats(gs_ua_result *r);
+/* Allocates r->rk for n units of len draws each; -1 when out of memory. */
+int gs_ua_result_alloc_rk(gs_ua_result *r, uint64_t len);
+/* Sorts v[0..m-1] ascending; tmp is m words of scratch. */
+void gs_ua_sort_u32(uint32_t *v, uint32_t *tmp, size_t m);
+/* The statistics of a unit from its m sorted 2*rank values (m >= 1) with
+ * pairs (m of them) as scratch; returns sum |2*rank - nom2| exactly. */
+unsigned __int128 gs_ua_stats_sorted(const uint32_t *v, size_t m, uint32_t nom2, gs_ua_rank_count *pairs,
+                                     gs_ua_unit_stats *st);
 uint64_t gs_ua_hash_x(const double *x, size_t nk);
 
 /* Worker threads for a request (0 = online cores). */

@@ -80,6 +80,7 @@ void gs_ua_result_free(gs_ua_result *r) {
   gs_ua_mem_free(&a, r->max, r->k * sizeof *r->max);
   gs_ua_mem_free(&a, r->nom2, r->n * sizeof *r->nom2);
   gs_ua_mem_free(&a, r->hist, gs_ua_size(gs_ua_size(r->n, r->R), sizeof *r->hist));
+  gs_ua_mem_free(&a, r->rk, gs_ua_size(gs_ua_size(r->n, (size_t)r->rk_len), sizeof *r->rk));
   gs_ua_mem_free(&a, r->unit, r->n * sizeof *r->unit);
   gs_ua_mem_free(&a, r, sizeof *r);
 }
@@ -182,9 +183,86 @@ int gs_ua_scenario_stats(size_t n, size_t nsc, const double *nominal, const doub
   return 0;
 }
 
+int gs_ua_result_alloc_rk(gs_ua_result *r, uint64_t len) {
+  if (len > SIZE_MAX / sizeof(uint32_t) / (r->n ? r->n : 1)) return -1;
+  r->rk = gs_ua_mem(&r->alloc, gs_ua_size(gs_ua_size(r->n, (size_t)len), sizeof *r->rk), 0);
+  if (!r->rk) return -1;
+  r->rk_len = len;
+  return 0;
+}
+
+/* Insertion sort below 48 values; else LSD radix sort, 8 bits a pass, as
+ * many passes as the largest value needs (3 up to 2^24: 8 million units).
+ * Small digits keep the per-unit cost low when a unit has few draws. */
+void gs_ua_sort_u32(uint32_t *v, uint32_t *tmp, size_t m) {
+  if (m < 48) {
+    for (size_t i = 1; i < m; i++) {
+      uint32_t x = v[i];
+      size_t j = i;
+      while (j > 0 && v[j - 1] > x) {
+        v[j] = v[j - 1];
+        j--;
+      }
+      v[j] = x;
+    }
+    return;
+  }
+  uint32_t mx = 0;
+  for (size_t i = 0; i < m; i++) mx = v[i] > mx ? v[i] : mx;
+  uint32_t *src = v, *dst = tmp;
+  for (unsigned sh = 0; sh < 32 && (sh == 0 || (mx >> sh)); sh += 8) {
+    size_t cnt[256] = {0};
+    for (size_t i = 0; i < m; i++) cnt[(src[i] >> sh) & 255]++;
+    size_t sum = 0;
+    for (size_t b = 0; b < 256; b++) {
+      size_t c = cnt[b];
+      cnt[b] = sum;
+      sum += c;
+    }
+    for (size_t i = 0; i < m; i++) dst[cnt[(src[i] >> sh) & 255]++] = src[i];
+    uint32_t *t = src;
+    src = dst;
+    dst = t;
+  }
+  if (src != v) memcpy(v, src, m * sizeof *v);
+}
+
+unsigned __int128 gs_ua_stats_sorted(const uint32_t *v, size_t m, uint32_t nom2, gs_ua_rank_count *pairs,
+                                     gs_ua_unit_stats *st) {
+  size_t k = 0;
+  for (size_t i = 0; i < m; i++) {
+    if (k && pairs[k - 1].r2 == v[i]) pairs[k - 1].count++;
+    else pairs[k++] = (gs_ua_rank_count){v[i], 1};
+  }
+  return unit_stats(pairs, k, m, nom2, st);
+}
+
+/* The statistics of a sparse result: each unit's ranks sorted in place. */
+static int rk_stats(gs_ua_result *r) {
+  size_t m = (size_t)r->rk_len;
+  uint32_t *tmp = gs_ua_mem(&r->alloc, gs_ua_size(m ? m : 1, sizeof *tmp), 0);
+  gs_ua_rank_count *pairs = gs_ua_mem(&r->alloc, gs_ua_size(m ? m : 1, sizeof *pairs), 0);
+  if (!tmp || !pairs) {
+    gs_ua_mem_free(&r->alloc, tmp, gs_ua_size(m ? m : 1, sizeof *tmp));
+    gs_ua_mem_free(&r->alloc, pairs, gs_ua_size(m ? m : 1, sizeof *pairs));
+    return -1;
+  }
+  unsigned __int128 shift = 0;
+  for (size_t u = 0; u < r->n; u++) {
+    uint32_t *v = r->rk + u * m;
+    gs_ua_sort_u32(v, tmp, m);
+    shift += gs_ua_stats_sorted(v, m, r->nom2[u], pairs, &r->unit[u]);
+  }
+  gs_ua_mem_free(&r->alloc, tmp, gs_ua_size(m ? m : 1, sizeof *tmp));
+  gs_ua_mem_free(&r->alloc, pairs, gs_ua_size(m ? m : 1, sizeof *pairs));
+  r->mas = m ? (double)shift / (2.0 * (double)r->n * (double)m) : NAN;
+  return 0;
+}
+
 /* Derives the statistics from the histograms (integers until the end);
  * -1 when out of memory. */
 int gs_ua_result_stats(gs_ua_result *r) {
+  if (r->rk) return rk_stats(r);
   uint64_t N = r->draws;
   size_t R = r->R;
   unsigned __int128 shift = 0;
@@ -216,6 +294,12 @@ uint64_t gs_ua_hash_x(const double *x, size_t nk) {
 }
 
 size_t gs_ua_result_n(const gs_ua_result *r) { return r->n; }
+size_t gs_ua_result_bytes(const gs_ua_result *r) {
+  size_t b = sizeof *r + r->k * 2 * sizeof(double) + r->n * (sizeof *r->nom2 + sizeof *r->unit);
+  if (r->hist) b += gs_ua_size(gs_ua_size(r->n, r->R), sizeof *r->hist);
+  if (r->rk) b += gs_ua_size(gs_ua_size(r->n, (size_t)r->rk_len), sizeof *r->rk);
+  return b;
+}
 uint64_t gs_ua_result_draws(const gs_ua_result *r) { return r->draws; }
 const gs_ua_unit_stats *gs_ua_result_unit(const gs_ua_result *r, size_t i) { return &r->unit[i]; }
 double gs_ua_result_mean_abs_shift(const gs_ua_result *r) { return r->mas; }
@@ -268,6 +352,8 @@ typedef struct {
   pthread_mutex_t *lock;
   uint32_t *cnt;       /* multi-pass: 3n * MP_W counters */
   uint64_t *sum2;      /* multi-pass pass 0: n */
+  uint32_t *rk;        /* sparse: the result's n * rk_len ranks */
+  uint64_t rk_lo;      /* sparse: the shard's first draw (column 0) */
   unsigned __int128 shift;
   _Atomic uint64_t done;
   _Atomic int finished;
@@ -380,9 +466,38 @@ static int mp_block(ua_job *j, gs_ua_scratch *s, void (*tick)(void *), void *tud
   return 0;
 }
 
+/* Sparse recording (a sharded run above the shard limit): every draw's
+ * ranks go into the result, unit by unit (rk[u * len + draw - lo]).
+ * Draws are ranked MP_B at a time, so each unit's row is written MP_B
+ * words at once. */
+static int sparse_block(ua_job *j, gs_ua_scratch *s, void (*tick)(void *), void *tud) {
+  const gs_ua_model *m = j->m;
+  size_t n = m->n, len = (size_t)j->r->rk_len;
+  size_t bsz = gs_ua_size(gs_ua_size(n, MP_B), sizeof(uint32_t));
+  uint32_t *rb = gs_ua_mem(&m->alloc, bsz, 0);
+  if (!rb) return -1;
+  for (uint64_t d0 = j->lo; d0 < j->hi;) {
+    size_t B = j->hi - d0 < MP_B ? (size_t)(j->hi - d0) : MP_B;
+    for (size_t b = 0; b < B; b++) {
+      unsigned meth = gs_ua_scratch_draw(m, s, j->seed, d0 + b);
+      memcpy(rb + b * n, gs_ua_rank(m, s, gs_ua_scratch_wp(s), meth), n * sizeof *rb);
+    }
+    uint32_t *col = j->rk + (size_t)(d0 - j->rk_lo);
+    for (size_t u = 0; u < n; u++)
+      for (size_t b = 0; b < B; b++) col[u * len + b] = rb[b * n + u];
+    d0 += B;
+    atomic_fetch_add_explicit(&j->done, B, memory_order_relaxed);
+    if (tick) tick(tud);
+    if (atomic_load_explicit(j->stop, memory_order_relaxed)) break;
+  }
+  gs_ua_mem_free(&m->alloc, rb, bsz);
+  return 0;
+}
+
 static void ua_block(ua_job *j, void (*tick)(void *), void *tud) {
   gs_ua_scratch *s = gs_ua_scratch_new(j->m);
   if (!s) j->failed = 1;
+  else if (j->rk) j->failed = sparse_block(j, s, tick, tud) != 0;
   else if (!j->mp) j->failed = dense_block(j, s, tick, tud) != 0;
   else j->failed = mp_block(j, s, tick, tud) != 0;
   gs_ua_scratch_free(s);
@@ -539,16 +654,20 @@ int gs_ua_run(const gs_ua_config *cfg, gs_ua_result **out, char *err, size_t err
   }
   size_t n = cfg->n, k = cfg->k, R = 2 * n + 1;
   size_t dense_max = cfg->dense_max ? cfg->dense_max : GS_UA_DENSE_MAX;
-  int dense = n <= dense_max || N > 1;
-  if (dense && n > GS_UA_SHARD_MAX) {
-    gs_ua_model_free(&m);
-    return gs_ua_fail(err, errlen, "a sharded run keeps full rank histograms, so n = %zu may not exceed %d "
-                      "(run it unsharded: its statistics need O(n) memory)", n, GS_UA_SHARD_MAX);
-  }
+  size_t shard_max = cfg->shard_max ? cfg->shard_max : GS_UA_SHARD_MAX;
+  /* a sharded run keeps full histograms up to shard_max units, and every
+   * draw's ranks above it (sparse: n words per draw) */
+  int sparse = N > 1 && n > shard_max;
+  int dense = !sparse && (n <= dense_max || N > 1);
   uint64_t D = cfg->n_draws, q = D / N, rm = D % N;
   uint64_t lo = q * cfg->shard_index + (rm * cfg->shard_index) / N;
   uint64_t hi = q * (cfg->shard_index + 1) + (rm * (cfg->shard_index + 1)) / N;
   uint64_t total = hi - lo;
+  if (sparse && total > (SIZE_MAX / sizeof(uint32_t)) / n) {
+    gs_ua_model_free(&m);
+    return gs_ua_fail(err, errlen, "a shard of %zu units may hold at most %zu draws", n,
+                      (SIZE_MAX / sizeof(uint32_t)) / n);
+  }
   if (!dense && total > UINT32_MAX) {
     gs_ua_model_free(&m);
     return gs_ua_fail(err, errlen, "above %zu units at most %u draws (32-bit counters)", dense_max, UINT32_MAX);
@@ -560,7 +679,9 @@ int gs_ua_run(const gs_ua_config *cfg, gs_ua_result **out, char *err, size_t err
    * one pass; the multi-pass counters and per-unit state otherwise). */
   size_t n3_ = gs_ua_size(n, 3);
   size_t charged = (size_t)(T + 1) * (n * 64 + k * 32) +
-                   (dense ? n * R * (sizeof(uint64_t) + (size_t)T * sizeof(uint16_t))
+                   (sparse ? gs_ua_size(n, (size_t)total) * sizeof(uint32_t) + (size_t)T * n * MP_B * sizeof(uint32_t) +
+                                 (size_t)total * 20
+                    : dense ? n * R * (sizeof(uint64_t) + (size_t)T * sizeof(uint16_t))
                           : n3_ * 7 * sizeof(uint64_t) + n * 16 +
                                 (size_t)T * (gs_ua_size(n3_, MP_W) * sizeof(uint32_t) + n * sizeof(uint64_t)));
   if (gs_budget_charge(cfg->budget, charged) != 0) {
@@ -576,12 +697,12 @@ int gs_ua_run(const gs_ua_config *cfg, gs_ua_result **out, char *err, size_t err
   memset(&mp, 0, sizeof mp);
   size_t n3 = gs_ua_size(n, 3), ncnt = gs_ua_size(n3, MP_W);
   blk mpb[10];
-  int nmpb = 0, rc = -1, passes = dense ? 1 : mp_passes(R);
-  if (!r || !jobs || !tid) {
+  int nmpb = 0, rc = -1, passes = dense || sparse ? 1 : mp_passes(R);
+  if (!r || !jobs || !tid || (sparse && gs_ua_result_alloc_rk(r, total) != 0)) {
     gs_ua_fail(err, errlen, "out of memory");
     goto done;
   }
-  if (!dense) {
+  if (!dense && !sparse) {
 #define MP_ALLOC(field, count)                                                  \
   do {                                                                          \
     size_t sz_ = gs_ua_size((count), sizeof *mp.field);                          \
@@ -616,13 +737,15 @@ int gs_ua_run(const gs_ua_config *cfg, gs_ua_result **out, char *err, size_t err
   for (int t = 0; t < T; t++) {
     jobs[t].stop = &stop;
     jobs[t].m = &m;
-    jobs[t].mp = dense ? NULL : &mp;
+    jobs[t].mp = dense || sparse ? NULL : &mp;
+    jobs[t].rk = r->rk;
+    jobs[t].rk_lo = lo;
     jobs[t].r = r;
     jobs[t].lock = &lock;
     jobs[t].seed = cfg->seed;
     jobs[t].lo = lo + total / (uint64_t)T * (uint64_t)t + (total % (uint64_t)T) * (uint64_t)t / (uint64_t)T;
     jobs[t].hi = lo + total / (uint64_t)T * (uint64_t)(t + 1) + (total % (uint64_t)T) * (uint64_t)(t + 1) / (uint64_t)T;
-    if (!dense) {
+    if (!dense && !sparse) {
       jobs[t].cnt = gs_ua_mem(al, gs_ua_size(ncnt, sizeof(uint32_t)), 1);
       jobs[t].sum2 = gs_ua_mem(al, gs_ua_size(n, sizeof(uint64_t)), 1);
       if (!jobs[t].cnt || !jobs[t].sum2) goto oom;
@@ -643,7 +766,7 @@ int gs_ua_run(const gs_ua_config *cfg, gs_ua_result **out, char *err, size_t err
       goto done;
     }
     if (failed) goto oom;
-    if (dense) break;
+    if (dense || sparse) break;
     /* sum the threads' counts into job 0's (total < 2^32: no overflow) */
     uint32_t *c0 = jobs[0].cnt;
     for (int t = 1; t < T; t++) {
@@ -674,7 +797,7 @@ int gs_ua_run(const gs_ua_config *cfg, gs_ua_result **out, char *err, size_t err
   r->shard_count = N;
   r->draws = total;
   memcpy(r->nom2, m.nom2, n * sizeof *r->nom2);
-  if (dense) {
+  if (dense || sparse) {
     if (gs_ua_result_stats(r) != 0) goto oom;
   } else {
     for (size_t u = 0; u < n; u++) {

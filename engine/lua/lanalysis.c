@@ -294,7 +294,8 @@ static int ds_uncertainty(lua_State *L) {
     return luaL_error(L, "uncertainty: %s", err);
   }
   if (ctx && ctx->sandbox) { /* the result, while it lives */
-    size_t n = gs_ua_result_n(b->r), bytes = n * (2 * n + 1) * sizeof(uint64_t) + n * 64;
+    /* what it holds: n*(2n+1) counts, a shard's ranks, or O(n) statistics */
+    size_t bytes = gs_ua_result_bytes(b->r);
     if (gs_sandbox_charge(L, bytes) != 0) return luaL_error(L, "%s", gs_sandbox_limit_message(ctx->sandbox));
     b->charged = bytes;
   }

@@ -256,8 +256,9 @@ static int gci_load(lua_State *L) {
       if (!(ms >= 1) || ms != floor(ms) || ms > 0x1p62)
         return luaL_error(L, "gci.load: max_size must be a whole number of bytes >= 1");
       size_t cap = ctx && ctx->sandbox ? gs_sandbox_max_memory(ctx->sandbox) : 0;
-      if (cap && ms > (double)cap)
-        return luaL_error(L, "gci.load: max_size %.0f is above the memory limit %zu (raise --max-memory)", ms, cap);
+      if (cap && ms > (double)cap) /* lua_pushfstring knows neither %.0f nor %zu: an integer each */
+        return luaL_error(L, "gci.load: max_size %I is above the memory limit %I (raise --max-memory)",
+                          (lua_Integer)ms, (lua_Integer)cap);
       o.max_bytes = (size_t)ms;
     }
     o.has_range = 1;
@@ -604,41 +605,69 @@ static void rank_note(const res *r, char *buf, size_t len) {
              r->digits == 1 ? "" : "s", r->digits_asked ? "" : " (the precision of the data)");
 }
 
+/* A result's records in rank order, made as they are read (lrecords.h):
+ * the source keeps the rank order; user value 2 anchors the result, whose
+ * scores and ranks it reads and whose dataset it checks. */
+typedef struct {
+  const gs_dataset *d; /* refreshed by rec_check */
+  const double *score, *rank;
+  size_t order[]; /* r->n indices in rank order */
+} rec_src;
+
+static void rec_check(lua_State *L, int src, void *data) {
+  rec_src *s = data;
+  lua_getiuservalue(L, src, 2);
+  s->d = res_dataset(L, lua_gettop(L));
+  lua_pop(L, 1);
+}
+
+static gs_cell_kind rec_cell(const void *data, size_t row, size_t col, double *num, long long *in, int *b,
+                             const char **text) {
+  const rec_src *s = data;
+  size_t i = s->order[row];
+  (void)in;
+  (void)b;
+  switch (col) {
+  case 0: *text = s->d->key[i]; return GS_CELL_TEXT;
+  case 1: *text = s->d->name[i]; return GS_CELL_TEXT;
+  case 2: *num = s->score[i]; return GS_CELL_NUMBER;
+  default: *num = s->rank[i]; return GS_CELL_NUMBER;
+  }
+}
+
+static const gs_lazy_class rec_class = {rec_check, rec_cell};
+
 /* Pushes the first `limit` records in rank order; with `whole_ties`, also
- * those tied with the last of them (r:top never cuts a tie). */
+ * those tied with the last of them (r:top never cuts a tie).  The records
+ * are made when read (a lazy records object): printing a result of 10^6
+ * units makes no table per unit. */
 static int push_records_ties(lua_State *L, int ri, size_t limit, int whole_ties) {
+  ri = lua_absindex(L, ri);
   res *r = res_check(L, ri);
   const gs_dataset *d = res_dataset(L, ri);
   const double *rank = res_ranks(L, r);
-  size_t *o = rank_order(L, rank, r->n);
+  if (r->n > ((size_t)-1 - sizeof(rec_src)) / sizeof(size_t)) return luaL_error(L, "out of memory");
   if (limit > r->n) limit = r->n;
+  /* the source orders all n units; its records are the first `limit` */
+  rec_src *s = gs_records_lazy_new(L, &rec_class, r->n, sizeof *s + (r->n ? r->n : 1) * sizeof(size_t), 1);
+  int src = lua_gettop(L);
+  if (gs_rank_order(rank, r->n, s->order) != 0) return luaL_error(L, "out of memory while ordering ranks");
+  size_t *o = s->order;
   if (whole_ties && limit > 0)
     while (limit < r->n && rank[o[limit]] == rank[o[limit - 1]]) limit++;
-  lua_createtable(L, (int)limit, 0);
-  for (size_t k = 0; k < limit; k++) {
-#if defined(__GNUC__)
-    /* rank order reads rows from anywhere: fetch ahead (as gci.compare) */
-    if (k + 16 < limit) {
-      __builtin_prefetch(&d->key[o[k + 16]]);
-      __builtin_prefetch(&d->name[o[k + 16]]);
-      __builtin_prefetch(&r->score[o[k + 16]]);
-      __builtin_prefetch(&rank[o[k + 16]]);
-    }
-    if (k + 8 < limit) {
-      __builtin_prefetch(d->key[o[k + 8]]);
-      __builtin_prefetch(d->name[o[k + 8]]);
-    }
-#endif
-    push_result_record(L, d, r, o[k], rank[o[k]]);
-    lua_rawseti(L, -2, (lua_Integer)k + 1);
-  }
+  s->d = d;
+  s->score = r->score;
+  s->rank = rank;
+  lua_pushvalue(L, ri);
+  lua_setiuservalue(L, src, 2);
+  gs_records_lazy_setn(L, src, limit);
   {
     const char *cols[] = {d->key_col, "country", "score", "rank", NULL};
     char note[128];
     rank_note(r, note, sizeof note);
-    gs_records_setmeta(L, -1, "gci.records", cols, note, NULL);
+    gs_records_lazy_push(L, src, "gci.records", cols, note, NULL);
   }
-  lua_remove(L, -2);
+  lua_remove(L, src);
   return 1;
 }
 
@@ -754,7 +783,7 @@ static int res_ranked(lua_State *L) {
 
 static int res_rows_next(lua_State *L) {
   lua_Integer i = lua_tointeger(L, lua_upvalueindex(2)) + 1;
-  if (lua_rawgeti(L, lua_upvalueindex(1), i) == LUA_TNIL) return 0;
+  if (lua_geti(L, lua_upvalueindex(1), i) == LUA_TNIL) return 0; /* made as read */
   lua_pushinteger(L, i);
   lua_replace(L, lua_upvalueindex(2));
   return 1;
@@ -788,7 +817,7 @@ static int res_index(lua_State *L) {
     lua_Integer k = lua_tointeger(L, 2);
     if (k < 1 || (size_t)k > r->n) return 0;
     res_cached_records(L, 1);
-    lua_rawgeti(L, -1, k);
+    lua_geti(L, -1, k); /* lazy records: made when first read */
     return 1;
   }
   luaL_getmetatable(L, RES_MT);
@@ -1210,13 +1239,25 @@ static int ds_without(lua_State *L) {
 
 
 /* Keeps the records of comparison 1 whose `field` is a nonzero number
- * (changed = 1) or is missing (changed = 0), in a list of the same kind. */
-static int cmp_filter(lua_State *L, const char *field, int changed) {
+ * (changed = 1) or is missing (changed = 0), in a comparison of their
+ * own (plain records: the filter reads every record anyway). */
+static int cmp_movers(lua_State *L);
+static int cmp_unmatched(lua_State *L);
+static int cmp_tier_changes(lua_State *L);
+static const luaL_Reg cmp_methods[] = {{"movers", cmp_movers}, {"unmatched", cmp_unmatched},
+                                       {"tier_changes", cmp_tier_changes}, {NULL, NULL}};
+
+static int cmp_filter(lua_State *L, const char *field, int changed, const char *who) {
   luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 1);
+  if (luaL_getmetafield(L, 1, "__columns") != LUA_TTABLE)
+    return luaL_error(L, "%s: not a comparison (gci.compare)", who);
+  int cols = lua_gettop(L);
+  gs_records_materialise(L, 1);
   lua_newtable(L);
-  size_t n = lua_rawlen(L, 1), k = 0;
+  size_t n = gs_records_len(L, 1), k = 0;
   for (size_t i = 1; i <= n; i++) {
-    lua_rawgeti(L, 1, (lua_Integer)i);
+    if (lua_rawgeti(L, 1, (lua_Integer)i) != LUA_TTABLE) { lua_pop(L, 1); continue; }
     lua_getfield(L, -1, field);
     int has = !lua_isnil(L, -1);
     int keep = changed ? has && lua_tonumber(L, -1) != 0 : !has;
@@ -1224,42 +1265,76 @@ static int cmp_filter(lua_State *L, const char *field, int changed) {
     if (keep) lua_rawseti(L, -2, (lua_Integer)++k);
     else lua_pop(L, 1);
   }
-  lua_getmetatable(L, 1);
-  lua_setmetatable(L, -2);
+  gs_records_setmeta_list(L, -1, "gci.comparison", cols, NULL, cmp_methods);
   gs_lua_plot_sides_copy(L, 1, -1); /* its chart still names the editions */
   return 1;
 }
 
-static int cmp_movers(lua_State *L) { return cmp_filter(L, "rank_change", 1); }
-static int cmp_unmatched(lua_State *L) { return cmp_filter(L, "rank_change", 0); }
+static int cmp_movers(lua_State *L) { return cmp_filter(L, "rank_change", 1, "movers"); }
+static int cmp_unmatched(lua_State *L) { return cmp_filter(L, "rank_change", 0, "unmatched"); }
 /* c:tier_changes(): the records whose tier changed (comparisons with tiers). */
-static int cmp_tier_changes(lua_State *L) { return cmp_filter(L, "tier_change", 1); }
+static int cmp_tier_changes(lua_State *L) { return cmp_filter(L, "tier_change", 1, "tier_changes"); }
 
-static const luaL_Reg cmp_methods[] = {{"movers", cmp_movers}, {"unmatched", cmp_unmatched},
-                                       {"tier_changes", cmp_tier_changes}, {NULL, NULL}};
+/* A comparison's records, made as they are read (lrecords.h).  User
+ * values 2 and 3 anchor the results before and after, whose scores and
+ * ranks the source reads and whose datasets it checks. */
+enum { CF_KEY, CF_COUNTRY, CF_SB, CF_RB, CF_TB, CF_SA, CF_RA, CF_TA, CF_RC, CF_TC };
+typedef struct {
+  const gs_dataset *da, *db; /* refreshed by cmp_check */
+  const double *sa, *sb, *ra, *rb;
+  size_t nth;
+  double th[32];
+  unsigned char field[10]; /* column -> CF_* */
+  gs_compare_row rows[];
+} cmp_src;
 
+static void cmp_check(lua_State *L, int src, void *data) {
+  cmp_src *s = data;
+  lua_getiuservalue(L, src, 2);
+  s->da = res_dataset(L, lua_gettop(L));
+  lua_getiuservalue(L, src, 3);
+  s->db = res_dataset(L, lua_gettop(L));
+  lua_pop(L, 2);
+}
 
-/* Adds tier_before, tier_after and tier_change (positive = a better tier)
- * to the comparison records at index t, by the thresholds th[0..n-1]. */
-static void add_tiers(lua_State *L, int t, const double *th, size_t n) {
-  size_t m = lua_rawlen(L, t);
-  for (size_t i = 1; i <= m; i++) {
-    lua_rawgeti(L, t, (lua_Integer)i);
-    int tb = 0, ta = 0;
-    if (lua_getfield(L, -1, "score_before") == LUA_TNUMBER) tb = tier_of(lua_tonumber(L, -1), th, n);
-    if (lua_getfield(L, -2, "score_after") == LUA_TNUMBER) ta = tier_of(lua_tonumber(L, -1), th, n);
-    lua_pop(L, 2);
-    if (tb) { lua_pushinteger(L, tb); lua_setfield(L, -2, "tier_before"); }
-    if (ta) { lua_pushinteger(L, ta); lua_setfield(L, -2, "tier_after"); }
-    if (tb && ta) { lua_pushinteger(L, tb - ta); lua_setfield(L, -2, "tier_change"); }
-    lua_pop(L, 1);
+/* A side's tier (0: none), from its score when it has one, as the records
+ * always had it: a missing or NaN score has no tier. */
+static int cmp_tier(const cmp_src *s, const double *score, long i) {
+  return i >= 0 && !isnan(score[i]) ? tier_of(score[i], s->th, s->nth) : 0;
+}
+
+static gs_cell_kind cmp_cell(const void *data, size_t row, size_t col, double *num, long long *in, int *b,
+                             const char **text) {
+  const cmp_src *s = data;
+  const gs_compare_row *c = &s->rows[row];
+  long i = c->before, j = c->after;
+  (void)b;
+  switch (s->field[col]) {
+  case CF_KEY: *text = j >= 0 ? s->db->key[j] : s->da->key[i]; return GS_CELL_TEXT;
+  case CF_COUNTRY: *text = j >= 0 ? s->db->name[j] : s->da->name[i]; return GS_CELL_TEXT;
+  case CF_SB: if (i < 0) return GS_CELL_NONE; *num = s->sa[i]; return GS_CELL_NUMBER;
+  case CF_RB: if (i < 0) return GS_CELL_NONE; *num = s->ra[i]; return GS_CELL_NUMBER;
+  case CF_SA: if (j < 0) return GS_CELL_NONE; *num = s->sb[j]; return GS_CELL_NUMBER;
+  case CF_RA: if (j < 0) return GS_CELL_NONE; *num = s->rb[j]; return GS_CELL_NUMBER;
+  case CF_RC: *num = c->rank_change; return GS_CELL_NUMBER; /* NaN: missing */
+  case CF_TB: *in = cmp_tier(s, s->sa, i); return *in ? GS_CELL_INTEGER : GS_CELL_NONE;
+  case CF_TA: *in = cmp_tier(s, s->sb, j); return *in ? GS_CELL_INTEGER : GS_CELL_NONE;
+  default: {
+    int tb = cmp_tier(s, s->sa, i), ta = cmp_tier(s, s->sb, j);
+    if (!tb || !ta) return GS_CELL_NONE;
+    *in = tb - ta;
+    return GS_CELL_INTEGER;
+  }
   }
 }
+
+static const gs_lazy_class cmp_class = {cmp_check, cmp_cell};
 
 /* gci.compare(before, after [, {tiers = {95, 85, 55, 20}}]): matched by
  * iso3; after's rank order, then the countries only `before` has.
  * rank_change = rank_before - rank_after; with tiers, also each side's
- * tier and tier_change = tier_before - tier_after. */
+ * tier and tier_change = tier_before - tier_after.  The matching is the
+ * core's (compare.h); the records are made when read or printed. */
 static int gci_compare(lua_State *L) {
   res *a = res_check(L, 1), *b = res_check(L, 2);
   double th[32];
@@ -1273,86 +1348,40 @@ static int gci_compare(lua_State *L) {
   lua_settop(L, 2);
   const gs_dataset *da = res_dataset(L, 1), *db = res_dataset(L, 2);
   const double *ra = res_ranks(L, a), *rb = res_ranks(L, b);
-  /* The matching is the core's (compare.h); this only builds records. */
-  gs_compare_row *rows = lua_newuserdatauv(L, (a->n + b->n ? a->n + b->n : 1) * sizeof *rows, 0);
-  long nrows = gs_compare(da, ra, db, rb, rows);
+  size_t cap = a->n + b->n ? a->n + b->n : 1;
+  if (cap > ((size_t)-1 - sizeof(cmp_src)) / sizeof(gs_compare_row)) return luaL_error(L, "compare: out of memory");
+  cmp_src *s = gs_records_lazy_new(L, &cmp_class, cap, sizeof *s + cap * sizeof(gs_compare_row), 2);
+  int src = lua_gettop(L);
+  long nrows = gs_compare(da, ra, db, rb, s->rows);
   if (nrows < 0) return luaL_error(L, "compare: out of memory");
-  /* The field names are pushed once and set with lua_rawset: at 10^5
-   * rows, interning each name again for every record was a third of the
-   * time. */
-  static const char *const fields[] = {"iso3", "country", "score_before", "rank_before",
-                                       "score_after", "rank_after", "rank_change"};
-  int f0 = lua_gettop(L) + 1;
-  luaL_checkstack(L, 12, "compare");
+  gs_records_lazy_setn(L, src, (size_t)nrows);
+  s->da = da;
+  s->db = db;
+  s->sa = a->score;
+  s->sb = b->score;
+  s->ra = ra;
+  s->rb = rb;
+  s->nth = nth;
+  memcpy(s->th, th, nth * sizeof *th);
+  lua_pushvalue(L, 1);
+  lua_setiuservalue(L, src, 2);
+  lua_pushvalue(L, 2);
+  lua_setiuservalue(L, src, 3);
   /* the key column keeps after's name (one name in one object) */
-  for (int f = 0; f < 7; f++) lua_pushstring(L, f == 0 ? db->key_col : fields[f]);
-  lua_createtable(L, nrows > INT_MAX ? INT_MAX : (int)nrows, 0);
-  for (long q = 0; q < nrows; q++) {
-    long i = rows[q].before, j = rows[q].after;
-    const gs_dataset *dk = j >= 0 ? db : da;
-    size_t kr = (size_t)(j >= 0 ? j : i);
-#if defined(__GNUC__)
-    /* Rows come in rank order, their data from anywhere in memory: fetch
-     * the pointers 16 rows ahead and the strings they point to 8 ahead,
-     * so that at 10^6 units the loop does not wait on each record. */
-    if (q + 16 < nrows) {
-      long j16 = rows[q + 16].after, i16 = rows[q + 16].before;
-      size_t r16 = (size_t)(j16 >= 0 ? j16 : i16);
-      const gs_dataset *d16 = j16 >= 0 ? db : da;
-      __builtin_prefetch(&d16->key[r16]);
-      __builtin_prefetch(&d16->name[r16]);
-      if (i16 >= 0) __builtin_prefetch(&a->score[i16]);
-      if (j16 >= 0) __builtin_prefetch(&b->score[j16]);
-    }
-    if (q + 8 < nrows) {
-      long j8 = rows[q + 8].after, i8 = rows[q + 8].before;
-      size_t r8 = (size_t)(j8 >= 0 ? j8 : i8);
-      const gs_dataset *d8 = j8 >= 0 ? db : da;
-      __builtin_prefetch(d8->key[r8]);
-      __builtin_prefetch(d8->name[r8]);
-    }
-#endif
-    lua_createtable(L, 0, 7);
-    lua_pushvalue(L, f0);
-    lua_pushstring(L, dk->key[kr]);
-    lua_rawset(L, -3);
-    lua_pushvalue(L, f0 + 1);
-    lua_pushstring(L, dk->name[kr]);
-    lua_rawset(L, -3);
-    if (i >= 0) {
-      lua_pushvalue(L, f0 + 2);
-      gs_lua_pushnum(L, a->score[i]);
-      lua_rawset(L, -3);
-      lua_pushvalue(L, f0 + 3);
-      gs_lua_pushnum(L, ra[i]);
-      lua_rawset(L, -3);
-    }
-    if (j >= 0) {
-      lua_pushvalue(L, f0 + 4);
-      gs_lua_pushnum(L, b->score[j]);
-      lua_rawset(L, -3);
-      lua_pushvalue(L, f0 + 5);
-      gs_lua_pushnum(L, rb[j]);
-      lua_rawset(L, -3);
-    }
-    if (!isnan(rows[q].rank_change)) {
-      lua_pushvalue(L, f0 + 6);
-      gs_lua_pushnum(L, rows[q].rank_change);
-      lua_rawset(L, -3);
-    }
-    lua_rawseti(L, -2, (lua_Integer)q + 1);
-  }
-  gs_lua_plot_sides_set(L, -1, da->source, db->source); /* for its chart (lplot.h) */
   if (nth) {
-    add_tiers(L, lua_gettop(L), th, nth);
+    static const unsigned char f[] = {CF_KEY, CF_COUNTRY, CF_SB, CF_RB, CF_TB, CF_SA, CF_RA, CF_TA, CF_RC, CF_TC};
+    memcpy(s->field, f, sizeof f);
     const char *cols[] = {db->key_col, "country", "score_before", "rank_before", "tier_before", "score_after",
                           "rank_after", "tier_after", "rank_change", "tier_change", NULL};
-    gs_records_setmeta(L, -1, "gci.comparison", cols, NULL, cmp_methods);
+    gs_records_lazy_push(L, src, "gci.comparison", cols, NULL, cmp_methods);
   } else {
+    static const unsigned char f[] = {CF_KEY, CF_COUNTRY, CF_SB, CF_RB, CF_SA, CF_RA, CF_RC};
+    memcpy(s->field, f, sizeof f);
     const char *cols[] = {db->key_col, "country", "score_before", "rank_before", "score_after", "rank_after",
                           "rank_change", NULL};
-    gs_records_setmeta(L, -1, "gci.comparison", cols, NULL, cmp_methods);
+    gs_records_lazy_push(L, src, "gci.comparison", cols, NULL, cmp_methods);
   }
+  gs_lua_plot_sides_set(L, -1, da->source, db->source); /* for its chart (lplot.h) */
   return 1;
 }
 
@@ -1362,6 +1391,7 @@ static int gci_records(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   luaL_checktype(L, 2, LUA_TTABLE);
   lua_settop(L, 2);
+  gs_records_materialise(L, 1); /* a lazy list becomes a plain one */
   gs_records_setmeta_list(L, 1, "gci.records", 2, NULL, NULL);
   lua_settop(L, 1);
   return 1;

@@ -10,6 +10,8 @@
  * error; their C allocations are freed before any error is raised. */
 #include "lplot.h"
 
+#include "lrecords.h"
+
 #include <lauxlib.h>
 #include <math.h>
 #include <stdlib.h>
@@ -357,6 +359,7 @@ static gs_dl *gather_bars(lua_State *L, int v, const gs_chart_opts *co, const ch
   if (result) {
     luaL_callmeta(L, v, "__rows"); /* the records in rank order */
     v = lua_gettop(L);
+    gs_records_materialise(L, v); /* read raw below */
   }
   size_t n = check_records(L, v, who, what);
   bar_sort *it = lua_newuserdatauv(L, (n ? n : 1) * sizeof *it, 0);
@@ -435,6 +438,7 @@ void gs_lua_plot(lua_State *L, int value, const char *path, const char *type, in
                  const char *who, int *write_failed, gs_plot_pending *pending) {
   value = lua_absindex(L, value);
   if (opts) opts = lua_absindex(L, opts);
+  gs_records_materialise(L, value); /* records are read raw below (lrecords.h) */
   if (gs_chart_format_for_path(path) < 0)
     luaL_error(L, "%s: %s: unknown chart format (use " GS_CHART_EXTENSIONS ")", who, path);
   plot_opts o;

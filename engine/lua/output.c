@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lgci.h"
+#include "lrecords.h"
 #include "sandbox.h"
 #include "table.h"
 
@@ -262,14 +263,49 @@ static void map_table(lua_State *L, tbox *b, int t) {
   lua_settop(L, keys - 1);
 }
 
+/* A lazy records object's source (lrecords.h), when the list has one. */
+typedef struct {
+  const gs_lazy_class *cls;
+  const void *data;
+  size_t n, ncols;
+  int src; /* its stack index */
+} lazy;
+
+/* Row `row` of the table from record i (0-based) of the source: the cells
+ * gs_records would have put in the record, without making it. */
+static void lazy_row(lua_State *L, tbox *b, const lazy *z, size_t i, size_t row, size_t nc) {
+  for (size_t j = 0; j < nc && j < z->ncols; j++) {
+    double num = 0;
+    long long in = 0;
+    int bo = 0;
+    const char *text = NULL;
+    switch (z->cls->cell(z->data, i, j, &num, &in, &bo, &text)) {
+    case GS_CELL_NUMBER: /* as gs_lua_pushnum: whole numbers are integers */
+      if (num == floor(num) && fabs(num) < 9007199254740992.0) gs_table_set_integer(b->t, row, j, (long long)num);
+      else gs_table_set_number(b->t, row, j, num);
+      break;
+    case GS_CELL_INTEGER: gs_table_set_integer(b->t, row, j, in); break;
+    case GS_CELL_BOOL: gs_table_set_bool(b->t, row, j, bo); break;
+    case GS_CELL_TEXT: oom(L, gs_table_set_text(b->t, row, j, text, strlen(text))); break;
+    default: break;
+    }
+  }
+}
+
 /* Fills the box with the records list at t (n records), columns from the
- * list `keys` (the keys to read) named by the list `names`. */
-static void records_table(lua_State *L, tbox *b, int t, size_t n, int keys, int names) {
+ * list `keys` (the keys to read) named by the list `names`; the records a
+ * lazy list (z, or NULL) has not made come from its source. */
+static void records_table(lua_State *L, tbox *b, int t, size_t n, int keys, int names, const lazy *z) {
   new_table(L, b, names, 0);
   size_t nc = lua_rawlen(L, keys);
   char where[160];
   for (size_t i = 1; i <= n; i++) {
     oom(L, gs_table_add_row(b->t));
+    if (z && gs_records_lazy_unmade(L, t, z->src, i - 1)) {
+      lazy_row(L, b, z, i - 1, i - 1, nc);
+      charge(L, b);
+      continue;
+    }
     int ty = lua_rawgeti(L, t, (lua_Integer)i);
     if (ty != LUA_TTABLE && ty != LUA_TNIL)
       luaL_error(L, "cannot print record %d: it is a %s, not a table of fields", (int)i, lua_typename(L, ty));
@@ -318,7 +354,11 @@ static tbox *to_table(lua_State *L, int idx, int meta) {
   size_t n = lua_rawlen(L, idx);
   if (push_meta_columns(L, idx)) { /* a records object */
     int names = lua_gettop(L);
-    records_table(L, b, idx, n, names, names);
+    lazy z;
+    z.cls = gs_records_lazy_source(L, idx, &z.data, &z.n, &z.ncols); /* pushes the source */
+    z.src = lua_gettop(L);
+    n = gs_records_len(L, idx);
+    records_table(L, b, idx, n, names, names, z.cls ? &z : NULL);
   } else if (n == 0) {
     lua_pushnil(L);
     int empty = !lua_next(L, idx);
@@ -350,7 +390,7 @@ static tbox *to_table(lua_State *L, int idx, int meta) {
       push_record_columns(L, idx, n);
       if (lua_rawlen(L, -1) == 0)
         luaL_error(L, "cannot print the list: its %d records have no fields", (int)n);
-      records_table(L, b, idx, n, lua_gettop(L) - 1, lua_gettop(L));
+      records_table(L, b, idx, n, lua_gettop(L) - 1, lua_gettop(L), NULL);
     } else {
       lua_createtable(L, 1, 0);
       lua_pushliteral(L, "value");

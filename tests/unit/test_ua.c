@@ -764,9 +764,15 @@ static int u32_cmp(const void *pa, const void *pb) {
  * the result keeps them) against the reference: every draw re-generated
  * and ranked by sort_rank2, each unit's N ranks sorted, percentiles read
  * at index ceil(q*N) - 1. */
+static void check_sorted_result(const gs_ua_config *c, gs_ua_result *r, const char *what);
 static void check_sorted(const gs_ua_config *c, const char *what) {
   gs_ua_result *r = run_ok(c);
-  if (!r) return;
+  if (r) check_sorted_result(c, r, what);
+}
+
+/* Checks result r (freed here) of the run c describes (all its draws)
+ * against the sort reference. */
+static void check_sorted_result(const gs_ua_config *c, gs_ua_result *r, const char *what) {
   size_t n = c->n, k = c->k;
   uint64_t N = c->n_draws;
   unsigned *all = malloc(n * N * sizeof *all), *r2 = malloc(n * sizeof *r2), nom2[1];
@@ -921,19 +927,138 @@ static void test_multipass(void) {
     gs_ua_result_free(de);
   }
   free(x);
-  /* a shard keeps histograms: n above GS_UA_SHARD_MAX is refused, named */
+  /* above the shard limit a shard keeps every draw's ranks (a sparse
+   * partial, version 2): n = GS_UA_SHARD_MAX + 1 of one pillar, all tied
+   * at 0, so every unit's rank is 1 in every draw (by hand) */
   size_t big = GS_UA_SHARD_MAX + 1;
   double *xb = calloc(big, sizeof *xb);
   static const double w1[1] = {1};
   gs_ua_config c = base_cfg(big, 1, xb, w1);
-  c.shard_index = 0;
   c.shard_count = 2;
-  c.n_draws = 4;
-  gs_ua_result *r = NULL;
-  T_INT(gs_ua_run(&c, &r, err, sizeof err), -1);
-  T_CONTAINS(err, "65535");
-  T_OK(r == NULL, "no result on failure");
+  c.n_draws = 5;
+  gs_ua_result *p2[2] = {NULL, NULL}, *m2 = NULL;
+  for (uint32_t i = 0; i < 2; i++) {
+    c.shard_index = i;
+    gs_ua_result *r = run_ok(&c);
+    FILE *f = tmpfile();
+    if (r && f) {
+      T_INT(gs_ua_partial_write(f, r), 0);
+      rewind(f);
+      char head[32] = "";
+      T_OK(fgets(head, sizeof head, f) && strcmp(head, "gcisim-ua-partial 2\n") == 0, "a sparse partial is version 2");
+      rewind(f);
+      T_INT(gs_ua_partial_read(f, &p2[i], err, sizeof err), 0);
+    }
+    if (f) fclose(f);
+    gs_ua_result_free(r);
+  }
+  if (p2[0] && p2[1]) {
+    T_INT(gs_ua_merge((const gs_ua_result *const *)p2, 2, &m2, err, sizeof err), 0);
+    int ones = m2 != NULL;
+    for (size_t u = 0; m2 && u < big; u++) {
+      const gs_ua_unit_stats *g = gs_ua_result_unit(m2, u);
+      ones &= g->nominal == 1 && g->median == 1 && g->p05 == 1 && g->p95 == 1 && g->mean == 1 && g->within3 == 1;
+    }
+    T_OK(ones && m2 && gs_ua_result_draws(m2) == 5, "a sharded run of %zu tied units: every rank 1", big);
+  }
+  gs_ua_result_free(p2[0]);
+  gs_ua_result_free(p2[1]);
+  gs_ua_result_free(m2);
   free(xb);
+}
+
+/* Sparse partials (sharded runs above cfg.shard_max), forced at 700 units
+ * with shard_max 100: every tie rule, several shard counts, partials
+ * written, read back and merged in a shuffled order; the merged statistics
+ * equal the sort reference of all the draws.  Malformed sparse partials are
+ * refused. */
+static void test_sparse_shards(void) {
+  enum { N = 700, K = 3 };
+  double *x = malloc(N * K * sizeof *x);
+  ref_stream st = ref_stream_new(99, 1);
+  for (size_t j = 0; j < N * K; j++) x[j] = round(ref_uniform(&st) * 100) / 10; /* 0..10, 1 dp: ties */
+  static const double w[K] = {1, 1, 2};
+  static const struct { unsigned m; int digits; gs_ties ties; uint32_t shards; uint64_t draws; } cs[] = {
+      {3, 1, GS_TIES_DENSE, 3, 100},      {1, 0, GS_TIES_COMPETITION, 2, 61}, {1, 1, GS_TIES_FRACTIONAL, 4, 41},
+      {2, 1, GS_TIES_ORDINAL, 3, 30},     {1, -1, GS_TIES_DENSE, 5, 7}};
+  for (size_t i = 0; i < sizeof cs / sizeof cs[0]; i++) {
+    gs_ua_config c = base_cfg(N, K, x, w);
+    c.methods = cs[i].m;
+    c.digits = cs[i].digits;
+    c.ties = cs[i].ties;
+    c.n_draws = cs[i].draws;
+    c.seed = 900 + i;
+    c.perturb = 0.3;
+    c.shard_max = 100;
+    c.threads = 1 + (int)(i % 2);
+    uint32_t S = cs[i].shards;
+    gs_ua_result *parts[8] = {NULL};
+    int ok = 1;
+    for (uint32_t s = 0; s < S; s++) {
+      gs_ua_config cs_ = c;
+      cs_.shard_index = s;
+      cs_.shard_count = S;
+      gs_ua_result *r = run_ok(&cs_);
+      FILE *f = tmpfile();
+      ok &= r && f;
+      if (r && f) {
+        T_INT(gs_ua_partial_write(f, r), 0);
+        rewind(f);
+        /* shuffled: shard s goes to slot (s * 2 + 1) % S when S is odd */
+        uint32_t slot = S % 2 ? (s * 2 + 1) % S : S - 1 - s;
+        T_INT(gs_ua_partial_read(f, &parts[slot], err, sizeof err), 0);
+        ok &= parts[slot] != NULL;
+      }
+      if (f) fclose(f);
+      gs_ua_result_free(r);
+    }
+    gs_ua_result *m = NULL;
+    if (ok) T_INT(gs_ua_merge((const gs_ua_result *const *)parts, S, &m, err, sizeof err), 0);
+    char what[96];
+    snprintf(what, sizeof what, "sparse shards %u: methods %u digits %d ties %d", S, c.methods, c.digits,
+             (int)c.ties);
+    if (m) check_sorted_result(&c, m, what);
+    else T_OK(0, "%s: no merge: %s", what, err);
+    /* a sparse partial missing a shard's part is refused by the merge */
+    gs_ua_result *m1 = NULL;
+    if (ok && S > 1) T_INT(gs_ua_merge((const gs_ua_result *const *)parts, S - 1, &m1, err, sizeof err), -1);
+    gs_ua_result_free(m1);
+    for (uint32_t s = 0; s < S; s++) gs_ua_result_free(parts[s]);
+  }
+  free(x);
+  /* malformed sparse partials: a rank out of range, too few values, a
+   * value that steps back, a bad repeat */
+  static const char *const bad[] = {
+      "s 2 2\ns 9\n", "s 2\ns 2 2\n", "s 4 0\ns 2 2\n", "s 2*1\ns 2 2\n", "s 2*3\ns 2 2\n", "s 2 2x\ns 2 2\n"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    FILE *f = tmpfile();
+    if (!f) continue;
+    fprintf(f, "gcisim-ua-partial 2\nn 2\nk 1\nseed 1\nn_draws 4\nperturb 0x1p-2\nmethods 1\ndigits 2\nties 0\n"
+               "offset 0x1p+0\nw 0x1p+0\nmax none\nxhash 0000000000000001\nshard 0 2\ndraws 2\nnominal 2 4\n%send\n",
+            bad[i]);
+    rewind(f);
+    gs_ua_result *r = NULL;
+    T_INT(gs_ua_partial_read(f, &r, err, sizeof err), -1);
+    T_OK(r == NULL, "malformed sparse partial %zu refused", i);
+    fclose(f);
+  }
+  /* the same header with good lines reads */
+  FILE *f = tmpfile();
+  if (f) {
+    fprintf(f, "gcisim-ua-partial 2\nn 2\nk 1\nseed 1\nn_draws 4\nperturb 0x1p-2\nmethods 1\ndigits 2\nties 0\n"
+               "offset 0x1p+0\nw 0x1p+0\nmax none\nxhash 0000000000000001\nshard 0 2\ndraws 2\nnominal 2 4\n"
+               "s 2 2\ns 4*2\nend\n");
+    rewind(f);
+    gs_ua_result *r = NULL;
+    T_INT(gs_ua_partial_read(f, &r, err, sizeof err), 0);
+    if (r) { /* unit 0: ranks 1 and 2 -> mean 1.5; unit 1: 2 and 2 */
+      T_OK(gs_ua_result_unit(r, 0)->mean == 1.5 && gs_ua_result_unit(r, 1)->mean == 2 &&
+               gs_ua_result_unit(r, 1)->p05 == 2,
+           "a sparse partial's statistics, by hand");
+    }
+    gs_ua_result_free(r);
+    fclose(f);
+  }
 }
 
 /* gs_ua_unit_stats_from: by hand.  Ranks 1 (x3), 2.5 (x1), 5 (x6) over
@@ -1023,6 +1148,7 @@ int main(void) {
   test_hand();
   test_reference();
   test_threads_shards();
+  test_sparse_shards();
   test_misc();
   test_sobol();
   test_cancel();
