@@ -984,8 +984,8 @@ static void test_sparse_shards(void) {
   for (size_t i = 0; i < sizeof cs / sizeof cs[0]; i++) {
     gs_ua_config c = base_cfg(N, K, x, w);
     c.methods = cs[i].m;
-    c.digits = cs[i].digits;
-    c.ties = cs[i].ties;
+    c.spec.digits = cs[i].digits;
+    c.spec.ties = cs[i].ties;
     c.n_draws = cs[i].draws;
     c.seed = 900 + i;
     c.perturb = 0.3;
@@ -1015,8 +1015,8 @@ static void test_sparse_shards(void) {
     gs_ua_result *m = NULL;
     if (ok) T_INT(gs_ua_merge((const gs_ua_result *const *)parts, S, &m, err, sizeof err), 0);
     char what[96];
-    snprintf(what, sizeof what, "sparse shards %u: methods %u digits %d ties %d", S, c.methods, c.digits,
-             (int)c.ties);
+    snprintf(what, sizeof what, "sparse shards %u: methods %u digits %d ties %d", S, c.methods, c.spec.digits,
+             (int)c.spec.ties);
     if (m) check_sorted_result(&c, m, what);
     else T_OK(0, "%s: no merge: %s", what, err);
     /* a sparse partial missing a shard's part is refused by the merge */
