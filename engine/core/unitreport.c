@@ -16,16 +16,21 @@ void gs_unit_report_free(gs_unit_report *ur) {
   free(ur);
 }
 
-typedef struct {
-  int level;
-  size_t i;
-} lev_item;
-
-/* highest level first, then node order (res:unit's order) */
-static int lev_cmp(const void *a, const void *b) {
-  const lev_item *x = a, *y = b;
-  if (x->level != y->level) return y->level - x->level;
-  return (x->i > y->i) - (x->i < y->i);
+void gs_ur_node_order(const gs_hier *h, size_t *order) {
+  size_t nn = gs_h_count(h), k = 0;
+  int lo = 0, hi = 0;
+  for (size_t i = 0; i < nn; i++) {
+    gs_h_node_spec s;
+    gs_h_node(h, i, &s);
+    if (i == 0 || s.level < lo) lo = s.level;
+    if (i == 0 || s.level > hi) hi = s.level;
+  }
+  for (int lev = hi; lev >= lo && k < nn; lev--)
+    for (size_t i = 0; i < nn; i++) {
+      gs_h_node_spec s;
+      gs_h_node(h, i, &s);
+      if (s.level == lev) order[k++] = i;
+    }
 }
 
 gs_unit_report *gs_unit_report_new(const gs_hier *h, const gs_h_result *r, size_t u, const gs_ur_spec *spec,
@@ -34,7 +39,7 @@ gs_unit_report *gs_unit_report_new(const gs_hier *h, const gs_h_result *r, size_
   size_t n = gs_h_result_units(r), nn = h ? gs_h_count(h) : 0;
   if (!h || !r || !spec || u >= n || nn == 0) return NULL;
   gs_unit_report *ur = calloc(1, sizeof *ur);
-  lev_item *it = malloc(nn * sizeof *it);
+  size_t *it = malloc(nn * sizeof *it);
   double *rk = malloc(n * sizeof *rk), *gsc = malloc(n * sizeof *gsc), *grk = malloc(n * sizeof *grk);
   size_t *members = malloc(n * sizeof *members), *ind = malloc(nn * sizeof *ind), *rowof = malloc(nn * sizeof *rowof);
   double *X = NULL, *irank = NULL;
@@ -43,12 +48,7 @@ gs_unit_report *gs_unit_report_new(const gs_hier *h, const gs_h_result *r, size_
   if (!ur || !it || !rk || !gsc || !grk || !members || !ind || !rowof) goto out;
   ur->n = nn;
   if (!(ur->row = calloc(nn, sizeof *ur->row))) goto out;
-  for (size_t i = 0; i < nn; i++) {
-    gs_h_node_spec s;
-    gs_h_node(h, i, &s);
-    it[i] = (lev_item){s.level, i};
-  }
-  qsort(it, nn, sizeof *it, lev_cmp);
+  gs_ur_node_order(h, it);
   /* the units of u's group (none when no groups, or u has none) */
   size_t nm = 0;
   int g = spec->groups ? spec->groups[u] : -1;
@@ -58,13 +58,13 @@ gs_unit_report *gs_unit_report_new(const gs_hier *h, const gs_h_result *r, size_
   size_t k = 0; /* indicators, in report order */
   for (size_t q = 0; q < nn; q++) {
     gs_h_node_spec s;
-    gs_h_node(h, it[q].i, &s);
+    gs_h_node(h, it[q], &s);
     gs_ur_row *w = &ur->row[q];
     const double *sc = gs_h_result_get(r, s.code);
-    w->node = it[q].i;
+    w->node = it[q];
     w->score = w->rank = w->group_rank = w->sw_rank = NAN;
-    rowof[it[q].i] = q;
-    if (s.level == 1) ind[k++] = it[q].i;
+    rowof[it[q]] = q;
+    if (s.level == 1) ind[k++] = it[q];
     if (!sc) continue;
     w->score = sc[u];
     if (gs_rank(sc, n, spec->digits, spec->ties, rk) != 0) goto out;

@@ -62,6 +62,11 @@ gs_unit_report *gs_unit_report_new(const gs_hier *h, const gs_h_result *r, size_
                                    int *status);
 void gs_unit_report_free(gs_unit_report *ur); /* accepts NULL */
 
+/* The nodes of h in report order (res:unit's and the unit report's):
+ * highest level first, node order within a level.  order holds
+ * gs_h_count(h) node indices.  O(nodes x levels). */
+void gs_ur_node_order(const gs_hier *h, size_t *order);
+
 /* Group ids of column col of d: rows with equal values share an id (the
  * smallest row index among them); an empty text cell, "NA" or a missing
  * number is no group (-1), as an NA group in COINr.  ids holds d->n.

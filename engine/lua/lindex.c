@@ -294,15 +294,6 @@ static const char *const data_choices[] = {"normalised", "raw", NULL};
 
 /* ------------------------------------------------------ unit report */
 
-typedef struct {
-  int level;
-  size_t i;
-} lev_item;
-static int lev_cmp(const void *a, const void *b) {
-  const lev_item *x = a, *y = b;
-  if (x->level != y->level) return y->level - x->level;
-  return (x->i > y->i) - (x->i < y->i);
-}
 
 /* res:unit(unit): code, name, level, parent, score, rank of every node,
  * highest level first (COINr get_unit_summary over all levels). */
@@ -312,13 +303,12 @@ static int ri_unit(lua_State *L) {
   long u = gs_dataset_row(c.d, key);
   if (u < 0) return luaL_error(L, "unit: unknown unit '%s' (not in %s)", key, c.d->source);
   size_t nn = gs_h_count(c.h);
-  lev_item *it = scratch(L, nn * sizeof *it);
-  for (size_t i = 0; i < nn; i++) it[i] = (lev_item){node_at(c.h, i).level, i};
-  qsort(it, nn, sizeof *it, lev_cmp);
+  size_t *it = scratch(L, nn * sizeof *it);
+  gs_ur_node_order(c.h, it); /* the unit report's order (unitreport.h) */
   double *rk = scratch(L, c.n * sizeof *rk);
   lua_createtable(L, (int)nn, 0);
   for (size_t q = 0; q < nn; q++) {
-    gs_h_node_spec s = node_at(c.h, it[q].i);
+    gs_h_node_spec s = node_at(c.h, it[q]);
     const double *sc = gs_h_result_get(c.r, s.code);
     if (gs_rank(sc, c.n, c.digits, c.ties, rk) != 0) return luaL_error(L, "out of memory while ranking");
     lua_createtable(L, 0, 6);
