@@ -409,6 +409,16 @@ static int dense_block(ua_job *j, gs_ua_scratch *s, void (*tick)(void *), void *
   return 0;
 }
 
+/* Ranks draws d0 .. d0+B-1 into rb (B rows of n 2*ranks): the batch the
+ * multi-pass and the sparse paths both read unit by unit. */
+static void rank_draws(const gs_ua_model *m, gs_ua_scratch *s, uint64_t seed, uint64_t d0, size_t B, uint32_t *rb) {
+  size_t n = m->n;
+  for (size_t b = 0; b < B; b++) {
+    unsigned meth = gs_ua_scratch_draw(m, s, seed, d0 + b);
+    memcpy(rb + b * n, gs_ua_rank(m, s, gs_ua_scratch_wp(s), meth), n * sizeof *rb);
+  }
+}
+
 /* Multi-pass counting of one pass over the job's draws.  The counters
  * are n * 3 * 76 words, far beyond the caches at large n, so draws are
  * ranked MP_B at a time into a buffer and counted unit block by unit
@@ -430,10 +440,7 @@ static int mp_block(ua_job *j, gs_ua_scratch *s, void (*tick)(void *), void *tud
   if (!rb) return -1;
   for (uint64_t d0 = j->lo; d0 < j->hi;) {
     size_t B = j->hi - d0 < MP_B ? (size_t)(j->hi - d0) : MP_B;
-    for (size_t b = 0; b < B; b++) {
-      unsigned meth = gs_ua_scratch_draw(m, s, j->seed, d0 + b);
-      memcpy(rb + b * n, gs_ua_rank(m, s, gs_ua_scratch_wp(s), meth), n * sizeof *rb);
-    }
+    rank_draws(m, s, j->seed, d0, B, rb);
     for (size_t u0 = 0; u0 < n; u0 += MP_UB) {
       size_t u1 = n - u0 < MP_UB ? n : u0 + MP_UB;
       for (size_t b = 0; b < B; b++) {
@@ -478,10 +485,7 @@ static int sparse_block(ua_job *j, gs_ua_scratch *s, void (*tick)(void *), void 
   if (!rb) return -1;
   for (uint64_t d0 = j->lo; d0 < j->hi;) {
     size_t B = j->hi - d0 < MP_B ? (size_t)(j->hi - d0) : MP_B;
-    for (size_t b = 0; b < B; b++) {
-      unsigned meth = gs_ua_scratch_draw(m, s, j->seed, d0 + b);
-      memcpy(rb + b * n, gs_ua_rank(m, s, gs_ua_scratch_wp(s), meth), n * sizeof *rb);
-    }
+    rank_draws(m, s, j->seed, d0, B, rb);
     uint32_t *col = j->rk + (size_t)(d0 - j->rk_lo);
     for (size_t u = 0; u < n; u++)
       for (size_t b = 0; b < B; b++) col[u * len + b] = rb[b * n + u];

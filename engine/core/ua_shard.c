@@ -257,6 +257,23 @@ static const char *fingerprint_diff(const gs_ua_result *a, const gs_ua_result *b
   if (a->shard_count != b->shard_count) return "shard count";
   return NULL;
 }
+/* What a merged result takes from the first partial: the run's settings
+ * and fingerprint, as one unsharded run (both partial versions). */
+static void merged_header(gs_ua_result *r, const gs_ua_result *p0) {
+  r->seed = p0->seed;
+  r->n_draws = p0->n_draws;
+  r->perturb = p0->perturb;
+  r->methods = p0->methods;
+  r->digits = p0->digits;
+  r->ties = p0->ties;
+  r->offset = p0->offset;
+  memcpy(r->w, p0->w, p0->k * sizeof *r->w);
+  if (p0->max) memcpy(r->max, p0->max, p0->k * sizeof *r->max);
+  r->xhash = p0->xhash;
+  r->shard_index = 0;
+  r->shard_count = 1;
+}
+
 
 /* The merge of sparse partials (checked alike): each unit's ranks of all
  * shards together, sorted, give its statistics exactly as one run's
@@ -280,18 +297,7 @@ static int merge_sparse(const gs_ua_result *const *parts, size_t nparts, gs_ua_r
     gs_ua_mem_free(&p0->alloc, pairs, gs_ua_size(m, sizeof *pairs));
     return fail(err, errlen, "out of memory");
   }
-  r->seed = p0->seed;
-  r->n_draws = p0->n_draws;
-  r->perturb = p0->perturb;
-  r->methods = p0->methods;
-  r->digits = p0->digits;
-  r->ties = p0->ties;
-  r->offset = p0->offset;
-  memcpy(r->w, p0->w, p0->k * sizeof *r->w);
-  if (p0->max) memcpy(r->max, p0->max, p0->k * sizeof *r->max);
-  r->xhash = p0->xhash;
-  r->shard_index = 0;
-  r->shard_count = 1;
+  merged_header(r, p0);
   r->draws = D;
   memcpy(r->nom2, p0->nom2, p0->n * sizeof *r->nom2);
   unsigned __int128 shift = 0;
@@ -351,18 +357,7 @@ int gs_ua_merge(const gs_ua_result *const *parts, size_t nparts, gs_ua_result **
     if (!parts[i]->hist) return fail(err, errlen, "partial %zu keeps no histograms", i);
   gs_ua_result *r = gs_ua_result_alloc(&p0->alloc, p0->n, p0->k, p0->max != NULL, 1);
   if (!r) return fail(err, errlen, "out of memory");
-  r->seed = p0->seed;
-  r->n_draws = p0->n_draws;
-  r->perturb = p0->perturb;
-  r->methods = p0->methods;
-  r->digits = p0->digits;
-  r->ties = p0->ties;
-  r->offset = p0->offset;
-  memcpy(r->w, p0->w, p0->k * sizeof *r->w);
-  if (p0->max) memcpy(r->max, p0->max, p0->k * sizeof *r->max);
-  r->xhash = p0->xhash;
-  r->shard_index = 0;
-  r->shard_count = 1;
+  merged_header(r, p0);
   memcpy(r->nom2, p0->nom2, p0->n * sizeof *r->nom2);
   for (size_t i = 0; i < nparts; i++) {
     r->draws += parts[i]->draws;
