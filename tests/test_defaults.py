@@ -257,4 +257,17 @@ check(rc == 0, "d:target with partial weights: %s" % err)
 rc, out, err = run([], 'return gci.load("data/gci2020.csv"):score{weights = {speed = 2}}')
 check(rc == 1 and "unknown pillar 'speed'" in err, "an unknown pillar in weights is still an error: %r" % err)
 
+# ix:uncertainty's footer names its ranking as every footer does: index
+# results rank as COINr's get_results (competition ties, exact scores) unless
+# told otherwise
+IXU = ('local d = gci.load("data/gci2020.csv")\n'
+       'local nodes = {{code = "Index"}}\n'
+       'for _, p in ipairs(d:pillars()) do nodes[#nodes + 1] = {code = p, parent = "Index"} end\n'
+       'return gci.index(nodes):uncertainty(d, {vary = {agg = {"arithmetic", "median"}}, n = 10, seed = 1%s})\n')
+for extra, said in [("", "(competition ranks on exact scores)"),
+                    (", base = {digits = 1, ties = \"dense\"}", "(dense ranks on scores rounded to 1 decimal)")]:
+    rc, out, err = run([], IXU % extra)
+    foot = [ln for ln in out.splitlines() if ln.startswith("# ranks of Index")]
+    check(rc == 0 and len(foot) == 1 and said in foot[0], "ix:uncertainty footer says %s: %r %s" % (said, foot, err))
+
 done()

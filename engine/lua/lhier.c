@@ -1685,8 +1685,13 @@ static int ix_uncertainty(lua_State *L) {
   lua_setfield(L, -2, "__columns");
   luaL_Buffer fb;
   luaL_buffinit(L, &fb);
-  lua_pushfstring(L, "ranks of %s (%s ties at %d digits) over %I draws of %d combinations of ", root_code,
-                  gs_ties_name(ties), digits, (lua_Integer)N, (int)combos);
+  /* the ranking said as every other footer says it (lgci.c rank_note) */
+  if (digits < 0)
+    lua_pushfstring(L, "ranks of %s (%s ranks on exact scores) over %I draws of %d combinations of ", root_code,
+                    gs_ties_name(ties), (lua_Integer)N, (int)combos);
+  else
+    lua_pushfstring(L, "ranks of %s (%s ranks on scores rounded to %d decimal%s) over %I draws of %d combinations of ",
+                    root_code, gs_ties_name(ties), digits, digits == 1 ? "" : "s", (lua_Integer)N, (int)combos);
   luaL_addvalue(&fb);
   for (size_t q = 0; q < np; q++) {
     lua_pushfstring(L, "%s%s (%d alternatives)", q ? ", " : "", ua_params[pidx[q]], (int)cnt[q]);
