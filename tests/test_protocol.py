@@ -153,7 +153,10 @@ check(rc == 0 and out.splitlines() == ["iso3,b,z,a", "A,2,1,", "B,,,3"],
 for script, want in [("return {{}, {}, {}}", "its 3 records have no fields"),
                      ("return {1, {a = 1}}", "item 1 is a number but item 2 is a table"),
                      ("return {print}", "a function has no text"),
-                     ("return {{a = {}}}", "record 1, column 'a'")]:
+                     ("return {{a = {}}}", "record 1, column 'a'"),
+                     # a table of records inside a cell would break the table around it
+                     ('return {{a = gci.load("data/gci2020.csv"):score():top(1)}}', "cannot be a cell"),
+                     ('return {{a = gci.load("data/gci2020.csv"):score()}}', "cannot be a cell")]:
     rc, out, err = run([], script + "\n")
     check(rc != 0 and out == "" and want in err, "%s: an error, not blank output: %r %r" % (script, out, err))
 

@@ -96,6 +96,10 @@ static void set_cell(lua_State *L, tbox *b, size_t row, size_t col, const char *
     break;
   }
   default:
+    /* A tabular object (records, a result) prints as a whole table: in a
+     * cell its lines would break the table around it. */
+    if (luaL_getmetafield(L, -1, "__columns") != LUA_TNIL || luaL_getmetafield(L, -1, "__rows") != LUA_TNIL)
+      luaL_error(L, "cannot print %s: a table of records cannot be a cell (return or print it on its own)", where);
     if (luaL_getmetafield(L, -1, "__tostring") == LUA_TNIL)
       luaL_error(L, "cannot print %s: a %s has no text (return numbers, strings or records)", where,
                  luaL_typename(L, -1));
