@@ -27,9 +27,22 @@ CFLAGS   ?= $(OPT) -g
 CFLAGS   += -std=c17 -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE=700 -Wall -Wextra -Werror -pthread
 # LAPACK (PCA eigenvalues), GLPK (benefit-of-the-doubt linear programs) and
 # GSL (the simplex of optimised weights): the core layer's analyses
-# (engine/core/analysis.h, bod.h, optweights.h).
-ANALYSIS_LIBS := -llapacke -llapack -lglpk -lgsl -lgslcblas
-LDLIBS   += $(LUA_LIBS) $(CAIRO_LIBS) -lcsv $(EDIT_LIBS) $(ANALYSIS_LIBS) -lm -pthread
+# (engine/core/analysis.h, bod.h, optweights.h).  They are not linked: the
+# module that uses one opens it with dlopen the first time an analysis runs
+# (engine/core/dynlib.h: linked, their 15 shared objects cost every process
+# and every forked batch job).  The build compiles against the Debian
+# packages' headers and passes the SONAME of each library it found, and the
+# runtime package that provides it, for the error when it is missing.
+so_of  = $(shell objdump -p "$$($(CC) -print-file-name=lib$(1).so)" 2>/dev/null | sed -n 's/^ *SONAME *//p')
+pkg_of = $(if $(1),$(shell dpkg -S "*/$(1)" 2>/dev/null | sed -n '1s/:.*//p'))
+define dynlib_def
+$(eval so_$(1) := $(call so_of,$(2)))$(eval pkg_$(1) := $(call pkg_of,$(so_$(1))))$(if $(so_$(1)),-DGS_SONAME_$(1)='"$(so_$(1))"') $(if $(pkg_$(1)),-DGS_PACKAGE_$(1)='"$(pkg_$(1))"')
+endef
+DYNLIB_DEFS := $(call dynlib_def,LAPACKE,lapacke) $(call dynlib_def,GLPK,glpk) $(call dynlib_def,GSL,gsl)
+DYNLIB_USERS := analysis bod optweights
+# What the fuzz harnesses link (tests/fuzz/run.sh): nothing more either.
+ANALYSIS_LIBS :=
+LDLIBS   += $(LUA_LIBS) $(CAIRO_LIBS) -lcsv $(EDIT_LIBS) -lm -pthread
 # Bind every symbol at start: batch jobs are forked children, which then
 # inherit a resolved symbol table instead of each resolving it again.
 LDFLAGS  += -Wl,-z,now
@@ -108,6 +121,7 @@ $$(PIC_BUILD)/$(1)/%.o: engine/$(1)/%.c $$(ENGINE_HDR)
 	$$(CC) $$(CFLAGS) $$(inc_$(1)) -fPIC -fvisibility=hidden -c -o $$@ $$<
 endef
 $(foreach l,$(LAYERS),$(eval $(call layer_rules,$(l))))
+$(foreach d,$(BUILD) $(PIC_BUILD),$(DYNLIB_USERS:%=$(d)/core/%.o)): CFLAGS += $(DYNLIB_DEFS)
 
 $(BUILD)/teachkeys.c: $(TEACH_KEYS) engine/cli/embed_keys.sh | $(BUILD)
 	sh engine/cli/embed_keys.sh $(TEACH_KEYS) > $@.tmp && mv $@.tmp $@

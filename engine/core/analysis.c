@@ -6,7 +6,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dynlib.h"
 #include "method.h"
+
+/* LAPACKE, opened the first time a PCA runs (dynlib.h says why); the
+ * build passes the SONAME and package of the library it compiled against. */
+#ifndef GS_SONAME_LAPACKE
+#define GS_SONAME_LAPACKE "liblapacke.so.3"
+#endif
+#ifndef GS_PACKAGE_LAPACKE
+#define GS_PACKAGE_LAPACKE "liblapacke"
+#endif
+#define LAPACKE_SYMBOLS(X, t) X(t, LAPACKE_dsyev)
+static struct {
+  LAPACKE_SYMBOLS(GS_DYNLIB_MEMBER, lapacke)
+} lapacke;
+static const char *const lapacke_names[] = {LAPACKE_SYMBOLS(GS_DYNLIB_NAME, lapacke) NULL};
+static void **const lapacke_slots[] = {LAPACKE_SYMBOLS(GS_DYNLIB_SLOT, lapacke)};
+static gs_dynlib lapacke_lib = GS_DYNLIB(GS_SONAME_LAPACKE, GS_PACKAGE_LAPACKE, lapacke_names, lapacke_slots);
 
 /* ------------------------------------------- strengths and weaknesses */
 
@@ -143,7 +160,11 @@ int gs_a_pca(const double *X, size_t n, size_t k, double *eig, double *load, siz
       R[a * k + b] = R[b * k + a] = s / (double)(c - 1);
     }
   /* eigenvalues ascending in w, eigenvectors as the columns of R */
-  if (LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)k, R, (lapack_int)k, w) != 0) {
+  if (gs_dynlib_load(&lapacke_lib, NULL, 0) != 0) {
+    st = GS_M_ENOLIB;
+    goto out;
+  }
+  if (lapacke.LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)k, R, (lapack_int)k, w) != 0) {
     st = GS_M_EDEGEN;
     goto out;
   }

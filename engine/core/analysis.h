@@ -51,7 +51,8 @@ double gs_a_cronbach(const double *X, size_t n, size_t k);
  *   *n_used     the number of complete rows.
  * The first component's loadings are COINr's "PCA weights".  ENODATA if
  * fewer than 2 complete rows (or k < 1), EDEGEN if a column is constant
- * over them. */
+ * over them, ENOLIB if LAPACKE cannot be loaded (opened on first use,
+ * dynlib.h). */
 int gs_a_pca(const double *X, size_t n, size_t k, double *eig, double *load, size_t *n_used);
 
 /* ------------------------------------------------ Mazziotta-Pareto index */

@@ -9,6 +9,41 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "dynlib.h"
+
+/* GLPK, opened the first time a benefit of the doubt runs (dynlib.h says
+ * why); the build passes the SONAME and package it compiled against. */
+#ifndef GS_SONAME_GLPK
+#define GS_SONAME_GLPK "libglpk.so.40"
+#endif
+#ifndef GS_PACKAGE_GLPK
+#define GS_PACKAGE_GLPK "libglpk40"
+#endif
+#define GLPK_SYMBOLS(X, t) \
+  X(t, glp_add_cols) \
+  X(t, glp_add_rows) \
+  X(t, glp_create_prob) \
+  X(t, glp_delete_prob) \
+  X(t, glp_get_col_prim) \
+  X(t, glp_get_obj_val) \
+  X(t, glp_get_status) \
+  X(t, glp_init_smcp) \
+  X(t, glp_load_matrix) \
+  X(t, glp_set_col_bnds) \
+  X(t, glp_set_mat_row) \
+  X(t, glp_set_obj_coef) \
+  X(t, glp_set_obj_dir) \
+  X(t, glp_set_row_bnds) \
+  X(t, glp_simplex) \
+  X(t, glp_std_basis) \
+  X(t, glp_term_hook)
+static struct {
+  GLPK_SYMBOLS(GS_DYNLIB_MEMBER, glpk)
+} glpk;
+static const char *const glpk_names[] = {GLPK_SYMBOLS(GS_DYNLIB_NAME, glpk) NULL};
+static void **const glpk_slots[] = {GLPK_SYMBOLS(GS_DYNLIB_SLOT, glpk)};
+static gs_dynlib glpk_lib = GS_DYNLIB(GS_SONAME_GLPK, GS_PACKAGE_GLPK, glpk_names, glpk_slots);
+
 static int fail(char *err, size_t errlen, const char *msg) {
   if (err && errlen) snprintf(err, errlen, "%s", msg);
   return -1;
@@ -28,6 +63,7 @@ int gs_bod(const double *Y, size_t n, size_t m, double lo, double up, double *sc
       return fail(err, errlen, "benefit of the doubt needs values >= 0 with none missing");
   if (!(lo >= 0 && lo <= up && up <= 1) || (double)m * lo > 1 + 1e-12 || (double)m * up < 1 - 1e-12)
     return fail(err, errlen, "share bounds must satisfy 0 <= lo <= up <= 1, lo * m <= 1 <= up * m");
+  if (gs_dynlib_load(&glpk_lib, err, errlen) != 0) return -1;
   int bounded = lo > 0 || up < 1;
   size_t nrow = n + (bounded ? 2 * m : 0);
   size_t nz = n * m;
@@ -37,16 +73,16 @@ int gs_bod(const double *Y, size_t n, size_t m, double lo, double up, double *sc
     free(ia), free(ja), free(ar), free(vb);
     return fail(err, errlen, "out of memory");
   }
-  glp_term_hook(quiet, NULL);
-  glp_prob *lp = glp_create_prob();
-  glp_set_obj_dir(lp, GLP_MAX);
-  glp_add_rows(lp, (int)nrow);
-  glp_add_cols(lp, (int)m);
-  for (size_t k = 0; k < m; k++) glp_set_col_bnds(lp, (int)k + 1, GLP_LO, 0.0, 0.0);
-  for (size_t j = 0; j < n; j++) glp_set_row_bnds(lp, (int)j + 1, GLP_UP, 0.0, 1.0);
-  for (size_t r = n; r < nrow; r++) glp_set_row_bnds(lp, (int)r + 1, GLP_LO, 0.0, 0.0);
+  glpk.glp_term_hook(quiet, NULL);
+  glp_prob *lp = glpk.glp_create_prob();
+  glpk.glp_set_obj_dir(lp, GLP_MAX);
+  glpk.glp_add_rows(lp, (int)nrow);
+  glpk.glp_add_cols(lp, (int)m);
+  for (size_t k = 0; k < m; k++) glpk.glp_set_col_bnds(lp, (int)k + 1, GLP_LO, 0.0, 0.0);
+  for (size_t j = 0; j < n; j++) glpk.glp_set_row_bnds(lp, (int)j + 1, GLP_UP, 0.0, 1.0);
+  for (size_t r = n; r < nrow; r++) glpk.glp_set_row_bnds(lp, (int)r + 1, GLP_LO, 0.0, 0.0);
   glp_smcp parm;
-  glp_init_smcp(&parm);
+  glpk.glp_init_smcp(&parm);
   parm.msg_lev = GLP_MSG_OFF;
   /* the n unit rows, once */
   size_t e = 0;
@@ -55,7 +91,7 @@ int gs_bod(const double *Y, size_t n, size_t m, double lo, double up, double *sc
       e++;
       ia[e] = (int)j + 1, ja[e] = (int)k + 1, ar[e] = Y[j * m + k];
     }
-  glp_load_matrix(lp, (int)e, ia, ja, ar);
+  glpk.glp_load_matrix(lp, (int)e, ia, ja, ar);
   int rc = 0;
   for (size_t o = 0; o < n && rc == 0; o++) {
     const double *yo = Y + o * m;
@@ -70,33 +106,33 @@ int gs_bod(const double *Y, size_t n, size_t m, double lo, double up, double *sc
           vlo[l + 1] = yo[l] * (d - lo); /* y_ok w_k - lo sum_l y_ol w_l >= 0 */
           vup[l + 1] = yo[l] * (up - d); /* up sum_l y_ol w_l - y_ok w_k >= 0 */
         }
-        glp_set_mat_row(lp, (int)(n + k) + 1, (int)m, ind, vlo);
-        glp_set_mat_row(lp, (int)(n + m + k) + 1, (int)m, ind, vup);
+        glpk.glp_set_mat_row(lp, (int)(n + k) + 1, (int)m, ind, vlo);
+        glpk.glp_set_mat_row(lp, (int)(n + m + k) + 1, (int)m, ind, vup);
       }
-    for (size_t k = 0; k < m; k++) glp_set_obj_coef(lp, (int)k + 1, yo[k]);
+    for (size_t k = 0; k < m; k++) glpk.glp_set_obj_coef(lp, (int)k + 1, yo[k]);
     /* The previous unit's basis is a good start, but after the bound rows
      * changed it can be singular: then start again from the standard one. */
-    int ret = glp_simplex(lp, &parm);
+    int ret = glpk.glp_simplex(lp, &parm);
     if (ret != 0) {
-      glp_std_basis(lp);
-      ret = glp_simplex(lp, &parm);
+      glpk.glp_std_basis(lp);
+      ret = glpk.glp_simplex(lp, &parm);
     }
-    if (ret != 0 || glp_get_status(lp) != GLP_OPT) {
+    if (ret != 0 || glpk.glp_get_status(lp) != GLP_OPT) {
       if (err && errlen) snprintf(err, errlen, "the linear program of unit %zu has no optimum", o + 1);
       rc = -1;
       break;
     }
-    double s = glp_get_obj_val(lp);
+    double s = glpk.glp_get_obj_val(lp);
     score[o] = s;
     for (size_t k = 0; k < m; k++) {
-      double w = glp_get_col_prim(lp, (int)k + 1);
+      double w = glpk.glp_get_col_prim(lp, (int)k + 1);
       if (weight) weight[o * m + k] = w;
       double sh = s > 0 ? w * yo[k] / s : 0.0;
       share[o * m + k] = sh > 0 ? sh : 0.0; /* no -0 or -1e-17 from the solver */
     }
   }
-  glp_delete_prob(lp);
-  glp_term_hook(NULL, NULL);
+  glpk.glp_delete_prob(lp);
+  glpk.glp_term_hook(NULL, NULL);
   free(ia), free(ja), free(ar), free(vb);
   return rc;
 }

@@ -4,6 +4,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "dynlib.h"
+
 const char *gs_m_strerror(int status) {
   switch (status) {
   case GS_M_OK: return "ok";
@@ -11,6 +13,7 @@ const char *gs_m_strerror(int status) {
   case GS_M_EDOMAIN: return "value outside the method's domain";
   case GS_M_ENODATA: return "not enough data";
   case GS_M_EDEGEN: return "degenerate data (no spread or too few values)";
+  case GS_M_ENOLIB: return gs_dynlib_last_error();
   default: return "unknown error";
   }
 }

@@ -26,7 +26,8 @@ enum {
   GS_M_EINVAL = -1,  /* bad argument (direction not +-1, hi <= lo, negative weight, ...) */
   GS_M_EDOMAIN = -2, /* a value outside the method's domain (e.g. v <= 0 in a geometric mean) */
   GS_M_ENODATA = -3, /* no usable value, or data share below the minimum */
-  GS_M_EDEGEN = -4   /* degenerate column: zero range, zero sd, too few values */
+  GS_M_EDEGEN = -4,  /* degenerate column: zero range, zero sd, too few values */
+  GS_M_ENOLIB = -5   /* a library the method opens on first use cannot be loaded (dynlib.h) */
 };
 /* A static English description of a status code (never NULL). */
 const char *gs_m_strerror(int status);

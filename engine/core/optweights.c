@@ -8,8 +8,39 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dynlib.h"
 #include "method.h"
 #include "reaggregate.h"
+
+/* GSL, opened the first time weights are optimised (dynlib.h says why);
+ * the build passes the SONAME and package it compiled against.  libgsl
+ * names its CBLAS (libgslcblas) as a dependency, so dlopen brings it. */
+#ifndef GS_SONAME_GSL
+#define GS_SONAME_GSL "libgsl.so.27"
+#endif
+#ifndef GS_PACKAGE_GSL
+#define GS_PACKAGE_GSL "libgsl27"
+#endif
+/* the last one is a variable: the simplex's type, *gsl.name */
+#define GSL_SYMBOLS(X, t) \
+  X(t, gsl_multimin_fminimizer_alloc) \
+  X(t, gsl_multimin_fminimizer_free) \
+  X(t, gsl_multimin_fminimizer_iterate) \
+  X(t, gsl_multimin_fminimizer_set) \
+  X(t, gsl_multimin_fminimizer_size) \
+  X(t, gsl_multimin_test_size) \
+  X(t, gsl_set_error_handler) \
+  X(t, gsl_set_error_handler_off) \
+  X(t, gsl_vector_alloc) \
+  X(t, gsl_vector_free) \
+  X(t, gsl_vector_set) \
+  X(t, gsl_multimin_fminimizer_nmsimplex2)
+static struct {
+  GSL_SYMBOLS(GS_DYNLIB_MEMBER, gsl)
+} gsl;
+static const char *const gsl_names[] = {GSL_SYMBOLS(GS_DYNLIB_NAME, gsl) NULL};
+static void **const gsl_slots[] = {GSL_SYMBOLS(GS_DYNLIB_SLOT, gsl)};
+static gs_dynlib gsl_lib = GS_DYNLIB(GS_SONAME_GSL, GS_PACKAGE_GSL, gsl_names, gsl_slots);
 
 void gs_ow_opts_default(gs_ow_opts *o) {
   o->level = 1;
@@ -75,6 +106,7 @@ int gs_ow_optimise(const gs_hier *h, const gs_h_result *r, const gs_ow_opts *o, 
   if (o->level < 1 || o->level >= maxl) return fail(err, errlen, "the level must be below the root's");
   size_t m = gs_h_count_level(h, o->level), n = gs_h_result_units(r);
   if (m < 2) return fail(err, errlen, "the level has fewer than 2 nodes");
+  if (gs_dynlib_load(&gsl_lib, err, errlen) != 0) return -1;
   ow_ctx c = {h, r, m, n, NULL, NULL, NULL, o->infomax, NULL, NULL, NULL, NULL, 0, err, errlen};
   c.codes = malloc(m * sizeof *c.codes);
   c.node = malloc(m * sizeof *c.node);
@@ -82,8 +114,8 @@ int gs_ow_optimise(const gs_hier *h, const gs_h_result *r, const gs_ow_opts *o, 
   c.w = malloc(m * sizeof *c.w);
   c.corr = malloc(m * sizeof *c.corr);
   c.idx = malloc((n ? n : 1) * sizeof *c.idx);
-  gsl_vector *x = gsl_vector_alloc(m), *step = gsl_vector_alloc(m);
-  gsl_multimin_fminimizer *s = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, m);
+  gsl_vector *x = gsl.gsl_vector_alloc(m), *step = gsl.gsl_vector_alloc(m);
+  gsl_multimin_fminimizer *s = gsl.gsl_multimin_fminimizer_alloc(*gsl.gsl_multimin_fminimizer_nmsimplex2, m);
   int rc = -1;
   if (!c.codes || !c.node || !t || !x0 || !c.w || !c.corr || !c.idx || !x || !step || !s) {
     fail(err, errlen, "out of memory");
@@ -120,20 +152,20 @@ int gs_ow_optimise(const gs_hier *h, const gs_h_result *r, const gs_ow_opts *o, 
   for (j = 0; j < m; j++) {
     t[j] /= tsum;
     double start = o->infomax ? (wsum > 0 ? x0[j] / wsum : 1.0 / (double)m) : t[j];
-    gsl_vector_set(x, j, start);
-    gsl_vector_set(step, j, fmax(0.5 * start, 0.05));
+    gsl.gsl_vector_set(x, j, start);
+    gsl.gsl_vector_set(step, j, fmax(0.5 * start, 0.05));
   }
   c.t = t;
-  gsl_error_handler_t *old = gsl_set_error_handler_off();
+  gsl_error_handler_t *old = gsl.gsl_set_error_handler_off();
   gsl_multimin_function fn = {f, m, &c};
-  gsl_multimin_fminimizer_set(s, &fn, x, step);
+  gsl.gsl_multimin_fminimizer_set(s, &fn, x, step);
   int it = 0, status = GSL_CONTINUE;
   while (status == GSL_CONTINUE && it < o->maxiter && !c.failed) {
     it++;
-    if (gsl_multimin_fminimizer_iterate(s) != GSL_SUCCESS) break;
-    status = gsl_multimin_test_size(gsl_multimin_fminimizer_size(s), o->tol);
+    if (gsl.gsl_multimin_fminimizer_iterate(s) != GSL_SUCCESS) break;
+    status = gsl.gsl_multimin_test_size(gsl.gsl_multimin_fminimizer_size(s), o->tol);
   }
-  gsl_set_error_handler(old);
+  gsl.gsl_set_error_handler(old);
   if (c.failed) goto out;
   double best = evaluate(&c, s->x->data); /* w and corr at the optimum */
   if (c.failed) goto out;
@@ -144,9 +176,9 @@ int gs_ow_optimise(const gs_hier *h, const gs_h_result *r, const gs_ow_opts *o, 
   if (converged) *converged = status == GSL_SUCCESS;
   rc = 0;
 out:
-  gsl_multimin_fminimizer_free(s);
-  gsl_vector_free(x);
-  gsl_vector_free(step);
+  gsl.gsl_multimin_fminimizer_free(s);
+  gsl.gsl_vector_free(x);
+  gsl.gsl_vector_free(step);
   free(c.codes);
   free(c.node);
   free(t);

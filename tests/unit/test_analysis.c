@@ -2,6 +2,7 @@
  * values (each derivation in the comment above its check). */
 #include "analysis.h"
 #include "bod.h"
+#include "dynlib.h"
 #include "harness.h"
 #include "method.h"
 #include "panelsplit.h"
@@ -237,7 +238,43 @@ static void test_panel_split(void) {
   gs_panel_free(NULL);
 }
 
+/* dynlib: the analyses' libraries are opened on first use.  A library that
+ * is not there is an error naming it and its package, tried once (a second
+ * call gives the same error without a new dlopen), and its slots stay
+ * unset; a real one (libm's cos, any glibc system has it) fills its slot
+ * with the function, which computes cos(0) = 1. */
+static void test_dynlib(void) {
+  static const char *const names[] = {"cos", NULL};
+  double (*fn)(double) = NULL;
+  void **const missing_slots[] = {(void **)&fn};
+  gs_dynlib missing = GS_DYNLIB("libgcisim-no-such-library.so.9", "no-such-package", names, missing_slots);
+  char err[300] = "";
+  T_INT(gs_dynlib_load(&missing, err, sizeof err), -1);
+  T_CONTAINS(err, "cannot load libgcisim-no-such-library.so.9 (Debian package no-such-package): ");
+  T_OK(fn == NULL, "a failed load leaves its slots unset");
+  T_CONTAINS(gs_dynlib_last_error(), "libgcisim-no-such-library.so.9");
+  err[0] = '\0';
+  T_INT(gs_dynlib_load(&missing, err, sizeof err), -1);
+  T_CONTAINS(err, "no-such-package");
+  T_STR(gs_m_strerror(GS_M_ENOLIB), gs_dynlib_last_error());
+
+  static const char *const bad_names[] = {"cos", "gcisim_no_such_symbol", NULL};
+  double (*c2)(double) = NULL, (*c3)(double) = NULL;
+  void **const bad_slots[] = {(void **)&c2, (void **)&c3};
+  gs_dynlib bad = GS_DYNLIB("libm.so.6", "libc6", bad_names, bad_slots);
+  T_INT(gs_dynlib_load(&bad, err, sizeof err), -1);
+  T_CONTAINS(err, "no symbol gcisim_no_such_symbol");
+  T_OK(c2 == NULL && c3 == NULL, "a library missing a symbol leaves every slot unset");
+
+  void **const slots[] = {(void **)&fn};
+  gs_dynlib m = GS_DYNLIB("libm.so.6", "libc6", names, slots);
+  T_INT(gs_dynlib_load(&m, err, sizeof err), 0);
+  T_OK(fn != NULL && fn(0.0) == 1.0, "cos from libm.so.6");
+  T_INT(gs_dynlib_load(&m, NULL, 0), 0);
+}
+
 int main(void) {
+  test_dynlib();
   test_ampi_periods();
   test_panel_split();
   test_cronbach();
