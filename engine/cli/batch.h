@@ -25,4 +25,12 @@ extern const char gs_batch_usage[];
  * written), 2 on a usage or setup error (nothing run).  When interrupted
  * by a signal it writes the summary and then ends by that same signal. */
 int gs_batch_main(int argc, char **argv);
+
+/* Called first thing by main for `gcisim batch` with main's own argv:
+ * starts the program again (execv of /proc/self/exe, same argv) with
+ * every shared library bound at load (LD_BIND_NOW), once, and in the
+ * program started again removes that variable from the environment.
+ * Returns when there is nothing to do or the exec failed (the batch then
+ * runs as it is, only slower).  batch.c says why. */
+void gs_batch_bind_now(char **argv);
 #endif

@@ -130,6 +130,7 @@ int main(int argc, char **argv) {
    * reused; peak memory is the same. */
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  if (argc >= 2 && strcmp(argv[1], "batch") == 0) gs_batch_bind_now(argv);
   if (argc < 2) {
     fputs(main_usage, stderr);
     return GS_EX_USAGE;
