@@ -56,6 +56,26 @@ def table(out):
     return list(csv.DictReader(io.StringIO(out)))
 
 
+def script_checks(head):
+    """The two checks of a test that runs one expression after a common
+    head (a script prefix that builds the objects): gc(expr) runs
+    head + "return " + expr, checks that it exits 0 and returns what it
+    printed (--format fmt, csv by default) as a list of dicts; fails(expr,
+    needle) checks that it exits non-zero with needle in its stderr.
+    Either takes head= to run after another head."""
+
+    def gc(expr, head=head, fmt="csv"):
+        code, out, err = run(["--format", fmt], head + "return " + expr + "\n")
+        check(code == 0, "%s exits 0 (%s)" % (expr, err.strip()))
+        return table(out)
+
+    def fails(expr, needle, head=head):
+        code, out, err = run([], head + "return " + expr + "\n")
+        check(code != 0 and needle in err, "%s fails with %r (got %r)" % (expr, needle, err.strip()))
+
+    return gc, fails
+
+
 def rounded(x, digits=2):
     """The key a score is ranked on: x rounded half away from zero to
     `digits` decimals, as the GCI publishes its scores (README, "Ranks"),

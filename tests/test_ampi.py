@@ -20,7 +20,7 @@ the reference does not round either.  Prints "N passed, N failed" last.
 import math
 import os
 
-from gstest import TMP, check, done, run, table
+from gstest import TMP, check, done, script_checks
 
 # Three periods of four units, indicators a, b (lower is better) under P,
 # c under Q; unit D is missing in 2021 and unit E appears in 2022; unit C
@@ -51,15 +51,7 @@ local res = {}
               for y, p in PATHS.items())
 
 
-def gc(expr, head=HEAD):
-    code, out, err = run(["--format", "csv"], head + "return " + expr + "\n")
-    check(code == 0, "%s exits 0 (%s)" % (expr, err.strip()))
-    return table(out)
-
-
-def fails(expr, needle, head=HEAD):
-    code, out, err = run([], head + "return " + expr + "\n")
-    check(code != 0 and needle in err, "%s fails with %r (got %r)" % (expr, needle, err.strip()))
+gc, fails = script_checks(HEAD)
 
 
 def near(a, b, tol=1e-9):

@@ -15,7 +15,7 @@ import itertools
 import math
 import os
 
-from gstest import TMP, check, done, ranks, run, table
+from gstest import TMP, check, done, ranks, run, script_checks, table
 
 # ---------------------------------------------------------------- data
 # Six units, indicators i1, i2 under P1 and i3, i4 (lower is better) under
@@ -48,15 +48,7 @@ local res = ix:compute(d, {normalise = "none", ties = "competition", digits = -1
 """ % CSV
 
 
-def gc(expr, head=HEAD, fmt="csv"):
-    code, out, err = run(["--format", fmt], head + "return " + expr + "\n")
-    check(code == 0, "%s exits 0 (%s)" % (expr, err.strip()))
-    return table(out)
-
-
-def fails(expr, needle, head=HEAD):
-    code, out, err = run([], head + "return " + expr + "\n")
-    check(code != 0 and needle in err, "%s fails with %r (got %r)" % (expr, needle, err.strip()))
+gc, fails = script_checks(HEAD)
 
 
 def near(a, b, tol=1e-9):
