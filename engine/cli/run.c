@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "run.h"
+#include "argwalk.h"
 #include "chartdraw.h"
 #include "datadir.h"
 #include "lgci.h"
@@ -247,80 +248,102 @@ int gs_run_exit_code(const gs_sandbox *sb, const gs_ctx *ctx, const char *msg) {
 }
 
 /* Splits argv after "run" into gcisim's options and the script's args. */
+enum {
+  RO_HELP, RO_FORMAT, RO_OUT, RO_PLOT, RO_PLOT_TYPE, RO_PLOT_COUNTRIES, RO_PLOT_TITLE, RO_PLOT_BEFORE,
+  RO_PLOT_AFTER, RO_PLOT_TOP, RO_DATASET, RO_THREADS, RO_SHARD, RO_QUIET, RO_TRACEBACK, RO_NO_SYNC
+};
+static const gs_argopt run_options[] = {
+    {"--help", 0, RO_HELP},
+    {"--format", 1, RO_FORMAT},
+    {"--out", 1, RO_OUT},
+    {"--plot", 1, RO_PLOT},
+    {"--plot-type", 1, RO_PLOT_TYPE},
+    {"--plot-countries", 1, RO_PLOT_COUNTRIES},
+    {"--plot-title", 1, RO_PLOT_TITLE},
+    {"--plot-before", 1, RO_PLOT_BEFORE},
+    {"--plot-after", 1, RO_PLOT_AFTER},
+    {"--plot-top", 1, RO_PLOT_TOP},
+    {"--dataset", 1, RO_DATASET},
+    {"--threads", 1, RO_THREADS},
+    {"--shard", 1, RO_SHARD},
+    {"--quiet", 0, RO_QUIET},
+    {"--traceback", 0, RO_TRACEBACK},
+    {"--no-sync", 0, RO_NO_SYNC},
+    {NULL, 0, 0},
+};
+
+static int run_option(void *ctx, int id, const char *a, const char *v) {
+  run_opts *o = ctx;
+  (void)a;
+  double t;
+  switch (id) {
+  case RO_HELP: o->help = 1; break;
+  case RO_FORMAT: return gs_parse_format_option(v, &o->fmt, &o->fmt_given);
+  case RO_OUT: o->out = v; break;
+  case RO_PLOT:
+    if (gs_chart_format_for_path(v) < 0) return gs_usage_error("--plot %s: unknown chart format (use " GS_CHART_EXTENSIONS ")", v);
+    o->plot = v;
+    break;
+  case RO_PLOT_TYPE:
+    if (!gs_plot_type_valid(v)) return gs_usage_error("unknown --plot-type '%s' (slope, intervals, profile or bars)", v);
+    o->plot_type = v;
+    break;
+  case RO_PLOT_COUNTRIES:
+    /* every comma-separated item a code: no empty one */
+    if (!*v || v[0] == ',' || v[strlen(v) - 1] == ',' || strstr(v, ",,"))
+      return gs_usage_error("--plot-countries needs country codes separated by commas, e.g. VNM,SWE; got '%s'", v);
+    o->plot_countries = v;
+    break;
+  case RO_PLOT_TITLE: o->plot_title = v; break;
+  case RO_PLOT_BEFORE: o->plot_before = v; break;
+  case RO_PLOT_AFTER: o->plot_after = v; break;
+  case RO_PLOT_TOP:
+    if (gs_parse_number(v, &t) || t != (long)t || t < 1 || t > 10000)
+      return gs_usage_error("--plot-top needs a whole number from 1 to 10000, got '%s'", v);
+    o->plot_top = (long)t;
+    break;
+  case RO_DATASET: o->ctx.dataset = v; break;
+  case RO_THREADS:
+    if (gs_parse_number(v, &t) || t != (int)t || t > 1024) return gs_usage_error("--threads needs a whole number, got '%s'", v);
+    o->ctx.threads = (int)t;
+    break;
+  case RO_SHARD: {
+    unsigned si, sn;
+    char c;
+    if (sscanf(v, "%u/%u%c", &si, &sn, &c) != 2 || sn == 0 || si >= sn)
+      return gs_usage_error("--shard needs I/N with 0 <= I < N, got '%s'", v);
+    o->ctx.shard_index = si;
+    o->ctx.shard_count = sn;
+    break;
+  }
+  case RO_QUIET: o->ctx.quiet = 1; break;
+  case RO_TRACEBACK: o->traceback = 1; break;
+  case RO_NO_SYNC: o->no_sync = 1; break;
+  }
+  return GS_EX_OK;
+}
+
+/* The first operand is the script, the others its arguments (arg[1], ...). */
+static int run_operand(void *ctx, const char *a) {
+  run_opts *o = ctx;
+  if (!o->script) o->script = a;
+  else o->args[o->nargs++] = (char *)a;
+  return GS_EX_OK;
+}
+
+static int run_sandbox_option(void *ctx, const char *a, const char *v) {
+  return gs_run_sbopts_parse(&((run_opts *)ctx)->sbo, a, v);
+}
+
 static int parse_run(int argc, char **argv, run_opts *o) {
   o->fmt = GS_FMT_TABLE;
   gs_run_sbopts_init(&o->sbo);
   o->args = calloc((size_t)argc + 1, sizeof *o->args);
   if (!o->args) return gs_usage_error("out of memory%s", "");
-  int rest = 0;
-  for (int i = 0; i < argc; i++) {
-    const char *a = argv[i];
-    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-    if (rest || a[0] != '-' || a[1] != '-') {
-      if (!o->script) o->script = a;
-      else o->args[o->nargs++] = argv[i];
-      continue;
-    }
-    if (strcmp(a, "--") == 0) { rest = 1; continue; }
-    if (strcmp(a, "--help") == 0) { o->help = 1; continue; }
-    int took = gs_run_sbopts_parse(&o->sbo, a, v);
-    if (took < 0) return GS_EX_USAGE;
-    if (took) { i += took - 1; continue; }
-#define NEEDV() do { if (!v) return gs_usage_error("%s needs a value", a); i++; } while (0)
-    if (strcmp(a, "--format") == 0) {
-      NEEDV();
-      if (gs_parse_format_option(v, &o->fmt, &o->fmt_given) != GS_EX_OK) return GS_EX_USAGE;
-    } else if (strcmp(a, "--out") == 0) { NEEDV(); o->out = v; }
-    else if (strcmp(a, "--plot") == 0) {
-      NEEDV();
-      if (gs_chart_format_for_path(v) < 0) return gs_usage_error("--plot %s: unknown chart format (use " GS_CHART_EXTENSIONS ")", v);
-      o->plot = v;
-    } else if (strcmp(a, "--plot-type") == 0) {
-      NEEDV();
-      if (!gs_plot_type_valid(v)) return gs_usage_error("unknown --plot-type '%s' (slope, intervals, profile or bars)", v);
-      o->plot_type = v;
-    } else if (strcmp(a, "--plot-countries") == 0) {
-      NEEDV();
-      /* every comma-separated item a code: no empty one */
-      if (!*v || v[0] == ',' || v[strlen(v) - 1] == ',' || strstr(v, ",,"))
-        return gs_usage_error("--plot-countries needs country codes separated by commas, e.g. VNM,SWE; got '%s'", v);
-      o->plot_countries = v;
-    } else if (strcmp(a, "--plot-title") == 0) {
-      NEEDV();
-      o->plot_title = v;
-    } else if (strcmp(a, "--plot-before") == 0 || strcmp(a, "--plot-after") == 0) {
-      NEEDV();
-      if (a[7] == 'b') o->plot_before = v;
-      else o->plot_after = v;
-    } else if (strcmp(a, "--plot-top") == 0) {
-      NEEDV();
-      double t;
-      if (gs_parse_number(v, &t) || t != (long)t || t < 1 || t > 10000)
-        return gs_usage_error("--plot-top needs a whole number from 1 to 10000, got '%s'", v);
-      o->plot_top = (long)t;
-    }
-    else if (strcmp(a, "--dataset") == 0) { NEEDV(); o->ctx.dataset = v; }
-    else if (strcmp(a, "--threads") == 0) {
-      NEEDV();
-      double t;
-      if (gs_parse_number(v, &t) || t != (int)t || t > 1024) return gs_usage_error("--threads needs a whole number, got '%s'", v);
-      o->ctx.threads = (int)t;
-    } else if (strcmp(a, "--shard") == 0) {
-      NEEDV();
-      unsigned si, sn;
-      char c;
-      if (sscanf(v, "%u/%u%c", &si, &sn, &c) != 2 || sn == 0 || si >= sn)
-        return gs_usage_error("--shard needs I/N with 0 <= I < N, got '%s'", v);
-      o->ctx.shard_index = si;
-      o->ctx.shard_count = sn;
-    } else if (strcmp(a, "--quiet") == 0) o->ctx.quiet = 1;
-    else if (strcmp(a, "--traceback") == 0) o->traceback = 1;
-    else if (strcmp(a, "--no-sync") == 0) o->no_sync = 1;
-    else {
-      return gs_usage_error("unknown option '%s'", a);
-    }
-#undef NEEDV
-  }
+  /* only "--..." is an option: "-" is the script from stdin */
+  static const gs_argwalk walk = {NULL, GS_ARGS_DASHDASH, run_options, run_option, run_operand, run_sandbox_option};
+  int rc = gs_argwalk_run(&walk, argc, argv, o);
+  if (rc != GS_EX_OK) return rc;
   if (!o->script && !o->help) return gs_usage_error("run needs a script%s", "");
   if (!o->plot) {
     const char *need = o->plot_type ? "--plot-type" : o->plot_countries ? "--plot-countries"
