@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "argwalk.h"
 #include "format.h"
 #include "lgci.h"
 #include "policy.h"
@@ -111,6 +112,7 @@ typedef struct {
   gs_sandbox *sb;
   int status;
   int mismatch;         /* the file named another exercise than --expect */
+  int help;             /* --help was given (and printed) */
 } check;
 
 static void value_free(value *v) {
@@ -932,47 +934,56 @@ static void check_free(check *c) {
   gs_policy_free(c->pol);
 }
 
+enum { CK_HELP, CK_HINT, CK_EXPECT, CK_KEYS };
+static const gs_argopt check_options[] = {
+    {"--help", 0, CK_HELP}, {"-h", 0, CK_HELP}, {"--hint", 0, CK_HINT},
+    {"--expect", 1, CK_EXPECT}, {"--keys", 1, CK_KEYS}, {NULL, 0, 0},
+};
+
+static int check_option(void *ctx, int id, const char *a, const char *v) {
+  check *c = ctx;
+  (void)a;
+  switch (id) {
+  case CK_HELP:
+    fputs(check_usage, stdout);
+    c->help = 1;
+    return GS_ARGWALK_STOP;
+  case CK_HINT: c->hint = 1; break;
+  case CK_EXPECT: c->expect = v; break;
+  case CK_KEYS: c->keydir = v; break;
+  }
+  return GS_EX_OK;
+}
+
+/* the exercise file, whatever its name (after "--" too) */
+static int check_operand(void *ctx, const char *a) {
+  check *c = ctx;
+  if (c->file) return gs_usage_error("check: one exercise at a time (extra '%s')", a);
+  c->file = a;
+  return GS_EX_OK;
+}
+
+/* run's limits and --allow-read; not --trusted or --allow-write: a
+ * student's file has nothing to write, and is never to be trusted (both
+ * are then unknown options) */
+static int check_sandbox_option(void *ctx, const char *a, const char *v) {
+  if (strcmp(a, "--trusted") == 0 || strcmp(a, "--allow-write") == 0) return 0;
+  return gs_run_sbopts_parse(&((check *)ctx)->sbo, a, v);
+}
+
 int gs_check_main(int argc, char **argv, const gs_check_key *keys) {
   check c;
   memset(&c, 0, sizeof c);
   c.keys = keys;
   gs_run_sbopts_init(&c.sbo);
-  int took, rest = 0; /* after "--": the exercise file, whatever its name */
-  for (int i = 0; i < argc; i++) {
-    const char *a = argv[i];
-    if (rest) {
-      if (c.file) return gs_usage_error("check: one exercise at a time (extra '%s')", a);
-      c.file = a;
-      continue;
-    }
-    if (strcmp(a, "--") == 0) { rest = 1; continue; }
-    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-      fputs(check_usage, stdout);
-      return GS_EX_OK;
-    }
-    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-    if (strcmp(a, "--hint") == 0) c.hint = 1;
-    else if (strcmp(a, "--expect") == 0 || strcmp(a, "--keys") == 0) {
-      if (!v) return gs_usage_error("%s needs a value", a);
-      if (a[2] == 'e') c.expect = v;
-      else c.keydir = v;
-      i++;
-    } else if (strcmp(a, "--trusted") != 0 && strcmp(a, "--allow-write") != 0 &&
-               (took = gs_run_sbopts_parse(&c.sbo, a, v)) != 0) {
-      /* run's limits and --allow-read; not --trusted or --allow-write: a
-       * student's file has nothing to write, and is never to be trusted */
-      if (took < 0) return GS_EX_USAGE;
-      i += took - 1;
-    } else if (a[0] == '-' && a[1]) return gs_usage_error("check: unknown option '%s'", a);
-    else if (c.file) return gs_usage_error("check: one exercise at a time (extra '%s')", a);
-    else c.file = a;
-  }
+  static const gs_argwalk walk = {"check", GS_ARGS_DASH, check_options, check_option, check_operand, check_sandbox_option};
+  int rc = gs_argwalk_run(&walk, argc, argv, &c);
+  if (rc != GS_EX_OK || c.help) return rc;
   if (!c.file) return gs_usage_error("check needs an exercise file, e.g. gcisim check scripts/teaching/01_read_score.lua%s", "");
   if (c.expect && (!valid_id(c.expect) || !key_exists(&c, c.expect)))
     return gs_usage_error("--expect: unknown exercise '%s' (gcisim check --help)", c.expect);
   if (c.keydir && access(c.keydir, F_OK) != 0) return gs_usage_error("--keys: no directory '%s'", c.keydir);
   /* the policy of `gcisim run`, with the exercise's directory readable */
-  int rc;
   if (!(c.pol = gs_run_policy(&c.sbo, &c.file, 1, &rc))) return rc;
 
   int killed;

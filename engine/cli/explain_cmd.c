@@ -13,6 +13,7 @@
 
 #include "csvload.h"
 #include "datadir.h"
+#include "argwalk.h"
 #include "atomic.h"
 #include "explain_index.h"
 #include "explaintable.h"
@@ -76,6 +77,7 @@ typedef struct {
   gs_ties ties;
   gs_format fmt;
   int fmt_given;
+  int npos; /* operands read so far */
 } ex_opts;
 
 /* s without leading and trailing blanks (cut in place). */
@@ -112,39 +114,49 @@ static int parse_weights(const char *spec, const gs_dataset *d, double *w) {
   return 0;
 }
 
+enum { EX_WEIGHTS, EX_SCALE, EX_FORMAT, EX_OUT };
+static const gs_argopt ex_options[] = {
+    {"--weights", 1, EX_WEIGHTS}, {"--scale", 1, EX_SCALE}, {"--format", 1, EX_FORMAT}, {"--out", 1, EX_OUT}, {NULL, 0, 0},
+};
+
+static int ex_option(void *ctx, int id, const char *a, const char *v) {
+  ex_opts *o = ctx;
+  (void)a;
+  switch (id) {
+  case EX_WEIGHTS: o->weights = v; break;
+  case EX_SCALE:
+    if (gs_parse_number(v, &o->scale) || !(o->scale > 0) || !isfinite(o->scale))
+      return gs_usage_error("--scale needs a number > 0, got '%s'", v);
+    break;
+  case EX_FORMAT: return gs_parse_format_option(v, &o->fmt, &o->fmt_given);
+  case EX_OUT: o->out = v; break;
+  }
+  return GS_EX_OK;
+}
+
+/* DATA then ISO3 */
+static int ex_operand(void *ctx, const char *a) {
+  ex_opts *o = ctx;
+  if (o->npos == 0) o->data = a;
+  else if (o->npos == 1) o->iso3 = a;
+  else return gs_usage_error("explain: unexpected argument '%s'", a);
+  o->npos++;
+  return GS_EX_OK;
+}
+
+static int ex_rank_option(void *ctx, const char *a, const char *v) {
+  ex_opts *o = ctx;
+  return gs_parse_rank_option(a, v, &o->digits, &o->ties);
+}
+
 static int parse(int argc, char **argv, ex_opts *o) {
   o->digits = -2; /* not given: the data's precision, once loaded */
   o->ties = GS_TIES_DENSE;
   o->fmt = GS_FMT_TABLE;
-  int npos = 0, rest = 0; /* after "--": operands only */
-  for (int i = 0; i < argc; i++) {
-    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-    int took;
-    if (!rest && strcmp(a, "--") == 0) { rest = 1; continue; }
-    if (rest || a[0] != '-' || a[1] == '\0') {
-      if (npos == 0) o->data = a;
-      else if (npos == 1) o->iso3 = a;
-      else return gs_usage_error("explain: unexpected argument '%s'", a);
-      npos++;
-      continue;
-    }
-#define NEEDV() do { if (!v) return gs_usage_error("%s needs a value", a); i++; } while (0)
-    if (strcmp(a, "--weights") == 0) { NEEDV(); o->weights = v; }
-    else if (strcmp(a, "--scale") == 0) {
-      NEEDV();
-      if (gs_parse_number(v, &o->scale) || !(o->scale > 0) || !isfinite(o->scale))
-        return gs_usage_error("--scale needs a number > 0, got '%s'", v);
-    } else if ((took = gs_parse_rank_option(a, v, &o->digits, &o->ties)) != 0) {
-      if (took < 0) return GS_EX_USAGE;
-      i++;
-    } else if (strcmp(a, "--format") == 0) {
-      NEEDV();
-      if (gs_parse_format_option(v, &o->fmt, &o->fmt_given) != GS_EX_OK) return GS_EX_USAGE;
-    } else if (strcmp(a, "--out") == 0) { NEEDV(); o->out = v; }
-    else return gs_usage_error("explain: unknown option '%s'", a);
-#undef NEEDV
-  }
-  if (npos < 2) return gs_usage_error("explain needs a dataset and a country code, e.g. gcisim explain data/gci2020.csv VNM%s", "");
+  static const gs_argwalk walk = {"explain", GS_ARGS_DASH, ex_options, ex_option, ex_operand, ex_rank_option};
+  int rc = gs_argwalk_run(&walk, argc, argv, o);
+  if (rc != GS_EX_OK) return rc;
+  if (o->npos < 2) return gs_usage_error("explain needs a dataset and a country code, e.g. gcisim explain data/gci2020.csv VNM%s", "");
   if (o->out && gs_out_format(o->out, &o->fmt, o->fmt_given) != GS_EX_OK) return GS_EX_USAGE;
   return GS_EX_OK;
 }

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "argwalk.h"
 #include "atomic.h"
 #include "csvload.h"
 #include "datadir.h"
@@ -49,6 +50,7 @@ typedef struct {
   int sw_raw;
   gs_format fmt;
   int fmt_given;
+  int npos; /* operands read so far */
 } ix_opts;
 
 static const char norm_list[] = "minmax, zscore, rank, prank, goalposts, dist2max, dist2targ or none";
@@ -129,96 +131,123 @@ static gs_h_step *new_step(ix_opts *o, gs_h_step_kind kind) {
   return s;
 }
 
+enum {
+  IX_INDEX, IX_KEY, IX_NAME, IX_NA, IX_GROUP, IX_DENOMINATE, IX_IMPUTE, IX_SCREEN, IX_TREAT, IX_NORMALISE, IX_AGG,
+  IX_TOP, IX_BOTTOM, IX_STRENGTHS_DATA, IX_FORMAT, IX_OUT, IX_PILLAR_ONLY
+};
+static const gs_argopt ix_options[] = {
+    {"--index", 1, IX_INDEX},
+    {"--key", 1, IX_KEY},
+    {"--name", 1, IX_NAME},
+    {"--na", 1, IX_NA},
+    {"--group", 1, IX_GROUP},
+    {"--denominate", 0, IX_DENOMINATE},
+    {"--impute", 1, IX_IMPUTE},
+    {"--screen", 1, IX_SCREEN},
+    {"--treat", 1, IX_TREAT},
+    {"--normalise", 1, IX_NORMALISE},
+    {"--normalize", 1, IX_NORMALISE},
+    {"--agg", 1, IX_AGG},
+    {"--top", 1, IX_TOP},
+    {"--bottom", 1, IX_BOTTOM},
+    {"--strengths-data", 1, IX_STRENGTHS_DATA},
+    {"--format", 1, IX_FORMAT},
+    {"--out", 1, IX_OUT},
+    /* explain's options for a dataset of pillars: a clear error here */
+    {"--weights", 0, IX_PILLAR_ONLY},
+    {"--scale", 0, IX_PILLAR_ONLY},
+    {NULL, 0, 0},
+};
+
+static int ix_impute(ix_opts *o, const char *v) {
+  gs_h_step *s = new_step(o, GS_STEP_IMPUTE);
+  if (!s) return gs_usage_error("explain: at most 64 steps%s", "");
+  char kind[64];
+  const char *colon = strchr(v, ':');
+  size_t kl = colon ? (size_t)(colon - v) : strlen(v);
+  if (kl >= sizeof kind) kl = sizeof kind - 1;
+  memcpy(kind, v, kl);
+  kind[kl] = '\0';
+  int k = gs_m_impute_parse(kind);
+  if (k < 0) return gs_usage_error("--impute: unknown imputation '%s' (mean, median, group_mean:COLUMN or group_median:COLUMN)", kind);
+  int grouped = k == GS_IMP_GROUP_MEAN || k == GS_IMP_GROUP_MEDIAN;
+  if (grouped && (!colon || !colon[1])) return gs_usage_error("--impute: %s needs its group column, e.g. group_mean:EurAsia_group", kind);
+  if (!grouped && colon) return gs_usage_error("--impute: '%s' takes no column (only group_mean and group_median do)", kind);
+  s->impute_kind = (gs_m_impute_kind)k;
+  o->step_group[o->nsteps - 1] = grouped ? colon + 1 : NULL;
+  return GS_EX_OK;
+}
+
+static int ix_option(void *ctx, int id, const char *a, const char *v) {
+  ix_opts *o = ctx;
+  gs_h_step *s;
+  long n;
+  switch (id) {
+  case IX_INDEX: o->meta = v; break;
+  case IX_KEY: o->key = v; break;
+  case IX_NAME: o->name = v; break;
+  case IX_NA:
+    if (o->nna == MAX_NA) return gs_usage_error("--na: at most 16 markers%s", "");
+    o->na[o->nna++] = v;
+    o->na_given = 1;
+    break;
+  case IX_GROUP: o->group = v; break;
+  case IX_DENOMINATE:
+    if (!new_step(o, GS_STEP_DENOMINATE)) return gs_usage_error("explain: at most 64 steps%s", "");
+    break;
+  case IX_IMPUTE: return ix_impute(o, v);
+  case IX_SCREEN:
+    if (!(s = new_step(o, GS_STEP_SCREEN))) return gs_usage_error("explain: at most 64 steps%s", "");
+    if (gs_parse_number(v, &s->dat_thresh) || !(s->dat_thresh >= 0 && s->dat_thresh <= 1))
+      return gs_usage_error("--screen needs a share from 0 to 1 (the minimum share of indicators with data), got '%s'", v);
+    break;
+  case IX_TREAT:
+    if (!(s = new_step(o, GS_STEP_TREAT))) return gs_usage_error("explain: at most 64 steps%s", "");
+    if (parse_count(a, v, &n) != GS_EX_OK) return GS_EX_USAGE;
+    s->max_points = (int)n;
+    break;
+  case IX_NORMALISE: return parse_norm(v, &o->norm);
+  case IX_AGG: return parse_agg(v, o);
+  case IX_TOP: return parse_count(a, v, &o->top);
+  case IX_BOTTOM: return parse_count(a, v, &o->bottom);
+  case IX_STRENGTHS_DATA:
+    if (strcmp(v, "raw") == 0) o->sw_raw = 1;
+    else if (strcmp(v, "normalised") == 0) o->sw_raw = 0;
+    else return gs_usage_error("--strengths-data must be normalised or raw, got '%s'", v);
+    break;
+  case IX_FORMAT: return gs_parse_format_option(v, &o->fmt, &o->fmt_given);
+  case IX_OUT: o->out = v; break;
+  case IX_PILLAR_ONLY:
+    return gs_usage_error("%s is for a dataset of pillars; an index's weights are in its metadata (the Weight column)", a);
+  }
+  return GS_EX_OK;
+}
+
+/* METADATA is --index's value; the operands are DATA then UNIT */
+static int ix_operand(void *ctx, const char *a) {
+  ix_opts *o = ctx;
+  if (o->npos == 0) o->data = a;
+  else if (o->npos == 1) o->unit = a;
+  else return gs_usage_error("explain: unexpected argument '%s'", a);
+  o->npos++;
+  return GS_EX_OK;
+}
+
+static int ix_rank_option(void *ctx, const char *a, const char *v) {
+  ix_opts *o = ctx;
+  return gs_parse_rank_option(a, v, &o->digits, &o->ties);
+}
+
 static int parse(int argc, char **argv, ix_opts *o) {
   o->digits = -1; /* ranks as COINr's get_results: min ties on exact scores */
   o->ties = GS_TIES_COMPETITION;
   o->top = o->bottom = 5;
   o->fmt = GS_FMT_TABLE;
   gs_m_norm_default(GS_NORM_MINMAX, &o->norm); /* COINr's default, 0..100 */
-  int npos = 0, rest = 0;
-  for (int i = 0; i < argc; i++) {
-    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-    int took;
-    if (!rest && strcmp(a, "--") == 0) { rest = 1; continue; }
-    if (rest || a[0] != '-' || a[1] == '\0') {
-      if (npos == 0) o->data = a;
-      else if (npos == 1) o->unit = a;
-      else return gs_usage_error("explain: unexpected argument '%s'", a);
-      npos++;
-      continue;
-    }
-#define NEEDV() do { if (!v) return gs_usage_error("%s needs a value", a); i++; } while (0)
-    if (strcmp(a, "--index") == 0) { NEEDV(); o->meta = v; }
-    else if (strcmp(a, "--key") == 0) { NEEDV(); o->key = v; }
-    else if (strcmp(a, "--name") == 0) { NEEDV(); o->name = v; }
-    else if (strcmp(a, "--na") == 0) {
-      NEEDV();
-      if (o->nna == MAX_NA) return gs_usage_error("--na: at most 16 markers%s", "");
-      o->na[o->nna++] = v;
-      o->na_given = 1;
-    } else if (strcmp(a, "--group") == 0) { NEEDV(); o->group = v; }
-    else if (strcmp(a, "--denominate") == 0) {
-      if (!new_step(o, GS_STEP_DENOMINATE)) return gs_usage_error("explain: at most 64 steps%s", "");
-    } else if (strcmp(a, "--impute") == 0) {
-      NEEDV();
-      gs_h_step *s = new_step(o, GS_STEP_IMPUTE);
-      if (!s) return gs_usage_error("explain: at most 64 steps%s", "");
-      char kind[64];
-      const char *colon = strchr(v, ':');
-      size_t kl = colon ? (size_t)(colon - v) : strlen(v);
-      if (kl >= sizeof kind) kl = sizeof kind - 1;
-      memcpy(kind, v, kl);
-      kind[kl] = '\0';
-      int k = gs_m_impute_parse(kind);
-      if (k < 0) return gs_usage_error("--impute: unknown imputation '%s' (mean, median, group_mean:COLUMN or group_median:COLUMN)", kind);
-      int grouped = k == GS_IMP_GROUP_MEAN || k == GS_IMP_GROUP_MEDIAN;
-      if (grouped && (!colon || !colon[1])) return gs_usage_error("--impute: %s needs its group column, e.g. group_mean:EurAsia_group", kind);
-      if (!grouped && colon) return gs_usage_error("--impute: '%s' takes no column (only group_mean and group_median do)", kind);
-      s->impute_kind = (gs_m_impute_kind)k;
-      o->step_group[o->nsteps - 1] = grouped ? colon + 1 : NULL;
-    } else if (strcmp(a, "--screen") == 0) {
-      NEEDV();
-      gs_h_step *s = new_step(o, GS_STEP_SCREEN);
-      if (!s) return gs_usage_error("explain: at most 64 steps%s", "");
-      if (gs_parse_number(v, &s->dat_thresh) || !(s->dat_thresh >= 0 && s->dat_thresh <= 1))
-        return gs_usage_error("--screen needs a share from 0 to 1 (the minimum share of indicators with data), got '%s'", v);
-    } else if (strcmp(a, "--treat") == 0) {
-      NEEDV();
-      gs_h_step *s = new_step(o, GS_STEP_TREAT);
-      if (!s) return gs_usage_error("explain: at most 64 steps%s", "");
-      long n;
-      if (parse_count(a, v, &n) != GS_EX_OK) return GS_EX_USAGE;
-      s->max_points = (int)n;
-    } else if (strcmp(a, "--normalise") == 0 || strcmp(a, "--normalize") == 0) {
-      NEEDV();
-      if (parse_norm(v, &o->norm) != GS_EX_OK) return GS_EX_USAGE;
-    } else if (strcmp(a, "--agg") == 0) {
-      NEEDV();
-      if (parse_agg(v, o) != GS_EX_OK) return GS_EX_USAGE;
-    } else if (strcmp(a, "--top") == 0) {
-      NEEDV();
-      if (parse_count(a, v, &o->top) != GS_EX_OK) return GS_EX_USAGE;
-    } else if (strcmp(a, "--bottom") == 0) {
-      NEEDV();
-      if (parse_count(a, v, &o->bottom) != GS_EX_OK) return GS_EX_USAGE;
-    } else if (strcmp(a, "--strengths-data") == 0) {
-      NEEDV();
-      if (strcmp(v, "raw") == 0) o->sw_raw = 1;
-      else if (strcmp(v, "normalised") == 0) o->sw_raw = 0;
-      else return gs_usage_error("--strengths-data must be normalised or raw, got '%s'", v);
-    } else if ((took = gs_parse_rank_option(a, v, &o->digits, &o->ties)) != 0) {
-      if (took < 0) return GS_EX_USAGE;
-      i++;
-    } else if (strcmp(a, "--format") == 0) {
-      NEEDV();
-      if (gs_parse_format_option(v, &o->fmt, &o->fmt_given) != GS_EX_OK) return GS_EX_USAGE;
-    } else if (strcmp(a, "--out") == 0) { NEEDV(); o->out = v; }
-    else if (strcmp(a, "--weights") == 0 || strcmp(a, "--scale") == 0)
-      return gs_usage_error("%s is for a dataset of pillars; an index's weights are in its metadata (the Weight column)", a);
-    else return gs_usage_error("explain --index: unknown option '%s'", a);
-#undef NEEDV
-  }
-  if (npos < 2)
+  static const gs_argwalk walk = {"explain --index", GS_ARGS_DASH, ix_options, ix_option, ix_operand, ix_rank_option};
+  int rc = gs_argwalk_run(&walk, argc, argv, o);
+  if (rc != GS_EX_OK) return rc;
+  if (o->npos < 2)
     return gs_usage_error("explain --index needs the metadata, a dataset and a unit, e.g. gcisim explain --index "
                           "data/asem/ASEM_iMeta.csv data/asem/ASEM_iData.csv ESP%s", "");
   if (o->out && gs_out_format(o->out, &o->fmt, o->fmt_given) != GS_EX_OK) return GS_EX_USAGE;

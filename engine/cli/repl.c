@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "argwalk.h"
 #include "dataset.h"
 #include "lgci.h"
 #include "lrecords.h"
@@ -99,31 +100,34 @@ static void on_sigint(int sig) {
   }
 }
 
+enum { RP_THREADS };
+static const gs_argopt repl_options[] = {{"--threads", 1, RP_THREADS}, {NULL, 0, 0}};
+
+static int repl_option(void *ctx, int id, const char *a, const char *v) {
+  repl *r = ctx;
+  (void)id, (void)a;
+  double t;
+  if (gs_parse_number(v, &t) || t != (int)t || t > 1024) return gs_usage_error("--threads needs a whole number, got '%s'", v);
+  r->ctx.threads = (int)t;
+  return GS_EX_OK;
+}
+
+/* the dataset, whatever its name (after "--" too) */
+static int repl_operand(void *ctx, const char *a) {
+  repl *r = ctx;
+  if (r->data) return gs_usage_error("repl: unexpected argument '%s' (one dataset at most)", a);
+  r->data = a;
+  return GS_EX_OK;
+}
+
+static int repl_sandbox_option(void *ctx, const char *a, const char *v) {
+  return gs_run_sbopts_parse(&((repl *)ctx)->sbo, a, v);
+}
+
 static int parse(int argc, char **argv, repl *r) {
   gs_run_sbopts_init(&r->sbo);
-  int rest = 0; /* after "--": the dataset, whatever its name */
-  for (int i = 0; i < argc; i++) {
-    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-    if (!rest && strcmp(a, "--") == 0) { rest = 1; continue; }
-    if (rest || a[0] != '-' || a[1] == '\0') {
-      if (r->data) return gs_usage_error("repl: unexpected argument '%s' (one dataset at most)", a);
-      r->data = a;
-      continue;
-    }
-    int took = gs_run_sbopts_parse(&r->sbo, a, v);
-    if (took < 0) return GS_EX_USAGE;
-    if (took) { i += took - 1; continue; }
-    if (strcmp(a, "--threads") == 0) {
-      double t;
-      if (!v) return gs_usage_error("%s needs a value", a);
-      if (gs_parse_number(v, &t) || t != (int)t || t > 1024) return gs_usage_error("--threads needs a whole number, got '%s'", v);
-      r->ctx.threads = (int)t;
-      i++;
-    } else {
-      return gs_usage_error("repl: unknown option '%s'", a);
-    }
-  }
-  return GS_EX_OK;
+  static const gs_argwalk walk = {"repl", GS_ARGS_DASH, repl_options, repl_option, repl_operand, repl_sandbox_option};
+  return gs_argwalk_run(&walk, argc, argv, r);
 }
 
 /* ---------- reading lines ---------- */
