@@ -17,14 +17,16 @@ static int outcome(int rc) {
   return rc == GS_ARGWALK_STOP ? GS_EX_OK : rc;
 }
 
-int gs_argwalk_run(const gs_argwalk *w, int argc, char **argv, void *ctx) {
+int gs_argwalk_run(const gs_argwalk *w, int argc, char **argv, void *ctx, const char **operands, int *noperands) {
   int rest = 0; /* after "--": operands only */
+  *noperands = 0;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     int rc;
     if (!rest && strcmp(a, "--") == 0) { rest = 1; continue; }
     if (rest || !is_option(w->style, a)) {
-      if ((rc = outcome(w->operand(ctx, a))) != -2) return rc;
+      if (w->max_operands >= 0 && *noperands == w->max_operands) return gs_usage_error(w->extra_operand, a);
+      operands[(*noperands)++] = a;
       continue;
     }
     const gs_argopt *o = w->opts;
@@ -44,4 +46,10 @@ int gs_argwalk_run(const gs_argwalk *w, int argc, char **argv, void *ctx) {
     return gs_usage_error(msg, a);
   }
   return GS_EX_OK;
+}
+
+int gs_args_have_help(int argc, char **argv) {
+  for (int i = 0; i < argc; i++)
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return 1;
+  return 0;
 }

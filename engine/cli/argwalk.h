@@ -15,9 +15,9 @@
  * from stdin) and "-x" are operands; the others read "-x" as an option and
  * "-" alone as an operand.
  *
- * The walker keeps no state and no pointer: each option and operand goes
- * to the command's callbacks with pointers into argv, which the command
- * may keep as long as argv lives. */
+ * The walker keeps no state and no pointer: each option goes to the
+ * command's callback, and the operands into the command's array, as
+ * pointers into argv, which the command may keep as long as argv lives. */
 #ifndef GS_ARGWALK_H
 #define GS_ARGWALK_H
 
@@ -44,8 +44,10 @@ typedef struct {
   const gs_argopt *opts; /* the command's options */
   /* opts' option id named name, with its value (NULL for a flag). */
   int (*option)(void *ctx, int id, const char *name, const char *value);
-  /* An operand, in order. */
-  int (*operand)(void *ctx, const char *arg);
+  /* How many operands the command takes (-1: any number), and the usage
+   * error for one more (a format with one %s, the operand). */
+  int max_operands;
+  const char *extra_operand;
   /* Options read by a shared reader rather than the table (the sandbox
    * options, --digits/--ties), tried after the table: given the option and
    * the next argument (NULL if none), returns how many arguments it took
@@ -54,8 +56,15 @@ typedef struct {
   int (*more)(void *ctx, const char *a, const char *v);
 } gs_argwalk;
 
-/* Walks argv[0..argc-1] (the arguments after the command's name).
- * Returns GS_EX_OK, or the usage error's exit code (reported on stderr). */
-int gs_argwalk_run(const gs_argwalk *w, int argc, char **argv, void *ctx);
+/* Walks argv[0..argc-1] (the arguments after the command's name), ctx
+ * going to the callbacks; the operands go in order to operands[], which
+ * has room for max_operands (argc when any number), their count to
+ * *noperands.  Returns GS_EX_OK, or the usage error's exit code (reported
+ * on stderr). */
+int gs_argwalk_run(const gs_argwalk *w, int argc, char **argv, void *ctx, const char **operands, int *noperands);
+
+/* Whether --help or -h is among the arguments, anywhere: the commands
+ * that print their usage whatever else the line holds. */
+int gs_args_have_help(int argc, char **argv);
 
 #endif

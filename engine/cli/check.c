@@ -955,14 +955,6 @@ static int check_option(void *ctx, int id, const char *a, const char *v) {
   return GS_EX_OK;
 }
 
-/* the exercise file, whatever its name (after "--" too) */
-static int check_operand(void *ctx, const char *a) {
-  check *c = ctx;
-  if (c->file) return gs_usage_error("check: one exercise at a time (extra '%s')", a);
-  c->file = a;
-  return GS_EX_OK;
-}
-
 /* run's limits and --allow-read; not --trusted or --allow-write: a
  * student's file has nothing to write, and is never to be trusted (both
  * are then unknown options) */
@@ -976,8 +968,10 @@ int gs_check_main(int argc, char **argv, const gs_check_key *keys) {
   memset(&c, 0, sizeof c);
   c.keys = keys;
   gs_run_sbopts_init(&c.sbo);
-  static const gs_argwalk walk = {"check", GS_ARGS_DASH, check_options, check_option, check_operand, check_sandbox_option};
-  int rc = gs_argwalk_run(&walk, argc, argv, &c);
+  static const gs_argwalk walk = {"check", GS_ARGS_DASH, check_options, check_option, 1,
+                                  "check: one exercise at a time (extra '%s')", check_sandbox_option};
+  int n; /* the exercise file, whatever its name (after "--" too) */
+  int rc = gs_argwalk_run(&walk, argc, argv, &c, &c.file, &n);
   if (rc != GS_EX_OK || c.help) return rc;
   if (!c.file) return gs_usage_error("check needs an exercise file, e.g. gcisim check scripts/teaching/01_read_score.lua%s", "");
   if (c.expect && (!valid_id(c.expect) || !key_exists(&c, c.expect)))

@@ -77,7 +77,6 @@ typedef struct {
   gs_ties ties;
   gs_format fmt;
   int fmt_given;
-  int npos; /* operands read so far */
 } ex_opts;
 
 /* s without leading and trailing blanks (cut in place). */
@@ -134,16 +133,6 @@ static int ex_option(void *ctx, int id, const char *a, const char *v) {
   return GS_EX_OK;
 }
 
-/* DATA then ISO3 */
-static int ex_operand(void *ctx, const char *a) {
-  ex_opts *o = ctx;
-  if (o->npos == 0) o->data = a;
-  else if (o->npos == 1) o->iso3 = a;
-  else return gs_usage_error("explain: unexpected argument '%s'", a);
-  o->npos++;
-  return GS_EX_OK;
-}
-
 static int ex_rank_option(void *ctx, const char *a, const char *v) {
   ex_opts *o = ctx;
   return gs_parse_rank_option(a, v, &o->digits, &o->ties);
@@ -153,20 +142,23 @@ static int parse(int argc, char **argv, ex_opts *o) {
   o->digits = -2; /* not given: the data's precision, once loaded */
   o->ties = GS_TIES_DENSE;
   o->fmt = GS_FMT_TABLE;
-  static const gs_argwalk walk = {"explain", GS_ARGS_DASH, ex_options, ex_option, ex_operand, ex_rank_option};
-  int rc = gs_argwalk_run(&walk, argc, argv, o);
+  static const gs_argwalk walk = {"explain", GS_ARGS_DASH, ex_options, ex_option, 2,
+                                  "explain: unexpected argument '%s'", ex_rank_option};
+  const char *operand[2] = {NULL, NULL}; /* DATA ISO3 */
+  int n, rc = gs_argwalk_run(&walk, argc, argv, o, operand, &n);
   if (rc != GS_EX_OK) return rc;
-  if (o->npos < 2) return gs_usage_error("explain needs a dataset and a country code, e.g. gcisim explain data/gci2020.csv VNM%s", "");
+  o->data = operand[0];
+  o->iso3 = operand[1];
+  if (n < 2) return gs_usage_error("explain needs a dataset and a country code, e.g. gcisim explain data/gci2020.csv VNM%s", "");
   if (o->out && gs_out_format(o->out, &o->fmt, o->fmt_given) != GS_EX_OK) return GS_EX_USAGE;
   return GS_EX_OK;
 }
 
 int gs_explain_main(int argc, char **argv) {
-  for (int i = 0; i < argc; i++)
-    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-      fputs(usage, stdout);
-      return GS_EX_OK;
-    }
+  if (gs_args_have_help(argc, argv)) {
+    fputs(usage, stdout);
+    return GS_EX_OK;
+  }
   /* an index's unit report (explain_index.c) */
   for (int i = 0; i < argc && strcmp(argv[i], "--") != 0; i++)
     if (strcmp(argv[i], "--index") == 0) return gs_explain_index_main(argc, argv);

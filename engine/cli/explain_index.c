@@ -50,7 +50,6 @@ typedef struct {
   int sw_raw;
   gs_format fmt;
   int fmt_given;
-  int npos; /* operands read so far */
 } ix_opts;
 
 static const char norm_list[] = "minmax, zscore, rank, prank, goalposts, dist2max, dist2targ or none";
@@ -223,16 +222,6 @@ static int ix_option(void *ctx, int id, const char *a, const char *v) {
   return GS_EX_OK;
 }
 
-/* METADATA is --index's value; the operands are DATA then UNIT */
-static int ix_operand(void *ctx, const char *a) {
-  ix_opts *o = ctx;
-  if (o->npos == 0) o->data = a;
-  else if (o->npos == 1) o->unit = a;
-  else return gs_usage_error("explain: unexpected argument '%s'", a);
-  o->npos++;
-  return GS_EX_OK;
-}
-
 static int ix_rank_option(void *ctx, const char *a, const char *v) {
   ix_opts *o = ctx;
   return gs_parse_rank_option(a, v, &o->digits, &o->ties);
@@ -244,10 +233,14 @@ static int parse(int argc, char **argv, ix_opts *o) {
   o->top = o->bottom = 5;
   o->fmt = GS_FMT_TABLE;
   gs_m_norm_default(GS_NORM_MINMAX, &o->norm); /* COINr's default, 0..100 */
-  static const gs_argwalk walk = {"explain --index", GS_ARGS_DASH, ix_options, ix_option, ix_operand, ix_rank_option};
-  int rc = gs_argwalk_run(&walk, argc, argv, o);
+  static const gs_argwalk walk = {"explain --index", GS_ARGS_DASH, ix_options, ix_option, 2,
+                                  "explain: unexpected argument '%s'", ix_rank_option};
+  const char *operand[2] = {NULL, NULL}; /* DATA UNIT (METADATA is --index's value) */
+  int n, rc = gs_argwalk_run(&walk, argc, argv, o, operand, &n);
   if (rc != GS_EX_OK) return rc;
-  if (o->npos < 2)
+  o->data = operand[0];
+  o->unit = operand[1];
+  if (n < 2)
     return gs_usage_error("explain --index needs the metadata, a dataset and a unit, e.g. gcisim explain --index "
                           "data/asem/ASEM_iMeta.csv data/asem/ASEM_iData.csv ESP%s", "");
   if (o->out && gs_out_format(o->out, &o->fmt, o->fmt_given) != GS_EX_OK) return GS_EX_USAGE;

@@ -112,22 +112,16 @@ static int repl_option(void *ctx, int id, const char *a, const char *v) {
   return GS_EX_OK;
 }
 
-/* the dataset, whatever its name (after "--" too) */
-static int repl_operand(void *ctx, const char *a) {
-  repl *r = ctx;
-  if (r->data) return gs_usage_error("repl: unexpected argument '%s' (one dataset at most)", a);
-  r->data = a;
-  return GS_EX_OK;
-}
-
 static int repl_sandbox_option(void *ctx, const char *a, const char *v) {
   return gs_run_sbopts_parse(&((repl *)ctx)->sbo, a, v);
 }
 
 static int parse(int argc, char **argv, repl *r) {
   gs_run_sbopts_init(&r->sbo);
-  static const gs_argwalk walk = {"repl", GS_ARGS_DASH, repl_options, repl_option, repl_operand, repl_sandbox_option};
-  return gs_argwalk_run(&walk, argc, argv, r);
+  static const gs_argwalk walk = {"repl", GS_ARGS_DASH, repl_options, repl_option, 1,
+                                  "repl: unexpected argument '%s' (one dataset at most)", repl_sandbox_option};
+  int n; /* the dataset, whatever its name (after "--" too) */
+  return gs_argwalk_run(&walk, argc, argv, r, &r->data, &n);
 }
 
 /* ---------- reading lines ---------- */
@@ -724,11 +718,10 @@ static char *history_path(void) {
 }
 
 int gs_repl_main(int argc, char **argv) {
-  for (int i = 0; i < argc; i++)
-    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-      fputs(usage, stdout);
-      return GS_EX_OK;
-    }
+  if (gs_args_have_help(argc, argv)) {
+    fputs(usage, stdout);
+    return GS_EX_OK;
+  }
   repl r;
   memset(&r, 0, sizeof r);
   int rc = parse(argc, argv, &r);

@@ -323,14 +323,6 @@ static int run_option(void *ctx, int id, const char *a, const char *v) {
   return GS_EX_OK;
 }
 
-/* The first operand is the script, the others its arguments (arg[1], ...). */
-static int run_operand(void *ctx, const char *a) {
-  run_opts *o = ctx;
-  if (!o->script) o->script = a;
-  else o->args[o->nargs++] = (char *)a;
-  return GS_EX_OK;
-}
-
 static int run_sandbox_option(void *ctx, const char *a, const char *v) {
   return gs_run_sbopts_parse(&((run_opts *)ctx)->sbo, a, v);
 }
@@ -341,9 +333,16 @@ static int parse_run(int argc, char **argv, run_opts *o) {
   o->args = calloc((size_t)argc + 1, sizeof *o->args);
   if (!o->args) return gs_usage_error("out of memory%s", "");
   /* only "--..." is an option: "-" is the script from stdin */
-  static const gs_argwalk walk = {NULL, GS_ARGS_DASHDASH, run_options, run_option, run_operand, run_sandbox_option};
-  int rc = gs_argwalk_run(&walk, argc, argv, o);
+  static const gs_argwalk walk = {NULL, GS_ARGS_DASHDASH, run_options, run_option, -1, NULL, run_sandbox_option};
+  int n, rc = gs_argwalk_run(&walk, argc, argv, o, (const char **)o->args, &n);
   if (rc != GS_EX_OK) return rc;
+  /* the first operand is the script, the others its arguments (arg[1], ...) */
+  if (n > 0) {
+    o->script = o->args[0];
+    o->nargs = n - 1;
+    memmove(o->args, o->args + 1, (size_t)o->nargs * sizeof *o->args);
+    o->args[o->nargs] = NULL;
+  }
   if (!o->script && !o->help) return gs_usage_error("run needs a script%s", "");
   if (!o->plot) {
     const char *need = o->plot_type ? "--plot-type" : o->plot_countries ? "--plot-countries"
