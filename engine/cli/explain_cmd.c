@@ -191,13 +191,9 @@ int gs_explain_main(int argc, char **argv) {
   double *w = NULL;
   gs_explain *e = NULL;
   gs_table *table = NULL;
-  long u = gs_dataset_row(d, o.iso3);
-  /* typed on a command line: vnm means VNM when no other key differs
-   * from it only in case */
-  if (u < 0) u = gs_dataset_row_nocase(d, o.iso3);
+  long u = gs_explain_find_unit(d, o.iso3, "country", o.data);
   if (u < 0) {
-    rc = gs_usage_error("explain: unknown country '%s'", o.iso3);
-    fprintf(stderr, "(the codes are in the %s column of %s)\n", d->key_col, o.data);
+    rc = GS_EX_USAGE;
     goto done;
   }
   if (d->npillar == 0) {

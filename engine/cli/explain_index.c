@@ -263,6 +263,19 @@ static int header_has(const char *text, size_t len, const char *name) {
   return 0;
 }
 
+long gs_explain_find_unit(const gs_dataset *d, const char *code, const char *noun, const char *file) {
+  long u = gs_dataset_row(d, code);
+  /* typed on a command line: vnm means VNM when no other key differs
+   * from it only in case */
+  if (u < 0) u = gs_dataset_row_nocase(d, code);
+  if (u >= 0) return u;
+  char msg[64];
+  snprintf(msg, sizeof msg, "explain: unknown %s '%%s'", noun);
+  gs_usage_error(msg, code);
+  fprintf(stderr, "(the codes are in the %s column of %s)\n", d->key_col, file);
+  return -1;
+}
+
 int gs_explain_index_main(int argc, char **argv) {
   ix_opts o;
   memset(&o, 0, sizeof o);
@@ -335,11 +348,9 @@ int gs_explain_index_main(int argc, char **argv) {
     rc = GS_EX_DATA;
     goto done;
   }
-  long u = gs_dataset_row(d, o.unit);
-  if (u < 0) u = gs_dataset_row_nocase(d, o.unit);
+  long u = gs_explain_find_unit(d, o.unit, "unit", o.data);
   if (u < 0) {
-    rc = gs_usage_error("explain: unknown unit '%s'", o.unit);
-    fprintf(stderr, "(the codes are in the %s column of %s)\n", d->key_col, o.data);
+    rc = GS_EX_USAGE;
     goto done;
   }
   /* group ids: of each grouped imputation, and of the group ranks */
