@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "dataset.h"
+#include "lbox.h"
 #include "lgci.h"
 #include "lopts.h"
 #include "lrecords.h"
@@ -203,25 +204,16 @@ static void ua_note(const gs_ua_config *c, char *buf, size_t len) {
 }
 
 typedef struct { gs_ua_result *r; size_t charged; } ua_box;
-static int ua_box_gc(lua_State *L) {
-  ua_box *b = lua_touserdata(L, 1);
+static void ua_box_release(lua_State *L, void *data) {
+  ua_box *b = data;
   if (b->charged) gs_sandbox_release(L, b->charged);
   b->charged = 0;
   gs_ua_result_free(b->r);
   b->r = NULL;
-  return 0;
 }
 
 static ua_box *push_ua_box(lua_State *L) {
-  ua_box *b = lua_newuserdatauv(L, sizeof *b, 0);
-  b->r = NULL;
-  b->charged = 0;
-  if (luaL_newmetatable(L, "gci.ua_box")) {
-    lua_pushcfunction(L, ua_box_gc);
-    lua_setfield(L, -2, "__gc");
-  }
-  lua_setmetatable(L, -2);
-  return b;
+  return gs_lua_newbox(L, sizeof(ua_box), ua_box_release);
 }
 
 /* The text of a shard file (see the top of this file). */
@@ -376,11 +368,11 @@ static int ds_sensitivity(lua_State *L) {
 /* ---------- targets ---------- */
 
 typedef struct { gs_target_result *r; } tg_box;
-static int tg_box_gc(lua_State *L) {
-  tg_box *b = lua_touserdata(L, 1);
+static void tg_box_release(lua_State *L, void *data) {
+  (void)L;
+  tg_box *b = data;
   gs_target_result_free(b->r);
   b->r = NULL;
-  return 0;
 }
 
 /* d:target(iso3, {rank = R} | {tier = T, thresholds = {...}} | {score = S},
@@ -445,13 +437,7 @@ static int ds_target(lua_State *L) {
   }
   lua_pop(L, 1);
   if (goals != 1) return luaL_error(L, "target: give exactly one of rank, tier or score");
-  tg_box *b = lua_newuserdatauv(L, sizeof *b, 0);
-  b->r = NULL;
-  if (luaL_newmetatable(L, "gci.target_box")) {
-    lua_pushcfunction(L, tg_box_gc);
-    lua_setfield(L, -2, "__gc");
-  }
-  lua_setmetatable(L, -2);
+  tg_box *b = gs_lua_newbox(L, sizeof *b, tg_box_release);
   char err[256];
   b->r = gs_target(d, (size_t)u, &s, err, sizeof err);
   if (!b->r) return luaL_error(L, "target: %s", err);

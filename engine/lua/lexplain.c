@@ -6,25 +6,25 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lbox.h"
 #include "lgci.h"
 #include "lrecords.h"
 #include "explaintable.h"
 #include "output.h"
 
-#define BOX_MT "gci.explain_box"
-
+/* The explanation and its table while the Lua values are built (lbox.h). */
 typedef struct {
   gs_explain *e;
   gs_table *t;
 } ex_box;
 
-static int box_gc(lua_State *L) {
-  ex_box *b = luaL_checkudata(L, 1, BOX_MT);
+static void ex_box_release(lua_State *L, void *data) {
+  (void)L;
+  ex_box *b = data;
   gs_explain_free(b->e);
   gs_table_free(b->t);
   b->e = NULL;
   b->t = NULL;
-  return 0;
 }
 
 static void set_num(lua_State *L, const char *field, double v) {
@@ -50,14 +50,7 @@ static void push_neighbours(lua_State *L, const gs_dataset *d, const gs_explain 
 }
 
 void gs_lua_push_explain(lua_State *L, const gs_dataset *d, size_t u, const gs_spec *spec) {
-  ex_box *box = lua_newuserdatauv(L, sizeof *box, 0);
-  box->e = NULL;
-  box->t = NULL;
-  if (luaL_newmetatable(L, BOX_MT)) {
-    lua_pushcfunction(L, box_gc);
-    lua_setfield(L, -2, "__gc");
-  }
-  lua_setmetatable(L, -2);
+  ex_box *box = gs_lua_newbox(L, sizeof *box, ex_box_release);
   char err[512];
   if (!(box->e = gs_explain_unit(d, u, spec, err, sizeof err))) luaL_error(L, "explain: %s", err);
   const gs_explain *e = box->e;

@@ -35,6 +35,7 @@
 #include "datadir.h"
 #include "panelsplit.h"
 #include "policy.h"
+#include "lbox.h"
 #include "lgci.h"
 #include "lrecords.h"
 #include "method.h"
@@ -393,20 +394,19 @@ static int ri_strengths(lua_State *L) {
 
 /* ------------------------------------------------------- unit report */
 
-#define UR_BOX "gci.unit_report_box"
-
+/* The report and its table while the Lua values are built (lbox.h). */
 typedef struct {
   gs_unit_report *ur;
   gs_table *t;
 } ur_box;
 
-static int ur_box_gc(lua_State *L) {
-  ur_box *b = luaL_checkudata(L, 1, UR_BOX);
+static void ur_box_release(lua_State *L, void *data) {
+  (void)L;
+  ur_box *b = data;
   gs_unit_report_free(b->ur);
   gs_table_free(b->t);
   b->ur = NULL;
   b->t = NULL;
-  return 0;
 }
 
 static const char *const rp_opts[] = {"group", "top", "bottom", "data", NULL};
@@ -464,16 +464,7 @@ static int ri_report(lua_State *L) {
     if (col->type == GS_COL_TEXT) gval = col->text[u];
     else { snprintf(gbuf, sizeof gbuf, "%.15g", col->num[u]); gval = gbuf; }
   }
-  ur_box *b = lua_newuserdatauv(L, sizeof *b, 0);
-  b->ur = NULL;
-  b->t = NULL;
-  if (luaL_newmetatable(L, UR_BOX)) {
-    lua_pushcfunction(L, ur_box_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pushboolean(L, 0);
-    lua_setfield(L, -2, "__metatable");
-  }
-  lua_setmetatable(L, -2);
+  ur_box *b = gs_lua_newbox(L, sizeof *b, ur_box_release);
   /* the core's mallocs (the report, its scratch, the table) are charged
    * while they live; no Lua error comes between charge and release */
   size_t nn = gs_h_count(c.h), bytes = nn * (sizeof(gs_ur_row) + 160) + c.n * (k + 6) * sizeof(double) + 4096;
@@ -1295,24 +1286,23 @@ static int ix_whatif(lua_State *L) {
 
 /* --------------------------------------------------- long panel CSV */
 
-#define PANEL_MT "gci.panel_loading"
-
-/* What gci.load_panel holds while it builds datasets: freed by __gc if a
- * Lua error (a memory limit) interrupts it. */
+/* What gci.load_panel holds while it builds datasets: released if a Lua
+ * error (a memory limit) interrupts it (lbox.h). */
 typedef struct {
   gs_panel *p;
   gs_dataset **ds;
   size_t n;
 } panel_box;
 
-static int panel_gc(lua_State *L) {
-  panel_box *b = luaL_checkudata(L, 1, PANEL_MT);
+static void panel_box_release(lua_State *L, void *data) {
+  (void)L;
+  panel_box *b = data;
   for (size_t i = 0; b->ds && i < b->n; i++) gs_dataset_free(b->ds[i]);
   free(b->ds);
   gs_panel_free(b->p);
   b->ds = NULL;
   b->p = NULL;
-  return 0;
+  b->n = 0;
 }
 
 static const char *const lp_opts[] = {"year", "key", "name", "na", NULL};
@@ -1361,15 +1351,7 @@ static int gci_load_panel(lua_State *L) {
   static const char *const nopillars[] = {NULL};
   o.pillars = nopillars; /* an index's data has no pillars */
   o.npillars = 0;
-  panel_box *pb = lua_newuserdatauv(L, sizeof *pb, 0);
-  pb->p = NULL, pb->ds = NULL, pb->n = 0;
-  if (luaL_newmetatable(L, PANEL_MT)) {
-    lua_pushcfunction(L, panel_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pushliteral(L, PANEL_MT);
-    lua_setfield(L, -2, "__metatable");
-  }
-  lua_setmetatable(L, -2);
+  panel_box *pb = gs_lua_newbox(L, sizeof *pb, panel_box_release);
   /* read the file (the sandbox's policy decides), then split it, in C with
    * no Lua call in between */
   char where[4096], err[1024];

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lbox.h"
 #include "lgci.h"
 #include "output.h"
 #include "table.h"
@@ -26,35 +27,27 @@ int gs_records_rows(lua_State *L) {
   return 1;
 }
 
-/* A memory stream owned by a userdata, so that a Lua error raised while
- * it is written cannot leak it. */
+/* A memory stream in a box (lbox.h), so that a Lua error raised while it
+ * is written cannot leak it. */
 typedef struct {
   FILE *f;
   char *buf;
   size_t len;
 } membuf;
 
-static int membuf_gc(lua_State *L) {
-  membuf *m = lua_touserdata(L, 1);
+static void membuf_release(lua_State *L, void *data) {
+  (void)L;
+  membuf *m = data;
   if (m->f) fclose(m->f);
   m->f = NULL;
   free(m->buf);
   m->buf = NULL;
-  return 0;
 }
 
 /* __tostring: the table gcisim prints for the object, without the last
  * newline (print adds one). */
 int gs_records_tostring(lua_State *L) {
-  membuf *m = lua_newuserdatauv(L, sizeof *m, 0);
-  memset(m, 0, sizeof *m);
-  if (luaL_newmetatable(L, "gci.membuf")) {
-    lua_pushcfunction(L, membuf_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pushliteral(L, "gci.membuf");
-    lua_setfield(L, -2, "__metatable");
-  }
-  lua_setmetatable(L, -2);
+  membuf *m = gs_lua_newbox(L, sizeof *m, membuf_release);
   m->f = open_memstream(&m->buf, &m->len);
   if (!m->f) return luaL_error(L, "out of memory");
   gs_output_value(L, 1, GS_FMT_TABLE, m->f);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lbox.h"
 #include "lgci.h"
 #include "lrecords.h"
 #include "sandbox.h"
@@ -21,25 +22,16 @@ typedef struct {
   int sandboxed;
 } tbox;
 
-static int tbox_gc(lua_State *L) {
-  tbox *b = lua_touserdata(L, 1);
+static void tbox_release(lua_State *L, void *data) {
+  tbox *b = data;
   if (b->charged && b->sandboxed) gs_sandbox_release(L, b->charged);
   gs_table_free(b->t);
   b->t = NULL;
   b->charged = 0;
-  return 0;
 }
 
 static tbox *push_box(lua_State *L) {
-  tbox *b = lua_newuserdatauv(L, sizeof *b, 0);
-  memset(b, 0, sizeof *b);
-  if (luaL_newmetatable(L, "gci.tablebox")) {
-    lua_pushcfunction(L, tbox_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pushliteral(L, "gci.tablebox");
-    lua_setfield(L, -2, "__metatable");
-  }
-  lua_setmetatable(L, -2);
+  tbox *b = gs_lua_newbox(L, sizeof *b, tbox_release);
   gs_ctx *c = gs_lua_getctx(L);
   b->sandboxed = c && c->sandbox;
   return b;
