@@ -81,17 +81,19 @@ static int limit_error(lua_State *L) {
 
 static void *scratch(lua_State *L, size_t bytes) { return lua_newuserdatauv(L, bytes ? bytes : 1, 0); }
 
-/* Gives the list on the stack top a metatable naming its columns. */
-static void set_columns(lua_State *L, const char *const *cols, int ncols) {
-  lua_createtable(L, 0, 1);
-  lua_createtable(L, ncols, 0);
-  for (int i = 0; i < ncols; i++) {
-    lua_pushstring(L, cols[i]);
+
+/* Pushes a new list of column names: head (NULL-terminated), to which the
+ * caller appends the names known only at run time before it gives the
+ * list to gs_records_setmeta_list.  Returns the list's length. */
+static lua_Integer push_column_names(lua_State *L, const char *const *head, size_t more) {
+  lua_Integer n = 0;
+  while (head[n]) n++;
+  lua_createtable(L, (int)(n + (lua_Integer)more), 0);
+  for (lua_Integer i = 0; i < n; i++) {
+    lua_pushstring(L, head[i]);
     lua_rawseti(L, -2, i + 1);
   }
-  lua_setfield(L, -2, "__columns");
-  lua_setmetatable(L, -2);
-  gs_records_adopt(L, -1, "gci.records", NULL); /* the records protocol, protected */
+  return n;
 }
 
 static void set_str(lua_State *L, const char *k, const char *v) {
@@ -321,8 +323,8 @@ static int ri_unit(lua_State *L) {
     set_num(L, "rank", rk[u]);
     lua_rawseti(L, -2, (lua_Integer)q + 1);
   }
-  static const char *const cols[] = {"code", "name", "level", "parent", "score", "rank"};
-  set_columns(L, cols, 6);
+  static const char *const cols[] = {"code", "name", "level", "parent", "score", "rank", NULL};
+  gs_records_setmeta(L, -1, "gci.records", cols, NULL, NULL);
   return 1;
 }
 
@@ -387,8 +389,8 @@ static int ri_strengths(lua_State *L) {
       lua_rawseti(L, -2, ++row);
     }
   }
-  static const char *const cols[] = {"kind", "code", "name", "group", "rank", "value"};
-  set_columns(L, cols, 6);
+  static const char *const cols[] = {"kind", "code", "name", "group", "rank", "value", NULL};
+  gs_records_setmeta(L, -1, "gci.records", cols, NULL, NULL);
   return 1;
 }
 
@@ -529,8 +531,8 @@ static int ri_corr_flags(lua_State *L) {
       set_num(L, "r", r);
       lua_rawseti(L, -2, ++row);
     }
-  static const char *const cols[] = {"group", "ind1", "ind2", "r"};
-  set_columns(L, cols, 4);
+  static const char *const cols[] = {"group", "ind1", "ind2", "r", NULL};
+  gs_records_setmeta(L, -1, "gci.records", cols, NULL, NULL);
   return 1;
 }
 
@@ -560,8 +562,8 @@ static int ri_cronbach(lua_State *L) {
     lua_rawseti(L, out, (lua_Integer)q + 1);
     lua_settop(L, out);
   }
-  static const char *const cols[] = {"group", "level", "k", "alpha"};
-  set_columns(L, cols, 4);
+  static const char *const cols[] = {"group", "level", "k", "alpha", NULL};
+  gs_records_setmeta(L, -1, "gci.records", cols, NULL, NULL);
   return 1;
 }
 
@@ -620,26 +622,15 @@ static int ri_pca(lua_State *L) {
     }
     lua_settop(L, loads);
   }
-  static const char *const ccols[] = {"group", "pc", "eigenvalue", "variance", "cumulative", "units"};
-  lua_pushvalue(L, comps);
-  set_columns(L, ccols, 6);
-  lua_pop(L, 1);
-  lua_pushvalue(L, loads);
-  lua_createtable(L, 0, 1);
-  lua_createtable(L, (int)kmax + 3, 0);
-  lua_pushliteral(L, "group");
-  lua_rawseti(L, -2, 1);
-  lua_pushliteral(L, "code");
-  lua_rawseti(L, -2, 2);
-  lua_pushliteral(L, "weight");
-  lua_rawseti(L, -2, 3);
+  static const char *const ccols[] = {"group", "pc", "eigenvalue", "variance", "cumulative", "units", NULL};
+  gs_records_setmeta(L, comps, "gci.records", ccols, NULL, NULL);
+  static const char *const lhead[] = {"group", "code", "weight", NULL};
+  lua_Integer ncol = push_column_names(L, lhead, kmax);
   for (size_t p = 0; p < kmax; p++) {
     lua_pushfstring(L, "pc%d", (int)p + 1);
-    lua_rawseti(L, -2, (lua_Integer)p + 4);
+    lua_rawseti(L, -2, ++ncol);
   }
-  lua_setfield(L, -2, "__columns");
-  lua_setmetatable(L, -2);
-  gs_records_adopt(L, -1, "gci.pca_loadings", NULL);
+  gs_records_setmeta_list(L, loads, "gci.pca_loadings", -1, NULL, NULL);
   lua_pop(L, 1);
   lua_pushvalue(L, comps);
   lua_pushvalue(L, loads);
@@ -735,8 +726,8 @@ static int ri_mpi(lua_State *L) {
   }
   if (st != GS_M_OK) return luaL_error(L, "mpi: %s", gs_m_strerror(st));
   unit_scores(L, &c, rows, m, out);
-  const char *cols[] = {c.d->key_col, "country", "score", "rank"};
-  set_columns(L, cols, 4);
+  const char *cols[] = {c.d->key_col, "country", "score", "rank", NULL};
+  gs_records_setmeta(L, -1, "gci.records", cols, NULL, NULL);
   return 1;
 }
 
@@ -781,20 +772,14 @@ static int ri_bod(lua_State *L) {
     for (size_t j = 0; j < k; j++) set_num(L, node_at(c.h, ind[j]).code, share[i * k + j]);
     lua_pop(L, 1);
   }
-  lua_createtable(L, 0, 1);
-  lua_createtable(L, (int)k + 4, 0);
-  const char *head[] = {c.d->key_col, "country", "score", "rank"};
-  for (int i = 0; i < 4; i++) {
-    lua_pushstring(L, head[i]);
-    lua_rawseti(L, -2, i + 1);
-  }
+  const char *head[] = {c.d->key_col, "country", "score", "rank", NULL};
+  lua_Integer nh = push_column_names(L, head, k);
   for (size_t j = 0; j < k; j++) {
     lua_pushstring(L, node_at(c.h, ind[j]).code);
-    lua_rawseti(L, -2, (lua_Integer)j + 5);
+    lua_rawseti(L, -2, ++nh);
   }
-  lua_setfield(L, -2, "__columns");
-  lua_setmetatable(L, -2);
-  gs_records_adopt(L, -1, "gci.records", NULL);
+  gs_records_setmeta_list(L, -2, "gci.records", -1, NULL, NULL);
+  lua_pop(L, 1);
   return 1;
 }
 
@@ -848,8 +833,8 @@ static int ri_remove(lua_State *L) {
     set_num(L, "max_abs_change", cnt ? mx : NAN);
     lua_rawseti(L, -2, ++row);
   }
-  static const char *const cols[] = {"code", "level", "parent", "mean_abs_change", "max_abs_change"};
-  set_columns(L, cols, 5);
+  static const char *const cols[] = {"code", "level", "parent", "mean_abs_change", "max_abs_change", NULL};
+  gs_records_setmeta(L, -1, "gci.records", cols, NULL, NULL);
   return 1;
 }
 
@@ -933,21 +918,14 @@ static int ri_opt_weights(lua_State *L) {
     set_num(L, "share", r[j] / rsum);
     lua_rawseti(L, -2, (lua_Integer)j + 1);
   }
-  lua_createtable(L, 0, 2);
-  static const char *const cols[] = {"code", "level", "parent", "nominal", "weight", "target", "r", "share"};
-  lua_createtable(L, 8, 0);
-  for (int i = 0, q = 0; i < 8; i++) {
-    if (o.infomax && i == 5) continue;
-    lua_pushstring(L, cols[i]);
-    lua_rawseti(L, -2, ++q);
-  }
-  lua_setfield(L, -2, "__columns");
+  /* infomax has no target */
+  static const char *const cols[] = {"code", "level", "parent", "nominal", "weight", "target", "r", "share", NULL};
+  static const char *const icols[] = {"code", "level", "parent", "nominal", "weight", "r", "share", NULL};
   lua_pushfstring(L, "%s: objective %s after %d iterations%s", o.infomax ? "infomax" : "balance",
                   lua_tostring(L, (gs_lua_pushnum(L, obj), -1)), iters, conv ? "" : " (not converged)");
   lua_remove(L, -2);
-  lua_setfield(L, -2, "__footer");
-  lua_setmetatable(L, -2);
-  gs_records_adopt(L, -1, "gci.opt_weights", NULL);
+  gs_records_setmeta(L, -2, "gci.opt_weights", o.infomax ? icols : cols, lua_tostring(L, -1), NULL);
+  lua_pop(L, 1);
   return 1;
 }
 
@@ -1206,8 +1184,8 @@ static int ix_panel(lua_State *L) {
     prev = kr;
     nprev = d->n;
   }
-  const char *cols[] = {d0->key_col, "country", "year", "score", "rank", "rank_change"};
-  set_columns(L, cols, 6);
+  const char *cols[] = {d0->key_col, "country", "year", "score", "rank", "rank_change", NULL};
+  gs_records_setmeta(L, -1, "gci.records", cols, NULL, NULL);
   return 1;
 }
 
@@ -1601,8 +1579,8 @@ static int gci_ampi(lua_State *L) {
     prev = kr;
     nprev = d->n;
   }
-  const char *cols[] = {d0->key_col, "country", "period", "score", "rank", "change"};
-  set_columns(L, cols, 6);
+  const char *cols[] = {d0->key_col, "country", "period", "score", "rank", "change", NULL};
+  gs_records_setmeta(L, -1, "gci.records", cols, NULL, NULL);
   return 1;
 }
 
