@@ -115,9 +115,11 @@ static void push_unit(lua_State *L, const gs_dataset *d, size_t u) {
   set_str(L, "country", d->name[u]);
 }
 
-/* opts at index i: nil or a table of known options; pushes an empty table
- * for nil so that later lua_getfield calls work.  Returns the index. */
+/* opts at index i, a method's last argument (the stack is cut there): nil
+ * or a table of known options; an empty table replaces nil so that later
+ * lua_getfield calls work.  Returns the index. */
 static int opts_table(lua_State *L, int i, const char *const *known, const char *what) {
+  lua_settop(L, i);
   if (lua_isnoneornil(L, i)) {
     lua_newtable(L);
     lua_replace(L, i);
@@ -337,7 +339,6 @@ static const char *const sw_opts[] = {"top", "bottom", "min_discard", "data", "l
 static int ri_strengths(lua_State *L) {
   ctx_t c = get_ctx(L);
   const char *key = luaL_checkstring(L, 2);
-  lua_settop(L, 3);
   int t = opts_table(L, 3, sw_opts, "strengths");
   long u = gs_dataset_row(c.d, key);
   if (u < 0) return luaL_error(L, "strengths: unknown unit '%s' (not in %s)", key, c.d->source);
@@ -421,7 +422,6 @@ static const char *const rp_opts[] = {"group", "top", "bottom", "data", NULL};
 static int ri_report(lua_State *L) {
   ctx_t c = get_ctx(L);
   const char *key = luaL_checkstring(L, 2);
-  lua_settop(L, 3);
   int t = opts_table(L, 3, rp_opts, "report");
   long u = gs_dataset_row(c.d, key);
   if (u < 0) return luaL_error(L, "report: unknown unit '%s' (not in %s)", key, c.d->source);
@@ -499,7 +499,6 @@ static const char *const methods[] = {"pearson", "spearman", NULL};
  * correlation is above (high) or below (low) the threshold. */
 static int ri_corr_flags(lua_State *L) {
   ctx_t c = get_ctx(L);
-  lua_settop(L, 2);
   int t = opts_table(L, 2, cf_opts, "corr_flags");
   double th = opt_num(L, t, "threshold", 0.9, "corr_flags");
   if (!(th >= -1 && th <= 1)) return luaL_error(L, "corr_flags: option 'threshold' must be from -1 to 1");
@@ -544,7 +543,6 @@ static const char *const grp_opts[] = {"level", "data", NULL};
  * nodes (the children of each node one level up), over the kept units. */
 static int ri_cronbach(lua_State *L) {
   ctx_t c = get_ctx(L);
-  lua_settop(L, 2);
   int t = opts_table(L, 2, grp_opts, "cronbach");
   int lev = opt_level(L, t, c.h, 1, 0, "cronbach");
   int raw = opt_choice(L, t, "data", data_choices, "cronbach") == 1;
@@ -573,7 +571,6 @@ static int ri_cronbach(lua_State *L) {
  * PCA weight), pc1, pc2, ... */
 static int ri_pca(lua_State *L) {
   ctx_t c = get_ctx(L);
-  lua_settop(L, 2);
   int t = opts_table(L, 2, grp_opts, "pca");
   int lev = opt_level(L, t, c.h, 1, 0, "pca");
   int raw = opt_choice(L, t, "data", data_choices, "pca") == 1;
@@ -669,7 +666,6 @@ static const char *const polarities[] = {"positive", "negative", NULL};
  * over the kept units. */
 static int ri_mpi(lua_State *L) {
   ctx_t c = get_ctx(L);
-  lua_settop(L, 2);
   int t = opts_table(L, 2, mpi_opts, "mpi");
   long node = opt_node(L, t, c.h, "mpi");
   int ampi = opt_choice(L, t, "method", mpi_methods, "mpi") == 1;
@@ -741,7 +737,6 @@ static const char *const bod_opts[] = {"node", "bounds", NULL};
  * values, which must be >= 0). */
 static int ri_bod(lua_State *L) {
   ctx_t c = get_ctx(L);
-  lua_settop(L, 2);
   int t = opts_table(L, 2, bod_opts, "bod");
   long node = opt_node(L, t, c.h, "bod");
   double lo = 0, up = 1;
@@ -794,7 +789,6 @@ static const char *const rm_opts[] = {"level", "node", NULL};
  * max_abs_change. */
 static int ri_remove(lua_State *L) {
   ctx_t c = get_ctx(L);
-  lua_settop(L, 2);
   int t = opts_table(L, 2, rm_opts, "remove_elements");
   int lev = opt_level(L, t, c.h, 1, 0, "remove_elements");
   long node = opt_node(L, t, c.h, "remove_elements");
@@ -851,7 +845,6 @@ static const char *const ow_types[] = {"balance", "infomax", NULL};
  * footer tells the objective, iterations and whether it converged. */
 static int ri_opt_weights(lua_State *L) {
   ctx_t c = get_ctx(L);
-  lua_settop(L, 2);
   int t = opts_table(L, 2, ow_opts_, "opt_weights");
   gs_ow_opts o;
   gs_ow_opts_default(&o);
@@ -964,6 +957,39 @@ static int year_cmp(const void *a, const void *b) {
   return strcmp(x->str, y->str);
 }
 
+/* The keys of the table at tbl ({[year] = value, ...}), sorted: numbers
+ * first, ascending, then strings; ix:panel's years and gci.ampi's periods.
+ * Pushes the list of keys, a scratch block (the returned array, *n items)
+ * and then every key, kept on the stack at yi[y].ki.  bad and none are the
+ * errors for a key that is neither number nor string and for no key; what
+ * names the call when the stack cannot hold the keys. */
+static year_item *sorted_keys(lua_State *L, int tbl, const char *what, const char *bad, const char *none,
+                              size_t *n) {
+  size_t ny = 0;
+  lua_newtable(L);
+  int keys = lua_gettop(L);
+  lua_pushnil(L);
+  while (lua_next(L, tbl)) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) != LUA_TNUMBER && lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "%s", bad);
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, keys, (lua_Integer)++ny);
+  }
+  if (ny == 0) luaL_error(L, "%s", none);
+  luaL_checkstack(L, (int)ny * 2 + 20, what);
+  year_item *yi = scratch(L, ny * sizeof *yi);
+  for (size_t y = 0; y < ny; y++) {
+    lua_rawgeti(L, keys, (lua_Integer)y + 1);
+    yi[y].isnum = lua_type(L, -1) == LUA_TNUMBER;
+    yi[y].num = lua_tonumber(L, -1);
+    yi[y].str = yi[y].isnum ? NULL : lua_tostring(L, -1);
+    yi[y].ki = lua_gettop(L);
+  }
+  qsort(yi, ny, sizeof *yi, year_cmp);
+  *n = ny;
+  return yi;
+}
+
 /* Appends the concatenation of s1 and s2 (s2 may be NULL) to the buffer as
  * one CSV field, quoted when it needs it. */
 static void csv_field2(luaL_Buffer *b, const char *s1, const char *s2) {
@@ -1013,28 +1039,10 @@ static int ix_panel(lua_State *L) {
       lua_pop(L, 1);
     }
   }
-  /* the years, sorted (5: keys list) */
-  size_t ny = 0;
-  lua_newtable(L);
-  lua_pushnil(L);
-  while (lua_next(L, 2)) {
-    lua_pop(L, 1);
-    if (lua_type(L, -1) != LUA_TNUMBER && lua_type(L, -1) != LUA_TSTRING)
-      return luaL_error(L, "panel: the datasets must be given as {[year] = dataset, ...}");
-    lua_pushvalue(L, -1);
-    lua_rawseti(L, 5, (lua_Integer)++ny);
-  }
-  if (ny == 0) return luaL_error(L, "panel: no dataset given");
-  luaL_checkstack(L, (int)ny * 2 + 20, "panel");
-  year_item *yi = scratch(L, ny * sizeof *yi); /* 6 */
-  for (size_t y = 0; y < ny; y++) {
-    lua_rawgeti(L, 5, (lua_Integer)y + 1); /* base + 1 + y: the keys, kept on the stack */
-    yi[y].isnum = lua_type(L, -1) == LUA_TNUMBER;
-    yi[y].num = lua_tonumber(L, -1);
-    yi[y].str = yi[y].isnum ? NULL : lua_tostring(L, -1);
-    yi[y].ki = lua_gettop(L);
-  }
-  qsort(yi, ny, sizeof *yi, year_cmp);
+  /* the years, sorted */
+  size_t ny;
+  year_item *yi = sorted_keys(L, 2, "panel", "panel: the datasets must be given as {[year] = dataset, ...}",
+                              "panel: no dataset given", &ny);
   const char **ystr = scratch(L, ny * sizeof *ystr); /* "@year", strings kept on the stack */
   for (size_t y = 0; y < ny; y++) {
     lua_pushfstring(L, "@%s", luaL_tolstring(L, yi[y].ki, NULL));
@@ -1419,31 +1427,12 @@ static const char *const ampi_opts[] = {"node", "polarity", "goalposts", "base",
  * periods in order as ix:panel's years. */
 static int gci_ampi(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
-  lua_settop(L, 2);
   int t = opts_table(L, 2, ampi_opts, "ampi");
   int sign = opt_choice(L, t, "polarity", polarities, "ampi") == 1 ? -1 : 1;
-  /* the periods, sorted as ix:panel sorts years (3: keys list) */
-  size_t np = 0;
-  lua_newtable(L);
-  lua_pushnil(L);
-  while (lua_next(L, 1)) {
-    lua_pop(L, 1);
-    if (lua_type(L, -1) != LUA_TNUMBER && lua_type(L, -1) != LUA_TSTRING)
-      return luaL_error(L, "ampi: the results must be given as {[period] = index result, ...}");
-    lua_pushvalue(L, -1);
-    lua_rawseti(L, 3, (lua_Integer)++np);
-  }
-  if (np == 0) return luaL_error(L, "ampi: no result given");
-  luaL_checkstack(L, (int)np * 2 + 20, "ampi");
-  year_item *yi = scratch(L, np * sizeof *yi); /* 4 */
-  for (size_t y = 0; y < np; y++) {
-    lua_rawgeti(L, 3, (lua_Integer)y + 1); /* the keys, kept on the stack */
-    yi[y].isnum = lua_type(L, -1) == LUA_TNUMBER;
-    yi[y].num = lua_tonumber(L, -1);
-    yi[y].str = yi[y].isnum ? NULL : lua_tostring(L, -1);
-    yi[y].ki = lua_gettop(L);
-  }
-  qsort(yi, np, sizeof *yi, year_cmp);
+  /* the periods, sorted as ix:panel sorts years */
+  size_t np;
+  year_item *yi = sorted_keys(L, 1, "ampi", "ampi: the results must be given as {[period] = index result, ...}",
+                              "ampi: no result given", &np);
   int res0 = lua_gettop(L) + 1; /* the results: res0 + y */
   for (size_t y = 0; y < np; y++) {
     lua_pushvalue(L, yi[y].ki);
