@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "table.h"
+
 #define BOX_MT "gci.box"
 
 /* The userdata: the release function, then the data, aligned for any
@@ -34,6 +36,15 @@ void *gs_lua_newbox(lua_State *L, size_t size, gs_box_release release) {
   lua_setmetatable(L, -2);
   return (char *)h + DATA_OFFSET;
 }
+
+static void table_release(lua_State *L, void *data) {
+  (void)L;
+  gs_table **t = data;
+  gs_table_free(*t);
+  *t = NULL;
+}
+
+gs_table **gs_lua_tablebox(lua_State *L) { return gs_lua_newbox(L, sizeof(gs_table *), table_release); }
 
 void gs_lua_box_release(lua_State *L, int idx) {
   box_head *h = luaL_checkudata(L, idx, BOX_MT);

@@ -21,6 +21,11 @@ typedef void (*gs_box_release)(lua_State *L, void *data);
  * release empties; returns the data, owned by the box. */
 void *gs_lua_newbox(lua_State *L, size_t size, gs_box_release release);
 
+/* A box that holds one table (table.h), NULL until the caller stores
+ * it: the table a binding builds in C and then turns into Lua values. */
+struct gs_table;
+struct gs_table **gs_lua_tablebox(lua_State *L);
+
 /* Releases the box at stack index idx now (its data stays, emptied). */
 void gs_lua_box_release(lua_State *L, int idx);
 

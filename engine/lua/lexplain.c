@@ -12,19 +12,12 @@
 #include "explaintable.h"
 #include "output.h"
 
-/* The explanation and its table while the Lua values are built (lbox.h). */
-typedef struct {
-  gs_explain *e;
-  gs_table *t;
-} ex_box;
-
-static void ex_box_release(lua_State *L, void *data) {
+/* The explanation, boxed while the Lua values are built from it (lbox.h). */
+static void explain_release(lua_State *L, void *data) {
   (void)L;
-  ex_box *b = data;
-  gs_explain_free(b->e);
-  gs_table_free(b->t);
-  b->e = NULL;
-  b->t = NULL;
+  gs_explain **e = data;
+  gs_explain_free(*e);
+  *e = NULL;
 }
 
 static void set_num(lua_State *L, const char *field, double v) {
@@ -50,13 +43,15 @@ static void push_neighbours(lua_State *L, const gs_dataset *d, const gs_explain 
 }
 
 void gs_lua_push_explain(lua_State *L, const gs_dataset *d, size_t u, const gs_spec *spec) {
-  ex_box *box = gs_lua_newbox(L, sizeof *box, ex_box_release);
+  gs_explain **eb = gs_lua_newbox(L, sizeof *eb, explain_release);
+  gs_table **tb = gs_lua_tablebox(L);
   char err[512];
-  if (!(box->e = gs_explain_unit(d, u, spec, err, sizeof err))) luaL_error(L, "explain: %s", err);
-  const gs_explain *e = box->e;
+  if (!(*eb = gs_explain_unit(d, u, spec, err, sizeof err))) luaL_error(L, "explain: %s", err);
+  const gs_explain *e = *eb;
   /* the rows and the footer: the table `gcisim explain` prints (explaintable.h) */
-  if (!(box->t = gs_explain_table(d, u, spec, e))) luaL_error(L, "explain: out of memory");
-  gs_records_push_table(L, box->t, "gci.explain", NULL);
+  if (!(*tb = gs_explain_table(d, u, spec, e))) luaL_error(L, "explain: out of memory");
+  gs_records_push_table(L, *tb, "gci.explain", NULL);
+  gs_lua_box_release(L, -2); /* the records hold their own copy */
   double step = pow(10.0, -e->step_digits);
 
   lua_pushstring(L, d->key[u]);
@@ -90,5 +85,6 @@ void gs_lua_push_explain(lua_State *L, const gs_dataset *d, size_t u, const gs_s
     lua_setfield(L, -2, "best");
   }
 
-  lua_remove(L, -2); /* the box: the explanation is copied out */
+  lua_copy(L, -1, -3); /* the boxes go: the explanation is copied out */
+  lua_pop(L, 2);
 }

@@ -96,6 +96,13 @@ static lua_Integer push_column_names(lua_State *L, const char *const *head, size
   return n;
 }
 
+/* Ends a method that returns the list on the stack top as records with
+ * these columns (NULL-terminated). */
+static int records(lua_State *L, const char *const *cols) {
+  gs_records_setmeta(L, -1, "gci.records", cols, NULL, NULL);
+  return 1;
+}
+
 static void set_str(lua_State *L, const char *k, const char *v) {
   if (!v) return;
   lua_pushstring(L, v);
@@ -128,6 +135,14 @@ static int opts_table(lua_State *L, int i, const char *const *known, const char 
   }
   gs_lua_check_options(L, i, known, what);
   return i;
+}
+
+/* The start of a method res:NAME([opts]): the result and its options
+ * table (*t). */
+static ctx_t get_ctx_opts(lua_State *L, const char *const *known, const char *what, int *t) {
+  ctx_t c = get_ctx(L);
+  *t = opts_table(L, 2, known, what);
+  return c;
 }
 
 static double opt_num(lua_State *L, int t, const char *k, double def, const char *what) {
@@ -326,8 +341,7 @@ static int ri_unit(lua_State *L) {
     lua_rawseti(L, -2, (lua_Integer)q + 1);
   }
   static const char *const cols[] = {"code", "name", "level", "parent", "score", "rank", NULL};
-  gs_records_setmeta(L, -1, "gci.records", cols, NULL, NULL);
-  return 1;
+  return records(L, cols);
 }
 
 /* ------------------------------------------ strengths and weaknesses */
@@ -391,26 +405,10 @@ static int ri_strengths(lua_State *L) {
     }
   }
   static const char *const cols[] = {"kind", "code", "name", "group", "rank", "value", NULL};
-  gs_records_setmeta(L, -1, "gci.records", cols, NULL, NULL);
-  return 1;
+  return records(L, cols);
 }
 
 /* ------------------------------------------------------- unit report */
-
-/* The report and its table while the Lua values are built (lbox.h). */
-typedef struct {
-  gs_unit_report *ur;
-  gs_table *t;
-} ur_box;
-
-static void ur_box_release(lua_State *L, void *data) {
-  (void)L;
-  ur_box *b = data;
-  gs_unit_report_free(b->ur);
-  gs_table_free(b->t);
-  b->ur = NULL;
-  b->t = NULL;
-}
 
 static const char *const rp_opts[] = {"group", "top", "bottom", "data", NULL};
 
@@ -466,24 +464,21 @@ static int ri_report(lua_State *L) {
     if (col->type == GS_COL_TEXT) gval = col->text[u];
     else { snprintf(gbuf, sizeof gbuf, "%.15g", col->num[u]); gval = gbuf; }
   }
-  ur_box *b = gs_lua_newbox(L, sizeof *b, ur_box_release);
+  gs_table **tb = gs_lua_tablebox(L); /* the table while its records are made */
   /* the core's mallocs (the report, its scratch, the table) are charged
    * while they live; no Lua error comes between charge and release */
   size_t nn = gs_h_count(c.h), bytes = nn * (sizeof(gs_ur_row) + 160) + c.n * (k + 6) * sizeof(double) + 4096;
   if (charge(L, bytes) != 0) return limit_error(L);
   gs_ur_spec spec = {.digits = c.digits, .ties = c.ties, .groups = gids, .top = (size_t)top,
                      .bottom = (size_t)bottom, .min_discard = 1, .raw = raw ? &data : NULL};
-  b->ur = gs_unit_report_new(c.h, c.r, (size_t)u, &spec, NULL);
+  gs_unit_report *ur = gs_unit_report_new(c.h, c.r, (size_t)u, &spec, NULL); /* freed below, before any Lua call */
   gs_unit_table_info info = {gname, gval, c.digits, c.ties, gs_h_result_kept(c.r)[u], raw};
-  if (b->ur) b->t = gs_unit_table(c.h, c.d, (size_t)u, b->ur, &info);
-  int ok = b->t != NULL;
-  gs_unit_report_free(b->ur);
-  b->ur = NULL;
+  if (ur) *tb = gs_unit_table(c.h, c.d, (size_t)u, ur, &info);
+  gs_unit_report_free(ur);
   release(L, bytes);
-  if (!ok) return luaL_error(L, "report: out of memory");
-  gs_records_push_table(L, b->t, "gci.unit_report", NULL);
-  gs_table_free(b->t); /* the records hold their own copy */
-  b->t = NULL;
+  if (!*tb) return luaL_error(L, "report: out of memory");
+  gs_records_push_table(L, *tb, "gci.unit_report", NULL);
+  gs_lua_box_release(L, -2); /* the records hold their own copy */
   return 1;
 }
 
@@ -498,8 +493,8 @@ static const char *const methods[] = {"pearson", "spearman", NULL};
  * pairs of nodes of `level` under the same node of `group_level` whose
  * correlation is above (high) or below (low) the threshold. */
 static int ri_corr_flags(lua_State *L) {
-  ctx_t c = get_ctx(L);
-  int t = opts_table(L, 2, cf_opts, "corr_flags");
+  int t;
+  ctx_t c = get_ctx_opts(L, cf_opts, "corr_flags", &t);
   double th = opt_num(L, t, "threshold", 0.9, "corr_flags");
   if (!(th >= -1 && th <= 1)) return luaL_error(L, "corr_flags: option 'threshold' must be from -1 to 1");
   int low = opt_choice(L, t, "type", cf_types, "corr_flags") == 1;
@@ -531,8 +526,7 @@ static int ri_corr_flags(lua_State *L) {
       lua_rawseti(L, -2, ++row);
     }
   static const char *const cols[] = {"group", "ind1", "ind2", "r", NULL};
-  gs_records_setmeta(L, -1, "gci.records", cols, NULL, NULL);
-  return 1;
+  return records(L, cols);
 }
 
 /* ------------------------------------------------------- Cronbach, PCA */
@@ -542,8 +536,8 @@ static const char *const grp_opts[] = {"level", "data", NULL};
 /* res:cronbach([{level = 1, data}]): alpha of each group of level-`level`
  * nodes (the children of each node one level up), over the kept units. */
 static int ri_cronbach(lua_State *L) {
-  ctx_t c = get_ctx(L);
-  int t = opts_table(L, 2, grp_opts, "cronbach");
+  int t;
+  ctx_t c = get_ctx_opts(L, grp_opts, "cronbach", &t);
   int lev = opt_level(L, t, c.h, 1, 0, "cronbach");
   int raw = opt_choice(L, t, "data", data_choices, "cronbach") == 1;
   groups_t g = groups_of(L, c.h, lev);
@@ -561,8 +555,7 @@ static int ri_cronbach(lua_State *L) {
     lua_settop(L, out);
   }
   static const char *const cols[] = {"group", "level", "k", "alpha", NULL};
-  gs_records_setmeta(L, -1, "gci.records", cols, NULL, NULL);
-  return 1;
+  return records(L, cols);
 }
 
 /* res:pca([{level = 1, data}]) -> components, loadings.
@@ -570,8 +563,8 @@ static int ri_cronbach(lua_State *L) {
  * loadings: group, code, weight (the first component's loading, COINr's
  * PCA weight), pc1, pc2, ... */
 static int ri_pca(lua_State *L) {
-  ctx_t c = get_ctx(L);
-  int t = opts_table(L, 2, grp_opts, "pca");
+  int t;
+  ctx_t c = get_ctx_opts(L, grp_opts, "pca", &t);
   int lev = opt_level(L, t, c.h, 1, 0, "pca");
   int raw = opt_choice(L, t, "data", data_choices, "pca") == 1;
   groups_t g = groups_of(L, c.h, lev);
@@ -665,8 +658,8 @@ static const char *const polarities[] = {"positive", "negative", NULL};
  * after denomination, imputation and treatment (before normalisation),
  * over the kept units. */
 static int ri_mpi(lua_State *L) {
-  ctx_t c = get_ctx(L);
-  int t = opts_table(L, 2, mpi_opts, "mpi");
+  int t;
+  ctx_t c = get_ctx_opts(L, mpi_opts, "mpi", &t);
   long node = opt_node(L, t, c.h, "mpi");
   int ampi = opt_choice(L, t, "method", mpi_methods, "mpi") == 1;
   int sign = opt_choice(L, t, "polarity", polarities, "mpi") == 1 ? -1 : 1;
@@ -723,8 +716,7 @@ static int ri_mpi(lua_State *L) {
   if (st != GS_M_OK) return luaL_error(L, "mpi: %s", gs_m_strerror(st));
   unit_scores(L, &c, rows, m, out);
   const char *cols[] = {c.d->key_col, "country", "score", "rank", NULL};
-  gs_records_setmeta(L, -1, "gci.records", cols, NULL, NULL);
-  return 1;
+  return records(L, cols);
 }
 
 /* ----------------------------------------------- benefit of the doubt */
@@ -736,8 +728,8 @@ static const char *const bod_opts[] = {"node", "bounds", NULL};
  * most favourable weights give each indicator under node (normalised
  * values, which must be >= 0). */
 static int ri_bod(lua_State *L) {
-  ctx_t c = get_ctx(L);
-  int t = opts_table(L, 2, bod_opts, "bod");
+  int t;
+  ctx_t c = get_ctx_opts(L, bod_opts, "bod", &t);
   long node = opt_node(L, t, c.h, "bod");
   double lo = 0, up = 1;
   if (lua_getfield(L, t, "bounds") != LUA_TNIL) {
@@ -788,8 +780,8 @@ static const char *const rm_opts[] = {"level", "node", NULL};
  * parent, mean_abs_change (mean over kept units of |nominal rank - rank|),
  * max_abs_change. */
 static int ri_remove(lua_State *L) {
-  ctx_t c = get_ctx(L);
-  int t = opts_table(L, 2, rm_opts, "remove_elements");
+  int t;
+  ctx_t c = get_ctx_opts(L, rm_opts, "remove_elements", &t);
   int lev = opt_level(L, t, c.h, 1, 0, "remove_elements");
   long node = opt_node(L, t, c.h, "remove_elements");
   const char *target = node_at(c.h, (size_t)node).code;
@@ -828,8 +820,7 @@ static int ri_remove(lua_State *L) {
     lua_rawseti(L, -2, ++row);
   }
   static const char *const cols[] = {"code", "level", "parent", "mean_abs_change", "max_abs_change", NULL};
-  gs_records_setmeta(L, -1, "gci.records", cols, NULL, NULL);
-  return 1;
+  return records(L, cols);
 }
 
 /* ----------------------------------------------------- optimised weights */
@@ -844,8 +835,8 @@ static const char *const ow_types[] = {"balance", "infomax", NULL};
  * r (correlation with the index at the optimum), share (r / sum r); the
  * footer tells the objective, iterations and whether it converged. */
 static int ri_opt_weights(lua_State *L) {
-  ctx_t c = get_ctx(L);
-  int t = opts_table(L, 2, ow_opts_, "opt_weights");
+  int t;
+  ctx_t c = get_ctx_opts(L, ow_opts_, "opt_weights", &t);
   gs_ow_opts o;
   gs_ow_opts_default(&o);
   int maxl = gs_h_max_level(c.h);
@@ -1193,8 +1184,7 @@ static int ix_panel(lua_State *L) {
     nprev = d->n;
   }
   const char *cols[] = {d0->key_col, "country", "year", "score", "rank", "rank_change", NULL};
-  gs_records_setmeta(L, -1, "gci.records", cols, NULL, NULL);
-  return 1;
+  return records(L, cols);
 }
 
 /* ------------------------------------------------------------ what-if */
@@ -1569,8 +1559,7 @@ static int gci_ampi(lua_State *L) {
     nprev = d->n;
   }
   const char *cols[] = {d0->key_col, "country", "period", "score", "rank", "change", NULL};
-  gs_records_setmeta(L, -1, "gci.records", cols, NULL, NULL);
-  return 1;
+  return records(L, cols);
 }
 
 /* ----------------------------------------------------------- register */
