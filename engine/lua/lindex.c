@@ -56,12 +56,15 @@ typedef struct {
   size_t n; /* units */
 } ctx_t;
 
-static ctx_t get_ctx(lua_State *L) {
+/* The index result at stack index idx (checked) with what it was computed
+ * from; get_ctx: a method's self. */
+static ctx_t ctx_at(lua_State *L, int idx) {
   ctx_t c;
-  c.r = gs_lua_index_result(L, 1, &c.h, &c.d, &c.digits, &c.ties);
+  c.r = gs_lua_index_result(L, idx, &c.h, &c.d, &c.digits, &c.ties);
   c.n = gs_h_result_units(c.r);
   return c;
 }
+static ctx_t get_ctx(lua_State *L) { return ctx_at(L, 1); }
 
 /* Charges (or, with release, gives back) bytes the core mallocs for a
  * moment; no Lua error may come between the two. */
@@ -529,6 +532,29 @@ static int ri_corr_flags(lua_State *L) {
   return records(L, cols);
 }
 
+/* A table {code = number} at stack index tbl giving one number for each of
+ * the nodes[n] (into out[n]), and naming no other: goalposts, targets.
+ * Errors start with where ("mpi: goalposts") and call a node a noun
+ * ("indicator"); stray keys are "not " + which ("an indicator under the
+ * node"). */
+static void numbers_by_node(lua_State *L, int tbl, const gs_hier *h, const size_t *nodes, size_t n, double *out,
+                            const char *where, const char *noun, const char *which) {
+  for (size_t j = 0; j < n; j++) {
+    const char *code = node_at(h, nodes[j]).code;
+    if (lua_getfield(L, tbl, code) != LUA_TNUMBER) luaL_error(L, "%s: no number for %s '%s'", where, noun, code);
+    out[j] = lua_tonumber(L, -1);
+    lua_pop(L, 1);
+  }
+  lua_pushnil(L);
+  while (lua_next(L, tbl)) {
+    lua_pop(L, 1);
+    int ok = 0;
+    for (size_t j = 0; j < n && lua_type(L, -1) == LUA_TSTRING; j++)
+      ok |= strcmp(lua_tostring(L, -1), node_at(h, nodes[j]).code) == 0;
+    if (!ok) luaL_error(L, "%s: '%s' is not %s", where, luaL_tolstring(L, -1, NULL), which);
+  }
+}
+
 /* ------------------------------------------------------- Cronbach, PCA */
 
 static const char *const grp_opts[] = {"level", "data", NULL};
@@ -686,23 +712,8 @@ static int ri_mpi(lua_State *L) {
       sum += v[rows[i]];
     }
     gp[j] = sum / (double)m;
-    if (has_gp) {
-      if (lua_getfield(L, gpi, s.code) != LUA_TNUMBER)
-        return luaL_error(L, "mpi: goalposts: no number for indicator '%s'", s.code);
-      gp[j] = lua_tonumber(L, -1);
-      lua_pop(L, 1);
-    }
   }
-  if (has_gp) { /* every key must be an indicator used */
-    lua_pushnil(L);
-    while (lua_next(L, gpi)) {
-      lua_pop(L, 1);
-      int ok = 0;
-      for (size_t j = 0; j < k && lua_type(L, -1) == LUA_TSTRING; j++)
-        ok |= strcmp(lua_tostring(L, -1), node_at(c.h, ind[j]).code) == 0;
-      if (!ok) return luaL_error(L, "mpi: goalposts: '%s' is not an indicator under the node", luaL_tolstring(L, -1, NULL));
-    }
-  }
+  if (has_gp) numbers_by_node(L, gpi, c.h, ind, k, gp, "mpi: goalposts", "indicator", "an indicator under the node");
   double *Z = scratch(L, m * k * sizeof *Z), *out = scratch(L, m * sizeof *out);
   int st;
   if (ampi) {
@@ -856,21 +867,9 @@ static int ri_opt_weights(lua_State *L) {
   if (ty != LUA_TNIL) {
     if (ty != LUA_TTABLE) return luaL_error(L, "opt_weights: option 'target' must be a table {node = importance}");
     if (o.infomax) return luaL_error(L, "opt_weights: option 'target' is for type = 'balance'");
-    for (size_t j = 0; j < m; j++) {
-      const char *code = node_at(c.h, idx[j]).code;
-      if (lua_getfield(L, tgi, code) != LUA_TNUMBER)
-        return luaL_error(L, "opt_weights: target: no number for node '%s'", code);
-      tg[j] = lua_tonumber(L, -1);
-      lua_pop(L, 1);
-    }
-    lua_pushnil(L);
-    while (lua_next(L, tgi)) {
-      lua_pop(L, 1);
-      int ok = 0;
-      for (size_t j = 0; j < m && lua_type(L, -1) == LUA_TSTRING; j++)
-        ok |= strcmp(lua_tostring(L, -1), node_at(c.h, idx[j]).code) == 0;
-      if (!ok) return luaL_error(L, "opt_weights: target: '%s' is not a node of level %d", luaL_tolstring(L, -1, NULL), o.level);
-    }
+    char which[48];
+    snprintf(which, sizeof which, "a node of level %d", o.level);
+    numbers_by_node(L, tgi, c.h, idx, m, tg, "opt_weights: target", "node", which);
     o.target = tg;
   }
   double obj;
@@ -1061,13 +1060,9 @@ static int ix_panel(lua_State *L) {
   size_t *offset = scratch(L, (ny + 1) * sizeof *offset);
   offset[0] = 0;
   for (size_t y = 0; y < ny; y++) {
-    const gs_hier *h;
-    const gs_dataset *d;
-    int dg;
-    gs_ties tt;
-    const gs_h_result *r = gs_lua_index_result(L, res0 + (int)y, &h, &d, &dg, &tt);
-    scores[y] = gs_h_result_get(r, root.code);
-    offset[y + 1] = offset[y] + d->n;
+    ctx_t p = ctx_at(L, res0 + (int)y); /* period y */
+    scores[y] = gs_h_result_get(p.r, root.code);
+    offset[y + 1] = offset[y] + p.d->n;
   }
   if (global) {
     /* one CSV of all unit-years: key "KEY@year", the indicators after the
@@ -1083,20 +1078,16 @@ static int ix_panel(lua_State *L) {
     }
     luaL_addchar(&b, '\n');
     for (size_t y = 0; y < ny; y++) {
-      const gs_hier *h;
-      const gs_dataset *d;
-      int dg;
-      gs_ties tt;
-      const gs_h_result *r = gs_lua_index_result(L, res0 + (int)y, &h, &d, &dg, &tt);
-      for (size_t u = 0; u < d->n; u++) {
+      ctx_t p = ctx_at(L, res0 + (int)y); /* period y */
+      for (size_t u = 0; u < p.d->n; u++) {
         char cell[64];
-        csv_field2(&b, d->key[u], ystr[y]);
+        csv_field2(&b, p.d->key[u], ystr[y]);
         luaL_addchar(&b, ',');
-        csv_field(&b, d->name[u]);
+        csv_field(&b, p.d->name[u]);
         for (size_t i = 0; i < gs_h_count(h0); i++) {
           gs_h_node_spec s = node_at(h0, i);
           if (s.level != 1) continue;
-          const double *v = gs_h_result_pre(r, s.code);
+          const double *v = gs_h_result_pre(p.r, s.code);
           double x = v ? v[u] : NAN;
           if (isnan(x) || isinf(x)) snprintf(cell, sizeof cell, "NA");
           else snprintf(cell, sizeof cell, "%.17g", x);
@@ -1150,38 +1141,34 @@ static int ix_panel(lua_State *L) {
   key_rank *prev = NULL; /* the previous year's keys and ranks, sorted by key */
   size_t nprev = 0;
   for (size_t y = 0; y < ny; y++) {
-    const gs_hier *h;
-    const gs_dataset *d;
-    int dg;
-    gs_ties tt;
-    const gs_h_result *r = gs_lua_index_result(L, res0 + (int)y, &h, &d, &dg, &tt);
-    double *rk = scratch(L, d->n * sizeof *rk);
+    ctx_t p = ctx_at(L, res0 + (int)y); /* period y */
+    double *rk = scratch(L, p.d->n * sizeof *rk);
     lua_insert(L, out); /* keep the ranks below the records */
     out++;
     /* this year's keys sorted, for the next year's look-ups (n log n) */
-    key_rank *kr = scratch(L, d->n * sizeof *kr);
+    key_rank *kr = scratch(L, p.d->n * sizeof *kr);
     lua_insert(L, out);
     out++;
-    if (gs_rank(scores[y], d->n, dg, tt, rk) != 0) return luaL_error(L, "out of memory while ranking");
-    const int *kept = gs_h_result_kept(r);
-    for (size_t u = 0; u < d->n; u++) {
+    if (gs_rank(scores[y], p.d->n, p.digits, p.ties, rk) != 0) return luaL_error(L, "out of memory while ranking");
+    const int *kept = gs_h_result_kept(p.r);
+    for (size_t u = 0; u < p.d->n; u++) {
       if (!kept[u]) continue;
       lua_createtable(L, 0, 6);
-      push_unit(L, d, u);
+      push_unit(L, p.d, u);
       lua_pushvalue(L, yi[y].ki);
       lua_setfield(L, -2, "year");
       set_num(L, "score", scores[y][u]);
       set_num(L, "rank", rk[u]);
       if (prev) {
-        key_rank q = {d->key[u], 0}, *hit = bsearch(&q, prev, nprev, sizeof *prev, kr_cmp);
+        key_rank q = {p.d->key[u], 0}, *hit = bsearch(&q, prev, nprev, sizeof *prev, kr_cmp);
         if (hit && !isnan(hit->rank) && !isnan(rk[u])) set_num(L, "rank_change", hit->rank - rk[u]);
       }
       lua_rawseti(L, out, ++row);
     }
-    for (size_t u = 0; u < d->n; u++) kr[u] = (key_rank){d->key[u], kept[u] ? rk[u] : NAN};
-    qsort(kr, d->n, sizeof *kr, kr_cmp);
+    for (size_t u = 0; u < p.d->n; u++) kr[u] = (key_rank){p.d->key[u], kept[u] ? rk[u] : NAN};
+    qsort(kr, p.d->n, sizeof *kr, kr_cmp);
     prev = kr;
-    nprev = d->n;
+    nprev = p.d->n;
   }
   const char *cols[] = {d0->key_col, "country", "year", "score", "rank", "rank_change", NULL};
   return records(L, cols);
@@ -1454,12 +1441,8 @@ static int gci_ampi(lua_State *L) {
   /* rows: every period's kept units, stacked */
   size_t n = 0;
   for (size_t y = 0; y < np; y++) {
-    const gs_hier *h;
-    const gs_dataset *d;
-    int dg;
-    gs_ties tt;
-    const gs_h_result *r = gs_lua_index_result(L, res0 + (int)y, &h, &d, &dg, &tt);
-    n += gs_h_result_n_kept(r);
+    ctx_t p = ctx_at(L, res0 + (int)y); /* period y */
+    n += gs_h_result_n_kept(p.r);
   }
   size_t *per = scratch(L, (n ? n : 1) * sizeof *per), *unit = scratch(L, (n ? n : 1) * sizeof *unit);
   double *X = scratch(L, (n ? n : 1) * k * sizeof *X), *gp = scratch(L, k * sizeof *gp);
@@ -1468,20 +1451,16 @@ static int gci_ampi(lua_State *L) {
   for (size_t j = 0; j < k; j++) dir[j] = node_at(h0, ind[j]).direction;
   size_t row = 0;
   for (size_t y = 0; y < np; y++) {
-    const gs_hier *h;
-    const gs_dataset *d;
-    int dg;
-    gs_ties tt;
-    const gs_h_result *r = gs_lua_index_result(L, res0 + (int)y, &h, &d, &dg, &tt);
-    const int *kept = gs_h_result_kept(r);
+    ctx_t p = ctx_at(L, res0 + (int)y); /* period y */
+    const int *kept = gs_h_result_kept(p.r);
     size_t r0 = row;
-    for (size_t u = 0; u < d->n; u++)
+    for (size_t u = 0; u < p.d->n; u++)
       if (kept[u]) { per[row] = y; unit[row] = u; row++; }
     for (size_t j = 0; j < k; j++) {
       const char *code = node_at(h0, ind[j]).code;
-      const double *v = gs_h_result_pre(r, code);
-      long hi = gs_h_find(h, code);
-      if (!v || hi < 0 || node_at(h, (size_t)hi).direction != dir[j])
+      const double *v = gs_h_result_pre(p.r, code);
+      long hi = gs_h_find(p.h, code);
+      if (!v || hi < 0 || node_at(p.h, (size_t)hi).direction != dir[j])
         return luaL_error(L, "ampi: the result of period %s is not of the same index (indicator '%s')",
                           luaL_tolstring(L, yi[y].ki, NULL), code);
       for (size_t i = r0; i < row; i++) X[i * k + j] = v[unit[i]];
@@ -1491,20 +1470,7 @@ static int gci_ampi(lua_State *L) {
   int gpi = lua_gettop(L);
   if (has_gp) {
     if (!lua_istable(L, gpi)) return luaL_error(L, "ampi: option 'goalposts' must be a table {indicator = value}");
-    for (size_t j = 0; j < k; j++) {
-      const char *code = node_at(h0, ind[j]).code;
-      if (lua_getfield(L, gpi, code) != LUA_TNUMBER) return luaL_error(L, "ampi: goalposts: no number for indicator '%s'", code);
-      gp[j] = lua_tonumber(L, -1);
-      lua_pop(L, 1);
-    }
-    lua_pushnil(L);
-    while (lua_next(L, gpi)) {
-      lua_pop(L, 1);
-      int ok = 0;
-      for (size_t j = 0; j < k && lua_type(L, -1) == LUA_TSTRING; j++)
-        ok |= strcmp(lua_tostring(L, -1), node_at(h0, ind[j]).code) == 0;
-      if (!ok) return luaL_error(L, "ampi: goalposts: '%s' is not an indicator under the node", luaL_tolstring(L, -1, NULL));
-    }
+    numbers_by_node(L, gpi, h0, ind, k, gp, "ampi: goalposts", "indicator", "an indicator under the node");
   }
   lua_pop(L, 1);
   if (charge(L, k * sizeof(double) + n * k * sizeof(double) + 64) != 0) return limit_error(L);
