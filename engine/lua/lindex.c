@@ -148,13 +148,22 @@ static ctx_t get_ctx_opts(lua_State *L, const char *const *known, const char *wh
   return c;
 }
 
-static double opt_num(lua_State *L, int t, const char *k, double def, const char *what) {
+/* Option k of the table t: pushes its value and returns 1 when it is
+ * given (of Lua type `type`, else "what: option 'k' must be " + must),
+ * pushes nothing and returns 0 when it is not. */
+static int opt_field(lua_State *L, int t, const char *k, int type, const char *must, const char *what) {
   int ty = lua_getfield(L, t, k);
-  double v = def;
-  if (ty != LUA_TNIL) {
-    if (ty != LUA_TNUMBER) luaL_error(L, "%s: option '%s' must be a number", what, k);
-    v = lua_tonumber(L, -1);
+  if (ty == LUA_TNIL) {
+    lua_pop(L, 1);
+    return 0;
   }
+  if (ty != type) luaL_error(L, "%s: option '%s' must be %s", what, k, must);
+  return 1;
+}
+
+static double opt_num(lua_State *L, int t, const char *k, double def, const char *what) {
+  if (!opt_field(L, t, k, LUA_TNUMBER, "a number", what)) return def;
+  double v = lua_tonumber(L, -1);
   lua_pop(L, 1);
   return v;
 }
@@ -166,12 +175,8 @@ static int opt_int(lua_State *L, int t, const char *k, int def, int lo, int hi, 
 }
 
 static int opt_bool(lua_State *L, int t, const char *k, int def, const char *what) {
-  int ty = lua_getfield(L, t, k);
-  int v = def;
-  if (ty != LUA_TNIL) {
-    if (ty != LUA_TBOOLEAN) luaL_error(L, "%s: option '%s' must be true or false", what, k);
-    v = lua_toboolean(L, -1);
-  }
+  if (!opt_field(L, t, k, LUA_TBOOLEAN, "true or false", what)) return def;
+  int v = lua_toboolean(L, -1);
   lua_pop(L, 1);
   return v;
 }
@@ -349,16 +354,24 @@ static int ri_unit(lua_State *L) {
 
 /* ------------------------------------------ strengths and weaknesses */
 
+/* The arguments of res:NAME(unit [, opts]): the unit's row (an error if
+ * the dataset has no such key) and the options table (*t). */
+static long unit_and_opts(lua_State *L, const ctx_t *c, const char *const *known, const char *what, int *t) {
+  const char *key = luaL_checkstring(L, 2);
+  *t = opts_table(L, 3, known, what);
+  long u = gs_dataset_row(c->d, key);
+  if (u < 0) luaL_error(L, "%s: unknown unit '%s' (not in %s)", what, key, c->d->source);
+  return u;
+}
+
 static const char *const sw_opts[] = {"top", "bottom", "min_discard", "data", "level", NULL};
 
 /* res:strengths(unit [, {top = 5, bottom = 5, min_discard = true,
  * data = "normalised" | "raw", level = 2}]) */
 static int ri_strengths(lua_State *L) {
   ctx_t c = get_ctx(L);
-  const char *key = luaL_checkstring(L, 2);
-  int t = opts_table(L, 3, sw_opts, "strengths");
-  long u = gs_dataset_row(c.d, key);
-  if (u < 0) return luaL_error(L, "strengths: unknown unit '%s' (not in %s)", key, c.d->source);
+  int t;
+  long u = unit_and_opts(L, &c, sw_opts, "strengths", &t);
   size_t k;
   size_t *ind = indicators_under(L, c.h, (size_t)gs_h_root(c.h), &k);
   int top = opt_int(L, t, "top", 5, 1, (int)k, "strengths");
@@ -382,7 +395,7 @@ static int ri_strengths(lua_State *L) {
     for (size_t i = 0; i < c.n; i++) X[i * k + j] = dir * v[i];
   }
   if (!raw && !gs_h_result_kept(c.r)[u])
-    return luaL_error(L, "strengths: unit '%s' was screened out and has no normalised values", key);
+    return luaL_error(L, "strengths: unit '%s' was screened out and has no normalised values", c.d->key[u]);
   double *rank = scratch(L, k * sizeof *rank);
   size_t *order = scratch(L, k * sizeof *order), m;
   if (charge(L, k * 16) != 0) return limit_error(L);
@@ -422,10 +435,8 @@ static const char *const rp_opts[] = {"group", "top", "bottom", "data", NULL};
  * and the strengths and weaknesses in `flag`, the footer. */
 static int ri_report(lua_State *L) {
   ctx_t c = get_ctx(L);
-  const char *key = luaL_checkstring(L, 2);
-  int t = opts_table(L, 3, rp_opts, "report");
-  long u = gs_dataset_row(c.d, key);
-  if (u < 0) return luaL_error(L, "report: unknown unit '%s' (not in %s)", key, c.d->source);
+  int t;
+  long u = unit_and_opts(L, &c, rp_opts, "report", &t);
   size_t k;
   indicators_under(L, c.h, (size_t)gs_h_root(c.h), &k);
   int top = opt_int(L, t, "top", 5, 0, (int)k, "report");
@@ -561,12 +572,18 @@ static const char *const grp_opts[] = {"level", "data", NULL};
 
 /* res:cronbach([{level = 1, data}]): alpha of each group of level-`level`
  * nodes (the children of each node one level up), over the kept units. */
+/* The groups res:cronbach and res:pca work on, from their options {level
+ * (into *lev), data (*raw: data = "raw")}. */
+static groups_t groups_opts(lua_State *L, const ctx_t *c, int t, const char *what, int *lev, int *raw) {
+  *lev = opt_level(L, t, c->h, 1, 0, what);
+  *raw = opt_choice(L, t, "data", data_choices, what) == 1;
+  return groups_of(L, c->h, *lev);
+}
+
 static int ri_cronbach(lua_State *L) {
-  int t;
+  int t, lev, raw;
   ctx_t c = get_ctx_opts(L, grp_opts, "cronbach", &t);
-  int lev = opt_level(L, t, c.h, 1, 0, "cronbach");
-  int raw = opt_choice(L, t, "data", data_choices, "cronbach") == 1;
-  groups_t g = groups_of(L, c.h, lev);
+  groups_t g = groups_opts(L, &c, t, "cronbach", &lev, &raw);
   lua_newtable(L);
   int out = lua_gettop(L);
   for (size_t q = 0; q < g.ng; q++) {
@@ -589,11 +606,9 @@ static int ri_cronbach(lua_State *L) {
  * loadings: group, code, weight (the first component's loading, COINr's
  * PCA weight), pc1, pc2, ... */
 static int ri_pca(lua_State *L) {
-  int t;
+  int t, lev, raw;
   ctx_t c = get_ctx_opts(L, grp_opts, "pca", &t);
-  int lev = opt_level(L, t, c.h, 1, 0, "pca");
-  int raw = opt_choice(L, t, "data", data_choices, "pca") == 1;
-  groups_t g = groups_of(L, c.h, lev);
+  groups_t g = groups_opts(L, &c, t, "pca", &lev, &raw);
   lua_newtable(L);
   int comps = lua_gettop(L);
   lua_newtable(L);
@@ -1286,16 +1301,13 @@ static int gci_load_panel(lua_State *L) {
   lua_pop(L, 1);
   gs_load_opts o;
   memset(&o, 0, sizeof o);
-  if (lua_getfield(L, 2, "key") != LUA_TNIL) {
-    if (!lua_isstring(L, -1)) return luaL_error(L, "gci.load_panel: option 'key' must be a column name");
-    o.key_col = lua_tostring(L, -1);
+  for (int f = 0; f < 2; f++) {
+    const char *k = f ? "name" : "key";
+    if (lua_getfield(L, 2, k) != LUA_TNIL && !lua_isstring(L, -1))
+      return luaL_error(L, "gci.load_panel: option '%s' must be a column name", k);
+    *(f ? &o.name_col : &o.key_col) = lua_tostring(L, -1);
+    lua_pop(L, 1);
   }
-  lua_pop(L, 1);
-  if (lua_getfield(L, 2, "name") != LUA_TNIL) {
-    if (!lua_isstring(L, -1)) return luaL_error(L, "gci.load_panel: option 'name' must be a column name");
-    o.name_col = lua_tostring(L, -1);
-  }
-  lua_pop(L, 1);
   if (lua_getfield(L, 2, "na") != LUA_TNIL) {
     if (!lua_istable(L, -1)) return luaL_error(L, "gci.load_panel: option 'na' must be a list of strings, e.g. {\"NA\"}");
     size_t n = lua_rawlen(L, -1);
