@@ -49,7 +49,8 @@ static void push_neighbours(lua_State *L, const gs_dataset *d, const gs_explain 
   }
 }
 
-void gs_lua_push_explain(lua_State *L, const gs_dataset *d, size_t u, const gs_spec *spec) {
+void gs_lua_push_explain(lua_State *L, const gs_dataset *d, size_t u, const gs_spec *spec, const double *score,
+                         const double *rank, const gs_keyrow *sorted, size_t m) {
   ex_box *box = lua_newuserdatauv(L, sizeof *box, 0);
   box->e = NULL;
   box->t = NULL;
@@ -59,7 +60,8 @@ void gs_lua_push_explain(lua_State *L, const gs_dataset *d, size_t u, const gs_s
   }
   lua_setmetatable(L, -2);
   char err[512];
-  if (!(box->e = gs_explain_unit(d, u, spec, err, sizeof err))) luaL_error(L, "explain: %s", err);
+  if (!(box->e = gs_explain_unit_ranked(d, u, spec, score, rank, sorted, m, err, sizeof err)))
+    luaL_error(L, "explain: %s", err);
   const gs_explain *e = box->e;
   /* the rows and the footer: the table `gcisim explain` prints (explaintable.h) */
   if (!(box->t = gs_explain_table(d, u, spec, e))) luaL_error(L, "explain: out of memory");
