@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu.h"
 #include "ua_impl.h"
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && \
@@ -49,18 +50,8 @@
  * libm's exp. */
 static double exp_tab[256];
 static pthread_once_t exp_once = PTHREAD_ONCE_INIT;
-/* Whether the AVX-512 ranking loops run: the CPU has them and
- * GCISIM_SIMD is not "0" (the portable loops, for comparing: both give
- * the same ranks). */
-static int use512;
 static void exp_init(void) {
   for (int j = 0; j < 256; j++) exp_tab[j] = exp2(j / 256.0);
-#ifdef GS_AVX512
-  const char *e = getenv("GCISIM_SIMD");
-  use512 = !(e && strcmp(e, "0") == 0) && __builtin_cpu_supports("avx512f") &&
-           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
-           __builtin_cpu_supports("avx512vpopcntdq");
-#endif
 }
 
 static inline double exp_fast(double t) {
@@ -380,7 +371,7 @@ static size_t score_all(const gs_ua_model *m, gs_ua_scratch *s, const double *wp
   }
   size_t wide;
 #ifdef GS_AVX512
-  if (use512) wide = score_keys_512(geo ? m->lgT : m->xT, a, n, k, geo, m->W, m->c, m->scale, s->score, s->key);
+  if (m->simd) wide = score_keys_512(geo ? m->lgT : m->xT, a, n, k, geo, m->W, m->c, m->scale, s->score, s->key);
   else
 #endif
     wide = score_keys(geo ? m->lgT : m->xT, a, n, k, geo, m->W, m->c, m->scale, s->score, s->key);
@@ -593,7 +584,7 @@ const uint32_t *gs_ua_rank(const gs_ua_model *m, gs_ua_scratch *s, const double 
   uint32_t range = (uint32_t)((int64_t)kmax - kmin);
   if ((size_t)range / 64 < s->nwords) {
 #ifdef GS_AVX512
-    if (use512) rank_grid_512(m, s, kmax, range);
+    if (m->simd) rank_grid_512(m, s, kmax, range);
     else
 #endif
       rank_grid(m, s, kmax, range);
@@ -619,6 +610,7 @@ int gs_ua_model_init(gs_ua_model *m, const gs_ua_config *cfg, char *err, size_t 
   pthread_once(&exp_once, exp_init);
   if (!cfg) return gs_ua_fail(err, errlen, "no config");
   m->alloc = cfg->alloc;
+  m->simd = gs_cpu_avx512();
   if (cfg->n < 1 || cfg->k < 1) return gs_ua_fail(err, errlen, "n and k must be >= 1");
   if (cfg->n > GS_UA_MAX_UNITS) return gs_ua_fail(err, errlen, "n = %zu exceeds %d", cfg->n, GS_UA_MAX_UNITS);
   if (cfg->k > 4096) return gs_ua_fail(err, errlen, "k = %zu exceeds 4096", cfg->k);
