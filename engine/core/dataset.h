@@ -39,6 +39,10 @@ typedef struct {
    * of two at least twice n).  NULL when not built: lookups then scan. */
   size_t *kslot;
   size_t kmask;
+  /* Cache of gs_dataset_grid: 0 not computed yet, else the digits + 1
+   * (a dataset's values do not change once it is built: edits make
+   * copies, which start without it; gs_dataset_drop_pillar clears it). */
+  int grid_digits, grid_exact;
 } gs_dataset;
 
 void gs_dataset_free(gs_dataset *d);
@@ -88,6 +92,13 @@ int gs_dataset_col_digits(const gs_dataset *d, size_t c);
 /* The default rank digits of scores computed from d: the most decimals of
  * its pillars (of its numeric columns when it has no pillars), capped. */
 int gs_dataset_score_digits(const gs_dataset *d);
+
+/* The number of decimals (0..6) needed to write every pillar value and
+ * pillar maximum of d exactly (up to 1e-9): the grid explain's gains move
+ * on; *exact is 0 when some value needs more than 6 (data published
+ * unrounded, as the GCI 2024 file).  Computed once per dataset (O(n k)),
+ * then cached in it. */
+int gs_dataset_grid(const gs_dataset *d, int *exact);
 
 /* Removes pillar p from the pillar list (its column stays as data). */
 void gs_dataset_drop_pillar(gs_dataset *d, size_t p);

@@ -2,6 +2,7 @@
 #include "explain.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,34 +10,12 @@
 #include "rankq.h"
 #include "score.h"
 
-/* Whether x is written exactly (up to 1e-9) with dg decimals. */
-static int on_grid(double x, int dg) {
-  /* 10^0..10^6 are exact: the values pow gives, without a pow per value */
-  static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6};
-  double y = x * (dg >= 0 && dg <= 6 ? p10[dg] : pow(10.0, dg));
-  return fabs(y - nearbyint(y)) <= 1e-9 * fmax(1, fabs(y));
-}
-
-/* The number of decimals (0..6) needed to write every pillar value of d
- * exactly: the grid gains move on.  *exact is 0 when some value needs more
- * than 6 (data published unrounded, as the GCI 2024 file). */
-static int step_digits(const gs_dataset *d, int *exact) {
-  int dg = 0;
-  *exact = 1;
-  for (size_t p = 0; p < d->npillar; p++)
-    for (size_t i = 0; i <= d->n; i++) {
-      /* the pillar's maximum counts too: a gain may end exactly there */
-      double x = i < d->n ? gs_dataset_pv(d, i, p) : d->pmax[p];
-      while (dg < 6 && !on_grid(x, dg)) dg++;
-      if (!on_grid(x, dg)) *exact = 0;
-    }
-  return dg;
-}
-
 void gs_explain_free(gs_explain *e) {
   if (!e) return;
-  free(e->scores);
-  free(e->ranks);
+  if (!e->borrowed) {
+    free(e->scores);
+    free(e->ranks);
+  }
   free(e->points); /* the per-pillar arrays share one block */
   free(e->above);
   free(e->below);
@@ -44,19 +23,6 @@ void gs_explain_free(gs_explain *e) {
   free(e);
 }
 
-/* Rows i != u with v[i] == level (ranks or rounded scores; NaN matches
- * nothing), into a new array. */
-static size_t *collect(const double *v, size_t n, size_t u, double level, size_t *count) {
-  size_t m = 0;
-  for (size_t i = 0; i < n; i++) m += i != u && v[i] == level;
-  size_t *out = malloc((m ? m : 1) * sizeof *out);
-  if (!out) return NULL;
-  m = 0;
-  for (size_t i = 0; i < n; i++)
-    if (i != u && v[i] == level) out[m++] = i;
-  *count = m;
-  return out;
-}
 
 /* What the gain search needs, borrowed from gs_explain_unit. */
 typedef struct {
@@ -108,7 +74,7 @@ static double candidate(double x, double max, int sd, double m) {
  * 16.350000000000001 in binary; 16.35 is what people read and set), else
  * x + g itself, the value adding g gives. */
 static double shown(double x, double g, double max, int sd) {
-  if (!on_grid(x, sd)) return x + g;
+  if (!gs_on_grid(x, sd)) return x + g;
   double v = gs_round(x + g, sd);
   return v > max ? max : v;
 }
@@ -128,6 +94,23 @@ static int better(const search *c, size_t p, double m, double now, double *rank)
 
 gs_explain *gs_explain_unit(const gs_dataset *d, size_t u, const gs_spec *spec, char *err,
                             size_t errlen) {
+  return gs_explain_unit_ranked(d, u, spec, NULL, NULL, NULL, 0, err, errlen);
+}
+
+/* The rows of it[from..to) but `skip`, into a new array (*count of them):
+ * a group of one rank or one key, whose rows ascend with the positions. */
+static size_t *rows_of(const gs_keyrow *it, size_t from, size_t to, size_t skip, size_t *count) {
+  size_t *out = malloc((to > from ? to - from : 1) * sizeof *out), m = 0;
+  if (!out) return NULL;
+  for (size_t j = from; j < to; j++)
+    if (it[j].idx != skip) out[m++] = it[j].idx;
+  *count = m;
+  return out;
+}
+
+gs_explain *gs_explain_unit_ranked(const gs_dataset *d, size_t u, const gs_spec *spec, const double *score,
+                                   const double *rank, const gs_keyrow *sorted, size_t m, char *err,
+                                   size_t errlen) {
   size_t n = d->n, k = d->npillar;
   if (k == 0) { snprintf(err, errlen, "%s has no pillars", d->source); return NULL; }
   if (u >= n) { snprintf(err, errlen, "row %zu out of range", u); return NULL; }
@@ -137,17 +120,16 @@ gs_explain *gs_explain_unit(const gs_dataset *d, size_t u, const gs_spec *spec, 
     return NULL;
   }
   gs_explain *e = calloc(1, sizeof *e);
-  double *rd = malloc(n * sizeof *rd), *y = malloc(k * sizeof *y);
+  double *y = malloc(k * sizeof *y);
+  gs_keyrow *own = NULL; /* the sorted rows when the caller has none */
   gs_rankq *q = NULL;
-  if (!e || !rd || !y) goto oom;
+  if (!e || !y) goto oom;
   e->unit = u;
   e->n = n;
   e->k = k;
   e->best = -1;
-  e->scores = malloc(n * sizeof *e->scores);
-  e->ranks = malloc(n * sizeof *e->ranks);
   e->points = malloc(8 * k * sizeof *e->points);
-  if (!e->scores || !e->ranks || !e->points) goto oom;
+  if (!e->points) goto oom;
   e->share = e->points + k;
   e->gap = e->share + k;
   e->gap_points = e->gap + k;
@@ -155,9 +137,21 @@ gs_explain *gs_explain_unit(const gs_dataset *d, size_t u, const gs_spec *spec, 
   e->new_value = e->gain + k;
   e->new_score = e->new_value + k;
   e->new_rank = e->new_score + k;
-  /* gs_score_dataset validates the spec for us. */
-  if (gs_score_dataset(d, spec, e->scores, err, errlen) != 0) goto fail;
-  if (gs_rank(e->scores, n, spec->digits, spec->ties, e->ranks) != 0) goto oom;
+  /* gs_score_dataset validates the spec; given scores, it is checked here */
+  if (score && rank && sorted) {
+    if (gs_spec_check_dataset(spec, d, err, errlen) != 0) goto fail;
+    e->borrowed = 1;
+    e->scores = (double *)score; /* borrowed, never written (explain.h) */
+    e->ranks = (double *)rank;
+  } else {
+    e->scores = malloc(n * sizeof *e->scores);
+    e->ranks = malloc(n * sizeof *e->ranks);
+    own = malloc((n ? n : 1) * sizeof *own);
+    if (!e->scores || !e->ranks || !own) goto oom;
+    if (gs_score_dataset(d, spec, e->scores, err, errlen) != 0) goto fail;
+    if (gs_rank_sorted(e->scores, n, spec->digits, spec->ties, e->ranks, own, &m) != 0) goto oom;
+    sorted = own;
+  }
   /* S(max) as score.c computes it, so that a gained score below is the
    * double d:score would compute */
   double smax;
@@ -165,7 +159,7 @@ gs_explain *gs_explain_unit(const gs_dataset *d, size_t u, const gs_spec *spec, 
   e->factor = spec->scale > 0 ? spec->scale / smax : 1;
   e->score = e->scores[u];
   e->rank = e->ranks[u];
-  e->step_digits = step_digits(d, &e->grid_exact);
+  e->step_digits = gs_dataset_grid(d, &e->grid_exact);
   for (size_t p = 0; p < k; p++) {
     double x = gs_dataset_pv(d, u, p);
     e->points[p] = e->factor * spec->w[p] * x;
@@ -177,21 +171,40 @@ gs_explain *gs_explain_unit(const gs_dataset *d, size_t u, const gs_spec *spec, 
   /* Neighbours by rank, not by score: under ordinal ties the unit ranked
    * just above may share the score (a tie broken by file order).  Under
    * the other rules ranks follow the rounded scores, so this is the
-   * nearest strictly higher (lower) rounded score. */
-  double me = e->rank, up = -INFINITY, down = INFINITY;
-  for (size_t i = 0; i < n; i++) {
-    if (e->ranks[i] < me && e->ranks[i] > up) up = e->ranks[i];
-    if (e->ranks[i] > me && e->ranks[i] < down) down = e->ranks[i];
+   * nearest strictly higher (lower) rounded score.  All are next to u in
+   * the sorted rows (descending key, then row), whose groups of one rank
+   * or one key list their rows in file order. */
+  if (!(q = gs_rankq_view(e->scores, n, sorted, m, e->ranks, spec->ties, u, spec->digits))) goto oom;
+  size_t pu = gs_rankq_position(q), gs = pu, ge = pu;
+  if (pu < m) {
+    double me = e->rank;
+    while (gs > 0 && e->ranks[sorted[gs - 1].idx] == me) gs--;
+    while (ge < m && e->ranks[sorted[ge].idx] == me) ge++;
   }
-  for (size_t i = 0; i < n; i++) rd[i] = gs_round(e->scores[i], spec->digits);
-  if (!(e->above = collect(e->ranks, n, u, up, &e->nabove)) ||
-      !(e->below = collect(e->ranks, n, u, down, &e->nbelow)) || !(e->tied = collect(rd, n, u, rd[u], &e->ntied)))
+  size_t as = gs, ts = gs, te = ge;
+  if (pu < m && gs > 0) { /* the rank just above: its whole group */
+    double up = e->ranks[sorted[gs - 1].idx];
+    while (as > 0 && e->ranks[sorted[as - 1].idx] == up) as--;
+  }
+  size_t be = ge;
+  if (pu < m && ge < m) {
+    double down = e->ranks[sorted[ge].idx];
+    while (be < m && e->ranks[sorted[be].idx] == down) be++;
+  }
+  if (pu < m && spec->ties == GS_TIES_ORDINAL) { /* the same rounded score, ranks apart */
+    double key = sorted[pu].key;
+    ts = te = pu;
+    while (ts > 0 && sorted[ts - 1].key == key) ts--;
+    while (te < m && sorted[te].key == key) te++;
+  }
+  if (!(e->above = rows_of(sorted, as, gs, SIZE_MAX, &e->nabove)) ||
+      !(e->below = rows_of(sorted, ge, be, SIZE_MAX, &e->nbelow)) ||
+      !(e->tied = rows_of(sorted, ts, te, u, &e->ntied)))
     goto oom;
   /* The gains: for each pillar alone, the fewest steps that give a rank
    * better than now, by bisection (value + gain, the score and so the
    * rank move monotonically with the steps, float rounding included). */
   e->first = !(e->rank > 1);
-  if (!e->first && !(q = gs_rankq_new(e->scores, n, u, spec->digits))) goto oom;
   search c = {.d = d, .spec = spec, .u = u, .sd = e->step_digits, .smax = smax, .q = q, .y = y};
   for (size_t p = 0; !e->first && p < k; p++) {
     double x = gs_dataset_pv(d, u, p), max = d->pmax[p], r;
@@ -217,16 +230,16 @@ gs_explain *gs_explain_unit(const gs_dataset *d, size_t u, const gs_spec *spec, 
     if (isnan(e->new_rank[p])) goto oom;
     if (e->best < 0 || g < e->gain[e->best]) e->best = (long)p;
   }
-  free(rd);
   free(y);
   gs_rankq_free(q);
+  free(own);
   return e;
 oom:
   snprintf(err, errlen, "out of memory");
 fail:
-  free(rd);
   free(y);
   gs_rankq_free(q);
+  free(own);
   gs_explain_free(e);
   return NULL;
 }

@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 #include "dataset.h"
+#include "keysort.h"
 #include "spec.h"
 
 typedef struct {
@@ -34,6 +35,8 @@ typedef struct {
   double score, rank;   /* the unit's, rank under spec's digits and ties */
   double *scores;       /* n: every unit's score */
   double *ranks;        /* n: every unit's rank */
+  int borrowed;         /* scores and ranks are the caller's (gs_explain_unit_ranked):
+                           valid while the caller keeps them */
   /* per pillar (k each) */
   double *points;       /* f w_i x_i */
   double *share;        /* points / score (NaN when the score is 0) */
@@ -57,5 +60,17 @@ typedef struct {
  * aggregation other than arithmetic, no pillars, out of memory). */
 gs_explain *gs_explain_unit(const gs_dataset *d, size_t u, const gs_spec *spec, char *err,
                             size_t errlen);
+/* The same, from every row's score, rank and sorted rows already at hand
+ * (a result's): score[] as gs_score_dataset gives it under spec, and
+ * rank[] and sorted[0..m-1] as gs_rank_sorted (ties.h) gives them at
+ * spec's digits and ties.  Nothing is scored, ranked or sorted again, and
+ * nothing copied: the result's scores and ranks point into the caller's
+ * arrays (borrowed is set), which must outlive it; sorted is read during
+ * the call only.  Apart from the O(n k) check of the grid, cached in the
+ * dataset (gs_dataset_grid), O(log n) per gain step and the size of the
+ * neighbour groups.  NULL score, rank or sorted: as gs_explain_unit. */
+gs_explain *gs_explain_unit_ranked(const gs_dataset *d, size_t u, const gs_spec *spec, const double *score,
+                                   const double *rank, const gs_keyrow *sorted, size_t m, char *err,
+                                   size_t errlen);
 void gs_explain_free(gs_explain *e);
 #endif

@@ -11,6 +11,7 @@
 #define GS_RANKQ_H
 #include <stddef.h>
 
+#include "keysort.h"
 #include "ties.h"
 
 typedef struct gs_rankq gs_rankq;
@@ -27,7 +28,21 @@ typedef struct {
  * rows), ranking at `digits` (ties.h; < 0 exact).  The caller owns the
  * result (gs_rankq_free; NULL is fine); NULL when out of memory. */
 gs_rankq *gs_rankq_new(const double *score, size_t n, size_t u, int digits);
+
+/* The same queries over rows gs_rank_sorted has sorted (ties.h):
+ * sorted[0..m-1] for score[0..n-1] at `digits`, and rank[] the ranks it
+ * gave under `ties`, u among them; all three borrowed for the life of the
+ * result.  O(log n) to build, nothing copied; under dense ranks every
+ * query is O(log n), under the others levels_above (only dense ranks use
+ * it) costs O(n).  Rows that are not gs_rank_sorted's for these scores
+ * fall back to gs_rankq_new. */
+gs_rankq *gs_rankq_view(const double *score, size_t n, const gs_keyrow *sorted, size_t m, const double *rank,
+                        gs_ties ties, size_t u, int digits);
 void gs_rankq_free(gs_rankq *q);
+
+/* A view's position of u among the sorted rows; SIZE_MAX when u is not
+ * ranked (a NaN score) or q was built by gs_rankq_new. */
+size_t gs_rankq_position(const gs_rankq *q);
 
 /* The counts for score s (rounded here as gs_rank rounds). */
 gs_rankq_counts gs_rankq_count(const gs_rankq *q, double s);

@@ -34,9 +34,21 @@ double gs_round(double x, int digits) {
   return y / p;
 }
 
+double gs_pow10(int dg) { return dg >= 0 && dg <= 22 ? pow10_exact[dg] : pow(10.0, dg); }
+
+int gs_on_grid(double x, int dg) { return gs_on_grid_y(x * gs_pow10(dg)); }
+
 int gs_rank(const double *score, size_t n, int digits, gs_ties ties, double *rank) {
   gs_keyrow *it = malloc((n ? n : 1) * sizeof *it);
   if (!it) return -1;
+  size_t m;
+  int rc = gs_rank_sorted(score, n, digits, ties, rank, it, &m);
+  free(it);
+  return rc;
+}
+
+int gs_rank_sorted(const double *score, size_t n, int digits, gs_ties ties, double *rank, gs_keyrow *it,
+                   size_t *mp) {
   size_t m = 0;
   for (size_t i = 0; i < n; i++) {
     if (isnan(score[i])) { rank[i] = NAN; continue; } /* missing: unranked */
@@ -44,8 +56,9 @@ int gs_rank(const double *score, size_t n, int digits, gs_ties ties, double *ran
     it[m].idx = i;
     m++;
   }
+  *mp = m;
   /* descending by rounded score, then by row: the order ordinal ties use */
-  if (gs_keysort(it, m) != 0) { free(it); return -1; }
+  if (gs_keysort(it, m) != 0) return -1;
   size_t dense = 0;
   for (size_t s = 0; s < m;) {
     size_t e = s + 1;
@@ -63,6 +76,5 @@ int gs_rank(const double *score, size_t n, int digits, gs_ties ties, double *ran
     }
     s = e;
   }
-  free(it);
   return 0;
 }

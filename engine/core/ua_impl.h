@@ -71,6 +71,7 @@ typedef struct {
   double scale;        /* 10^digits */
   int fast;            /* integer keys: |key| < 2^44 */
   int key32;           /* integer keys fit int32: |key| < 2^30 */
+  int simd;            /* the AVX-512 loops run (gs_cpu_avx512) */
   double *xT;          /* k*n column layout of x: xT[i*n + u] */
   double *lgT;         /* k*n log(x + c), column layout, when geometric */
   uint32_t *nom2;      /* n nominal 2*rank */

@@ -26,12 +26,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu.h"
 #include "ua_impl.h"
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && \
     !defined(GS_NO_CLONES)
-#define GS_CLONES __attribute__((target_clones("avx2", "default"), optimize("O3")))
+#define GS_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default"), optimize("O3")))
 #define GS_CLONES_POPCNT __attribute__((target_clones("popcnt", "default")))
+#define GS_AVX512 1
+#define GS_T512 __attribute__((target("avx512f,avx512vl,avx512dq,avx512vpopcntdq")))
+#include <immintrin.h>
 #else
 #define GS_CLONES
 #define GS_CLONES_POPCNT
@@ -83,14 +87,13 @@ struct gs_ua_scratch {
   const gs_ua_model *m;
   size_t bytes;        /* one block holds everything below */
   double *score;       /* n */
-  double *y;           /* n: score * 10^digits */
   int32_t *key;        /* n: grid keys */
   uint64_t *ord[2];    /* n each: radix sort buffers, (v << 32 | index) */
   struct skey { double key; uint32_t idx; } *sk;   /* n: comparison sort */
   uint32_t *r2;        /* n: 2*rank by unit */
   uint32_t *di;        /* n: dense index by unit */
   uint32_t *cnt;       /* n + 1: units per dense index, then the prefix */
-  uint64_t *bits;      /* nwords: keys present */
+  uint64_t *bits;      /* 2 * nwords: keys present (rank_grid_512: two bitmaps) */
   uint32_t *pre;       /* nwords: popcount before each word */
   size_t nwords;       /* bitmap capacity in words */
   double *wp;          /* k */
@@ -107,8 +110,8 @@ static size_t al8(size_t b) { return (b + 7) & ~(size_t)7; }
 
 gs_ua_scratch *gs_ua_scratch_new(const gs_ua_model *m) {
   size_t n = m->n, k = m->k, nw = grid_words(n);
-  size_t sz[] = {sizeof(gs_ua_scratch), n * 8, n * 8, n * 4, n * 8, n * 8, n * sizeof(struct skey),
-                 n * 4, n * 4, (n + 1) * 4, nw * 8, nw * 4, k * 8, k * 8, (k + 1) * 8};
+  size_t sz[] = {sizeof(gs_ua_scratch), n * 8, n * 4, n * 8, n * 8, n * sizeof(struct skey),
+                 n * 4, n * 4, (n + 1) * 4, 2 * nw * 8, nw * 4, k * 8, k * 8, (k + 1) * 8};
   size_t total = 0;
   for (size_t i = 0; i < sizeof sz / sizeof sz[0]; i++) {
     if (sz[i] / 8 > SIZE_MAX / 16 || total > SIZE_MAX / 2) return NULL;
@@ -117,7 +120,7 @@ gs_ua_scratch *gs_ua_scratch_new(const gs_ua_model *m) {
   char *b = gs_ua_mem(&m->alloc, total, 1);
   if (!b) return NULL;
   gs_ua_scratch *s = (gs_ua_scratch *)b;
-  void **slot[] = {NULL, (void **)&s->score, (void **)&s->y, (void **)&s->key, (void **)&s->ord[0],
+  void **slot[] = {NULL, (void **)&s->score, (void **)&s->key, (void **)&s->ord[0],
                    (void **)&s->ord[1], (void **)&s->sk, (void **)&s->r2, (void **)&s->di,
                    (void **)&s->cnt, (void **)&s->bits, (void **)&s->pre, (void **)&s->wp,
                    (void **)&s->a, (void **)&s->u};
@@ -149,76 +152,6 @@ unsigned gs_ua_scratch_draw(const gs_ua_model *m, gs_ua_scratch *s, uint64_t see
 
 /* ---------------------------------------------------------------- scoring */
 
-/* sc[u] = sum_i w[i] * col_i[u], i ascending from 0.0: a column at a time. */
-GS_CLONES static void dot_columns(double *restrict sc, const double *restrict xT, const double *restrict w,
-                                  size_t n, size_t k) {
-  for (size_t u = 0; u < n; u++) sc[u] = 0.0;
-  for (size_t i = 0; i < k; i++) {
-    const double *restrict col = xT + i * n;
-    double wi = w[i];
-    for (size_t u = 0; u < n; u++) sc[u] += wi * col[u];
-  }
-}
-
-#if defined(__GNUC__)
-typedef double v4d __attribute__((vector_size(32)));
-typedef uint64_t v4u __attribute__((vector_size(32)));
-
-/* sc[u] = W * (exp_fast(sc[u]) - c), four units at a time with GCC vector
- * types: the same operations in the same order as exp_fast (so the same
- * bits), the table read lane by lane; m = kb - bits(shifter) and e = m >>
- * 8 are taken on m + 2^40 > 0 with logical shifts (m - (m & 255) is a
- * multiple of 256; the 2^32 the offset adds vanishes in << 52).  A group
- * with an argument outside (-700, 700) goes through exp_fast. */
-GS_CLONES static void geo_finish(double *restrict sc, size_t n, double W, double c) {
-  const double inv = 0x1.71547652b82fep+8, ln2hi = 0x1.62e42fee00000p-1 / 256.0,
-               ln2lo = 0x1.a39ef35793c76p-33 / 256.0, shifter = 0x1.8p52;
-  size_t u = 0;
-  for (; u + 4 <= n; u += 4) {
-    v4d x;
-    memcpy(&x, sc + u, sizeof x);
-    if (!(x[0] > -700.0 && x[0] < 700.0 && x[1] > -700.0 && x[1] < 700.0 && x[2] > -700.0 &&
-          x[2] < 700.0 && x[3] > -700.0 && x[3] < 700.0)) {
-      for (size_t t = 0; t < 4; t++) sc[u + t] = W * (exp_fast(sc[u + t]) - c);
-      continue;
-    }
-    v4d kd = x * inv + shifter;
-    v4u kb;
-    memcpy(&kb, &kd, sizeof kb);
-    kd -= shifter;
-    v4u mb = kb - UINT64_C(0x4338000000000000) + (UINT64_C(1) << 40);
-    v4d r = (x - kd * ln2hi) - kd * ln2lo;
-    v4d r2 = r * r;
-    v4d p = r + r2 * (0.5 + r * (1.0 / 6)) + (r2 * r2) * (1.0 / 24);
-    v4d tj = {exp_tab[mb[0] & 255], exp_tab[mb[1] & 255], exp_tab[mb[2] & 255], exp_tab[mb[3] & 255]};
-    v4u sb = ((mb >> 8) + 1023) << 52;
-    v4d scl;
-    memcpy(&scl, &sb, sizeof scl);
-    v4d res = W * ((tj + tj * p) * scl - c);
-    memcpy(sc + u, &res, sizeof res);
-  }
-  for (; u < n; u++) sc[u] = W * (exp_fast(sc[u]) - c);
-}
-#else
-static void geo_finish(double *sc, size_t n, double W, double c) {
-  for (size_t u = 0; u < n; u++) sc[u] = W * (exp_fast(sc[u]) - c);
-}
-#endif
-
-static void score_all(const gs_ua_model *m, gs_ua_scratch *s, const double *wp, unsigned method) {
-  size_t n = m->n, k = m->k;
-  if (method == GS_UA_ARITHMETIC) {
-    dot_columns(s->score, m->xT, wp, n, k);
-    return;
-  }
-  double W = m->W, c = m->c;
-  for (size_t i = 0; i < k; i++) s->a[i] = wp[i] / W;
-  dot_columns(s->score, m->lgT, s->a, n, k);
-  geo_finish(s->score, n, W, c);
-}
-
-/* --------------------------------------------------------------- ranking */
-
 /* The rounded key of y = S * 10^digits: half away from zero with a 1e-9
  * tolerance, floor(y + 0.5 + 1e-9) (mirrored for y < 0), the rule of
  * gs_round in ties.c, so 1.005 (y = 100.49999999999999 at 2 digits)
@@ -228,35 +161,226 @@ static inline double round_key_d(double y) {
   return y >= 0 ? floor(y + 0.5 + 1e-9) : -floor(-y + 0.5 + 1e-9);
 }
 
-/* y[u] = sc[u] * scale; returns how many |y| are not below 2^30 (NaN
- * included: the comparison is false), a count so the loop vectorises. */
-GS_CLONES static size_t scale_scores(double *restrict y, const double *restrict sc, double scale, size_t n) {
-  size_t wide = 0;
-  for (size_t u = 0; u < n; u++) {
-    double v = sc[u] * scale;
-    y[u] = v;
-    wide += !(fabs(v) < 0x1p30);
+/* One unit's score from its k values at stride n (a[] are the weights, or
+ * wp/W over log(x + c) for geometric), and its integer key when |y| <
+ * 2^30; returns 0 when it is not (NaN included: the comparison is false).
+ * The reference the vector loop below follows operation for operation:
+ * the sum from 0.0 in pillar order, a multiply and an add per pillar (no
+ * fused multiply-add: ISO C mode does not contract), so every score is bit
+ * for bit the row-by-row sum of ua.h. */
+static inline int score_key1(const double *col, size_t n, const double *a, size_t k, int geo, double W, double c,
+                             double scale, double *sc, int32_t *key) {
+  double acc = 0.0;
+  for (size_t i = 0; i < k; i++) acc += a[i] * col[i * n];
+  if (geo) acc = W * (exp_fast(acc) - c);
+  *sc = acc;
+  double v = acc * scale, av = fabs(v);
+  int ok = av < 0x1p30;
+  int32_t t = (int32_t)((ok ? av : 0.0) + 0.5 + 1e-9), neg = -(int32_t)(v < 0);
+  *key = (t ^ neg) - neg;
+  return ok;
+}
+
+#if defined(__GNUC__)
+typedef double v8d __attribute__((vector_size(64)));
+typedef int64_t v8l __attribute__((vector_size(64)));
+typedef uint64_t v8u __attribute__((vector_size(64)));
+typedef int32_t v8i __attribute__((vector_size(32)));
+
+/* exp_fast of eight arguments inside (-700, 700), with GCC vector types:
+ * the same operations in the same order as exp_fast (so the same bits),
+ * the table read lane by lane; m = kb - bits(shifter) and e = m >> 8 are
+ * taken on m + 2^40 > 0 with logical shifts (m - (m & 255) is a multiple
+ * of 256; the 2^32 the offset adds vanishes in << 52).  In place: a
+ * vector argument would change the ABI between the clones. */
+static inline __attribute__((always_inline)) void exp8(v8d *xp) {
+  v8d x = *xp;
+  const double inv = 0x1.71547652b82fep+8, ln2hi = 0x1.62e42fee00000p-1 / 256.0,
+               ln2lo = 0x1.a39ef35793c76p-33 / 256.0, shifter = 0x1.8p52;
+  v8d kd = x * inv + shifter;
+  v8u kb;
+  memcpy(&kb, &kd, sizeof kb);
+  kd -= shifter;
+  v8u mb = kb - UINT64_C(0x4338000000000000) + (UINT64_C(1) << 40);
+  v8d r = (x - kd * ln2hi) - kd * ln2lo;
+  v8d r2 = r * r;
+  v8d p = r + r2 * (0.5 + r * (1.0 / 6)) + (r2 * r2) * (1.0 / 24);
+  v8u j = mb & 255;
+  v8d tj = {exp_tab[j[0]], exp_tab[j[1]], exp_tab[j[2]], exp_tab[j[3]],
+            exp_tab[j[4]], exp_tab[j[5]], exp_tab[j[6]], exp_tab[j[7]]};
+  v8u sb = ((mb >> 8) + 1023) << 52;
+  v8d scl;
+  memcpy(&scl, &sb, sizeof scl);
+  *xp = (tj + tj * p) * scl;
+}
+
+/* Scores (into sc) and integer keys (into key) of all units, eight at a
+ * time, each bit for bit score_key1; returns how many units have no
+ * integer key (|y| >= 2^30 or NaN).  A block with a geometric argument
+ * outside (-700, 700) goes through score_key1.  geo is a constant in each
+ * caller, so each gets its own loop. */
+static inline __attribute__((always_inline)) size_t score_keys8(const double *restrict cols,
+                                                                const double *restrict a, size_t n, size_t k,
+                                                                const int geo, double W, double c, double scale,
+                                                                double *restrict sc, int32_t *restrict key) {
+  v8l bad = {0};
+  size_t u = 0, wide = 0;
+  for (; u + 8 <= n; u += 8) {
+    v8d acc = {0};
+    for (size_t i = 0; i < k; i++) {
+      v8d x;
+      memcpy(&x, cols + i * n + u, sizeof x);
+      acc = acc + a[i] * x;
+    }
+    if (geo) {
+      v8l out = (acc <= -700.0) | (acc >= 700.0) | (acc != acc);
+      if (out[0] | out[1] | out[2] | out[3] | out[4] | out[5] | out[6] | out[7]) {
+        for (size_t t = 0; t < 8; t++)
+          wide += !score_key1(cols + u + t, n, a, k, geo, W, c, scale, sc + u + t, key + u + t);
+        continue;
+      }
+      exp8(&acc);
+      acc = W * (acc - c);
+    }
+    memcpy(sc + u, &acc, sizeof acc);
+    v8d v = acc * scale, av;
+    v8l vb;
+    memcpy(&vb, &v, sizeof vb);
+    vb &= INT64_MAX; /* fabs */
+    memcpy(&av, &vb, sizeof av);
+    v8l ok = av < 0x1p30;
+    bad -= ~ok; /* + 1 where not ok */
+    vb &= ok;   /* 0.0 where not ok: the conversion stays in range */
+    memcpy(&av, &vb, sizeof av);
+    v8i t = __builtin_convertvector(av + 0.5 + 1e-9, v8i);
+    v8i neg = __builtin_convertvector(v < 0, v8i);
+    v8i kk = (t ^ neg) - neg;
+    memcpy(key + u, &kk, sizeof kk);
   }
+  for (size_t t = 0; t < 8; t++) wide += (size_t)bad[t];
+  for (; u < n; u++) wide += !score_key1(cols + u, n, a, k, geo, W, c, scale, sc + u, key + u);
   return wide;
 }
 
-/* Integer keys of y (|y| < 2^30) and their minimum and maximum: the
- * truncation of |y| + 0.5 + 1e-9 with the sign of y (the rule above,
- * written without branches). */
-GS_CLONES static void keys32(int32_t *restrict key, const double *restrict y, size_t n, int32_t *kmin,
-                             int32_t *kmax) {
-  int32_t lo = INT32_MAX, hi = INT32_MIN;
-  for (size_t u = 0; u < n; u++) {
-    double v = y[u];
-    int32_t t = (int32_t)(fabs(v) + 0.5 + 1e-9), neg = -(int32_t)(v < 0);
-    int32_t kk = (t ^ neg) - neg;
-    key[u] = kk;
-    lo = kk < lo ? kk : lo;
-    hi = kk > hi ? kk : hi;
-  }
-  *kmin = lo;
-  *kmax = hi;
+GS_CLONES static size_t score_keys_arith(const double *restrict cols, const double *restrict a, size_t n,
+                                         size_t k, double scale, double *restrict sc, int32_t *restrict key) {
+  return score_keys8(cols, a, n, k, 0, 0.0, 0.0, scale, sc, key);
 }
+
+GS_CLONES static size_t score_keys_geo(const double *restrict cols, const double *restrict a, size_t n, size_t k,
+                                       double W, double c, double scale, double *restrict sc,
+                                       int32_t *restrict key) {
+  return score_keys8(cols, a, n, k, 1, W, c, scale, sc, key);
+}
+
+static size_t score_keys(const double *cols, const double *a, size_t n, size_t k, int geo, double W, double c,
+                         double scale, double *sc, int32_t *key) {
+  return geo ? score_keys_geo(cols, a, n, k, W, c, scale, sc, key) : score_keys_arith(cols, a, n, k, scale, sc, key);
+}
+#else
+static size_t score_keys(const double *cols, const double *a, size_t n, size_t k, int geo, double W, double c,
+                         double scale, double *sc, int32_t *key) {
+  size_t wide = 0;
+  for (size_t u = 0; u < n; u++) wide += !score_key1(cols + u, n, a, k, geo, W, c, scale, sc + u, key + u);
+  return wide;
+}
+#endif
+
+#ifdef GS_AVX512
+/* score_keys with AVX-512 intrinsics, eight units at a time: the same
+ * operations in the same order as score_key1 and exp_fast (intrinsics are
+ * never contracted into fused multiply-adds), the exp table read by one
+ * gather.  GCC's generic vectors build the table operand lane by lane,
+ * which made the geometric draw the slowest part of the loop. */
+GS_T512 static size_t score_keys_512(const double *restrict cols, const double *restrict a, size_t n, size_t k,
+                                     int geo, double W, double c, double scale, double *restrict sc,
+                                     int32_t *restrict key) {
+  const __m512d inv = _mm512_set1_pd(0x1.71547652b82fep+8), ln2hi = _mm512_set1_pd(0x1.62e42fee00000p-1 / 256.0),
+                ln2lo = _mm512_set1_pd(0x1.a39ef35793c76p-33 / 256.0), shifter = _mm512_set1_pd(0x1.8p52),
+                half = _mm512_set1_pd(0.5), sixth = _mm512_set1_pd(1.0 / 6), k24 = _mm512_set1_pd(1.0 / 24),
+                lo700 = _mm512_set1_pd(-700.0), hi700 = _mm512_set1_pd(700.0), vW = _mm512_set1_pd(W),
+                vc = _mm512_set1_pd(c), vscale = _mm512_set1_pd(scale), lim = _mm512_set1_pd(0x1p30),
+                tol = _mm512_set1_pd(1e-9);
+  const __m512i bias = _mm512_set1_epi64((long long)(UINT64_C(0x4338000000000000) - (UINT64_C(1) << 40))),
+                m255 = _mm512_set1_epi64(255), e1023 = _mm512_set1_epi64(1023),
+                absmask = _mm512_set1_epi64(INT64_MAX);
+  size_t u = 0, wide = 0;
+  for (; u + 8 <= n; u += 8) {
+    __m512d acc = _mm512_setzero_pd();
+    for (size_t i = 0; i < k; i++)
+      acc = _mm512_add_pd(acc, _mm512_mul_pd(_mm512_set1_pd(a[i]), _mm512_loadu_pd(cols + i * n + u)));
+    if (geo) {
+      __mmask8 in = _mm512_cmp_pd_mask(acc, lo700, _CMP_GT_OQ) & _mm512_cmp_pd_mask(acc, hi700, _CMP_LT_OQ);
+      if (in != 0xFF) {
+        for (size_t t = 0; t < 8; t++)
+          (void)score_key1(cols + u + t, n, a, k, geo, W, c, scale, sc + u + t, key + u + t); /* keys below */
+        continue;
+      }
+      __m512d kd = _mm512_add_pd(_mm512_mul_pd(acc, inv), shifter);
+      __m512i mb = _mm512_sub_epi64(_mm512_castpd_si512(kd), bias); /* m + 2^40 */
+      kd = _mm512_sub_pd(kd, shifter);
+      __m512d r = _mm512_sub_pd(_mm512_sub_pd(acc, _mm512_mul_pd(kd, ln2hi)), _mm512_mul_pd(kd, ln2lo));
+      __m512d r2 = _mm512_mul_pd(r, r);
+      __m512d p = _mm512_add_pd(_mm512_add_pd(r, _mm512_mul_pd(r2, _mm512_add_pd(half, _mm512_mul_pd(r, sixth)))),
+                                _mm512_mul_pd(_mm512_mul_pd(r2, r2), k24));
+      __m512d tj = _mm512_i64gather_pd(_mm512_and_si512(mb, m255), exp_tab, 8);
+      __m512i sb = _mm512_slli_epi64(_mm512_add_epi64(_mm512_srli_epi64(mb, 8), e1023), 52);
+      __m512d e = _mm512_mul_pd(_mm512_add_pd(tj, _mm512_mul_pd(tj, p)), _mm512_castsi512_pd(sb));
+      acc = _mm512_mul_pd(vW, _mm512_sub_pd(e, vc));
+    }
+    _mm512_storeu_pd(sc + u, acc);
+  }
+  size_t nb = u;
+  for (size_t b = 0; b < nb; b += 8) {
+    __m512d v = _mm512_mul_pd(_mm512_loadu_pd(sc + b), vscale);
+    __m512d av = _mm512_castsi512_pd(_mm512_and_si512(_mm512_castpd_si512(v), absmask));
+    __mmask8 ok = _mm512_cmp_pd_mask(av, lim, _CMP_LT_OQ);
+    wide += (size_t)__builtin_popcount((unsigned)(uint8_t)~ok);
+    av = _mm512_maskz_mov_pd(ok, av); /* 0.0 where not ok: the conversion stays in range */
+    __m256i t = _mm512_cvttpd_epi32(_mm512_add_pd(_mm512_add_pd(av, half), tol));
+    __m256i neg = _mm256_movm_epi32(_mm512_cmp_pd_mask(v, _mm512_setzero_pd(), _CMP_LT_OQ));
+    _mm256_storeu_si256((__m256i *)(key + b), _mm256_sub_epi32(_mm256_xor_si256(t, neg), neg));
+  }
+  for (; u < n; u++) wide += !score_key1(cols + u, n, a, k, geo, W, c, scale, sc + u, key + u);
+  return wide;
+}
+#endif
+
+/* The smallest and largest of key[0..n-1] (n >= 1). */
+GS_CLONES static void key_range(const int32_t *restrict key, size_t n, int32_t *kmin, int32_t *kmax) {
+  int32_t l = key[0], h = key[0];
+  for (size_t u = 1; u < n; u++) {
+    l = key[u] < l ? key[u] : l;
+    h = key[u] > h ? key[u] : h;
+  }
+  *kmin = l;
+  *kmax = h;
+}
+
+/* Scores of all units under weights wp and method into s->score, and
+ * their integer keys into s->key when digits >= 0; returns how many units
+ * have no integer key (then ranks compare doubles). */
+static size_t score_all(const gs_ua_model *m, gs_ua_scratch *s, const double *wp, unsigned method, int32_t *kmin,
+                        int32_t *kmax) {
+  size_t n = m->n, k = m->k;
+  int geo = method != GS_UA_ARITHMETIC;
+  const double *a = wp;
+  if (geo) {
+    for (size_t i = 0; i < k; i++) s->a[i] = wp[i] / m->W;
+    a = s->a;
+  }
+  size_t wide;
+#ifdef GS_AVX512
+  if (m->simd) wide = score_keys_512(geo ? m->lgT : m->xT, a, n, k, geo, m->W, m->c, m->scale, s->score, s->key);
+  else
+#endif
+    wide = score_keys(geo ? m->lgT : m->xT, a, n, k, geo, m->W, m->c, m->scale, s->score, s->key);
+  if (m->digits < 0 || wide) return n;
+  key_range(s->key, n, kmin, kmax);
+  return 0;
+}
+
+/* --------------------------------------------------------------- ranking */
 
 /* Ranks from dense indexes di[u] (0 = highest key) and the number of
  * distinct keys nd: 2*rank into r2 for the tie rule. */
@@ -326,6 +450,68 @@ GS_CLONES_POPCNT static void rank_grid(const gs_ua_model *m, gs_ua_scratch *s, i
   ranks_from_dense(m, s, c);
 }
 
+#ifdef GS_AVX512
+/* rank_grid with AVX-512.  The bits are set one unit at a time (two units
+ * may share a word), alternate units into two bitmaps so that a unit's
+ * read-modify-write seldom waits on its neighbour's; the prefix popcount
+ * joins them eight words at a time (an in-register scan); each unit's
+ * dense index comes eight units at a time from gathers of its word and
+ * that word's prefix, a variable shift and a vector popcount.  Tails are
+ * masked, so no lane reads outside the bitmap. */
+GS_T512 static void rank_grid_512(const gs_ua_model *m, gs_ua_scratch *s, int32_t kmax, uint32_t range) {
+  size_t n = m->n, nw = (size_t)range / 64 + 1;
+  uint64_t *restrict bits = s->bits, *restrict odd = s->bits + s->nwords;
+  uint32_t *restrict pre = s->pre;
+  const int32_t *restrict key = s->key;
+  const __m512i zero = _mm512_setzero_si512(), last = _mm512_set1_epi64(7);
+  for (size_t q = 0; q < nw; q += 8) {
+    __mmask8 k = nw - q >= 8 ? 0xFF : (__mmask8)((1u << (nw - q)) - 1);
+    _mm512_mask_storeu_epi64(bits + q, k, zero);
+    _mm512_mask_storeu_epi64(odd + q, k, zero);
+  }
+  size_t u = 0;
+  for (; u + 2 <= n; u += 2) {
+    uint32_t v = (uint32_t)(kmax - key[u]), w = (uint32_t)(kmax - key[u + 1]);
+    bits[v >> 6] |= UINT64_C(1) << (v & 63);
+    odd[w >> 6] |= UINT64_C(1) << (w & 63);
+  }
+  if (u < n) {
+    uint32_t v = (uint32_t)(kmax - key[u]);
+    bits[v >> 6] |= UINT64_C(1) << (v & 63);
+  }
+  __m512i carry = zero; /* every lane: the bits set before word q */
+  for (size_t q = 0; q < nw; q += 8) {
+    __mmask8 k = nw - q >= 8 ? 0xFF : (__mmask8)((1u << (nw - q)) - 1);
+    __m512i e = _mm512_or_si512(_mm512_maskz_loadu_epi64(k, bits + q), _mm512_maskz_loadu_epi64(k, odd + q));
+    _mm512_mask_storeu_epi64(bits + q, k, e);
+    __m512i c = _mm512_popcnt_epi64(e);
+    __m512i t = _mm512_add_epi64(c, _mm512_alignr_epi64(c, zero, 7)); /* + lane i-1 */
+    t = _mm512_add_epi64(t, _mm512_alignr_epi64(t, zero, 6));         /* + lanes i-3, i-2 */
+    t = _mm512_add_epi64(t, _mm512_alignr_epi64(t, zero, 4));         /* + lanes i-7 .. i-4 */
+    _mm256_mask_storeu_epi32(pre + q, k, _mm512_cvtepi64_epi32(_mm512_add_epi64(carry, _mm512_sub_epi64(t, c))));
+    carry = _mm512_add_epi64(carry, _mm512_permutexvar_epi64(last, t));
+  }
+  uint32_t total = (uint32_t)_mm_cvtsi128_si64(_mm512_castsi512_si128(carry));
+  int dense = m->ties == GS_TIES_DENSE;
+  uint32_t *restrict out = dense ? s->r2 : s->di;
+  const __m256i vk = _mm256_set1_epi32(kmax), m63 = _mm256_set1_epi32(63), two = _mm256_set1_epi32(2);
+  const __m512i one = _mm512_set1_epi64(1);
+  for (u = 0; u < n; u += 8) {
+    __mmask8 k = n - u >= 8 ? 0xFF : (__mmask8)((1u << (n - u)) - 1);
+    __m256i v = _mm256_sub_epi32(vk, _mm256_maskz_loadu_epi32(k, key + u));
+    __m256i wi = _mm256_srli_epi32(v, 6);
+    __m512i b = _mm512_mask_i32gather_epi64(zero, k, wi, bits, 8);
+    __m256i p = _mm256_mmask_i32gather_epi32(_mm256_setzero_si256(), k, wi, pre, 4);
+    __m512i sh = _mm512_cvtepu32_epi64(_mm256_and_si256(v, m63));
+    __m512i below = _mm512_and_si512(b, _mm512_sub_epi64(_mm512_sllv_epi64(one, sh), one));
+    __m256i d = _mm256_add_epi32(p, _mm512_cvtepi64_epi32(_mm512_popcnt_epi64(below)));
+    if (dense) d = _mm256_add_epi32(_mm256_add_epi32(d, d), two);
+    _mm256_mask_storeu_epi32(out + u, k, d);
+  }
+  if (!dense) ranks_from_dense(m, s, total);
+}
+#endif
+
 /* LSD radix sort of (v << 32 | index), v = kmax - key < 2^31, stable
  * from index order; then dense indexes walking the sorted order. */
 static void rank_radix(const gs_ua_model *m, gs_ua_scratch *s, int32_t kmax, uint32_t range) {
@@ -374,7 +560,7 @@ static void rank_sort(const gs_ua_model *m, gs_ua_scratch *s) {
   size_t n = m->n;
   struct skey *sk = s->sk;
   for (size_t u = 0; u < n; u++) {
-    double v = m->digits >= 0 ? round_key_d(s->y[u]) : s->score[u];
+    double v = m->digits >= 0 ? round_key_d(s->score[u] * m->scale) : s->score[u];
     if (v == 0) v = 0.0; /* -0 ties with +0 */
     sk[u].key = v;
     sk[u].idx = (uint32_t)u;
@@ -390,20 +576,20 @@ static void rank_sort(const gs_ua_model *m, gs_ua_scratch *s) {
 }
 
 const uint32_t *gs_ua_rank(const gs_ua_model *m, gs_ua_scratch *s, const double *wp, unsigned method) {
-  size_t n = m->n;
-  score_all(m, s, wp, method);
-  if (m->digits < 0) {
+  int32_t kmin, kmax;
+  if (score_all(m, s, wp, method, &kmin, &kmax) != 0) { /* digits < 0, or NaN, inf, huge: compare doubles */
     rank_sort(m, s);
     return s->r2;
   }
-  if (scale_scores(s->y, s->score, m->scale, n) == 0) { /* integer keys; otherwise (also NaN, inf) compare doubles */
-    int32_t kmin, kmax;
-    keys32(s->key, s->y, n, &kmin, &kmax);
-    uint32_t range = (uint32_t)((int64_t)kmax - kmin);
-    if ((size_t)range / 64 < s->nwords) rank_grid(m, s, kmax, range);
-    else rank_radix(m, s, kmax, range);
+  uint32_t range = (uint32_t)((int64_t)kmax - kmin);
+  if ((size_t)range / 64 < s->nwords) {
+#ifdef GS_AVX512
+    if (m->simd) rank_grid_512(m, s, kmax, range);
+    else
+#endif
+      rank_grid(m, s, kmax, range);
   } else {
-    rank_sort(m, s);
+    rank_radix(m, s, kmax, range);
   }
   return s->r2;
 }
@@ -424,6 +610,7 @@ int gs_ua_model_init(gs_ua_model *m, const gs_ua_config *cfg, char *err, size_t 
   pthread_once(&exp_once, exp_init);
   if (!cfg) return gs_ua_fail(err, errlen, "no config");
   m->alloc = cfg->alloc;
+  m->simd = gs_cpu_avx512();
   if (cfg->n < 1 || cfg->k < 1) return gs_ua_fail(err, errlen, "n and k must be >= 1");
   if (cfg->n > GS_UA_MAX_UNITS) return gs_ua_fail(err, errlen, "n = %zu exceeds %d", cfg->n, GS_UA_MAX_UNITS);
   if (cfg->k > 4096) return gs_ua_fail(err, errlen, "k = %zu exceeds 4096", cfg->k);

@@ -42,11 +42,13 @@ static void push_neighbours(lua_State *L, const gs_dataset *d, const gs_explain 
   }
 }
 
-void gs_lua_push_explain(lua_State *L, const gs_dataset *d, size_t u, const gs_spec *spec) {
+void gs_lua_push_explain(lua_State *L, const gs_dataset *d, size_t u, const gs_spec *spec, const double *score,
+                         const double *rank, const gs_keyrow *sorted, size_t m) {
   gs_explain **eb = gs_lua_newbox(L, sizeof *eb, explain_release);
   gs_table **tb = gs_lua_tablebox(L);
   char err[512];
-  if (!(*eb = gs_explain_unit(d, u, spec, err, sizeof err))) luaL_error(L, "explain: %s", err);
+  if (!(*eb = gs_explain_unit_ranked(d, u, spec, score, rank, sorted, m, err, sizeof err)))
+    luaL_error(L, "explain: %s", err);
   const gs_explain *e = *eb;
   /* the rows and the footer: the table `gcisim explain` prints (explaintable.h) */
   if (!(*tb = gs_explain_table(d, u, spec, e))) luaL_error(L, "explain: out of memory");

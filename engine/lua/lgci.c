@@ -490,6 +490,7 @@ typedef struct {
   int digits_asked; /* digits came from an option, not from the data */
   gs_ties ties;
   int ranked;      /* rank[] holds the default ranks */
+  size_t nsorted;  /* the rows ranked (user value 3 holds them sorted) */
   char label[48];
   double *score;   /* n, inline after the struct */
   double *rank;    /* n, inline */
@@ -507,8 +508,9 @@ static res *res_push(lua_State *L, int ds, size_t n, const char *label) {
   const gs_dataset *d = gs_lua_checkdataset(L, ds);
   size_t k = d->npillar;
   /* user values: 1 = the dataset, 2 = the records r[i] and r:rows() read,
-   * built once on first use (see res_cached_records) */
-  res *r = lua_newuserdatauv(L, sizeof *r + (2 * (n ? n : 1) + k) * sizeof(double), 2);
+   * built once on first use (see res_cached_records), 3 = the rows in rank
+   * order, kept when the ranks are computed (see res_ranks) */
+  res *r = lua_newuserdatauv(L, sizeof *r + (2 * (n ? n : 1) + k) * sizeof(double), 3);
   r->n = n;
   r->digits = gs_dataset_score_digits(d);
   r->digits_asked = 0;
@@ -544,12 +546,35 @@ static void rank_or_die(lua_State *L, const double *s, size_t n, int digits, gs_
   if (gs_rank(s, n, digits, t, out) != 0) luaL_error(L, "out of memory while ranking");
 }
 
-static const double *res_ranks(lua_State *L, res *r) {
+/* The ranks of the result at stack index ri, computed on first use.  The
+ * rows sorted for them (gs_rank_sorted) are kept in user value 3, a plain
+ * userdata charged to the script like the result, so that r:explain
+ * neither ranks nor sorts again. */
+static const double *res_ranks(lua_State *L, int ri) {
+  res *r = res_check(L, ri);
   if (!r->ranked) {
-    rank_or_die(L, r->score, r->n, r->digits, r->ties, r->rank);
+    ri = lua_absindex(L, ri);
+    gs_keyrow *sorted = lua_newuserdatauv(L, (r->n ? r->n : 1) * sizeof *sorted, 0);
+    size_t m;
+    if (gs_rank_sorted(r->score, r->n, r->digits, r->ties, r->rank, sorted, &m) != 0)
+      luaL_error(L, "out of memory while ranking");
+    lua_setiuservalue(L, ri, 3);
+    r->nsorted = m;
     r->ranked = 1;
   }
   return r->rank;
+}
+
+/* The rows in rank order that res_ranks keeps (valid while the result at
+ * ri is), and their number. */
+static const gs_keyrow *res_sorted(lua_State *L, int ri, size_t *m) {
+  res *r = res_check(L, ri);
+  res_ranks(L, ri);
+  lua_getiuservalue(L, ri, 3);
+  const gs_keyrow *sorted = lua_touserdata(L, -1);
+  lua_pop(L, 1); /* the result holds it */
+  *m = r->nsorted;
+  return sorted;
 }
 
 void gs_lua_pushnum(lua_State *L, double v) {
@@ -645,7 +670,7 @@ static int push_records_ties(lua_State *L, int ri, size_t limit, int whole_ties)
   ri = lua_absindex(L, ri);
   res *r = res_check(L, ri);
   const gs_dataset *d = res_dataset(L, ri);
-  const double *rank = res_ranks(L, r);
+  const double *rank = res_ranks(L, ri);
   if (r->n > ((size_t)-1 - sizeof(rec_src)) / sizeof(size_t)) return luaL_error(L, "out of memory");
   if (limit > r->n) limit = r->n;
   /* the source orders all n units; its records are the first `limit` */
@@ -711,7 +736,7 @@ static int res_rank(lua_State *L) {
   const char *group = opt_string(L, 3, "group", NULL, "rank");
   if (!group) {
     if (digits == r->digits && ties == r->ties) {
-      gs_lua_pushnum(L, res_ranks(L, r)[i]);
+      gs_lua_pushnum(L, res_ranks(L, 1)[i]);
       return 1;
     }
     double *tmp = lua_newuserdatauv(L, (r->n ? r->n : 1) * sizeof *tmp, 0);
@@ -851,8 +876,11 @@ static int res_explain(lua_State *L) {
   spec.scale = r->scale;
   spec.digits = r->digits;
   spec.ties = r->ties;
-  /* the dataset stays alive: the result (argument 1) holds it */
-  gs_lua_push_explain(L, res_dataset(L, 1), (size_t)u, &spec);
+  /* the dataset stays alive: the result (argument 1) holds it; its scores
+   * and ranks are lent, so explain ranks nothing again */
+  size_t m;
+  const gs_keyrow *sorted = res_sorted(L, 1, &m);
+  gs_lua_push_explain(L, res_dataset(L, 1), (size_t)u, &spec, r->score, r->rank, sorted, m);
   return 1;
 }
 
@@ -904,7 +932,7 @@ static int res_tiers(lua_State *L) {
   size_t n = read_thresholds(L, 2, th, 32);
   lua_settop(L, 1);
   const gs_dataset *d = res_dataset(L, 1);
-  const double *rank = res_ranks(L, r);
+  const double *rank = res_ranks(L, 1);
   size_t *o = rank_order(L, rank, r->n); /* 2 */
   lua_createtable(L, 0, (int)r->n);      /* 3: the old map */
   lua_createtable(L, (int)r->n, 0);      /* 4: the records */
@@ -1347,7 +1375,7 @@ static int gci_compare(lua_State *L) {
   }
   lua_settop(L, 2);
   const gs_dataset *da = res_dataset(L, 1), *db = res_dataset(L, 2);
-  const double *ra = res_ranks(L, a), *rb = res_ranks(L, b);
+  const double *ra = res_ranks(L, 1), *rb = res_ranks(L, 2);
   size_t cap = a->n + b->n ? a->n + b->n : 1;
   if (cap > ((size_t)-1 - sizeof(cmp_src)) / sizeof(gs_compare_row)) return luaL_error(L, "compare: out of memory");
   cmp_src *s = gs_records_lazy_new(L, &cmp_class, cap, sizeof *s + cap * sizeof(gs_compare_row), 2);

@@ -3,8 +3,8 @@
  * Reads the 194 x 5 pillars of data/gci2020.csv (run from the repo root)
  * and runs 1e6 draws (weights 1, +-25%, arithmetic + geometric, dense ties
  * at 2 digits) on one thread, printing CPU microseconds per draw (target
- * <= 0.5), then on all cores.  Then 1,000 draws over 10^4 and 85,000
- * synthetic units (5 pillars, 0..20 at 2 decimals from a fixed LCG: the
+ * <= 0.5), the same for each aggregation alone, then on all cores.  Then
+ * 1,000 draws over 10^4 and 85,000 synthetic units (5 pillars, 0..20 at 2 decimals from a fixed LCG: the
  * scale of the CDC SVI's census tracts), printing draws/s, wall time and
  * peak RSS (targets <= 10 s and <= 1 GiB at 85,000).  Also times a small
  * Sobol run.  It never fails on timing; it exits 1 only when the data
@@ -92,7 +92,7 @@ static int load(const char *path, double *x, size_t *n) {
   return 0;
 }
 
-static int run(const double *x, size_t n, uint64_t draws, int threads, const char *target) {
+static int run_m(const double *x, size_t n, uint64_t draws, int threads, unsigned methods, const char *target) {
   static const double w[K] = {1, 1, 1, 1, 1}, mx[K] = {20, 20, 20, 20, 20};
   gs_ua_config c;
   gs_ua_config_init(&c);
@@ -104,6 +104,7 @@ static int run(const double *x, size_t n, uint64_t draws, int threads, const cha
   c.n_draws = draws;
   c.seed = 2020;
   c.threads = threads;
+  c.methods = methods;
   gs_ua_result *r = NULL;
   char err[200];
   double t0 = wall(), c0 = cpu_s();
@@ -112,12 +113,18 @@ static int run(const double *x, size_t n, uint64_t draws, int threads, const cha
     return -1;
   }
   double t = wall() - t0, cpu = cpu_s() - c0;
-  printf("ua %zu units x %.0e draws, %s: %.2f s wall, %.3gk draws/s, cpu %.2f s = %.3f us/draw, "
+  printf("ua %zu units x %.0e draws, %s%s: %.2f s wall, %.3gk draws/s, cpu %.2f s = %.3f us/draw, "
          "maxrss %.1f MiB, mean |rank shift| %.3f  (%s)\n",
-         n, (double)draws, threads == 1 ? "1 thread" : "all cores", t, draws / t / 1e3, cpu,
+         n, (double)draws, threads == 1 ? "1 thread" : "all cores",
+         methods == GS_UA_ARITHMETIC ? ", arithmetic only" : methods == GS_UA_GEOMETRIC ? ", geometric only" : "",
+         t, draws / t / 1e3, cpu,
          cpu / (double)draws * 1e6, maxrss_mib(), gs_ua_result_mean_abs_shift(r), target);
   gs_ua_result_free(r);
   return 0;
+}
+
+static int run(const double *x, size_t n, uint64_t draws, int threads, const char *target) {
+  return run_m(x, n, draws, threads, GS_UA_ARITHMETIC | GS_UA_GEOMETRIC, target);
 }
 
 /* n synthetic units x K pillars in 0..20 at 2 decimals (a fixed LCG). */
@@ -144,6 +151,9 @@ int main(int argc, char **argv) {
   printf("bench_ua: %zu units x %d pillars from data/gci2020.csv, %ld cores\n", n, K, cores);
   if (run(x, n, 1000000, 1, "target <= 0.5 us/draw cpu") < 0) return 1;
   if (argc > 1 && strcmp(argv[1], "loop") == 0) return 0;
+  /* the two aggregations apart (the run above draws each half the time) */
+  if (run_m(x, n, 1000000, 1, GS_UA_ARITHMETIC, "-") < 0 || run_m(x, n, 1000000, 1, GS_UA_GEOMETRIC, "-") < 0)
+    return 1;
   if (run(x, n, 1000000, 0, "all cores") < 0) return 1;
   static const size_t big[2] = {10000, 85000};
   for (int i = 0; i < 2; i++) {

@@ -1,13 +1,17 @@
 /* test_explain.c - unit tests of explain.c on a four-country dataset whose
  * answers are worked out by hand in the comments. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "csvload.h"
 #include "explain.h"
 #include "harness.h"
+#include "score.h"
 #include "target.h"
+#include "ties.h"
 
 static gs_dataset *load(const char *text) {
   static const char *const pil[] = {"a", "b"};
@@ -251,6 +255,172 @@ static void test_spec_shared(void) {
   gs_dataset_free(d);
 }
 
+/* ---- the grid and the ranked path, against references written here ---- */
+
+static uint64_t rng = 0x9E3779B97F4A7C15u;
+static uint64_t next(void) {
+  rng ^= rng << 13;
+  rng ^= rng >> 7;
+  rng ^= rng << 17;
+  return rng;
+}
+
+/* The grid test as explain first wrote it: nearbyint and fmax. */
+static int ref_on_grid(double x, int dg) {
+  double y = x * pow(10.0, dg);
+  return fabs(y - nearbyint(y)) <= 1e-9 * fmax(1, fabs(y));
+}
+
+/* gs_on_grid (the branch-free form scans use) against it, on values of
+ * every size, halves, near-halves, the 2^51 and 2^52 boundaries, NaN and
+ * infinities. */
+static void test_on_grid_matches_reference(void) {
+  static const double fixed[] = {0, -0.0, 0.5, 1.5, 2.5, -2.5, 1e-10, 0.1, 0.30000000000000004, 16.31, 1.005,
+                                 0x1p51 - 0.5, 0x1p51, 0x1p51 + 1, 0x1p52 - 0.5, 0x1p52, 0x1p53 + 2, 1e300,
+                                 INFINITY, -INFINITY, NAN, 123456.789, 2e-9, 0.9999999995};
+  int bad = 0, n = 0;
+  for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+    for (int dg = 0; dg <= 6; dg++, n++)
+      if (gs_on_grid(fixed[i], dg) != ref_on_grid(fixed[i], dg) && bad++ < 5)
+        fprintf(stderr, "on_grid(%.17g, %d)\n", fixed[i], dg);
+  for (int i = 0; i < 200000; i++, n++) {
+    uint64_t r = next();
+    double x = (double)(int64_t)(r >> 20) / pow(10.0, (double)(r % 9)); /* decimals 0..8 */
+    if (r % 5 == 0) x = ldexp((double)(r >> 11) * 0x1p-53, (int)(r % 120) - 40); /* anything */
+    int dg = (int)(next() % 7);
+    if (gs_on_grid(x, dg) != ref_on_grid(x, dg) && bad++ < 5) fprintf(stderr, "on_grid(%.17g, %d)\n", x, dg);
+  }
+  T_INT(bad, 0);
+  T_OK(n > 200000, "%d values", n);
+}
+
+/* The grid of a dataset as explain first computed it, value by value. */
+static int ref_grid(const gs_dataset *d, int *exact) {
+  int dg = 0;
+  *exact = 1;
+  for (size_t p = 0; p < d->npillar; p++)
+    for (size_t i = 0; i <= d->n; i++) {
+      double x = i < d->n ? gs_dataset_pv(d, i, p) : d->pmax[p];
+      while (dg < 6 && !ref_on_grid(x, dg)) dg++;
+      if (!ref_on_grid(x, dg)) *exact = 0;
+    }
+  return dg;
+}
+
+/* gs_dataset_grid (block by block, cached) against it on 1,000 rows: the
+ * finest value alone in a late block, in the last row, in the second
+ * pillar, beyond 6 decimals, or only in the maximum. */
+static void test_grid_matches_reference(void) {
+  static const char *const pil[] = {"a", "b"};
+  static const char *const odd[] = {"", "7.125", "7.1234567", "3.5", "0.001"};
+  size_t n = 1000, cap = 64 * n + 64;
+  char *text = malloc(cap);
+  for (int c = 0; c < 14; c++) {
+    size_t len = (size_t)snprintf(text, cap, "iso3,country,a,b\n");
+    size_t at = c % 3 == 0 ? 700 : c % 3 == 1 ? n - 1 : 3;
+    for (size_t i = 0; i < n; i++) {
+      char a[32], b[32];
+      snprintf(a, sizeof a, "%.2f", (double)(next() % 2001) / 100.0);
+      snprintf(b, sizeof b, "%d", (int)(next() % 21));
+      const char *o = odd[(c / 3) % 5];
+      if (i == at && *o) snprintf(c % 2 ? b : a, 32, "%s", o);
+      len += (size_t)snprintf(text + len, cap - len, "U%04zu,U,%s,%s\n", i, a, b);
+    }
+    gs_load_opts opt = {.pillars = pil, .npillars = 2};
+    if (c >= 12) { /* the maximum has the finest value */
+      opt.has_range = 1;
+      opt.pmin = 0;
+      opt.pmax = c == 12 ? 20.25 : 20.0000001;
+    }
+    char err[512];
+    gs_dataset *d = gs_load_csv_mem("t.csv", text, len, &opt, err, sizeof err);
+    T_OK(d != NULL, "load: %s", err);
+    if (!d) continue;
+    int ex, rex, dg = gs_dataset_grid(d, &ex), rdg = ref_grid(d, &rex);
+    T_INT(dg, rdg);
+    T_INT(ex, rex);
+    T_INT(gs_dataset_grid(d, &ex), rdg); /* cached */
+    gs_dataset_free(d);
+  }
+  free(text);
+}
+
+static int same_rows(const size_t *a, size_t na, const size_t *b, size_t nb) {
+  return na == nb && (na == 0 || memcmp(a, b, na * sizeof *a) == 0);
+}
+
+/* Rows i != u whose v[i] equals level, ascending: the neighbours by their
+ * definition (explain.h). */
+static size_t ref_rows(const double *v, size_t n, size_t u, double level, size_t *out) {
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++)
+    if (i != u && v[i] == level) out[m++] = i;
+  return m;
+}
+
+/* Explain from a result's scores, ranks and sorted rows (r:explain's path,
+ * nothing ranked again) against explaining from scratch and against the
+ * neighbours by definition: every unit of 300, coarse scores with many
+ * ties, under each tie rule. */
+static void test_ranked_path_matches(void) {
+  static const char *const pil[] = {"a", "b"};
+  size_t n = 300, cap = 40 * n + 64;
+  char *text = malloc(cap);
+  size_t len = (size_t)snprintf(text, cap, "iso3,country,a,b\n");
+  for (size_t i = 0; i < n; i++)
+    len += (size_t)snprintf(text + len, cap - len, "U%03zu,U,%.1f,%d\n", i, (double)(next() % 41) / 2,
+                            (int)(next() % 5));
+  gs_load_opts opt = {.pillars = pil, .npillars = 2};
+  char err[512];
+  gs_dataset *d = gs_load_csv_mem("t.csv", text, len, &opt, err, sizeof err);
+  free(text);
+  T_OK(d != NULL, "load: %s", err);
+  if (!d) return;
+  const double w[] = {1, 2};
+  double *score = malloc(n * sizeof *score), *rank = malloc(n * sizeof *rank), *rd = malloc(n * sizeof *rd);
+  size_t *ref = malloc(n * sizeof *ref), m;
+  gs_keyrow *sorted = malloc(n * sizeof *sorted);
+  int bad = 0, compared = 0;
+  for (int t = 0; t < 4; t++) {
+    gs_spec s = {.w = w, .digits = 0, .ties = (gs_ties)t};
+    T_INT(gs_score_dataset(d, &s, score, err, sizeof err), 0);
+    T_INT(gs_rank_sorted(score, n, s.digits, s.ties, rank, sorted, &m), 0);
+    for (size_t i = 0; i < n; i++) rd[i] = gs_round(score[i], s.digits);
+    for (size_t u = 0; u < n; u++) {
+      gs_explain *a = gs_explain_unit_ranked(d, u, &s, score, rank, sorted, m, err, sizeof err);
+      gs_explain *b = gs_explain_unit(d, u, &s, err, sizeof err);
+      if (!a || !b) { bad++; gs_explain_free(a); gs_explain_free(b); continue; }
+      compared++;
+      int ok = a->borrowed && !b->borrowed && a->rank == b->rank && a->score == b->score && a->first == b->first &&
+               a->best == b->best && same_rows(a->above, a->nabove, b->above, b->nabove) &&
+               same_rows(a->below, a->nbelow, b->below, b->nbelow) && same_rows(a->tied, a->ntied, b->tied, b->ntied);
+      for (size_t p = 0; p < 2; p++)
+        ok &= (a->gain[p] == b->gain[p] || (isnan(a->gain[p]) && isnan(b->gain[p]))) &&
+              (a->new_rank[p] == b->new_rank[p] || (isnan(a->new_rank[p]) && isnan(b->new_rank[p])));
+      /* the neighbours by definition: the nearest better and worse ranks */
+      double up = -INFINITY, down = INFINITY;
+      for (size_t i = 0; i < n; i++) {
+        if (rank[i] < rank[u] && rank[i] > up) up = rank[i];
+        if (rank[i] > rank[u] && rank[i] < down) down = rank[i];
+      }
+      ok &= same_rows(a->above, a->nabove, ref, ref_rows(rank, n, u, up, ref));
+      ok &= same_rows(a->below, a->nbelow, ref, ref_rows(rank, n, u, down, ref));
+      ok &= same_rows(a->tied, a->ntied, ref, ref_rows(rd, n, u, rd[u], ref));
+      if (!ok && bad++ < 5) fprintf(stderr, "ranked explain differs: ties %d unit %zu\n", t, u);
+      gs_explain_free(a);
+      gs_explain_free(b);
+    }
+  }
+  T_INT(bad, 0);
+  T_INT(compared, 4 * (int)n);
+  free(score);
+  free(rank);
+  free(rd);
+  free(ref);
+  free(sorted);
+  gs_dataset_free(d);
+}
+
 int main(void) {
   test_ccc();
   test_spec_shared();
@@ -259,5 +429,8 @@ int main(void) {
   test_ordinal_neighbours();
   test_off_grid();
   test_wide_range();
+  test_on_grid_matches_reference();
+  test_grid_matches_reference();
+  test_ranked_path_matches();
   return t_done();
 }

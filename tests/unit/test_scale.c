@@ -121,6 +121,60 @@ static void rank_queries_match_brute_force(void) {
   T_OK(asked > 5000, "%d rank queries asked", asked);
 }
 
+/* Rank queries over the rows gs_rank_sorted keeps (a view: explain's, over
+ * a result's ranks) against the same brute force, under each rule the
+ * ranks were made with and each rule asked; and every count against the
+ * built structure's. */
+static void rank_query_views_match_brute_force(void) {
+  static const size_t sizes[] = {1, 2, 40, 600, 1100};
+  int bad = 0, asked = 0;
+  for (size_t zi = 0; zi < 5; zi++) {
+    size_t n = sizes[zi], m;
+    double *s = malloc(n * sizeof *s), *w = malloc(n * sizeof *w), *r = malloc(n * sizeof *r);
+    gs_keyrow *sorted = malloc(n * sizeof *sorted);
+    fill(s, n);
+    for (int digits = -1; digits <= 2; digits++)
+      for (int rt = 0; rt < 4; rt++) {
+        T_INT(gs_rank_sorted(s, n, digits, (gs_ties)rt, r, sorted, &m), 0);
+        for (int k = 0; k < 4; k++) {
+          size_t u = next() % n;
+          gs_rankq *q = gs_rankq_view(s, n, sorted, m, r, (gs_ties)rt, u, digits);
+          gs_rankq *b = gs_rankq_new(s, n, u, digits);
+          T_OK(q && b, "rank query view built");
+          if (!q || !b) continue;
+          if ((gs_rankq_position(q) == SIZE_MAX) != (int)isnan(s[u])) bad++;
+          for (int j = 0; j < 12; j++) {
+            double x = s[next() % n];
+            if (j % 3 == 1 && !isnan(x)) x += (j % 2 ? 1 : -1) * 0.004;
+            if (j % 3 == 2) x = ((double)(long)(next() % 5001) - 1500) / 100.0;
+            if (j == 0) x = s[u]; /* its own score */
+            memcpy(w, s, n * sizeof *w);
+            w[u] = x;
+            for (int t = 0; t < 4; t++) {
+              double got = gs_rankq_rank(q, x, (gs_ties)t), want = brute_rank(w, n, u, digits, (gs_ties)t);
+              asked++;
+              if (!(got == want || (isnan(got) && isnan(want))) && bad++ < 5)
+                fprintf(stderr, "view n=%zu u=%zu s=%.17g digits=%d ranks=%d ties=%d: %g, want %g\n", n, u, x,
+                        digits, rt, t, got, want);
+            }
+            gs_rankq_counts cv = gs_rankq_count(q, x), cb = gs_rankq_count(b, x);
+            if (cv.above != cb.above || cv.equal != cb.equal || cv.levels_above != cb.levels_above ||
+                cv.equal_before != cb.equal_before)
+              bad++;
+          }
+          gs_rankq_free(q);
+          gs_rankq_free(b);
+        }
+      }
+    free(s);
+    free(w);
+    free(r);
+    free(sorted);
+  }
+  T_INT(bad, 0);
+  T_OK(asked > 10000, "%d rank queries asked of views", asked);
+}
+
 typedef struct { double rank; size_t i; } ord;
 static int ord_ref(const void *a, const void *b) {
   const ord *x = a, *y = b;
@@ -308,6 +362,7 @@ static void size_option(void) {
 int main(void) {
   ranks_match_brute_force();
   rank_queries_match_brute_force();
+  rank_query_views_match_brute_force();
   rank_orders_match_a_comparison_sort();
   key_index_matches_a_scan();
   comparison_rows_match_a_pairwise_match();
