@@ -195,8 +195,9 @@ static int mkdir_p(const char *dir) {
  * and glibc has no call to bind an already loaded library now; the loader
  * does so for every library when LD_BIND_NOW is set at start.  So a batch
  * starts itself again once with it (a few milliseconds), and its children
- * inherit a fully bound, read-only symbol table: 200 one-line jobs went
- * from about 1.03 s to 0.90 s of CPU (notes: house12).
+ * inherit a fully bound, read-only symbol table: 200 one-line jobs took
+ * 0.94 s of CPU before, 0.84-0.86 s after (min of several runs, 2 cores),
+ * with about 25 fewer page faults a job.
  * GCISIM_BATCH_BOUND marks the second start, so that it never loops and
  * removes both variables before any job runs: a job started by a trusted
  * script sees the environment the batch was given.  Under valgrind (its
