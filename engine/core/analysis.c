@@ -9,21 +9,9 @@
 #include "dynlib.h"
 #include "method.h"
 
-/* LAPACKE, opened the first time a PCA runs (dynlib.h says why); the
- * build passes the SONAME and package of the library it compiled against. */
-#ifndef GS_SONAME_LAPACKE
-#define GS_SONAME_LAPACKE "liblapacke.so.3"
-#endif
-#ifndef GS_PACKAGE_LAPACKE
-#define GS_PACKAGE_LAPACKE "liblapacke"
-#endif
+/* LAPACKE, opened the first time a PCA runs (dynlib.h says why). */
 #define LAPACKE_SYMBOLS(X, t) X(t, LAPACKE_dsyev)
-static struct {
-  LAPACKE_SYMBOLS(GS_DYNLIB_MEMBER, lapacke)
-} lapacke;
-static const char *const lapacke_names[] = {LAPACKE_SYMBOLS(GS_DYNLIB_NAME, lapacke) NULL};
-static void **const lapacke_slots[] = {LAPACKE_SYMBOLS(GS_DYNLIB_SLOT, lapacke)};
-static gs_dynlib lapacke_lib = GS_DYNLIB(GS_SONAME_LAPACKE, GS_PACKAGE_LAPACKE, lapacke_names, lapacke_slots);
+GS_DYNLIB_TABLE(lapacke, LAPACKE_SYMBOLS, GS_SONAME_LAPACKE, GS_PACKAGE_LAPACKE);
 
 /* ------------------------------------------- strengths and weaknesses */
 

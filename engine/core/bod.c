@@ -12,13 +12,7 @@
 #include "dynlib.h"
 
 /* GLPK, opened the first time a benefit of the doubt runs (dynlib.h says
- * why); the build passes the SONAME and package it compiled against. */
-#ifndef GS_SONAME_GLPK
-#define GS_SONAME_GLPK "libglpk.so.40"
-#endif
-#ifndef GS_PACKAGE_GLPK
-#define GS_PACKAGE_GLPK "libglpk40"
-#endif
+ * why). */
 #define GLPK_SYMBOLS(X, t) \
   X(t, glp_add_cols) \
   X(t, glp_add_rows) \
@@ -37,12 +31,7 @@
   X(t, glp_simplex) \
   X(t, glp_std_basis) \
   X(t, glp_term_hook)
-static struct {
-  GLPK_SYMBOLS(GS_DYNLIB_MEMBER, glpk)
-} glpk;
-static const char *const glpk_names[] = {GLPK_SYMBOLS(GS_DYNLIB_NAME, glpk) NULL};
-static void **const glpk_slots[] = {GLPK_SYMBOLS(GS_DYNLIB_SLOT, glpk)};
-static gs_dynlib glpk_lib = GS_DYNLIB(GS_SONAME_GLPK, GS_PACKAGE_GLPK, glpk_names, glpk_slots);
+GS_DYNLIB_TABLE(glpk, GLPK_SYMBOLS, GS_SONAME_GLPK, GS_PACKAGE_GLPK);
 
 static int fail(char *err, size_t errlen, const char *msg) {
   if (err && errlen) snprintf(err, errlen, "%s", msg);

@@ -34,19 +34,47 @@ typedef struct gs_dynlib {
  * names, slots). */
 #define GS_DYNLIB(soname, package, symbols, slots) {(soname), (package), (symbols), (slots), 0, {0}}
 
-/* The table of a library, from one list of its symbols, written once as
- * an X-macro LIST(X, table) that calls X(table, symbol) for each symbol:
- *   struct { LIST(GS_DYNLIB_MEMBER, t) } t;    members named as the symbols,
- *                                              typed from the library's header
- *   const char *const names[] = {LIST(GS_DYNLIB_NAME, t) NULL};
- *   void **const slots[] = {LIST(GS_DYNLIB_SLOT, t)};
- * A call is then t.symbol(...) and a variable *t.symbol.  The member holds
- * a pointer of the symbol's own type (__typeof__, which GCC and clang take
- * in C17), so a call is checked against the header's prototype; the slots
- * store dlsym's address through a void ** as POSIX's dlsym page does. */
+/* A module's table of a library, from one list of its symbols written as
+ * an X-macro LIST(X, t) that calls X(t, symbol) for each symbol:
+ *   GS_DYNLIB_TABLE(t, LIST, soname, package);
+ * defines (static, in the module) the struct t, whose members are named as
+ * the symbols, and the gs_dynlib t_lib that fills it.  A call is then
+ * t.symbol(...) and a variable *t.symbol.  Each member is a pointer of its
+ * symbol's own type (__typeof__, which GCC and clang take in C17), so a
+ * call is checked against the library header's prototype; the slots store
+ * dlsym's address through a void ** as POSIX's dlsym page does. */
 #define GS_DYNLIB_MEMBER(t, sym) __typeof__(sym) *sym;
 #define GS_DYNLIB_NAME(t, sym) #sym,
 #define GS_DYNLIB_SLOT(t, sym) (void **)&t.sym,
+#define GS_DYNLIB_TABLE(t, LIST, soname, package)                   \
+  static struct {                                                   \
+    LIST(GS_DYNLIB_MEMBER, t)                                       \
+  } t;                                                              \
+  static const char *const t##_names[] = {LIST(GS_DYNLIB_NAME, t) NULL}; \
+  static void **const t##_slots[] = {LIST(GS_DYNLIB_SLOT, t)};      \
+  static gs_dynlib t##_lib = GS_DYNLIB(soname, package, t##_names, t##_slots)
+
+/* The library each analysis opens: the SONAME the build found and the
+ * Debian package that provides it (the Makefile passes both), else those
+ * of Debian 12. */
+#ifndef GS_SONAME_LAPACKE
+#define GS_SONAME_LAPACKE "liblapacke.so.3"
+#endif
+#ifndef GS_PACKAGE_LAPACKE
+#define GS_PACKAGE_LAPACKE "liblapacke"
+#endif
+#ifndef GS_SONAME_GLPK
+#define GS_SONAME_GLPK "libglpk.so.40"
+#endif
+#ifndef GS_PACKAGE_GLPK
+#define GS_PACKAGE_GLPK "libglpk40"
+#endif
+#ifndef GS_SONAME_GSL
+#define GS_SONAME_GSL "libgsl.so.27"
+#endif
+#ifndef GS_PACKAGE_GSL
+#define GS_PACKAGE_GSL "libgsl27"
+#endif
 
 /* Opens lib (once; later calls return at once) and stores the address of
  * each of its symbols in its slot.  Returns 0, or -1 with a message in

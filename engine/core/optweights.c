@@ -13,15 +13,8 @@
 #include "reaggregate.h"
 
 /* GSL, opened the first time weights are optimised (dynlib.h says why);
- * the build passes the SONAME and package it compiled against.  libgsl
- * names its CBLAS (libgslcblas) as a dependency, so dlopen brings it. */
-#ifndef GS_SONAME_GSL
-#define GS_SONAME_GSL "libgsl.so.27"
-#endif
-#ifndef GS_PACKAGE_GSL
-#define GS_PACKAGE_GSL "libgsl27"
-#endif
-/* the last one is a variable: the simplex's type, *gsl.name */
+ * libgsl names its CBLAS (libgslcblas) as a dependency, so dlopen brings
+ * it.  The last symbol is a variable, the simplex's type (*gsl.name). */
 #define GSL_SYMBOLS(X, t) \
   X(t, gsl_multimin_fminimizer_alloc) \
   X(t, gsl_multimin_fminimizer_free) \
@@ -35,12 +28,7 @@
   X(t, gsl_vector_free) \
   X(t, gsl_vector_set) \
   X(t, gsl_multimin_fminimizer_nmsimplex2)
-static struct {
-  GSL_SYMBOLS(GS_DYNLIB_MEMBER, gsl)
-} gsl;
-static const char *const gsl_names[] = {GSL_SYMBOLS(GS_DYNLIB_NAME, gsl) NULL};
-static void **const gsl_slots[] = {GSL_SYMBOLS(GS_DYNLIB_SLOT, gsl)};
-static gs_dynlib gsl_lib = GS_DYNLIB(GS_SONAME_GSL, GS_PACKAGE_GSL, gsl_names, gsl_slots);
+GS_DYNLIB_TABLE(gsl, GSL_SYMBOLS, GS_SONAME_GSL, GS_PACKAGE_GSL);
 
 void gs_ow_opts_default(gs_ow_opts *o) {
   o->level = 1;
