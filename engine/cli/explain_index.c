@@ -375,11 +375,7 @@ int gs_explain_index_main(int argc, char **argv) {
   /* the data matrix: the numeric columns (ix:compute's) */
   size_t nu = d->n, nc = d->ncol;
   if (!(names = malloc((nc ? nc : 1) * sizeof *names)) || !(X = malloc((nu * nc > 0 ? nu * nc : 1) * sizeof *X))) goto oom;
-  for (size_t c = 0; c < nc; c++) {
-    const gs_column *col = &d->col[c];
-    names[c] = col->type == GS_COL_NUMBER ? col->name : NULL;
-    for (size_t i = 0; i < nu; i++) X[i * nc + c] = col->type == GS_COL_NUMBER ? col->num[i] : NAN;
-  }
+  gs_dataset_numeric_matrix(d, names, X);
   for (size_t i = 0; i < gs_h_count(h); i++) {
     gs_h_node_spec s;
     gs_h_node(h, i, &s);

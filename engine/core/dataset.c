@@ -155,6 +155,15 @@ long gs_dataset_col(const gs_dataset *d, const char *name) {
   return -1;
 }
 
+void gs_dataset_numeric_matrix(const gs_dataset *d, const char **names, double *X) {
+  size_t nc = d->ncol;
+  for (size_t c = 0; c < nc; c++) {
+    const gs_column *col = &d->col[c];
+    names[c] = col->type == GS_COL_NUMBER ? col->name : NULL;
+    for (size_t u = 0; u < d->n; u++) X[u * nc + c] = col->type == GS_COL_NUMBER ? col->num[u] : NAN;
+  }
+}
+
 long gs_dataset_pillar_of(const gs_dataset *d, size_t col) {
   for (size_t p = 0; p < d->npillar; p++)
     if (d->pillar[p] == col) return (long)p;

@@ -71,6 +71,13 @@ long gs_dataset_row_nocase(const gs_dataset *d, const char *key);
 /* Column index of `name` among d->col, or -1. */
 long gs_dataset_col(const gs_dataset *d, const char *name);
 
+/* The columns as the row-major matrix an index is computed from (hier.h's
+ * gs_h_data): names[c] is column c's name when it is numeric, else NULL;
+ * X[u * d->ncol + c] its value in row u (NaN for a column that is not
+ * numeric).  names (d->ncol entries) and X (d->n * d->ncol) are the
+ * caller's. */
+void gs_dataset_numeric_matrix(const gs_dataset *d, const char **names, double *X);
+
 /* Position of column index `col` among the pillars, or -1. */
 long gs_dataset_pillar_of(const gs_dataset *d, size_t col);
 

@@ -57,6 +57,19 @@ void gs_lua_check_options(lua_State *L, int t, const char *const *known, const c
   gs_opts_check(L, t, known, what); /* lopts.h: snapshot, then the check */
 }
 
+const char **gs_lua_na_list(lua_State *L, const char *fn, size_t *n) {
+  if (!lua_istable(L, -1)) luaL_error(L, "%s: option 'na' must be a list of strings, e.g. {\"NA\"}", fn);
+  *n = lua_rawlen(L, -1);
+  const char **na = lua_newuserdatauv(L, (*n ? *n : 1) * sizeof *na, 0);
+  for (size_t i = 0; i < *n; i++) {
+    if (lua_rawgeti(L, -2, (lua_Integer)i + 1) != LUA_TSTRING)
+      luaL_error(L, "%s: option 'na': item %d is not a string", fn, (int)i + 1);
+    na[i] = lua_tostring(L, -1); /* anchored by the option table */
+    lua_pop(L, 1);
+  }
+  return na;
+}
+
 int gs_lua_data_error(lua_State *L, const char *msg) {
   gs_ctx *c = gs_lua_getctx(L);
   if (c) snprintf(c->data_error, sizeof c->data_error, "%s", msg);
@@ -234,17 +247,7 @@ static int gci_load(lua_State *L) {
     }
     lua_pop(L, 1);
     if (lua_getfield(L, 2, "na") != LUA_TNIL) {
-      if (!lua_istable(L, -1)) return luaL_error(L, "gci.load: option 'na' must be a list of strings, e.g. {\"NA\"}");
-      size_t n = lua_rawlen(L, -1);
-      const char **na = lua_newuserdatauv(L, (n ? n : 1) * sizeof *na, 0);
-      for (size_t i = 0; i < n; i++) {
-        if (lua_rawgeti(L, -2, (lua_Integer)i + 1) != LUA_TSTRING)
-          return luaL_error(L, "gci.load: option 'na': item %d is not a string", (int)i + 1);
-        na[i] = lua_tostring(L, -1); /* anchored by the option table */
-        lua_pop(L, 1);
-      }
-      o.na = na;
-      o.nna = n;
+      o.na = gs_lua_na_list(L, "gci.load", &o.nna);
       lua_setfield(L, LUA_REGISTRYINDEX, "gcisim.loadna"); /* anchor the array */
     }
     lua_pop(L, 1);

@@ -74,4 +74,11 @@ void gs_lua_check_options(lua_State *L, int t, const char *const *known, const c
 /* Raises a data error: the message is "file:line:column: what" without a
  * script position, and is remembered in ctx->data_error. */
 int gs_lua_data_error(lua_State *L, const char *msg);
+
+/* The option `na` of gci.load and gci.load_panel (the markers of a missing
+ * cell), at the stack top: a list of strings, checked (errors name fn), as
+ * an array of its strings in a new userdata pushed above it.  The strings
+ * stay anchored by the list as long as it is not changed: the option
+ * tables are snapshots no script can reach.  *n: its length. */
+const char **gs_lua_na_list(lua_State *L, const char *fn, size_t *n);
 #endif

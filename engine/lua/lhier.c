@@ -906,11 +906,7 @@ static int ix_compute(lua_State *L) {
   size_t nu = d->n, nc_ = d->ncol;
   const char **names = lua_newuserdatauv(L, (nc_ ? nc_ : 1) * sizeof *names, 0);
   double *X = lua_newuserdatauv(L, (nu * nc_ > 0 ? nu * nc_ : 1) * sizeof *X, 0);
-  for (size_t c = 0; c < nc_; c++) {
-    const gs_column *col = &d->col[c];
-    names[c] = col->type == GS_COL_NUMBER ? col->name : NULL;
-    for (size_t u = 0; u < nu; u++) X[u * nc_ + c] = col->type == GS_COL_NUMBER ? col->num[u] : NAN;
-  }
+  gs_dataset_numeric_matrix(d, names, X);
   for (size_t i = 0; i < gs_h_count(h); i++) {
     gs_h_node_spec s;
     gs_h_node(h, i, &s);

@@ -609,10 +609,9 @@ static int ri_pca(lua_State *L) {
   int t, lev, raw;
   ctx_t c = get_ctx_opts(L, grp_opts, "pca", &t);
   groups_t g = groups_opts(L, &c, t, "pca", &lev, &raw);
+  int comps = lua_gettop(L) + 1, loads = comps + 1; /* the two lists returned */
   lua_newtable(L);
-  int comps = lua_gettop(L);
   lua_newtable(L);
-  int loads = lua_gettop(L);
   lua_Integer nc = 0, nl = 0;
   size_t kmax = 0;
   for (size_t q = 0; q < g.ng; q++) {
@@ -1309,17 +1308,7 @@ static int gci_load_panel(lua_State *L) {
     lua_pop(L, 1);
   }
   if (lua_getfield(L, 2, "na") != LUA_TNIL) {
-    if (!lua_istable(L, -1)) return luaL_error(L, "gci.load_panel: option 'na' must be a list of strings, e.g. {\"NA\"}");
-    size_t n = lua_rawlen(L, -1);
-    const char **na = scratch(L, n * sizeof *na);
-    for (size_t i = 0; i < n; i++) {
-      if (lua_rawgeti(L, -2, (lua_Integer)i + 1) != LUA_TSTRING)
-        return luaL_error(L, "gci.load_panel: option 'na': item %d is not a string", (int)i + 1);
-      na[i] = lua_tostring(L, -1); /* anchored by the option table */
-      lua_pop(L, 1);
-    }
-    o.na = na;
-    o.nna = n;
+    o.na = gs_lua_na_list(L, "gci.load_panel", &o.nna);
   } else {
     lua_pushnil(L);
   }
