@@ -113,13 +113,34 @@ gs_rankq *gs_rankq_view(const double *score, size_t n, const gs_keyrow *sorted, 
   return q;
 }
 
+/* first_not_above from a guess: a few steps from `from`, else the binary
+ * search.  A score that moved by a little from the last one asked (each
+ * greedy step of a target) costs O(1), not O(log n). */
+static size_t seek(const gs_rankq *q, double r, int strict, size_t from) {
+  size_t p = from > q->m ? q->m : from;
+  for (int t = 0; t < 16; t++) {
+    if (p > 0 && !(strict ? q->it[p - 1].key >= r : q->it[p - 1].key > r)) p--;
+    else if (p < q->m && (strict ? q->it[p].key >= r : q->it[p].key > r)) p++;
+    else return p;
+  }
+  return first_not_above(q, r, strict);
+}
+
 /* The counts for s; levels_above only when `levels` is set (a view takes
- * O(n) for it under other than dense ranks). */
-static gs_rankq_counts count(const gs_rankq *q, double s, int levels) {
+ * O(n) for it under other than dense ranks); hint (NULL: none) holds the
+ * two positions of the last call's answer and gets this one's. */
+static gs_rankq_counts count(const gs_rankq *q, double s, int levels, size_t *hint) {
   gs_rankq_counts c = {0, 0, 0, 0};
   double r = gs_round(s, q->digits);
   if (isnan(r)) return c;
-  size_t a = first_not_above(q, r, 0), b = first_not_above(q, r, 1);
+  size_t a, b;
+  if (hint) {
+    a = hint[0] = seek(q, r, 0, hint[0]);
+    b = hint[1] = seek(q, r, 1, hint[1] < a ? a : hint[1]);
+  } else {
+    a = first_not_above(q, r, 0);
+    b = first_not_above(q, r, 1);
+  }
   c.above = a;
   c.equal = b - a;
   if (q->level) {
@@ -142,13 +163,15 @@ static gs_rankq_counts count(const gs_rankq *q, double s, int levels) {
   return c;
 }
 
-gs_rankq_counts gs_rankq_count(const gs_rankq *q, double s) { return count(q, s, 1); }
+gs_rankq_counts gs_rankq_count(const gs_rankq *q, double s) { return count(q, s, 1, NULL); }
+
+gs_rankq_counts gs_rankq_count_near(const gs_rankq *q, double s, size_t hint[2]) { return count(q, s, 1, hint); }
 
 size_t gs_rankq_position(const gs_rankq *q) { return q->level ? SIZE_MAX : q->pu; }
 
 double gs_rankq_rank(const gs_rankq *q, double s, gs_ties ties) {
   if (isnan(s)) return NAN;
-  gs_rankq_counts c = count(q, s, ties == GS_TIES_DENSE);
+  gs_rankq_counts c = count(q, s, ties == GS_TIES_DENSE, NULL);
   switch (ties) {
   case GS_TIES_DENSE: return (double)c.levels_above + 1;
   case GS_TIES_COMPETITION: return (double)c.above + 1;

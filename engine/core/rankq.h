@@ -47,6 +47,12 @@ size_t gs_rankq_position(const gs_rankq *q);
 /* The counts for score s (rounded here as gs_rank rounds). */
 gs_rankq_counts gs_rankq_count(const gs_rankq *q, double s);
 
+/* gs_rankq_count for a score near the last one asked: hint (two
+ * positions, {0, 0} at first) is where the last answer was found, and
+ * becomes where this one is; a few steps from it cost O(1), farther an
+ * O(log n) search.  The same counts as gs_rankq_count. */
+gs_rankq_counts gs_rankq_count_near(const gs_rankq *q, double s, size_t hint[2]);
+
 /* The rank gs_rank would give row u with score s; NaN for a NaN score. */
 double gs_rankq_rank(const gs_rankq *q, double s, gs_ties ties);
 #endif

@@ -24,8 +24,8 @@ static double unit_score(const ctx *c, const double *x) { return gs_score_scaled
 /* The rank the unit would have with score s, under the spec's tie rule
  * (ordinal: ties counted against the unit, the conservative reading).
  * O(log n): called at every bisection and greedy step. */
-static double rank_with(const ctx *c, double s) {
-  gs_rankq_counts k = gs_rankq_count(c->q, s);
+static double rank_with_near(const ctx *c, double s, size_t *hint) {
+  gs_rankq_counts k = hint ? gs_rankq_count_near(c->q, s, hint) : gs_rankq_count(c->q, s);
   switch (c->s->ties) {
   case GS_TIES_DENSE: return (double)k.levels_above + 1;
   case GS_TIES_COMPETITION: return (double)k.above + 1;
@@ -34,11 +34,16 @@ static double rank_with(const ctx *c, double s) {
   }
 }
 
-static int ok(const ctx *c, const double *x) {
+static double rank_with(const ctx *c, double s) { return rank_with_near(c, s, NULL); }
+
+/* Whether x reaches the target; hint as gs_rankq_count_near's (NULL: none). */
+static int ok_near(const ctx *c, const double *x, size_t *hint) {
   double s = unit_score(c, x);
-  if (c->t->rank > 0) return rank_with(c, s) <= c->t->rank;
+  if (c->t->rank > 0) return rank_with_near(c, s, hint) <= c->t->rank;
   return gs_round(s, c->s->digits) >= c->t->min_score;
 }
+
+static int ok(const ctx *c, const double *x) { return ok_near(c, x, NULL); }
 
 void gs_target_result_free(gs_target_result *r) {
   if (!r) return;
@@ -103,7 +108,10 @@ gs_target_result *gs_target(const gs_dataset *d, size_t u, const gs_target_spec 
   r->spread_ok = ok(&c, y);
   memcpy(y, x, k * sizeof *y);
   if (r->spread_ok) {
-    while (!ok(&c, y)) {
+    /* each greedy step moves the score a little: rank queries from where
+     * the last one was answered */
+    size_t hint[2] = {0, 0};
+    while (!ok_near(&c, y, hint)) {
       double base = unit_score(&c, y), best = -1;
       size_t bp = k;
       for (size_t p = 0; p < k; p++) {

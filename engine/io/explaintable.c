@@ -28,7 +28,13 @@ static const char *exact(double v, char *buf, size_t len) {
   return buf;
 }
 
-/* Writes "label: ISO (Name) rank R, score S (+D)[; ...]". */
+/* At most this many neighbours of a kind are named in the footer: a line
+ * naming a hundred units (a million units on a grid of 10,000 scores)
+ * reads as noise.  The records (e.above, .below, .tied) keep them all. */
+#define SHOWN 8
+
+/* Writes "label: ISO (Name) rank R, score S (+D)[; ...]", and "; and N
+ * more" past SHOWN of them. */
 static void add_neighbours(FILE *f, const gs_dataset *d, const gs_explain *e, const char *label,
                            const size_t *idx, size_t m, const char *none) {
   char s1[64], s2[64], s3[64];
@@ -36,6 +42,10 @@ static void add_neighbours(FILE *f, const gs_dataset *d, const gs_explain *e, co
   fputs(label, f);
   if (m == 0) { fputs(none, f); return; }
   for (size_t j = 0; j < m; j++) {
+    if (j == SHOWN) {
+      fprintf(f, "; and %zu more", m - SHOWN);
+      break;
+    }
     size_t i = idx[j];
     double diff = e->scores[i] - e->score;
     fprintf(f, "%s%s (%s) rank %s, score %s (%s%s)", j ? "; " : "", d->key[i], d->name[i],

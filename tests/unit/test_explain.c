@@ -8,6 +8,7 @@
 
 #include "csvload.h"
 #include "explain.h"
+#include "explaintable.h"
 #include "harness.h"
 #include "score.h"
 #include "target.h"
@@ -421,6 +422,38 @@ static void test_ranked_path_matches(void) {
   gs_dataset_free(d);
 }
 
+/* The footer names at most 8 neighbours of a kind, then says how many
+ * more; the result keeps them all.  20 units at a = 10 (one tie of 20),
+ * one above at 12 and 12 below at 5: unit 0 is tied with 19. */
+static void test_footer_names_eight(void) {
+  char text[4096];
+  size_t len = (size_t)snprintf(text, sizeof text, "iso3,country,a,b\nTOP,T,12,0\n");
+  for (int i = 0; i < 20; i++) len += (size_t)snprintf(text + len, sizeof text - len, "T%02d,T,10,0\n", i);
+  for (int i = 0; i < 12; i++) len += (size_t)snprintf(text + len, sizeof text - len, "B%02d,B,5,0\n", i);
+  gs_dataset *d = load(text);
+  if (!d) return;
+  const double w[] = {1, 1};
+  gs_spec s = {.w = w, .digits = 2, .ties = GS_TIES_DENSE};
+  char err[256];
+  gs_explain *e = gs_explain_unit(d, 1, &s, err, sizeof err);
+  T_OK(e != NULL, "explain: %s", err);
+  gs_table *t = e ? gs_explain_table(d, 1, &s, e) : NULL;
+  T_OK(t != NULL, "table");
+  if (e && t) {
+    T_INT(e->ntied, 19);
+    T_INT(e->nbelow, 12);
+    T_INT(e->nabove, 1);
+    const char *f = gs_table_footer(t);
+    T_CONTAINS(f, "T08 (T) rank 2, score 10 (+0); and 11 more");
+    T_CONTAINS(f, "B07 (B) rank 3, score 5 (-5); and 4 more");
+    T_CONTAINS(f, "just above: TOP (T) rank 1, score 12 (+2)\n");
+    T_OK(strstr(f, "T09") == NULL && strstr(f, "B08") == NULL, "the ninth is not named");
+  }
+  gs_table_free(t);
+  gs_explain_free(e);
+  gs_dataset_free(d);
+}
+
 int main(void) {
   test_ccc();
   test_spec_shared();
@@ -432,5 +465,6 @@ int main(void) {
   test_on_grid_matches_reference();
   test_grid_matches_reference();
   test_ranked_path_matches();
+  test_footer_names_eight();
   return t_done();
 }

@@ -175,6 +175,41 @@ static void rank_query_views_match_brute_force(void) {
   T_OK(asked > 10000, "%d rank queries asked of views", asked);
 }
 
+/* Counts asked near the last score (target's greedy steps) are the counts
+ * asked afresh: a walk of small steps up and down with jumps, on a built
+ * structure and on a view. */
+static void counts_near_match(void) {
+  size_t n = 2000, m;
+  double *s = malloc(n * sizeof *s), *r = malloc(n * sizeof *r);
+  gs_keyrow *sorted = malloc(n * sizeof *sorted);
+  fill(s, n);
+  int bad = 0, asked = 0;
+  for (int digits = -1; digits <= 2; digits++) {
+    T_INT(gs_rank_sorted(s, n, digits, GS_TIES_DENSE, r, sorted, &m), 0);
+    size_t u = next() % n;
+    gs_rankq *qs[2] = {gs_rankq_new(s, n, u, digits), gs_rankq_view(s, n, sorted, m, r, GS_TIES_DENSE, u, digits)};
+    for (int v = 0; v < 2; v++) {
+      if (!qs[v]) { bad++; continue; }
+      size_t hint[2] = {0, 0};
+      double x = -12;
+      for (int step = 0; step < 3000; step++, asked++) {
+        uint64_t z = next();
+        x += z % 50 == 0 ? ((double)(z % 4001) - 2000) / 100.0 : (z % 3 == 0 ? -0.01 : 0.01);
+        gs_rankq_counts a = gs_rankq_count_near(qs[v], x, hint), b = gs_rankq_count(qs[v], x);
+        if (a.above != b.above || a.equal != b.equal || a.levels_above != b.levels_above ||
+            a.equal_before != b.equal_before)
+          bad++;
+      }
+      gs_rankq_free(qs[v]);
+    }
+  }
+  T_INT(bad, 0);
+  T_OK(asked >= 24000, "%d counts asked near the last", asked);
+  free(s);
+  free(r);
+  free(sorted);
+}
+
 typedef struct { double rank; size_t i; } ord;
 static int ord_ref(const void *a, const void *b) {
   const ord *x = a, *y = b;
@@ -363,6 +398,7 @@ int main(void) {
   ranks_match_brute_force();
   rank_queries_match_brute_force();
   rank_query_views_match_brute_force();
+  counts_near_match();
   rank_orders_match_a_comparison_sort();
   key_index_matches_a_scan();
   comparison_rows_match_a_pairwise_match();
