@@ -234,13 +234,15 @@ static int gci_load(lua_State *L) {
       if (!lua_istable(L, -1)) return luaL_error(L, "gci.load: option 'pillars' must be a list of column names");
       size_t n = lua_rawlen(L, -1);
       if (n == 0) return luaL_error(L, "gci.load: option 'pillars' is empty");
-      pil = lua_newuserdatauv(L, n * sizeof *pil, 0); /* freed by the GC */
+      pil = lua_newuserdatauv(L, n * sizeof *pil, 1); /* freed by the GC */
+      lua_createtable(L, (int)n, 0); /* the names, anchored (user value 1) */
       for (size_t i = 0; i < n; i++) {
-        lua_rawgeti(L, -2, (lua_Integer)i + 1);
+        lua_rawgeti(L, -3, (lua_Integer)i + 1);
         if (!lua_isstring(L, -1)) return luaL_error(L, "gci.load: pillar %d is not a name", (int)i + 1);
-        pil[i] = lua_tostring(L, -1);
-        lua_rawseti(L, -3, (lua_Integer)i + 1); /* keep the string anchored */
+        pil[i] = lua_tostring(L, -1); /* a number becomes a string in this slot... */
+        lua_rawseti(L, -2, (lua_Integer)i + 1); /* ...kept here, not in the caller's list */
       }
+      lua_setiuservalue(L, -2, 1);
       o.pillars = pil;
       o.npillars = n;
       lua_setfield(L, LUA_REGISTRYINDEX, "gcisim.loadtmp"); /* anchor the array */

@@ -37,6 +37,7 @@
 #include "policy.h"
 #include "lbox.h"
 #include "lgci.h"
+#include "lopts.h"
 #include "lrecords.h"
 #include "method.h"
 #include "optweights.h"
@@ -1300,13 +1301,10 @@ static int gci_load_panel(lua_State *L) {
   lua_pop(L, 1);
   gs_load_opts o;
   memset(&o, 0, sizeof o);
-  for (int f = 0; f < 2; f++) {
-    const char *k = f ? "name" : "key";
-    if (lua_getfield(L, 2, k) != LUA_TNIL && !lua_isstring(L, -1))
-      return luaL_error(L, "gci.load_panel: option '%s' must be a column name", k);
-    *(f ? &o.name_col : &o.key_col) = lua_tostring(L, -1);
-    lua_pop(L, 1);
-  }
+  /* strings only, anchored by the options: a number made into a string
+   * here would be held by a popped stack slot alone, and collected */
+  o.key_col = gs_opt_string(L, 2, "key", NULL, "gci.load_panel");
+  o.name_col = gs_opt_string(L, 2, "name", NULL, "gci.load_panel");
   if (lua_getfield(L, 2, "na") != LUA_TNIL) {
     o.na = gs_lua_na_list(L, "gci.load_panel", &o.nna);
   } else {
