@@ -419,14 +419,37 @@ static void rank_draws(const gs_ua_model *m, gs_ua_scratch *s, uint64_t seed, ui
   }
 }
 
-/* Multi-pass counting of one pass over the job's draws.  The counters
- * are n * 3 * 76 words, far beyond the caches at large n, so draws are
- * ranked MP_B at a time into a buffer and counted unit block by unit
- * block: each unit's counters are fetched once per MP_B draws, not once
- * per draw.  Returns -1 when out of memory. */
 #define MP_B 32
 #define MP_UB 256
-static int mp_block(ua_job *j, gs_ua_scratch *s, void (*tick)(void *), void *tud) {
+
+/* The job's draws ranked MP_B at a time into a buffer, each batch handed
+ * to use(j, rb, d0, B) (rb: B rows of n 2*ranks, draws d0 ..), with the
+ * progress and the cancel check after each.  -1 when out of memory. */
+static int draw_batches(ua_job *j, gs_ua_scratch *s, void (*tick)(void *), void *tud,
+                        void (*use)(ua_job *, const uint32_t *, uint64_t, size_t)) {
+  const gs_ua_model *m = j->m;
+  size_t bsz = gs_ua_size(gs_ua_size(m->n, MP_B), sizeof(uint32_t));
+  uint32_t *rb = gs_ua_mem(&m->alloc, bsz, 0);
+  if (!rb) return -1;
+  for (uint64_t d0 = j->lo; d0 < j->hi;) {
+    size_t B = j->hi - d0 < MP_B ? (size_t)(j->hi - d0) : MP_B;
+    rank_draws(m, s, j->seed, d0, B, rb);
+    use(j, rb, d0, B);
+    d0 += B;
+    atomic_fetch_add_explicit(&j->done, B, memory_order_relaxed);
+    if (tick) tick(tud);
+    if (atomic_load_explicit(j->stop, memory_order_relaxed)) break;
+  }
+  gs_ua_mem_free(&m->alloc, rb, bsz);
+  return 0;
+}
+
+/* Multi-pass counting of one batch.  The counters are n * 3 * 76 words,
+ * far beyond the caches at large n, so a batch is counted unit block by
+ * unit block: each unit's counters are fetched once per MP_B draws, not
+ * once per draw. */
+static void mp_use(ua_job *j, const uint32_t *rb, uint64_t d0, size_t B) {
+  (void)d0;
   const gs_ua_model *m = j->m;
   const mp_state *mp = j->mp;
   size_t n = m->n;
@@ -435,75 +458,47 @@ static int mp_block(ua_job *j, gs_ua_scratch *s, void (*tick)(void *), void *tud
   const int64_t *a = mp->a;
   const uint8_t *sh = mp->sh, *nb = mp->nb;
   int first = mp->pass == 0;
-  size_t bsz = gs_ua_size(gs_ua_size(n, MP_B), sizeof(uint32_t));
-  uint32_t *rb = gs_ua_mem(&m->alloc, bsz, 0);
-  if (!rb) return -1;
-  for (uint64_t d0 = j->lo; d0 < j->hi;) {
-    size_t B = j->hi - d0 < MP_B ? (size_t)(j->hi - d0) : MP_B;
-    rank_draws(m, s, j->seed, d0, B, rb);
-    for (size_t u0 = 0; u0 < n; u0 += MP_UB) {
-      size_t u1 = n - u0 < MP_UB ? n : u0 + MP_UB;
-      for (size_t b = 0; b < B; b++) {
-        const uint32_t *r2 = rb + b * n;
-        if (first) {
-          uint64_t sh2 = 0;
-          for (size_t u = u0; u < u1; u++) {
-            uint32_t v = r2[u];
-            j->sum2[u] += v;
-            sh2 += v > nom2[u] ? v - nom2[u] : nom2[u] - v;
-          }
-          j->shift += sh2;
-        }
+  for (size_t u0 = 0; u0 < n; u0 += MP_UB) {
+    size_t u1 = n - u0 < MP_UB ? n : u0 + MP_UB;
+    for (size_t b = 0; b < B; b++) {
+      const uint32_t *r2 = rb + b * n;
+      if (first) {
+        uint64_t sh2 = 0;
         for (size_t u = u0; u < u1; u++) {
-          int64_t v = r2[u];
-          for (size_t q = 0; q < 3; q++) {
-            size_t i = 3 * u + q;
-            uint64_t off = (uint64_t)(v - a[i]);
-            if (off < ((uint64_t)nb[i] << sh[i])) cnt[i * MP_W + (off >> sh[i])]++;
-          }
+          uint32_t v = r2[u];
+          j->sum2[u] += v;
+          sh2 += v > nom2[u] ? v - nom2[u] : nom2[u] - v;
+        }
+        j->shift += sh2;
+      }
+      for (size_t u = u0; u < u1; u++) {
+        int64_t v = r2[u];
+        for (size_t q = 0; q < 3; q++) {
+          size_t i = 3 * u + q;
+          uint64_t off = (uint64_t)(v - a[i]);
+          if (off < ((uint64_t)nb[i] << sh[i])) cnt[i * MP_W + (off >> sh[i])]++;
         }
       }
     }
-    d0 += B;
-    atomic_fetch_add_explicit(&j->done, B, memory_order_relaxed);
-    if (tick) tick(tud);
-    if (atomic_load_explicit(j->stop, memory_order_relaxed)) break;
   }
-  gs_ua_mem_free(&m->alloc, rb, bsz);
-  return 0;
 }
 
-/* Sparse recording (a sharded run above the shard limit): every draw's
- * ranks go into the result, unit by unit (rk[u * len + draw - lo]).
- * Draws are ranked MP_B at a time, so each unit's row is written MP_B
- * words at once. */
-static int sparse_block(ua_job *j, gs_ua_scratch *s, void (*tick)(void *), void *tud) {
-  const gs_ua_model *m = j->m;
-  size_t n = m->n, len = (size_t)j->r->rk_len;
-  size_t bsz = gs_ua_size(gs_ua_size(n, MP_B), sizeof(uint32_t));
-  uint32_t *rb = gs_ua_mem(&m->alloc, bsz, 0);
-  if (!rb) return -1;
-  for (uint64_t d0 = j->lo; d0 < j->hi;) {
-    size_t B = j->hi - d0 < MP_B ? (size_t)(j->hi - d0) : MP_B;
-    rank_draws(m, s, j->seed, d0, B, rb);
-    uint32_t *col = j->rk + (size_t)(d0 - j->rk_lo);
-    for (size_t u = 0; u < n; u++)
-      for (size_t b = 0; b < B; b++) col[u * len + b] = rb[b * n + u];
-    d0 += B;
-    atomic_fetch_add_explicit(&j->done, B, memory_order_relaxed);
-    if (tick) tick(tud);
-    if (atomic_load_explicit(j->stop, memory_order_relaxed)) break;
-  }
-  gs_ua_mem_free(&m->alloc, rb, bsz);
-  return 0;
+/* Sparse recording of one batch (a sharded run above the shard limit):
+ * every draw's ranks go into the result, unit by unit (rk[u * len + draw
+ * - lo]), each unit's row written MP_B words at once. */
+static void sparse_use(ua_job *j, const uint32_t *rb, uint64_t d0, size_t B) {
+  size_t n = j->m->n, len = (size_t)j->r->rk_len;
+  uint32_t *col = j->rk + (size_t)(d0 - j->rk_lo);
+  for (size_t u = 0; u < n; u++)
+    for (size_t b = 0; b < B; b++) col[u * len + b] = rb[b * n + u];
 }
 
 static void ua_block(ua_job *j, void (*tick)(void *), void *tud) {
   gs_ua_scratch *s = gs_ua_scratch_new(j->m);
   if (!s) j->failed = 1;
-  else if (j->rk) j->failed = sparse_block(j, s, tick, tud) != 0;
+  else if (j->rk) j->failed = draw_batches(j, s, tick, tud, sparse_use) != 0;
   else if (!j->mp) j->failed = dense_block(j, s, tick, tud) != 0;
-  else j->failed = mp_block(j, s, tick, tud) != 0;
+  else j->failed = draw_batches(j, s, tick, tud, mp_use) != 0;
   gs_ua_scratch_free(s);
   atomic_store(&j->finished, 1);
 }
