@@ -376,16 +376,11 @@ int gs_explain_index_main(int argc, char **argv) {
   size_t nu = d->n, nc = d->ncol;
   if (!(names = malloc((nc ? nc : 1) * sizeof *names)) || !(X = malloc((nu * nc > 0 ? nu * nc : 1) * sizeof *X))) goto oom;
   gs_dataset_numeric_matrix(d, names, X);
-  for (size_t i = 0; i < gs_h_count(h); i++) {
-    gs_h_node_spec s;
-    gs_h_node(h, i, &s);
-    if (s.level != 1) continue;
-    long c = gs_dataset_col(d, s.code);
-    if (c < 0 || d->col[c].type != GS_COL_NUMBER) {
-      fprintf(stderr, "gcisim: explain: indicator '%s' has no numeric column in %s\n", s.code, o.data);
-      rc = GS_EX_DATA;
-      goto done;
-    }
+  char why[512];
+  if (gs_h_check_dataset(h, d, 0, why, sizeof why) != 0) {
+    fprintf(stderr, "gcisim: explain: %s\n", why);
+    rc = GS_EX_DATA;
+    goto done;
   }
   gs_h_data data = {nu, nc, names, X};
   gs_h_opts ho;

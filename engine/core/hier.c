@@ -618,6 +618,32 @@ static void warn(gs_h_result *r, const char *fmt, ...) {
   }
 }
 
+int gs_h_check_dataset(const gs_hier *h, const gs_dataset *d, int denominators, char *why, size_t len) {
+  for (size_t i = 0; i < gs_h_count(h); i++) {
+    gs_h_node_spec s;
+    gs_h_node(h, i, &s);
+    if (s.level != 1) continue;
+    long c = gs_dataset_col(d, s.code);
+    if (c < 0) {
+      snprintf(why, len, "indicator '%s' has no column in %s", s.code, d->source);
+      return -1;
+    }
+    if (d->col[c].type != GS_COL_NUMBER) {
+      snprintf(why, len, "column '%s' of %s is not numeric", s.code, d->source);
+      return -1;
+    }
+    if (denominators && s.denominator) {
+      c = gs_dataset_col(d, s.denominator);
+      if (c < 0 || d->col[c].type != GS_COL_NUMBER) {
+        snprintf(why, len, "denominator '%s' of indicator '%s' is not a numeric column of %s", s.denominator,
+                 s.code, d->source);
+        return -1;
+      }
+    }
+  }
+  return 0;
+}
+
 gs_h_result *gs_h_eval(const gs_hier *h, const gs_h_data *d, const gs_h_opts *opts,
                        char *err, size_t errlen) {
   gs_h_opts def;

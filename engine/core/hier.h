@@ -20,6 +20,7 @@
 #define GS_HIER_H
 #include <stddef.h>
 
+#include "dataset.h"
 #include "method.h"
 
 typedef struct gs_hier gs_hier;
@@ -201,6 +202,15 @@ typedef struct gs_h_result gs_h_result;
  * or NULL with a message in err. */
 gs_h_result *gs_h_eval(const gs_hier *h, const gs_h_data *d, const gs_h_opts *opts,
                        char *err, size_t errlen);
+
+/* Whether dataset d has what h is computed from: a numeric column named
+ * after every indicator (level 1), and with `denominators` set a numeric
+ * column for each indicator's denominator.  0, or -1 with the first gap
+ * in why: "indicator 'x' has no column in FILE", "column 'x' of FILE is
+ * not numeric", "denominator 'p' of indicator 'x' is not a numeric column
+ * of FILE".  ix:compute and gcisim explain --index ask it before
+ * building the data matrix (gs_dataset_numeric_matrix). */
+int gs_h_check_dataset(const gs_hier *h, const gs_dataset *d, int denominators, char *why, size_t len);
 /* Frees a result; accepts NULL. */
 void gs_h_result_free(gs_h_result *r);
 

@@ -153,10 +153,6 @@ static void progress_cb(void *ud, uint64_t done, uint64_t total) {
 
 /* ---------- uncertainty ---------- */
 
-static void set_num(lua_State *L, const char *k, double v) {
-  gs_lua_pushnum(L, v);
-  lua_setfield(L, -2, k);
-}
 
 void gs_lua_push_ua_records(lua_State *L, const gs_ua_result *r, const char *key_col, char *const *keys,
                             char *const *names, const char *note) {
@@ -172,12 +168,12 @@ void gs_lua_push_ua_records(lua_State *L, const gs_ua_result *r, const char *key
     lua_setfield(L, -2, key_col);
     lua_pushstring(L, names[ord[q]]);
     lua_setfield(L, -2, "country");
-    set_num(L, "nominal", s->nominal);
-    set_num(L, "median", s->median);
-    set_num(L, "mean", s->mean);
-    set_num(L, "p05", s->p05);
-    set_num(L, "p95", s->p95);
-    set_num(L, "within3", s->within3);
+    gs_lua_setnum(L, "nominal", s->nominal);
+    gs_lua_setnum(L, "median", s->median);
+    gs_lua_setnum(L, "mean", s->mean);
+    gs_lua_setnum(L, "p05", s->p05);
+    gs_lua_setnum(L, "p95", s->p95);
+    gs_lua_setnum(L, "within3", s->within3);
     lua_rawseti(L, -2, (lua_Integer)q + 1);
   }
   lua_pushnumber(L, gs_ua_result_mean_abs_shift(r));
@@ -345,12 +341,12 @@ static int ds_sensitivity(lua_State *L) {
       lua_pushliteral(L, "aggregation method");
     }
     lua_setfield(L, -2, "input");
-    set_num(L, "S", sr->S[i]);
-    set_num(L, "S_p05", sr->S_lo[i]);
-    set_num(L, "S_p95", sr->S_hi[i]);
-    set_num(L, "ST", sr->ST[i]);
-    set_num(L, "ST_p05", sr->ST_lo[i]);
-    set_num(L, "ST_p95", sr->ST_hi[i]);
+    gs_lua_setnum(L, "S", sr->S[i]);
+    gs_lua_setnum(L, "S_p05", sr->S_lo[i]);
+    gs_lua_setnum(L, "S_p95", sr->S_hi[i]);
+    gs_lua_setnum(L, "ST", sr->ST[i]);
+    gs_lua_setnum(L, "ST_p05", sr->ST_lo[i]);
+    gs_lua_setnum(L, "ST_p95", sr->ST_hi[i]);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
   char note[800], base[600];
@@ -447,29 +443,29 @@ static int ds_target(lua_State *L) {
     lua_createtable(L, 0, 5);
     lua_pushstring(L, d->col[d->pillar[p]].name);
     lua_setfield(L, -2, "pillar");
-    set_num(L, "current", gs_dataset_pv(d, (size_t)u, p));
+    gs_lua_setnum(L, "current", gs_dataset_pv(d, (size_t)u, p));
     if (isnan(r->alone[p])) lua_pushliteral(L, "cannot");
     else lua_pushnumber(L, r->alone[p]);
     lua_setfield(L, -2, "alone");
     if (r->spread_ok) {
-      set_num(L, "spread", r->spread[p]);
-      set_num(L, "increase", r->spread[p] - gs_dataset_pv(d, (size_t)u, p));
+      gs_lua_setnum(L, "spread", r->spread[p]);
+      gs_lua_setnum(L, "increase", r->spread[p] - gs_dataset_pv(d, (size_t)u, p));
     }
     lua_rawseti(L, -2, (lua_Integer)p + 1);
   }
   lua_createtable(L, 0, 5);
   lua_pushliteral(L, "(score)");
   lua_setfield(L, -2, "pillar");
-  set_num(L, "current", r->score);
+  gs_lua_setnum(L, "current", r->score);
   if (r->spread_ok) {
-    set_num(L, "spread", r->spread_score);
-    set_num(L, "increase", r->spread_total);
+    gs_lua_setnum(L, "spread", r->spread_score);
+    gs_lua_setnum(L, "increase", r->spread_total);
   } else {
     lua_pushliteral(L, "cannot");
     lua_setfield(L, -2, "spread");
   }
   lua_rawseti(L, -2, (lua_Integer)d->npillar + 1);
-  set_num(L, "rank", r->rank);
+  gs_lua_setnum(L, "rank", r->rank);
   lua_pushboolean(L, r->reached);
   lua_setfield(L, -2, "reached");
   static const char *const cols[] = {"pillar", "current", "alone", "spread", "increase", NULL};

@@ -20,10 +20,6 @@ static void explain_release(lua_State *L, void *data) {
   *e = NULL;
 }
 
-static void set_num(lua_State *L, const char *field, double v) {
-  gs_lua_pushnum(L, v);
-  lua_setfield(L, -2, field);
-}
 
 /* Pushes a list of neighbour records for rows idx[0..m-1]. */
 static void push_neighbours(lua_State *L, const gs_dataset *d, const gs_explain *e, const size_t *idx, size_t m) {
@@ -35,9 +31,9 @@ static void push_neighbours(lua_State *L, const gs_dataset *d, const gs_explain 
     lua_setfield(L, -2, "iso3");
     lua_pushstring(L, d->name[i]);
     lua_setfield(L, -2, "country");
-    set_num(L, "score", e->scores[i]);
-    set_num(L, "rank", e->ranks[i]);
-    set_num(L, "difference", e->scores[i] - e->score);
+    gs_lua_setnum(L, "score", e->scores[i]);
+    gs_lua_setnum(L, "rank", e->ranks[i]);
+    gs_lua_setnum(L, "difference", e->scores[i] - e->score);
     lua_rawseti(L, -2, (lua_Integer)j + 1);
   }
 }
@@ -60,15 +56,15 @@ void gs_lua_push_explain(lua_State *L, const gs_dataset *d, size_t u, const gs_s
   lua_setfield(L, -2, "iso3");
   lua_pushstring(L, d->name[u]);
   lua_setfield(L, -2, "country");
-  set_num(L, "score", e->score);
-  set_num(L, "rank", e->rank);
+  gs_lua_setnum(L, "score", e->score);
+  gs_lua_setnum(L, "rank", e->rank);
   lua_pushstring(L, gs_ties_name(spec->ties));
   lua_setfield(L, -2, "ties");
   lua_pushinteger(L, spec->digits);
   lua_setfield(L, -2, "digits");
   lua_pushnumber(L, step);
   lua_setfield(L, -2, "step");
-  set_num(L, "factor", e->factor);
+  gs_lua_setnum(L, "factor", e->factor);
   push_neighbours(L, d, e, e->above, e->nabove);
   lua_setfield(L, -2, "above");
   push_neighbours(L, d, e, e->below, e->nbelow);
@@ -80,10 +76,10 @@ void gs_lua_push_explain(lua_State *L, const gs_dataset *d, size_t u, const gs_s
     lua_createtable(L, 0, 5);
     lua_pushstring(L, d->col[d->pillar[p]].name);
     lua_setfield(L, -2, "pillar");
-    set_num(L, "gain", e->gain[p]);
-    set_num(L, "value", e->new_value[p]);
-    set_num(L, "score", e->new_score[p]);
-    set_num(L, "rank", e->new_rank[p]);
+    gs_lua_setnum(L, "gain", e->gain[p]);
+    gs_lua_setnum(L, "value", e->new_value[p]);
+    gs_lua_setnum(L, "score", e->new_score[p]);
+    gs_lua_setnum(L, "rank", e->new_rank[p]);
     lua_setfield(L, -2, "best");
   }
 

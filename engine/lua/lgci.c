@@ -588,6 +588,17 @@ void gs_lua_pushnum(lua_State *L, double v) {
   else lua_pushnumber(L, v);
 }
 
+void gs_lua_setnum(lua_State *L, const char *k, double v) {
+  gs_lua_pushnum(L, v);
+  lua_setfield(L, -2, k);
+}
+
+void gs_lua_setstr(lua_State *L, const char *k, const char *v) {
+  if (!v) return;
+  lua_pushstring(L, v);
+  lua_setfield(L, -2, k);
+}
+
 /* Reads {ties=, digits=} into *digits / *ties (defaults kept) through the
  * one option reader (lopts.h); *asked (when not NULL) becomes 1 if digits
  * were given. */

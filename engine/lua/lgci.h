@@ -64,6 +64,10 @@ long gs_lua_checkrow(lua_State *L, const gs_dataset *d, const char *key, const c
 /* Pushes v as gcisim prints numbers: nil for NaN, an integer when it is
  * whole, a float otherwise. */
 void gs_lua_pushnum(lua_State *L, double v);
+/* t.k = v on the table at the top of the stack: v as gs_lua_pushnum
+ * pushes it (NaN leaves the field nil); a NULL string leaves it unset. */
+void gs_lua_setnum(lua_State *L, const char *k, double v);
+void gs_lua_setstr(lua_State *L, const char *k, const char *v);
 
 /* Rejects any key of the options table at stack index t that is not in
  * known (NULL-terminated): a Lua error "what: unknown option 'k' (known:

@@ -232,16 +232,13 @@ static int nodes_records(lua_State *L, const gs_hier *h) {
         kids += c.parent && strcmp(c.parent, s.code) == 0;
       }
       lua_createtable(L, 0, 9);
-      lua_pushstring(L, s.code);
-      lua_setfield(L, -2, "code");
+      gs_lua_setstr(L, "code", s.code);
       if (s.name) { lua_pushstring(L, s.name); lua_setfield(L, -2, "name"); }
       lua_pushinteger(L, s.level);
       lua_setfield(L, -2, "level");
       if (s.parent) { lua_pushstring(L, s.parent); lua_setfield(L, -2, "parent"); }
-      gs_lua_pushnum(L, s.weight);
-      lua_setfield(L, -2, "weight");
-      gs_lua_pushnum(L, gs_h_eff_weight(h, i));
-      lua_setfield(L, -2, "effective_weight");
+      gs_lua_setnum(L, "weight", s.weight);
+      gs_lua_setnum(L, "effective_weight", gs_h_eff_weight(h, i));
       if (s.level == 1) {
         lua_pushinteger(L, s.direction);
         lua_setfield(L, -2, "direction");
@@ -907,21 +904,8 @@ static int ix_compute(lua_State *L) {
   const char **names = lua_newuserdatauv(L, (nc_ ? nc_ : 1) * sizeof *names, 0);
   double *X = lua_newuserdatauv(L, (nu * nc_ > 0 ? nu * nc_ : 1) * sizeof *X, 0);
   gs_dataset_numeric_matrix(d, names, X);
-  for (size_t i = 0; i < gs_h_count(h); i++) {
-    gs_h_node_spec s;
-    gs_h_node(h, i, &s);
-    if (s.level != 1) continue;
-    long c = gs_dataset_col(d, s.code);
-    if (c < 0) return luaL_error(L, "compute: indicator '%s' has no column in %s", s.code, d->source);
-    if (d->col[c].type != GS_COL_NUMBER)
-      return luaL_error(L, "compute: column '%s' of %s is not numeric", s.code, d->source);
-    if (o.denominate && s.denominator) {
-      c = gs_dataset_col(d, s.denominator);
-      if (c < 0 || d->col[c].type != GS_COL_NUMBER)
-        return luaL_error(L, "compute: denominator '%s' of indicator '%s' is not a numeric column of %s",
-                          s.denominator, s.code, d->source);
-    }
-  }
+  char why[512];
+  if (gs_h_check_dataset(h, d, o.denominate, why, sizeof why) != 0) return luaL_error(L, "compute: %s", why);
   gs_h_data data = {nu, nc_, names, X};
 
   hr_box *b = lua_newuserdatauv(L, sizeof *b, 3);
@@ -1008,10 +992,8 @@ static size_t *push_order(lua_State *L, hr_box *b, const double *rk, size_t *m) 
 }
 
 static void push_unit(lua_State *L, const gs_dataset *d, size_t u) {
-  lua_pushstring(L, d->key[u]);
-  lua_setfield(L, -2, d->key_col);
-  lua_pushstring(L, d->name[u]);
-  lua_setfield(L, -2, "country");
+  gs_lua_setstr(L, d->key_col, d->key[u]);
+  gs_lua_setstr(L, "country", d->name[u]);
 }
 
 /* Records {key, country, score, rank [, tier]} of a node in rank order. */
@@ -1027,10 +1009,8 @@ static int node_records(lua_State *L, int hi, const char *code, const double *th
     size_t u = o[k];
     lua_createtable(L, 0, 5);
     push_unit(L, d, u);
-    gs_lua_pushnum(L, s[u]);
-    lua_setfield(L, -2, "score");
-    gs_lua_pushnum(L, rk[u]);
-    lua_setfield(L, -2, "rank");
+    gs_lua_setnum(L, "score", s[u]);
+    gs_lua_setnum(L, "rank", rk[u]);
     if (th && !isnan(s[u])) {
       size_t t = 0;
       while (t < nth && !(s[u] >= th[t])) t++;
@@ -1088,8 +1068,7 @@ static int hr_level(lua_State *L) {
     for (size_t u = 0; u < n; u++) {
       if (!kept[u]) continue;
       lua_rawgeti(L, list, ++k);
-      gs_lua_pushnum(L, sc[u]);
-      lua_setfield(L, -2, s.code);
+      gs_lua_setnum(L, s.code, sc[u]);
       lua_pop(L, 1);
     }
   }
@@ -1176,20 +1155,14 @@ static int hr_treated(lua_State *L) {
     const gs_m_treat_report *tr = gs_h_result_treat(b->r, s.code);
     if (!tr || !tr->treated) continue;
     lua_createtable(L, 0, 8);
-    lua_pushstring(L, s.code);
-    lua_setfield(L, -2, "code");
-    lua_pushstring(L, tr->log_transformed ? "log" : "winsorised");
-    lua_setfield(L, -2, "treatment");
+    gs_lua_setstr(L, "code", s.code);
+    gs_lua_setstr(L, "treatment", tr->log_transformed ? "log" : "winsorised");
     lua_pushinteger(L, tr->n_winsorised);
     lua_setfield(L, -2, "points");
-    gs_lua_pushnum(L, tr->skew0);
-    lua_setfield(L, -2, "skew_before");
-    gs_lua_pushnum(L, tr->kurt0);
-    lua_setfield(L, -2, "kurt_before");
-    gs_lua_pushnum(L, tr->skew1);
-    lua_setfield(L, -2, "skew_after");
-    gs_lua_pushnum(L, tr->kurt1);
-    lua_setfield(L, -2, "kurt_after");
+    gs_lua_setnum(L, "skew_before", tr->skew0);
+    gs_lua_setnum(L, "kurt_before", tr->kurt0);
+    gs_lua_setnum(L, "skew_after", tr->skew1);
+    gs_lua_setnum(L, "kurt_after", tr->kurt1);
     lua_pushboolean(L, tr->passes);
     lua_setfield(L, -2, "passes");
     lua_rawseti(L, -2, ++k);
@@ -1287,14 +1260,12 @@ static int hr_group_ranks(lua_State *L) {
     size_t u = it[k].i;
     lua_createtable(L, 0, (int)nsel + 3);
     push_unit(L, d, u);
-    if (col->type == GS_COL_TEXT) lua_pushstring(L, col->text[u]);
-    else gs_lua_pushnum(L, col->num[u]);
-    lua_setfield(L, -2, gname);
+    if (col->type == GS_COL_TEXT) gs_lua_setstr(L, gname, col->text[u]);
+    else gs_lua_setnum(L, gname, col->num[u]);
     for (size_t q = 0; q < nsel; q++) {
       gs_h_node_spec sp;
       gs_h_node(h, nodes[q], &sp);
-      gs_lua_pushnum(L, rk[q * n + u]);
-      lua_setfield(L, -2, sp.code);
+      gs_lua_setnum(L, sp.code, rk[q * n + u]);
     }
     lua_rawseti(L, -2, (lua_Integer)k + 1);
   }
@@ -1349,16 +1320,12 @@ static int hr_correlations(lua_State *L) {
       if (s.level != lev || !s.parent) continue;
       const double *x = node_scores(L, b, s.code), *p = node_scores(L, b, s.parent);
       lua_createtable(L, 0, 5);
-      lua_pushstring(L, s.code);
-      lua_setfield(L, -2, "code");
+      gs_lua_setstr(L, "code", s.code);
       lua_pushinteger(L, s.level);
       lua_setfield(L, -2, "level");
-      lua_pushstring(L, s.parent);
-      lua_setfield(L, -2, "parent");
-      gs_lua_pushnum(L, spearman ? gs_m_spearman(x, p, n) : gs_m_pearson(x, p, n));
-      lua_setfield(L, -2, "r_parent");
-      gs_lua_pushnum(L, spearman ? gs_m_spearman(x, rs, n) : gs_m_pearson(x, rs, n));
-      lua_setfield(L, -2, "r_index");
+      gs_lua_setstr(L, "parent", s.parent);
+      gs_lua_setnum(L, "r_parent", spearman ? gs_m_spearman(x, p, n) : gs_m_pearson(x, p, n));
+      gs_lua_setnum(L, "r_index", spearman ? gs_m_spearman(x, rs, n) : gs_m_pearson(x, rs, n));
       lua_rawseti(L, -2, ++k);
     }
   static const char *const cols[] = {"code", "level", "parent", "r_parent", "r_index", NULL};
@@ -1380,8 +1347,7 @@ static int availability(lua_State *L, int only_dropped) {
     if (only_dropped && kept[u]) continue;
     lua_createtable(L, 0, 4);
     push_unit(L, d, u);
-    gs_lua_pushnum(L, sh[u]);
-    lua_setfield(L, -2, "availability");
+    gs_lua_setnum(L, "availability", sh[u]);
     lua_pushboolean(L, kept[u]);
     lua_setfield(L, -2, "kept");
     lua_rawseti(L, -2, ++k);
@@ -1652,22 +1618,14 @@ static int ix_uncertainty(lua_State *L) {
     const gs_ua_unit_stats *us = &st[u];
     kept++;
     lua_createtable(L, 0, 8);
-    lua_pushstring(L, d->key[u]);
-    lua_setfield(L, -2, d->key_col);
-    lua_pushstring(L, d->name[u]);
-    lua_setfield(L, -2, "country");
-    gs_lua_pushnum(L, nom[u]);
-    lua_setfield(L, -2, "nominal");
-    gs_lua_pushnum(L, us->median);
-    lua_setfield(L, -2, "median");
-    gs_lua_pushnum(L, us->mean);
-    lua_setfield(L, -2, "mean");
-    gs_lua_pushnum(L, us->p05);
-    lua_setfield(L, -2, "p05");
-    gs_lua_pushnum(L, us->p95);
-    lua_setfield(L, -2, "p95");
-    gs_lua_pushnum(L, us->within3);
-    lua_setfield(L, -2, "within3");
+    gs_lua_setstr(L, d->key_col, d->key[u]);
+    gs_lua_setstr(L, "country", d->name[u]);
+    gs_lua_setnum(L, "nominal", nom[u]);
+    gs_lua_setnum(L, "median", us->median);
+    gs_lua_setnum(L, "mean", us->mean);
+    gs_lua_setnum(L, "p05", us->p05);
+    gs_lua_setnum(L, "p95", us->p95);
+    gs_lua_setnum(L, "within3", us->within3);
     lua_rawseti(L, out, ++row);
   }
   lua_pushvalue(L, out);
@@ -1771,8 +1729,7 @@ static void new_class(lua_State *L, const char *name, const luaL_Reg *meta, cons
   lua_newtable(L);
   luaL_setfuncs(L, methods, 0);
   lua_setfield(L, -2, "__index");
-  lua_pushstring(L, name);
-  lua_setfield(L, -2, "__metatable");
+  gs_lua_setstr(L, "__metatable", name);
   lua_pop(L, 1);
 }
 

@@ -107,23 +107,14 @@ static int records(lua_State *L, const char *const *cols) {
   return 1;
 }
 
-static void set_str(lua_State *L, const char *k, const char *v) {
-  if (!v) return;
-  lua_pushstring(L, v);
-  lua_setfield(L, -2, k);
-}
-static void set_num(lua_State *L, const char *k, double v) {
-  gs_lua_pushnum(L, v);
-  lua_setfield(L, -2, k);
-}
 static void set_int(lua_State *L, const char *k, lua_Integer v) {
   lua_pushinteger(L, v);
   lua_setfield(L, -2, k);
 }
 
 static void push_unit(lua_State *L, const gs_dataset *d, size_t u) {
-  set_str(L, d->key_col, d->key[u]);
-  set_str(L, "country", d->name[u]);
+  gs_lua_setstr(L, d->key_col, d->key[u]);
+  gs_lua_setstr(L, "country", d->name[u]);
 }
 
 /* opts at index i, a method's last argument (the stack is cut there): nil
@@ -341,12 +332,12 @@ static int ri_unit(lua_State *L) {
     const double *sc = gs_h_result_get(c.r, s.code);
     if (gs_rank(sc, c.n, c.digits, c.ties, rk) != 0) return luaL_error(L, "out of memory while ranking");
     lua_createtable(L, 0, 6);
-    set_str(L, "code", s.code);
-    set_str(L, "name", s.name);
+    gs_lua_setstr(L, "code", s.code);
+    gs_lua_setstr(L, "name", s.name);
     set_int(L, "level", s.level);
-    set_str(L, "parent", s.parent);
-    set_num(L, "score", sc[u]);
-    set_num(L, "rank", rk[u]);
+    gs_lua_setstr(L, "parent", s.parent);
+    gs_lua_setnum(L, "score", sc[u]);
+    gs_lua_setnum(L, "rank", rk[u]);
     lua_rawseti(L, -2, (lua_Integer)q + 1);
   }
   static const char *const cols[] = {"code", "name", "level", "parent", "score", "rank", NULL};
@@ -412,12 +403,12 @@ static int ri_strengths(lua_State *L) {
       size_t j = order[q];
       gs_h_node_spec s = node_at(c.h, ind[j]);
       lua_createtable(L, 0, 7);
-      set_str(L, "kind", pass ? "weakness" : "strength");
-      set_str(L, "code", s.code);
-      set_str(L, "name", s.name);
-      set_str(L, "group", ancestor(c.h, ind[j], lev));
-      set_num(L, "rank", rank[j]);
-      set_num(L, "value", raw ? c.d->col[gs_dataset_col(c.d, s.code)].num[u] : X[(size_t)u * k + j]);
+      gs_lua_setstr(L, "kind", pass ? "weakness" : "strength");
+      gs_lua_setstr(L, "code", s.code);
+      gs_lua_setstr(L, "name", s.name);
+      gs_lua_setstr(L, "group", ancestor(c.h, ind[j], lev));
+      gs_lua_setnum(L, "rank", rank[j]);
+      gs_lua_setnum(L, "value", raw ? c.d->col[gs_dataset_col(c.d, s.code)].num[u] : X[(size_t)u * k + j]);
       lua_rawseti(L, -2, ++row);
     }
   }
@@ -534,10 +525,10 @@ static int ri_corr_flags(lua_State *L) {
       double r = spear ? gs_m_spearman(a, b, m) : gs_m_pearson(a, b, m);
       if (isnan(r) || !(low ? r < th : r > th)) continue;
       lua_createtable(L, 0, 4);
-      set_str(L, "group", g1);
-      set_str(L, "ind1", node_at(c.h, idx[p]).code);
-      set_str(L, "ind2", node_at(c.h, idx[q]).code);
-      set_num(L, "r", r);
+      gs_lua_setstr(L, "group", g1);
+      gs_lua_setstr(L, "ind1", node_at(c.h, idx[p]).code);
+      gs_lua_setstr(L, "ind2", node_at(c.h, idx[q]).code);
+      gs_lua_setnum(L, "r", r);
       lua_rawseti(L, -2, ++row);
     }
   static const char *const cols[] = {"group", "ind1", "ind2", "r", NULL};
@@ -591,10 +582,10 @@ static int ri_cronbach(lua_State *L) {
     size_t k = g.start[q + 1] - g.start[q], *rows, m;
     double *X = gather(L, &c, g.child + g.start[q], k, raw, 0, &rows, &m);
     lua_createtable(L, 0, 4);
-    set_str(L, "group", node_at(c.h, g.gnode[q]).code);
+    gs_lua_setstr(L, "group", node_at(c.h, g.gnode[q]).code);
     set_int(L, "level", lev + 1);
     set_int(L, "k", (lua_Integer)k);
-    set_num(L, "alpha", gs_a_cronbach(X, m, k));
+    gs_lua_setnum(L, "alpha", gs_a_cronbach(X, m, k));
     lua_rawseti(L, out, (lua_Integer)q + 1);
     lua_settop(L, out);
   }
@@ -631,19 +622,19 @@ static int ri_pca(lua_State *L) {
     for (size_t p = 0; p < k; p++) {
       cum += eig[p];
       lua_createtable(L, 0, 6);
-      set_str(L, "group", gc);
+      gs_lua_setstr(L, "group", gc);
       set_int(L, "pc", (lua_Integer)p + 1);
-      set_num(L, "eigenvalue", eig[p]);
-      set_num(L, "variance", eig[p] / tot);
-      set_num(L, "cumulative", cum / tot);
+      gs_lua_setnum(L, "eigenvalue", eig[p]);
+      gs_lua_setnum(L, "variance", eig[p] / tot);
+      gs_lua_setnum(L, "cumulative", cum / tot);
       set_int(L, "units", (lua_Integer)used);
       lua_rawseti(L, comps, ++nc);
     }
     for (size_t j = 0; j < k; j++) {
       lua_createtable(L, 0, (int)k + 3);
-      set_str(L, "group", gc);
-      set_str(L, "code", node_at(c.h, g.child[g.start[q] + j]).code);
-      set_num(L, "weight", ld[j * k]);
+      gs_lua_setstr(L, "group", gc);
+      gs_lua_setstr(L, "code", node_at(c.h, g.child[g.start[q] + j]).code);
+      gs_lua_setnum(L, "weight", ld[j * k]);
       for (size_t p = 0; p < k; p++) {
         lua_pushfstring(L, "pc%d", (int)p + 1);
         gs_lua_pushnum(L, ld[j * k + p]);
@@ -682,8 +673,8 @@ static void unit_scores(lua_State *L, const ctx_t *c, const size_t *rows, size_t
   for (size_t i = 0; i < m; i++) {
     lua_createtable(L, 0, 4);
     push_unit(L, c->d, rows[i]);
-    set_num(L, "score", s[i]);
-    set_num(L, "rank", rk[rows[i]]);
+    gs_lua_setnum(L, "score", s[i]);
+    gs_lua_setnum(L, "rank", rk[rows[i]]);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
 }
@@ -782,7 +773,7 @@ static int ri_bod(lua_State *L) {
   unit_scores(L, &c, rows, m, score);
   for (size_t i = 0; i < m; i++) {
     lua_rawgeti(L, -1, (lua_Integer)i + 1);
-    for (size_t j = 0; j < k; j++) set_num(L, node_at(c.h, ind[j]).code, share[i * k + j]);
+    for (size_t j = 0; j < k; j++) gs_lua_setnum(L, node_at(c.h, ind[j]).code, share[i * k + j]);
     lua_pop(L, 1);
   }
   const char *head[] = {c.d->key_col, "country", "score", "rank", NULL};
@@ -838,11 +829,11 @@ static int ri_remove(lua_State *L) {
       cnt++;
     }
     lua_createtable(L, 0, 5);
-    set_str(L, "code", e.code);
+    gs_lua_setstr(L, "code", e.code);
     set_int(L, "level", e.level);
-    set_str(L, "parent", e.parent);
-    set_num(L, "mean_abs_change", cnt ? sum / (double)cnt : NAN);
-    set_num(L, "max_abs_change", cnt ? mx : NAN);
+    gs_lua_setstr(L, "parent", e.parent);
+    gs_lua_setnum(L, "mean_abs_change", cnt ? sum / (double)cnt : NAN);
+    gs_lua_setnum(L, "max_abs_change", cnt ? mx : NAN);
     lua_rawseti(L, -2, ++row);
   }
   static const char *const cols[] = {"code", "level", "parent", "mean_abs_change", "max_abs_change", NULL};
@@ -906,14 +897,14 @@ static int ri_opt_weights(lua_State *L) {
   for (size_t j = 0; j < m; j++) {
     gs_h_node_spec s = node_at(c.h, idx[j]);
     lua_createtable(L, 0, 8);
-    set_str(L, "code", s.code);
+    gs_lua_setstr(L, "code", s.code);
     set_int(L, "level", s.level);
-    set_str(L, "parent", s.parent);
-    set_num(L, "nominal", gs_h_eff_weight(c.h, idx[j]) / nsum);
-    set_num(L, "weight", w[j]);
-    if (!o.infomax) set_num(L, "target", (o.target ? tg[j] : 1.0) / tsum);
-    set_num(L, "r", r[j]);
-    set_num(L, "share", r[j] / rsum);
+    gs_lua_setstr(L, "parent", s.parent);
+    gs_lua_setnum(L, "nominal", gs_h_eff_weight(c.h, idx[j]) / nsum);
+    gs_lua_setnum(L, "weight", w[j]);
+    if (!o.infomax) gs_lua_setnum(L, "target", (o.target ? tg[j] : 1.0) / tsum);
+    gs_lua_setnum(L, "r", r[j]);
+    gs_lua_setnum(L, "share", r[j] / rsum);
     lua_rawseti(L, -2, (lua_Integer)j + 1);
   }
   /* infomax has no target */
@@ -1172,11 +1163,11 @@ static int ix_panel(lua_State *L) {
       push_unit(L, p.d, u);
       lua_pushvalue(L, yi[y].ki);
       lua_setfield(L, -2, "year");
-      set_num(L, "score", scores[y][u]);
-      set_num(L, "rank", rk[u]);
+      gs_lua_setnum(L, "score", scores[y][u]);
+      gs_lua_setnum(L, "rank", rk[u]);
       if (prev) {
         key_rank q = {p.d->key[u], 0}, *hit = bsearch(&q, prev, nprev, sizeof *prev, kr_cmp);
-        if (hit && !isnan(hit->rank) && !isnan(rk[u])) set_num(L, "rank_change", hit->rank - rk[u]);
+        if (hit && !isnan(hit->rank) && !isnan(rk[u])) gs_lua_setnum(L, "rank_change", hit->rank - rk[u]);
       }
       lua_rawseti(L, out, ++row);
     }
@@ -1509,11 +1500,11 @@ static int gci_ampi(lua_State *L) {
       push_unit(L, d, u);
       lua_pushvalue(L, yi[y].ki);
       lua_setfield(L, -2, "period");
-      set_num(L, "score", out[i]);
-      set_num(L, "rank", rk[u]);
+      gs_lua_setnum(L, "score", out[i]);
+      gs_lua_setnum(L, "rank", rk[u]);
       if (prev) {
         key_rank q = {d->key[u], 0}, *hit = bsearch(&q, prev, nprev, sizeof *prev, kr_cmp);
-        if (hit && !isnan(hit->rank) && !isnan(out[i])) set_num(L, "change", out[i] - hit->rank);
+        if (hit && !isnan(hit->rank) && !isnan(out[i])) gs_lua_setnum(L, "change", out[i] - hit->rank);
       }
       lua_rawseti(L, outi, ++rec);
     }
