@@ -201,10 +201,8 @@ static void push_blank(lua_State *L) {
   lua_pushvalue(L, -2);
   lua_pushcclosure(L, blank_index, 1);
   lua_setfield(L, -2, "__index");
-  lua_pushcfunction(L, blank_len);
-  lua_setfield(L, -2, "__len");
-  lua_pushcfunction(L, blank_tostring);
-  lua_setfield(L, -2, "__tostring");
+  static const luaL_Reg meta[] = {{"__len", blank_len}, {"__tostring", blank_tostring}, {NULL, NULL}};
+  luaL_setfuncs(L, meta, 0);
   lua_pushboolean(L, 0);
   lua_setfield(L, -2, "__metatable"); /* getmetatable(___) cannot take it apart */
   lua_setmetatable(L, -2);

@@ -1016,6 +1016,9 @@ static int ro_pairs(lua_State *L) {
   return 3;
 }
 
+/* The read-only proxy's metamethods besides its __index (the row). */
+static const luaL_Reg ro_meta[] = {{"__newindex", ro_newindex}, {"__pairs", ro_pairs}, {NULL, NULL}};
+
 /* Pushes the dataset's read-only row records, built once and kept in the
  * dataset's user value: a formula then costs one Lua call per country and
  * no allocation.  Each record is an empty USERDATA proxy whose protected
@@ -1033,10 +1036,7 @@ static void push_row_cache(lua_State *L, int ds) {
     lua_createtable(L, 0, 4);   /* its metatable */
     push_row(L, d, i);
     lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, ro_newindex);
-    lua_setfield(L, -2, "__newindex");
-    lua_pushcfunction(L, ro_pairs);
-    lua_setfield(L, -2, "__pairs");
+    luaL_setfuncs(L, ro_meta, 0);
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "__metatable");
     lua_setmetatable(L, -2);
