@@ -92,7 +92,7 @@ INSTALL     ?= install
 # The Lua C module: the engine compiled again as position-independent code
 # in its own directory, linked without liblua (the interpreter that loads
 # it provides Lua) but with every other library the binary links.
-PIC_BUILD  ?= build-pic
+PIC_BUILD  ?= $(BUILD)-pic
 LUA_MODULE ?= gci.so
 # The commands (run, batch, merge, repl, explain, check) belong to the binary,
 # not to the module: the module is the `gci` library alone, and does not
@@ -216,4 +216,4 @@ fuzz:
 	@FUZZ_LIBS='$(ANALYSIS_LIBS)' sh tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 clean:
-	rm -rf build build-asan build-fuzz build-pic gcisim gci.so
+	rm -rf build build-asan build-fuzz build-pic build-asan-pic build-fuzz-pic gcisim gci.so
