@@ -146,7 +146,7 @@ fails("gci.ampi(res, {colour = 1})", "colour")
 fails('gci.ampi(res, {node = "Q"})', "node 'Q' has fewer than 2 indicators")
 fails("gci.ampi(res, {goalposts = {a = 1}})", "no number for indicator 'b'")
 fails("gci.ampi(res, {goalposts = {a = 1, b = 2, c = 3, z = 4}})", "'z' is not an indicator under the node")
-fails('gci.ampi(res, {polarity = "up"})', "option 'polarity' must be positive or negative")
+fails('gci.ampi(res, {polarity = "up"})', "option 'polarity': unknown value 'up' (known: positive, negative)")
 # a result of another index
 OTHER = HEAD + """local ix2 = gci.index{{code = "a", parent = "I"}, {code = "c", parent = "I"}, {code = "I"}}
 res[2023] = ix2:compute(gci.load(%r, {key = "code", name = "name"}), o)

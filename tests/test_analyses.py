@@ -154,7 +154,7 @@ rows = gc('res:strengths("B", {top = 1, bottom = 1, min_discard = false, data = 
 check([(r["code"], r["rank"], r["value"]) for r in rows] == [("i3", "3", "5"), ("i2", "6", "1")],
       "strengths: raw values, min_discard off (got %r)" % [(r["code"], r["rank"], r["value"]) for r in rows])
 fails('res:strengths("ZZZ")', "unknown unit 'ZZZ'")
-fails('res:strengths("A", {top = 9})', "option 'top' must be an integer from 1 to 4")
+fails('res:strengths("A", {top = 9})', "option 'top' must be a whole number from 1 to 4")
 fails('res:strengths("A", {best = 1})', "best")
 
 # --------------------------------------------------- correlation flags
@@ -172,7 +172,7 @@ pairs = {(r["ind1"], r["ind2"]) for r in rows}
 allp = {(a, b) for a, b in itertools.combinations(IND, 2)
         if pearson([DIR[IND.index(a)] * v for v in COL[a]], [DIR[IND.index(b)] * v for v in COL[b]]) > 0.5}
 check(pairs == allp, "corr_flags over the whole index (group_level 3): %r vs %r" % (pairs, allp))
-fails('res:corr_flags{type = "middle"}', "option 'type' must be high or low")
+fails('res:corr_flags{type = "middle"}', "option 'type': unknown value 'middle' (known: high, low)")
 
 # --------------------------------------------------------- Cronbach
 rows = gc("res:cronbach()")
@@ -331,7 +331,7 @@ r0 = {r["code"]: int(r["rank"]) for r in gc("res", head0)}
 rn = {r["code"]: int(r["rank"]) for r in gc("res")}
 check(near([r for r in rows if r["code"] == "i3"][0]["mean_abs_change"], mean([abs(rn[u] - r0[u]) for u in UNITS])),
       "remove_elements i3 = an index computed with i3 weighing 0")
-fails("res:remove_elements{level = 3}", "option 'level' must be an integer from 1 to 2")
+fails("res:remove_elements{level = 3}", "option 'level' must be a whole number from 1 to 2")
 
 # ---------------------------------------------------- optimised weights
 def index_w(w):
@@ -396,7 +396,7 @@ check(near(sum(float(r["weight"]) for r in rows), 1) and got >= best - 1e-6,
 check(near(got, infomax_sum([float(r["weight"]) for r in rows])), "opt_weights infomax: reported r at the reported weights")
 fails('res:opt_weights{target = {P1 = 1}}', "no number for node 'P2'")
 fails('res:opt_weights{type = "infomax", target = {P1 = 1, P2 = 1}}', "'target' is for type = 'balance'")
-fails('res:opt_weights{level = 3}', "option 'level' must be an integer from 1 to 2")
+fails('res:opt_weights{level = 3}', "option 'level' must be a whole number from 1 to 2")
 
 # --------------------------------------- what-if: compute on edited data
 # A's i1 from 1 to 6 and every unit's i4 plus 1: the whole pipeline again

@@ -379,10 +379,7 @@ static int gci_group(lua_State *L) {
   if (lua_istable(L, 3)) {
     static const char *const known[] = {"iso3", NULL};
     gs_lua_check_options(L, 3, known, "gci.group");
-    int t = lua_getfield(L, 3, "iso3");
-    if (t != LUA_TNIL && t != LUA_TBOOLEAN) return luaL_error(L, "gci.group: option 'iso3' must be true or false");
-    if (t == LUA_TBOOLEAN) iso3 = lua_toboolean(L, -1);
-    lua_pop(L, 1);
+    iso3 = gs_opt_bool(L, 3, "iso3", iso3, "gci.group");
   }
   if (strcmp(name, "*") == 0) return luaL_error(L, "gci.group: '*' means every country; pick another name");
   size_t n = lua_rawlen(L, 2);

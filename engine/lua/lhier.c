@@ -810,12 +810,9 @@ static int ix_compute(lua_State *L) {
   } else {
     lua_pop(L, 1);
   }
-  int t = lua_getfield(L, 3, "denominate");
-  if (t != LUA_TNIL && t != LUA_TBOOLEAN) return luaL_error(L, "compute: option 'denominate' must be true or false");
-  o.denominate = lua_toboolean(L, -1);
-  lua_pop(L, 1);
+  o.denominate = gs_opt_bool(L, 3, "denominate", 0, "compute");
 
-  t = lua_getfield(L, 3, "impute");
+  int t = lua_getfield(L, 3, "impute");
   if (t == LUA_TSTRING) {
     int k = gs_m_impute_parse(lua_tostring(L, -1));
     if (k < 0)

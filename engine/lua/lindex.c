@@ -143,56 +143,20 @@ static ctx_t get_ctx_opts(lua_State *L, const char *const *known, const char *wh
 /* Option k of the table t: pushes its value and returns 1 when it is
  * given (of Lua type `type`, else "what: option 'k' must be " + must),
  * pushes nothing and returns 0 when it is not. */
-static int opt_field(lua_State *L, int t, const char *k, int type, const char *must, const char *what) {
-  int ty = lua_getfield(L, t, k);
-  if (ty == LUA_TNIL) {
-    lua_pop(L, 1);
-    return 0;
-  }
-  if (ty != type) luaL_error(L, "%s: option '%s' must be %s", what, k, must);
-  return 1;
-}
-
+/* Options are read by lopts (the snapshot gs_lua_check_options made):
+ * the same types, ranges and messages as every other gci call. */
 static double opt_num(lua_State *L, int t, const char *k, double def, const char *what) {
-  if (!opt_field(L, t, k, LUA_TNUMBER, "a number", what)) return def;
-  double v = lua_tonumber(L, -1);
-  lua_pop(L, 1);
-  return v;
+  return gs_opt_number(L, t, k, def, what);
 }
 
 static int opt_int(lua_State *L, int t, const char *k, int def, int lo, int hi, const char *what) {
-  double v = opt_num(L, t, k, def, what);
-  if (v != floor(v) || v < lo || v > hi) luaL_error(L, "%s: option '%s' must be an integer from %d to %d", what, k, lo, hi);
-  return (int)v;
+  return (int)gs_opt_number_in(L, t, k, def, lo, hi, 1, what);
 }
 
-static int opt_bool(lua_State *L, int t, const char *k, int def, const char *what) {
-  if (!opt_field(L, t, k, LUA_TBOOLEAN, "true or false", what)) return def;
-  int v = lua_toboolean(L, -1);
-  lua_pop(L, 1);
-  return v;
-}
-
-/* A string option among choices (NULL-terminated); returns its index. */
+/* A string option among choices (NULL-terminated); returns its index, 0
+ * when missing. */
 static int opt_choice(lua_State *L, int t, const char *k, const char *const *choices, const char *what) {
-  int ty = lua_getfield(L, t, k);
-  int v = 0;
-  if (ty != LUA_TNIL) {
-    const char *s = ty == LUA_TSTRING ? lua_tostring(L, -1) : "";
-    for (v = 0; choices[v] && strcmp(choices[v], s) != 0; v++) {}
-    if (!choices[v]) {
-      luaL_Buffer b;
-      luaL_buffinit(L, &b);
-      for (int i = 0; choices[i]; i++) {
-        if (i) luaL_addstring(&b, choices[i + 1] ? ", " : " or ");
-        luaL_addstring(&b, choices[i]);
-      }
-      luaL_pushresult(&b);
-      luaL_error(L, "%s: option '%s' must be %s", what, k, lua_tostring(L, -1));
-    }
-  }
-  lua_pop(L, 1);
-  return v;
+  return gs_opt_enum(L, t, k, 0, choices, what);
 }
 
 static gs_h_node_spec node_at(const gs_hier *h, size_t i) {
@@ -368,7 +332,7 @@ static int ri_strengths(lua_State *L) {
   size_t *ind = indicators_under(L, c.h, (size_t)gs_h_root(c.h), &k);
   int top = opt_int(L, t, "top", 5, 1, (int)k, "strengths");
   int bottom = opt_int(L, t, "bottom", 5, 1, (int)k, "strengths");
-  int mind = opt_bool(L, t, "min_discard", 1, "strengths");
+  int mind = gs_opt_bool(L, t, "min_discard", 1, "strengths");
   int raw = opt_choice(L, t, "data", data_choices, "strengths") == 1;
   int maxl = gs_h_max_level(c.h);
   int lev = opt_int(L, t, "level", maxl >= 2 ? 2 : 1, 1, maxl, "strengths");

@@ -123,6 +123,18 @@ const char *gs_opt_string(lua_State *L, int t, const char *key, const char *def,
   return s;
 }
 
+int gs_opt_bool(lua_State *L, int t, const char *key, int def, const char *fn) {
+  int v = def;
+  lua_pushstring(L, key);
+  if (lua_rawget(L, t) != LUA_TNIL) {
+    if (lua_type(L, -1) != LUA_TBOOLEAN)
+      luaL_error(L, "%s: option '%s' must be true or false, got %s", fn, key, luaL_typename(L, -1));
+    v = lua_toboolean(L, -1);
+  }
+  lua_pop(L, 1);
+  return v;
+}
+
 int gs_opt_enum(lua_State *L, int t, const char *key, int def, const char *const *list, const char *fn) {
   const char *s = gs_opt_string(L, t, key, NULL, fn);
   if (!s) return def;

@@ -48,6 +48,9 @@ void gs_opts_snapshot(lua_State *L, int idx);
 /* A string (numbers are not converted); valid while t stays on the stack. */
 const char *gs_opt_string(lua_State *L, int t, const char *key, const char *def, const char *fn);
 
+/* true or false (nothing else: not 0, not "yes"). */
+int gs_opt_bool(lua_State *L, int t, const char *key, int def, const char *fn);
+
 /* A string from the NULL-terminated list; returns its index (def: the
  * index when missing). */
 int gs_opt_enum(lua_State *L, int t, const char *key, int def, const char *const *list, const char *fn);
