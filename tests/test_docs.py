@@ -144,7 +144,10 @@ def run_sh(where, text):
 # The README shows the Lua module from the repository (`LUA_CPATH='./?.so'
 # lua5.4`, "after make"): build it, without the outer make's flags, which
 # under `make asan` would instrument it beyond what lua5.4 can load.
-env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
+# (make also exports the variables the outer make was given on its command
+# line, `make asan`'s CC, OPT and LDFLAGS among them: drop those too)
+env = {k: v for k, v in os.environ.items()
+       if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "CC", "OPT", "CFLAGS", "LDFLAGS")}
 p = subprocess.run(["make", "-s", "lua-module"], capture_output=True, text=True, env=env)
 check(p.returncode == 0, "make lua-module: %s" % (p.stdout + p.stderr).strip()[-500:])
 

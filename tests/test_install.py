@@ -39,7 +39,10 @@ if bin_rel.startswith("./"):
     bin_rel = bin_rel[2:]
 runner = GCISIM[:-1]  # valgrind and its options under make leakcheck
 
-env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
+# (make also exports the variables the outer make was given on its command
+# line, `make asan`'s CC, OPT and LDFLAGS among them: drop those too)
+env = {k: v for k, v in os.environ.items()
+       if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "CC", "OPT", "CFLAGS", "LDFLAGS")}
 env.pop("GCISIM_DATADIR", None)
 
 
