@@ -23,6 +23,14 @@ static gs_dataset *load(const char *text) {
   return d;
 }
 
+/* gs_explain_unit of row u, checked not to fail (NULL when it did). */
+static gs_explain *explain(const gs_dataset *d, size_t u, const gs_spec *s) {
+  char err[256];
+  gs_explain *e = gs_explain_unit(d, u, s, err, sizeof err);
+  T_OK(e != NULL, "explain: %s", err);
+  return e;
+}
+
 /* weights a=2, b=1 (pillars 0..20):
  *   AAA 2*10+10 = 30, BBB 2*8+9 = 25, CCC 2*9+8 = 26, DDD 2*5+5.5 = 15.5
  * dense ranks: AAA 1, CCC 2, BBB 3, DDD 4. */
@@ -33,9 +41,7 @@ static void test_ccc(void) {
   if (!d) return;
   const double w[] = {2, 1};
   gs_spec s = {.w = w, .digits = 2, .ties = GS_TIES_DENSE};
-  char err[256];
-  gs_explain *e = gs_explain_unit(d, 2, &s, err, sizeof err);
-  T_OK(e != NULL, "explain: %s", err);
+  gs_explain *e = explain(d, 2, &s);
   if (!e) { gs_dataset_free(d); return; }
   T_INT(e->step_digits, 1); /* 5.5 is the finest value */
   T_NEAR(e->score, 26, 0);
@@ -61,8 +67,7 @@ static void test_ccc(void) {
 
   /* scale 100: S(max) = 60, factor 100/60; points and score scale alike */
   s.scale = 100;
-  e = gs_explain_unit(d, 2, &s, err, sizeof err);
-  T_OK(e != NULL, "explain scaled: %s", err);
+  e = explain(d, 2, &s); /* scaled */
   if (e) {
     T_NEAR(e->factor, 100.0 / 60, 1e-15);
     T_NEAR(e->score, 2600.0 / 60, 1e-12);
@@ -92,8 +97,7 @@ static void test_bbb_competition_and_first(void) {
   }
   gs_explain_free(e);
   /* AAA is first: nothing above, no gains */
-  e = gs_explain_unit(d, 0, &s, err, sizeof err);
-  T_OK(e != NULL, "explain: %s", err);
+  e = explain(d, 0, &s);
   if (e) {
     T_INT(e->first, 1);
     T_INT(e->nabove, 0);
@@ -124,9 +128,7 @@ static void test_pillar_not_enough(void) {
   if (!d) return;
   const double w[] = {1, 1};
   gs_spec s = {.w = w, .digits = 2, .ties = GS_TIES_DENSE};
-  char err[256];
-  gs_explain *e = gs_explain_unit(d, 1, &s, err, sizeof err);
-  T_OK(e != NULL, "explain: %s", err);
+  gs_explain *e = explain(d, 1, &s);
   if (e) {
     T_INT(e->step_digits, 2);
     T_OK(isnan(e->gain[0]) && isnan(e->gain[1]), "neither pillar suffices");
@@ -147,9 +149,7 @@ static void test_ordinal_neighbours(void) {
   if (!d) return;
   const double w[] = {1, 1};
   gs_spec s = {.w = w, .digits = 2, .ties = GS_TIES_ORDINAL};
-  char err[256];
-  gs_explain *e = gs_explain_unit(d, 2, &s, err, sizeof err);
-  T_OK(e != NULL, "explain: %s", err);
+  gs_explain *e = explain(d, 2, &s);
   if (e) {
     T_NEAR(e->rank, 2, 0);
     T_INT(e->nabove, 1);
@@ -159,8 +159,7 @@ static void test_ordinal_neighbours(void) {
     T_INT(e->ntied, 2);                        /* AAA and CCC share the score */
   }
   gs_explain_free(e);
-  e = gs_explain_unit(d, 0, &s, err, sizeof err);
-  T_OK(e != NULL, "explain: %s", err);
+  e = explain(d, 0, &s);
   if (e) {
     T_NEAR(e->rank, 4, 0);
     T_INT(e->step_digits, 0);
@@ -183,9 +182,7 @@ static void test_off_grid(void) {
   if (!d) return;
   const double w[] = {1, 1};
   gs_spec s = {.w = w, .digits = 2, .ties = GS_TIES_DENSE};
-  char err[256];
-  gs_explain *e = gs_explain_unit(d, 1, &s, err, sizeof err);
-  T_OK(e != NULL, "explain: %s", err);
+  gs_explain *e = explain(d, 1, &s);
   if (e) {
     T_INT(e->step_digits, 6);
     T_INT(e->grid_exact, 0);
@@ -434,9 +431,7 @@ static void test_footer_names_eight(void) {
   if (!d) return;
   const double w[] = {1, 1};
   gs_spec s = {.w = w, .digits = 2, .ties = GS_TIES_DENSE};
-  char err[256];
-  gs_explain *e = gs_explain_unit(d, 1, &s, err, sizeof err);
-  T_OK(e != NULL, "explain: %s", err);
+  gs_explain *e = explain(d, 1, &s);
   gs_table *t = e ? gs_explain_table(d, 1, &s, e) : NULL;
   T_OK(t != NULL, "table");
   if (e && t) {
