@@ -129,7 +129,7 @@ $(BUILD)/teachkeys.c: $(TEACH_KEYS) engine/cli/embed_keys.sh | $(BUILD)
 $(BUILD)/teachkeys.o: $(BUILD)/teachkeys.c engine/cli/check.h
 	$(CC) $(CFLAGS) $(inc_cli) -c -o $@ $<
 
-$(BUILD)/test_%: tests/unit/test_%.c tests/unit/harness.h $(BUILD)/libgcisim.a
+$(BUILD)/test_%: tests/unit/test_%.c tests/unit/harness.h tests/unit/hieradd.h $(BUILD)/libgcisim.a
 	$(CC) $(CFLAGS) $(inc_cli) -o $@ $< $(BUILD)/libgcisim.a $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/bench_%: tests/bench/bench_%.c $(BUILD)/libgcisim.a

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "harness.h"
+#include "hieradd.h"
 #include "hier.h"
 
 #define TOL 1e-9
@@ -11,21 +12,6 @@ static const double NA = NAN;
 #define ASEM_DIR "data/asem"
 #endif
 
-static int add(gs_hier *h, const char *code, const char *parent, int level, double weight, int dir,
-               const char *denom) {
-  gs_h_node_spec s;
-  gs_h_spec_default(&s);
-  s.code = code;
-  s.parent = parent;
-  s.level = level;
-  s.weight = weight;
-  s.direction = dir;
-  s.denominator = denom;
-  char err[256];
-  int rc = gs_h_add(h, &s, err, sizeof err);
-  if (rc) fprintf(stderr, "add %s: %s\n", code, err);
-  return rc;
-}
 
 /* 4 indicators -> 2 pillars -> index.
  *   P1 = {i1 (w1, +1), i2 (w1, -1)},  P2 = {i3 (w1, +1, / pop), i4 (w3, +1)},

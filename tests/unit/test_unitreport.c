@@ -4,25 +4,13 @@
 
 #include "csvload.h"
 #include "harness.h"
+#include "hieradd.h"
 #include "hier.h"
 #include "unitreport.h"
 
 #define TOL 1e-9
 static const double NA = NAN;
 
-static int add(gs_hier *h, const char *code, const char *parent, int level, double weight, int dir,
-               const char *denom) {
-  gs_h_node_spec s;
-  gs_h_spec_default(&s);
-  s.code = code;
-  s.parent = parent;
-  s.level = level;
-  s.weight = weight;
-  s.direction = dir;
-  s.denominator = denom;
-  char err[256];
-  return gs_h_add(h, &s, err, sizeof err);
-}
 
 /* The tree and data of test_hier.c's small case:
  *   P1 = {i1, i2 (direction -1)}, P2 = {i3 / pop, i4 (weight 3)},
