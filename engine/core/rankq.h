@@ -32,10 +32,11 @@ gs_rankq *gs_rankq_new(const double *score, size_t n, size_t u, int digits);
 /* The same queries over rows gs_rank_sorted has sorted (ties.h):
  * sorted[0..m-1] for score[0..n-1] at `digits`, and rank[] the ranks it
  * gave under `ties`, u among them; all three borrowed for the life of the
- * result.  O(log n) to build, nothing copied; under dense ranks every
- * query is O(log n), under the others levels_above (only dense ranks use
- * it) costs O(n).  Rows that are not gs_rank_sorted's for these scores
- * fall back to gs_rankq_new. */
+ * result.  O(log n) to build, nothing copied; every gs_rankq_rank is
+ * O(log n).  levels_above (distinct keys above) comes from the ranks when
+ * they are dense; from ranks of another rule gs_rankq_count counts it in
+ * O(n) (gs_rankq_rank needs it under dense ties only).  Rows that are not
+ * gs_rank_sorted's for these scores fall back to gs_rankq_new. */
 gs_rankq *gs_rankq_view(const double *score, size_t n, const gs_keyrow *sorted, size_t m, const double *rank,
                         gs_ties ties, size_t u, int digits);
 void gs_rankq_free(gs_rankq *q);
