@@ -13,22 +13,6 @@ static const double NA = NAN;
 #endif
 
 
-/* 4 indicators -> 2 pillars -> index.
- *   P1 = {i1 (w1, +1), i2 (w1, -1)},  P2 = {i3 (w1, +1, / pop), i4 (w3, +1)},
- *   Index = {P1 (w2), P2 (w1)}. */
-static gs_hier *small_tree(void) {
-  gs_hier *h = gs_h_new();
-  int rc = 0;
-  rc |= add(h, "Index", NULL, 3, 1, 1, NULL);
-  rc |= add(h, "P1", "Index", 2, 2, 1, NULL);
-  rc |= add(h, "P2", "Index", 2, 1, 1, NULL);
-  rc |= add(h, "i1", "P1", 1, 1, 1, NULL);
-  rc |= add(h, "i2", "P1", 1, 1, -1, "NA");
-  rc |= add(h, "i3", "P2", 1, 1, 1, "pop");
-  rc |= add(h, "i4", "P2", 1, 3, 1, NULL);
-  T_INT(rc, 0);
-  return h;
-}
 
 /*        i1   i2   i3   i4   pop
  *  U1     0   10  100    1   10

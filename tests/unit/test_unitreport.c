@@ -23,17 +23,9 @@ static const char *const cols[] = {"i1", "i2", "i3", "i4", "pop"};
 static const double data[] = {0, 10, 100, 1, 10, 5, 20, 300, 3, 20, 10, 0, 600, NA, 20};
 
 static void test_report(void) {
-  gs_hier *h = gs_h_new();
-  int rc = 0;
-  rc |= add(h, "Index", NULL, 3, 1, 1, NULL);
-  rc |= add(h, "P1", "Index", 2, 2, 1, NULL);
-  rc |= add(h, "P2", "Index", 2, 1, 1, NULL);
-  rc |= add(h, "i1", "P1", 1, 1, 1, NULL);
-  rc |= add(h, "i2", "P1", 1, 1, -1, NULL);
-  rc |= add(h, "i3", "P2", 1, 1, 1, "pop");
-  rc |= add(h, "i4", "P2", 1, 3, 1, NULL);
+  gs_hier *h = small_tree();
   char err[256] = "";
-  rc |= gs_h_validate(h, "t", err, sizeof err);
+  int rc = gs_h_validate(h, "t", err, sizeof err);
   T_INT(rc, 0);
   gs_h_data d = {3, 5, cols, data};
   gs_h_result *r = gs_h_eval(h, &d, NULL, err, sizeof err);
