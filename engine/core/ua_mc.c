@@ -379,11 +379,17 @@ static int dense_block(ua_job *j, gs_ua_scratch *s, void (*tick)(void *), void *
   if (!h16) return -1;
   uint64_t since = 0, pending = 0;
   int stopped = 0;
+  /* draw d + 1's weights are drawn before draw d is ranked, so that
+   * their chain of multiplies and divisions overlaps the ranking */
+  double *wp = gs_ua_scratch_wp(s), *wq = wp + m->k;
+  unsigned meth = j->lo < j->hi ? gs_ua_scratch_draw_to(m, s, j->seed, j->lo, wp) : 0;
   for (uint64_t d = j->lo; d < j->hi && !stopped; d++) {
-    unsigned meth = gs_ua_scratch_draw(m, s, j->seed, d);
-    const uint32_t *r2 = gs_ua_rank(m, s, gs_ua_scratch_wp(s), meth);
-    uint16_t *row = h16;
-    for (size_t u = 0; u < n; u++, row += RL) row[r2[u] >> half]++;
+    unsigned next = d + 1 < j->hi ? gs_ua_scratch_draw_to(m, s, j->seed, d + 1, wq) : 0;
+    gs_ua_rank_tally(m, s, wp, meth, h16, RL, half);
+    double *t = wp;
+    wp = wq;
+    wq = t;
+    meth = next;
     if (++pending == 65535 || d + 1 == j->hi) {
       pthread_mutex_lock(j->lock);
       uint64_t *hist = j->r->hist;

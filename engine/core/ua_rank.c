@@ -10,17 +10,23 @@
  *
  * Ranking without a sort: with digits >= 0 the keys are integers.  When the
  * keys of a draw span a range no larger than a few words per unit, a
- * bitmap of the keys present (v = kmax - key, so ascending v is descending
- * score) with a prefix popcount per word gives each unit's dense index
- * (the number of distinct keys above it); the dense rank is that plus 1,
- * and counting units per dense index gives competition, fractional and
- * ordinal (input order within a tie) ranks, all in O(n + range/64).  Wider
- * ranges use an LSD radix sort of packed (v, index) words; exact doubles
- * (digits < 0) or keys of 2^30 and beyond (also infinite or NaN scores: no
- * float-to-integer cast out of range) a comparison sort.  Every path gives
- * the same ranks.  The key loops are built twice (AVX2 and baseline x86-64)
- * through target_clones, chosen at load time; other compilers and
- * platforms build the portable version only. */
+ * bitmap of the keys present (bit v = key - kmin) with a suffix popcount
+ * per word (the bits set in the words above it) gives each unit's dense
+ * rank: the keys above it in other words, plus popcount(word >> v mod 64),
+ * its own bit and those above it in its word.  Counting units per dense
+ * rank gives competition, fractional and ordinal (input order within a
+ * tie) ranks, all in O(n + range/64).  The uncertainty histogram is
+ * counted straight from the dense rank (gs_ua_rank_tally), no rank stored
+ * and read back.  Wider ranges use an LSD radix sort of packed (v, index)
+ * words; exact doubles (digits < 0) or keys of 2^30 and beyond (also
+ * infinite or NaN scores: no float-to-integer cast out of range) a
+ * comparison sort.  Every path gives the same ranks.
+ *
+ * Builds: the key loops are built for x86-64-v4, AVX2 and baseline x86-64
+ * through target_clones, chosen at load time; with GCC on x86-64 Linux the
+ * AVX-512 loops (keys_512, rank_grid_512) run instead when gs_cpu_avx512
+ * says so (GCISIM_SIMD=0 keeps the others); other compilers and platforms
+ * build the portable version only. */
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -34,7 +40,7 @@
 #define GS_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default"), optimize("O3")))
 #define GS_CLONES_POPCNT __attribute__((target_clones("popcnt", "default")))
 #define GS_AVX512 1
-#define GS_T512 __attribute__((target("avx512f,avx512vl,avx512dq,avx512vpopcntdq")))
+#define GS_T512 __attribute__((target("avx512f,avx512vl,avx512dq,avx512vpopcntdq,bmi2,popcnt")))
 #include <immintrin.h>
 #else
 #define GS_CLONES
@@ -96,7 +102,7 @@ struct gs_ua_scratch {
   uint64_t *bits;      /* 2 * nwords: keys present (rank_grid_512: two bitmaps) */
   uint32_t *pre;       /* nwords: popcount before each word */
   size_t nwords;       /* bitmap capacity in words */
-  double *wp;          /* k */
+  double *wp;          /* 2k: two draws' weights */
   double *a;           /* k */
   double *u;           /* k + 1 */
 };
@@ -111,7 +117,7 @@ static size_t al8(size_t b) { return (b + 7) & ~(size_t)7; }
 gs_ua_scratch *gs_ua_scratch_new(const gs_ua_model *m) {
   size_t n = m->n, k = m->k, nw = grid_words(n);
   size_t sz[] = {sizeof(gs_ua_scratch), n * 8, n * 4, n * 8, n * 8, n * sizeof(struct skey),
-                 n * 4, n * 4, (n + 1) * 4, 2 * nw * 8, nw * 4, k * 8, k * 8, (k + 1) * 8};
+                 n * 4, n * 4, (n + 1) * 4, 2 * nw * 8, nw * 4, 2 * k * 8, k * 8, (k + 1) * 8};
   size_t total = 0;
   for (size_t i = 0; i < sizeof sz / sizeof sz[0]; i++) {
     if (sz[i] / 8 > SIZE_MAX / 16 || total > SIZE_MAX / 2) return NULL;
@@ -142,12 +148,16 @@ void gs_ua_scratch_free(gs_ua_scratch *s) {
 double *gs_ua_scratch_wp(gs_ua_scratch *s) { return s->wp; }
 double *gs_ua_scratch_u(gs_ua_scratch *s) { return s->u; }
 
-unsigned gs_ua_scratch_draw(const gs_ua_model *m, gs_ua_scratch *s, uint64_t seed, uint64_t d) {
+unsigned gs_ua_scratch_draw_to(const gs_ua_model *m, gs_ua_scratch *s, uint64_t seed, uint64_t d, double *wp) {
   uint64_t st = gs_ua_stream_init(seed, d);
   size_t k = m->k;
   for (size_t i = 0; i <= k; i++) s->u[i] = gs_ua_stream_uniform(&st);
-  gs_ua_weights_from_uniforms(m->w, k, m->perturb, m->W, s->u, s->wp);
+  gs_ua_weights_from_uniforms(m->w, k, m->perturb, m->W, s->u, wp);
   return m->list[(unsigned)(s->u[k] * m->nm)];
+}
+
+unsigned gs_ua_scratch_draw(const gs_ua_model *m, gs_ua_scratch *s, uint64_t seed, uint64_t d) {
+  return gs_ua_scratch_draw_to(m, s, seed, d, s->wp);
 }
 
 /* ---------------------------------------------------------------- scoring */
@@ -287,33 +297,45 @@ static size_t score_keys(const double *cols, const double *a, size_t n, size_t k
 #endif
 
 #ifdef GS_AVX512
-/* score_keys with AVX-512 intrinsics, eight units at a time: the same
- * operations in the same order as score_key1 and exp_fast (intrinsics are
- * never contracted into fused multiply-adds), the exp table read by one
- * gather.  GCC's generic vectors build the table operand lane by lane,
- * which made the geometric draw the slowest part of the loop. */
-GS_T512 static size_t score_keys_512(const double *restrict cols, const double *restrict a, size_t n, size_t k,
-                                     int geo, double W, double c, double scale, double *restrict sc,
-                                     int32_t *restrict key) {
+/* The integer keys (into key) of all units with AVX-512 intrinsics, eight
+ * at a time, with their smallest and largest; returns how many units have
+ * no integer key (|y| >= 2^30 or NaN), and then the caller scores them
+ * again through score_keys, for the scores the comparison sort needs.
+ * The same operations in the same order as score_key1 and exp_fast
+ * (intrinsics are never contracted into fused multiply-adds), the exp
+ * table read by one gather.  No score is stored: the keys are all the
+ * draw needs.  A block whose y are all in [0, 2^30) (the usual case:
+ * weights and values are >= 0) takes score_key1's rule for y >= 0 alone,
+ * half of its operations; any other block takes the whole rule. */
+GS_T512 static size_t keys_512(const double *restrict cols, const double *restrict a, size_t n, size_t k, int geo,
+                               double W, double c, double scale, int32_t *restrict key, int32_t *kmin,
+                               int32_t *kmax) {
   const __m512d inv = _mm512_set1_pd(0x1.71547652b82fep+8), ln2hi = _mm512_set1_pd(0x1.62e42fee00000p-1 / 256.0),
                 ln2lo = _mm512_set1_pd(0x1.a39ef35793c76p-33 / 256.0), shifter = _mm512_set1_pd(0x1.8p52),
                 half = _mm512_set1_pd(0.5), sixth = _mm512_set1_pd(1.0 / 6), k24 = _mm512_set1_pd(1.0 / 24),
                 lo700 = _mm512_set1_pd(-700.0), hi700 = _mm512_set1_pd(700.0), vW = _mm512_set1_pd(W),
                 vc = _mm512_set1_pd(c), vscale = _mm512_set1_pd(scale), lim = _mm512_set1_pd(0x1p30),
-                tol = _mm512_set1_pd(1e-9);
+                tol = _mm512_set1_pd(1e-9), zd = _mm512_setzero_pd();
   const __m512i bias = _mm512_set1_epi64((long long)(UINT64_C(0x4338000000000000) - (UINT64_C(1) << 40))),
                 m255 = _mm512_set1_epi64(255), e1023 = _mm512_set1_epi64(1023),
                 absmask = _mm512_set1_epi64(INT64_MAX);
+  __m256i lo = _mm256_set1_epi32(INT32_MAX), hi = _mm256_set1_epi32(INT32_MIN);
   size_t u = 0, wide = 0;
   for (; u + 8 <= n; u += 8) {
     __m512d acc = _mm512_setzero_pd();
     for (size_t i = 0; i < k; i++)
       acc = _mm512_add_pd(acc, _mm512_mul_pd(_mm512_set1_pd(a[i]), _mm512_loadu_pd(cols + i * n + u)));
+    __m256i kk;
     if (geo) {
       __mmask8 in = _mm512_cmp_pd_mask(acc, lo700, _CMP_GT_OQ) & _mm512_cmp_pd_mask(acc, hi700, _CMP_LT_OQ);
-      if (in != 0xFF) {
-        for (size_t t = 0; t < 8; t++)
-          (void)score_key1(cols + u + t, n, a, k, geo, W, c, scale, sc + u + t, key + u + t); /* keys below */
+      if (in != 0xFF) { /* libm's exp for this block */
+        for (size_t t = 0; t < 8; t++) {
+          double sc;
+          wide += !score_key1(cols + u + t, n, a, k, geo, W, c, scale, &sc, key + u + t);
+        }
+        kk = _mm256_loadu_si256((const __m256i *)(key + u));
+        lo = _mm256_min_epi32(lo, kk);
+        hi = _mm256_max_epi32(hi, kk);
         continue;
       }
       __m512d kd = _mm512_add_pd(_mm512_mul_pd(acc, inv), shifter);
@@ -328,20 +350,38 @@ GS_T512 static size_t score_keys_512(const double *restrict cols, const double *
       __m512d e = _mm512_mul_pd(_mm512_add_pd(tj, _mm512_mul_pd(tj, p)), _mm512_castsi512_pd(sb));
       acc = _mm512_mul_pd(vW, _mm512_sub_pd(e, vc));
     }
-    _mm512_storeu_pd(sc + u, acc);
+    __m512d v = _mm512_mul_pd(acc, vscale);
+    __mmask8 pos = _mm512_cmp_pd_mask(v, zd, _CMP_GE_OQ) & _mm512_cmp_pd_mask(v, lim, _CMP_LT_OQ);
+    if (pos == 0xFF) {
+      kk = _mm512_cvttpd_epi32(_mm512_add_pd(_mm512_add_pd(v, half), tol));
+    } else {
+      __m512d av = _mm512_castsi512_pd(_mm512_and_si512(_mm512_castpd_si512(v), absmask));
+      __mmask8 ok = _mm512_cmp_pd_mask(av, lim, _CMP_LT_OQ);
+      wide += (size_t)__builtin_popcount((unsigned)(uint8_t)~ok);
+      av = _mm512_maskz_mov_pd(ok, av); /* 0.0 where not ok: the conversion stays in range */
+      __m256i t = _mm512_cvttpd_epi32(_mm512_add_pd(_mm512_add_pd(av, half), tol));
+      __m256i neg = _mm256_movm_epi32(_mm512_cmp_pd_mask(v, zd, _CMP_LT_OQ));
+      kk = _mm256_sub_epi32(_mm256_xor_si256(t, neg), neg);
+    }
+    _mm256_storeu_si256((__m256i *)(key + u), kk);
+    lo = _mm256_min_epi32(lo, kk);
+    hi = _mm256_max_epi32(hi, kk);
   }
-  size_t nb = u;
-  for (size_t b = 0; b < nb; b += 8) {
-    __m512d v = _mm512_mul_pd(_mm512_loadu_pd(sc + b), vscale);
-    __m512d av = _mm512_castsi512_pd(_mm512_and_si512(_mm512_castpd_si512(v), absmask));
-    __mmask8 ok = _mm512_cmp_pd_mask(av, lim, _CMP_LT_OQ);
-    wide += (size_t)__builtin_popcount((unsigned)(uint8_t)~ok);
-    av = _mm512_maskz_mov_pd(ok, av); /* 0.0 where not ok: the conversion stays in range */
-    __m256i t = _mm512_cvttpd_epi32(_mm512_add_pd(_mm512_add_pd(av, half), tol));
-    __m256i neg = _mm256_movm_epi32(_mm512_cmp_pd_mask(v, _mm512_setzero_pd(), _CMP_LT_OQ));
-    _mm256_storeu_si256((__m256i *)(key + b), _mm256_sub_epi32(_mm256_xor_si256(t, neg), neg));
+  int32_t l8[8], h8[8], l = INT32_MAX, h = INT32_MIN;
+  _mm256_storeu_si256((__m256i *)l8, lo);
+  _mm256_storeu_si256((__m256i *)h8, hi);
+  for (int t = 0; t < 8; t++) {
+    l = l8[t] < l ? l8[t] : l;
+    h = h8[t] > h ? h8[t] : h;
   }
-  for (; u < n; u++) wide += !score_key1(cols + u, n, a, k, geo, W, c, scale, sc + u, key + u);
+  for (; u < n; u++) {
+    double sc;
+    wide += !score_key1(cols + u, n, a, k, geo, W, c, scale, &sc, key + u);
+    l = key[u] < l ? key[u] : l;
+    h = key[u] > h ? key[u] : h;
+  }
+  *kmin = l;
+  *kmax = h;
   return wide;
 }
 #endif
@@ -357,9 +397,9 @@ GS_CLONES static void key_range(const int32_t *restrict key, size_t n, int32_t *
   *kmax = h;
 }
 
-/* Scores of all units under weights wp and method into s->score, and
- * their integer keys into s->key when digits >= 0; returns how many units
- * have no integer key (then ranks compare doubles). */
+/* The integer keys of all units under weights wp and method into s->key,
+ * with their range, and 0; or, when digits < 0 or some unit has no integer
+ * key, the scores into s->score and n (then ranks compare doubles). */
 static size_t score_all(const gs_ua_model *m, gs_ua_scratch *s, const double *wp, unsigned method, int32_t *kmin,
                         int32_t *kmax) {
   size_t n = m->n, k = m->k;
@@ -369,12 +409,13 @@ static size_t score_all(const gs_ua_model *m, gs_ua_scratch *s, const double *wp
     for (size_t i = 0; i < k; i++) s->a[i] = wp[i] / m->W;
     a = s->a;
   }
-  size_t wide;
+  const double *cols = geo ? m->lgT : m->xT;
 #ifdef GS_AVX512
-  if (m->simd) wide = score_keys_512(geo ? m->lgT : m->xT, a, n, k, geo, m->W, m->c, m->scale, s->score, s->key);
-  else
+  /* keys only; scores too when some unit has no key */
+  if (m->simd && m->digits >= 0 && keys_512(cols, a, n, k, geo, m->W, m->c, m->scale, s->key, kmin, kmax) == 0)
+    return 0;
 #endif
-    wide = score_keys(geo ? m->lgT : m->xT, a, n, k, geo, m->W, m->c, m->scale, s->score, s->key);
+  size_t wide = score_keys(cols, a, n, k, geo, m->W, m->c, m->scale, s->score, s->key);
   if (m->digits < 0 || wide) return n;
   key_range(s->key, n, kmin, kmax);
   return 0;
@@ -417,53 +458,70 @@ static void ranks_from_dense(const gs_ua_model *m, gs_ua_scratch *s, size_t nd) 
   }
 }
 
-/* The bitmap path: keys within [kmin, kmax], range < 64 * s->nwords. */
-GS_CLONES_POPCNT static void rank_grid(const gs_ua_model *m, gs_ua_scratch *s, int32_t kmax, uint32_t range) {
+/* The dense rank of the key at bit v of a bitmap whose top[w] counts the
+ * bits set in the words above word w: the keys above it in other words,
+ * plus its own bit and those above it in its word (>> counts v mod 64). */
+static inline __attribute__((always_inline)) uint32_t grid_rank(const uint64_t *bits, const uint32_t *top,
+                                                                uint32_t v) {
+  return top[v >> 6] + (uint32_t)__builtin_popcountll(bits[v >> 6] >> (v & 63));
+}
+
+/* The bitmap path: keys within [kmin, kmax], range < 64 * s->nwords.
+ * Bit v = key - kmin is set for every key present, top[] counted from the
+ * last word down, and each unit's dense rank is grid_rank.  With h (dense
+ * ties only), each unit's rank is counted into h (see gs_ua_rank_tally)
+ * instead of stored. */
+GS_CLONES_POPCNT static void rank_grid(const gs_ua_model *m, gs_ua_scratch *s, int32_t kmin, uint32_t range,
+                                       uint16_t *h, size_t RL) {
   size_t n = m->n, nw = (size_t)range / 64 + 1;
   uint64_t *restrict bits = s->bits;
-  uint32_t *restrict pre = s->pre, *restrict di = s->di;
+  uint32_t *restrict top = s->pre, *restrict di = s->di;
   const int32_t *restrict key = s->key;
   memset(bits, 0, nw * sizeof *bits);
   for (size_t u = 0; u < n; u++) {
-    uint32_t v = (uint32_t)(kmax - key[u]);
+    uint32_t v = (uint32_t)(key[u] - kmin);
     bits[v >> 6] |= UINT64_C(1) << (v & 63);
   }
   uint32_t c = 0;
-  for (size_t q = 0; q < nw; q++) {
-    pre[q] = c;
+  for (size_t q = nw; q-- > 0;) {
+    top[q] = c;
     c += (uint32_t)__builtin_popcountll(bits[q]);
   }
-  if (m->ties == GS_TIES_DENSE) { /* the usual rule: ranks straight away */
-    uint32_t *restrict r2 = s->r2;
-    for (size_t u = 0; u < n; u++) {
-      uint32_t v = (uint32_t)(kmax - key[u]);
-      uint64_t below = bits[v >> 6] & ((UINT64_C(1) << (v & 63)) - 1);
-      r2[u] = 2 * (pre[v >> 6] + (uint32_t)__builtin_popcountll(below)) + 2;
+  if (h) {
+    for (size_t u = 0; u < n; u++, h += RL) {
+      uint32_t v = (uint32_t)(key[u] - kmin);
+      h[grid_rank(bits, top, v)]++;
     }
-    return;
+  } else if (m->ties == GS_TIES_DENSE) { /* the usual rule: ranks straight away */
+    for (size_t u = 0; u < n; u++) {
+      uint32_t v = (uint32_t)(key[u] - kmin);
+      s->r2[u] = 2 * grid_rank(bits, top, v);
+    }
+  } else {
+    for (size_t u = 0; u < n; u++) {
+      uint32_t v = (uint32_t)(key[u] - kmin);
+      di[u] = grid_rank(bits, top, v) - 1;
+    }
+    ranks_from_dense(m, s, c);
   }
-  for (size_t u = 0; u < n; u++) {
-    uint32_t v = (uint32_t)(kmax - key[u]);
-    uint64_t below = bits[v >> 6] & ((UINT64_C(1) << (v & 63)) - 1);
-    di[u] = pre[v >> 6] + (uint32_t)__builtin_popcountll(below);
-  }
-  ranks_from_dense(m, s, c);
 }
 
 #ifdef GS_AVX512
 /* rank_grid with AVX-512.  The bits are set one unit at a time (two units
  * may share a word), alternate units into two bitmaps so that a unit's
- * read-modify-write seldom waits on its neighbour's; the prefix popcount
- * joins them eight words at a time (an in-register scan); each unit's
- * dense index comes eight units at a time from gathers of its word and
- * that word's prefix, a variable shift and a vector popcount.  Tails are
- * masked, so no lane reads outside the bitmap. */
-GS_T512 static void rank_grid_512(const gs_ua_model *m, gs_ua_scratch *s, int32_t kmax, uint32_t range) {
+ * read-modify-write seldom waits on its neighbour's; the suffix popcount
+ * joins them eight words at a time from the top (an in-register scan).
+ * With h (dense ties), each unit's rank is counted, four units to a loop;
+ * otherwise the dense ranks come eight units at a time from gathers of
+ * each unit's word and top, a variable shift and a vector popcount.
+ * Tails are masked, so no lane reads outside the bitmap. */
+GS_T512 static void rank_grid_512(const gs_ua_model *m, gs_ua_scratch *s, int32_t kmin, uint32_t range,
+                                   uint16_t *h, size_t RL) {
   size_t n = m->n, nw = (size_t)range / 64 + 1;
   uint64_t *restrict bits = s->bits, *restrict odd = s->bits + s->nwords;
-  uint32_t *restrict pre = s->pre;
+  uint32_t *restrict top = s->pre;
   const int32_t *restrict key = s->key;
-  const __m512i zero = _mm512_setzero_si512(), last = _mm512_set1_epi64(7);
+  const __m512i zero = _mm512_setzero_si512();
   for (size_t q = 0; q < nw; q += 8) {
     __mmask8 k = nw - q >= 8 ? 0xFF : (__mmask8)((1u << (nw - q)) - 1);
     _mm512_mask_storeu_epi64(bits + q, k, zero);
@@ -471,42 +529,53 @@ GS_T512 static void rank_grid_512(const gs_ua_model *m, gs_ua_scratch *s, int32_
   }
   size_t u = 0;
   for (; u + 2 <= n; u += 2) {
-    uint32_t v = (uint32_t)(kmax - key[u]), w = (uint32_t)(kmax - key[u + 1]);
+    uint32_t v = (uint32_t)(key[u] - kmin), w = (uint32_t)(key[u + 1] - kmin);
     bits[v >> 6] |= UINT64_C(1) << (v & 63);
     odd[w >> 6] |= UINT64_C(1) << (w & 63);
   }
   if (u < n) {
-    uint32_t v = (uint32_t)(kmax - key[u]);
+    uint32_t v = (uint32_t)(key[u] - kmin);
     bits[v >> 6] |= UINT64_C(1) << (v & 63);
   }
-  __m512i carry = zero; /* every lane: the bits set before word q */
-  for (size_t q = 0; q < nw; q += 8) {
+  __m512i carry = zero; /* every lane: the bits set in the words above this block */
+  for (size_t q = (nw - 1) & ~(size_t)7;; q -= 8) {
     __mmask8 k = nw - q >= 8 ? 0xFF : (__mmask8)((1u << (nw - q)) - 1);
     __m512i e = _mm512_or_si512(_mm512_maskz_loadu_epi64(k, bits + q), _mm512_maskz_loadu_epi64(k, odd + q));
     _mm512_mask_storeu_epi64(bits + q, k, e);
     __m512i c = _mm512_popcnt_epi64(e);
-    __m512i t = _mm512_add_epi64(c, _mm512_alignr_epi64(c, zero, 7)); /* + lane i-1 */
-    t = _mm512_add_epi64(t, _mm512_alignr_epi64(t, zero, 6));         /* + lanes i-3, i-2 */
-    t = _mm512_add_epi64(t, _mm512_alignr_epi64(t, zero, 4));         /* + lanes i-7 .. i-4 */
-    _mm256_mask_storeu_epi32(pre + q, k, _mm512_cvtepi64_epi32(_mm512_add_epi64(carry, _mm512_sub_epi64(t, c))));
-    carry = _mm512_add_epi64(carry, _mm512_permutexvar_epi64(last, t));
+    __m512i t = _mm512_add_epi64(c, _mm512_alignr_epi64(zero, c, 1)); /* + lane i+1 */
+    t = _mm512_add_epi64(t, _mm512_alignr_epi64(zero, t, 2));         /* + lanes i+2, i+3 */
+    t = _mm512_add_epi64(t, _mm512_alignr_epi64(zero, t, 4));         /* + lanes i+4 .. i+7 */
+    _mm256_mask_storeu_epi32(top + q, k, _mm512_cvtepi64_epi32(_mm512_add_epi64(carry, _mm512_sub_epi64(t, c))));
+    carry = _mm512_add_epi64(carry, _mm512_broadcastq_epi64(_mm512_castsi512_si128(t)));
+    if (q == 0) break;
   }
   uint32_t total = (uint32_t)_mm_cvtsi128_si64(_mm512_castsi512_si128(carry));
+  if (h) { /* dense: rank = top + popcount, counted */
+    u = 0;
+    for (; u + 4 <= n; u += 4, h += 4 * RL) {
+      uint32_t v0 = (uint32_t)(key[u] - kmin), v1 = (uint32_t)(key[u + 1] - kmin),
+               v2 = (uint32_t)(key[u + 2] - kmin), v3 = (uint32_t)(key[u + 3] - kmin);
+      h[grid_rank(bits, top, v0)]++;
+      h[RL + grid_rank(bits, top, v1)]++;
+      h[2 * RL + grid_rank(bits, top, v2)]++;
+      h[3 * RL + grid_rank(bits, top, v3)]++;
+    }
+    for (; u < n; u++, h += RL) h[grid_rank(bits, top, (uint32_t)(key[u] - kmin))]++;
+    return;
+  }
   int dense = m->ties == GS_TIES_DENSE;
   uint32_t *restrict out = dense ? s->r2 : s->di;
-  const __m256i vk = _mm256_set1_epi32(kmax), m63 = _mm256_set1_epi32(63), two = _mm256_set1_epi32(2);
-  const __m512i one = _mm512_set1_epi64(1);
+  const __m256i vk = _mm256_set1_epi32(kmin), m63 = _mm256_set1_epi32(63), one = _mm256_set1_epi32(1);
   for (u = 0; u < n; u += 8) {
     __mmask8 k = n - u >= 8 ? 0xFF : (__mmask8)((1u << (n - u)) - 1);
-    __m256i v = _mm256_sub_epi32(vk, _mm256_maskz_loadu_epi32(k, key + u));
+    __m256i v = _mm256_sub_epi32(_mm256_maskz_loadu_epi32(k, key + u), vk);
     __m256i wi = _mm256_srli_epi32(v, 6);
     __m512i b = _mm512_mask_i32gather_epi64(zero, k, wi, bits, 8);
-    __m256i p = _mm256_mmask_i32gather_epi32(_mm256_setzero_si256(), k, wi, pre, 4);
-    __m512i sh = _mm512_cvtepu32_epi64(_mm256_and_si256(v, m63));
-    __m512i below = _mm512_and_si512(b, _mm512_sub_epi64(_mm512_sllv_epi64(one, sh), one));
-    __m256i d = _mm256_add_epi32(p, _mm512_cvtepi64_epi32(_mm512_popcnt_epi64(below)));
-    if (dense) d = _mm256_add_epi32(_mm256_add_epi32(d, d), two);
-    _mm256_mask_storeu_epi32(out + u, k, d);
+    __m256i p = _mm256_mmask_i32gather_epi32(_mm256_setzero_si256(), k, wi, top, 4);
+    __m512i at = _mm512_srlv_epi64(b, _mm512_cvtepu32_epi64(_mm256_and_si256(v, m63)));
+    __m256i r = _mm256_add_epi32(p, _mm512_cvtepi64_epi32(_mm512_popcnt_epi64(at))); /* dense rank */
+    _mm256_mask_storeu_epi32(out + u, k, dense ? _mm256_add_epi32(r, r) : _mm256_sub_epi32(r, one));
   }
   if (!dense) ranks_from_dense(m, s, total);
 }
@@ -575,7 +644,11 @@ static void rank_sort(const gs_ua_model *m, gs_ua_scratch *s) {
   ranks_from_dense(m, s, (size_t)d + 1);
 }
 
-const uint32_t *gs_ua_rank(const gs_ua_model *m, gs_ua_scratch *s, const double *wp, unsigned method) {
+/* gs_ua_rank, and with h the counting of gs_ua_rank_tally fused into the
+ * bitmap path's last loop when the rule is dense (h is then done: returns
+ * NULL); otherwise returns the 2*ranks. */
+static const uint32_t *rank_all(const gs_ua_model *m, gs_ua_scratch *s, const double *wp, unsigned method,
+                                uint16_t *h, size_t RL) {
   int32_t kmin, kmax;
   if (score_all(m, s, wp, method, &kmin, &kmax) != 0) { /* digits < 0, or NaN, inf, huge: compare doubles */
     rank_sort(m, s);
@@ -583,15 +656,27 @@ const uint32_t *gs_ua_rank(const gs_ua_model *m, gs_ua_scratch *s, const double 
   }
   uint32_t range = (uint32_t)((int64_t)kmax - kmin);
   if ((size_t)range / 64 < s->nwords) {
+    if (m->ties != GS_TIES_DENSE) h = NULL;
 #ifdef GS_AVX512
-    if (m->simd) rank_grid_512(m, s, kmax, range);
+    if (m->simd) rank_grid_512(m, s, kmin, range, h, RL);
     else
 #endif
-      rank_grid(m, s, kmax, range);
-  } else {
-    rank_radix(m, s, kmax, range);
+      rank_grid(m, s, kmin, range, h, RL);
+    return h ? NULL : s->r2;
   }
+  rank_radix(m, s, kmax, range);
   return s->r2;
+}
+
+const uint32_t *gs_ua_rank(const gs_ua_model *m, gs_ua_scratch *s, const double *wp, unsigned method) {
+  return rank_all(m, s, wp, method, NULL, 0);
+}
+
+void gs_ua_rank_tally(const gs_ua_model *m, gs_ua_scratch *s, const double *wp, unsigned method, uint16_t *h,
+                      size_t RL, unsigned half) {
+  const uint32_t *r2 = rank_all(m, s, wp, method, h, RL);
+  if (r2)
+    for (size_t u = 0; u < m->n; u++, h += RL) h[r2[u] >> half]++;
 }
 
 /* ---------------------------------------------------------------- model */
