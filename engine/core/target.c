@@ -36,14 +36,14 @@ static double rank_with_near(const ctx *c, double s, size_t *hint) {
 
 static double rank_with(const ctx *c, double s) { return rank_with_near(c, s, NULL); }
 
-/* Whether x reaches the target; hint as gs_rankq_count_near's (NULL: none). */
-static int ok_near(const ctx *c, const double *x, size_t *hint) {
-  double s = unit_score(c, x);
+/* Whether score s reaches the target; hint as gs_rankq_count_near's
+ * (NULL: none). */
+static int reaches(const ctx *c, double s, size_t *hint) {
   if (c->t->rank > 0) return rank_with_near(c, s, hint) <= c->t->rank;
   return gs_round(s, c->s->digits) >= c->t->min_score;
 }
 
-static int ok(const ctx *c, const double *x) { return ok_near(c, x, NULL); }
+static int ok(const ctx *c, const double *x) { return reaches(c, unit_score(c, x), NULL); }
 
 void gs_target_result_free(gs_target_result *r) {
   if (!r) return;
@@ -109,22 +109,30 @@ gs_target_result *gs_target(const gs_dataset *d, size_t u, const gs_target_spec 
   memcpy(y, x, k * sizeof *y);
   if (r->spread_ok) {
     /* each greedy step moves the score a little: rank queries from where
-     * the last one was answered */
+     * the last one was answered.  The step taken is the trial of the
+     * pillar chosen, so its score is the next step's base: k scores a
+     * step, not k + 2. */
     size_t hint[2] = {0, 0};
-    while (!ok_near(&c, y, hint)) {
-      double base = unit_score(&c, y), best = -1;
+    double base = unit_score(&c, y);
+    while (!reaches(&c, base, hint)) {
+      double best = -1, next = base;
       size_t bp = k;
       for (size_t p = 0; p < k; p++) {
         if (y[p] >= d->pmax[p]) continue;
-        double keep = y[p];
-        y[p] = fmin(keep + step, d->pmax[p]);
-        double gain = (unit_score(&c, y) - base) / (y[p] - keep);
+        double keep = y[p], up = keep + step < d->pmax[p] ? keep + step : d->pmax[p];
+        y[p] = up;
+        double s = unit_score(&c, y), gain = (s - base) / (up - keep);
         y[p] = keep;
         /* equal gains (up to rounding noise): the earlier pillar wins */
-        if (gain > best + 1e-9 * fabs(best)) { best = gain; bp = p; }
+        if (gain > best + 1e-9 * fabs(best)) {
+          best = gain;
+          bp = p;
+          next = s;
+        }
       }
       if (bp == k) break; /* cannot happen: all at max reaches it */
-      y[bp] = fmin(y[bp] + step, d->pmax[bp]);
+      y[bp] = y[bp] + step < d->pmax[bp] ? y[bp] + step : d->pmax[bp];
+      base = next;
     }
   }
   r->spread_total = 0;
