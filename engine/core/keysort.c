@@ -26,46 +26,60 @@ static uint64_t desc_word(double x) {
   return ~u;
 }
 
-typedef struct {
+/* The double whose desc_word is w (0.0 for the word of -0.0). */
+static double word_key(uint64_t w) {
+  uint64_t u = ~w;
+  u = (u >> 63) ? u & ~((uint64_t)1 << 63) : ~u;
+  double x;
+  memcpy(&x, &u, sizeof x);
+  return x;
+}
+
+/* The sort word a pair holds in its key's bytes while it is sorted. */
+static uint64_t word_of(const gs_keyrow *r) {
   uint64_t w;
-  gs_keyrow r;
-} witem;
+  memcpy(&w, &r->key, sizeof w);
+  return w;
+}
 
 int gs_keysort(gs_keyrow *it, size_t n) {
   if (n < 512) {
     qsort(it, n, sizeof *it, cmp);
     return 0;
   }
-  witem *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+  /* The pairs are sorted where they are, with one buffer of n pairs: each
+   * key's bytes hold its sort word meanwhile (moved by memcpy, never as a
+   * double), and get the key back at the end. */
+  gs_keyrow *tmp = malloc(n * sizeof *tmp);
   size_t(*count)[256] = calloc(8, sizeof *count);
-  if (!a || !b || !count) {
-    free(a);
-    free(b);
+  if (!tmp || !count) {
+    free(tmp);
     free(count);
     return -1;
   }
   for (size_t i = 0; i < n; i++) {
-    a[i].w = desc_word(it[i].key);
-    a[i].r = it[i];
-    for (int p = 0; p < 8; p++) count[p][(a[i].w >> (8 * p)) & 0xFF]++;
+    uint64_t w = desc_word(it[i].key);
+    memcpy(&it[i].key, &w, sizeof w);
+    for (int p = 0; p < 8; p++) count[p][(w >> (8 * p)) & 0xFF]++;
   }
+  gs_keyrow *a = it, *b = tmp;
   for (int p = 0; p < 8; p++) {
     size_t *c = count[p];
-    if (c[(a[0].w >> (8 * p)) & 0xFF] == n) continue; /* one value: nothing moves */
+    if (c[(word_of(&a[0]) >> (8 * p)) & 0xFF] == n) continue; /* one value: nothing moves */
     size_t sum = 0;
     for (int v = 0; v < 256; v++) {
       size_t k = c[v];
       c[v] = sum;
       sum += k;
     }
-    for (size_t i = 0; i < n; i++) b[c[(a[i].w >> (8 * p)) & 0xFF]++] = a[i];
-    witem *t = a;
+    for (size_t i = 0; i < n; i++) memcpy(&b[c[(word_of(&a[i]) >> (8 * p)) & 0xFF]++], &a[i], sizeof *a);
+    gs_keyrow *t = a;
     a = b;
     b = t;
   }
-  for (size_t i = 0; i < n; i++) it[i] = a[i].r;
-  free(a);
-  free(b);
+  if (a != it) memcpy(it, a, n * sizeof *it);
+  for (size_t i = 0; i < n; i++) it[i].key = word_key(word_of(&it[i]));
+  free(tmp);
   free(count);
   return 0;
 }

@@ -1,6 +1,7 @@
 /* test_scale.c - the structures that keep gcisim n log n, each checked
  * against a brute-force reference written here from the definitions:
- * rank queries (rankq) and the radix-sorted gs_rank against ranks counted
+ * the radix sort of (key, row) pairs against a comparison sort, rank
+ * queries (rankq) and the radix-sorted gs_rank against ranks counted
  * pair by pair (ties.h's definitions), rank orders against a comparison
  * sort, the key hash index against a scan, comparison rows against a
  * pairwise match, scenario edits, and the load size option. */
@@ -10,6 +11,7 @@
 #include "compare.h"
 #include "csvload.h"
 #include "dataset.h"
+#include "keysort.h"
 #include "rankq.h"
 #include "scenario.h"
 #include "ties.h"
@@ -218,6 +220,53 @@ static int ord_ref(const void *a, const void *b) {
   return x->i < y->i ? -1 : 1;
 }
 
+/* Descending by key, then ascending by row: the order keysort.h states. */
+static int keyrow_ref(const void *a, const void *b) {
+  const gs_keyrow *x = a, *y = b;
+  if (x->key != y->key) return x->key > y->key ? -1 : 1;
+  return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* gs_keysort on either side of its switch to the radix sort, with keys of
+ * every kind (zeros of both signs, infinities, tiny and huge magnitudes,
+ * many ties, any finite bit pattern): the same rows in the same order as
+ * qsort, and each key back bit for bit (-0.0 may come back as 0.0, an
+ * equal key). */
+static void keysort_matches_a_comparison_sort(void) {
+  static const size_t sizes[] = {511, 512, 513, 3000, 20000};
+  for (size_t zi = 0; zi < 5; zi++) {
+    size_t n = sizes[zi];
+    gs_keyrow *a = malloc(n * sizeof *a), *ref = malloc(n * sizeof *ref);
+    for (int kind = 0; kind < 3; kind++) {
+      for (size_t i = 0; i < n; i++) {
+        uint64_t r = next();
+        double v;
+        if (kind == 0) v = (double)(long)(r % 200) / 4 - 20; /* many ties */
+        else if (kind == 1) { /* any finite pattern */
+          memcpy(&v, &r, sizeof v);
+          if (!isfinite(v)) v = (r & 1) ? INFINITY : -INFINITY;
+        } else { /* the awkward ones */
+          static const double odd[] = {0.0, -0.0, 1e-310, -1e-310, 1e308, -1e308, 5e-324, 1.0, -1.0};
+          v = r % 3 ? odd[r / 3 % 9] : ldexp((double)(r >> 40), (int)(r % 200) - 100);
+        }
+        a[i] = (gs_keyrow){v, i};
+      }
+      memcpy(ref, a, n * sizeof *a);
+      qsort(ref, n, sizeof *ref, keyrow_ref);
+      T_INT(gs_keysort(a, n), 0);
+      int bad = 0;
+      for (size_t i = 0; i < n; i++) {
+        int same = a[i].idx == ref[i].idx && a[i].key == ref[i].key &&
+                   (a[i].key == 0 || memcmp(&a[i].key, &ref[i].key, sizeof a[i].key) == 0);
+        bad += !same;
+      }
+      T_OK(bad == 0, "n = %zu, keys of kind %d: %d rows out of order", n, kind, bad);
+    }
+    free(a);
+    free(ref);
+  }
+}
+
 static void rank_orders_match_a_comparison_sort(void) {
   size_t n = 2000;
   double *s = malloc(n * sizeof *s), *r = malloc(n * sizeof *r);
@@ -395,6 +444,7 @@ static void size_option(void) {
 }
 
 int main(void) {
+  keysort_matches_a_comparison_sort();
   ranks_match_brute_force();
   rank_queries_match_brute_force();
   rank_query_views_match_brute_force();
