@@ -3,6 +3,7 @@
 #include "format.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,13 +33,54 @@ gs_format gs_format_for_path(const char *path, gs_format def) {
   return f >= 0 ? (gs_format)f : def;
 }
 
+/* The digits of m (an integer below 2^53) with d of them after the
+ * decimal point, after a minus sign when neg, into buf; 0 when they do not
+ * fit in len. */
+static int put_digits(uint64_t m, int d, int neg, char *buf, size_t len) {
+  char dig[24];
+  int nd = 0;
+  do {
+    dig[nd++] = (char)('0' + m % 10);
+    m /= 10;
+  } while (m);
+  while (nd <= d) dig[nd++] = '0'; /* 0.00123: a zero before the point */
+  size_t need = (size_t)neg + (size_t)nd + (d > 0) + 1;
+  if (need > len) return 0;
+  char *o = buf;
+  if (neg) *o++ = '-';
+  for (int i = nd - 1; i >= d; i--) *o++ = dig[i];
+  if (d > 0) *o++ = '.';
+  for (int i = d - 1; i >= 0; i--) *o++ = dig[i];
+  *o = '\0';
+  return 1;
+}
+
 void gs_format_number(double v, char *buf, size_t len) {
-  if (v == floor(v) && fabs(v) < 1e15) {
-    snprintf(buf, len, "%.0f", v);
-    if (strcmp(buf, "-0") == 0) snprintf(buf, len, "0");
-    return;
+  static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10,
+                               1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20};
+  double a = fabs(v);
+  int prec = 15;
+  if (v == floor(v) && a < 1e15) { /* an integer: no point, and 0 for -0 */
+    if (put_digits((uint64_t)a, 0, v < 0, buf, len)) return;
+  } else if (a >= 1e-4 && a < 1e15) {
+    /* The fewest decimals d that read back as v with at most 15
+     * significant digits: what "%.15g" prints whenever it reads back (it
+     * rounds v to 15 digits, and a shorter text that reads back is that
+     * rounding).  m / 10^d divides two exact doubles, so it is rounded
+     * once, as strtod rounds the text: the test is exact. */
+    for (int d = 1; d <= 20; d++) {
+      double m = floor(a * p10[d] + 0.5);
+      if (m >= 1e15) { /* no text of 15 digits reads back: "%.15g" would not */
+        prec = 16;
+        break;
+      }
+      if (m / p10[d] == a) {
+        if (put_digits((uint64_t)m, d, v < 0, buf, len)) return;
+        break;
+      }
+    }
   }
-  for (int prec = 15; prec <= 17; prec++) {
+  for (; prec <= 17; prec++) {
     snprintf(buf, len, "%.*g", prec, v);
     if (strtod(buf, NULL) == v) return;
   }
