@@ -7,6 +7,7 @@
 #ifndef GS_TEST_HARNESS_H
 #define GS_TEST_HARNESS_H
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,6 +24,17 @@ static int t_pass, t_fail;
   T_OK(g_ && w_ && strcmp(g_, w_) == 0, "%s = \"%s\", want \"%s\"", #got, g_ ? g_ : "(null)", w_); } while (0)
 #define T_CONTAINS(hay, needle) do { const char *h_ = (hay), *n_ = (needle); \
   T_OK(h_ && strstr(h_, n_), "%s = \"%s\" lacks \"%s\"", #hay, h_ ? h_ : "(null)", n_); } while (0)
+
+/* xorshift64: reproducible pseudo-random numbers for the tests that draw
+ * their cases; each test file has its own state (t_seed sets it). */
+static uint64_t t_rng = 88172645463325252u;
+static inline void t_seed(uint64_t s) { t_rng = s; }
+static inline uint64_t t_next(void) {
+  t_rng ^= t_rng << 13;
+  t_rng ^= t_rng >> 7;
+  t_rng ^= t_rng << 17;
+  return t_rng;
+}
 
 static inline int t_done(void) {
   printf("%d passed, %d failed\n", t_pass, t_fail);

@@ -255,14 +255,6 @@ static void test_spec_shared(void) {
 
 /* ---- the grid and the ranked path, against references written here ---- */
 
-static uint64_t rng = 0x9E3779B97F4A7C15u;
-static uint64_t next(void) {
-  rng ^= rng << 13;
-  rng ^= rng >> 7;
-  rng ^= rng << 17;
-  return rng;
-}
-
 /* The grid test as explain first wrote it: nearbyint and fmax. */
 static int ref_on_grid(double x, int dg) {
   double y = x * pow(10.0, dg);
@@ -282,10 +274,10 @@ static void test_on_grid_matches_reference(void) {
       if (gs_on_grid(fixed[i], dg) != ref_on_grid(fixed[i], dg) && bad++ < 5)
         fprintf(stderr, "on_grid(%.17g, %d)\n", fixed[i], dg);
   for (int i = 0; i < 200000; i++, n++) {
-    uint64_t r = next();
+    uint64_t r = t_next();
     double x = (double)(int64_t)(r >> 20) / pow(10.0, (double)(r % 9)); /* decimals 0..8 */
     if (r % 5 == 0) x = ldexp((double)(r >> 11) * 0x1p-53, (int)(r % 120) - 40); /* anything */
-    int dg = (int)(next() % 7);
+    int dg = (int)(t_next() % 7);
     if (gs_on_grid(x, dg) != ref_on_grid(x, dg) && bad++ < 5) fprintf(stderr, "on_grid(%.17g, %d)\n", x, dg);
   }
   T_INT(bad, 0);
@@ -318,8 +310,8 @@ static void test_grid_matches_reference(void) {
     size_t at = c % 3 == 0 ? 700 : c % 3 == 1 ? n - 1 : 3;
     for (size_t i = 0; i < n; i++) {
       char a[32], b[32];
-      snprintf(a, sizeof a, "%.2f", (double)(next() % 2001) / 100.0);
-      snprintf(b, sizeof b, "%d", (int)(next() % 21));
+      snprintf(a, sizeof a, "%.2f", (double)(t_next() % 2001) / 100.0);
+      snprintf(b, sizeof b, "%d", (int)(t_next() % 21));
       const char *o = odd[(c / 3) % 5];
       if (i == at && *o) snprintf(c % 2 ? b : a, 32, "%s", o);
       len += (size_t)snprintf(text + len, cap - len, "U%04zu,U,%s,%s\n", i, a, b);
@@ -366,8 +358,8 @@ static void test_ranked_path_matches(void) {
   char *text = malloc(cap);
   size_t len = (size_t)snprintf(text, cap, "iso3,country,a,b\n");
   for (size_t i = 0; i < n; i++)
-    len += (size_t)snprintf(text + len, cap - len, "U%03zu,U,%.1f,%d\n", i, (double)(next() % 41) / 2,
-                            (int)(next() % 5));
+    len += (size_t)snprintf(text + len, cap - len, "U%03zu,U,%.1f,%d\n", i, (double)(t_next() % 41) / 2,
+                            (int)(t_next() % 5));
   gs_load_opts opt = {.pillars = pil, .npillars = 2};
   char err[512];
   gs_dataset *d = gs_load_csv_mem("t.csv", text, len, &opt, err, sizeof err);
@@ -450,6 +442,7 @@ static void test_footer_names_eight(void) {
 }
 
 int main(void) {
+  t_seed(0x9E3779B97F4A7C15u);
   test_ccc();
   test_spec_shared();
   test_bbb_competition_and_first();

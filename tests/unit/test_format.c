@@ -24,14 +24,6 @@ static void reference(double v, char *buf, size_t len) {
   }
 }
 
-static uint64_t rng = 88172645463325252u;
-static uint64_t next(void) {
-  rng ^= rng << 13;
-  rng ^= rng >> 7;
-  rng ^= rng << 17;
-  return rng;
-}
-
 static const char *fmt(double v) {
   static char buf[64];
   gs_format_number(v, buf, sizeof buf);
@@ -62,7 +54,7 @@ static void matches_reference(void) {
   int bad = 0;
   for (long i = 0; i < 400000; i++) {
     double v;
-    uint64_t r = next();
+    uint64_t r = t_next();
     switch (i % 6) {
     case 0: /* any finite double */
       memcpy(&v, &r, sizeof v);
@@ -75,7 +67,7 @@ static void matches_reference(void) {
       v = (double)(r % 100000000) / pow(10, (double)(r / 100000000 % 20)) * ((r >> 63) ? -1 : 1);
       break;
     case 3: /* 53-bit fractions of powers of two */
-      v = ldexp((double)(r >> 11), -(int)(next() % 120));
+      v = ldexp((double)(r >> 11), -(int)(t_next() % 120));
       break;
     case 4: /* products that fall between decimals */
       v = (double)(r % 1000000) * 0.1 * 0.7 / 3.0;

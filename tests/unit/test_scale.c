@@ -18,14 +18,6 @@
 
 #include "harness.h"
 
-static uint64_t rng = 88172645463325252u;
-static uint64_t next(void) {
-  rng ^= rng << 13;
-  rng ^= rng >> 7;
-  rng ^= rng << 17;
-  return rng;
-}
-
 /* The rank of row u among s[0..n-1] under ties.h's definitions, counted
  * pair by pair (O(n^2) over all rows): the reference. */
 static double brute_rank(const double *s, size_t n, size_t u, int digits, gs_ties t) {
@@ -56,7 +48,7 @@ static double brute_rank(const double *s, size_t n, size_t u, int digits, gs_tie
 /* Scores on a coarse grid (many ties), negatives, -0.0 and some NaN. */
 static void fill(double *s, size_t n) {
   for (size_t i = 0; i < n; i++) {
-    uint64_t r = next();
+    uint64_t r = t_next();
     if (r % 53 == 0) s[i] = NAN;
     else if (r % 41 == 0) s[i] = -0.0;
     else s[i] = ((double)(long)(r % 4001) - 1000) / 100.0 + (r % 7 == 0 ? 0.004 : 0);
@@ -94,15 +86,15 @@ static void rank_queries_match_brute_force(void) {
     fill(s, n);
     for (int digits = -1; digits <= 2; digits++)
       for (int k = 0; k < 6; k++) {
-        size_t u = next() % n;
+        size_t u = t_next() % n;
         gs_rankq *q = gs_rankq_new(s, n, u, digits);
         T_OK(q != NULL, "rankq built");
         if (!q) continue;
         for (int m = 0; m < 12; m++) {
           /* another unit's score (a tie), just off it, or anything */
-          double x = s[next() % n];
+          double x = s[t_next() % n];
           if (m % 3 == 1 && !isnan(x)) x += (m % 2 ? 1 : -1) * 0.004;
-          if (m % 3 == 2) x = ((double)(long)(next() % 5001) - 1500) / 100.0;
+          if (m % 3 == 2) x = ((double)(long)(t_next() % 5001) - 1500) / 100.0;
           memcpy(w, s, n * sizeof *w);
           w[u] = x;
           for (int t = 0; t < 4; t++) {
@@ -139,16 +131,16 @@ static void rank_query_views_match_brute_force(void) {
       for (int rt = 0; rt < 4; rt++) {
         T_INT(gs_rank_sorted(s, n, digits, (gs_ties)rt, r, sorted, &m), 0);
         for (int k = 0; k < 4; k++) {
-          size_t u = next() % n;
+          size_t u = t_next() % n;
           gs_rankq *q = gs_rankq_view(s, n, sorted, m, r, (gs_ties)rt, u, digits);
           gs_rankq *b = gs_rankq_new(s, n, u, digits);
           T_OK(q && b, "rank query view built");
           if (!q || !b) continue;
           if ((gs_rankq_position(q) == SIZE_MAX) != (int)isnan(s[u])) bad++;
           for (int j = 0; j < 12; j++) {
-            double x = s[next() % n];
+            double x = s[t_next() % n];
             if (j % 3 == 1 && !isnan(x)) x += (j % 2 ? 1 : -1) * 0.004;
-            if (j % 3 == 2) x = ((double)(long)(next() % 5001) - 1500) / 100.0;
+            if (j % 3 == 2) x = ((double)(long)(t_next() % 5001) - 1500) / 100.0;
             if (j == 0) x = s[u]; /* its own score */
             memcpy(w, s, n * sizeof *w);
             w[u] = x;
@@ -188,14 +180,14 @@ static void counts_near_match(void) {
   int bad = 0, asked = 0;
   for (int digits = -1; digits <= 2; digits++) {
     T_INT(gs_rank_sorted(s, n, digits, GS_TIES_DENSE, r, sorted, &m), 0);
-    size_t u = next() % n;
+    size_t u = t_next() % n;
     gs_rankq *qs[2] = {gs_rankq_new(s, n, u, digits), gs_rankq_view(s, n, sorted, m, r, GS_TIES_DENSE, u, digits)};
     for (int v = 0; v < 2; v++) {
       if (!qs[v]) { bad++; continue; }
       size_t hint[2] = {0, 0};
       double x = -12;
       for (int step = 0; step < 3000; step++, asked++) {
-        uint64_t z = next();
+        uint64_t z = t_next();
         x += z % 50 == 0 ? ((double)(z % 4001) - 2000) / 100.0 : (z % 3 == 0 ? -0.01 : 0.01);
         gs_rankq_counts a = gs_rankq_count_near(qs[v], x, hint), b = gs_rankq_count(qs[v], x);
         if (a.above != b.above || a.equal != b.equal || a.levels_above != b.levels_above ||
@@ -239,7 +231,7 @@ static void keysort_matches_a_comparison_sort(void) {
     gs_keyrow *a = malloc(n * sizeof *a), *ref = malloc(n * sizeof *ref);
     for (int kind = 0; kind < 3; kind++) {
       for (size_t i = 0; i < n; i++) {
-        uint64_t r = next();
+        uint64_t r = t_next();
         double v;
         if (kind == 0) v = (double)(long)(r % 200) / 4 - 20; /* many ties */
         else if (kind == 1) { /* any finite pattern */
@@ -302,7 +294,7 @@ static char *units_csv(size_t n, const size_t *order, size_t *len) {
 static void shuffle(size_t *v, size_t n) {
   for (size_t i = 0; i < n; i++) v[i] = i;
   for (size_t i = n; i > 1; i--) {
-    size_t j = next() % i, t = v[i - 1];
+    size_t j = t_next() % i, t = v[i - 1];
     v[i - 1] = v[j];
     v[j] = t;
   }
