@@ -72,6 +72,7 @@ typedef struct {
   int fast;            /* integer keys: |key| < 2^44 */
   int key32;           /* integer keys fit int32: |key| < 2^30 */
   int simd;            /* the AVX-512 loops run (gs_cpu_avx512) */
+  int ksafe;           /* every draw's keys are in range by the data (keys_safe) */
   double *xT;          /* k*n column layout of x: xT[i*n + u] */
   double *lgT;         /* k*n log(x + c), column layout, when geometric */
   uint32_t *nom2;      /* n nominal 2*rank */

@@ -306,10 +306,12 @@ static size_t score_keys(const double *cols, const double *a, size_t n, size_t k
  * table read by one gather.  No score is stored: the keys are all the
  * draw needs.  A block whose y are all in [0, 2^30) (the usual case:
  * weights and values are >= 0) takes score_key1's rule for y >= 0 alone,
- * half of its operations; any other block takes the whole rule. */
-GS_T512 static size_t keys_512(const double *restrict cols, const double *restrict a, size_t n, size_t k, int geo,
-                               double W, double c, double scale, int32_t *restrict key, int32_t *kmin,
-                               int32_t *kmax) {
+ * half of its operations; any other block takes the whole rule.  With safe
+ * (keys_safe: the data alone keep every y in range) no block is checked:
+ * keys_512 builds the loop both ways. */
+GS_T512 static inline __attribute__((always_inline)) size_t
+keys_512_body(const double *restrict cols, const double *restrict a, size_t n, size_t k, int geo, double W, double c,
+              double scale, int32_t *restrict key, int32_t *kmin, int32_t *kmax, const int safe) {
   const __m512d inv = _mm512_set1_pd(0x1.71547652b82fep+8), ln2hi = _mm512_set1_pd(0x1.62e42fee00000p-1 / 256.0),
                 ln2lo = _mm512_set1_pd(0x1.a39ef35793c76p-33 / 256.0), shifter = _mm512_set1_pd(0x1.8p52),
                 half = _mm512_set1_pd(0.5), sixth = _mm512_set1_pd(1.0 / 6), k24 = _mm512_set1_pd(1.0 / 24),
@@ -327,7 +329,8 @@ GS_T512 static size_t keys_512(const double *restrict cols, const double *restri
       acc = _mm512_add_pd(acc, _mm512_mul_pd(_mm512_set1_pd(a[i]), _mm512_loadu_pd(cols + i * n + u)));
     __m256i kk;
     if (geo) {
-      __mmask8 in = _mm512_cmp_pd_mask(acc, lo700, _CMP_GT_OQ) & _mm512_cmp_pd_mask(acc, hi700, _CMP_LT_OQ);
+      __mmask8 in =
+          safe ? 0xFF : _mm512_cmp_pd_mask(acc, lo700, _CMP_GT_OQ) & _mm512_cmp_pd_mask(acc, hi700, _CMP_LT_OQ);
       if (in != 0xFF) { /* libm's exp for this block */
         for (size_t t = 0; t < 8; t++) {
           double sc;
@@ -351,7 +354,7 @@ GS_T512 static size_t keys_512(const double *restrict cols, const double *restri
       acc = _mm512_mul_pd(vW, _mm512_sub_pd(e, vc));
     }
     __m512d v = _mm512_mul_pd(acc, vscale);
-    __mmask8 pos = _mm512_cmp_pd_mask(v, zd, _CMP_GE_OQ) & _mm512_cmp_pd_mask(v, lim, _CMP_LT_OQ);
+    __mmask8 pos = safe ? 0xFF : _mm512_cmp_pd_mask(v, zd, _CMP_GE_OQ) & _mm512_cmp_pd_mask(v, lim, _CMP_LT_OQ);
     if (pos == 0xFF) {
       kk = _mm512_cvttpd_epi32(_mm512_add_pd(_mm512_add_pd(v, half), tol));
     } else {
@@ -384,6 +387,12 @@ GS_T512 static size_t keys_512(const double *restrict cols, const double *restri
   *kmax = h;
   return wide;
 }
+GS_T512 static size_t keys_512(const double *restrict cols, const double *restrict a, size_t n, size_t k, int geo,
+                               double W, double c, double scale, int32_t *restrict key, int32_t *kmin,
+                               int32_t *kmax, int safe) {
+  return safe ? keys_512_body(cols, a, n, k, geo, W, c, scale, key, kmin, kmax, 1)
+              : keys_512_body(cols, a, n, k, geo, W, c, scale, key, kmin, kmax, 0);
+}
 #endif
 
 /* The smallest and largest of key[0..n-1] (n >= 1). */
@@ -412,7 +421,8 @@ static size_t score_all(const gs_ua_model *m, gs_ua_scratch *s, const double *wp
   const double *cols = geo ? m->lgT : m->xT;
 #ifdef GS_AVX512
   /* keys only; scores too when some unit has no key */
-  if (m->simd && m->digits >= 0 && keys_512(cols, a, n, k, geo, m->W, m->c, m->scale, s->key, kmin, kmax) == 0)
+  if (m->simd && m->digits >= 0 &&
+      keys_512(cols, a, n, k, geo, m->W, m->c, m->scale, s->key, kmin, kmax, m->ksafe) == 0)
     return 0;
 #endif
   size_t wide = score_keys(cols, a, n, k, geo, m->W, m->c, m->scale, s->score, s->key);
@@ -681,6 +691,29 @@ void gs_ua_rank_tally(const gs_ua_model *m, gs_ua_scratch *s, const double *wp, 
 
 /* ---------------------------------------------------------------- model */
 
+/* Whether every key of every draw is in range by the data alone, so that
+ * keys_512 checks none: the weights of a draw are >= 0 and sum to W, the
+ * values are >= 0, so an arithmetic score is in [0, W max x] (a sum of
+ * products >= 0 is >= 0 however rounded).  A geometric one is W (g - c),
+ * g the exp of a weighted mean of log(x + c), so within [min, max] of
+ * x + c up to a relative error d below (k + 10) 1e-12 (k products of logs
+ * within 690 summed: k * 690 * 2^-53 in the argument, a few ulp in exp),
+ * and the argument is inside (-700, 700).  Then y = score * 10^digits is
+ * above -0.4, where the rule for y >= 0 gives the same key, and below
+ * 2^30. */
+static void keys_safe(gs_ua_model *m) {
+  m->ksafe = 0;
+  if (m->digits < 0) return;
+  double xmax = 0, d = ((double)m->k + 10) * 1e-12;
+  for (size_t j = 0; j < m->n * m->k; j++) xmax = m->x[j] > xmax ? m->x[j] : xmax;
+  double top = m->W * m->scale * (xmax + fabs(m->c));
+  if (!(top * (1 + d) < 0x1p30 - 2 && top * d < 0.4)) return;
+  if (m->lgT)
+    for (size_t j = 0; j < m->n * m->k; j++)
+      if (!(fabs(m->lgT[j]) <= 690)) return;
+  m->ksafe = 1;
+}
+
 void gs_ua_model_free(gs_ua_model *m) {
   size_t nk = gs_ua_size(m->n, m->k);
   gs_ua_mem_free(&m->alloc, m->xT, gs_ua_size(nk, sizeof(double)));
@@ -744,6 +777,7 @@ int gs_ua_model_init(gs_ua_model *m, const gs_ua_config *cfg, char *err, size_t 
       m->xT[i * n + u] = cfg->x[u * k + i];
       if (geo) m->lgT[i * n + u] = log(cfg->x[u * k + i] + m->c);
     }
+  keys_safe(m);
   gs_ua_scratch *s = gs_ua_scratch_new(m);
   if (!s) {
     gs_ua_model_free(m);
