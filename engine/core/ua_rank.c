@@ -100,7 +100,7 @@ struct gs_ua_scratch {
   uint32_t *di;        /* n: dense index by unit */
   uint32_t *cnt;       /* n + 1: units per dense index, then the prefix */
   uint64_t *bits;      /* 2 * nwords: keys present (rank_grid_512: two bitmaps) */
-  uint32_t *pre;       /* nwords: popcount before each word */
+  uint32_t *top;       /* nwords: the bits set in the words above each word */
   size_t nwords;       /* bitmap capacity in words */
   double *wp;          /* 2k: two draws' weights */
   double *a;           /* k */
@@ -128,7 +128,7 @@ gs_ua_scratch *gs_ua_scratch_new(const gs_ua_model *m) {
   gs_ua_scratch *s = (gs_ua_scratch *)b;
   void **slot[] = {NULL, (void **)&s->score, (void **)&s->key, (void **)&s->ord[0],
                    (void **)&s->ord[1], (void **)&s->sk, (void **)&s->r2, (void **)&s->di,
-                   (void **)&s->cnt, (void **)&s->bits, (void **)&s->pre, (void **)&s->wp,
+                   (void **)&s->cnt, (void **)&s->bits, (void **)&s->top, (void **)&s->wp,
                    (void **)&s->a, (void **)&s->u};
   size_t off = al8(sz[0]);
   for (size_t i = 1; i < sizeof sz / sizeof sz[0]; i++) {
@@ -485,7 +485,7 @@ GS_CLONES_POPCNT static void rank_grid(const gs_ua_model *m, gs_ua_scratch *s, i
                                        uint16_t *h, size_t RL) {
   size_t n = m->n, nw = (size_t)range / 64 + 1;
   uint64_t *restrict bits = s->bits;
-  uint32_t *restrict top = s->pre, *restrict di = s->di;
+  uint32_t *restrict top = s->top, *restrict di = s->di;
   const int32_t *restrict key = s->key;
   memset(bits, 0, nw * sizeof *bits);
   for (size_t u = 0; u < n; u++) {
@@ -529,7 +529,7 @@ GS_T512 static void rank_grid_512(const gs_ua_model *m, gs_ua_scratch *s, int32_
                                    uint16_t *h, size_t RL) {
   size_t n = m->n, nw = (size_t)range / 64 + 1;
   uint64_t *restrict bits = s->bits, *restrict odd = s->bits + s->nwords;
-  uint32_t *restrict top = s->pre;
+  uint32_t *restrict top = s->top;
   const int32_t *restrict key = s->key;
   const __m512i zero = _mm512_setzero_si512();
   for (size_t q = 0; q < nw; q += 8) {
